@@ -1,0 +1,95 @@
+// @ts-check
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'http',
+  'https',
+  'crypto',
+  'stream',
+  'url',
+  'zlib',
+  'buffer',
+];
+
+/** Import direction: core <- client <- ui, and core <- server. Nothing imports ui; ui never imports server. */
+const boundaries = {
+  core: {
+    files: ['src/core/**/*.ts'],
+    patterns: [
+      {
+        group: ['@/ui/*', '@/client/*', '@/server/*', '../ui/*', '../client/*', '../server/*'],
+        message: 'src/core imports nothing but core.',
+      },
+      { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/core has no React.' },
+      {
+        group: nodeBuiltins,
+        message: 'src/core has no Node imports: the browser, a worker and the server all use it.',
+      },
+    ],
+  },
+  client: {
+    files: ['src/client/**/*.ts'],
+    patterns: [
+      { group: ['@/ui/*', '@/server/*', '../ui/*', '../server/*'], message: 'src/client imports core only.' },
+      { group: nodeBuiltins, message: 'src/client runs in the browser too: no Node imports.' },
+    ],
+  },
+  server: {
+    files: ['src/server/**/*.ts'],
+    patterns: [
+      { group: ['@/ui/*', '@/client/*', '../ui/*', '../client/*'], message: 'src/server imports core only.' },
+    ],
+  },
+  ui: {
+    files: ['src/ui/**/*.{ts,tsx}'],
+    patterns: [
+      { group: ['@/server/*', '../server/*', '../../server/*'], message: 'src/ui never imports the server.' },
+    ],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['dist', 'data', 'coverage', 'node_modules', 'public'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    files: ['src/ui/**/*.{ts,tsx}', 'tests/ui/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  ...Object.values(boundaries).map(({ files, patterns }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+  {
+    files: ['src/core/**/*.ts'],
+    languageOptions: { globals: { ...globals.es2023 } },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'localStorage', 'navigator', 'process', 'Buffer', 'require'].map(
+          (name) => ({
+            name,
+            message: 'src/core is pure: no DOM and no Node globals.',
+          }),
+        ),
+      ],
+    },
+  },
+);

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+export const METADATA_PREFIX = 'attributes.metadata.';
+export const SPAN_ID_COLUMN = 'context.span_id';
+export const PATCH_DOCUMENT_COLUMN = 'patch_document';
+
+export const columnTypeSchema = z.enum(['auto', 'string', 'number', 'boolean', 'json']);
+export const blankPolicySchema = z.enum(['skip', 'null']);
+export const columnTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('span_id') }),
+  z.object({ kind: z.literal('metadata'), key: z.string() }),
+  z.object({ kind: z.literal('patch_document') }),
+  z.object({ kind: z.literal('ignore') }),
+]);
+
+/** How a metadata column's cells are read: `auto` infers one type for the whole column. */
+export type ColumnType = z.infer<typeof columnTypeSchema>;
+/** What a blank cell does: `skip` leaves the key untouched, `null` sets it to null. */
+export type BlankPolicy = z.infer<typeof blankPolicySchema>;
+/** What a sheet column feeds: the span ID, one metadata key, the patch document, or nothing. */
+export type ColumnTarget = z.infer<typeof columnTargetSchema>;
+
+export const columnSettingsSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  target: columnTargetSchema,
+  type: columnTypeSchema,
+  blankPolicy: blankPolicySchema,
+  /**
+   * `text`: cells are text to be read (CSV, TSV, typed in the grid). `typed`: cells arrived with their JSON type
+   * (JSON, JSONL, Parquet), and `auto` keeps each value's type instead of inferring one.
+   */
+  origin: z.enum(['text', 'typed']).default('text'),
+});
+
+/** One column of a sheet: its header as the user sees it and how it is read. */
+export type ColumnSettings = z.infer<typeof columnSettingsSchema>;
+
+const spanIdAliases = new Set([SPAN_ID_COLUMN, 'span_id', 'spanid', 'span id']);
+
+/** A column's target as auto-mapping reads its header, and whether the header was recognised at all. */
+export interface AutoMapping {
+  target: ColumnTarget;
+  recognized: boolean;
+  /** True for a leading unnamed column, which pandas writes for its index. */
+  pandasIndex: boolean;
+}
+
+/**
+ * Maps a header to its target by the SDK's dataframe convention: names are trimmed and compared
+ * case-insensitively; the metadata key is everything after the prefix, taken literally (`a.b` stays a flat key).
+ */
+export function autoMapHeader(header: string, position: number): AutoMapping {
+  const name = header.trim();
+  const lower = name.toLowerCase();
+  if (position === 0 && (name === '' || /^unnamed: ?0$/i.test(name))) {
+    return { target: { kind: 'ignore' }, recognized: true, pandasIndex: true };
+  }
+  if (spanIdAliases.has(lower)) return { target: { kind: 'span_id' }, recognized: true, pandasIndex: false };
+  if (lower === PATCH_DOCUMENT_COLUMN)
+    return { target: { kind: 'patch_document' }, recognized: true, pandasIndex: false };
+  if (lower.startsWith(METADATA_PREFIX)) {
+    return {
+      target: { kind: 'metadata', key: name.slice(METADATA_PREFIX.length) },
+      recognized: true,
+      pandasIndex: false,
+    };
+  }
+  return { target: { kind: 'ignore' }, recognized: false, pandasIndex: false };
+}
+
+/**
+ * Default settings for the columns of an imported sheet. Only the first span ID column is mapped; a second
+ * one is left ignored so the user chooses.
+ */
+export function autoMapColumns(
+  headers: readonly string[],
+  origin: ColumnSettings['origin'] = 'text',
+): { columns: ColumnSettings[]; allRecognized: boolean } {
+  let hasSpanId = false;
+  let allRecognized = true;
+  const columns = headers.map((header, position): ColumnSettings => {
+    const mapping = autoMapHeader(header, position);
+    let target = mapping.target;
+    if (target.kind === 'span_id') {
+      if (hasSpanId) {
+        target = { kind: 'ignore' };
+        allRecognized = false;
+      }
+      hasSpanId = true;
+    }
+    if (!mapping.recognized) allRecognized = false;
+    return { id: `c${position}`, name: header, target, type: 'auto', blankPolicy: 'skip', origin };
+  });
+  return { columns, allRecognized };
+}
+
+/** The header a target would have under the SDK's convention, for new and exported columns. */
+export function standardHeader(target: ColumnTarget, fallback: string): string {
+  switch (target.kind) {
+    case 'span_id':
+      return SPAN_ID_COLUMN;
+    case 'metadata':
+      return METADATA_PREFIX + target.key;
+    case 'patch_document':
+      return PATCH_DOCUMENT_COLUMN;
+    case 'ignore':
+      return fallback;
+  }
+}
+
+/** The three columns of a new, blank sheet. */
+export function standardColumns(metadataKey = 'key'): ColumnSettings[] {
+  return [
+    {
+      id: 'c0',
+      name: SPAN_ID_COLUMN,
+      target: { kind: 'span_id' },
+      type: 'auto',
+      blankPolicy: 'skip',
+      origin: 'text',
+    },
+    {
+      id: 'c1',
+      name: METADATA_PREFIX + metadataKey,
+      target: { kind: 'metadata', key: metadataKey },
+      type: 'auto',
+      blankPolicy: 'skip',
+      origin: 'text',
+    },
+    {
+      id: 'c2',
+      name: PATCH_DOCUMENT_COLUMN,
+      target: { kind: 'patch_document' },
+      type: 'auto',
+      blankPolicy: 'skip',
+      origin: 'text',
+    },
+  ];
+}
+
+/** True when a column's name suggests it holds IDs (`user_id`, `ticketId`, `ID`). */
+export function isIdLikeName(name: string): boolean {
+  const trimmed = name.trim();
+  return /(^|[^a-z])ids?$/i.test(trimmed) || /[a-z]Ids?$/.test(trimmed);
+}

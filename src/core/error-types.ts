@@ -1,0 +1,46 @@
+/** The failure types a submission can report per span (SPEC §6). */
+export const ERROR_TYPES = [
+  'parse_failure',
+  'patch_failure',
+  'type_conflict',
+  'segment_not_found',
+  'connection_failure',
+  'druid_rejection',
+] as const;
+
+export type KnownErrorType = (typeof ERROR_TYPES)[number];
+/** A known type, `unknown` for a message without a `[type]` prefix, or any other type a server sent. */
+export type ErrorType = KnownErrorType | 'unknown' | (string & {});
+
+const knownTypes: ReadonlySet<string> = new Set(ERROR_TYPES);
+
+export function isKnownErrorType(type: string): type is KnownErrorType {
+  return knownTypes.has(type);
+}
+
+/** Formats a per-span error message as the server and client send it: `[type] message`. */
+export function formatErrorMessage(type: KnownErrorType, message: string): string {
+  return `[${type}] ${message}`;
+}
+
+/** Splits `[type] message` into its type and text; a message without a prefix is type `unknown`. */
+export function parseErrorMessage(errorMessage: string): { type: ErrorType; detail: string } {
+  const match = /^\[([A-Za-z0-9_.-]+)\]\s?([\s\S]*)$/.exec(errorMessage);
+  if (!match?.[1]) return { type: 'unknown', detail: errorMessage };
+  return { type: match[1], detail: match[2] ?? '' };
+}
+
+/**
+ * Counts failures by type for the results filter: always the six known types (zero or not), then any other
+ * type present (including `unknown`), in order of first appearance.
+ */
+export function countByErrorType(
+  errors: readonly { error_message: string }[],
+): { type: ErrorType; count: number }[] {
+  const counts = new Map<string, number>(ERROR_TYPES.map((type) => [type, 0]));
+  for (const error of errors) {
+    const { type } = parseErrorMessage(error.error_message);
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return [...counts].map(([type, count]) => ({ type, count }));
+}

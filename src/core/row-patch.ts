@@ -1,0 +1,169 @@
+import { readCell, type CellValue, type ColumnReading, isBlank } from './cell-reading';
+import type { ColumnSettings } from './columns';
+import { type Issue, type IssueDetails, makeIssue } from './issues';
+import { describeJsonKind, describeValue, isJsonObject, parseJson } from './json';
+import { isValidKey } from './keys';
+import { normalizeSpanId } from './span-id';
+import { type StoredValue, toStoredForm } from './stored-form';
+
+/** One key of a patch: the value as read, the value as stored, and where it came from. */
+export interface PatchEntry {
+  key: string;
+  /** The value as read from the cell or patch_document, before conversion. */
+  input: unknown;
+  /** The value as the store will keep it. */
+  stored: StoredValue;
+  /** 1-based row, as in the grid. */
+  row: number;
+  columnId: string;
+  /** The header of the column the value came from. */
+  column: string;
+  fromPatchDocument: boolean;
+}
+
+/** What one row contributes: its span, its keys (fields, then patch_document over them) and its issues. */
+export interface RowResult {
+  /** The span ID as submitted; null when blank or when the sheet has no span ID column. */
+  spanId: string | null;
+  /** True when every mapped cell of the row is blank: the row is ignored. */
+  blank: boolean;
+  entries: PatchEntry[];
+  issues: Issue[];
+  errorCount: number;
+  warningCount: number;
+}
+
+/** A column that feeds the patch, with its cells and, for metadata columns, how they are read. */
+export interface MappedColumn {
+  column: ColumnSettings;
+  cells: readonly CellValue[];
+  reading: ColumnReading | null;
+}
+
+/** What computing a row needs to know about the sheet's columns, resolved once per column. */
+export interface RowContext {
+  /** Columns that are not ignored, left to right. */
+  mapped: readonly MappedColumn[];
+  spanColumn: MappedColumn | null;
+}
+
+export const BLANK_ROW: RowResult = {
+  spanId: null,
+  blank: true,
+  entries: [],
+  issues: [],
+  errorCount: 0,
+  warningCount: 0,
+};
+
+/**
+ * Computes one row (SPEC §2–5): reads its span ID and metadata cells, converts each value to its stored form,
+ * then applies its patch_document over the field-level updates (patch_document wins, with a warning).
+ */
+export function computeRow(rowIndex: number, context: RowContext): RowResult {
+  const { mapped } = context;
+  let blank = true;
+  for (const { cells } of mapped) {
+    if (!isBlank(cells[rowIndex])) {
+      blank = false;
+      break;
+    }
+  }
+  if (blank) return BLANK_ROW;
+
+  const builder = new RowBuilder(rowIndex + 1);
+  let spanId: string | null = null;
+  if (context.spanColumn) {
+    const normalized = normalizeSpanId(context.spanColumn.cells[rowIndex]);
+    spanId = normalized.spanId;
+    for (const details of normalized.issues) builder.add(details, context.spanColumn.column);
+  }
+  for (const { column, cells, reading } of mapped) {
+    if (column.target.kind !== 'metadata' || reading === null) continue;
+    const read = readCell(cells[rowIndex], column, reading);
+    if (read.status === 'skip') continue;
+    for (const details of read.issues) builder.add(details, column);
+    if (read.status === 'value') builder.set(column.target.key, read.value, column, false);
+  }
+  for (const { column, cells } of mapped) {
+    if (column.target.kind !== 'patch_document') continue;
+    const document = readPatchDocument(cells[rowIndex]);
+    if (document.status === 'none') continue;
+    if (document.status === 'error') builder.add(document.issue, column);
+    else for (const key of Object.keys(document.value)) builder.set(key, document.value[key], column, true);
+  }
+  return builder.result(spanId);
+}
+
+/** Collects one row's entries and issues; a class rather than closures, as it runs for every row. */
+class RowBuilder {
+  readonly issues: Issue[] = [];
+  readonly entries: PatchEntry[] = [];
+  errorCount = 0;
+
+  constructor(readonly row: number) {}
+
+  add(details: IssueDetails, column: ColumnSettings): void {
+    const issue = makeIssue(details, this.row, column);
+    if (issue.severity === 'error') this.errorCount++;
+    this.issues.push(issue);
+  }
+
+  set(key: string, input: unknown, column: ColumnSettings, fromPatchDocument: boolean): void {
+    if (!isValidKey(key)) return this.add({ code: 'invalid_key', key }, column);
+    const converted = toStoredForm(input);
+    if (!converted.ok) return this.add({ code: converted.error, key, text: describeValue(input) }, column);
+    if (converted.warning === 'bool_to_string')
+      this.add({ code: 'bool_to_string', key, value: input === true }, column);
+    else if (converted.warning !== null) this.add({ code: converted.warning, key }, column);
+    const entry: PatchEntry = {
+      key,
+      input,
+      stored: converted.stored,
+      row: this.row,
+      columnId: column.id,
+      column: column.name,
+      fromPatchDocument,
+    };
+    // NOTE: a row has a handful of keys, so a linear search beats a Map per row.
+    const index = this.entries.findIndex((candidate) => candidate.key === key);
+    const previous = this.entries[index];
+    if (previous === undefined) {
+      this.entries.push(entry);
+      return;
+    }
+    if (fromPatchDocument && !previous.fromPatchDocument) {
+      this.add({ code: 'overridden_by_patch_document', key, overriddenColumn: previous.column }, column);
+    }
+    this.entries[index] = entry;
+  }
+
+  result(spanId: string | null): RowResult {
+    return {
+      spanId,
+      blank: false,
+      entries: this.entries,
+      issues: this.issues,
+      errorCount: this.errorCount,
+      warningCount: this.issues.length - this.errorCount,
+    };
+  }
+}
+
+export type PatchDocumentRead =
+  | { status: 'none' }
+  | { status: 'object'; value: Record<string, unknown> }
+  | { status: 'error'; issue: Extract<IssueDetails, { code: 'parse_failure' | 'patch_failure' }> };
+
+/** Reads a patch_document cell: blank is no document; text must parse as JSON and be a JSON object. */
+export function readPatchDocument(cell: CellValue): PatchDocumentRead {
+  if (cell === undefined || isBlank(cell)) return { status: 'none' };
+  let value: unknown = cell;
+  if (typeof cell === 'string') {
+    const parsed = parseJson(cell.trim());
+    if (!parsed.ok) return { status: 'error', issue: { code: 'parse_failure', reason: parsed.message } };
+    value = parsed.value;
+  }
+  if (isJsonObject(value)) return { status: 'object', value };
+  return { status: 'error', issue: { code: 'patch_failure', reason: `it is ${describeJsonKind(value)}` } };
+}

@@ -1,0 +1,656 @@
+import { assertUnreachable } from './assert';
+import {
+  type CellValue,
+  type ColumnReading,
+  emptyKindCounts,
+  type Inference,
+  inferenceKind,
+  infersType,
+  inferType,
+  type KindCounts,
+  type ReadType,
+} from './cell-reading';
+import { type ColumnSettings, isIdLikeName } from './columns';
+import { type Issue, type IssueCode, makeIssue } from './issues';
+import { BLANK_ROW, computeRow, type MappedColumn, type RowContext, type RowResult } from './row-patch';
+import { checkSheetColumns, type SheetIssue } from './sheet-issues';
+import { computeSpan, type SpanResult, type SpanStatus, storedPatch } from './span-patch';
+import type { StoredValue } from './stored-form';
+
+/** One row's cells by column id, as carried by row insertions and deletions. */
+export type RowValues = Record<string, CellValue>;
+/** One cell to set: 0-based row index and the column's id. */
+export interface CellChange {
+  row: number;
+  columnId: string;
+  value: CellValue;
+}
+export type ColumnChanges = Partial<Omit<ColumnSettings, 'id'>>;
+
+/** Every change a user can make to a sheet, as data: the inverse of each is an edit too (undo, redo). */
+export type SheetEdit =
+  | { kind: 'set_cells'; cells: CellChange[] }
+  | { kind: 'insert_rows'; at: number; rows: RowValues[] }
+  | { kind: 'delete_rows'; at: number; count: number }
+  | { kind: 'add_column'; at: number; column: ColumnSettings; cells?: CellValue[] }
+  | { kind: 'remove_column'; columnId: string }
+  | { kind: 'update_column'; columnId: string; changes: ColumnChanges };
+
+/** What an edit changed, so a view re-renders only that: 0-based row indexes, span IDs, column ids. */
+export interface SheetChanges {
+  rows: number[] | 'all';
+  spans: string[] | 'all';
+  columns: string[] | 'all';
+}
+
+export interface EditResult {
+  inverse: SheetEdit;
+  changes: SheetChanges;
+}
+
+/** The counts a summary shows, kept up to date edit by edit. */
+export interface SheetSummary {
+  rows: number;
+  blankRows: number;
+  spans: number;
+  spansByStatus: Record<SpanStatus, number>;
+  rowsWithErrors: number;
+  rowsWithWarnings: number;
+  errors: number;
+  warnings: number;
+  byCode: Partial<Record<IssueCode, number>>;
+  sheetIssues: SheetIssue[];
+}
+
+/** How a metadata column reads its cells, and what is said about the column as a whole. */
+export interface ColumnInfo {
+  readType: ReadType | 'typed';
+  inference: Inference | null;
+  issues: Issue[];
+}
+
+/** A span as it is submitted. */
+export interface SubmittableSpan {
+  span_id: string;
+  patch_document: Record<string, StoredValue>;
+}
+
+export type RowStatus = 'blank' | 'error' | 'warning' | 'ok';
+
+interface ColumnState {
+  counts: KindCounts;
+  inference: Inference;
+  reading: ColumnReading;
+  issues: Issue[];
+}
+
+const ERROR_FLAG = 1;
+const WARNING_FLAG = 2;
+
+function emptyStatusCounts(): Record<SpanStatus, number> {
+  return { ready: 0, warnings: 0, blocked: 0, empty: 0 };
+}
+
+/** Flags (0-based row → error/warning bits) of the issues located on rows. */
+function issueFlagsByRow(issues: readonly Issue[]): Map<number, number> {
+  const flags = new Map<number, number>();
+  for (const issue of issues) {
+    if (issue.row === null) continue;
+    const flag = issue.severity === 'error' ? ERROR_FLAG : WARNING_FLAG;
+    flags.set(issue.row - 1, (flags.get(issue.row - 1) ?? 0) | flag);
+  }
+  return flags;
+}
+
+function readingOf(column: ColumnSettings, inference: Inference): ColumnReading {
+  const idLike = isIdLikeName(column.target.kind === 'metadata' ? column.target.key : column.name);
+  if (column.type !== 'auto') return { type: column.type, keptNumericText: false, idLike };
+  if (column.origin === 'typed') return { type: 'typed', keptNumericText: false, idLike };
+  return { type: inference.type, keptNumericText: inference.keptNumericText, idLike };
+}
+
+function sameInference(a: Inference, b: Inference): boolean {
+  return a.type === b.type && a.keptNumericText === b.keptNumericText;
+}
+
+function sameCounts(a: Inference['mixed'], b: Inference['mixed']): boolean {
+  if (a === null || b === null) return a === b;
+  return a.number === b.number && a.boolean === b.boolean && a.json === b.json && a.text === b.text;
+}
+
+/**
+ * The sheet and everything computed from it. After an edit of cells it recomputes only what changed: those rows,
+ * the spans they belong to (before and after), a column's inferred type when it flips, and the summary counts.
+ * Row insertions or deletions in the middle and column changes recompute the sheet, as they move every row.
+ */
+export class SheetModel {
+  private columnList: ColumnSettings[];
+  private readonly cellsById = new Map<string, CellValue[]>();
+  private count: number;
+  private readonly columnStates = new Map<string, ColumnState>();
+  private rowResults: RowResult[] = [];
+  private rowFlags: number[] = [];
+  private readonly spanRows = new Map<string, number[]>();
+  private readonly spanResults = new Map<string, SpanResult>();
+  private sheetIssueList: SheetIssue[] = [];
+  private context: RowContext;
+  private errors = 0;
+  private warnings = 0;
+  private readonly byCode = new Map<IssueCode, number>();
+  private spansByStatus = emptyStatusCounts();
+  private rowsWithErrors = 0;
+  private rowsWithWarnings = 0;
+  private blankRows = 0;
+
+  /**
+   * @param columns the sheet's columns, left to right (ids unique)
+   * @param columnCells one array of cells per column, aligned with `columns`
+   * @param rowCount number of rows; shorter cell arrays are padded with blanks
+   */
+  constructor(columns: readonly ColumnSettings[], columnCells: readonly CellValue[][], rowCount: number) {
+    const ids = new Set(columns.map((column) => column.id));
+    if (ids.size !== columns.length) throw new Error('Column ids must be unique');
+    this.columnList = [...columns];
+    this.count = rowCount;
+    columns.forEach((column, index) => {
+      const cells = columnCells[index]?.slice(0, rowCount) ?? [];
+      cells.length = rowCount;
+      this.cellsById.set(column.id, cells);
+    });
+    this.context = this.makeContext();
+    this.rebuild();
+  }
+
+  /** A model from rows of cells aligned with `columns` (the shape files are read in). */
+  static fromRows(columns: readonly ColumnSettings[], rows: readonly (readonly CellValue[])[]): SheetModel {
+    const columnCells = columns.map((_, index) => rows.map((row) => row[index]));
+    return new SheetModel(columns, columnCells, rows.length);
+  }
+
+  get columns(): readonly ColumnSettings[] {
+    return this.columnList;
+  }
+
+  get rowCount(): number {
+    return this.count;
+  }
+
+  /** The cell at a 0-based row of a column. */
+  cell(row: number, columnId: string): CellValue {
+    return this.cellsById.get(columnId)?.[row];
+  }
+
+  /** The result of a 0-based row. */
+  row(row: number): RowResult {
+    return this.rowResults[row] ?? BLANK_ROW;
+  }
+
+  /** Everything said about a 0-based row: its own issues and those of its span located on it. */
+  rowIssues(row: number): Issue[] {
+    const result = this.row(row);
+    const span = result.spanId === null ? undefined : this.spanResults.get(result.spanId);
+    const spanIssues = span ? span.issues.filter((issue) => issue.row === row + 1) : [];
+    return spanIssues.length === 0 ? result.issues : [...result.issues, ...spanIssues];
+  }
+
+  /** The issues shown on one cell. */
+  cellIssues(row: number, columnId: string): Issue[] {
+    return this.rowIssues(row).filter((issue) => issue.columnId === columnId);
+  }
+
+  rowStatus(row: number): RowStatus {
+    if (this.row(row).blank) return 'blank';
+    const flags = this.rowFlags[row] ?? 0;
+    return flags & ERROR_FLAG ? 'error' : flags & WARNING_FLAG ? 'warning' : 'ok';
+  }
+
+  span(spanId: string): SpanResult | undefined {
+    return this.spanResults.get(spanId);
+  }
+
+  /** All spans, in the order of their first row. */
+  spans(): SpanResult[] {
+    return [...this.spanResults.values()].sort((a, b) => (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
+  }
+
+  columnInfo(columnId: string): ColumnInfo | undefined {
+    const state = this.columnStates.get(columnId);
+    if (!state) return undefined;
+    const column = this.columnList.find((candidate) => candidate.id === columnId);
+    return {
+      readType: state.reading.type,
+      inference: column && infersType(column) ? state.inference : null,
+      issues: state.issues,
+    };
+  }
+
+  get sheetIssues(): readonly SheetIssue[] {
+    return this.sheetIssueList;
+  }
+
+  summary(): SheetSummary {
+    return {
+      rows: this.count,
+      blankRows: this.blankRows,
+      spans: this.spanResults.size,
+      spansByStatus: { ...this.spansByStatus },
+      rowsWithErrors: this.rowsWithErrors,
+      rowsWithWarnings: this.rowsWithWarnings,
+      errors: this.errors,
+      warnings: this.warnings,
+      byCode: Object.fromEntries(this.byCode),
+      sheetIssues: this.sheetIssueList,
+    };
+  }
+
+  /** The spans that will be submitted: no errors, something to change, and a sheet without sheet-wide issues. */
+  submittableSpans(): SubmittableSpan[] {
+    if (this.sheetIssueList.length > 0) return [];
+    return this.spans()
+      .filter((span) => span.status === 'ready' || span.status === 'warnings')
+      .map((span) => ({ span_id: span.spanId, patch_document: storedPatch(span.patch) }));
+  }
+
+  /** The sheet's cells, row by row, aligned with `columns`. */
+  rows(): CellValue[][] {
+    const columns = this.columnList.map((column) => this.cellsById.get(column.id) ?? []);
+    return Array.from({ length: this.count }, (_, row) => columns.map((cells) => cells[row]));
+  }
+
+  /** Applies an edit; returns its inverse (for undo) and what changed (for rendering). */
+  apply(edit: SheetEdit): EditResult {
+    switch (edit.kind) {
+      case 'set_cells':
+        return this.setCells(edit.cells);
+      case 'insert_rows':
+        return this.insertRows(edit.at, edit.rows);
+      case 'delete_rows':
+        return this.deleteRows(edit.at, edit.count);
+      case 'add_column':
+        return this.addColumn(edit.at, edit.column, edit.cells);
+      case 'remove_column':
+        return this.removeColumn(edit.columnId);
+      case 'update_column':
+        return this.updateColumn(edit.columnId, edit.changes);
+      default:
+        return assertUnreachable(edit);
+    }
+  }
+
+  // ---- edits ----
+
+  private setCells(cells: readonly CellChange[]): EditResult {
+    for (const change of cells) this.checkCell(change.row, change.columnId);
+    const previous: CellChange[] = [];
+    const dirtyRows = new Set<number>();
+    const countedColumns = new Set<string>();
+    for (const change of cells) {
+      const columnCells = this.cellsById.get(change.columnId) ?? [];
+      const old = columnCells[change.row];
+      previous.push({ row: change.row, columnId: change.columnId, value: old });
+      columnCells[change.row] = change.value;
+      const state = this.columnStates.get(change.columnId);
+      if (state && this.countsInference(change.columnId)) {
+        this.countKind(state, old, -1);
+        this.countKind(state, change.value, 1);
+        countedColumns.add(change.columnId);
+      }
+      dirtyRows.add(change.row);
+    }
+    const inverse: SheetEdit = { kind: 'set_cells', cells: previous.reverse() };
+
+    const changedColumns: string[] = [];
+    let flipped = false;
+    for (const columnId of countedColumns) {
+      const state = this.columnStates.get(columnId);
+      if (!state) continue;
+      const inference = inferType(state.counts);
+      if (!sameInference(inference, state.inference)) flipped = true;
+      if (!sameInference(inference, state.inference) || !sameCounts(inference.mixed, state.inference.mixed)) {
+        changedColumns.push(columnId);
+      }
+      this.setColumnState(columnId, inference);
+    }
+    if (flipped) {
+      this.context = this.makeContext();
+      this.recomputeAllRows();
+      return { inverse, changes: { rows: 'all', spans: 'all', columns: changedColumns } };
+    }
+    const spans = this.recomputeRows(dirtyRows);
+    return { inverse, changes: { rows: [...dirtyRows], spans, columns: changedColumns } };
+  }
+
+  private checkCell(row: number, columnId: string): void {
+    if (!this.cellsById.has(columnId)) throw new Error(`Unknown column ${columnId}`);
+    if (!Number.isInteger(row) || row < 0 || row >= this.count)
+      throw new Error(`Row ${row} is outside the sheet`);
+  }
+
+  private insertRows(at: number, rows: readonly RowValues[]): EditResult {
+    if (!Number.isInteger(at) || at < 0 || at > this.count) throw new Error(`Cannot insert rows at ${at}`);
+    for (const values of rows) {
+      for (const columnId of Object.keys(values)) {
+        if (!this.cellsById.has(columnId)) throw new Error(`Unknown column ${columnId}`);
+      }
+    }
+    const inverse: SheetEdit = { kind: 'delete_rows', at, count: rows.length };
+    if (at === this.count) {
+      // Appending is the common case (a new row typed at the bottom): keep it incremental.
+      const first = this.count;
+      this.count += rows.length;
+      for (const [columnId, cells] of this.cellsById) {
+        cells.length = this.count;
+        const state = this.columnStates.get(columnId);
+        if (state && this.countsInference(columnId)) state.counts.blank += rows.length;
+      }
+      for (let index = first; index < this.count; index++) {
+        this.rowResults.push(BLANK_ROW);
+        this.rowFlags.push(0);
+      }
+      this.blankRows += rows.length;
+      const changes = rows.flatMap((values, offset) =>
+        Object.entries(values).map(([columnId, value]) => ({ row: first + offset, columnId, value })),
+      );
+      const result = this.setCells(changes);
+      const added = Array.from({ length: rows.length }, (_, offset) => first + offset);
+      const resultRows =
+        result.changes.rows === 'all' ? 'all' : [...new Set([...result.changes.rows, ...added])];
+      return { inverse, changes: { ...result.changes, rows: resultRows } };
+    }
+    for (const [columnId, cells] of this.cellsById) {
+      cells.splice(at, 0, ...rows.map((values) => values[columnId]));
+    }
+    this.count += rows.length;
+    this.rebuild();
+    return { inverse, changes: { rows: 'all', spans: 'all', columns: 'all' } };
+  }
+
+  private deleteRows(at: number, count: number): EditResult {
+    if (!Number.isInteger(at) || at < 0 || count < 0 || at + count > this.count) {
+      throw new Error(`Cannot delete ${count} rows at ${at}`);
+    }
+    const removed: RowValues[] = Array.from({ length: count }, (_, offset) => {
+      const values: RowValues = {};
+      for (const [columnId, cells] of this.cellsById) values[columnId] = cells[at + offset];
+      return values;
+    });
+    const inverse: SheetEdit = { kind: 'insert_rows', at, rows: removed };
+    if (at + count === this.count) {
+      // Deleting at the bottom: blank the rows incrementally, then drop them.
+      const blanks = removed.flatMap((values, offset) =>
+        Object.keys(values).map((columnId) => ({ row: at + offset, columnId, value: undefined })),
+      );
+      const result = this.setCells(blanks);
+      for (const [columnId, cells] of this.cellsById) {
+        cells.length = at;
+        const state = this.columnStates.get(columnId);
+        if (state && this.countsInference(columnId)) state.counts.blank -= count;
+      }
+      this.rowResults.length = at;
+      this.rowFlags.length = at;
+      this.blankRows -= count;
+      this.count = at;
+      const rows = result.changes.rows === 'all' ? 'all' : result.changes.rows.filter((row) => row < at);
+      return { inverse, changes: { ...result.changes, rows } };
+    }
+    for (const cells of this.cellsById.values()) cells.splice(at, count);
+    this.count -= count;
+    this.rebuild();
+    return { inverse, changes: { rows: 'all', spans: 'all', columns: 'all' } };
+  }
+
+  private addColumn(at: number, column: ColumnSettings, cells: readonly CellValue[] = []): EditResult {
+    if (this.cellsById.has(column.id)) throw new Error(`Column id ${column.id} is already used`);
+    if (!Number.isInteger(at) || at < 0 || at > this.columnList.length)
+      throw new Error(`Cannot add a column at ${at}`);
+    const columnCells = cells.slice(0, this.count);
+    columnCells.length = this.count;
+    this.columnList.splice(at, 0, { ...column });
+    this.cellsById.set(column.id, columnCells);
+    this.rebuild();
+    return {
+      inverse: { kind: 'remove_column', columnId: column.id },
+      changes: { rows: 'all', spans: 'all', columns: 'all' },
+    };
+  }
+
+  private removeColumn(columnId: string): EditResult {
+    const at = this.columnList.findIndex((column) => column.id === columnId);
+    const column = this.columnList[at];
+    const cells = this.cellsById.get(columnId);
+    if (!column || !cells) throw new Error(`Unknown column ${columnId}`);
+    this.columnList.splice(at, 1);
+    this.cellsById.delete(columnId);
+    this.rebuild();
+    return {
+      inverse: { kind: 'add_column', at, column, cells },
+      changes: { rows: 'all', spans: 'all', columns: 'all' },
+    };
+  }
+
+  private updateColumn(columnId: string, changes: ColumnChanges): EditResult {
+    const at = this.columnList.findIndex((column) => column.id === columnId);
+    const column = this.columnList[at];
+    if (!column) throw new Error(`Unknown column ${columnId}`);
+    const previous: ColumnChanges = {};
+    for (const key of Object.keys(changes) as (keyof ColumnChanges)[]) {
+      Object.assign(previous, { [key]: column[key] });
+    }
+    this.columnList[at] = { ...column, ...changes };
+    const inverse: SheetEdit = { kind: 'update_column', columnId, changes: previous };
+    const onlyName = Object.keys(changes).every((key) => key === 'name');
+    if (onlyName && column.target.kind === 'ignore') {
+      return { inverse, changes: { rows: [], spans: [], columns: [columnId] } };
+    }
+    this.rebuild();
+    return { inverse, changes: { rows: 'all', spans: 'all', columns: 'all' } };
+  }
+
+  // ---- computation ----
+
+  private makeContext(): RowContext {
+    const mapped: MappedColumn[] = this.columnList
+      .filter((column) => column.target.kind !== 'ignore')
+      .map((column) => ({
+        column,
+        cells: this.cellsById.get(column.id) ?? [],
+        reading: this.columnStates.get(column.id)?.reading ?? null,
+      }));
+    return { mapped, spanColumn: mapped.find(({ column }) => column.target.kind === 'span_id') ?? null };
+  }
+
+  private countsInference(columnId: string): boolean {
+    const column = this.columnList.find((candidate) => candidate.id === columnId);
+    return column !== undefined && infersType(column);
+  }
+
+  private countKind(state: ColumnState, cell: CellValue, sign: 1 | -1): void {
+    const kind = inferenceKind(cell, state.reading.idLike);
+    if (kind !== null) state.counts[kind] += sign;
+  }
+
+  private setColumnState(columnId: string, inference: Inference): void {
+    const state = this.columnStates.get(columnId);
+    const column = this.columnList.find((candidate) => candidate.id === columnId);
+    if (!state || !column) return;
+    this.tallyIssues(state.issues, -1);
+    state.inference = inference;
+    state.reading = readingOf(column, inference);
+    state.issues =
+      inference.mixed && infersType(column)
+        ? [makeIssue({ code: 'mixed_types_as_text', counts: inference.mixed }, null, column)]
+        : [];
+    this.tallyIssues(state.issues, 1);
+  }
+
+  /** Recomputes everything from the cells: the from-scratch path, also used after structural edits. */
+  private rebuild(): void {
+    this.sheetIssueList = checkSheetColumns(this.columnList);
+    this.columnStates.clear();
+    for (const column of this.columnList) {
+      if (column.target.kind !== 'metadata') continue;
+      const counts = emptyKindCounts();
+      const idLike = readingOf(column, inferType(counts)).idLike;
+      if (infersType(column)) {
+        for (const cell of this.cellsById.get(column.id) ?? []) {
+          const kind = inferenceKind(cell, idLike);
+          if (kind !== null) counts[kind]++;
+        }
+      }
+      const inference = inferType(counts);
+      this.columnStates.set(column.id, {
+        counts,
+        inference,
+        reading: readingOf(column, inference),
+        issues: [],
+      });
+      this.setColumnState(column.id, inference);
+    }
+    this.context = this.makeContext();
+    this.recomputeAllRows();
+  }
+
+  /** Recomputes every row and span from the current column states, and the summary counts with them. */
+  private recomputeAllRows(): void {
+    this.errors = 0;
+    this.warnings = 0;
+    this.byCode.clear();
+    this.spansByStatus = emptyStatusCounts();
+    this.rowsWithErrors = 0;
+    this.rowsWithWarnings = 0;
+    this.blankRows = 0;
+    for (const state of this.columnStates.values()) this.tallyIssues(state.issues, 1);
+    this.spanResults.clear();
+    this.spanRows.clear();
+    this.rowResults = new Array<RowResult>(this.count);
+    this.rowFlags = new Array<number>(this.count).fill(0);
+    for (let row = 0; row < this.count; row++) {
+      const result = computeRow(row, this.context);
+      this.rowResults[row] = result;
+      this.tallyRow(result, 1);
+      if (result.spanId === null) continue;
+      const rows = this.spanRows.get(result.spanId);
+      if (rows) rows.push(row);
+      else this.spanRows.set(result.spanId, [row]);
+    }
+    for (const spanId of this.spanRows.keys()) this.recomputeSpan(spanId);
+    const allRows = new Set<number>();
+    for (let row = 0; row < this.count; row++) allRows.add(row);
+    this.refreshFlags(allRows);
+  }
+
+  /** Recomputes the given rows and their spans; returns the span IDs whose results changed. */
+  private recomputeRows(rows: Iterable<number>): string[] {
+    const dirtySpans = new Set<string>();
+    const affectedRows = new Set<number>();
+    for (const row of rows) {
+      affectedRows.add(row);
+      const old = this.rowResults[row] ?? BLANK_ROW;
+      const next = computeRow(row, this.context);
+      this.tallyRow(old, -1);
+      this.rowResults[row] = next;
+      this.tallyRow(next, 1);
+      if (old.spanId !== next.spanId) {
+        if (old.spanId !== null) this.removeFromSpan(old.spanId, row);
+        if (next.spanId !== null) this.addToSpan(next.spanId, row);
+      }
+      if (old.spanId !== null) dirtySpans.add(old.spanId);
+      if (next.spanId !== null) dirtySpans.add(next.spanId);
+    }
+    for (const spanId of dirtySpans) {
+      for (const row of this.spanResults.get(spanId)?.rows ?? []) affectedRows.add(row - 1);
+      this.recomputeSpan(spanId);
+      for (const row of this.spanRows.get(spanId) ?? []) affectedRows.add(row);
+    }
+    this.refreshFlags(affectedRows);
+    return [...dirtySpans];
+  }
+
+  private recomputeSpan(spanId: string): void {
+    const old = this.spanResults.get(spanId);
+    if (old) this.tallySpan(old, -1);
+    const rows = this.spanRows.get(spanId);
+    const spanColumn = this.context.spanColumn?.column;
+    if (!rows || rows.length === 0 || !spanColumn) {
+      this.spanResults.delete(spanId);
+      this.spanRows.delete(spanId);
+      return;
+    }
+    const next = computeSpan(spanId, rows, this.rowResults, spanColumn);
+    this.spanResults.set(spanId, next);
+    this.tallySpan(next, 1);
+  }
+
+  /** Sets each row's error and warning flags from its own issues and its span's issues located on it. */
+  private refreshFlags(rows: ReadonlySet<number>): void {
+    const spanFlags = new Map<string, Map<number, number>>();
+    for (const row of rows) {
+      if (row >= this.count) continue;
+      const result = this.rowResults[row] ?? BLANK_ROW;
+      let flag = (result.errorCount > 0 ? ERROR_FLAG : 0) | (result.warningCount > 0 ? WARNING_FLAG : 0);
+      const spanIssues = result.spanId === null ? undefined : this.spanResults.get(result.spanId)?.issues;
+      if (result.spanId !== null && spanIssues !== undefined && spanIssues.length > 0) {
+        let flags = spanFlags.get(result.spanId);
+        if (!flags) {
+          flags = issueFlagsByRow(spanIssues);
+          spanFlags.set(result.spanId, flags);
+        }
+        flag |= flags.get(row) ?? 0;
+      }
+      this.setRowFlag(row, flag);
+    }
+  }
+
+  private setRowFlag(row: number, flag: number): void {
+    const old = this.rowFlags[row] ?? 0;
+    if (old === flag) return;
+    this.rowsWithErrors += (flag & ERROR_FLAG ? 1 : 0) - (old & ERROR_FLAG ? 1 : 0);
+    this.rowsWithWarnings +=
+      (flag & WARNING_FLAG && !(flag & ERROR_FLAG) ? 1 : 0) -
+      (old & WARNING_FLAG && !(old & ERROR_FLAG) ? 1 : 0);
+    this.rowFlags[row] = flag;
+  }
+
+  private addToSpan(spanId: string, row: number): void {
+    const rows = this.spanRows.get(spanId);
+    if (!rows) {
+      this.spanRows.set(spanId, [row]);
+      return;
+    }
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((rows[middle] ?? 0) < row) low = middle + 1;
+      else high = middle;
+    }
+    rows.splice(low, 0, row);
+  }
+
+  private removeFromSpan(spanId: string, row: number): void {
+    const rows = this.spanRows.get(spanId);
+    if (!rows) return;
+    const index = rows.indexOf(row);
+    if (index >= 0) rows.splice(index, 1);
+  }
+
+  private tallyIssues(issues: readonly Issue[], sign: 1 | -1): void {
+    for (const issue of issues) {
+      if (issue.severity === 'error') this.errors += sign;
+      else this.warnings += sign;
+      const count = (this.byCode.get(issue.code) ?? 0) + sign;
+      if (count === 0) this.byCode.delete(issue.code);
+      else this.byCode.set(issue.code, count);
+    }
+  }
+
+  private tallyRow(result: RowResult, sign: 1 | -1): void {
+    if (result.blank) this.blankRows += sign;
+    this.tallyIssues(result.issues, sign);
+  }
+
+  private tallySpan(span: SpanResult, sign: 1 | -1): void {
+    this.spansByStatus[span.status] += sign;
+    this.tallyIssues(span.issues, sign);
+  }
+}

@@ -1,0 +1,123 @@
+import type { ColumnSettings } from './columns';
+import { type Issue, makeIssue } from './issues';
+import { jsonDepth } from './json';
+import type { PatchEntry, RowResult } from './row-patch';
+import type { StoredValue } from './stored-form';
+
+/** Longest merged patch accepted, as compact JSON characters. */
+export const MAX_PATCH_LENGTH = 1_000_000;
+/** Deepest nesting accepted, counted as the SDK counts (`{"a":1}` is 2). */
+export const MAX_PATCH_DEPTH = 10;
+/** How many other rows a duplicate_span_id warning names. */
+const MAX_NAMED_ROWS = 10;
+
+/**
+ * `ready`: will be submitted as is; `warnings`: will be submitted, with something to know; `blocked`: has an
+ * error and is not submitted; `empty`: nothing to change, not submitted.
+ */
+export type SpanStatus = 'ready' | 'warnings' | 'blocked' | 'empty';
+
+/** The merged patch of one span, with provenance per key, and everything said about it. */
+export interface SpanResult {
+  spanId: string;
+  /** 1-based rows of the span, in sheet order. */
+  rows: number[];
+  /** The merged patch in stored form, key by key, with the row and column each value came from. */
+  patch: PatchEntry[];
+  /** Issues about the span as a whole: duplicates, size, depth, nothing to change. */
+  issues: Issue[];
+  status: SpanStatus;
+  /** Errors and warnings of the span's rows and of the span itself. */
+  errorCount: number;
+  warningCount: number;
+}
+
+/**
+ * Merges the rows of one span (SPEC §4): in row order, later rows winning per key; then checks the merged patch
+ * against the size and depth limits (SPEC §5).
+ */
+export function computeSpan(
+  spanId: string,
+  rowIndexes: readonly number[],
+  rowResults: readonly RowResult[],
+  spanColumn: ColumnSettings,
+): SpanResult {
+  const rows = rowIndexes.map((index) => index + 1);
+  const issues: Issue[] = [];
+  let rowErrors = 0;
+  let rowWarnings = 0;
+  let patch: PatchEntry[];
+  if (rowIndexes.length === 1) {
+    const result = rowResults[rowIndexes[0] ?? 0];
+    rowErrors = result?.errorCount ?? 0;
+    rowWarnings = result?.warningCount ?? 0;
+    patch = result?.entries ?? [];
+  } else {
+    const merged = new Map<string, PatchEntry>();
+    for (const index of rowIndexes) {
+      const result = rowResults[index];
+      if (!result) continue;
+      rowErrors += result.errorCount;
+      rowWarnings += result.warningCount;
+      for (const entry of result.entries) merged.set(entry.key, entry);
+    }
+    patch = [...merged.values()];
+  }
+  if (rows.length > 1) {
+    // NOTE: only the first few other rows are named, so a span repeated on thousands of rows stays linear.
+    const firstRows = rows.slice(0, MAX_NAMED_ROWS + 1);
+    for (const row of rows) {
+      const otherRows = firstRows.filter((other) => other !== row).slice(0, MAX_NAMED_ROWS);
+      const details = { code: 'duplicate_span_id' as const, spanId, otherRows, otherCount: rows.length - 1 };
+      issues.push(makeIssue(details, row, spanColumn));
+    }
+  }
+  for (const entry of patch) {
+    if (typeof entry.input !== 'object' || entry.input === null) continue;
+    const depth = 1 + jsonDepth(entry.input);
+    if (depth > MAX_PATCH_DEPTH) {
+      issues.push(
+        makeIssue({ code: 'patch_too_deep', key: entry.key, depth }, entry.row, {
+          id: entry.columnId,
+          name: entry.column,
+        }),
+      );
+    }
+  }
+  if (mayExceedLength(patch)) {
+    const length = JSON.stringify(storedPatch(patch)).length;
+    if (length > MAX_PATCH_LENGTH) {
+      issues.push(makeIssue({ code: 'patch_too_large', length }, rows[0] ?? null, spanColumn));
+    }
+  }
+  if (patch.length === 0 && rowErrors === 0) {
+    for (const row of rows) issues.push(makeIssue({ code: 'empty_patch' }, row, spanColumn));
+  }
+  let spanErrors = 0;
+  for (const issue of issues) if (issue.severity === 'error') spanErrors++;
+  const errorCount = rowErrors + spanErrors;
+  const warningCount = rowWarnings + issues.length - spanErrors;
+  const status: SpanStatus =
+    errorCount > 0 ? 'blocked' : patch.length === 0 ? 'empty' : warningCount > 0 ? 'warnings' : 'ready';
+  return { spanId, rows, patch, issues, status, errorCount, warningCount };
+}
+
+/**
+ * False when a patch is certainly within the length limit, so the exact JSON length need not be computed: JSON
+ * writes a character as at most 6 (`\u0000`), and a number or the punctuation around a key as at most 30.
+ */
+function mayExceedLength(patch: readonly PatchEntry[]): boolean {
+  let bound = 2;
+  for (const entry of patch) {
+    bound += 6 * entry.key.length + 30;
+    if (typeof entry.stored === 'string') bound += 6 * entry.stored.length;
+  }
+  return bound > MAX_PATCH_LENGTH;
+}
+
+/** The patch document that is submitted for a span: each key's stored value. */
+export function storedPatch(patch: readonly PatchEntry[]): Record<string, StoredValue> {
+  const document: Record<string, StoredValue> = {};
+  for (const entry of patch) document[entry.key] = entry.stored;
+  return document;
+}

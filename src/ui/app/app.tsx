@@ -1,0 +1,72 @@
+import { useRef, useState } from 'react';
+import { TABS, type TabId, tabAfterKey } from './tabs';
+
+/** The app frame: the header with the product name and the four tabs, each with its panel. */
+export function App() {
+  const [active, setActive] = useState<TabId>('sheet');
+  const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const next = tabAfterKey(active, event.key);
+    if (next === null) return;
+    event.preventDefault();
+    setActive(next);
+    tabRefs.current.get(next)?.focus();
+  };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1 className="app-title">
+          <span aria-hidden="true" className="app-logo" />
+          Spanpatch
+        </h1>
+        <p className="app-tagline">Correct and tag stored tracing spans</p>
+      </header>
+      <nav className="app-tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+        {TABS.map((tab) => (
+          <button
+            key={tab.id}
+            ref={(element) => {
+              if (element) tabRefs.current.set(tab.id, element);
+              else tabRefs.current.delete(tab.id);
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${tab.id}`}
+            aria-selected={active === tab.id}
+            aria-controls={`panel-${tab.id}`}
+            tabIndex={active === tab.id ? 0 : -1}
+            className="app-tab"
+            onClick={() => setActive(tab.id)}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </nav>
+      {TABS.map((tab) => (
+        <section
+          key={tab.id}
+          role="tabpanel"
+          id={`panel-${tab.id}`}
+          aria-labelledby={`tab-${tab.id}`}
+          hidden={active !== tab.id}
+          className="app-panel"
+        >
+          {active === tab.id && <EmptyPanel tab={tab.id} />}
+        </section>
+      ))}
+    </div>
+  );
+}
+
+const emptyText: Record<TabId, string> = {
+  sheet: 'Import a file or start a new sheet of span IDs and metadata columns.',
+  preview: 'The merged patch of each span appears here once the sheet has rows.',
+  results: 'Per-span results appear here after a submission.',
+  history: 'Earlier submissions to the project appear here.',
+};
+
+function EmptyPanel({ tab }: { tab: TabId }) {
+  return <p className="empty-state">{emptyText[tab]}</p>;
+}

@@ -1,0 +1,397 @@
+import { describe, expect, it } from 'vitest';
+import type { CellValue } from '@/core/cell-reading';
+import type { ColumnSettings } from '@/core/columns';
+import { type IssueCode, issueMessage } from '@/core/issues';
+import { storedPatch } from '@/core/span-patch';
+import { allIssues, located, sheetOf } from './helpers';
+
+const ID = 'context.span_id';
+const PATCH = 'patch_document';
+const meta = (key: string) => `attributes.metadata.${key}`;
+const A = '61dbffb32f20ddb6';
+const B = '0123456789abcdef';
+const C = 'fedcba9876543210';
+
+interface Case {
+  code: IssueCode;
+  headers: string[];
+  rows: CellValue[][];
+  settings?: Partial<Record<string, Partial<ColumnSettings>>>;
+  at: { row: number | null; column: string }[];
+}
+
+/** Every warning and error code of SPEC §2–5, produced by a sheet that a user could type, at its row and column. */
+const cases: Case[] = [
+  {
+    code: 'missing_span_id',
+    headers: [ID, meta('x')],
+    rows: [
+      [A, '1'],
+      ['  ', '2'],
+    ],
+    at: [{ row: 2, column: ID }],
+  },
+  {
+    code: 'span_id_trimmed',
+    headers: [ID, meta('x')],
+    rows: [[` ${A}\t`, '1']],
+    at: [{ row: 1, column: ID }],
+  },
+  {
+    code: 'span_id_lowercased',
+    headers: [ID, meta('x')],
+    rows: [
+      [A, '1'],
+      [A.toUpperCase(), '2'],
+    ],
+    at: [{ row: 2, column: ID }],
+  },
+  {
+    code: 'span_id_not_otel',
+    headers: [ID, meta('x')],
+    rows: [
+      [A, '1'],
+      ['span-7', '2'],
+    ],
+    at: [{ row: 2, column: ID }],
+  },
+  {
+    code: 'parse_failure',
+    headers: [ID, PATCH],
+    rows: [
+      [A, '{"a":1}'],
+      [B, '{"a":'],
+    ],
+    at: [{ row: 2, column: PATCH }],
+  },
+  {
+    code: 'patch_failure',
+    headers: [ID, PATCH],
+    rows: [
+      [A, '[1,2]'],
+      [B, '"text"'],
+    ],
+    at: [
+      { row: 1, column: PATCH },
+      { row: 2, column: PATCH },
+    ],
+  },
+  {
+    code: 'invalid_key',
+    headers: [ID, meta(''), PATCH],
+    rows: [
+      [A, 'x', ''],
+      [B, '', `{"__proto__":1,"constructor":2,"prototype":3,"${'k'.repeat(257)}":4}`],
+    ],
+    at: [{ row: 1, column: meta('') }, ...Array.from({ length: 4 }, () => ({ row: 2, column: PATCH }))],
+  },
+  {
+    code: 'patch_too_large',
+    headers: [ID, meta('big'), meta('x')],
+    rows: [
+      [A, 'x'.repeat(1_000_001), '1'],
+      [B, 'y'.repeat(999_000), '2'],
+    ],
+    at: [{ row: 1, column: ID }],
+  },
+  {
+    code: 'patch_too_deep',
+    headers: [ID, PATCH],
+    rows: [
+      [A, '{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}'],
+      [B, '{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{"j":1}}}}}}}}}}'],
+    ],
+    at: [{ row: 2, column: PATCH }],
+  },
+  {
+    code: 'not_a_number',
+    headers: [ID, meta('score')],
+    rows: [
+      [A, '1'],
+      [B, 'N/A'],
+    ],
+    settings: { [meta('score')]: { type: 'number' } },
+    at: [{ row: 2, column: meta('score') }],
+  },
+  {
+    code: 'not_a_boolean',
+    headers: [ID, meta('ok')],
+    rows: [[A, 'yes']],
+    settings: { [meta('ok')]: { type: 'boolean' } },
+    at: [{ row: 1, column: meta('ok') }],
+  },
+  {
+    code: 'not_json',
+    headers: [ID, meta('tags')],
+    rows: [
+      [A, '["a"]'],
+      [B, "['a']"],
+    ],
+    settings: { [meta('tags')]: { type: 'json' } },
+    at: [{ row: 2, column: meta('tags') }],
+  },
+  {
+    code: 'unsafe_integer',
+    headers: [ID, meta('order'), PATCH],
+    rows: [
+      [A, '12345678901234567890', ''],
+      [B, '', '{"n": 9007199254740993}'],
+    ],
+    settings: { [meta('order')]: { type: 'number' } },
+    at: [
+      { row: 1, column: meta('order') },
+      { row: 2, column: PATCH },
+    ],
+  },
+  {
+    code: 'non_finite_number',
+    headers: [ID, meta('score')],
+    rows: [
+      [A, 'NaN'],
+      [B, 'Infinity'],
+      [C, '1e999'],
+    ],
+    settings: { [meta('score')]: { type: 'number' } },
+    at: [
+      { row: 1, column: meta('score') },
+      { row: 2, column: meta('score') },
+      { row: 3, column: meta('score') },
+    ],
+  },
+  {
+    code: 'looks_numeric_kept_text',
+    headers: [ID, meta('zip'), meta('ticket_id')],
+    rows: [
+      [A, '02134', '17.0'],
+      [B, '90210', '18.0'],
+    ],
+    at: [
+      { row: 1, column: meta('zip') },
+      { row: 1, column: meta('ticket_id') },
+      { row: 2, column: meta('ticket_id') },
+    ],
+  },
+  {
+    code: 'mixed_types_as_text',
+    headers: [ID, meta('score')],
+    rows: [
+      [A, '1'],
+      [B, 'N/A'],
+      [C, '3'],
+    ],
+    at: [{ row: null, column: meta('score') }],
+  },
+  {
+    code: 'bool_to_string',
+    headers: [ID, meta('reviewed')],
+    rows: [[A, 'TRUE']],
+    at: [{ row: 1, column: meta('reviewed') }],
+  },
+  {
+    code: 'json_to_string',
+    headers: [ID, PATCH],
+    rows: [[A, '{"tags":["a","b"]}']],
+    at: [{ row: 1, column: PATCH }],
+  },
+  {
+    code: 'null_not_removed',
+    headers: [ID, meta('note'), meta('x')],
+    rows: [
+      [A, 'null', '1'],
+      [B, '', '2'],
+    ],
+    settings: { [meta('x')]: { blankPolicy: 'null' } },
+    at: [{ row: 1, column: meta('note') }],
+  },
+  {
+    code: 'overridden_by_patch_document',
+    headers: [ID, meta('quality'), PATCH],
+    rows: [[A, '3', '{"quality": 4}']],
+    at: [{ row: 1, column: PATCH }],
+  },
+  {
+    code: 'duplicate_span_id',
+    headers: [ID, meta('x')],
+    rows: [
+      [A, '1'],
+      [B, '2'],
+      [` ${A.toUpperCase()}`, '3'],
+    ],
+    at: [
+      { row: 1, column: ID },
+      { row: 3, column: ID },
+    ],
+  },
+  {
+    code: 'empty_patch',
+    headers: [ID, meta('x')],
+    rows: [
+      [A, '1'],
+      [B, '  '],
+    ],
+    at: [{ row: 2, column: ID }],
+  },
+];
+
+describe('every warning and error code, at its row and column (SPEC §2–5)', () => {
+  it.each(cases)('$code', ({ code, headers, rows, settings, at }) => {
+    const model = sheetOf(headers, rows, settings);
+    expect(located(model, code)).toEqual(at);
+    const issue = allIssues(model).find((candidate) => candidate.code === code);
+    expect(issue && issueMessage(issue)).toMatch(/\w+ .*\w/);
+    expect(model.summary().byCode[code]).toBe(at.length);
+  });
+
+  it('covers every code', async () => {
+    const { ERROR_CODES, WARNING_CODES } = await import('@/core/issues');
+    expect(new Set(cases.map((c) => c.code))).toEqual(new Set([...ERROR_CODES, ...WARNING_CODES]));
+  });
+});
+
+describe('merging per span (SPEC §4)', () => {
+  it('applies field updates left to right, then patch_document over them', () => {
+    const model = sheetOf([ID, meta('a'), meta('b'), PATCH], [[A, 'x', '2', '{"b": "from doc", "c": null}']]);
+    const span = model.span(A);
+    expect(storedPatch(span?.patch ?? [])).toEqual({ a: 'x', b: 'from doc', c: null });
+    expect(span?.patch.map((entry) => [entry.key, entry.row, entry.column, entry.fromPatchDocument])).toEqual(
+      [
+        ['a', 1, meta('a'), false],
+        ['b', 1, PATCH, true],
+        ['c', 1, PATCH, true],
+      ],
+    );
+  });
+
+  it('merges rows of one span in row order, later rows winning per key', () => {
+    const model = sheetOf(
+      [ID, meta('reviewer'), meta('quality')],
+      [
+        [A, 'ana', '3'],
+        [B, 'bo', '1'],
+        [A, '', '5'],
+      ],
+    );
+    const span = model.span(A);
+    expect(span && storedPatch(span.patch)).toEqual({ reviewer: 'ana', quality: 5 });
+    expect(span?.rows).toEqual([1, 3]);
+    expect(span?.patch.find((entry) => entry.key === 'quality')?.row).toBe(3);
+  });
+
+  it('merges shallowly, as the SDK does: a nested object replaces, it is not merged', () => {
+    const model = sheetOf(
+      [ID, PATCH],
+      [
+        [A, '{"ctx":{"a":1}}'],
+        [A, '{"ctx":{"b":2}}'],
+      ],
+    );
+    expect(model.span(A)?.patch[0]?.stored).toBe('{"b":2}');
+  });
+
+  it('counts depth as the SDK does: {"a":1} is 2, and 10 levels pass', () => {
+    const nine = '{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}';
+    const model = sheetOf([ID, PATCH], [[A, nine]]);
+    expect(model.span(A)?.status).toBe('warnings');
+  });
+
+  it('keeps a 1,000,000-character patch and blocks one character more', () => {
+    const overhead = '{"big":""}'.length;
+    const exact = sheetOf([ID, meta('big')], [[A, 'x'.repeat(1_000_000 - overhead)]]);
+    expect(exact.span(A)?.status).toBe('ready');
+    const over = sheetOf([ID, meta('big')], [[A, 'x'.repeat(1_000_001 - overhead)]]);
+    expect(over.span(A)?.status).toBe('blocked');
+  });
+
+  it('blocks a span when any of its rows has an error, and submits the rest', () => {
+    const model = sheetOf(
+      [ID, meta('score')],
+      [
+        [A, '1'],
+        [B, '2'],
+        [A, 'oops'],
+      ],
+      { [meta('score')]: { type: 'number' } },
+    );
+    expect(model.span(A)?.status).toBe('blocked');
+    expect(model.submittableSpans()).toEqual([{ span_id: B, patch_document: { score: 2 } }]);
+  });
+
+  it('submits nothing while the sheet has no metadata column', () => {
+    const model = sheetOf([ID, 'notes'], [[A, 'x']]);
+    expect(model.sheetIssues.map((issue) => issue.code)).toEqual(['no_metadata_columns']);
+    expect(model.submittableSpans()).toEqual([]);
+  });
+
+  it('ignores fully blank rows instead of calling them errors', () => {
+    const model = sheetOf(
+      [ID, meta('x')],
+      [
+        [A, '1'],
+        ['', ''],
+        [' ', ''],
+      ],
+    );
+    expect(model.summary()).toMatchObject({ rows: 3, blankRows: 2, errors: 0, spans: 1 });
+    expect(model.rowStatus(1)).toBe('blank');
+  });
+
+  it('ignores unmapped columns', () => {
+    const model = sheetOf([ID, meta('x'), 'comment'], [[A, '1', 'whatever {']]);
+    expect(model.span(A)?.status).toBe('ready');
+  });
+
+  it('reads numbers, booleans and JSON columns in auto as a dataframe would', () => {
+    const model = sheetOf(
+      [ID, meta('score'), meta('ok'), meta('tags'), meta('name')],
+      [
+        [A, '0.5', 'true', '["a"]', 'Ana'],
+        [B, '2', 'False', '{"k":1}', '42'],
+      ],
+    );
+    expect(model.spans().map((span) => storedPatch(span.patch))).toEqual([
+      { score: 0.5, ok: 'true', tags: '["a"]', name: 'Ana' },
+      { score: 2, ok: 'false', tags: '{"k":1}', name: '42' },
+    ]);
+  });
+
+  it('keeps typed JSON values as they are (a JSON string "42" stays text)', () => {
+    const model = sheetOf([ID, meta('n'), meta('s')], [[A, 42, '42']], {}, 'typed');
+    expect(storedPatch(model.span(A)?.patch ?? [])).toEqual({ n: 42, s: '42' });
+  });
+
+  it('reads a patch_document given as a typed object', () => {
+    const model = sheetOf([ID, PATCH], [[A, { a: 1, b: { c: true } }]], {}, 'typed');
+    expect(storedPatch(model.span(A)?.patch ?? [])).toEqual({ a: 1, b: '{"c":true}' });
+  });
+
+  it('gives summary counts of spans by status and of rows with problems', () => {
+    const model = sheetOf(
+      [ID, meta('x')],
+      [
+        [A, '1'],
+        [B.toUpperCase(), '2'],
+        ['', '3'],
+        [C, ''],
+      ],
+    );
+    const summary = model.summary();
+    expect(summary.spansByStatus).toEqual({ ready: 1, warnings: 1, blocked: 0, empty: 1 });
+    expect(summary).toMatchObject({ rows: 4, spans: 3, rowsWithErrors: 1, errors: 1 });
+  });
+});
+
+describe('the README example', () => {
+  it('gives the merged patch the README shows', () => {
+    const model = sheetOf(
+      [ID, meta('reviewed'), meta('quality'), PATCH],
+      [
+        [A, 'true', '3', ''],
+        ['0a1b2c3d4e5f6071', 'false', '', '{"reviewer": "ana"}'],
+        [A, '', '4', '{"tags": ["refund"]}'],
+      ],
+    );
+    expect(JSON.stringify(storedPatch(model.span(A)?.patch ?? []))).toBe(
+      '{"reviewed":"true","quality":4,"tags":"[\\"refund\\"]"}',
+    );
+  });
+});
