@@ -180,6 +180,11 @@ export class SheetModel {
     return this.cellsById.get(columnId)?.[row];
   }
 
+  /** All cells of one column, top to bottom (read-only: edit through `apply`). */
+  columnCells(columnId: string): readonly CellValue[] {
+    return this.cellsById.get(columnId) ?? [];
+  }
+
   /** The result of a 0-based row. */
   row(row: number): RowResult {
     return this.rowResults[row] ?? BLANK_ROW;

@@ -1,9 +1,15 @@
 import { useRef, useState } from 'react';
+const SettingsButton = () => null;
+import { SheetStore } from '../sheet/sheet-store';
+import { SheetView } from '../sheet/sheet-view';
+import { useAutosave } from '../sheet/use-autosave';
 import { TABS, type TabId, tabAfterKey } from './tabs';
 
 /** The app frame: the header with the product name and the four tabs, each with its panel. */
 export function App() {
   const [active, setActive] = useState<TabId>('sheet');
+  const [store] = useState(() => new SheetStore());
+  const { restoring, saveError } = useAutosave(store);
   const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
 
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -22,6 +28,13 @@ export function App() {
           Spanpatch
         </h1>
         <p className="app-tagline">Correct and tag stored tracing spans</p>
+        <span className="header-spacer" />
+        {saveError && (
+          <span role="alert" className="save-error">
+            {saveError}
+          </span>
+        )}
+        <SettingsButton />
       </header>
       <nav className="app-tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
         {TABS.map((tab) => (
@@ -53,20 +66,24 @@ export function App() {
           hidden={active !== tab.id}
           className="app-panel"
         >
-          {active === tab.id && <EmptyPanel tab={tab.id} />}
+          {active === tab.id &&
+            (tab.id === 'sheet' ? (
+              <SheetView store={store} restoring={restoring} />
+            ) : (
+              <EmptyPanel tab={tab.id} />
+            ))}
         </section>
       ))}
     </div>
   );
 }
 
-const emptyText: Record<TabId, string> = {
-  sheet: 'Import a file or start a new sheet of span IDs and metadata columns.',
+const emptyText: Record<Exclude<TabId, 'sheet'>, string> = {
   preview: 'The merged patch of each span appears here once the sheet has rows.',
   results: 'Per-span results appear here after a submission.',
   history: 'Earlier submissions to the project appear here.',
 };
 
-function EmptyPanel({ tab }: { tab: TabId }) {
+function EmptyPanel({ tab }: { tab: Exclude<TabId, 'sheet'> }) {
   return <p className="empty-state">{emptyText[tab]}</p>;
 }

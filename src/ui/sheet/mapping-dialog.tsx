@@ -1,0 +1,102 @@
+import { useState } from 'react';
+import type { ColumnSettings } from '@/core/columns';
+import type { ImportedTable } from '@/core/import';
+import { checkSheetColumns } from '@/core/sheet-issues';
+import { Modal } from '../components/modal';
+import { cellText } from './cell-text';
+import { ColumnSettingsFields } from './column-settings-fields';
+
+const SAMPLE_VALUES = 3;
+
+/** Up to three non-blank values of a column, to recognise it by. */
+export function sampleValues(table: ImportedTable, columnIndex: number): string[] {
+  const samples: string[] = [];
+  for (const row of table.rows) {
+    const text = cellText(row[columnIndex]).trim();
+    if (text !== '') samples.push(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+    if (samples.length === SAMPLE_VALUES) break;
+  }
+  return samples;
+}
+
+/**
+ * The mapping step of an import: each source column with sample values and its target (span ID, metadata key,
+ * patch_document or ignore), pre-filled by auto-mapping, with type and blank policy per metadata column.
+ */
+export function MappingDialog({
+  fileName,
+  table,
+  initialColumns,
+  onConfirm,
+  onCancel,
+}: {
+  fileName: string;
+  table: ImportedTable;
+  initialColumns: ColumnSettings[];
+  onConfirm: (columns: ColumnSettings[]) => void;
+  onCancel: () => void;
+}) {
+  const [columns, setColumns] = useState(initialColumns);
+  const problems = checkSheetColumns(columns);
+  return (
+    <Modal title={`Map the columns of ${fileName}`} onClose={onCancel} className="mapping-dialog">
+      <p className="modal-body">
+        Some columns were not recognised. Choose what each column feeds; unmapped columns are ignored.
+      </p>
+      <table className="mapping-table">
+        <thead>
+          <tr>
+            <th scope="col">Column in the file</th>
+            <th scope="col">Sample values</th>
+            <th scope="col">Maps to</th>
+          </tr>
+        </thead>
+        <tbody>
+          {columns.map((column, index) => (
+            <tr key={column.id} aria-label={`Column ${column.name || index + 1}`}>
+              <th scope="row">{column.name || <em>(unnamed)</em>}</th>
+              <td className="mapping-samples">
+                {sampleValues(table, index).map((sample, sampleIndex) => (
+                  <code key={sampleIndex}>{sample}</code>
+                ))}
+              </td>
+              <td>
+                <ColumnSettingsFields
+                  column={column}
+                  defaultKey={column.name.trim() || `column_${index + 1}`}
+                  onChange={(change) =>
+                    setColumns((current) =>
+                      current.map((candidate) =>
+                        candidate.id === column.id ? { ...candidate, ...change } : candidate,
+                      ),
+                    )
+                  }
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {problems.length > 0 && (
+        <ul className="mapping-problems" role="alert">
+          {problems.map((problem) => (
+            <li key={problem.code}>{problem.message}</li>
+          ))}
+        </ul>
+      )}
+      <div className="modal-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="primary"
+          disabled={problems.length > 0}
+          onClick={() => onConfirm(columns)}
+        >
+          Import {table.rows.length.toLocaleString('en-US')} rows
+        </button>
+      </div>
+    </Modal>
+  );
+}

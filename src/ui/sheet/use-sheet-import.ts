@@ -1,0 +1,94 @@
+import { useRef, useState } from 'react';
+import { autoMapColumns, type ColumnSettings } from '@/core/columns';
+import { describeSize, type ImportedTable } from '@/core/import';
+import { SheetModel } from '@/core/sheet-model';
+import type { ImportProgress } from './import-messages';
+import { readFileInWorker } from './read-file';
+import type { SheetSource, SheetStore } from './sheet-store';
+
+/** Files above this size show a progress bar with Cancel while they are read. */
+export const PROGRESS_THRESHOLD_BYTES = 1024 * 1024;
+
+export type ImportState =
+  | { step: 'idle' }
+  | { step: 'reading'; fileName: string; progress: ImportProgress; showProgress: boolean }
+  | { step: 'mapping'; fileName: string; table: ImportedTable; columns: ColumnSettings[] }
+  | { step: 'checking'; fileName: string; rows: number };
+
+/** A problem that stopped an import, shown until dismissed; the sheet is left as it was. */
+export interface ImportProblem {
+  fileName: string;
+  message: string;
+}
+
+/**
+ * The import flow: read a file in a worker (progress and Cancel for large files), map its columns when some are
+ * not recognised, then replace the sheet. A bad file only produces a message: the current sheet is untouched.
+ */
+export function useSheetImport(store: SheetStore) {
+  const [state, setState] = useState<ImportState>({ step: 'idle' });
+  const [problem, setProblem] = useState<ImportProblem | null>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  const load = (table: ImportedTable, columns: ColumnSettings[], source: SheetSource) => {
+    setState({ step: 'checking', fileName: source.name, rows: table.rows.length });
+    // Let the "checking" message paint before the synchronous validation of every row.
+    setTimeout(() => {
+      store.replace(SheetModel.fromRows(columns, table.rows), source);
+      setState({ step: 'idle' });
+    }, 0);
+  };
+
+  const importFile = async (file: File, kind: SheetSource['kind'] = 'file') => {
+    abort.current?.abort();
+    const controller = new AbortController();
+    abort.current = controller;
+    setProblem(null);
+    const showProgress = file.size > PROGRESS_THRESHOLD_BYTES;
+    setState({
+      step: 'reading',
+      fileName: file.name,
+      progress: { bytesRead: 0, totalBytes: file.size, rows: 0 },
+      showProgress,
+    });
+    try {
+      const result = await readFileInWorker(
+        file,
+        (progress) =>
+          setState((current) => (current.step === 'reading' ? { ...current, progress } : current)),
+        controller.signal,
+      );
+      if (!result.ok) {
+        setProblem({ fileName: file.name, message: result.error.message });
+        setState({ step: 'idle' });
+        return;
+      }
+      const { table } = result;
+      const { columns, allRecognized } = autoMapColumns(table.headers, table.origin);
+      if (allRecognized) load(table, columns, { name: file.name, kind });
+      else setState({ step: 'mapping', fileName: file.name, table, columns });
+    } catch (error) {
+      setState({ step: 'idle' });
+      if (error instanceof DOMException && error.name === 'AbortError') return;
+      const message = error instanceof Error ? error.message : String(error);
+      setProblem({
+        fileName: file.name,
+        message: `${file.name} (${describeSize(file.size)}) could not be read: ${message}. If the file is very large, split it into smaller files.`,
+      });
+    }
+  };
+
+  return {
+    state,
+    problem,
+    importFile,
+    dismissProblem: () => setProblem(null),
+    cancel: () => {
+      abort.current?.abort();
+      setState({ step: 'idle' });
+    },
+    confirmMapping: (columns: ColumnSettings[]) => {
+      if (state.step === 'mapping') load(state.table, columns, { name: state.fileName, kind: 'file' });
+    },
+  };
+}

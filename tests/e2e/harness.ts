@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type RunningServer, startServer } from '@/server/start-server';
+
+/** Debian's Chromium, or the one CHROME_PATH names; never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Launches headless Chromium with the flags this machine needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** The app served by the real server (demo project seeded) on an ephemeral 127.0.0.1 port, and a browser. */
+export interface AppUnderTest {
+  url: string;
+  server: RunningServer;
+  browser: Browser;
+  dir: string;
+  /** A fresh browser context (empty storage) with a page on the app. */
+  openPage(): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/** Starts the server with the built UI and a browser for one test file. */
+export async function startApp(options: { seedDemo?: boolean } = {}): Promise<AppUnderTest> {
+  const dir = await mkdtemp(join(tmpdir(), 'spanpatch-e2e-'));
+  const server = await startServer({
+    dbPath: join(dir, 'spans.db'),
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: resolve('dist/ui-e2e'),
+    seedDemo: options.seedDemo ?? true,
+    logLevel: 'silent',
+  });
+  const browser = await launchChromium();
+  return {
+    url: server.url,
+    server,
+    browser,
+    dir,
+    async openPage() {
+      const context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => {
+        throw error;
+      });
+      await page.goto(server.url);
+      return { context, page };
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The fixture file's absolute path. */
+export function fixture(name: string): string {
+  return resolve('tests/fixtures/sheets', name);
+}

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { autoMapColumns } from '@/core/columns';
+import { SheetModel } from '@/core/sheet-model';
+import { cellFromText, cellText } from '@/ui/sheet/cell-text';
+import { formatClipboardTable } from '@/ui/sheet/clipboard';
+import { historyShortcut, moveActiveCell, startsTyping } from '@/ui/sheet/grid-navigation';
+import { isSheetEmpty, pasteEdits, sheetFromPastedBlock } from '@/ui/sheet/paste';
+import { filterRows } from '@/ui/sheet/sheet-grid';
+import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
+
+const A = '61dbffb32f20ddb6';
+const B = '0123456789abcdef';
+
+function sheet(rows: string[][]) {
+  const { columns } = autoMapColumns(['context.span_id', 'attributes.metadata.x']);
+  return SheetModel.fromRows(columns, rows);
+}
+
+describe('moving the active cell', () => {
+  const bounds = { rows: 10, columns: 3, page: 4 };
+  it.each([
+    ['ArrowDown', false, { row: 3, column: 1 }],
+    ['ArrowUp', false, { row: 1, column: 1 }],
+    ['ArrowRight', false, { row: 2, column: 2 }],
+    ['ArrowLeft', false, { row: 2, column: 0 }],
+    ['Tab', false, { row: 2, column: 2 }],
+    ['Tab', true, { row: 2, column: 0 }],
+    ['Enter', false, { row: 3, column: 1 }],
+    ['Enter', true, { row: 1, column: 1 }],
+    ['Home', false, { row: 2, column: 0 }],
+    ['End', false, { row: 2, column: 2 }],
+    ['PageDown', false, { row: 6, column: 1 }],
+    ['PageUp', false, { row: 0, column: 1 }],
+  ])('%s (shift %s) moves to %j', (key, shift, expected) => {
+    expect(moveActiveCell({ row: 2, column: 1 }, key, shift, bounds)).toEqual(expected);
+  });
+
+  it('stays inside the grid', () => {
+    expect(moveActiveCell({ row: 9, column: 2 }, 'ArrowDown', false, bounds)).toEqual({ row: 9, column: 2 });
+    expect(moveActiveCell({ row: 0, column: 0 }, 'ArrowLeft', false, bounds)).toEqual({ row: 0, column: 0 });
+    expect(moveActiveCell({ row: 0, column: 0 }, 'x', false, bounds)).toBeNull();
+  });
+
+  it('knows typing and the undo shortcuts', () => {
+    expect(startsTyping({ key: 'a', ctrlKey: false, metaKey: false, altKey: false })).toBe(true);
+    expect(startsTyping({ key: 'a', ctrlKey: true, metaKey: false, altKey: false })).toBe(false);
+    expect(startsTyping({ key: 'Enter', ctrlKey: false, metaKey: false, altKey: false })).toBe(false);
+    const key = (k: string, shiftKey = false, metaKey = false) => ({
+      key: k,
+      ctrlKey: !metaKey,
+      metaKey,
+      shiftKey,
+    });
+    expect(historyShortcut(key('z'))).toBe('undo');
+    expect(historyShortcut(key('Z', true))).toBe('redo');
+    expect(historyShortcut(key('y'))).toBe('redo');
+    expect(historyShortcut(key('z', false, true))).toBe('undo');
+    expect(historyShortcut({ key: 'z', ctrlKey: false, metaKey: false, shiftKey: false })).toBeNull();
+  });
+});
+
+describe('cell text', () => {
+  it('shows values as the user typed them, typed values as JSON', () => {
+    expect(cellText(undefined)).toBe('');
+    expect(cellText(null)).toBe('null');
+    expect(cellText('a')).toBe('a');
+    expect(cellText(3)).toBe('3');
+    expect(cellText(12n)).toBe('12');
+    expect(cellText({ a: [1] })).toBe('{"a":[1]}');
+  });
+
+  it('reads typed text by the column: text stays text, typed columns read JSON literals', () => {
+    const [, text] = autoMapColumns(['context.span_id', 'attributes.metadata.x']).columns;
+    const [, typed] = autoMapColumns(['context.span_id', 'attributes.metadata.x'], 'typed').columns;
+    if (!text || !typed) throw new Error('columns');
+    expect(cellFromText('42', text)).toBe('42');
+    expect(cellFromText('', text)).toBeUndefined();
+    expect(cellFromText('42', typed)).toBe(42);
+    expect(cellFromText('true', typed)).toBe(true);
+  });
+
+  it('quotes copied cells that hold tabs, newlines or quotes', () => {
+    expect(
+      formatClipboardTable([
+        ['a', 'b\tc'],
+        ['say "hi"', 'x\ny'],
+      ]),
+    ).toBe('a\t"b\tc"\n"say ""hi"""\t"x\ny"');
+  });
+});
+
+describe('pasting a block', () => {
+  it('sets existing cells and adds the rows it reaches past the end', () => {
+    const model = sheet([[A, '1']]);
+    const edits = pasteEdits(
+      [
+        [B, '2'],
+        ['c', '3'],
+      ],
+      { row: 0, column: 0 },
+      model.columns,
+      [0],
+      1,
+      true,
+    );
+    expect(edits).toEqual([
+      { kind: 'insert_rows', at: 1, rows: [{ c0: 'c', c1: '3' }] },
+      {
+        kind: 'set_cells',
+        cells: [
+          { row: 0, columnId: 'c0', value: B },
+          { row: 0, columnId: 'c1', value: '2' },
+        ],
+      },
+    ]);
+  });
+
+  it('cuts columns past the last and adds no rows while a filter hides some', () => {
+    const model = sheet([
+      [A, '1'],
+      [B, '2'],
+    ]);
+    const edits = pasteEdits(
+      [
+        ['x', 'y', 'z'],
+        ['u', 'v'],
+      ],
+      { row: 0, column: 1 },
+      model.columns,
+      [1],
+      2,
+      false,
+    );
+    expect(edits).toEqual([{ kind: 'set_cells', cells: [{ row: 1, columnId: 'c1', value: 'x' }] }]);
+  });
+
+  it('makes a new sheet from a block with a span ID header, and only then', () => {
+    const pasted = sheetFromPastedBlock([
+      ['span_id', 'attributes.metadata.q'],
+      [A, '3'],
+      [B, ''],
+    ]);
+    expect(pasted?.submittableSpans()).toEqual([{ span_id: A, patch_document: { q: 3 } }]);
+    expect(sheetFromPastedBlock([[A, '3']])).toBeNull();
+    expect(isSheetEmpty(emptySheet())).toBe(true);
+    expect(isSheetEmpty(sheet([[A, '']]))).toBe(false);
+  });
+});
+
+describe('the sheet store', () => {
+  it('undoes and redoes every edit, a paste of several edits as one step', () => {
+    const store = new SheetStore(sheet([[A, '1']]));
+    let notified = 0;
+    store.subscribe(() => notified++);
+    store.applyAll(
+      [
+        { kind: 'insert_rows', at: 1, rows: [{ c0: B, c1: '2' }] },
+        { kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: '9' }] },
+      ],
+      'Paste',
+    );
+    expect(store.model.submittableSpans().map((span) => span.patch_document.x)).toEqual([9, 2]);
+    expect(store.undoLabel).toBe('Paste');
+    store.undo();
+    expect(store.model.rowCount).toBe(1);
+    expect(store.model.cell(0, 'c1')).toBe('1');
+    store.redo();
+    expect(store.model.rowCount).toBe(2);
+    expect(store.model.cell(0, 'c1')).toBe('9');
+    expect(notified).toBe(3);
+    expect(store.dirty).toBe(true);
+  });
+
+  it('changes its structure version when rows are added, so row lists are rebuilt', () => {
+    const store = new SheetStore(sheet([[A, '1']]));
+    const before = store.getStructureVersion();
+    store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: '2' }] }, 'Edit');
+    expect(store.getStructureVersion()).toBe(before);
+    store.apply({ kind: 'insert_rows', at: 1, rows: [{}] }, 'Add row');
+    expect(store.getStructureVersion()).toBe(before + 1);
+  });
+
+  it('refuses edits while read-only and starts history afresh on replace', () => {
+    const store = new SheetStore(sheet([[A, '1']]));
+    store.setReadOnly(true);
+    store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: '2' }] }, 'Edit');
+    expect(store.model.cell(0, 'c1')).toBe('1');
+    store.setReadOnly(false);
+    store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: '2' }] }, 'Edit');
+    store.replace(emptySheet(), { name: 'New sheet', kind: 'new' });
+    expect(store.canUndo).toBe(false);
+    expect(store.dirty).toBe(false);
+  });
+});
+
+describe('the row filter', () => {
+  it('shows all rows, rows with errors or rows with warnings', () => {
+    const model = sheet([
+      [A, '1'],
+      ['', '2'],
+      [A.toUpperCase(), '3'],
+      ['', ''],
+    ]);
+    const statusOf = (row: number) => model.rowStatus(row);
+    expect(filterRows(statusOf, 4, 'all')).toEqual([0, 1, 2, 3]);
+    expect(filterRows(statusOf, 4, 'errors')).toEqual([1]);
+    expect(filterRows(statusOf, 4, 'warnings')).toEqual([0, 2]);
+  });
+});
