@@ -9,4 +9,12 @@ export default defineConfig({
   },
   build: { outDir: 'dist/ui', sourcemap: true },
   worker: { format: 'es' },
+  // `npm run dev` serves the UI on its own port; the API is the Node server's (npm start, port 8787).
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:8787',
+      '/v1': 'http://127.0.0.1:8787',
+      '/healthz': 'http://127.0.0.1:8787',
+    },
+  },
 });

@@ -140,12 +140,15 @@ export function infersType(column: ColumnSettings): boolean {
 /** The result of reading one metadata cell. */
 export type CellRead =
   | { status: 'skip' }
-  | { status: 'value'; value: unknown; issues: IssueDetails[] }
-  | { status: 'error'; issues: IssueDetails[] };
+  | { status: 'value'; value: unknown; issues: readonly IssueDetails[] }
+  | { status: 'error'; issues: readonly IssueDetails[] };
+
+/** Shared by every read without issues: a sheet reads millions of cells. */
+const NO_ISSUES: readonly IssueDetails[] = Object.freeze([]);
 
 const skip: CellRead = { status: 'skip' };
 
-function value(read: unknown, issues: IssueDetails[] = []): CellRead {
+function value(read: unknown, issues: readonly IssueDetails[] = NO_ISSUES): CellRead {
   return { status: 'value', value: read, issues };
 }
 

@@ -62,14 +62,7 @@ export const BLANK_ROW: RowResult = {
  */
 export function computeRow(rowIndex: number, context: RowContext): RowResult {
   const { mapped } = context;
-  let blank = true;
-  for (const { cells } of mapped) {
-    if (!isBlank(cells[rowIndex])) {
-      blank = false;
-      break;
-    }
-  }
-  if (blank) return BLANK_ROW;
+  if (isBlankRow(rowIndex, mapped)) return BLANK_ROW;
 
   const builder = new RowBuilder(rowIndex + 1);
   let spanId: string | null = null;
@@ -93,6 +86,17 @@ export function computeRow(rowIndex: number, context: RowContext): RowResult {
     else for (const key of Object.keys(document.value)) builder.set(key, document.value[key], column, true);
   }
   return builder.result(spanId);
+}
+
+function isBlankRow(rowIndex: number, mapped: readonly MappedColumn[]): boolean {
+  for (const { cells } of mapped) if (!isBlank(cells[rowIndex])) return false;
+  return true;
+}
+
+/** A row's span ID as `computeRow` finds it, without reading its other cells. */
+export function spanIdOfRow(rowIndex: number, context: RowContext): string | null {
+  if (!context.spanColumn || isBlankRow(rowIndex, context.mapped)) return null;
+  return normalizeSpanId(context.spanColumn.cells[rowIndex]).spanId;
 }
 
 /** Collects one row's entries and issues; a class rather than closures, as it runs for every row. */

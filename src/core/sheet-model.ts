@@ -12,7 +12,14 @@ import {
 } from './cell-reading';
 import { type ColumnSettings, isIdLikeName } from './columns';
 import { type Issue, type IssueCode, makeIssue } from './issues';
-import { BLANK_ROW, computeRow, type MappedColumn, type RowContext, type RowResult } from './row-patch';
+import {
+  BLANK_ROW,
+  computeRow,
+  type MappedColumn,
+  type RowContext,
+  type RowResult,
+  spanIdOfRow,
+} from './row-patch';
 import { checkSheetColumns, type SheetIssue } from './sheet-issues';
 import { computeSpan, type SpanResult, type SpanStatus, storedPatch } from './span-patch';
 import type { StoredValue } from './stored-form';
@@ -86,6 +93,16 @@ interface ColumnState {
 
 const ERROR_FLAG = 1;
 const WARNING_FLAG = 2;
+const BLANK_FLAG = 4;
+
+/** A span's status and span-wide issues: what the counts need, without its patch. */
+type SpanTally = Pick<SpanResult, 'status' | 'issues'>;
+
+/** The flag bits of a row's own issues. */
+function flagsOf(result: RowResult): number {
+  if (result.blank) return BLANK_FLAG;
+  return (result.errorCount > 0 ? ERROR_FLAG : 0) | (result.warningCount > 0 ? WARNING_FLAG : 0);
+}
 
 function emptyStatusCounts(): Record<SpanStatus, number> {
   return { ready: 0, warnings: 0, blocked: 0, empty: 0 };
@@ -128,10 +145,15 @@ export class SheetModel {
   private readonly cellsById = new Map<string, CellValue[]>();
   private count: number;
   private readonly columnStates = new Map<string, ColumnState>();
-  private rowResults: RowResult[] = [];
+  /** Per row: its span ID, null when blank or without one. Row results are computed on demand, not kept. */
+  private rowSpanIds: (string | null)[] = [];
+  /** Per row: the error, warning and blank bits of its own issues. */
+  private ownFlags: number[] = [];
+  /** Per row: its own error and warning bits with those of its span's issues located on it. */
   private rowFlags: number[] = [];
   private readonly spanRows = new Map<string, number[]>();
-  private readonly spanResults = new Map<string, SpanResult>();
+  /** Per span: its status and span-wide issues, enough to keep the counts; the patch is computed on demand. */
+  private readonly spanTallies = new Map<string, SpanTally>();
   private sheetIssueList: SheetIssue[] = [];
   private context: RowContext;
   private errors = 0;
@@ -185,15 +207,16 @@ export class SheetModel {
     return this.cellsById.get(columnId) ?? [];
   }
 
-  /** The result of a 0-based row. */
+  /** The result of a 0-based row, computed from its cells. */
   row(row: number): RowResult {
-    return this.rowResults[row] ?? BLANK_ROW;
+    if (row < 0 || row >= this.count) return BLANK_ROW;
+    return computeRow(row, this.context);
   }
 
   /** Everything said about a 0-based row: its own issues and those of its span located on it. */
   rowIssues(row: number): Issue[] {
     const result = this.row(row);
-    const span = result.spanId === null ? undefined : this.spanResults.get(result.spanId);
+    const span = result.spanId === null ? undefined : this.spanTallies.get(result.spanId);
     const spanIssues = span ? span.issues.filter((issue) => issue.row === row + 1) : [];
     return spanIssues.length === 0 ? result.issues : [...result.issues, ...spanIssues];
   }
@@ -204,18 +227,32 @@ export class SheetModel {
   }
 
   rowStatus(row: number): RowStatus {
-    if (this.row(row).blank) return 'blank';
+    if ((this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG) return 'blank';
     const flags = this.rowFlags[row] ?? 0;
     return flags & ERROR_FLAG ? 'error' : flags & WARNING_FLAG ? 'warning' : 'ok';
   }
 
+  /** One span's merged patch, computed from its rows. */
   span(spanId: string): SpanResult | undefined {
-    return this.spanResults.get(spanId);
+    const rows = this.spanRows.get(spanId);
+    const spanColumn = this.context.spanColumn?.column;
+    if (!rows || rows.length === 0 || !spanColumn) return undefined;
+    return computeSpan(spanId, rows, (index) => this.row(index), spanColumn);
   }
 
-  /** All spans, in the order of their first row. */
+  /** The span IDs of the sheet, in the order of their first row. */
+  spanIds(): string[] {
+    return [...this.spanRows].sort((a, b) => (a[1][0] ?? 0) - (b[1][0] ?? 0)).map(([spanId]) => spanId);
+  }
+
+  /** A span's status without computing its patch. */
+  spanStatus(spanId: string): SpanStatus | undefined {
+    return this.spanTallies.get(spanId)?.status;
+  }
+
+  /** All spans, in the order of their first row (computes every patch: for a whole-sheet view or a submit). */
   spans(): SpanResult[] {
-    return [...this.spanResults.values()].sort((a, b) => (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
+    return this.spanIds().flatMap((spanId) => this.span(spanId) ?? []);
   }
 
   columnInfo(columnId: string): ColumnInfo | undefined {
@@ -237,7 +274,7 @@ export class SheetModel {
     return {
       rows: this.count,
       blankRows: this.blankRows,
-      spans: this.spanResults.size,
+      spans: this.spanTallies.size,
       spansByStatus: { ...this.spansByStatus },
       rowsWithErrors: this.rowsWithErrors,
       rowsWithWarnings: this.rowsWithWarnings,
@@ -251,9 +288,14 @@ export class SheetModel {
   /** The spans that will be submitted: no errors, something to change, and a sheet without sheet-wide issues. */
   submittableSpans(): SubmittableSpan[] {
     if (this.sheetIssueList.length > 0) return [];
-    return this.spans()
-      .filter((span) => span.status === 'ready' || span.status === 'warnings')
-      .map((span) => ({ span_id: span.spanId, patch_document: storedPatch(span.patch) }));
+    const spans: SubmittableSpan[] = [];
+    for (const spanId of this.spanIds()) {
+      const status = this.spanTallies.get(spanId)?.status;
+      if (status !== 'ready' && status !== 'warnings') continue;
+      const span = this.span(spanId);
+      if (span) spans.push({ span_id: spanId, patch_document: storedPatch(span.patch) });
+    }
+    return spans;
   }
 
   /** The sheet's cells, row by row, aligned with `columns`. */
@@ -286,8 +328,10 @@ export class SheetModel {
 
   private setCells(cells: readonly CellChange[]): EditResult {
     for (const change of cells) this.checkCell(change.row, change.columnId);
+    // The rows' results before the change, to take their counts back: results are not kept.
+    const before = new Map<number, RowResult>();
+    for (const change of cells) if (!before.has(change.row)) before.set(change.row, this.row(change.row));
     const previous: CellChange[] = [];
-    const dirtyRows = new Set<number>();
     const countedColumns = new Set<string>();
     for (const change of cells) {
       const columnCells = this.cellsById.get(change.columnId) ?? [];
@@ -300,7 +344,6 @@ export class SheetModel {
         this.countKind(state, change.value, 1);
         countedColumns.add(change.columnId);
       }
-      dirtyRows.add(change.row);
     }
     const inverse: SheetEdit = { kind: 'set_cells', cells: previous.reverse() };
 
@@ -318,11 +361,11 @@ export class SheetModel {
     }
     if (flipped) {
       this.context = this.makeContext();
-      this.recomputeAllRows();
+      this.recomputeAll();
       return { inverse, changes: { rows: 'all', spans: 'all', columns: changedColumns } };
     }
-    const spans = this.recomputeRows(dirtyRows);
-    return { inverse, changes: { rows: [...dirtyRows], spans, columns: changedColumns } };
+    const spans = this.recomputeRows(before);
+    return { inverse, changes: { rows: [...before.keys()], spans, columns: changedColumns } };
   }
 
   private checkCell(row: number, columnId: string): void {
@@ -349,7 +392,8 @@ export class SheetModel {
         if (state && this.countsInference(columnId)) state.counts.blank += rows.length;
       }
       for (let index = first; index < this.count; index++) {
-        this.rowResults.push(BLANK_ROW);
+        this.rowSpanIds.push(null);
+        this.ownFlags.push(BLANK_FLAG);
         this.rowFlags.push(0);
       }
       this.blankRows += rows.length;
@@ -391,7 +435,8 @@ export class SheetModel {
         const state = this.columnStates.get(columnId);
         if (state && this.countsInference(columnId)) state.counts.blank -= count;
       }
-      this.rowResults.length = at;
+      this.rowSpanIds.length = at;
+      this.ownFlags.length = at;
       this.rowFlags.length = at;
       this.blankRows -= count;
       this.count = at;
@@ -512,11 +557,11 @@ export class SheetModel {
       this.setColumnState(column.id, inference);
     }
     this.context = this.makeContext();
-    this.recomputeAllRows();
+    this.recomputeAll();
   }
 
   /** Recomputes every row and span from the current column states, and the summary counts with them. */
-  private recomputeAllRows(): void {
+  private recomputeAll(): void {
     this.errors = 0;
     this.warnings = 0;
     this.byCode.clear();
@@ -525,80 +570,115 @@ export class SheetModel {
     this.rowsWithWarnings = 0;
     this.blankRows = 0;
     for (const state of this.columnStates.values()) this.tallyIssues(state.issues, 1);
-    this.spanResults.clear();
+    this.spanTallies.clear();
     this.spanRows.clear();
-    this.rowResults = new Array<RowResult>(this.count);
+    this.rowSpanIds = new Array<string | null>(this.count).fill(null);
+    this.ownFlags = new Array<number>(this.count).fill(0);
     this.rowFlags = new Array<number>(this.count).fill(0);
+    // First the span of every row, cheaply, so each span's rows are known before it is merged.
     for (let row = 0; row < this.count; row++) {
-      const result = computeRow(row, this.context);
-      this.rowResults[row] = result;
-      this.tallyRow(result, 1);
-      if (result.spanId === null) continue;
-      const rows = this.spanRows.get(result.spanId);
+      const spanId = spanIdOfRow(row, this.context);
+      this.rowSpanIds[row] = spanId;
+      if (spanId === null) continue;
+      const rows = this.spanRows.get(spanId);
       if (rows) rows.push(row);
-      else this.spanRows.set(result.spanId, [row]);
+      else this.spanRows.set(spanId, [row]);
     }
-    for (const spanId of this.spanRows.keys()) this.recomputeSpan(spanId);
-    const allRows = new Set<number>();
-    for (let row = 0; row < this.count; row++) allRows.add(row);
-    this.refreshFlags(allRows);
+    // Then every row once: alone, or with the other rows of its span when its first row comes up.
+    for (let row = 0; row < this.count; row++) {
+      const spanId = this.rowSpanIds[row] ?? null;
+      if (spanId === null) {
+        const result = computeRow(row, this.context);
+        this.tallyRow(result, 1);
+        this.ownFlags[row] = flagsOf(result);
+        this.setRowFlag(row, this.ownFlags[row] ?? 0);
+        continue;
+      }
+      const rows = this.spanRows.get(spanId);
+      if (!rows || rows[0] !== row) continue;
+      const results = new Map<number, RowResult>();
+      let only: RowResult | undefined;
+      for (const index of rows) {
+        const result = computeRow(index, this.context);
+        if (rows.length === 1) only = result;
+        else results.set(index, result);
+        this.tallyRow(result, 1);
+        this.ownFlags[index] = flagsOf(result);
+      }
+      // NOTE: most spans have one row; they skip the map (100,000 maps are a noticeable share of a rebuild).
+      this.recomputeSpan(spanId, (index) => only ?? results.get(index));
+      this.refreshFlags(rows);
+    }
   }
 
-  /** Recomputes the given rows and their spans; returns the span IDs whose results changed. */
-  private recomputeRows(rows: Iterable<number>): string[] {
+  /**
+   * Recomputes edited rows, given their results from before the edit, and the spans they left or joined;
+   * returns the span IDs whose results changed.
+   */
+  private recomputeRows(before: ReadonlyMap<number, RowResult>): string[] {
     const dirtySpans = new Set<string>();
+    const fresh = new Map<number, RowResult>();
     const affectedRows = new Set<number>();
-    for (const row of rows) {
+    for (const [row, old] of before) {
       affectedRows.add(row);
-      const old = this.rowResults[row] ?? BLANK_ROW;
       const next = computeRow(row, this.context);
+      fresh.set(row, next);
       this.tallyRow(old, -1);
-      this.rowResults[row] = next;
       this.tallyRow(next, 1);
+      this.ownFlags[row] = flagsOf(next);
       if (old.spanId !== next.spanId) {
         if (old.spanId !== null) this.removeFromSpan(old.spanId, row);
         if (next.spanId !== null) this.addToSpan(next.spanId, row);
+        this.rowSpanIds[row] = next.spanId;
       }
       if (old.spanId !== null) dirtySpans.add(old.spanId);
       if (next.spanId !== null) dirtySpans.add(next.spanId);
     }
     for (const spanId of dirtySpans) {
-      for (const row of this.spanResults.get(spanId)?.rows ?? []) affectedRows.add(row - 1);
-      this.recomputeSpan(spanId);
+      for (const issue of this.spanTallies.get(spanId)?.issues ?? [])
+        if (issue.row !== null) affectedRows.add(issue.row - 1);
+      this.recomputeSpan(spanId, (index) => fresh.get(index));
       for (const row of this.spanRows.get(spanId) ?? []) affectedRows.add(row);
     }
     this.refreshFlags(affectedRows);
     return [...dirtySpans];
   }
 
-  private recomputeSpan(spanId: string): void {
-    const old = this.spanResults.get(spanId);
+  /** Recomputes one span from its rows (`known` gives results already computed) and updates its counts. */
+  private recomputeSpan(spanId: string, known: (rowIndex: number) => RowResult | undefined): void {
+    const old = this.spanTallies.get(spanId);
     if (old) this.tallySpan(old, -1);
     const rows = this.spanRows.get(spanId);
     const spanColumn = this.context.spanColumn?.column;
     if (!rows || rows.length === 0 || !spanColumn) {
-      this.spanResults.delete(spanId);
+      this.spanTallies.delete(spanId);
       this.spanRows.delete(spanId);
       return;
     }
-    const next = computeSpan(spanId, rows, this.rowResults, spanColumn);
-    this.spanResults.set(spanId, next);
-    this.tallySpan(next, 1);
+    const next = computeSpan(
+      spanId,
+      rows,
+      (index) => known(index) ?? computeRow(index, this.context),
+      spanColumn,
+    );
+    const tally: SpanTally = { status: next.status, issues: next.issues };
+    this.spanTallies.set(spanId, tally);
+    this.tallySpan(tally, 1);
   }
 
   /** Sets each row's error and warning flags from its own issues and its span's issues located on it. */
-  private refreshFlags(rows: ReadonlySet<number>): void {
+  private refreshFlags(rows: Iterable<number>): void {
     const spanFlags = new Map<string, Map<number, number>>();
     for (const row of rows) {
       if (row >= this.count) continue;
-      const result = this.rowResults[row] ?? BLANK_ROW;
-      let flag = (result.errorCount > 0 ? ERROR_FLAG : 0) | (result.warningCount > 0 ? WARNING_FLAG : 0);
-      const spanIssues = result.spanId === null ? undefined : this.spanResults.get(result.spanId)?.issues;
-      if (result.spanId !== null && spanIssues !== undefined && spanIssues.length > 0) {
-        let flags = spanFlags.get(result.spanId);
+      let flag = (this.ownFlags[row] ?? 0) & (ERROR_FLAG | WARNING_FLAG);
+      const spanId = this.rowSpanIds[row] ?? null;
+      const spanIssues = spanId === null ? undefined : this.spanTallies.get(spanId)?.issues;
+      if (spanId !== null && spanIssues !== undefined && spanIssues.length > 0) {
+        let flags = spanFlags.get(spanId);
         if (!flags) {
           flags = issueFlagsByRow(spanIssues);
-          spanFlags.set(result.spanId, flags);
+          spanFlags.set(spanId, flags);
         }
         flag |= flags.get(row) ?? 0;
       }
@@ -654,7 +734,7 @@ export class SheetModel {
     this.tallyIssues(result.issues, sign);
   }
 
-  private tallySpan(span: SpanResult, sign: 1 | -1): void {
+  private tallySpan(span: SpanTally, sign: 1 | -1): void {
     this.spansByStatus[span.status] += sign;
     this.tallyIssues(span.issues, sign);
   }

@@ -39,7 +39,7 @@ export interface SpanResult {
 export function computeSpan(
   spanId: string,
   rowIndexes: readonly number[],
-  rowResults: readonly RowResult[],
+  rowResult: (rowIndex: number) => RowResult,
   spanColumn: ColumnSettings,
 ): SpanResult {
   const rows = rowIndexes.map((index) => index + 1);
@@ -48,14 +48,14 @@ export function computeSpan(
   let rowWarnings = 0;
   let patch: PatchEntry[];
   if (rowIndexes.length === 1) {
-    const result = rowResults[rowIndexes[0] ?? 0];
+    const result = rowResult(rowIndexes[0] ?? 0);
     rowErrors = result?.errorCount ?? 0;
     rowWarnings = result?.warningCount ?? 0;
     patch = result?.entries ?? [];
   } else {
     const merged = new Map<string, PatchEntry>();
     for (const index of rowIndexes) {
-      const result = rowResults[index];
+      const result = rowResult(index);
       if (!result) continue;
       rowErrors += result.errorCount;
       rowWarnings += result.warningCount;

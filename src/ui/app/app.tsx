@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-const SettingsButton = () => null;
+import { SettingsButton } from '../settings';
 import { SheetStore } from '../sheet/sheet-store';
 import { SheetView } from '../sheet/sheet-view';
 import { useAutosave } from '../sheet/use-autosave';

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 
 /**
  * A modal dialog on the native `<dialog>` element: focus moves in and back, Esc closes, the page behind is inert.
@@ -16,17 +16,22 @@ export function Modal({
   className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Read during the first render, before an autoFocus child takes the focus, so it can be given back.
+  const [opener] = useState(() =>
+    typeof document !== 'undefined' && document.activeElement instanceof HTMLElement
+      ? document.activeElement
+      : null,
+  );
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
     else dialog.setAttribute('open', '');
     return () => {
       if (dialog.open && typeof dialog.close === 'function') dialog.close();
       opener?.focus();
     };
-  }, []);
+  }, [opener]);
   return (
     <dialog
       ref={ref}

@@ -1,0 +1,134 @@
+import type { ClientOptions, ConnectionCheck } from '@/client';
+import { assertUnreachable } from '@/core/assert';
+import type { ProjectsResponse } from '@/core/api-schema';
+import type { ConnectionSettings } from './connection-form-schema';
+
+/** A project of the server, with its span count. */
+export type ServerProject = ProjectsResponse['projects'][number];
+
+/** What the "Test connection" line says, and which kind of answer it is. */
+export type ConnectionStatus = {
+  outcome:
+    | 'testing'
+    | 'fix-fields'
+    | 'connected'
+    | 'choose-project'
+    | 'unknown-project'
+    | 'unreachable'
+    | 'missing-key'
+    | 'wrong-key'
+    | 'not-spanpatch'
+    | 'server-error';
+  text: string;
+};
+
+/** How a status looks: under way, fine, or a problem. */
+export function statusTone(outcome: ConnectionStatus['outcome']): 'pending' | 'ok' | 'error' {
+  switch (outcome) {
+    case 'testing':
+      return 'pending';
+    case 'connected':
+    case 'choose-project':
+      return 'ok';
+    default:
+      return 'error';
+  }
+}
+
+/** The client options of a connection: base URL and, when set, the API key. */
+export function toClientOptions(settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey'>): ClientOptions {
+  return settings.apiKey === ''
+    ? { baseUrl: settings.serverUrl }
+    : { baseUrl: settings.serverUrl, apiKey: settings.apiKey };
+}
+
+const MAX_LISTED_PROJECTS = 10;
+
+/** "5,000 spans", "1 span". */
+export function spanCountText(spans: number): string {
+  return `${spans.toLocaleString('en-US')} ${spans === 1 ? 'span' : 'spans'}`;
+}
+
+/** A project as an option of the project list: "demo (5,000 spans)". */
+export function projectOptionText(project: ServerProject): string {
+  return `${project.name} (${spanCountText(project.spans)})`;
+}
+
+function listProjects(projects: readonly ServerProject[]): string {
+  const shown = projects.slice(0, MAX_LISTED_PROJECTS).map(projectOptionText).join(', ');
+  const more = projects.length - MAX_LISTED_PROJECTS;
+  return more > 0 ? `${shown} and ${more.toLocaleString('en-US')} more` : shown;
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Says in plain words what a connection test found: connected (with the project's span count), which project
+ * to pick, or what is wrong — server unreachable, API key missing or refused, project unknown (listing those
+ * that exist), or not a Spanpatch server.
+ */
+export function describeConnectionCheck(
+  check: ConnectionCheck,
+  context: { serverUrl: string; apiKey: string; project: string; pageOrigin?: string },
+): ConnectionStatus {
+  const { serverUrl, apiKey, project, pageOrigin } = context;
+  if (check.ok) {
+    const found = check.projects.find((candidate) => candidate.name === project);
+    if (found)
+      return {
+        outcome: 'connected',
+        text: `Connected: project ${found.name}, ${spanCountText(found.spans)}`,
+      };
+    const existing =
+      check.projects.length === 0
+        ? 'It has no projects yet: send traces to it first.'
+        : `Projects there: ${listProjects(check.projects)}.`;
+    if (project === '') {
+      return { outcome: 'choose-project', text: `Connected to ${serverUrl}. Choose a project. ${existing}` };
+    }
+    return {
+      outcome: 'unknown-project',
+      text: `Connected to ${serverUrl}, but it has no project "${project}". ${existing}`,
+    };
+  }
+  switch (check.reason) {
+    case 'unreachable': {
+      const crossOrigin = pageOrigin !== undefined && originOf(serverUrl) !== pageOrigin;
+      return {
+        outcome: 'unreachable',
+        text: `Cannot reach the server at ${serverUrl}. Check the address and that the server is running${
+          crossOrigin ? ' and accepts requests from this page (CORS)' : ''
+        }.`,
+      };
+    }
+    case 'unauthorized':
+    case 'forbidden':
+      return apiKey === ''
+        ? {
+            outcome: 'missing-key',
+            text: `The server at ${serverUrl} needs an API key: enter it under "API key".`,
+          }
+        : {
+            outcome: 'wrong-key',
+            text: `The server at ${serverUrl} refused the API key (${check.reason === 'unauthorized' ? 401 : 403}): it is wrong or no longer valid.`,
+          };
+    case 'invalid_response':
+      return {
+        outcome: 'not-spanpatch',
+        text: `${serverUrl} answered, but not like a Spanpatch server: check the Server URL. (${check.message})`,
+      };
+    case 'error':
+      return {
+        outcome: 'server-error',
+        text: `The server at ${serverUrl} answered with an error: ${check.message}`,
+      };
+    default:
+      return assertUnreachable(check.reason);
+  }
+}

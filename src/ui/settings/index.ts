@@ -1,0 +1,25 @@
+export {
+  type ConnectionFormInput,
+  type ConnectionSettings,
+  connectionFormSchema,
+  isHttpUrl,
+  SERVER_URL_MESSAGE,
+} from './connection-form-schema';
+export {
+  CONNECTION_STORAGE_KEY,
+  type ConnectionStorages,
+  defaultConnectionSettings,
+  loadConnectionSettings,
+  type SaveOutcome,
+  saveConnectionSettings,
+  SESSION_API_KEY_STORAGE_KEY,
+} from './connection-storage';
+export {
+  getConnectionSettings,
+  reloadConnectionSettings,
+  setConnectionSettings,
+  subscribeConnectionSettings,
+} from './connection-store';
+export { type ConnectionStatus, describeConnectionCheck, toClientOptions } from './connection-status';
+export { SettingsButton } from './settings-button';
+export { useConnectionSettings } from './use-connection-settings';
