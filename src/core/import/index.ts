@@ -1,0 +1,35 @@
+export {
+  createDelimitedParser,
+  type DelimitedOptions,
+  type DelimitedParser,
+  type Delimiter,
+  DELIMITERS,
+  delimiterName,
+  detectDelimiter,
+  detectNewline,
+  DETECTION_SAMPLE_CHARS,
+  type Newline,
+  parseDelimited,
+  parsePastedCells,
+} from './delimited';
+export {
+  detectFormat,
+  fileExtension,
+  type FormatDetection,
+  SNIFF_BYTES,
+  sniffText,
+  type TextSniff,
+} from './detect-format';
+export { createFileImporter, type FileImporter, importFile } from './import-file';
+export { importJson, importJsonl } from './json-import';
+export { checkFileSize, describeSize, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, tooManyRows } from './limits';
+export { importParquet } from './parquet-import';
+export { createTextChunkDecoder, type TextChunkDecoder, type TextEncoding } from './text-decoding';
+export {
+  formatLabel,
+  type ImportedTable,
+  type ImportError,
+  type ImportErrorCode,
+  type ImportFormat,
+  type ImportResult,
+} from './types';

@@ -1,0 +1,119 @@
+/**
+ * Import speed against a bare `Papa.parse` of the same text: a generated 100,000-row CSV shaped like a pandas
+ * export (span ID, 8 metadata columns of mixed types, a patch_document). Prints times and ratios; asserts nothing.
+ * Run: npx tsx tests/bench/import-bench.ts
+ */
+import Papa from 'papaparse';
+import { autoMapColumns } from '@/core/columns';
+import { createDelimitedParser, importFile, parseDelimited } from '@/core/import';
+import { SheetModel } from '@/core/sheet-model';
+
+const ROWS = 100_000;
+const RUNS = 7;
+const CHUNK_CHARS = 1024 * 1024;
+
+/** A deterministic pseudo-random sequence, so every run parses the same file. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+function generateCsv(rows: number): string {
+  const next = random(42);
+  const header = [
+    'context.span_id',
+    'attributes.metadata.reviewed',
+    'attributes.metadata.quality',
+    'attributes.metadata.score',
+    'attributes.metadata.reviewer',
+    'attributes.metadata.ticket_id',
+    'attributes.metadata.comment',
+    'attributes.metadata.reviewed_at',
+    'attributes.metadata.tags',
+    'patch_document',
+  ];
+  const reviewers = ['ana', 'bo', 'chen', 'dara', ''];
+  const lines = [header.join(',')];
+  for (let i = 0; i < rows; i++) {
+    const spanId = Math.floor(next() * 2 ** 52)
+      .toString(16)
+      .padStart(16, '0');
+    const comment = next() < 0.3 ? `"looks fine, ""mostly"" ok"` : next() < 0.5 ? '' : 'needs review';
+    lines.push(
+      [
+        spanId,
+        next() < 0.5 ? 'true' : 'false',
+        String(Math.floor(next() * 5) + 1),
+        next() < 0.1 ? '' : (next() * 100).toFixed(3),
+        reviewers[Math.floor(next() * reviewers.length)],
+        `00${Math.floor(next() * 100_000)}`,
+        comment,
+        `2024-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}T10:00:00Z`,
+        '"[""a"",""b""]"',
+        next() < 0.5 ? `"{""turn"": ${i % 7}, ""labels"": {""x"": ${i % 3}}}"` : '',
+      ].join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+async function time(run: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+function rowsOf(result: ReturnType<typeof parseDelimited>): number {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.table.rows.length;
+}
+
+const text = generateCsv(ROWS);
+const bytes = new TextEncoder().encode(text);
+
+// Check before timing: the same rows as bare papaparse (less its header row and the empty last record).
+const bare = Papa.parse<string[]>(text).data;
+const ours = parseDelimited(text);
+if (!ours.ok) throw new Error(ours.error.message);
+if (JSON.stringify(ours.table.rows) !== JSON.stringify(bare.slice(1, ROWS + 1))) {
+  throw new Error('parseDelimited and Papa.parse disagree on the rows');
+}
+
+const papaMs = await time(() => Papa.parse(text));
+const wholeMs = await time(() => rowsOf(parseDelimited(text)));
+const streamMs = await time(() => {
+  const parser = createDelimitedParser();
+  for (let at = 0; at < text.length; at += CHUNK_CHARS) parser.push(text.slice(at, at + CHUNK_CHARS));
+  return rowsOf(parser.finish());
+});
+const fileMs = await time(() => importFile('bench.csv', bytes));
+const sheetMs = await time(() => {
+  const result = parseDelimited(text);
+  if (!result.ok) throw new Error(result.error.message);
+  const { columns } = autoMapColumns(result.table.headers, result.table.origin);
+  return SheetModel.fromRows(columns, result.table.rows).summary();
+});
+
+const mb = (bytes.length / (1024 * 1024)).toFixed(1);
+const line = (label: string, ms: number): string =>
+  `${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / papaMs).toFixed(2)}× bare Papa.parse`;
+console.log(
+  `import bench: ${ROWS.toLocaleString('en-US')} rows × 10 columns, ${mb} MB of CSV, median of ${RUNS} runs`,
+);
+console.log(`${'bare Papa.parse(text)'.padEnd(44)} ${papaMs.toFixed(1).padStart(8)} ms`);
+console.log(line('parseDelimited(text)', wholeMs));
+console.log(line(`createDelimitedParser, ${CHUNK_CHARS / 1024} KB chunks`, streamMs));
+console.log(line('importFile(name, bytes) incl. UTF-8 decoding', fileMs));
+console.log(line('parse + autoMapColumns + SheetModel (info)', sheetMs));
