@@ -75,6 +75,11 @@ function fail(
   return { ok: false as const, errorMessage: formatErrorMessage(type, message) };
 }
 
+/** The words of a `segment_not_found` failure (without the `[type]` prefix), the same from server and preview. */
+export function segmentNotFoundMessage(spanId: string, project: string): string {
+  return `No span with ID '${spanId}' in project '${project}'`;
+}
+
 /** One key's change on a span, for the history of every change. */
 export interface KeyChange {
   key: string;

@@ -245,6 +245,11 @@ export class SheetModel {
     return [...this.spanRows].sort((a, b) => (a[1][0] ?? 0) - (b[1][0] ?? 0)).map(([spanId]) => spanId);
   }
 
+  /** The 1-based rows of a span, in sheet order. */
+  spanRowNumbers(spanId: string): number[] {
+    return (this.spanRows.get(spanId) ?? []).map((index) => index + 1);
+  }
+
   /** A span's status without computing its patch. */
   spanStatus(spanId: string): SpanStatus | undefined {
     return this.spanTallies.get(spanId)?.status;

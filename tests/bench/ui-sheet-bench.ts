@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type Papa from 'papaparse';
 import { build } from 'vite';
 import { startServer } from '../../src/server/start-server';
 import { launchChromium } from '../e2e/harness';
@@ -8,7 +9,7 @@ import { generateSheetCsv } from './generate';
 
 declare global {
   interface Window {
-    Papa: typeof import('papaparse');
+    Papa: typeof Papa;
     editTimes: number[];
   }
 }

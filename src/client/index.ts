@@ -1,0 +1,12 @@
+export { ApiRequestError, type ClientOptions } from './api-request';
+export {
+  type ConnectionCheck,
+  getFields,
+  getSubmission,
+  listProjects,
+  listSpans,
+  listSubmissions,
+  lookupSpans,
+  testConnection,
+} from './api-helpers';
+export { type LogMetadataOptions, logMetadata, type SubmissionProgress } from './log-metadata';

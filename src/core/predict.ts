@@ -1,0 +1,79 @@
+import { type FieldTypes, planSpanUpdate, segmentNotFoundMessage } from './apply-patch';
+import { parseErrorMessage } from './error-types';
+import type { PatchEntry } from './row-patch';
+import type { StoredType, StoredValue } from './stored-form';
+
+/** How a key of a span changes: it did not exist, it gets another value, or it already has this value. */
+export type KeyChange = 'added' | 'changed' | 'unchanged';
+
+/** A failure the server would give this span, predicted from its current metadata and the project's types. */
+export interface PredictedFailure {
+  type: 'segment_not_found' | 'type_conflict' | 'druid_rejection';
+  message: string;
+}
+
+/** One span against the server: its metadata now and after the patch, key by key, or the predicted failure. */
+export interface SpanPrediction {
+  /** The span's metadata now; null when the span was not found. */
+  before: Readonly<Record<string, StoredValue>> | null;
+  /** The span's metadata after the patch; null when the patch is predicted to fail. */
+  after: Readonly<Record<string, StoredValue>> | null;
+  changes: Map<string, KeyChange>;
+  failure: PredictedFailure | null;
+}
+
+/** What the server said about the project and the spans, from `metadata/fields` and `spans/lookup`. */
+export interface ServerView {
+  project: string;
+  fields: ReadonlyMap<string, StoredType | null>;
+  /** Current metadata of the spans found. */
+  spans: ReadonlyMap<string, Readonly<Record<string, StoredValue>>>;
+}
+
+/**
+ * Predicts what submitting the spans in this order would do, with the same rules the server applies
+ * (`planSpanUpdate`): spans not found, type conflicts (including with keys typed by an earlier span of the
+ * same submission), and store limits. Marked as predictions: the server decides when the patch is sent.
+ */
+export function predictSubmission(
+  spans: readonly { spanId: string; patch: readonly PatchEntry[] }[],
+  server: ServerView,
+): Map<string, SpanPrediction> {
+  const fields = new Map(server.fields);
+  const predictions = new Map<string, SpanPrediction>();
+  for (const { spanId, patch } of spans) {
+    const before = server.spans.get(spanId);
+    if (before === undefined) {
+      predictions.set(spanId, {
+        before: null,
+        after: null,
+        changes: new Map(),
+        failure: { type: 'segment_not_found', message: segmentNotFoundMessage(spanId, server.project) },
+      });
+      continue;
+    }
+    const entries = patch.map((entry): [string, StoredValue] => [entry.key, entry.stored]);
+    const plan = planSpanUpdate(before, entries, fields as FieldTypes);
+    const changes = new Map<string, KeyChange>();
+    for (const [key, value] of entries) {
+      changes.set(
+        key,
+        !Object.hasOwn(before, key) ? 'added' : Object.is(before[key], value) ? 'unchanged' : 'changed',
+      );
+    }
+    if (!plan.ok) {
+      const { type, detail } = parseErrorMessage(plan.errorMessage);
+      const failureType = type === 'druid_rejection' ? 'druid_rejection' : 'type_conflict';
+      predictions.set(spanId, {
+        before,
+        after: null,
+        changes,
+        failure: { type: failureType, message: detail },
+      });
+      continue;
+    }
+    for (const [key, type] of plan.fieldTypes) fields.set(key, type);
+    predictions.set(spanId, { before, after: plan.metadata, changes, failure: null });
+  }
+  return predictions;
+}

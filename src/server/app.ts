@@ -1,0 +1,99 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { Logger } from 'pino';
+import { HttpError } from './http/api-error';
+import type { AppEnv } from './http/app-env';
+import { type ApiKey, requireApiKey } from './http/auth';
+import { serveSpaFile } from './http/static-files';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { registerOtlpRoutes } from './routes/otlp-routes';
+import { registerSpanRoutes } from './routes/span-routes';
+import { registerSubmissionRoutes } from './routes/submission-routes';
+import type { SpanStore } from './store/span-store';
+import { UnknownProjectError } from './store/unknown-project-error';
+
+/** What the HTTP app is built from. */
+export interface AppOptions {
+  store: SpanStore;
+  apiKeys: readonly ApiKey[];
+  /** Origins allowed to call the API from a browser (the UI served by this server needs none). */
+  corsOrigins: readonly string[];
+  maxBodyBytes: number;
+  /** A built UI to serve, with index.html for every other GET path; null serves the API only. */
+  staticDir: string | null;
+  logger: Logger;
+  /** True once the server is shutting down: responses then close their connection. */
+  isClosing: () => boolean;
+}
+
+const apiPath = /^\/(api|v1)(\/|$)/;
+
+/** The server's HTTP app: auth, CORS, the routes of SPEC §6, JSON errors, and the UI's static files. */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const { logger } = options;
+  const app = new Hono<AppEnv>();
+  const deps = { store: options.store, maxBodyBytes: options.maxBodyBytes, logger };
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    if (options.isClosing()) c.header('Connection', 'close');
+    logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
+  if (options.corsOrigins.length > 0) {
+    app.use(
+      '*',
+      cors({
+        origin: [...options.corsOrigins],
+        allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Idempotency-Key'],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        exposeHeaders: ['Idempotent-Replayed', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.use('/api/*', requireApiKey(options.apiKeys));
+  app.use('/v1/*', requireApiKey(options.apiKeys));
+  const openApi = buildOpenApiDocument();
+  app.get('/api/openapi.json', (c) => c.json(openApi));
+  registerSpanRoutes(app, deps);
+  registerSubmissionRoutes(app, deps);
+  registerOtlpRoutes(app, deps);
+
+  app.notFound(async (c) => {
+    const { staticDir } = options;
+    if (
+      staticDir !== null &&
+      !apiPath.test(c.req.path) &&
+      (c.req.method === 'GET' || c.req.method === 'HEAD')
+    ) {
+      const response = await serveSpaFile(c, staticDir);
+      if (response) return response;
+    }
+    return c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` } }, 404);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json(error.toBody(), error.status);
+    if (error instanceof UnknownProjectError) {
+      return c.json({ error: { code: 'project_not_found', message: error.message } }, 404);
+    }
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    return c.json(
+      { error: { code: 'internal_error', message: 'The server failed to handle the request' } },
+      500,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { type ApiKey, parseApiKeys } from './http/auth';
+import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
+import { LOG_LEVELS, type LogLevel } from './logger';
+
+/** Browser origins allowed by default: the Vite dev server, so `npm run dev` can call a local API. */
+export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+
+/** The server's configuration, read from environment variables at start. */
+export interface ServerConfig {
+  port: number;
+  /** HOST as set; null when unset (then 127.0.0.1 without keys, 0.0.0.0 with keys). */
+  host: string | null;
+  dbPath: string;
+  apiKeys: ApiKey[];
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  maxBodyBytes: number;
+  staticDir: string | null;
+}
+
+const origin = z.string().refine((text) => {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
+}, 'each CORS origin must look like http://host:port (no path, no trailing slash)');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().trim().min(1).optional(),
+  SPANPATCH_DB: z.string().trim().min(1).default('./data/spanpatch.db'),
+  SPANPATCH_API_KEYS: z
+    .string()
+    .default('')
+    .transform((text, context) => {
+      try {
+        return parseApiKeys(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+  SPANPATCH_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text) =>
+      text === undefined
+        ? DEFAULT_CORS_ORIGINS
+        : text
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== ''),
+    )
+    .pipe(z.array(origin)),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SPANPATCH_MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
+  SPANPATCH_STATIC_DIR: z.string().trim().min(1).optional(),
+});
+
+/** Thrown when the environment does not configure a valid server; the message lists every problem. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the server's configuration from environment variables: PORT, HOST, SPANPATCH_DB,
+ * SPANPATCH_API_KEYS (`name:key,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
+ * SPANPATCH_STATIC_DIR. Empty variables count as unset.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid server configuration:\n${problems.join('\n')}`);
+  }
+  const env_ = result.data;
+  return {
+    port: env_.PORT,
+    host: env_.HOST ?? null,
+    dbPath: env_.SPANPATCH_DB,
+    apiKeys: env_.SPANPATCH_API_KEYS,
+    corsOrigins: env_.SPANPATCH_CORS_ORIGINS,
+    logLevel: env_.LOG_LEVEL,
+    maxBodyBytes: env_.SPANPATCH_MAX_BODY_BYTES,
+    staticDir: env_.SPANPATCH_STATIC_DIR ?? null,
+  };
+}

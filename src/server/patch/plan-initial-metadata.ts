@@ -1,0 +1,123 @@
+import { planSpanUpdate } from '../../core/apply-patch';
+import { isJsonObject, parseJson } from '../../core/json';
+import { isValidKey } from '../../core/keys';
+import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from '../../core/stored-form';
+import type { FieldWrite, Metadata } from './plan-submission';
+
+/** A span as it arrives from a tracer, before it is stored. */
+export interface IncomingSpan {
+  spanId: string;
+  traceId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: string;
+  /** ISO 8601 time. */
+  startTime: string;
+  endTime: string | null;
+  /** The OpenInference `metadata` attribute as it arrived: JSON text, an object, or undefined. */
+  metadata: unknown;
+}
+
+/** The spans to insert with their initial metadata in stored form, and what that does to the type registry. */
+export interface IngestPlan {
+  inserts: { span: IncomingSpan; metadata: Metadata }[];
+  fields: FieldWrite[];
+  /** Spans already stored (or repeated in the request): the stored span is kept as it is. */
+  duplicates: number;
+  /** What was left out of some span's metadata and why, for the OTLP partial-success message. */
+  warnings: string[];
+}
+
+const MAX_WARNINGS = 5;
+
+/**
+ * Plans the insertion of traced spans with their initial metadata (SPEC §6): the `metadata` attribute's
+ * top-level values in stored form, recorded in the project's type registry. A value that cannot be stored or
+ * conflicts with its key's type is left out (the span is still stored); a span already stored is kept untouched,
+ * so a re-sent export never loses metadata patched since.
+ */
+export function planIngest(
+  spans: readonly IncomingSpan[],
+  existingSpanIds: ReadonlySet<string>,
+  fieldTypes: ReadonlyMap<string, StoredType | null>,
+): IngestPlan {
+  const types = new Map(fieldTypes);
+  const fields = new Map<string, FieldWrite>();
+  const seen = new Set<string>();
+  const plan: IngestPlan = { inserts: [], fields: [], duplicates: 0, warnings: [] };
+  let warningCount = 0;
+  const warn = (message: string) => {
+    warningCount++;
+    if (plan.warnings.length < MAX_WARNINGS) plan.warnings.push(message);
+  };
+  for (const span of spans) {
+    if (existingSpanIds.has(span.spanId) || seen.has(span.spanId)) {
+      plan.duplicates++;
+      continue;
+    }
+    seen.add(span.spanId);
+    const entries = storedEntries(span, types, warn);
+    const update = planSpanUpdate({}, entries, types);
+    if (!update.ok) {
+      warn(`Span ${span.spanId}: metadata not stored: ${update.errorMessage}`);
+      plan.inserts.push({ span, metadata: {} });
+      continue;
+    }
+    for (const [key, type] of update.fieldTypes) types.set(key, type);
+    for (const key of Object.keys(update.metadata)) {
+      const type = types.get(key) ?? null;
+      const write = fields.get(key) ?? { key, type, addedSpans: 0 };
+      write.type = type;
+      write.addedSpans++;
+      fields.set(key, write);
+    }
+    plan.inserts.push({ span, metadata: update.metadata });
+  }
+  if (warningCount > plan.warnings.length) {
+    plan.warnings.push(`… and ${warningCount - plan.warnings.length} more`);
+  }
+  plan.fields = [...fields.values()];
+  return plan;
+}
+
+function storedEntries(
+  span: IncomingSpan,
+  types: ReadonlyMap<string, StoredType | null>,
+  warn: (message: string) => void,
+): [string, StoredValue][] {
+  let document = span.metadata;
+  if (document === undefined || document === null || document === '') return [];
+  if (typeof document === 'string') {
+    const parsed = parseJson(document);
+    if (!parsed.ok) {
+      warn(`Span ${span.spanId}: the metadata attribute is not JSON (${parsed.message}); stored without it`);
+      return [];
+    }
+    document = parsed.value;
+  }
+  if (!isJsonObject(document)) {
+    warn(`Span ${span.spanId}: the metadata attribute is not a JSON object; stored without it`);
+    return [];
+  }
+  const entries: [string, StoredValue][] = [];
+  for (const [key, value] of Object.entries(document)) {
+    if (!isValidKey(key)) {
+      warn(`Span ${span.spanId}: metadata key '${key.slice(0, 64)}' is not a valid key; left out`);
+      continue;
+    }
+    const stored = toStoredForm(value);
+    if (!stored.ok) {
+      warn(`Span ${span.spanId}: metadata '${key}' cannot be stored (${stored.error}); left out`);
+      continue;
+    }
+    const check = checkStoredType(types.get(key), stored.stored);
+    if (!check.ok) {
+      warn(
+        `Span ${span.spanId}: metadata '${key}' is ${check.patchType} but the project stores ${types.get(key)}; left out`,
+      );
+      continue;
+    }
+    entries.push([key, stored.stored]);
+  }
+  return entries;
+}

@@ -1,0 +1,61 @@
+import type { Hono } from 'hono';
+import { HttpError } from '../http/api-error';
+import type { AppEnv } from '../http/app-env';
+import { readBody } from '../http/read-body';
+import { type DecodeResult, decodeJsonTraces, decodeProtobufTraces } from '../otlp/decode-traces';
+import { exportTraceResponseType } from '../otlp/otlp-proto';
+import type { RouteDeps } from './route-deps';
+
+type Encoding = 'json' | 'protobuf';
+
+function encodingOf(contentType: string | undefined): Encoding {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType === 'application/json') return 'json';
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    `Content-Type '${mediaType}' is not OTLP/HTTP: send application/json or application/x-protobuf`,
+  );
+}
+
+/**
+ * OTLP/HTTP trace ingest (SPEC §6). A body that cannot be decoded is a 400 and stores nothing; otherwise every
+ * readable span is stored, and spans that could not be read are reported as an OTLP partial success.
+ */
+export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, logger }: RouteDeps): void {
+  app.post('/v1/traces', async (c) => {
+    const encoding = encodingOf(c.req.header('Content-Type'));
+    const body = await readBody(c.req.raw, maxBodyBytes);
+    const decoded: DecodeResult =
+      encoding === 'json' ? decodeJsonTraces(body.toString('utf8')) : decodeProtobufTraces(body);
+    if (!decoded.ok) throw new HttpError(400, 'malformed_otlp', decoded.message);
+    const { projects, rejectedSpans, rejections } = decoded.traces;
+    const notes = [...rejections];
+    let inserted = 0;
+    for (const [project, spans] of projects) {
+      if (spans.length === 0) continue;
+      const outcome = await store.ingestSpans(project, spans);
+      inserted += outcome.inserted;
+      notes.push(...outcome.warnings);
+    }
+    logger.debug({ inserted, rejectedSpans }, 'ingested OTLP spans');
+    const partialSuccess = notes.length > 0 ? { rejectedSpans, errorMessage: notes.join('; ') } : null;
+    if (encoding === 'protobuf') {
+      const message = exportTraceResponseType.fromObject(partialSuccess ? { partialSuccess } : {});
+      return c.body(new Uint8Array(exportTraceResponseType.encode(message).finish()), 200, {
+        'Content-Type': 'application/x-protobuf',
+      });
+    }
+    return c.json(
+      partialSuccess
+        ? {
+            partialSuccess: {
+              rejectedSpans: String(rejectedSpans),
+              errorMessage: partialSuccess.errorMessage,
+            },
+          }
+        : {},
+    );
+  });
+}

@@ -1,0 +1,9 @@
+import type { Logger } from 'pino';
+import type { SpanStore } from '../store/span-store';
+
+/** What the routes need from the server. */
+export interface RouteDeps {
+  store: SpanStore;
+  maxBodyBytes: number;
+  logger: Logger;
+}

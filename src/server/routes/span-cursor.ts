@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { HttpError } from '../http/api-error';
+import type { SpanPosition } from '../store/span-store';
+
+const cursorSchema = z.tuple([z.string(), z.string()]);
+
+/** Encodes where the next page of spans starts as an opaque cursor. */
+export function encodeSpanCursor(position: SpanPosition): string {
+  return Buffer.from(JSON.stringify([position.startTime, position.spanId]), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor from an earlier page; a cursor this server did not make is a 400. */
+export function decodeSpanCursor(cursor: string): SpanPosition {
+  try {
+    const [startTime, spanId] = cursorSchema.parse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
+    );
+    return { startTime, spanId };
+  } catch {
+    throw new HttpError(
+      400,
+      'invalid_cursor',
+      'The cursor is not one this server returned; start from the first page',
+    );
+  }
+}

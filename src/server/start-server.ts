@@ -1,0 +1,126 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { createApp } from './app';
+import type { ApiKey } from './http/auth';
+import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
+import { createLogger, type Logger, type LogLevel } from './logger';
+import { seedDemoProject } from './demo/seed-demo';
+import type { SpanStore } from './store/span-store';
+import { openSqliteStore } from './store/sqlite-store';
+
+/** How to start the server; only the database path is required. */
+export interface StartServerOptions {
+  /** SQLite database file; created with its folder when missing. */
+  dbPath: string;
+  /** Port to listen on; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Address to listen on. Default 127.0.0.1; anything else needs API keys. */
+  host?: string;
+  /** Keys accepted as `Authorization: Bearer <key>`; none means no auth, and loopback only. */
+  apiKeys?: readonly ApiKey[];
+  corsOrigins?: readonly string[];
+  /** Largest request body, before and after gzip. Default 50 MB. */
+  maxBodyBytes?: number;
+  /** A built UI to serve (dist/ui) with index.html for every other GET path. */
+  staticDir?: string | null;
+  /** Seeds the demo project when the database has no project yet. Default false. */
+  seedDemo?: boolean;
+  logger?: Logger;
+  /** Used when no logger is given. Default 'warn'. */
+  logLevel?: LogLevel;
+  /** How long close() lets in-flight requests finish before cutting connections. Default 10 s. */
+  shutdownGraceMs?: number;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8787 */
+  url: string;
+  port: number;
+  host: string;
+  store: SpanStore;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Starts the span store server: opens (and migrates) the database, optionally seeds the demo project, and
+ * listens. Without API keys it refuses any address but loopback, so an open server is never exposed.
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const apiKeys = options.apiKeys ?? [];
+  if (apiKeys.length === 0 && !loopbackHosts.has(host)) {
+    throw new Error(
+      `Without API keys the server listens on 127.0.0.1 only; configure SPANPATCH_API_KEYS to listen on ${host}`,
+    );
+  }
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
+  const store = openSqliteStore(options.dbPath);
+  if (options.seedDemo && (await store.listProjects()).length === 0) {
+    const seeded = await seedDemoProject(store);
+    logger.info(
+      { project: seeded.project, spans: seeded.spans },
+      'seeded the demo project on an empty database',
+    );
+  }
+
+  let closing = false;
+  const app = createApp({
+    store,
+    apiKeys,
+    corsOrigins: options.corsOrigins ?? [],
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    staticDir: options.staticDir ?? null,
+    logger,
+    isClosing: () => closing,
+  });
+  const server = createServer(getRequestListener(app.fetch));
+  let inFlight = 0;
+  let onIdle: (() => void) | null = null;
+  server.on('request', (_request, response) => {
+    inFlight++;
+    response.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    });
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8787, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  logger.info({ url, auth: apiKeys.length > 0 }, 'listening');
+
+  let closed: Promise<void> | null = null;
+  const close = () => {
+    closed ??= (async () => {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cutOff = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+      if (inFlight > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+      server.closeIdleConnections();
+      await stopped;
+      clearTimeout(cutOff);
+      await store.close();
+      logger.info('stopped');
+    })();
+    return closed;
+  };
+  return { url, port, host, store, close };
+}

@@ -1,0 +1,416 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  FieldsResponse,
+  LookupResponse,
+  PatchResponse,
+  ProjectsResponse,
+  SpanSummary,
+  Submission,
+  SubmissionChange,
+  SubmissionDetail,
+} from '../../core/api-schema';
+import type { StoredType, StoredValue } from '../../core/stored-form';
+import { type IncomingSpan, planIngest } from '../patch/plan-initial-metadata';
+import { type FieldWrite, type Metadata, planSubmission } from '../patch/plan-submission';
+import type {
+  IngestOutcome,
+  PatchOutcome,
+  PatchSubmission,
+  SpanPage,
+  SpanQuery,
+  SpanStore,
+} from './span-store';
+import { ChangeRows, changesInsertSql } from './change-rows';
+import { migrate } from './sqlite-migrations';
+import { UnknownProjectError } from './unknown-project-error';
+
+interface SubmissionRow {
+  id: number;
+  public_id: string;
+  project: string;
+  created_at: string;
+  key_name: string | null;
+  spans_processed: number;
+  spans_updated: number;
+  spans_failed: number;
+}
+
+interface SpanRow {
+  span_id: string;
+  trace_id: string;
+  name: string;
+  kind: string;
+  start_time: string;
+  metadata: string;
+}
+
+const submissionColumns = `s.id, s.public_id, p.name AS project, s.created_at, s.key_name,
+  s.spans_processed, s.spans_updated, s.spans_failed`;
+
+/** Opens (creating if needed) a SQLite span store at a file path, and brings its schema up to date. */
+export function openSqliteStore(path: string): SqliteSpanStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  migrate(db);
+  return new SqliteSpanStore(db);
+}
+
+/**
+ * The span store on SQLite (better-sqlite3, synchronous). Each submission and each ingest runs in one
+ * immediate transaction: the snapshot it plans against and the writes it makes cannot interleave with another.
+ */
+export class SqliteSpanStore implements SpanStore {
+  private readonly statements;
+  private readonly spanPageStatements = new Map<string, Database.Statement<unknown[], SpanRow>>();
+  private closed = false;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      projectId: db.prepare<[string], number>('SELECT id FROM projects WHERE name = ?').pluck(),
+      insertProject: db.prepare<[string, string]>(
+        'INSERT INTO projects (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+      ),
+      listProjects: db.prepare<[], { name: string; spans: number }>(
+        `SELECT p.name, (SELECT count(*) FROM spans s WHERE s.project_id = p.id) AS spans
+         FROM projects p ORDER BY p.name`,
+      ),
+      fieldTypes: db.prepare<[number], { key: string; type: StoredType | null }>(
+        'SELECT key, type FROM fields WHERE project_id = ?',
+      ),
+      fields: db.prepare<[number], { key: string; type: StoredType | null; spans: number }>(
+        'SELECT key, type, span_count AS spans FROM fields WHERE project_id = ? ORDER BY key',
+      ),
+      currentMetadata: db.prepare<[number, string], { span_id: string; metadata: string }>(
+        `SELECT span_id, metadata FROM spans
+         WHERE project_id = ? AND span_id IN (SELECT value FROM json_each(?))`,
+      ),
+      lookup: db.prepare<[number, string], { span_id: string; metadata: string; updated_at: string | null }>(
+        `SELECT span_id, metadata, updated_at FROM spans
+         WHERE project_id = ? AND span_id IN (SELECT value FROM json_each(?))`,
+      ),
+      updateSpan: db.prepare<[string, string, number, string]>(
+        'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ?',
+      ),
+      insertSpan: db.prepare<
+        [number, string, string, string | null, string, string, string, string | null, string]
+      >(
+        `INSERT INTO spans
+           (project_id, span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertField: db.prepare<[number, string, StoredType | null, number]>(
+        `INSERT INTO fields (project_id, key, type, span_count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (project_id, key)
+         DO UPDATE SET type = excluded.type, span_count = span_count + excluded.span_count`,
+      ),
+      idempotentSubmission: db.prepare<[number, string], SubmissionRow>(
+        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
+         WHERE s.project_id = ? AND s.idempotency_key = ?`,
+      ),
+      insertSubmission: db.prepare<
+        [string, number, string, string | null, string | null, number, number, number]
+      >(
+        `INSERT INTO submissions (public_id, project_id, created_at, key_name, idempotency_key,
+           spans_processed, spans_updated, spans_failed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertChange: db.prepare<unknown[]>(
+        `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      insertChanges: db.prepare<unknown[]>(changesInsertSql),
+      insertError: db.prepare<[number | bigint, number, string, string]>(
+        'INSERT INTO submission_errors (submission_id, position, span_id, error_message) VALUES (?, ?, ?, ?)',
+      ),
+      submissionErrors: db.prepare<[number], { span_id: string; error_message: string }>(
+        'SELECT span_id, error_message FROM submission_errors WHERE submission_id = ? ORDER BY position',
+      ),
+      submissionChanges: db.prepare<
+        [number],
+        {
+          span_id: string;
+          key: string;
+          existed_before: number;
+          before_value: StoredValue;
+          after_value: StoredValue;
+        }
+      >(
+        `SELECT span_id, key, existed_before, before_value, after_value FROM changes
+         WHERE submission_id = ? ORDER BY rowid`,
+      ),
+      submissionById: db.prepare<[string], SubmissionRow>(
+        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
+         WHERE s.public_id = ?`,
+      ),
+      allSubmissions: db.prepare<[number], SubmissionRow>(
+        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
+         ORDER BY s.id DESC LIMIT ?`,
+      ),
+      projectSubmissions: db.prepare<[number, number], SubmissionRow>(
+        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
+         WHERE s.project_id = ? ORDER BY s.id DESC LIMIT ?`,
+      ),
+    };
+  }
+
+  async listProjects(): Promise<ProjectsResponse['projects']> {
+    return this.statements.listProjects.all();
+  }
+
+  async getFields(project: string): Promise<FieldsResponse['fields']> {
+    return this.statements.fields.all(this.requireProject(project));
+  }
+
+  async lookupSpans(project: string, spanIds: readonly string[]): Promise<LookupResponse> {
+    const projectId = this.requireProject(project);
+    const unique = [...new Set(spanIds)];
+    const found = new Map<string, LookupResponse['spans'][number]>();
+    for (const row of this.statements.lookup.all(projectId, JSON.stringify(unique))) {
+      found.set(row.span_id, {
+        span_id: row.span_id,
+        metadata: parseMetadata(row.metadata),
+        updated_at: row.updated_at,
+      });
+    }
+    const spans: LookupResponse['spans'] = [];
+    const missing: string[] = [];
+    for (const spanId of unique) {
+      const span = found.get(spanId);
+      if (span) spans.push(span);
+      else missing.push(spanId);
+    }
+    return { spans, missing };
+  }
+
+  async listSpans(project: string, query: SpanQuery): Promise<SpanPage> {
+    const projectId = this.requireProject(project);
+    const params: (string | number)[] = [projectId];
+    let variant = '';
+    if (query.after) {
+      variant += 'a';
+      params.push(query.after.startTime, query.after.spanId);
+    }
+    if (query.search) {
+      variant += 's';
+      const escaped = query.search.replace(/[\\%_]/g, (c) => `\\${c}`);
+      params.push(`${escaped}%`, `${escaped}%`, `%${escaped}%`);
+    }
+    params.push(query.limit + 1);
+    const rows = this.spanPageStatement(variant).all(...params);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      spans: page.map(toSpanSummary),
+      next: rows.length > query.limit && last ? { startTime: last.start_time, spanId: last.span_id } : null,
+    };
+  }
+
+  async applyPatches(submission: PatchSubmission): Promise<PatchOutcome> {
+    return this.db.transaction(() => this.applyPatchesNow(submission)).immediate();
+  }
+
+  async ingestSpans(project: string, spans: readonly IncomingSpan[]): Promise<IngestOutcome> {
+    return this.db
+      .transaction(() => {
+        this.statements.insertProject.run(project, new Date().toISOString());
+        const projectId = this.requireProject(project);
+        const ids = JSON.stringify(spans.map((span) => span.spanId));
+        const existing = new Set(
+          this.statements.currentMetadata.all(projectId, ids).map((row) => row.span_id),
+        );
+        const plan = planIngest(spans, existing, this.fieldTypesOf(projectId));
+        for (const { span, metadata } of plan.inserts) {
+          this.statements.insertSpan.run(
+            projectId,
+            span.spanId,
+            span.traceId,
+            span.parentSpanId,
+            span.name,
+            span.kind,
+            span.startTime,
+            span.endTime,
+            JSON.stringify(metadata),
+          );
+        }
+        this.writeFields(projectId, plan.fields);
+        return { inserted: plan.inserts.length, duplicates: plan.duplicates, warnings: plan.warnings };
+      })
+      .immediate();
+  }
+
+  async listSubmissions(query: { project: string | null; limit: number }): Promise<Submission[]> {
+    const rows =
+      query.project === null
+        ? this.statements.allSubmissions.all(query.limit)
+        : this.statements.projectSubmissions.all(this.requireProject(query.project), query.limit);
+    return rows.map(toSubmission);
+  }
+
+  async getSubmission(id: string): Promise<SubmissionDetail | null> {
+    const row = this.statements.submissionById.get(id);
+    if (!row) return null;
+    const changes: SubmissionChange[] = this.statements.submissionChanges.all(row.id).map((change) => ({
+      span_id: change.span_id,
+      key: change.key,
+      existed_before: change.existed_before === 1,
+      before: change.before_value,
+      after: change.after_value,
+    }));
+    return { ...toSubmission(row), changes, errors: this.statements.submissionErrors.all(row.id) };
+  }
+
+  async deleteProject(project: string): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const projectId = this.statements.projectId.get(project);
+        if (projectId === undefined) return false;
+        const submissions = 'SELECT id FROM submissions WHERE project_id = ?';
+        this.db.prepare(`DELETE FROM changes WHERE submission_id IN (${submissions})`).run(projectId);
+        this.db
+          .prepare(`DELETE FROM submission_errors WHERE submission_id IN (${submissions})`)
+          .run(projectId);
+        for (const table of ['submissions', 'fields', 'spans']) {
+          this.db.prepare(`DELETE FROM ${table} WHERE project_id = ?`).run(projectId);
+        }
+        this.db.prepare('DELETE FROM projects WHERE id = ?').run(projectId);
+        return true;
+      })
+      .immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private applyPatchesNow(submission: PatchSubmission): PatchOutcome {
+    const { statements } = this;
+    const projectId = this.requireProject(submission.project);
+    if (submission.idempotencyKey !== null) {
+      const earlier = statements.idempotentSubmission.get(projectId, submission.idempotencyKey);
+      if (earlier) {
+        const response: PatchResponse = {
+          spans_processed: earlier.spans_processed,
+          spans_updated: earlier.spans_updated,
+          spans_failed: earlier.spans_failed,
+          errors: statements.submissionErrors.all(earlier.id),
+          submission_id: earlier.public_id,
+        };
+        return { response, replayed: true };
+      }
+    }
+    const spanIds = new Set<string>();
+    for (const span of submission.spans) if (span.patch.ok) spanIds.add(span.spanId);
+    const current = new Map<string, Metadata>();
+    if (spanIds.size > 0) {
+      for (const row of statements.currentMetadata.all(projectId, JSON.stringify([...spanIds]))) {
+        current.set(row.span_id, parseMetadata(row.metadata));
+      }
+    }
+    const plan = planSubmission(submission.project, submission.spans, current, this.fieldTypesOf(projectId));
+    const now = new Date().toISOString();
+    const publicId = randomUUID();
+    const submissionId = statements.insertSubmission.run(
+      publicId,
+      projectId,
+      now,
+      submission.keyName,
+      submission.idempotencyKey,
+      plan.spansProcessed,
+      plan.spansUpdated,
+      plan.spansFailed,
+    ).lastInsertRowid;
+    const changeRows = new ChangeRows(statements.insertChanges, statements.insertChange, submissionId);
+    for (const write of plan.writes) {
+      statements.updateSpan.run(JSON.stringify(write.metadata), now, projectId, write.spanId);
+      for (const change of write.changes) changeRows.add(write.spanId, change);
+    }
+    changeRows.flush();
+    this.writeFields(projectId, plan.fields);
+    plan.errors.forEach((error, position) => {
+      statements.insertError.run(submissionId, position, error.span_id, error.error_message);
+    });
+    const response: PatchResponse = {
+      spans_processed: plan.spansProcessed,
+      spans_updated: plan.spansUpdated,
+      spans_failed: plan.spansFailed,
+      errors: plan.errors,
+      submission_id: publicId,
+    };
+    return { response, replayed: false };
+  }
+
+  private requireProject(project: string): number {
+    const projectId = this.statements.projectId.get(project);
+    if (projectId === undefined) throw new UnknownProjectError(project);
+    return projectId;
+  }
+
+  private fieldTypesOf(projectId: number): Map<string, StoredType | null> {
+    const types = new Map<string, StoredType | null>();
+    for (const row of this.statements.fieldTypes.all(projectId)) types.set(row.key, row.type);
+    return types;
+  }
+
+  private writeFields(projectId: number, fields: readonly FieldWrite[]): void {
+    for (const field of fields) {
+      this.statements.upsertField.run(projectId, field.key, field.type, field.addedSpans);
+    }
+  }
+
+  private spanPageStatement(variant: string): Database.Statement<unknown[], SpanRow> {
+    let statement = this.spanPageStatements.get(variant);
+    if (!statement) {
+      const conditions = ['project_id = ?'];
+      if (variant.includes('a')) conditions.push('(start_time, span_id) < (?, ?)');
+      if (variant.includes('s')) {
+        conditions.push(
+          "(span_id LIKE ? ESCAPE '\\' OR trace_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')",
+        );
+      }
+      statement = this.db.prepare<unknown[], SpanRow>(
+        `SELECT span_id, trace_id, name, kind, start_time, metadata FROM spans
+         WHERE ${conditions.join(' AND ')}
+         ORDER BY start_time DESC, span_id DESC LIMIT ?`,
+      );
+      this.spanPageStatements.set(variant, statement);
+    }
+    return statement;
+  }
+}
+
+function parseMetadata(text: string): Metadata {
+  return JSON.parse(text) as Metadata;
+}
+
+function toSpanSummary(row: SpanRow): SpanSummary {
+  return {
+    span_id: row.span_id,
+    trace_id: row.trace_id,
+    name: row.name,
+    kind: row.kind,
+    start_time: row.start_time,
+    metadata: parseMetadata(row.metadata),
+  };
+}
+
+function toSubmission(row: SubmissionRow): Submission {
+  return {
+    id: row.public_id,
+    project: row.project,
+    created_at: row.created_at,
+    key_name: row.key_name,
+    spans_processed: row.spans_processed,
+    spans_updated: row.spans_updated,
+    spans_failed: row.spans_failed,
+  };
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  getFields,
+  getSubmission,
+  listProjects,
+  listSpans,
+  listSubmissions,
+  lookupSpans,
+  testConnection,
+} from '@/client/api-helpers';
+import { ApiRequestError } from '@/client/api-request';
+import { logMetadata } from '@/client/log-metadata';
+import { ingestSpans, spanId, startTestServer, type TestServer } from '../server/test-server';
+
+let server: TestServer;
+const apiKey = 'helpers-key-51c0';
+let options: { baseUrl: string; apiKey: string };
+
+beforeAll(async () => {
+  server = await startTestServer({ apiKeys: [{ name: 'ui', key: apiKey }] });
+  options = { baseUrl: `${server.url}/`, apiKey };
+  await ingestSpans(
+    server,
+    'helpers',
+    Array.from({ length: 12 }, (_, i) => ({
+      spanId: spanId(i + 1),
+      metadata: i === 0 ? { turn: 1 } : undefined,
+    })),
+    { Authorization: `Bearer ${apiKey}` },
+  );
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('client helpers against a real server', () => {
+  it('lists projects, fields and spans, validated with the shared schemas', async () => {
+    expect(await listProjects(options)).toEqual({ projects: [{ name: 'helpers', spans: 12 }] });
+    expect(await getFields('helpers', options)).toEqual({
+      fields: [{ key: 'turn', type: 'Int64', spans: 1 }],
+    });
+    const page = await listSpans('helpers', { limit: 5 }, options);
+    expect(page.spans).toHaveLength(5);
+    const next = await listSpans('helpers', { limit: 10, cursor: page.next_cursor }, options);
+    expect(next.spans).toHaveLength(7);
+    expect(next.next_cursor).toBeNull();
+    expect(
+      (await listSpans('helpers', { q: spanId(12) }, options)).spans.map((span) => span.span_id),
+    ).toEqual([spanId(12)]);
+  });
+
+  it('looks up more span IDs than one request carries', async () => {
+    const ids = [spanId(1), ...Array.from({ length: 10_500 }, (_, i) => `missing-${i}`), spanId(2)];
+    const result = await lookupSpans('helpers', ids, options);
+    expect(result.spans.map((span) => span.span_id)).toEqual([spanId(1), spanId(2)]);
+    expect(result.missing).toHaveLength(10_500);
+    expect(await lookupSpans('helpers', [], options)).toEqual({ spans: [], missing: [] });
+  });
+
+  it('submits with logMetadata and reads the submission back', async () => {
+    const result = await logMetadata(
+      'helpers',
+      [
+        { span_id: spanId(3), patch_document: { label: 'good' } },
+        { span_id: spanId(4), patch_document: '{"turn": "x"}' },
+      ],
+      options,
+    );
+    expect(result).toMatchObject({ spans_processed: 2, spans_updated: 1, spans_failed: 1, not_sent: [] });
+    const submissions = await listSubmissions({ project: 'helpers' }, options);
+    expect(submissions[0]).toMatchObject({ id: result.submission_id, key_name: 'ui', spans_updated: 1 });
+    const detail = await getSubmission(result.submission_id, options);
+    expect(detail.changes).toEqual([
+      { span_id: spanId(3), key: 'label', existed_before: false, before: null, after: 'good' },
+    ]);
+    expect(detail.errors).toEqual(result.errors);
+  });
+
+  it('throws ApiRequestError with the server code and message', async () => {
+    const error = await getSubmission('nope', options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiRequestError);
+    expect(error).toMatchObject({
+      status: 404,
+      code: 'submission_not_found',
+      message: "No submission with ID 'nope'",
+    });
+  });
+
+  it('tests the connection: ok, unauthorized, forbidden, unreachable', async () => {
+    expect(await testConnection(options)).toEqual({ ok: true, projects: [{ name: 'helpers', spans: 12 }] });
+    expect(await testConnection({ baseUrl: server.url })).toMatchObject({
+      ok: false,
+      reason: 'unauthorized',
+    });
+    expect(await testConnection({ baseUrl: server.url, apiKey: 'wrong' })).toMatchObject({
+      ok: false,
+      reason: 'forbidden',
+      message: 'The API key is not valid for this server',
+    });
+    const closed = await startTestServer();
+    await closed.stop();
+    expect(await testConnection({ baseUrl: closed.url })).toMatchObject({
+      ok: false,
+      reason: 'unreachable',
+      message: expect.stringMatching(/^Could not reach the server: fetch failed: .*ECONNREFUSED/),
+    });
+  });
+});

@@ -1,0 +1,241 @@
+import { gzipSync } from 'node:zlib';
+import { context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter as OTLPHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldsResponseSchema, lookupResponseSchema, spansPageSchema } from '@/core/api-schema';
+import { exportTraceRequestType, exportTraceResponseType } from '@/server/otlp/otlp-proto';
+import { getJson, otlpJson, postJson, spanId, startTestServer, type TestServer } from './test-server';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+/** Runs a small traced "LLM app" with the real OpenTelemetry SDK and exports its spans to the server. */
+async function traceWithSdk(exporter: SpanExporter, resource: Record<string, string>): Promise<string[]> {
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(resource),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('test-llm-app');
+  const root = tracer.startSpan('rag_pipeline', {
+    attributes: {
+      'openinference.span.kind': 'CHAIN',
+      metadata: JSON.stringify({
+        user_id: 'user_0042',
+        turn: 3,
+        score: 0.75,
+        flagged: true,
+        tags: ['a', 'b'],
+      }),
+    },
+  });
+  const llm = tracer.startSpan(
+    'chat gpt-4o-mini',
+    { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini' } },
+    trace.setSpan(context.active(), root),
+  );
+  llm.end();
+  root.end();
+  await provider.forceFlush();
+  await provider.shutdown();
+  return [root.spanContext().spanId, llm.spanContext().spanId];
+}
+
+async function lookup(project: string, ids: string[]) {
+  const response = await postJson(`${server.url}/api/v1/projects/${project}/spans/lookup`, { span_ids: ids });
+  expect(response.status).toBe(200);
+  return lookupResponseSchema.parse(response.body);
+}
+
+describe('POST /v1/traces', () => {
+  it('stores spans exported by the OpenTelemetry SDK over OTLP/HTTP JSON, with their initial metadata', async () => {
+    const exporter = new OTLPHttpJsonExporter({ url: `${server.url}/v1/traces` });
+    const [rootId, llmId] = await traceWithSdk(exporter, {
+      'openinference.project.name': 'otel-json',
+      'service.name': 'not-the-project',
+    });
+    const { spans, missing } = await lookup('otel-json', [rootId ?? '', llmId ?? '']);
+    expect(missing).toEqual([]);
+    expect(spans.find((span) => span.span_id === rootId)?.metadata).toEqual({
+      user_id: 'user_0042',
+      turn: 3,
+      score: 0.75,
+      flagged: 'true',
+      tags: '["a","b"]',
+    });
+    expect(spans.find((span) => span.span_id === llmId)?.metadata).toEqual({});
+
+    const fields = fieldsResponseSchema.parse(
+      (await getJson(`${server.url}/api/v1/projects/otel-json/metadata/fields`)).body,
+    );
+    expect(fields.fields).toEqual([
+      { key: 'flagged', type: 'Utf8', spans: 1 },
+      { key: 'score', type: 'Float64', spans: 1 },
+      { key: 'tags', type: 'Utf8', spans: 1 },
+      { key: 'turn', type: 'Int64', spans: 1 },
+      { key: 'user_id', type: 'Utf8', spans: 1 },
+    ]);
+    const page = spansPageSchema.parse((await getJson(`${server.url}/api/v1/projects/otel-json/spans`)).body);
+    expect(page.spans.map((span) => [span.name, span.kind])).toEqual(
+      expect.arrayContaining([
+        ['rag_pipeline', 'CHAIN'],
+        ['chat gpt-4o-mini', 'LLM'],
+      ]),
+    );
+    expect(new Set(page.spans.map((span) => span.trace_id)).size).toBe(1);
+  });
+
+  it('stores spans exported over OTLP/HTTP protobuf with gzip, in the project named by service.name', async () => {
+    const exporter = new OTLPProtoExporter({
+      url: `${server.url}/v1/traces`,
+      compression: 'gzip' as CompressionAlgorithm,
+    });
+    const [rootId] = await traceWithSdk(exporter, { 'service.name': 'checkout-service' });
+    const { spans } = await lookup('checkout-service', [rootId ?? '']);
+    expect(spans[0]?.metadata).toMatchObject({ user_id: 'user_0042', turn: 3, score: 0.75 });
+  });
+
+  it('answers protobuf with a protobuf ExportTraceServiceResponse, reporting rejected spans', async () => {
+    const request = exportTraceRequestType.fromObject({
+      resourceSpans: [
+        {
+          resource: {
+            attributes: [{ key: 'openinference.project.name', value: { stringValue: 'proto-raw' } }],
+          },
+          scopeSpans: [
+            {
+              spans: [
+                { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'ok' },
+                { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(3, 2), name: 'short id' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const response = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: new Uint8Array(exportTraceRequestType.encode(request).finish()),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-protobuf');
+    const decoded = exportTraceResponseType.toObject(
+      exportTraceResponseType.decode(new Uint8Array(await response.arrayBuffer())),
+      { longs: Number },
+    );
+    expect(decoded).toEqual({
+      partialSuccess: { rejectedSpans: 1, errorMessage: expect.stringMatching(/invalid spanId/) },
+    });
+    expect((await lookup('proto-raw', ['0202020202020202'])).missing).toEqual([]);
+  });
+
+  it("puts spans without a project attribute in 'default' and reads OTLP/JSON sent with gzip", async () => {
+    const body = gzipSync(JSON.stringify(otlpJson(null, [{ spanId: spanId(77), metadata: { k: 'v' } }])));
+    const response = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    expect((await lookup('default', [spanId(77)])).spans[0]?.metadata).toEqual({ k: 'v' });
+  });
+
+  it('answers 400 with the reason for a malformed body, and keeps what earlier requests stored', async () => {
+    const first = await postJson(
+      `${server.url}/v1/traces`,
+      otlpJson('keep', [{ spanId: spanId(1), metadata: { a: 1 } }]),
+    );
+    expect(first.status).toBe(200);
+
+    const badJson = await postJson(`${server.url}/v1/traces`, '{"resourceSpans": [');
+    expect(badJson.status).toBe(400);
+    expect(badJson.body).toEqual({
+      error: {
+        code: 'malformed_otlp',
+        message: expect.stringMatching(/^The body is not valid JSON: .*line 1/),
+      },
+    });
+    const badShape = await postJson(`${server.url}/v1/traces`, {
+      resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x' }] }] }],
+    });
+    expect(badShape.status).toBe(400);
+    expect(badShape.body).toEqual({
+      error: {
+        code: 'malformed_otlp',
+        message: expect.stringMatching(
+          /^The body is not an OTLP ExportTraceServiceRequest: resourceSpans\.0\.scopeSpans\.0\.spans\.0\.traceId/,
+        ),
+      },
+    });
+    const badProto = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]),
+    });
+    expect(badProto.status).toBe(400);
+    expect(await badProto.json()).toEqual({
+      error: { code: 'malformed_otlp', message: expect.stringMatching(/protobuf/) },
+    });
+    const badGzip = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: 'not gzip',
+    });
+    expect(badGzip.status).toBe(400);
+    const wrongType = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'x',
+    });
+    expect(wrongType.status).toBe(415);
+
+    expect((await lookup('keep', [spanId(1)])).spans[0]?.metadata).toEqual({ a: 1 });
+  });
+
+  it('keeps a stored span, with the metadata patched since, when an export is sent again', async () => {
+    const body = otlpJson('resend', [{ spanId: spanId(5), metadata: { stage: 'initial' } }]);
+    expect((await postJson(`${server.url}/v1/traces`, body)).status).toBe(200);
+    const patched = await postJson(`${server.url}/api/v1/projects/resend/spans/metadata`, {
+      spans: [{ span_id: spanId(5), patch_document: { stage: 'reviewed' } }],
+    });
+    expect(patched.status).toBe(200);
+    expect((await postJson(`${server.url}/v1/traces`, body)).status).toBe(200);
+    expect((await lookup('resend', [spanId(5)])).spans[0]?.metadata).toEqual({ stage: 'reviewed' });
+    const fields = fieldsResponseSchema.parse(
+      (await getJson(`${server.url}/api/v1/projects/resend/metadata/fields`)).body,
+    );
+    expect(fields.fields).toEqual([{ key: 'stage', type: 'Utf8', spans: 1 }]);
+  });
+
+  it('stores a span whose metadata cannot be used without it, and says so as a partial success', async () => {
+    const response = await postJson(
+      `${server.url}/v1/traces`,
+      otlpJson('messy', [
+        { spanId: spanId(1), metadata: { n: 1 } },
+        { spanId: spanId(2), metadata: 'not json' },
+        { spanId: spanId(3), metadata: { n: 'text', ok: 'kept' } },
+      ]),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      partialSuccess: {
+        rejectedSpans: '0',
+        errorMessage: expect.stringMatching(/not JSON.*'n' is Utf8 but the project stores Int64/),
+      },
+    });
+    const { spans } = await lookup('messy', [spanId(1), spanId(2), spanId(3)]);
+    expect(spans.map((span) => span.metadata)).toEqual([{ n: 1 }, {}, { ok: 'kept' }]);
+  });
+});

@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServer, type StartServerOptions, startServer } from '@/server/start-server';
+
+/** A server on an ephemeral 127.0.0.1 port with a SQLite file in its own temp folder. */
+export interface TestServer extends RunningServer {
+  dir: string;
+  dbPath: string;
+  /** Closes the server and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts a server for a test; call `stop()` after. */
+export async function startTestServer(options: Partial<StartServerOptions> = {}): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'spanpatch-test-'));
+  const dbPath = join(dir, 'spans.db');
+  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath, logLevel: 'silent', ...options });
+  return {
+    ...server,
+    dir,
+    dbPath,
+    async stop() {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A span to send over OTLP/JSON in a test. */
+export interface TestSpan {
+  spanId: string;
+  traceId?: string;
+  name?: string;
+  kind?: string;
+  /** The OpenInference metadata attribute: an object is sent as JSON text. */
+  metadata?: unknown;
+  startTimeUnixNano?: string;
+}
+
+/** An OTLP/JSON ExportTraceServiceRequest for spans of one project. */
+export function otlpJson(project: string | null, spans: readonly TestSpan[]): unknown {
+  const resourceAttributes =
+    project === null ? [] : [{ key: 'openinference.project.name', value: { stringValue: project } }];
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: resourceAttributes },
+        scopeSpans: [
+          {
+            scope: { name: 'test' },
+            spans: spans.map((span, index) => {
+              const attributes: unknown[] = [];
+              if (span.kind)
+                attributes.push({ key: 'openinference.span.kind', value: { stringValue: span.kind } });
+              if (span.metadata !== undefined) {
+                const text =
+                  typeof span.metadata === 'string' ? span.metadata : JSON.stringify(span.metadata);
+                attributes.push({ key: 'metadata', value: { stringValue: text } });
+              }
+              return {
+                traceId: span.traceId ?? '0af7651916cd43dd8448eb211c80319c',
+                spanId: span.spanId,
+                name: span.name ?? `span ${index}`,
+                kind: 1,
+                startTimeUnixNano:
+                  span.startTimeUnixNano ?? String(1_746_432_000_000_000_000n + BigInt(index) * 1_000_000n),
+                endTimeUnixNano: String(1_746_432_000_000_000_000n + BigInt(index) * 1_000_000n + 500_000n),
+                attributes,
+              };
+            }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Stores spans in a project through the OTLP/JSON ingest route. */
+export async function ingestSpans(
+  server: { url: string },
+  project: string,
+  spans: readonly TestSpan[],
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const response = await fetch(`${server.url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(otlpJson(project, spans)),
+  });
+  if (response.status !== 200) throw new Error(`ingest failed: ${response.status} ${await response.text()}`);
+}
+
+/** A 16-hex-character span ID made from a number, for readable tests. */
+export function spanId(n: number): string {
+  return n.toString(16).padStart(16, '0');
+}
+
+/** POSTs JSON and returns the status, headers and parsed body. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+/** GETs JSON and returns the status and parsed body. */
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { headers });
+  return { status: response.status, body: await response.json() };
+}
