@@ -1,15 +1,25 @@
 import { useRef, useState } from 'react';
+import { PreviewView } from '../preview/preview-view';
 import { SettingsButton } from '../settings';
 import { SheetStore } from '../sheet/sheet-store';
 import { SheetView } from '../sheet/sheet-view';
 import { useAutosave } from '../sheet/use-autosave';
+import { SubmissionStore } from '../submission/submission-store';
 import { TABS, type TabId, tabAfterKey } from './tabs';
+import { useDefaultProject } from './use-default-project';
 
 /** The app frame: the header with the product name and the four tabs, each with its panel. */
 export function App() {
   const [active, setActive] = useState<TabId>('sheet');
   const [store] = useState(() => new SheetStore());
+  const [submission] = useState(() => new SubmissionStore());
   const { restoring, saveError } = useAutosave(store);
+  useDefaultProject();
+
+  const select = (tab: TabId) => {
+    setActive(tab);
+    tabRefs.current.get(tab)?.focus();
+  };
   const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
 
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -66,24 +76,22 @@ export function App() {
           hidden={active !== tab.id}
           className="app-panel"
         >
-          {active === tab.id &&
-            (tab.id === 'sheet' ? (
-              <SheetView store={store} restoring={restoring} />
-            ) : (
-              <EmptyPanel tab={tab.id} />
-            ))}
+          {active === tab.id && tab.id === 'sheet' && <SheetView store={store} restoring={restoring} />}
+          {active === tab.id && tab.id === 'preview' && (
+            <PreviewView sheet={store} submission={submission} onSubmitted={() => select('results')} />
+          )}
+          {active === tab.id && (tab.id === 'results' || tab.id === 'history') && <EmptyPanel tab={tab.id} />}
         </section>
       ))}
     </div>
   );
 }
 
-const emptyText: Record<Exclude<TabId, 'sheet'>, string> = {
-  preview: 'The merged patch of each span appears here once the sheet has rows.',
+const emptyText: Record<Exclude<TabId, 'sheet' | 'preview'>, string> = {
   results: 'Per-span results appear here after a submission.',
   history: 'Earlier submissions to the project appear here.',
 };
 
-function EmptyPanel({ tab }: { tab: Exclude<TabId, 'sheet'> }) {
+function EmptyPanel({ tab }: { tab: Exclude<TabId, 'sheet' | 'preview'> }) {
   return <p className="empty-state">{emptyText[tab]}</p>;
 }

@@ -1,0 +1,333 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { ERROR_CODES, type Issue, type IssueCode, issueMessage, WARNING_CODES } from '@/core/issues';
+import type { SpanPrediction } from '@/core/predict';
+import type { SheetModel } from '@/core/sheet-model';
+import type { SpanResult, SpanStatus } from '@/core/span-patch';
+import { useConnectionSettings } from '../settings';
+import { cellText } from '../sheet/cell-text';
+import type { SheetStore } from '../sheet/sheet-store';
+import type { SubmissionStore } from '../submission/submission-store';
+import { SubmitBar } from './submit-bar';
+import { type ServerPreview, useServerView } from './use-server-view';
+
+type StatusFilter = 'all' | SpanStatus | 'predicted';
+
+const statusLabels: Record<SpanStatus, string> = {
+  ready: 'Ready',
+  warnings: 'With warnings',
+  blocked: 'Blocked',
+  empty: 'Nothing to change',
+};
+
+/** Every issue of a span: its rows' issues and its own. */
+function spanIssues(model: SheetModel, span: SpanResult): Issue[] {
+  return [...span.rows.flatMap((row) => model.row(row - 1).issues), ...span.issues];
+}
+
+/**
+ * The Preview tab: each span's merged patch in stored form, key by key, with where each value came from and its
+ * warnings; blocked spans with their reasons; against the server, each span's metadata before and after and the
+ * failures predicted. Then submit.
+ */
+export function PreviewView({
+  sheet,
+  submission,
+  onSubmitted,
+}: {
+  sheet: SheetStore;
+  submission: SubmissionStore;
+  onSubmitted: () => void;
+}) {
+  const version = useSyncExternalStore(sheet.subscribe, sheet.getVersion, sheet.getVersion);
+  const settings = useConnectionSettings();
+  const model = sheet.model;
+  const summary = model.summary();
+  const server = useServerView(model, version, settings);
+  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+  const [codeFilter, setCodeFilter] = useState<IssueCode | null>(null);
+
+  const spanIds = useMemo(
+    () => model.spanIds(),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
+    [model, version],
+  );
+  const visible = useMemo(() => {
+    const predictions = server.state === 'ready' ? server.predictions : null;
+    return spanIds.filter((spanId) => {
+      if (statusFilter === 'predicted' && !predictions?.get(spanId)?.failure) return false;
+      if (
+        statusFilter !== 'all' &&
+        statusFilter !== 'predicted' &&
+        model.spanStatus(spanId) !== statusFilter
+      ) {
+        return false;
+      }
+      if (codeFilter === null) return true;
+      const span = model.span(spanId);
+      return span !== undefined && spanIssues(model, span).some((issue) => issue.code === codeFilter);
+    });
+  }, [spanIds, statusFilter, codeFilter, server, model]);
+
+  const predictedFailures =
+    server.state === 'ready'
+      ? [...server.predictions.values()].filter((prediction) => prediction.failure).length
+      : 0;
+  const codes = [...ERROR_CODES, ...WARNING_CODES].filter((code) => (summary.byCode[code] ?? 0) > 0);
+
+  return (
+    <div className="preview-view">
+      <SubmitBar sheet={sheet} submission={submission} settings={settings} onSubmitted={onSubmitted} />
+      <div role="status" aria-label="Preview summary" className="preview-summary">
+        {(['ready', 'warnings', 'blocked', 'empty'] as const).map((status) => (
+          <button
+            key={status}
+            type="button"
+            aria-pressed={statusFilter === status}
+            className={`summary-chip chip-${status}`}
+            onClick={() => setStatusFilter(statusFilter === status ? 'all' : status)}
+          >
+            {statusLabels[status]}: {summary.spansByStatus[status].toLocaleString('en-US')}
+          </button>
+        ))}
+        {server.state === 'ready' && (
+          <button
+            type="button"
+            aria-pressed={statusFilter === 'predicted'}
+            className="summary-chip chip-predicted"
+            onClick={() => setStatusFilter(statusFilter === 'predicted' ? 'all' : 'predicted')}
+          >
+            Predicted to fail: {predictedFailures.toLocaleString('en-US')}
+          </button>
+        )}
+      </div>
+      {codes.length > 0 && (
+        <div className="preview-codes" role="group" aria-label="Filter by warning or error">
+          {codes.map((code) => (
+            <button
+              key={code}
+              type="button"
+              aria-pressed={codeFilter === code}
+              className={`code-chip ${ERROR_CODES.includes(code as (typeof ERROR_CODES)[number]) ? 'issue-error' : 'issue-warning'}`}
+              onClick={() => setCodeFilter(codeFilter === code ? null : code)}
+            >
+              {code} ({(summary.byCode[code] ?? 0).toLocaleString('en-US')})
+            </button>
+          ))}
+        </div>
+      )}
+      <ServerLine server={server} project={settings.project} />
+      {summary.sheetIssues.map((issue) => (
+        <p key={issue.code} role="alert" className="banner banner-error">
+          {issue.message}
+        </p>
+      ))}
+      <p className="preview-count">
+        Showing {visible.length.toLocaleString('en-US')} of {spanIds.length.toLocaleString('en-US')} spans
+      </p>
+      <SpanList model={model} spanIds={visible} server={server} version={version} />
+    </div>
+  );
+}
+
+function ServerLine({ server, project }: { server: ServerPreview; project: string }) {
+  switch (server.state) {
+    case 'off':
+      return <p className="server-line">{server.reason}</p>;
+    case 'loading':
+      return <p className="server-line">Comparing with project {project} on the server…</p>;
+    case 'failed':
+      return (
+        <p className="server-line issue-warning">
+          Could not compare with the server ({server.message}). The preview shows the sheet only.
+        </p>
+      );
+    case 'ready':
+      return (
+        <p className="server-line">
+          Compared with project <strong>{project}</strong> ({server.fieldCount} metadata keys). Failures
+          marked “predicted” are what the server is expected to say; it decides when the patch is sent.
+        </p>
+      );
+  }
+}
+
+function SpanList({
+  model,
+  spanIds,
+  server,
+  version,
+}: {
+  model: SheetModel;
+  spanIds: string[];
+  server: ServerPreview;
+  version: number;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: spanIds.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 140,
+    overscan: 4,
+    getItemKey: (index) => `${spanIds[index]}-${version}`,
+    initialRect: { width: 1200, height: 800 },
+  });
+  return (
+    <div ref={scrollRef} className="span-list" role="list" aria-label="Spans">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const spanId = spanIds[item.index];
+          const span = spanId === undefined ? undefined : model.span(spanId);
+          if (!span) return null;
+          return (
+            <div
+              key={item.key}
+              role="listitem"
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="span-item"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <SpanCard
+                model={model}
+                span={span}
+                prediction={server.state === 'ready' ? server.predictions.get(span.spanId) : undefined}
+                compared={server.state === 'ready'}
+              />
+            </div>
+          );
+        })}
+      </div>
+      {spanIds.length === 0 && <p className="empty-state">No spans to show.</p>}
+    </div>
+  );
+}
+
+function displayValue(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return cellText(value as Parameters<typeof cellText>[0]);
+}
+
+function SpanCard({
+  model,
+  span,
+  prediction,
+  compared,
+}: {
+  model: SheetModel;
+  span: SpanResult;
+  prediction: SpanPrediction | undefined;
+  compared: boolean;
+}) {
+  const issues = spanIssues(model, span);
+  const errors = issues.filter((issue) => issue.severity === 'error');
+  /** What is said about an entry: issues naming its key, and issues on the cell it came from. */
+  const entryIssues = (entry: SpanResult['patch'][number]) =>
+    issues.filter((issue) =>
+      'key' in issue
+        ? issue.key === entry.key && issue.row === entry.row
+        : issue.row === entry.row && issue.columnId === entry.columnId && issue.severity === 'warning',
+    );
+  const before = prediction?.before ?? null;
+  const unchangedKeys = before
+    ? Object.keys(before).filter((key) => !span.patch.some((entry) => entry.key === key))
+    : [];
+  return (
+    <article className={`span-card span-${span.status}`} aria-label={`Span ${span.spanId}`}>
+      <header className="span-card-head">
+        <code className="span-id">{span.spanId}</code>
+        <span className={`status-pill pill-${span.status}`}>{statusLabels[span.status]}</span>
+        <span className="span-rows">
+          {span.rows.length === 1 ? 'row' : 'rows'} {span.rows.join(', ')}
+        </span>
+        {prediction?.failure && (
+          <span className="predicted-failure">
+            Predicted: [{prediction.failure.type}] {prediction.failure.message}
+          </span>
+        )}
+      </header>
+      {errors.length > 0 && (
+        <ul className="span-errors">
+          {errors.map((issue, index) => (
+            <li key={`${issue.code}-${index}`} className="issue-error">
+              Row {issue.row ?? '—'}, {issue.column}: {issueMessage(issue)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {span.patch.length > 0 && (
+        <table className="patch-table">
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Input</th>
+              <th scope="col">Stored as</th>
+              {compared && <th scope="col">Now on the server</th>}
+              {compared && <th scope="col">Change</th>}
+              <th scope="col">From</th>
+              <th scope="col">Notes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {span.patch.map((entry) => {
+              const change = prediction?.changes.get(entry.key);
+              return (
+                <tr key={entry.key}>
+                  <th scope="row">
+                    <code>{entry.key}</code>
+                  </th>
+                  <td>
+                    <code>{displayValue(entry.input)}</code>
+                  </td>
+                  <td>
+                    <code>{displayValue(entry.stored)}</code>
+                  </td>
+                  {compared && (
+                    <td>
+                      <code>
+                        {before === null
+                          ? '—'
+                          : Object.hasOwn(before, entry.key)
+                            ? displayValue(before[entry.key])
+                            : '(not set)'}
+                      </code>
+                    </td>
+                  )}
+                  {compared && <td className={`change-${change ?? 'unknown'}`}>{change ?? '—'}</td>}
+                  <td className="entry-source">
+                    row {entry.row}, {entry.fromPatchDocument ? 'patch_document' : entry.column}
+                  </td>
+                  <td>
+                    {entryIssues(entry).map((issue, index) => (
+                      <span
+                        key={`${issue.code}-${index}`}
+                        className={`note issue-${issue.severity}`}
+                        title={issueMessage(issue)}
+                      >
+                        {issue.code}
+                      </span>
+                    ))}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {unchangedKeys.length > 0 && (
+        <p className="kept-keys">
+          Kept as they are: {unchangedKeys.map((key) => `${key} = ${displayValue(before?.[key])}`).join(', ')}
+        </p>
+      )}
+      {span.issues
+        .filter((issue) => issue.severity === 'warning' && !('key' in issue))
+        .slice(0, 1)
+        .map((issue) => (
+          <p key={issue.code} className="issue-warning span-note">
+            {issueMessage(issue)}
+          </p>
+        ))}
+    </article>
+  );
+}
