@@ -21,7 +21,13 @@ import {
   spanIdOfRow,
 } from './row-patch';
 import { checkSheetColumns, type SheetIssue } from './sheet-issues';
-import { computeSpan, type SpanResult, type SpanStatus, storedPatch } from './span-patch';
+import {
+  computeSpan,
+  quietSingleRowStatus,
+  type SpanResult,
+  type SpanStatus,
+  storedPatch,
+} from './span-patch';
 import type { StoredValue } from './stored-form';
 
 /** One row's cells by column id, as carried by row insertions and deletions. */
@@ -97,6 +103,14 @@ const BLANK_FLAG = 4;
 
 /** A span's status and span-wide issues: what the counts need, without its patch. */
 type SpanTally = Pick<SpanResult, 'status' | 'issues'>;
+
+/** Shared tallies of spans without span-wide issues: most spans, so no object each. */
+const QUIET_TALLIES: Record<SpanStatus, SpanTally> = {
+  ready: Object.freeze({ status: 'ready', issues: [] }),
+  warnings: Object.freeze({ status: 'warnings', issues: [] }),
+  blocked: Object.freeze({ status: 'blocked', issues: [] }),
+  empty: Object.freeze({ status: 'empty', issues: [] }),
+};
 
 /** The flag bits of a row's own issues. */
 function flagsOf(result: RowResult): number {
@@ -660,13 +674,14 @@ export class SheetModel {
       this.spanRows.delete(spanId);
       return;
     }
-    const next = computeSpan(
-      spanId,
-      rows,
-      (index) => known(index) ?? computeRow(index, this.context),
-      spanColumn,
-    );
-    const tally: SpanTally = { status: next.status, issues: next.issues };
+    const result = (index: number) => known(index) ?? computeRow(index, this.context);
+    const quiet = rows.length === 1 ? quietSingleRowStatus(result(rows[0] ?? 0)) : null;
+    let tally: SpanTally;
+    if (quiet !== null) tally = QUIET_TALLIES[quiet];
+    else {
+      const next = computeSpan(spanId, rows, result, spanColumn);
+      tally = { status: next.status, issues: next.issues };
+    }
     this.spanTallies.set(spanId, tally);
     this.tallySpan(tally, 1);
   }

@@ -103,6 +103,19 @@ export function computeSpan(
 }
 
 /**
+ * The status of a span of one row when nothing can be said about the span as a whole (no nested value, surely
+ * within the size limit, something to change or an error): then it follows from the row alone, as `computeSpan`
+ * would find it. Null when `computeSpan` must look.
+ */
+export function quietSingleRowStatus(row: RowResult): SpanStatus | null {
+  if (row.entries.length === 0 && row.errorCount === 0) return null;
+  for (const entry of row.entries) if (typeof entry.input === 'object' && entry.input !== null) return null;
+  if (mayExceedLength(row.entries)) return null;
+  if (row.errorCount > 0) return 'blocked';
+  return row.warningCount > 0 ? 'warnings' : 'ready';
+}
+
+/**
  * False when a patch is certainly within the length limit, so the exact JSON length need not be computed: JSON
  * writes a character as at most 6 (`\u0000`), and a number or the punctuation around a key as at most 30.
  */

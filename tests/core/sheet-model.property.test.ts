@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings, ColumnType } from '@/core/columns';
 import { type SheetEdit, SheetModel } from '@/core/sheet-model';
-import { storedPatch } from '@/core/span-patch';
+import { computeSpan, quietSingleRowStatus, storedPatch } from '@/core/span-patch';
 import { toStoredForm } from '@/core/stored-form';
 import { sheetOf } from './helpers';
 
@@ -261,6 +261,26 @@ describe('the incremental sheet model', () => {
         }
         for (const inverse of inverses.reverse()) model.apply(inverse);
         expect(snapshot(model)).toEqual(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes the quiet shortcut for a one-row span only when computeSpan would say nothing more', () => {
+    fc.assert(
+      fc.property(initialRows, (rows) => {
+        const model = build(rows);
+        const spanColumn = model.columns[0];
+        if (!spanColumn) return;
+        for (const spanId of model.spanIds()) {
+          const rowNumbers = model.spanRowNumbers(spanId);
+          if (rowNumbers.length !== 1) continue;
+          const row = model.row((rowNumbers[0] ?? 1) - 1);
+          const quiet = quietSingleRowStatus(row);
+          if (quiet === null) continue;
+          const full = computeSpan(spanId, [(rowNumbers[0] ?? 1) - 1], () => row, spanColumn);
+          expect({ status: quiet, issues: [] }).toEqual({ status: full.status, issues: full.issues });
+        }
       }),
       { numRuns: 300 },
     );
