@@ -1,16 +1,5 @@
 /** Deterministic test data for benchmarks: a sheet an analyst would export from pandas. */
-
-/** A small seeded PRNG (mulberry32), so every run measures the same data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../../src/server/demo/demo-spans';
 
 /** A 16-hex-character span ID from a number. */
 export function spanIdFor(index: number): string {
@@ -19,7 +8,7 @@ export function spanIdFor(index: number): string {
 
 /** CSV text of `rows` rows: span ID, 8 metadata columns of mixed types, and a patch_document. */
 export function generateSheetCsv(rows: number, seed = 7): string {
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const header = [
     'context.span_id',
     'attributes.metadata.reviewed',

@@ -7,58 +7,11 @@ import Papa from 'papaparse';
 import { autoMapColumns } from '@/core/columns';
 import { createDelimitedParser, importFile, parseDelimited } from '@/core/import';
 import { SheetModel } from '@/core/sheet-model';
+import { generateSheetCsv } from './generate';
 
 const ROWS = 100_000;
 const RUNS = 7;
 const CHUNK_CHARS = 1024 * 1024;
-
-/** A deterministic pseudo-random sequence, so every run parses the same file. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}
-
-function generateCsv(rows: number): string {
-  const next = random(42);
-  const header = [
-    'context.span_id',
-    'attributes.metadata.reviewed',
-    'attributes.metadata.quality',
-    'attributes.metadata.score',
-    'attributes.metadata.reviewer',
-    'attributes.metadata.ticket_id',
-    'attributes.metadata.comment',
-    'attributes.metadata.reviewed_at',
-    'attributes.metadata.tags',
-    'patch_document',
-  ];
-  const reviewers = ['ana', 'bo', 'chen', 'dara', ''];
-  const lines = [header.join(',')];
-  for (let i = 0; i < rows; i++) {
-    const spanId = Math.floor(next() * 2 ** 52)
-      .toString(16)
-      .padStart(16, '0');
-    const comment = next() < 0.3 ? `"looks fine, ""mostly"" ok"` : next() < 0.5 ? '' : 'needs review';
-    lines.push(
-      [
-        spanId,
-        next() < 0.5 ? 'true' : 'false',
-        String(Math.floor(next() * 5) + 1),
-        next() < 0.1 ? '' : (next() * 100).toFixed(3),
-        reviewers[Math.floor(next() * reviewers.length)],
-        `00${Math.floor(next() * 100_000)}`,
-        comment,
-        `2024-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}T10:00:00Z`,
-        '"[""a"",""b""]"',
-        next() < 0.5 ? `"{""turn"": ${i % 7}, ""labels"": {""x"": ${i % 3}}}"` : '',
-      ].join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -80,7 +33,7 @@ function rowsOf(result: ReturnType<typeof parseDelimited>): number {
   return result.table.rows.length;
 }
 
-const text = generateCsv(ROWS);
+const text = generateSheetCsv(ROWS);
 const bytes = new TextEncoder().encode(text);
 
 // Check before timing: the same rows as bare papaparse (less its header row and the empty last record).

@@ -26,7 +26,12 @@ export function launchChromium(): Promise<Browser> {
 /** The app served by the real server (demo project seeded) on an ephemeral 127.0.0.1 port, and a browser. */
 export interface AppUnderTest {
   url: string;
+  /** The running server; replaced by `startServerAgain`. */
   server: RunningServer;
+  /** Stops the server for real: the port refuses connections until `startServerAgain`. */
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same port and database. */
+  startServerAgain(): Promise<void>;
   browser: Browser;
   dir: string;
   /** A fresh browser context (empty storage) with a page on the app. */
@@ -37,35 +42,47 @@ export interface AppUnderTest {
 /** Starts the server with the built UI and a browser for one test file. */
 export async function startApp(options: { seedDemo?: boolean } = {}): Promise<AppUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'spanpatch-e2e-'));
-  const server = await startServer({
-    dbPath: join(dir, 'spans.db'),
-    port: 0,
-    host: '127.0.0.1',
-    staticDir: resolve('dist/ui-e2e'),
-    seedDemo: options.seedDemo ?? true,
-    logLevel: 'silent',
-  });
+  const serve = (port: number) =>
+    startServer({
+      dbPath: join(dir, 'spans.db'),
+      port,
+      host: '127.0.0.1',
+      staticDir: resolve('dist/ui-e2e'),
+      seedDemo: options.seedDemo ?? true,
+      logLevel: 'silent',
+    });
+  const first = await serve(0);
   const browser = await launchChromium();
-  return {
-    url: server.url,
-    server,
+  let stopped = false;
+  const app: AppUnderTest = {
+    url: first.url,
+    server: first,
     browser,
     dir,
+    async stopServer() {
+      await app.server.close();
+      stopped = true;
+    },
+    async startServerAgain() {
+      app.server = await serve(first.port);
+      stopped = false;
+    },
     async openPage() {
       const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
       page.on('pageerror', (error) => {
         throw error;
       });
-      await page.goto(server.url);
+      await page.goto(first.url);
       return { context, page };
     },
     async close() {
       await browser.close();
-      await server.close();
+      if (!stopped) await app.server.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return app;
 }
 
 /** The fixture file's absolute path. */

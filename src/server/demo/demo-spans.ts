@@ -8,7 +8,7 @@ const TARGET_SPANS = 5_000;
 const FIRST_TRACE_AT = Date.parse('2025-05-05T08:00:00.000Z');
 
 /** A small, fast, seeded PRNG (mulberry32): the same seed always gives the same demo data. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,0 +1,120 @@
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { logMetadata } from '../../src/client/log-metadata';
+import { startServer } from '../../src/server/start-server';
+import { openSqliteStore } from '../../src/server/store/sqlite-store';
+import { launchChromium } from '../e2e/harness';
+
+const PROJECT = 'bench';
+
+const spanIdOf = (index: number) => (index + 1).toString(16).padStart(16, '0');
+
+/**
+ * 100,000 spans end to end through the UI in headless Chromium: from a loaded sheet, Submit, to the results
+ * summary; against the client alone sending the same patches to the same server, in the same run.
+ */
+export async function runUiSubmitBench(spans = 100_000) {
+  const dir = await mkdtemp(join(tmpdir(), 'spanpatch-bench-'));
+  try {
+    await build({
+      logLevel: 'error',
+      build: { outDir: join(dir, 'ui'), sourcemap: false, emptyOutDir: true },
+    });
+    const template = join(dir, 'template.db');
+    const store = openSqliteStore(template);
+    await store.ingestSpans(
+      PROJECT,
+      Array.from({ length: spans }, (_, index) => ({
+        spanId: spanIdOf(index),
+        traceId: (index + 1).toString(16).padStart(32, '0'),
+        parentSpanId: null,
+        name: 'chat gpt-4o-mini',
+        kind: 'LLM',
+        startTime: new Date(Date.UTC(2025, 4, 5) + index * 1000).toISOString(),
+        endTime: null,
+        metadata: undefined,
+      })),
+    );
+    await store.close();
+    const csvPath = join(dir, 'sheet.csv');
+    const lines = [
+      'context.span_id,attributes.metadata.reviewed,attributes.metadata.reviewer,attributes.metadata.quality',
+    ];
+    for (let index = 0; index < spans; index++)
+      lines.push(`${spanIdOf(index)},true,${index % 3 === 0 ? 'ana' : 'sam'},${index % 5}`);
+    await writeFile(csvPath, lines.join('\n'));
+
+    // The client alone, on its own copy of the store.
+    await copyFile(template, join(dir, 'client.db'));
+    const clientServer = await startServer({ dbPath: join(dir, 'client.db'), port: 0, logLevel: 'silent' });
+    const patches = Array.from({ length: spans }, (_, index) => ({
+      span_id: spanIdOf(index),
+      patch_document: { reviewed: 'true', reviewer: index % 3 === 0 ? 'ana' : 'sam', quality: index % 5 },
+    }));
+    const clientStart = performance.now();
+    await logMetadata(PROJECT, patches, { baseUrl: clientServer.url });
+    const clientMs = performance.now() - clientStart;
+    await clientServer.close();
+
+    // The UI, on another copy.
+    await copyFile(template, join(dir, 'ui.db'));
+    const server = await startServer({
+      dbPath: join(dir, 'ui.db'),
+      port: 0,
+      staticDir: join(dir, 'ui'),
+      logLevel: 'silent',
+    });
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.addInitScript((project) => {
+        localStorage.setItem(
+          'spanpatch.connection',
+          JSON.stringify({ serverUrl: location.origin, project, rememberApiKey: false }),
+        );
+      }, PROJECT);
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.getByLabel('Import file').setInputFiles(csvPath);
+      const label = spans.toLocaleString('en-US');
+      await page
+        .getByRole('status', { name: 'Sheet summary' })
+        .filter({ hasText: `${label} rows` })
+        .waitFor({ timeout: 120_000 });
+      await page.getByRole('tab', { name: 'Preview' }).click();
+      await page.getByRole('button', { name: `Submit ${label} spans` }).click();
+      const confirm = page.getByRole('dialog').getByRole('button', { name: `Submit ${label} spans` });
+      await confirm.waitFor();
+      const uiStart = performance.now();
+      await confirm.click();
+      await page
+        .getByRole('status', { name: 'Submission summary' })
+        .filter({ hasText: new RegExp(`${label}\\D+updated`, 'i') })
+        .waitFor({ timeout: 300_000 });
+      const uiMs = performance.now() - uiStart;
+      return { spans, clientMs, uiMs };
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function report() {
+  const { spans, clientMs, uiMs } = await runUiSubmitBench();
+  const rate = (ms: number) => `${Math.round((spans / ms) * 1000).toLocaleString('en-US')} spans/s`;
+  console.log(`end-to-end submit bench, ${spans.toLocaleString('en-US')} spans, headless Chromium`);
+  console.log(
+    `  client only (logMetadata → server)       ${rate(clientMs).padStart(16)}  (${Math.round(clientMs)} ms)`,
+  );
+  console.log(
+    `  UI: Submit → results summary             ${rate(uiMs).padStart(16)}  (${Math.round(uiMs)} ms)`,
+  );
+  console.log(`  ratio ${(clientMs / uiMs).toFixed(2)} of the client-only rate`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await report();
