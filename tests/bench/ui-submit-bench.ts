@@ -91,7 +91,7 @@ export async function runUiSubmitBench(spans = 100_000) {
       await confirm.click();
       await page
         .getByRole('status', { name: 'Submission summary' })
-        .filter({ hasText: new RegExp(`${label}\\D+updated`, 'i') })
+        .filter({ hasText: new RegExp(`Updated\\s*${label}(?![\\d,])`) })
         .waitFor({ timeout: 300_000 });
       const uiMs = performance.now() - uiStart;
       return { spans, clientMs, uiMs };

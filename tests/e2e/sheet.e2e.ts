@@ -137,6 +137,13 @@ describe('the sheet in a browser', () => {
     await page.getByLabel('Show').selectOption('all');
     await expect.poll(() => grid(page).getAttribute('aria-rowcount')).toBe('5');
 
+    // New sheet asks before replacing edits; Cancel keeps them.
+    await page.getByRole('button', { name: 'New sheet' }).click();
+    const ask = page.getByRole('dialog', { name: 'Replace the current sheet?' });
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(await summary(page).textContent()).toContain('4 rows');
+
     // Reload: the sheet comes back as it was.
     await page.waitForTimeout(1000);
     await page.reload();

@@ -55,7 +55,8 @@ const resultsSummary = (page: Page) => page.getByRole('status', { name: 'Submiss
 describe('submitting and working through failures', () => {
   it('reports each server-side failure type, filters, exports and fixes them, and shows HTML as text', async () => {
     const demo = buildDemoSpans().filter(
-      (span) => span.kind === 'CHAIN' && typeof span.metadata === 'string' && span.metadata.includes('"turn"'),
+      (span) =>
+        span.kind === 'CHAIN' && typeof span.metadata === 'string' && span.metadata.includes('"turn"'),
     );
     const valid = demo
       .slice(0, 30)
@@ -90,9 +91,9 @@ describe('submitting and working through failures', () => {
 
     const summary = resultsSummary(page);
     await summary.waitFor();
-    await expect.poll(() => summary.textContent()).toMatch(/36\D+processed/i);
-    expect(await summary.textContent()).toMatch(/30\D+updated/i);
-    expect(await summary.textContent()).toMatch(/6\D+failed/i);
+    await expect.poll(() => summary.textContent()).toMatch(/Processed\s*36(?![\d,])/);
+    expect(await summary.textContent()).toMatch(/Updated\s*30(?![\d,])/);
+    expect(await summary.textContent()).toMatch(/Failed\s*6(?![\d,])/);
 
     for (const [type, count] of [
       ['parse_failure', 0],
@@ -106,8 +107,11 @@ describe('submitting and working through failures', () => {
     }
 
     const failedRows = () =>
-      page.getByRole('row').filter({ hasText: /\[(type_conflict|segment_not_found|druid_rejection)\]/ });
-    expect(await failedRows().count()).toBe(6);
+      page
+        .getByRole('table', { name: 'Failed spans' })
+        .getByRole('row')
+        .filter({ hasText: /type_conflict|segment_not_found|druid_rejection/ });
+    await expect.poll(() => failedRows().count()).toBe(6);
     await page.getByRole('button', { name: 'segment_not_found (3)' }).click();
     await expect.poll(() => failedRows().count()).toBe(3);
     await page.getByLabel('Search failed spans').fill('eeeeeeeeeeee0002');
@@ -121,8 +125,9 @@ describe('submitting and working through failures', () => {
       page.getByRole('button', { name: 'Export failed rows' }).click(),
     ]);
     const exported = await readFile((await download.path()) ?? '', 'utf8');
+    // A byte order mark first, so Excel reads UTF-8.
     expect(exported.split(/\r?\n/)[0]).toBe(
-      'context.span_id,attributes.metadata.reviewed,attributes.metadata.note,patch_document',
+      '\ufeffcontext.span_id,attributes.metadata.reviewed,attributes.metadata.note,patch_document',
     );
     expect(exported).toContain("'=SUM(A1)");
     expect(exported).toContain(HTML_PAYLOAD);
@@ -178,32 +183,40 @@ describe('submitting and working through failures', () => {
     const { context, page } = await openWithProject('e2e');
     await importSheet(page, path, count);
 
-    // The first batch is delivered; the rest wait until the server is really stopped.
+    // The first batch is delivered and answered; the others wait until the server is really stopped.
     let requests = 0;
     let release: () => void = () => undefined;
+    let firstAnswered: () => void = () => undefined;
     const serverStopped = new Promise<void>((resolve) => (release = resolve));
+    const firstBatchDone = new Promise<void>((resolve) => (firstAnswered = resolve));
     await page.route('**/spans/metadata', async (route) => {
       requests++;
-      if (requests > 1) await serverStopped;
+      if (requests === 1) {
+        await route.fulfill({ response: await route.fetch() });
+        firstAnswered();
+        return;
+      }
+      await serverStopped;
       await route.continue().catch(() => route.abort('connectionrefused'));
     });
     await page.getByRole('tab', { name: 'Preview' }).click();
     await page.getByRole('button', { name: 'Submit 10,000 spans' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Submit 10,000 spans' }).click();
-    await expect.poll(() => requests, { timeout: 20_000 }).toBeGreaterThan(1);
+    await firstBatchDone;
     await app.stopServer();
     release();
 
     const summary = resultsSummary(page);
     await summary.waitFor({ timeout: 60_000 });
-    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/5,000\D+failed/i);
+    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/Failed\s*5,000(?![\d,])/);
+    expect(await summary.textContent()).toMatch(/Updated\s*5,000(?![\d,])/);
     expect(await page.getByRole('button', { name: 'connection_failure (5,000)' }).count()).toBe(1);
 
     await app.startServerAgain();
     await page.unroute('**/spans/metadata');
     await page.getByRole('button', { name: /^Retry 5,000 spans/ }).click();
-    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/10,000\D+updated/i);
-    expect(await summary.textContent()).toMatch(/\b0\D+failed/i);
+    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/Updated\s*10,000(?![\d,])/);
+    expect(await summary.textContent()).toMatch(/Failed\s*0(?![\d,])/);
 
     const stored = await app.server.store.lookupSpans('e2e', spanIds);
     expect(stored.missing).toEqual([]);

@@ -1,6 +1,9 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, useSyncExternalStore } from 'react';
+import { SheetModel } from '@/core/sheet-model';
+import { HistoryView } from '../history';
 import { PreviewView } from '../preview/preview-view';
-import { SettingsButton } from '../settings';
+import { ResultsView } from '../results';
+import { getConnectionSettings, SettingsButton } from '../settings';
 import { SheetStore } from '../sheet/sheet-store';
 import { SheetView } from '../sheet/sheet-view';
 import { useAutosave } from '../sheet/use-autosave';
@@ -14,6 +17,7 @@ export function App() {
   const [store] = useState(() => new SheetStore());
   const [submission] = useState(() => new SubmissionStore());
   const { restoring, saveError } = useAutosave(store);
+  useSyncExternalStore(submission.subscribe, submission.getVersion, submission.getVersion);
   useDefaultProject();
 
   const select = (tab: TabId) => {
@@ -80,18 +84,24 @@ export function App() {
           {active === tab.id && tab.id === 'preview' && (
             <PreviewView sheet={store} submission={submission} onSubmitted={() => select('results')} />
           )}
-          {active === tab.id && (tab.id === 'results' || tab.id === 'history') && <EmptyPanel tab={tab.id} />}
+          {active === tab.id && tab.id === 'results' && (
+            <ResultsView
+              outcome={submission.outcome}
+              retrying={submission.running?.kind === 'retry'}
+              onRetry={() => void submission.retry(getConnectionSettings())}
+              onFixInSheet={(columns, rows) => {
+                store.replace(
+                  SheetModel.fromRows(columns, rows),
+                  { name: 'Failed rows', kind: 'failed-rows' },
+                  true,
+                );
+                select('sheet');
+              }}
+            />
+          )}
+          {active === tab.id && tab.id === 'history' && <HistoryView />}
         </section>
       ))}
     </div>
   );
-}
-
-const emptyText: Record<Exclude<TabId, 'sheet' | 'preview'>, string> = {
-  results: 'Per-span results appear here after a submission.',
-  history: 'Earlier submissions to the project appear here.',
-};
-
-function EmptyPanel({ tab }: { tab: Exclude<TabId, 'sheet' | 'preview'> }) {
-  return <p className="empty-state">{emptyText[tab]}</p>;
 }

@@ -1,0 +1,61 @@
+import { ApiRequestError, type ConnectionCheck } from '@/client';
+import type { SubmissionChange } from '@/core/api-schema';
+import type { StoredValue } from '@/core/stored-form';
+import { type ConnectionSettings, describeConnectionCheck } from '@/ui/settings';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** A submission's time as the user reads it, in their locale and time zone; the raw text if it is not a date. */
+export function formatSubmissionTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+}
+
+/** A stored value as text, as the Preview shows it: text in JSON quotes, numbers bare, null as `null`. */
+export function storedValueText(value: StoredValue): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** The "before" of a change: the old value, or that the key did not exist on the span. */
+export function beforeText(change: SubmissionChange): string {
+  return change.existed_before ? storedValueText(change.before) : 'did not exist';
+}
+
+/** True when a change matches a search text on span ID or key, ignoring case. */
+export function changeMatches(change: SubmissionChange, query: string): boolean {
+  const needle = query.trim().toLowerCase();
+  return (
+    needle === '' ||
+    change.span_id.toLowerCase().includes(needle) ||
+    change.key.toLowerCase().includes(needle)
+  );
+}
+
+function checkOf(error: ApiRequestError): ConnectionCheck {
+  const reason =
+    error.status === null
+      ? 'unreachable'
+      : error.status === 401
+        ? 'unauthorized'
+        : error.status === 403
+          ? 'forbidden'
+          : error.code === 'invalid_response'
+            ? 'invalid_response'
+            : 'error';
+  return { ok: false, reason, message: error.message };
+}
+
+/**
+ * Says in plain words why a history request failed, as the settings' connection test does: the server cannot
+ * be reached, needs an API key or refused it, is not a Spanpatch server, or answered an error.
+ */
+export function describeRequestError(
+  error: unknown,
+  settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>,
+): string {
+  if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : String(error);
+  return describeConnectionCheck(checkOf(error), {
+    ...settings,
+    pageOrigin: typeof window === 'undefined' ? undefined : window.location.origin,
+  }).text;
+}
