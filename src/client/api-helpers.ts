@@ -92,16 +92,21 @@ export async function testConnection(options: ClientOptions = {}): Promise<Conne
     return { ok: true, projects: (await listProjects(options)).projects };
   } catch (error) {
     if (!(error instanceof ApiRequestError)) throw error;
-    const reason =
-      error.status === null
-        ? 'unreachable'
-        : error.status === 401
-          ? 'unauthorized'
-          : error.status === 403
-            ? 'forbidden'
-            : error.code === 'invalid_response'
-              ? 'invalid_response'
-              : 'error';
-    return { ok: false, reason, message: error.message };
+    return failedConnectionCheck(error);
   }
+}
+
+/** Why a request failed, in the terms of a connection check: unreachable, key missing or refused, or other. */
+export function failedConnectionCheck(error: ApiRequestError): Extract<ConnectionCheck, { ok: false }> {
+  const reason =
+    error.status === null
+      ? 'unreachable'
+      : error.status === 401
+        ? 'unauthorized'
+        : error.status === 403
+          ? 'forbidden'
+          : error.code === 'invalid_response'
+            ? 'invalid_response'
+            : 'error';
+  return { ok: false, reason, message: error.message };
 }

@@ -1,6 +1,7 @@
 export { ApiRequestError, type ClientOptions } from './api-request';
 export {
   type ConnectionCheck,
+  failedConnectionCheck,
   getFields,
   getSubmission,
   listProjects,

@@ -1,4 +1,4 @@
-import { ApiRequestError, type ConnectionCheck } from '@/client';
+import { ApiRequestError, failedConnectionCheck } from '@/client';
 import type { SubmissionChange } from '@/core/api-schema';
 import type { StoredValue } from '@/core/stored-form';
 import { type ConnectionSettings, describeConnectionCheck } from '@/ui/settings';
@@ -31,20 +31,6 @@ export function changeMatches(change: SubmissionChange, query: string): boolean 
   );
 }
 
-function checkOf(error: ApiRequestError): ConnectionCheck {
-  const reason =
-    error.status === null
-      ? 'unreachable'
-      : error.status === 401
-        ? 'unauthorized'
-        : error.status === 403
-          ? 'forbidden'
-          : error.code === 'invalid_response'
-            ? 'invalid_response'
-            : 'error';
-  return { ok: false, reason, message: error.message };
-}
-
 /**
  * Says in plain words why a history request failed, as the settings' connection test does: the server cannot
  * be reached, needs an API key or refused it, is not a Spanpatch server, or answered an error.
@@ -54,7 +40,7 @@ export function describeRequestError(
   settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>,
 ): string {
   if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : String(error);
-  return describeConnectionCheck(checkOf(error), {
+  return describeConnectionCheck(failedConnectionCheck(error), {
     ...settings,
     pageOrigin: typeof window === 'undefined' ? undefined : window.location.origin,
   }).text;
