@@ -103,13 +103,17 @@ export function computeSpan(
 }
 
 /**
- * The status of a span of one row when nothing can be said about the span as a whole (no nested value, surely
- * within the size limit, something to change or an error): then it follows from the row alone, as `computeSpan`
+ * The status of a span of one row when nothing can be said about the span as a whole (within the depth limit,
+ * surely within the size limit, something to change or an error): then it follows from the row alone, as `computeSpan`
  * would find it. Null when `computeSpan` must look.
  */
 export function quietSingleRowStatus(row: RowResult): SpanStatus | null {
   if (row.entries.length === 0 && row.errorCount === 0) return null;
-  for (const entry of row.entries) if (typeof entry.input === 'object' && entry.input !== null) return null;
+  for (const entry of row.entries) {
+    if (typeof entry.input === 'object' && entry.input !== null && 1 + jsonDepth(entry.input) > MAX_PATCH_DEPTH) {
+      return null;
+    }
+  }
   if (mayExceedLength(row.entries)) return null;
   if (row.errorCount > 0) return 'blocked';
   return row.warningCount > 0 ? 'warnings' : 'ready';
