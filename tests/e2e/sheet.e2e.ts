@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppUnderTest, fixture, startApp } from './harness';
@@ -150,6 +152,29 @@ describe('the sheet in a browser', () => {
     await expect.poll(() => summary(page).textContent()).toContain('4 rows');
     expect(await summary(page).textContent()).toContain('1 error');
     expect(await text(page, 2, 4)).toBe('{"note": "checked"}');
+    await context.close();
+  });
+
+  it('shows progress for a large file, and Cancel leaves the sheet as it was', async () => {
+    const { context, page } = await app.openPage();
+    await importFile(page, 'reviewed.csv');
+    await expect.poll(() => summary(page).textContent()).toContain('3 rows');
+
+    const rows = Array.from(
+      { length: 300_000 },
+      (_, index) => `${index.toString(16).padStart(16, '0')},true,${index % 5}`,
+    );
+    const path = join(app.dir, 'large.csv');
+    await writeFile(
+      path,
+      ['context.span_id,attributes.metadata.reviewed,attributes.metadata.quality', ...rows].join('\n'),
+    );
+    await page.getByLabel('Import file').setInputFiles(path);
+    await page.getByRole('progressbar', { name: 'Importing large.csv' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel import' }).click();
+    await page.getByRole('progressbar').waitFor({ state: 'detached' });
+    expect(await summary(page).textContent()).toContain('3 rows');
+    expect(await text(page, 1, 1)).toBe('61dbffb32f20ddb6');
     await context.close();
   });
 
