@@ -5,7 +5,7 @@ import { cellFromText, cellText } from '@/ui/sheet/cell-text';
 import { formatClipboardTable } from '@/ui/sheet/clipboard';
 import { historyShortcut, moveActiveCell, startsTyping } from '@/ui/sheet/grid-navigation';
 import { isSheetEmpty, pasteEdits, sheetFromPastedBlock } from '@/ui/sheet/paste';
-import { filterRows } from '@/ui/sheet/sheet-grid';
+import { filterRows } from '@/ui/sheet/row-filter';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 
 const A = '61dbffb32f20ddb6';

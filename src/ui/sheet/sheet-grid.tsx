@@ -4,19 +4,17 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import { describeLocation, type Issue, issueMessage } from '@/core/issues';
 import type { RowStatus } from '@/core/sheet-model';
-import { cellFromText, cellText } from './cell-text';
 import { parsePastedCells } from '@/core/import';
+import { cellFromText, cellText } from './cell-text';
 import { formatClipboardTable } from './clipboard';
 import { ColumnHeader } from './column-header';
 import { type CellPosition, historyShortcut, moveActiveCell, startsTyping } from './grid-navigation';
 import { isSheetEmpty, pasteEdits, sheetFromPastedBlock } from './paste';
+import { filterRows, type RowFilter } from './row-filter';
 import type { SheetStore } from './sheet-store';
 
 const ROW_HEIGHT = 32;
 const STATUS_WIDTH = 88;
-
-/** Which rows the grid shows. */
-export type RowFilter = 'all' | 'errors' | 'warnings';
 
 interface GridRow {
   /** The row's index in the sheet (0-based). */
@@ -32,21 +30,6 @@ declare module '@tanstack/react-table' {
   interface ColumnMeta<TFeatures, TData, TValue> {
     sheetColumn?: ColumnSettings;
   }
-}
-
-/** The rows a filter shows, as sheet row indexes. */
-export function filterRows(
-  statusOf: (row: number) => RowStatus,
-  rowCount: number,
-  filter: RowFilter,
-): number[] {
-  const rows: number[] = [];
-  for (let row = 0; row < rowCount; row++) {
-    if (filter === 'all') rows.push(row);
-    else if (filter === 'errors' && statusOf(row) === 'error') rows.push(row);
-    else if (filter === 'warnings' && statusOf(row) === 'warning') rows.push(row);
-  }
-  return rows;
 }
 
 interface EditingState {
