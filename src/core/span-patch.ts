@@ -110,7 +110,11 @@ export function computeSpan(
 export function quietSingleRowStatus(row: RowResult): SpanStatus | null {
   if (row.entries.length === 0 && row.errorCount === 0) return null;
   for (const entry of row.entries) {
-    if (typeof entry.input === 'object' && entry.input !== null && 1 + jsonDepth(entry.input) > MAX_PATCH_DEPTH) {
+    if (
+      typeof entry.input === 'object' &&
+      entry.input !== null &&
+      1 + jsonDepth(entry.input) > MAX_PATCH_DEPTH
+    ) {
       return null;
     }
   }

@@ -62,7 +62,9 @@ export function ColumnHeader({
         title={columnIssues.map(issueMessage).join('\n') || undefined}
         onClick={() => setOpen((value) => !value)}
       >
-        <span className="column-head-name">{column.name || '(unnamed)'}</span>
+        <span className="column-head-name" title={column.name}>
+          <span>{column.name || '(unnamed)'}</span>
+        </span>
         <span className="column-head-reading">
           {reading}
           {columnIssues.length > 0 && <span aria-label="column warning"> ▲</span>}
