@@ -75,6 +75,12 @@ export interface SheetSummary {
   sheetIssues: SheetIssue[];
 }
 
+/** How many spans a submit sends: those ready or with warnings, none while the sheet has a sheet-wide issue. */
+export function submittableCount(summary: SheetSummary): number {
+  if (summary.sheetIssues.length > 0) return 0;
+  return summary.spansByStatus.ready + summary.spansByStatus.warnings;
+}
+
 /** How a metadata column reads its cells, and what is said about the column as a whole. */
 export interface ColumnInfo {
   readType: ReadType | 'typed';
@@ -306,7 +312,7 @@ export class SheetModel {
 
   /** The spans that will be submitted: no errors, something to change, and a sheet without sheet-wide issues. */
   submittableSpans(): SubmittableSpan[] {
-    if (this.sheetIssueList.length > 0) return [];
+    if (submittableCount(this.summary()) === 0) return [];
     const spans: SubmittableSpan[] = [];
     for (const spanId of this.spanIds()) {
       const status = this.spanTallies.get(spanId)?.status;

@@ -1,4 +1,5 @@
 import { useState, useSyncExternalStore } from 'react';
+import { submittableCount } from '@/core/sheet-model';
 import { ConfirmDialog } from '../components/modal';
 import type { ConnectionSettings } from '../settings';
 import type { SheetStore } from '../sheet/sheet-store';
@@ -26,8 +27,7 @@ export function SubmitBar({
   useSyncExternalStore(submission.subscribe, submission.getVersion, submission.getVersion);
   const [confirming, setConfirming] = useState(false);
   const summary = sheet.model.summary();
-  const ready =
-    summary.sheetIssues.length > 0 ? 0 : summary.spansByStatus.ready + summary.spansByStatus.warnings;
+  const ready = submittableCount(summary);
   const { blocked, empty } = summary.spansByStatus;
   const running = submission.running;
 
