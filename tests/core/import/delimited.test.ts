@@ -12,17 +12,7 @@ import {
   parseDelimited,
   parsePastedCells,
 } from '@/core/import';
-import { fixtureText } from './fixture-files';
-
-function table(result: ImportResult) {
-  if (!result.ok) throw new Error(`expected a table, got ${result.error.code}: ${result.error.message}`);
-  return result.table;
-}
-
-function failure(result: ImportResult) {
-  if (result.ok) throw new Error('expected an error, got a table');
-  return result.error;
-}
+import { fixtureText, failure, table } from './fixture-files';
 
 /** Feeds the text cut at the given positions, as a worker reading a stream would. */
 function parseInPieces(text: string, cuts: readonly number[], options: DelimitedOptions = {}): ImportResult {

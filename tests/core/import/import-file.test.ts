@@ -7,17 +7,7 @@ import {
   parseDelimited,
   SNIFF_BYTES,
 } from '@/core/import';
-import { fixtureBytes, fixtureText } from './fixture-files';
-
-function table(result: ImportResult) {
-  if (!result.ok) throw new Error(`expected a table, got ${result.error.code}: ${result.error.message}`);
-  return result.table;
-}
-
-function failure(result: ImportResult) {
-  if (result.ok) throw new Error('expected an error, got a table');
-  return result.error;
-}
+import { fixtureBytes, fixtureText, failure, table } from './fixture-files';
 
 /** Feeds the bytes to a streaming importer in pieces of the given sizes, cycling through them. */
 async function importInPieces(

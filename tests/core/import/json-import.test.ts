@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ImportResult, importJson, importJsonl } from '@/core/import';
+import { importJson, importJsonl } from '@/core/import';
 import { reviveLongInteger } from '@/core/import/json-import';
-import { fixtureText } from './fixture-files';
-
-function table(result: ImportResult) {
-  if (!result.ok) throw new Error(`expected a table, got ${result.error.code}: ${result.error.message}`);
-  return result.table;
-}
-
-function failure(result: ImportResult) {
-  if (result.ok) throw new Error('expected an error, got a table');
-  return result.error;
-}
+import { fixtureText, failure, table } from './fixture-files';
 
 describe('importJson', () => {
   it('reads an array of objects: keys in first-seen order, typed values, missing keys undefined (rows.json)', () => {

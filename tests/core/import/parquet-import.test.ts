@@ -1,20 +1,10 @@
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { type ImportResult, importParquet } from '@/core/import';
+import { importParquet } from '@/core/import';
 import { SheetModel } from '@/core/sheet-model';
 import { pandasLikeParquet } from '../../fixtures/import/make-parquet-fixtures';
-import { fixtureBytes } from './fixture-files';
-
-function table(result: ImportResult) {
-  if (!result.ok) throw new Error(`expected a table, got ${result.error.code}: ${result.error.message}`);
-  return result.table;
-}
-
-function failure(result: ImportResult) {
-  if (result.ok) throw new Error('expected an error, got a table');
-  return result.error;
-}
+import { fixtureBytes, failure, table } from './fixture-files';
 
 const pandasHeaders = [
   'context.span_id',

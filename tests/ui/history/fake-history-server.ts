@@ -1,9 +1,8 @@
 import { vi } from 'vitest';
-import type { Submission, SubmissionDetail } from '@/core/api-schema';
+import { json, refuseKey } from '../fake-fetch';
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-}
+export { stubUnreachable } from '../fake-fetch';
+import type { Submission, SubmissionDetail } from '@/core/api-schema';
 
 /**
  * Stubs the global fetch with a server that answers the history routes from `details`: the list (filtered by
@@ -12,13 +11,8 @@ function json(status: number, body: unknown): Response {
 export function stubHistoryServer({ details, apiKey }: { details: SubmissionDetail[]; apiKey?: string }) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
-    const auth = new Headers(init?.headers).get('Authorization');
-    if (apiKey !== undefined) {
-      if (auth === null)
-        return json(401, { error: { code: 'unauthorized', message: 'An API key is required' } });
-      if (auth !== `Bearer ${apiKey}`)
-        return json(403, { error: { code: 'forbidden', message: 'Invalid API key' } });
-    }
+    const refused = refuseKey(init, apiKey);
+    if (refused) return refused;
     if (url.pathname === '/api/v1/submissions') {
       const project = url.searchParams.get('project');
       const submissions: Submission[] = details
@@ -34,15 +28,6 @@ export function stubHistoryServer({ details, apiKey }: { details: SubmissionDeta
     return json(404, {
       error: { code: 'submission_not_found', message: `No submission at ${url.pathname}` },
     });
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
-}
-
-/** Stubs the global fetch with one that never reaches a server. */
-export function stubUnreachable() {
-  const fetchMock = vi.fn(async (): Promise<Response> => {
-    throw new TypeError('Failed to fetch');
   });
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;

@@ -1,13 +1,12 @@
 import { vi } from 'vitest';
+import { json, refuseKey } from '../fake-fetch';
+
+export { stubUnreachable } from '../fake-fetch';
 
 /** A project as `GET /api/v1/projects` lists it. */
 export interface FakeProject {
   name: string;
   spans: number;
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
 
 /**
@@ -19,23 +18,9 @@ export function stubServer({ projects, apiKey }: { projects: FakeProject[]; apiK
     const url = new URL(String(input));
     if (url.pathname !== '/api/v1/projects')
       return json(404, { error: { code: 'not_found', message: 'No route' } });
-    const auth = new Headers(init?.headers).get('Authorization');
-    if (apiKey !== undefined) {
-      if (auth === null)
-        return json(401, { error: { code: 'unauthorized', message: 'An API key is required' } });
-      if (auth !== `Bearer ${apiKey}`)
-        return json(403, { error: { code: 'forbidden', message: 'Invalid API key' } });
-    }
+    const refused = refuseKey(init, apiKey);
+    if (refused) return refused;
     return json(200, { projects });
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
-}
-
-/** Stubs the global fetch with one that never reaches a server, as a browser does when nothing listens. */
-export function stubUnreachable() {
-  const fetchMock = vi.fn(async (): Promise<Response> => {
-    throw new TypeError('Failed to fetch');
   });
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
