@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type RunningServer, startServer } from '@/server/start-server';
+import { findChromium } from '../../scripts/system-requirements.mjs';
 
-/** Debian's Chromium, or the one CHROME_PATH names; never a downloaded browser. */
-export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+/**
+ * The browser the tests drive, found as `npm test`'s set-up finds it (scripts/system-requirements.mjs): the one
+ * CHROME_PATH names, else Debian's /usr/bin/chromium or another usual place; never a downloaded browser.
+ */
+export const CHROMIUM_PATH: string | undefined = findChromium();
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -19,7 +23,13 @@ const CHROMIUM_ARGS = [
 ];
 
 /** Launches headless Chromium with the flags this machine needs. */
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
+  if (CHROMIUM_PATH === undefined) {
+    throw new Error(
+      'No Chromium or Chrome found for the browser tests: run `node scripts/test-setup.mjs` (npm test does), ' +
+        'which says what to install, or set CHROME_PATH.',
+    );
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 

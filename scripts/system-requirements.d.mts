@@ -1,0 +1,21 @@
+/** The environment the finders read: PATH, CHROME_PATH and the test-only SPANPATCH_SETUP_CANDIDATES. */
+export type FinderEnv = Record<string, string | undefined>;
+
+/** One program the tests need from the machine, found the same way by `npm test`'s set-up and by the tests. */
+export interface SystemRequirement {
+  name: string;
+  neededFor: string;
+  find(env?: FinderEnv): string | undefined;
+  debianPackage: string;
+  whyMissing(env: FinderEnv): string;
+  setByHand: string;
+  setByHandExample: string;
+}
+
+export const CHROMIUM_PLACES: readonly string[];
+export const CHROMIUM_COMMANDS: readonly string[];
+export function isExecutableFile(path: string): boolean;
+export function findOnPath(name: string, env?: FinderEnv): string | undefined;
+export function chromiumPlaces(env?: FinderEnv): readonly string[];
+export function findChromium(env?: FinderEnv): string | undefined;
+export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[];
