@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { apiErrorSchema, describeSchemaError } from '../core/api-schema';
+import { DEFAULT_REQUEST_TIMEOUT_MS, formatDuration, runWithTimeout } from './retry-timing';
 
 /** Where the server is and how to reach it; shared by every client call. */
 export interface ClientOptions {
@@ -9,8 +10,13 @@ export interface ClientOptions {
   apiKey?: string;
   /** A fetch implementation (tests); default the global fetch. */
   fetch?: typeof fetch;
-  /** Aborts the request. */
+  /** Aborts the request: the call rejects at once with the signal's reason (an `AbortError`). */
   signal?: AbortSignal;
+  /**
+   * How long the request may take, answer included; past it the call fails with a `network_error`. Default
+   * 30 s; `Infinity` for no limit.
+   */
+  timeoutMs?: number;
 }
 
 /** Why a request failed: no answer (`status` null), an error answer, or an answer that breaks the contract. */
@@ -66,7 +72,8 @@ export function describeNetworkError(error: unknown): string {
 
 /**
  * Calls a JSON route of the API and validates the answer with its shared schema. Throws `ApiRequestError` when
- * the server cannot be reached, answers an error, or answers something the schema rejects.
+ * the server cannot be reached or gives no complete answer within `timeoutMs` (status null, `network_error`),
+ * answers an error, or answers something the schema rejects. When `signal` aborts, rejects at once with its reason.
  */
 export async function requestJson<T extends z.ZodType>(
   path: string,
@@ -75,44 +82,70 @@ export async function requestJson<T extends z.ZodType>(
   init: { method?: 'GET' | 'POST'; body?: unknown } = {},
 ): Promise<z.infer<T>> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const hasBody = init.body !== undefined;
-  let response: Response;
-  try {
-    response = await fetchImpl(apiUrl(options.baseUrl, path), {
-      method: init.method ?? (hasBody ? 'POST' : 'GET'),
-      headers: apiHeaders(options.apiKey, hasBody ? { 'Content-Type': 'application/json' } : {}),
-      body: hasBody ? JSON.stringify(init.body) : null,
-      signal: options.signal ?? null,
-    });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
+  const end = await runWithTimeout(
+    async (signal) => {
+      let response: Response;
+      try {
+        response = await fetchImpl(apiUrl(options.baseUrl, path), {
+          method: init.method ?? (hasBody ? 'POST' : 'GET'),
+          headers: apiHeaders(options.apiKey, hasBody ? { 'Content-Type': 'application/json' } : {}),
+          body: hasBody ? JSON.stringify(init.body) : null,
+          signal,
+        });
+      } catch (error) {
+        throw new ApiRequestError(
+          null,
+          'network_error',
+          `Could not reach the server: ${describeNetworkError(error)}`,
+        );
+      }
+      if (!response.ok) {
+        const { code, message } = await errorMessageOf(response);
+        throw new ApiRequestError(response.status, code, message);
+      }
+      try {
+        return { status: response.status, text: await response.text() };
+      } catch (error) {
+        throw new ApiRequestError(
+          null,
+          'network_error',
+          `The connection broke while the server's answer was arriving: ${describeNetworkError(error)}`,
+        );
+      }
+    },
+    timeoutMs,
+    options.signal,
+  );
+  if (end.kind === 'cancelled') throw abortReason(options.signal);
+  if (end.kind === 'timeout') {
     throw new ApiRequestError(
       null,
       'network_error',
-      `Could not reach the server: ${describeNetworkError(error)}`,
+      `No answer from the server within ${formatDuration(timeoutMs)}`,
     );
   }
-  if (!response.ok) {
-    const { code, message } = await errorMessageOf(response);
-    throw new ApiRequestError(response.status, code, message);
-  }
+  if (end.kind === 'failed') throw end.error;
+  const { status, text } = end.value;
   let body: unknown;
   try {
-    body = await response.json();
+    body = JSON.parse(text);
   } catch {
-    throw new ApiRequestError(
-      response.status,
-      'invalid_response',
-      'The server answered something that is not JSON',
-    );
+    throw new ApiRequestError(status, 'invalid_response', 'The server answered something that is not JSON');
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new ApiRequestError(
-      response.status,
+      status,
       'invalid_response',
       `The server's answer does not match the API: ${describeSchemaError(parsed.error)}`,
     );
   }
   return parsed.data;
+}
+
+/** What a cancelled call rejects with: the signal's reason, an `AbortError` unless the caller gave another. */
+function abortReason(signal: AbortSignal | undefined): unknown {
+  return signal?.reason ?? new DOMException('The request was cancelled', 'AbortError');
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PatchResponse, SpanPatch } from '@/core/api-schema';
-import { logMetadata, type SubmissionProgress } from '@/client/log-metadata';
+import { CANCELLED_IN_FLIGHT, logMetadata, type SubmissionProgress } from '@/client/log-metadata';
 import { backoffDelay, parseRetryAfter } from '@/client/retry-timing';
 
 interface SentRequest {
@@ -8,6 +8,7 @@ interface SentRequest {
   idempotencyKey: string | null;
   authorization: string | null;
   spanIds: string[];
+  signal: AbortSignal | null;
 }
 
 type Reply = Response | Error | ((request: SentRequest) => Response | Promise<Response>);
@@ -23,6 +24,7 @@ function scriptedFetch(...replies: Reply[]) {
       idempotencyKey: headers.get('Idempotency-Key'),
       authorization: headers.get('Authorization'),
       spanIds: body.spans.map((span) => span.span_id),
+      signal: init?.signal ?? null,
     };
     requests.push(request);
     const reply = replies[Math.min(requests.length - 1, replies.length - 1)];
@@ -245,12 +247,23 @@ describe('logMetadata', () => {
     );
   });
 
-  it('on cancel, reports batches not started as not sent and lets the batch in flight finish', async () => {
+  it('takes an infinite request timeout as no limit, not as an instant timeout', async () => {
+    const { fetch, requests } = scriptedFetch(async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return ok(request);
+    });
+    const result = await logMetadata('p', spans(1), { ...fast, fetch, requestTimeoutMs: Infinity });
+    expect(requests).toHaveLength(1);
+    expect(result.spans_updated).toBe(1);
+  });
+
+  it('on cancel, aborts the batch in flight at once, reports it as of unknown outcome and the rest as not sent', async () => {
     const controller = new AbortController();
     const { fetch, requests } = scriptedFetch(async (request) => {
-      if (request.spanIds[0] === 'span-2') controller.abort();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return ok(request);
+      if (request.spanIds[0] !== 'span-2') return ok(request);
+      controller.abort();
+      // A request that ignores its signal and never answers: the cancel must not wait for it.
+      return new Promise<Response>(() => undefined);
     });
     const result = await logMetadata('p', spans(8), {
       ...fast,
@@ -258,15 +271,68 @@ describe('logMetadata', () => {
       batchSize: 2,
       concurrency: 1,
       signal: controller.signal,
+      requestTimeoutMs: 3_600_000,
     });
     expect(requests).toHaveLength(2);
+    expect(requests[1]?.signal?.aborted).toBe(true);
+    const unknown = `[connection_failure] ${CANCELLED_IN_FLIGHT}`;
+    expect(unknown).toMatch(/outcome is unknown.*Retry \(same Idempotency-Key\) applies it at most once/);
     expect(result).toMatchObject({
       spans_processed: 4,
-      spans_updated: 4,
-      spans_failed: 0,
-      errors: [],
+      spans_updated: 2,
+      spans_failed: 2,
+      errors: [
+        { span_id: 'span-2', error_message: unknown },
+        { span_id: 'span-3', error_message: unknown },
+      ],
       not_sent: ['span-4', 'span-5', 'span-6', 'span-7'],
     });
+  }, 10_000);
+
+  it('counts an answer whose counts contradict the batch as a failed delivery, not as a result', async () => {
+    const { fetch, requests } = scriptedFetch((request) =>
+      Response.json({
+        spans_processed: request.spanIds.length,
+        spans_updated: 99_999,
+        spans_failed: 0,
+        errors: [],
+        submission_id: 'sub-lies',
+      }),
+    );
+    const progress: SubmissionProgress[] = [];
+    const result = await logMetadata('p', spans(10), {
+      ...fast,
+      fetch,
+      onProgress: (report) => progress.push(report),
+    });
+    expect(requests).toHaveLength(1);
+    const message =
+      "[connection_failure] The server's answer contradicts the request: its 99,999 spans updated and 0 spans failed do not add up to the 10 spans processed";
+    expect(result).toEqual({
+      spans_processed: 10,
+      spans_updated: 0,
+      spans_failed: 10,
+      errors: spans(10).map((span) => ({ span_id: span.span_id, error_message: message })),
+      submission_id: '',
+      submission_ids: [],
+      not_sent: [],
+    });
+    expect(progress.at(-1)?.spansUpdated).toBe(0);
+
+    const stranger = scriptedFetch((request) =>
+      Response.json({
+        spans_processed: request.spanIds.length,
+        spans_updated: request.spanIds.length - 1,
+        spans_failed: 1,
+        errors: [{ span_id: 'someone-else', error_message: '[segment_not_found] No span' }],
+        submission_id: 'sub-x',
+      }),
+    );
+    const second = await logMetadata('p', spans(3), { ...fast, fetch: stranger.fetch });
+    expect(second.spans_updated).toBe(0);
+    expect(second.errors[0]?.error_message).toBe(
+      "[connection_failure] The server's answer contradicts the request: it reports an error for span 'someone-else', which was not sent in this request",
+    );
   });
 
   it('on cancel while waiting to retry, reports the batch as not sent if the server refused it', async () => {

@@ -26,6 +26,8 @@ export class SubmissionStore {
   /** A problem that stopped the submission before any result (not a per-span failure). */
   problem: string | null = null;
   private controller: AbortController | null = null;
+  /** Whether the user cancelled the last run (it may have aborted requests in flight, not only unsent ones). */
+  private lastRunCancelled = false;
   private readonly listeners = new Set<() => void>();
   private version = 0;
 
@@ -55,7 +57,7 @@ export class SubmissionStore {
         project: settings.project,
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
-        cancelled: result.not_sent.length > 0,
+        cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
         result,
         columns,
         ...snapshotFailures(model, spans, result),
@@ -80,13 +82,16 @@ export class SubmissionStore {
     this.outcome = {
       ...outcome,
       finishedAt: new Date().toISOString(),
-      cancelled: result.not_sent.length > 0,
+      cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
       result: mergeRetry(outcome.result, spanIds, result),
     };
     this.changed();
   }
 
-  /** Stops sending: batches not started are reported as not sent. */
+  /**
+   * Stops sending at once: batches not started are reported as not sent; requests in flight are aborted and
+   * their spans fail with connection_failure (outcome unknown), so Retry sends them again.
+   */
   cancel(): void {
     this.controller?.abort();
   }
@@ -131,6 +136,7 @@ export class SubmissionStore {
       this.problem = `The submission could not be sent: ${error instanceof Error ? error.message : String(error)}`;
       return null;
     } finally {
+      this.lastRunCancelled = controller.signal.aborted;
       this.running = null;
       this.controller = null;
       this.changed();
