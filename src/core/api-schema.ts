@@ -9,11 +9,22 @@ export const storedValueSchema = z.union([z.string(), z.number(), z.null()]);
 export const storedTypeSchema = z.enum(['Utf8', 'Int64', 'Float64']);
 export const metadataSchema = z.record(z.string(), storedValueSchema);
 
+/**
+ * One span of a metadata request. NOTE: patch_document is any JSON value here, even missing, on purpose:
+ * anything wrong with it is that span's `[patch_failure]`, never the request's (SPEC §6), so the server checks
+ * it span by span (`prepareSubmittedSpan`). Parsing it as a zod record would also rebuild the object and turn an
+ * own `__proto__` key into a prototype, silently dropping it instead of refusing it.
+ */
 export const spanPatchSchema = z.object({
   span_id: z.string().min(1, 'span_id must not be empty'),
-  patch_document: z.union([z.record(z.string(), z.unknown()), z.string()], {
-    error: 'patch_document must be a JSON object or a JSON text',
-  }),
+  patch_document: z
+    .unknown()
+    .optional()
+    .meta({
+      type: ['object', 'string'],
+      description:
+        'The metadata to set: a JSON object of keys, or a JSON text of one. Anything else fails that span with [patch_failure].',
+    }),
 });
 
 export const patchRequestSchema = z.object({

@@ -8,17 +8,41 @@ import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from
 export const MAX_METADATA_LENGTH = 1_000_000;
 /** Most distinct metadata keys in one project. */
 export const MAX_PROJECT_KEYS = 1_000;
+/** Longest span ID accepted, in characters (SPEC §5: longer is `span_id_too_long` in the sheet). */
+export const MAX_SPAN_ID_LENGTH = 256;
+/** Deepest nesting a `patch_failure` message states exactly; deeper is "more than" this. */
+const MAX_REPORTED_DEPTH = 1_000;
 
 export type PreparedPatch =
   { ok: true; entries: [string, StoredValue][] } | { ok: false; errorMessage: string };
 
 /**
+ * Validates one span of a request: its span_id (at most 256 characters) and its patch_document
+ * (`prepareSubmittedPatch`). A failure is that span's error message, never the request's.
+ */
+export function prepareSubmittedSpan(spanId: string, patchDocument: unknown): PreparedPatch {
+  if (spanId.length > MAX_SPAN_ID_LENGTH) {
+    // NOTE: the ID is not repeated here: the error entry's span_id already carries it, and it may be huge.
+    return fail(
+      'patch_failure',
+      `span_id is longer than ${MAX_SPAN_ID_LENGTH} characters (it has ${spanId.length.toLocaleString('en-US')})`,
+    );
+  }
+  return prepareSubmittedPatch(patchDocument);
+}
+
+/**
  * Validates a submitted patch_document (an object, or JSON text) and converts each top-level value to its stored
  * form. Failures are per-span error messages: `[parse_failure]` for text that is not JSON, `[patch_failure]` for
- * anything that cannot be applied (not an object, invalid key, too large or deep, unsafe or non-finite number).
+ * anything that cannot be applied (missing, not an object, invalid key, too large or deep, unsafe or non-finite
+ * number). Any value is safe to pass, of any size or nesting: depth is checked, without recursion, before
+ * anything recurses into the document.
  */
 export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
-  let document = patchDocument;
+  if (patchDocument === undefined) {
+    return fail('patch_failure', 'patch_document is missing; send a JSON object of metadata keys');
+  }
+  let document: unknown = patchDocument;
   if (typeof patchDocument === 'string') {
     const parsed = parseJson(patchDocument);
     if (!parsed.ok) return fail('parse_failure', `patch_document is not valid JSON: ${parsed.message}`);
@@ -30,11 +54,13 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
       `patch_document must be a JSON object, but it is ${describeJsonKind(document)}`,
     );
   }
-  const depth = jsonDepth(document);
+  const depth = jsonDepth(document, MAX_REPORTED_DEPTH);
   if (depth > MAX_PATCH_DEPTH) {
+    const levels =
+      depth > MAX_REPORTED_DEPTH ? `more than ${MAX_REPORTED_DEPTH.toLocaleString('en-US')}` : String(depth);
     return fail(
       'patch_failure',
-      `patch_document nests ${depth} levels deep; the limit is ${MAX_PATCH_DEPTH}`,
+      `patch_document nests ${levels} levels deep; the limit is ${MAX_PATCH_DEPTH}`,
     );
   }
   const entries: [string, StoredValue][] = [];

@@ -53,29 +53,49 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 /**
  * Nesting depth as the Arize SDK counts it: the top object is 1, each nested object or array adds 1,
  * and a leaf adds 1. So `{"a":1}` is 2 and `{}` is 1.
+ * NOTE: measured without recursion (an explicit stack), so a value nested a million levels deep is measured
+ * rather than overflowing the call stack. With `maxDepth`, it stops as soon as the depth is past it and returns
+ * `maxDepth + 1`, so a deep value is refused without walking all of it.
  */
-export function jsonDepth(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 1;
+export function jsonDepth(value: unknown, maxDepth: number = Number.POSITIVE_INFINITY): number {
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
   let deepest = 0;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  for (const child of children) {
-    const depth = jsonDepth(child);
-    if (depth > deepest) deepest = depth;
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop() ?? 1;
+    if (depth > deepest) {
+      deepest = depth;
+      if (deepest > maxDepth) return deepest;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      values.push(child);
+      depths.push(depth + 1);
+    }
   }
-  return 1 + deepest;
+  return deepest;
 }
 
 /** True when a value holds, anywhere inside it, a number JSON cannot carry (NaN, Infinity). */
 export function containsNonFiniteNumber(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (typeof value !== 'object' || value === null) return false;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return children.some(containsNonFiniteNumber);
+  // NOTE: an explicit stack, not recursion, like jsonDepth: any nesting is safe.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'number') {
+      if (!Number.isFinite(current)) return true;
+    } else if (typeof current === 'object' && current !== null) {
+      for (const child of Array.isArray(current) ? current : Object.values(current)) pending.push(child);
+    }
+  }
+  return false;
 }
 
 /**
  * Compact JSON text of a value, like `JSON.stringify`, except that bigints (from Parquet) are written as their
- * exact digits instead of throwing.
+ * exact digits instead of throwing. It recurses, as `JSON.stringify` does: check untrusted values with
+ * `jsonDepth(value, limit)` first, since thousands of levels overflow the call stack.
  */
 export function compactJson(value: unknown): string {
   try {
@@ -98,7 +118,7 @@ function compactJsonWithBigints(value: unknown): string {
   return `{${parts.join(',')}}`;
 }
 
-/** A short text for a value in a message. */
+/** A short text for a value in a message (recursing like `JSON.stringify`: for values of a checked depth). */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'bigint') return value.toString();

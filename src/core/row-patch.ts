@@ -1,9 +1,10 @@
 import { readCell, type CellValue, type ColumnReading, isBlank } from './cell-reading';
 import type { ColumnSettings } from './columns';
 import { type Issue, type IssueDetails, makeIssue } from './issues';
-import { describeJsonKind, describeValue, isJsonObject, parseJson } from './json';
+import { describeJsonKind, describeValue, isJsonObject, jsonDepth, parseJson } from './json';
 import { isValidKey } from './keys';
 import { normalizeSpanId } from './span-id';
+import { MAX_PATCH_DEPTH } from './span-patch';
 import { type StoredValue, toStoredForm } from './stored-form';
 
 /** One key of a patch: the value as read, the value as stored, and where it came from. */
@@ -115,6 +116,15 @@ class RowBuilder {
 
   set(key: string, input: unknown, column: ColumnSettings, fromPatchDocument: boolean): void {
     if (!isValidKey(key)) return this.add({ code: 'invalid_key', key }, column);
+    // NOTE: a value too deep is refused before it is converted: its JSON text could be nested past what a
+    // recursive serializer survives (a pasted 100,000-level document).
+    if (
+      typeof input === 'object' &&
+      input !== null &&
+      1 + jsonDepth(input, MAX_PATCH_DEPTH) > MAX_PATCH_DEPTH
+    ) {
+      return this.add({ code: 'patch_too_deep', key, depth: 1 + jsonDepth(input) }, column);
+    }
     const converted = toStoredForm(input);
     if (!converted.ok) return this.add({ code: converted.error, key, text: describeValue(input) }, column);
     if (converted.warning === 'bool_to_string')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSpanUpdate, prepareSubmittedPatch } from '@/core/apply-patch';
+import { planSpanUpdate, prepareSubmittedPatch, prepareSubmittedSpan } from '@/core/apply-patch';
 import type { StoredType, StoredValue } from '@/core/stored-form';
 
 describe('a submitted patch_document, as the server reads it', () => {
@@ -37,6 +37,62 @@ describe('a submitted patch_document, as the server reads it', () => {
     const result = prepareSubmittedPatch(document);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errorMessage).toMatch(message);
+  });
+});
+
+describe("hostile patch documents and span IDs, each refused as that span's error", () => {
+  const deepText = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+
+  it.each([
+    ['an object', JSON.parse(deepText)],
+    ['a JSON text', deepText],
+  ])(
+    'refuses a patch_document nested 100,000 levels deep as %s, without overflowing the stack',
+    (_, document) => {
+      expect(prepareSubmittedPatch(document)).toEqual({
+        ok: false,
+        errorMessage: '[patch_failure] patch_document nests more than 1,000 levels deep; the limit is 10',
+      });
+    },
+  );
+
+  it.each([
+    [5, 'a number'],
+    [[1, 2], 'an array'],
+    [null, 'null'],
+    [true, 'a boolean'],
+  ])('refuses the non-object %j as %s', (document, kind) => {
+    expect(prepareSubmittedPatch(document)).toEqual({
+      ok: false,
+      errorMessage: `[patch_failure] patch_document must be a JSON object, but it is ${kind}`,
+    });
+  });
+
+  it('refuses a missing patch_document', () => {
+    expect(prepareSubmittedPatch(undefined)).toEqual({
+      ok: false,
+      errorMessage: '[patch_failure] patch_document is missing; send a JSON object of metadata keys',
+    });
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses an own %s key instead of dropping it',
+    (key) => {
+      const document: unknown = JSON.parse(`{"${key}": {}, "fine": "f"}`);
+      expect(prepareSubmittedPatch(document)).toEqual({
+        ok: false,
+        errorMessage: `[patch_failure] Invalid key '${key}': the key is reserved`,
+      });
+    },
+  );
+
+  it('refuses a span_id over 256 characters without repeating it, and takes one of 256', () => {
+    const result = prepareSubmittedSpan('s'.repeat(2_000_000), { a: 1 });
+    expect(result).toEqual({
+      ok: false,
+      errorMessage: '[patch_failure] span_id is longer than 256 characters (it has 2,000,000)',
+    });
+    expect(prepareSubmittedSpan('s'.repeat(256), { a: 1 })).toEqual({ ok: true, entries: [['a', 1]] });
   });
 });
 

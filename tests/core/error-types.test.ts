@@ -67,9 +67,15 @@ describe('the HTTP contract (SPEC §6)', () => {
   });
 
   it('says where a body does not match', () => {
-    const result = patchRequestSchema.safeParse({ spans: [{ span_id: '', patch_document: 3 }] });
+    // NOTE: patch_document 3 is not a request error: it is that span's [patch_failure] (SPEC §6).
+    const result = patchRequestSchema.safeParse({
+      spans: [
+        { span_id: '', patch_document: 3 },
+        { span_id: 7, patch_document: {} },
+      ],
+    });
     expect(!result.success && describeSchemaError(result.error)).toBe(
-      'spans.0.span_id: span_id must not be empty; spans.0.patch_document: patch_document must be a JSON object or a JSON text',
+      'spans.0.span_id: span_id must not be empty; spans.1.span_id: Invalid input: expected string, received number',
     );
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compactJson, jsonDepth, parseJson } from '@/core/json';
+import { compactJson, containsNonFiniteNumber, jsonDepth, parseJson } from '@/core/json';
+
+/** An array nested `levels` deep around `leaf`, built without recursion. */
+function nestedArray(levels: number, leaf: unknown): unknown {
+  let value = leaf;
+  for (let i = 0; i < levels; i++) value = [value];
+  return value;
+}
 
 describe('JSON helpers', () => {
   it.each([
@@ -11,6 +18,25 @@ describe('JSON helpers', () => {
     [{ a: [[1]] }, 4],
   ])('depth of %j is %i, as the SDK counts', (value, depth) => {
     expect(jsonDepth(value)).toBe(depth);
+  });
+
+  it('measures a million levels without overflowing the stack', () => {
+    const deep = nestedArray(1_000_000, 1);
+    expect(jsonDepth(deep)).toBe(1_000_001);
+    expect(jsonDepth(JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`))).toBe(100_001);
+  });
+
+  it('stops once past maxDepth, answering maxDepth + 1, and is exact within it', () => {
+    expect(jsonDepth(nestedArray(1_000_000, 1), 10)).toBe(11);
+    expect(jsonDepth({ wide: [1, 2, 3], deep: { a: { b: 1 } } }, 10)).toBe(4);
+    expect(jsonDepth({ a: { b: 1 } }, 3)).toBe(3);
+    expect(jsonDepth({ a: { b: { c: 1 } } }, 3)).toBe(4);
+  });
+
+  it('finds a non-finite number at any depth without recursion', () => {
+    expect(containsNonFiniteNumber(nestedArray(1_000_000, Number.NaN))).toBe(true);
+    expect(containsNonFiniteNumber(nestedArray(1_000_000, 1))).toBe(false);
+    expect(containsNonFiniteNumber({ a: [1, { b: -Infinity }] })).toBe(true);
   });
 
   it.each([

@@ -322,6 +322,23 @@ describe('merging per span (SPEC §4)', () => {
     expect(model.submittableSpans()).toEqual([]);
   });
 
+  it('blocks a pasted patch_document nested 100,000 levels deep without overflowing the stack', () => {
+    const depth = 100_000;
+    const deep = `{"a":${'['.repeat(depth)}1${']'.repeat(depth)}}`;
+    const model = sheetOf(
+      [ID, PATCH],
+      [
+        [A, deep],
+        [B, '{"b":1}'],
+      ],
+    );
+    const issues = allIssues(model).filter((issue) => issue.code === 'patch_too_deep');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ row: 1, column: PATCH, severity: 'error' });
+    expect(issueMessage(issues[0] ?? { code: 'empty_patch' })).toContain(`nests ${depth + 2} levels`);
+    expect(model.summary().spansByStatus.blocked).toBe(1);
+  });
+
   it('ignores fully blank rows instead of calling them errors', () => {
     const model = sheetOf(
       [ID, meta('x')],

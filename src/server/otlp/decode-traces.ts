@@ -1,6 +1,7 @@
+import protobuf from 'protobufjs';
 import { z } from 'zod';
 import { describeSchemaError } from '../../core/api-schema';
-import { parseJson } from '../../core/json';
+import { jsonDepth, parseJson } from '../../core/json';
 import type { IncomingSpan } from '../patch/plan-initial-metadata';
 import { exportTraceRequestType } from './otlp-proto';
 
@@ -10,6 +11,14 @@ export const PROJECT_ATTRIBUTE = 'openinference.project.name';
 export const METADATA_ATTRIBUTE = 'metadata';
 /** Span attribute holding the OpenInference span kind (CHAIN, LLM, RETRIEVER, TOOL, …). */
 export const SPAN_KIND_ATTRIBUTE = 'openinference.span.kind';
+/**
+ * Deepest OTLP body accepted, in JSON levels (the top object is 1; a span's attribute value is at 10, and each
+ * AnyValue nested in an arrayValue or kvlistValue adds 3). NOTE: checked without recursion before the recursive
+ * parsing below (zod's lazy AnyValue schema, plainValue), which overflows the call stack near 1,500 levels.
+ * protobufjs refuses messages nested over 100 deep, about 150 of these levels, so 160 admits any body in either
+ * encoding that a tracer sends in practice.
+ */
+export const MAX_OTLP_DEPTH = 160;
 
 interface OtlpAnyValue {
   stringValue?: string | undefined;
@@ -90,7 +99,19 @@ export function decodeJsonTraces(body: string): DecodeResult {
 export function decodeProtobufTraces(body: Uint8Array): DecodeResult {
   let object: Record<string, unknown>;
   try {
-    const message = exportTraceRequestType.decode(body);
+    const reader = protobuf.Reader.create(body);
+    // NOTE: protobufjs skips a known field sent with the wrong wire type as if it were unknown, so garbage would
+    // pass as an empty export, and verify() cannot tell (it checks decoded values, not the wire). Kept unknowns
+    // let misplacedField tell a misplaced field from one truly unknown, which protobuf requires us to skip.
+    reader.discardUnknown = false;
+    const message = exportTraceRequestType.decode(reader);
+    const misplaced = misplacedField(message, exportTraceRequestType);
+    if (misplaced !== null) {
+      return {
+        ok: false,
+        message: `The body is not an OTLP ExportTraceServiceRequest in protobuf: ${misplaced}`,
+      };
+    }
     object = exportTraceRequestType.toObject(message, { longs: String, bytes: String, enums: Number });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -112,6 +133,44 @@ export function decodeProtobufTraces(body: Uint8Array): DecodeResult {
   return fromExportRequest(object);
 }
 
+const wireTypeNames = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit'];
+const scalarWireTypes: Readonly<Record<string, number | undefined>> = protobuf.types.basic;
+
+/**
+ * The first field of a decoded message (or of a message inside it) that protobufjs kept as unknown although its
+ * number is a field of that message: it came with the wrong wire type. Null when there is none. Walked with an
+ * explicit stack; the nesting is bounded anyway by protobufjs's recursion limit.
+ */
+function misplacedField(message: protobuf.Message, type: protobuf.Type): string | null {
+  const pending: [Record<string, unknown>, protobuf.Type][] = [
+    [message as unknown as Record<string, unknown>, type],
+  ];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [current, currentType] = item;
+    const unknowns = current.$unknowns;
+    for (const raw of Array.isArray(unknowns) ? unknowns : []) {
+      if (!(raw instanceof Uint8Array)) continue;
+      const tag = protobuf.Reader.create(raw).uint32();
+      const known = currentType.fieldsById[tag >>> 3];
+      if (known === undefined) continue;
+      const expected =
+        known.resolve().resolvedType instanceof protobuf.Enum ? 0 : (scalarWireTypes[known.type] ?? 2);
+      return `field ${known.name} of ${currentType.name} came as ${wireTypeNames[tag & 7] ?? `wire type ${tag & 7}`}, not ${wireTypeNames[expected] ?? `wire type ${expected}`}`;
+    }
+    for (const child of currentType.fieldsArray) {
+      const childType = child.resolve().resolvedType;
+      if (!(childType instanceof protobuf.Type)) continue;
+      const value = current[child.name];
+      for (const nested of Array.isArray(value) ? value : [value]) {
+        if (typeof nested === 'object' && nested !== null) {
+          pending.push([nested as Record<string, unknown>, childType]);
+        }
+      }
+    }
+  }
+  return null;
+}
+
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -121,6 +180,12 @@ function field(value: unknown, key: string): unknown {
 }
 
 function fromExportRequest(value: unknown): DecodeResult {
+  if (jsonDepth(value, MAX_OTLP_DEPTH) > MAX_OTLP_DEPTH) {
+    return {
+      ok: false,
+      message: `The body nests more than ${MAX_OTLP_DEPTH} levels deep (attribute values nested in arrayValue or kvlistValue); the limit is ${MAX_OTLP_DEPTH}`,
+    };
+  }
   const result = exportRequestSchema.safeParse(value);
   if (!result.success) {
     return {

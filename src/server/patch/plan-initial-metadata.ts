@@ -1,5 +1,5 @@
 import { planSpanUpdate } from '../../core/apply-patch';
-import { isJsonObject, parseJson } from '../../core/json';
+import { isJsonObject, jsonDepth, parseJson } from '../../core/json';
 import { isValidKey } from '../../core/keys';
 import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from '../../core/stored-form';
 import type { FieldWrite, Metadata } from './plan-submission';
@@ -29,6 +29,12 @@ export interface IngestPlan {
 }
 
 const MAX_WARNINGS = 5;
+/**
+ * Deepest `metadata` attribute stored, counted as jsonDepth counts. NOTE: more than a patch may nest (10), since a
+ * tracer's nested values are simply stored as JSON text; the limit keeps the conversion to stored form, which
+ * recurses (JSON.stringify), far from the end of the call stack.
+ */
+export const MAX_INGEST_METADATA_DEPTH = 64;
 
 /**
  * Plans the insertion of traced spans with their initial metadata (SPEC §6): the `metadata` attribute's
@@ -97,6 +103,12 @@ function storedEntries(
   }
   if (!isJsonObject(document)) {
     warn(`Span ${span.spanId}: the metadata attribute is not a JSON object; stored without it`);
+    return [];
+  }
+  if (jsonDepth(document, MAX_INGEST_METADATA_DEPTH) > MAX_INGEST_METADATA_DEPTH) {
+    warn(
+      `Span ${span.spanId}: the metadata attribute nests more than ${MAX_INGEST_METADATA_DEPTH} levels deep; stored without it`,
+    );
     return [];
   }
   const entries: [string, StoredValue][] = [];
