@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
-  build: { outDir: 'dist/ui', sourcemap: true, chunkSizeWarningLimit: 1500 },
+  build: { outDir: 'dist/ui', sourcemap: false, chunkSizeWarningLimit: 1500 },
   worker: { format: 'es' },
   // `npm run dev` serves the UI on its own port; the API is the Node server's (npm start, port 8787).
   server: {

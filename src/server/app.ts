@@ -3,13 +3,19 @@ import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
 import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
-import { type ApiKey, requireApiKey } from './http/auth';
+import { type ApiKey, type AuthRateLimit, requireApiKey } from './http/auth';
+import { BodyBudget } from './http/body-budget';
+import { requireLoopbackHost } from './http/loopback-host';
+import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
+import { securityHeaders } from './http/security-headers';
 import { serveSpaFile } from './http/static-files';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerOtlpRoutes } from './routes/otlp-routes';
 import { registerSpanRoutes } from './routes/span-routes';
 import { registerSubmissionRoutes } from './routes/submission-routes';
 import type { SpanStore } from './store/span-store';
+import { IdempotencyKeyReusedError } from './store/idempotency-key-reused-error';
+import { StoreUnavailableError } from './store/store-unavailable-error';
 import { UnknownProjectError } from './store/unknown-project-error';
 
 /** What the HTTP app is built from. */
@@ -19,6 +25,10 @@ export interface AppOptions {
   /** Origins allowed to call the API from a browser (the UI served by this server needs none). */
   corsOrigins: readonly string[];
   maxBodyBytes: number;
+  /** Most request-body bytes held at once over all requests; beyond it, 503. Default 128 MB. */
+  maxBufferedBytes?: number;
+  /** Failed API key attempts allowed per client address (default 10 a minute). */
+  authRateLimit?: AuthRateLimit;
   /** A built UI to serve, with index.html for every other GET path; null serves the API only. */
   staticDir: string | null;
   logger: Logger;
@@ -34,6 +44,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const deps = { store: options.store, maxBodyBytes: options.maxBodyBytes, logger };
 
+  const bodyBudget = new BodyBudget(
+    Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, options.maxBodyBytes),
+  );
+
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -48,6 +62,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       'request',
     );
   });
+  app.use('*', securityHeaders());
+  if (options.apiKeys.length === 0) app.use('*', requireLoopbackHost());
+  app.use('*', async (c, next) => {
+    const lease = bodyBudget.lease();
+    c.set('bodyLease', lease);
+    try {
+      await next();
+    } finally {
+      lease.release();
+    }
+  });
   if (options.corsOrigins.length > 0) {
     app.use(
       '*',
@@ -61,9 +86,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     );
   }
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.use('/api/*', requireApiKey(options.apiKeys));
-  app.use('/v1/*', requireApiKey(options.apiKeys));
+  app.get('/healthz', async (c) => {
+    const store = await options.store.health();
+    return c.json({ status: store.writable ? 'ok' : 'degraded', store }, store.writable ? 200 : 503);
+  });
+  const auth = requireApiKey(options.apiKeys, options.authRateLimit);
+  app.use('/api/*', auth);
+  app.use('/v1/*', auth);
   const openApi = buildOpenApiDocument();
   app.get('/api/openapi.json', (c) => c.json(openApi));
   registerSpanRoutes(app, deps);
@@ -84,9 +113,19 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json(error.toBody(), error.status);
+    if (error instanceof HttpError) return c.json(error.toBody(), error.status, error.headers);
+    if (error instanceof IdempotencyKeyReusedError) {
+      return c.json({ error: { code: 'idempotency_key_reused', message: error.message } }, 422);
+    }
     if (error instanceof UnknownProjectError) {
       return c.json({ error: { code: 'project_not_found', message: error.message } }, 404);
+    }
+    if (error instanceof StoreUnavailableError) {
+      logger.error({ reason: error.reason, method: c.req.method, path: c.req.path }, error.message);
+      const retryAfter = error.retryAfterSeconds;
+      const headers: Record<string, string> =
+        retryAfter === null ? {} : { 'Retry-After': String(retryAfter) };
+      return c.json({ error: { code: 'store_unavailable', message: error.message } }, 503, headers);
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ApiKey, parseApiKeys } from './http/auth';
-import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
 /** Browser origins allowed by default: the Vite dev server, so `npm run dev` can call a local API. */
@@ -9,13 +9,15 @@ export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:
 /** The server's configuration, read from environment variables at start. */
 export interface ServerConfig {
   port: number;
-  /** HOST as set; null when unset (then 127.0.0.1 without keys, 0.0.0.0 with keys). */
+  /** HOST as set; null when unset (then 127.0.0.1, with or without keys). */
   host: string | null;
   dbPath: string;
   apiKeys: ApiKey[];
   corsOrigins: string[];
   logLevel: LogLevel;
   maxBodyBytes: number;
+  /** Most request-body bytes held at once over all requests. */
+  maxBufferedBytes: number;
   staticDir: string | null;
 }
 
@@ -56,6 +58,7 @@ const envSchema = z.object({
     .pipe(z.array(origin)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SPANPATCH_MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
+  SPANPATCH_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BUFFERED_BYTES),
   SPANPATCH_STATIC_DIR: z.string().trim().min(1).optional(),
 });
 
@@ -69,8 +72,8 @@ export class ConfigError extends Error {
 
 /**
  * Reads and validates the server's configuration from environment variables: PORT, HOST, SPANPATCH_DB,
- * SPANPATCH_API_KEYS (`name:key,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
- * SPANPATCH_STATIC_DIR. Empty variables count as unset.
+ * SPANPATCH_API_KEYS (`name:key,name:key:read,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
+ * SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR. Empty variables count as unset.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const present = Object.fromEntries(
@@ -90,6 +93,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     corsOrigins: env_.SPANPATCH_CORS_ORIGINS,
     logLevel: env_.LOG_LEVEL,
     maxBodyBytes: env_.SPANPATCH_MAX_BODY_BYTES,
+    maxBufferedBytes: env_.SPANPATCH_MAX_BUFFERED_BYTES,
     staticDir: env_.SPANPATCH_STATIC_DIR ?? null,
   };
 }

@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { isLoopbackHost } from './http/loopback-host';
 import { createLogger } from './logger';
-import { type RunningServer, startServer } from './start-server';
+import { type RunningServer, type StartServerOptions, startServer } from './start-server';
+import { StoreOpenError } from './store/store-open-error';
+import { StoreUnavailableError } from './store/store-unavailable-error';
 
 /** What `npm start` decides beyond the environment variables. */
 export interface RunOptions {
@@ -14,7 +17,8 @@ export interface RunOptions {
 
 /**
  * Runs the server as configured by environment variables (see `loadConfig`), prints its URL, and shuts down
- * gracefully on SIGINT / SIGTERM. Exits with a readable message when the configuration is invalid.
+ * gracefully on SIGINT / SIGTERM. Exits with one readable line when the configuration is invalid or the database
+ * cannot be opened; warns when the database cannot be written (reads still work, writes answer 503).
  */
 export async function runServer(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -23,25 +27,31 @@ export async function runServer(
   const config = configOrExit(env);
   const logger = createLogger(config.logLevel);
   const withKeys = config.apiKeys.length > 0;
-  let host = config.host ?? (withKeys ? '0.0.0.0' : '127.0.0.1');
+  const host = config.host ?? '127.0.0.1';
+  if (!withKeys && !isLoopbackHost(host)) {
+    console.error(
+      `HOST=${host} is refused: without API keys the server listens on loopback only. Set SPANPATCH_API_KEYS (name:key) to listen on ${host}, or unset HOST.`,
+    );
+    process.exit(1);
+  }
   if (!withKeys) {
-    if (host !== '127.0.0.1')
-      logger.warn({ host }, 'HOST ignored: without API keys the server binds 127.0.0.1');
-    host = '127.0.0.1';
-    logger.warn('No API key configured (SPANPATCH_API_KEYS): listening on 127.0.0.1 only, without auth');
+    logger.warn(`No API key configured (SPANPATCH_API_KEYS): listening on ${host} only, without auth`);
   }
   const staticDir = options.staticDir !== undefined ? options.staticDir : config.staticDir;
-  const server = await startServer({
+  const server = await startOrExit({
     port: config.port,
     host,
     dbPath: resolve(config.dbPath),
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
+    maxBufferedBytes: config.maxBufferedBytes,
     staticDir: staticDir === null ? null : resolve(staticDir),
     seedDemo: options.seedDemo ?? true,
     logger,
   });
+  const health = await server.store.health();
+  if (!health.writable) logger.warn({ db: resolve(config.dbPath) }, health.message);
   const shownUrl = host === '0.0.0.0' || host === '::' ? `http://localhost:${server.port}` : server.url;
   console.log(`\nSpanpatch is running at ${shownUrl}${staticDir === null ? ' (API only)' : ''}\n`);
   let stopping = false;
@@ -67,6 +77,17 @@ function configOrExit(env: Readonly<Record<string, string | undefined>>): Server
     return loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/** Starts the server; a database that cannot be opened ends the process with one line saying which and why. */
+async function startOrExit(options: StartServerOptions): Promise<RunningServer> {
+  try {
+    return await startServer(options);
+  } catch (error) {
+    if (!(error instanceof StoreOpenError || error instanceof StoreUnavailableError)) throw error;
     console.error(error.message);
     process.exit(1);
   }

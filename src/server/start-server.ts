@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app';
-import type { ApiKey } from './http/auth';
+import type { ApiKey, AuthRateLimit } from './http/auth';
+import { isLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
 import { createLogger, type Logger, type LogLevel } from './logger';
 import { seedDemoProject } from './demo/seed-demo';
@@ -22,6 +23,10 @@ export interface StartServerOptions {
   corsOrigins?: readonly string[];
   /** Largest request body, before and after gzip. Default 50 MB. */
   maxBodyBytes?: number;
+  /** Most request-body bytes held at once over all requests; beyond it, 503. Default 128 MB. */
+  maxBufferedBytes?: number;
+  /** Failed API key attempts allowed per client address. Default 10 a minute. */
+  authRateLimit?: AuthRateLimit;
   /** A built UI to serve (dist/ui) with index.html for every other GET path. */
   staticDir?: string | null;
   /** Seeds the demo project when the database has no project yet. Default false. */
@@ -44,8 +49,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /**
  * Starts the span store server: opens (and migrates) the database, optionally seeds the demo project, and
  * listens. Without API keys it refuses any address but loopback, so an open server is never exposed.
@@ -53,7 +56,7 @@ const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const apiKeys = options.apiKeys ?? [];
-  if (apiKeys.length === 0 && !loopbackHosts.has(host)) {
+  if (apiKeys.length === 0 && !isLoopbackHost(host)) {
     throw new Error(
       `Without API keys the server listens on 127.0.0.1 only; configure SPANPATCH_API_KEYS to listen on ${host}`,
     );
@@ -74,6 +77,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     apiKeys,
     corsOrigins: options.corsOrigins ?? [],
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
+    ...(options.authRateLimit === undefined ? {} : { authRateLimit: options.authRateLimit }),
     staticDir: options.staticDir ?? null,
     logger,
     isClosing: () => closing,

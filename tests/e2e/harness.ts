@@ -83,6 +83,12 @@ export async function startApp(options: { seedDemo?: boolean } = {}): Promise<Ap
       page.on('pageerror', (error) => {
         throw error;
       });
+      // The app must run under its own Content-Security-Policy without a single violation (SPEC §12).
+      page.on('console', (message) => {
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+          throw new Error(`CSP violation: ${message.text()}`);
+        }
+      });
       await page.goto(first.url);
       return { context, page };
     },

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       corsOrigins: DEFAULT_CORS_ORIGINS,
       logLevel: 'info',
       maxBodyBytes: 50 * 1024 * 1024,
+      maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
     });
   });
@@ -32,12 +33,13 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dbPath: '/var/lib/spanpatch/db.sqlite',
       apiKeys: [
-        { name: 'ci', key: 'abc' },
-        { name: 'ana', key: 'def' },
+        { name: 'ci', key: 'abc', access: 'write' },
+        { name: 'ana', key: 'def', access: 'write' },
       ],
       corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
       logLevel: 'debug',
       maxBodyBytes: 1000,
+      maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
     });
   });
@@ -51,7 +53,7 @@ describe('loadConfig', () => {
         SPANPATCH_CORS_ORIGINS: 'localhost',
       }),
     ).toThrow(
-      /Invalid server configuration:\n {2}PORT: .+\n {2}SPANPATCH_API_KEYS: .*name:key\n {2}SPANPATCH_CORS_ORIGINS.0: .+\n {2}LOG_LEVEL: /,
+      /Invalid server configuration:\n {2}PORT: .+\n {2}SPANPATCH_API_KEYS: .*name:key.*\n {2}SPANPATCH_CORS_ORIGINS.0: .+\n {2}LOG_LEVEL: /,
     );
   });
 });

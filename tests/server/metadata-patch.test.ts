@@ -190,9 +190,10 @@ describe('POST /api/v1/projects/{project}/spans/metadata', () => {
       headers,
     );
     expect(first.headers.get('Idempotent-Replayed')).toBeNull();
+    // NOTE: the same body; the same key with another body is a 422 (tests/server/security.test.ts).
     const again = await patch(
       'shop',
-      [{ span_id: spanId(6), patch_document: { attempt: 'second' } }],
+      [{ span_id: spanId(6), patch_document: { attempt: 'first' } }],
       headers,
     );
     expect(again.body).toEqual(first.body);
@@ -268,5 +269,118 @@ describe('POST /api/v1/projects/{project}/spans/metadata', () => {
     const detail = await submission(body.submission_id);
     expect(detail.errors).toEqual(body.errors);
     expect(detail.changes).toEqual([]);
+  });
+});
+
+describe("hostile patch input: each problem is the span's own [patch_failure], never a 500", () => {
+  const metadataUrl = (project: string) => `${server.url}/api/v1/projects/${project}/spans/metadata`;
+
+  /** Posts a request body written by hand (to send what JSON.stringify cannot, such as an own __proto__). */
+  async function patchRaw(project: string, body: string) {
+    const response = await postJson(metadataUrl(project), body, auth);
+    expect(response.status).toBe(200);
+    return patchResponseSchema.parse(response.body);
+  }
+
+  const span = (id: string, document: string) =>
+    `{"span_id":${JSON.stringify(id)},"patch_document":${document}}`;
+
+  it('refuses a patch_document nested 100,000 levels deep, as an object and as a JSON text', async () => {
+    await ingestSpans(server, 'deep', [{ spanId: spanId(1) }, { spanId: spanId(2) }], auth);
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const body = await patchRaw(
+      'deep',
+      `{"spans":[${span(spanId(1), deep)},${span(spanId(1), JSON.stringify(deep))},${span(spanId(2), '{"ok":"yes"}')}]}`,
+    );
+    const message = '[patch_failure] patch_document nests more than 1,000 levels deep; the limit is 10';
+    expect(body).toMatchObject({
+      spans_processed: 3,
+      spans_updated: 1,
+      spans_failed: 2,
+      errors: [
+        { span_id: spanId(1), error_message: message },
+        { span_id: spanId(1), error_message: message },
+      ],
+    });
+    const { spans } = await lookup('deep', [spanId(1), spanId(2)]);
+    expect(spans.map((item) => item.metadata)).toEqual([{}, { ok: 'yes' }]);
+  });
+
+  it('refuses a patch_document that is not an object, or missing, per span; the other span applies', async () => {
+    await ingestSpans(server, 'kinds', [{ spanId: spanId(1) }, { spanId: spanId(2) }], auth);
+    const body = await patchRaw(
+      'kinds',
+      `{"spans":[${['5', '[1,2]', 'null', 'true'].map((document) => span(spanId(1), document)).join(',')},` +
+        `{"span_id":"${spanId(1)}"},${span(spanId(2), '{"ok":"yes"}')}]}`,
+    );
+    const notAnObject = (kind: string) =>
+      `[patch_failure] patch_document must be a JSON object, but it is ${kind}`;
+    expect(body).toMatchObject({ spans_processed: 6, spans_updated: 1, spans_failed: 5 });
+    expect(body.errors).toEqual(
+      [
+        notAnObject('a number'),
+        notAnObject('an array'),
+        notAnObject('null'),
+        notAnObject('a boolean'),
+        '[patch_failure] patch_document is missing; send a JSON object of metadata keys',
+      ].map((error_message) => ({ span_id: spanId(1), error_message })),
+    );
+    const { spans } = await lookup('kinds', [spanId(1), spanId(2)]);
+    expect(spans.map((item) => item.metadata)).toEqual([{}, { ok: 'yes' }]);
+  });
+
+  it('refuses a reserved key such as __proto__ instead of dropping it, and applies none of that span', async () => {
+    await ingestSpans(server, 'proto', [{ spanId: spanId(1) }, { spanId: spanId(2) }], auth);
+    const body = await patchRaw(
+      'proto',
+      `{"spans":[${[
+        '{"__proto__":"v","fine":"f"}',
+        '{"__proto__":{}}',
+        '"{\\"__proto__\\":1}"',
+        '{"constructor":"c","fine":"f"}',
+        '{"prototype":"p"}',
+      ]
+        .map((document) => span(spanId(1), document))
+        .join(',')},${span(spanId(2), '{"fine":"applied"}')}]}`,
+    );
+    expect(body).toMatchObject({ spans_processed: 6, spans_updated: 1, spans_failed: 5 });
+    expect(body.errors.map((error) => error.error_message)).toEqual([
+      "[patch_failure] Invalid key '__proto__': the key is reserved",
+      "[patch_failure] Invalid key '__proto__': the key is reserved",
+      "[patch_failure] Invalid key '__proto__': the key is reserved",
+      "[patch_failure] Invalid key 'constructor': the key is reserved",
+      "[patch_failure] Invalid key 'prototype': the key is reserved",
+    ]);
+    const { spans } = await lookup('proto', [spanId(1), spanId(2)]);
+    expect(spans.map((item) => item.metadata)).toEqual([{}, { fine: 'applied' }]);
+    const fields = await getJson(`${server.url}/api/v1/projects/proto/metadata/fields`, auth);
+    expect(fields.body).toEqual({ fields: [{ key: 'fine', type: 'Utf8', spans: 1 }] });
+  });
+
+  it('refuses a span_id over 256 characters without repeating it in the message', async () => {
+    await ingestSpans(server, 'long-ids', [{ spanId: spanId(1) }], auth);
+    const longId = 'e'.repeat(2_000_000);
+    const response = await fetch(metadataUrl('long-ids'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...auth },
+      body: JSON.stringify({
+        spans: [
+          { span_id: longId, patch_document: { a: 1 } },
+          { span_id: 'f'.repeat(256), patch_document: { a: 1 } },
+          { span_id: spanId(1), patch_document: { a: 2 } },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.length).toBeLessThan(2_100_000);
+    const body = patchResponseSchema.parse(JSON.parse(text));
+    expect(body).toMatchObject({ spans_processed: 3, spans_updated: 1, spans_failed: 2 });
+    expect(body.errors[0]).toEqual({
+      span_id: longId,
+      error_message: '[patch_failure] span_id is longer than 256 characters (it has 2,000,000)',
+    });
+    expect(body.errors[1]?.error_message).toMatch(/^\[segment_not_found\] /);
+    expect((await lookup('long-ids', [spanId(1)])).spans[0]?.metadata).toEqual({ a: 2 });
   });
 });

@@ -45,18 +45,19 @@ describe('authentication', () => {
     expect((await fetch(`${server.url}/api/v1/projects`, { headers: auth })).status).toBe(200);
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', store: { writable: true } });
   });
 
   it('matches keys by hash, checking every key, and parses name:key lists', () => {
     const keys = parseApiKeys(' alice : a-key , bob:b:key:with:colons ,');
     expect(keys).toEqual([
-      { name: 'alice', key: 'a-key' },
-      { name: 'bob', key: 'b:key:with:colons' },
+      { name: 'alice', key: 'a-key', access: 'write' },
+      { name: 'bob', key: 'b:key:with:colons', access: 'write' },
     ]);
+    expect(parseApiKeys('viewer:v-key:read')).toEqual([{ name: 'viewer', key: 'v-key', access: 'read' }]);
     const match = createKeyMatcher(keys);
-    expect(match('a-key')).toBe('alice');
-    expect(match('b:key:with:colons')).toBe('bob');
+    expect(match('a-key')?.name).toBe('alice');
+    expect(match('b:key:with:colons')?.name).toBe('bob');
     expect(match('a-ke')).toBeNull();
     expect(match('')).toBeNull();
     expect(() => parseApiKeys('just-a-key')).toThrow(/name:key/);
@@ -82,12 +83,13 @@ describe('request-level errors', () => {
   });
 
   it('answers 400 for a body that does not match the schema, naming the field', async () => {
-    const response = await postJson(patchUrl(), { spans: [{ span_id: 'a', patch_document: 3 }] }, auth);
+    // NOTE: a bad patch_document is that span's error (SPEC §6), so a span_id of the wrong type stands in here.
+    const response = await postJson(patchUrl(), { spans: [{ span_id: 3, patch_document: {} }] }, auth);
     expect(response.status).toBe(400);
     expectApiError(
       response.body,
       'invalid_body',
-      'The request body does not match the API: spans.0.patch_document: patch_document must be a JSON object or a JSON text',
+      /^The request body does not match the API: spans\.0\.span_id: .*expected string/,
     );
     const notAnObject = await postJson(patchUrl(), [1, 2], auth);
     expect(notAnObject.status).toBe(400);

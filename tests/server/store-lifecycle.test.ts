@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchResponseSchema } from '@/core/api-schema';
 import { SCHEMA_VERSION } from '@/server/store/sqlite-migrations';
 import { openSqliteStore } from '@/server/store/sqlite-store';
+import { StoreOpenError } from '@/server/store/store-open-error';
 import { ingestSpans, spanId, startTestServer } from './test-server';
 
 let dir: string;
@@ -51,7 +52,39 @@ describe('the SQLite store', () => {
       'CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (999)',
     );
     db.close();
-    expect(() => openSqliteStore(path)).toThrow(/schema version 999, newer than this server/);
+    expect(() => openSqliteStore(path)).toThrow(
+      new StoreOpenError(
+        `Cannot open the database ${path}: the database has schema version 999, newer than this server (${SCHEMA_VERSION}); upgrade Spanpatch`,
+      ),
+    );
+  });
+
+  it('refuses a file that is not a database, naming it and what to do, and leaves it as it was', async () => {
+    const path = join(dir, 'notes.txt');
+    const text = 'Not a database, just notes.\n'.repeat(40);
+    await writeFile(path, text);
+    expect(() => openSqliteStore(path)).toThrow(
+      new StoreOpenError(
+        `${path} is not a Spanpatch database (SQLite says: file is not a database, SQLITE_NOTADB). Point SPANPATCH_DB at a new file, or move this one away.`,
+      ),
+    );
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
+  it('refuses a folder as the database file', () => {
+    expect(() => openSqliteStore(dir)).toThrow(StoreOpenError);
+    expect(() => openSqliteStore(dir)).toThrow(`Cannot open or create the database ${dir} (SQLite says:`);
+  });
+
+  it('reports itself writable when it is, without changing anything', async () => {
+    const path = join(dir, 'healthy.db');
+    const store = openSqliteStore(path);
+    expect(await store.health()).toEqual({ writable: true });
+    expect(await store.listSubmissions({ project: null, limit: 10 })).toEqual([]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
+    db.close();
   });
 });
 

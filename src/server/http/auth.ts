@@ -1,29 +1,47 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { HttpError } from './api-error';
+import { clientAddressOf } from './client-address';
+import { FailedAttempts } from './failed-attempts';
+
+/** What a key may do: `read` keys are refused on every write (SPEC §12). */
+export type KeyAccess = 'read' | 'write';
 
 /** An API key the server accepts, with the name recorded on each submission sent with it. */
 export interface ApiKey {
   name: string;
   key: string;
+  /** Default `write` (read and write). */
+  access?: KeyAccess;
 }
 
+const READ_ONLY_SUFFIX = ':read';
+
 /**
- * Parses `name1:key1,name2:key2` (SPANPATCH_API_KEYS). Names and keys are trimmed; a key may contain ':'.
- * Throws with a readable message on an entry without a name or key, or a repeated name.
+ * Parses `name1:key1,name2:key2:read` (SPANPATCH_API_KEYS). Names and keys are trimmed; a key may contain ':';
+ * an entry ending in `:read` is a read-only key. Throws with a readable message on an entry without a name or
+ * key, or a repeated name.
  */
 export function parseApiKeys(text: string): ApiKey[] {
   const keys: ApiKey[] = [];
   for (const entry of text.split(',')) {
     if (entry.trim() === '') continue;
-    const colon = entry.indexOf(':');
-    const name = colon < 0 ? '' : entry.slice(0, colon).trim();
-    const key = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    let body = entry.trim();
+    let access: KeyAccess = 'write';
+    if (body.endsWith(READ_ONLY_SUFFIX)) {
+      access = 'read';
+      body = body.slice(0, -READ_ONLY_SUFFIX.length);
+    }
+    const colon = body.indexOf(':');
+    const name = colon < 0 ? '' : body.slice(0, colon).trim();
+    const key = colon < 0 ? '' : body.slice(colon + 1).trim();
     if (name === '' || key === '') {
-      throw new Error(`API key entry '${entry.trim().slice(0, 20)}…' must look like name:key`);
+      throw new Error(
+        `API key entry '${entry.trim().slice(0, 20)}…' must look like name:key (or name:key:read for a read-only key)`,
+      );
     }
     if (keys.some((other) => other.name === name)) throw new Error(`API key name '${name}' is used twice`);
-    keys.push({ name, key });
+    keys.push({ name, key, access });
   }
   return keys;
 }
@@ -36,13 +54,13 @@ function digest(text: string): Buffer {
  * Finds which configured key a bearer token is, in constant time: both sides are hashed to the same length and
  * compared with `timingSafeEqual`, and every key is compared, whichever matches.
  */
-export function createKeyMatcher(keys: readonly ApiKey[]): (token: string) => string | null {
-  const hashed = keys.map(({ name, key }) => ({ name, hash: digest(key) }));
+export function createKeyMatcher(keys: readonly ApiKey[]): (token: string) => ApiKey | null {
+  const hashed = keys.map((apiKey) => ({ apiKey, hash: digest(apiKey.key) }));
   return (token) => {
     const presented = digest(token);
-    let match: string | null = null;
-    for (const { name, hash } of hashed) {
-      if (timingSafeEqual(presented, hash) && match === null) match = name;
+    let match: ApiKey | null = null;
+    for (const { apiKey, hash } of hashed) {
+      if (timingSafeEqual(presented, hash) && match === null) match = apiKey;
     }
     return match;
   };
@@ -52,15 +70,46 @@ export function createKeyMatcher(keys: readonly ApiKey[]): (token: string) => st
 export interface AuthVariables {
   /** Name of the API key of the request, or null when the server has no keys. */
   keyName: string | null;
+  /** What the request's key may do; `write` when the server has no keys. */
+  keyAccess: KeyAccess;
 }
 
-/** Requires `Authorization: Bearer <key>` when keys are configured: 401 without a key, 403 with a wrong one. */
-export function requireApiKey(keys: readonly ApiKey[]): MiddlewareHandler<{ Variables: AuthVariables }> {
+/** How many wrong keys one client address may present before it must wait. */
+export interface AuthRateLimit {
+  /** Failed attempts allowed per window. Default 10. */
+  maxFailures: number;
+  /** Length of the window. Default 60 s. */
+  windowMs: number;
+}
+
+const defaultRateLimit: AuthRateLimit = { maxFailures: 10, windowMs: 60_000 };
+
+/**
+ * Requires `Authorization: Bearer <key>` when keys are configured: 401 without a key, 403 with a wrong one, and
+ * 429 (with Retry-After) for a client address that has presented too many wrong keys lately.
+ */
+export function requireApiKey(
+  keys: readonly ApiKey[],
+  rateLimit: AuthRateLimit = defaultRateLimit,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   const match = createKeyMatcher(keys);
+  const failures = new FailedAttempts(rateLimit.maxFailures, rateLimit.windowMs);
   return async (c, next) => {
     if (keys.length === 0) {
       c.set('keyName', null);
+      c.set('keyAccess', 'write');
       return next();
+    }
+    const address = clientAddressOf(c);
+    const waitMs = failures.waitMs(address);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        `Too many requests with a wrong API key from this address; try again in ${seconds} s`,
+        { 'Retry-After': String(seconds) },
+      );
     }
     const header = c.req.header('Authorization') ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -71,9 +120,27 @@ export function requireApiKey(keys: readonly ApiKey[]): MiddlewareHandler<{ Vari
         'This server requires an API key: send the header Authorization: Bearer <key>',
       );
     }
-    const keyName = match(bearer[1].trim());
-    if (keyName === null) throw new HttpError(403, 'forbidden', 'The API key is not valid for this server');
-    c.set('keyName', keyName);
+    const apiKey = match(bearer[1].trim());
+    if (apiKey === null) {
+      failures.record(address);
+      throw new HttpError(403, 'forbidden', 'The API key is not valid for this server');
+    }
+    c.set('keyName', apiKey.name);
+    c.set('keyAccess', apiKey.access ?? 'write');
+    return next();
+  };
+}
+
+/** Refuses a write made with a read-only key (403), for the routes that change stored data. */
+export function requireWriteAccess(): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    if (c.get('keyAccess') === 'read') {
+      throw new HttpError(
+        403,
+        'read_only_key',
+        `The API key '${c.get('keyName') ?? ''}' is read-only: it cannot change spans. Use a key without ':read'`,
+      );
+    }
     return next();
   };
 }

@@ -8,7 +8,6 @@ const contentTypes: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -42,6 +41,8 @@ export async function serveSpaFile(c: Context, directory: string): Promise<Respo
   } catch {
     // A malformed escape in the path: fall back to index.html.
   }
+  // NOTE: source maps are never served (SPEC §12), even when a build left some behind.
+  if (extname(path).toLowerCase() === '.map') return null;
   const inside = path === root || path.startsWith(root + sep);
   const found = inside && (await isFile(path));
   // NOTE: a missing file with an extension (a stale asset link) is a 404, not the app's HTML.

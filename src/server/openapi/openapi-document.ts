@@ -71,14 +71,15 @@ export function buildOpenApiDocument(): JsonSchema {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              description: 'A repeat with the same key returns the first response and applies nothing again',
+              description:
+                'Scoped to the API key: a repeat with the same key and body returns the first response and applies nothing again; the same key with another body is a 422',
               schema: { type: 'string', maxLength: 255 },
             },
           ],
           requestBody: { required: true, ...json('PatchRequest') },
           responses: {
             '200': { description: 'Per-span results', ...json('PatchResponse') },
-            ...errors(400, 401, 403, 404, 413),
+            ...errors(400, 401, 403, 404, 413, 415, 422, 429, 503),
           },
         },
       },
@@ -89,7 +90,7 @@ export function buildOpenApiDocument(): JsonSchema {
           requestBody: { required: true, ...json('LookupRequest') },
           responses: {
             '200': { description: 'Spans found and missing', ...json('LookupResponse') },
-            ...errors(400, 401, 403, 404, 413),
+            ...errors(400, 401, 403, 404, 413, 415, 429, 503),
           },
         },
       },
@@ -166,12 +167,19 @@ export function buildOpenApiDocument(): JsonSchema {
           },
           responses: {
             '200': { description: 'ExportTraceServiceResponse (partialSuccess when spans were rejected)' },
-            ...errors(400, 401, 403, 413, 415),
+            ...errors(400, 401, 403, 413, 415, 429, 503),
           },
         },
       },
       '/healthz': {
-        get: { summary: 'Health', security: [], responses: { '200': { description: 'The server is up' } } },
+        get: {
+          summary: 'Health: whether the server is up and its store can write',
+          security: [],
+          responses: {
+            '200': { description: '{ status: "ok", store: { writable: true } }' },
+            '503': { description: '{ status: "degraded", store: { writable: false, message } }' },
+          },
+        },
       },
     },
   };

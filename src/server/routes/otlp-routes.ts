@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { HttpError } from '../http/api-error';
 import type { AppEnv } from '../http/app-env';
+import { requireWriteAccess } from '../http/auth';
 import { readBody } from '../http/read-body';
 import { type DecodeResult, decodeJsonTraces, decodeProtobufTraces } from '../otlp/decode-traces';
 import { exportTraceResponseType } from '../otlp/otlp-proto';
@@ -24,9 +25,9 @@ function encodingOf(contentType: string | undefined): Encoding {
  * readable span is stored, and spans that could not be read are reported as an OTLP partial success.
  */
 export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, logger }: RouteDeps): void {
-  app.post('/v1/traces', async (c) => {
+  app.post('/v1/traces', requireWriteAccess(), async (c) => {
     const encoding = encodingOf(c.req.header('Content-Type'));
-    const body = await readBody(c.req.raw, maxBodyBytes);
+    const body = await readBody(c, maxBodyBytes);
     const decoded: DecodeResult =
       encoding === 'json' ? decodeJsonTraces(body.toString('utf8')) : decodeProtobufTraces(body);
     if (!decoded.ok) throw new HttpError(400, 'malformed_otlp', decoded.message);

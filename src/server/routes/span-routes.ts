@@ -1,9 +1,10 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { lookupRequestSchema, patchRequestSchema } from '../../core/api-schema';
-import { prepareSubmittedPatch } from '../../core/apply-patch';
+import { prepareSubmittedSpan } from '../../core/apply-patch';
 import { HttpError } from '../http/api-error';
 import type { AppEnv } from '../http/app-env';
+import { requireWriteAccess } from '../http/auth';
 import { readJsonBody } from '../http/read-body';
 import { parseBody, parseQuery } from './validate-request';
 import type { RouteDeps } from './route-deps';
@@ -12,7 +13,11 @@ import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';
 const spansQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().min(1).optional(),
-  q: z.string().max(256).optional(),
+  q: z
+    .string()
+    .max(256)
+    .regex(/^[^\p{Cc}]*$/u, 'q must not contain control characters (such as %00)')
+    .optional(),
 });
 
 const idempotencyKeySchema = z
@@ -39,25 +44,26 @@ function idempotencyKeyOf(header: string | undefined): string | null {
 export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: RouteDeps): void {
   app.get('/api/v1/projects', async (c) => c.json({ projects: await store.listProjects() }));
 
-  app.post('/api/v1/projects/:project/spans/metadata', async (c) => {
+  app.post('/api/v1/projects/:project/spans/metadata', requireWriteAccess(), async (c) => {
     const idempotencyKey = idempotencyKeyOf(c.req.header('Idempotency-Key'));
-    const request = parseBody(patchRequestSchema, await readJsonBody(c.req.raw, maxBodyBytes));
+    const body = await readJsonBody(c, maxBodyBytes);
+    const request = parseBody(patchRequestSchema, body.value);
     const spans = request.spans.map((span) => ({
       spanId: span.span_id,
-      patch: prepareSubmittedPatch(span.patch_document),
+      patch: prepareSubmittedSpan(span.span_id, span.patch_document),
     }));
     const outcome = await store.applyPatches({
       project: c.req.param('project'),
       spans,
       keyName: c.get('keyName'),
-      idempotencyKey,
+      idempotencyKey: idempotencyKey === null ? null : { key: idempotencyKey, requestDigest: body.sha256 },
     });
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(outcome.response);
   });
 
   app.post('/api/v1/projects/:project/spans/lookup', async (c) => {
-    const request = parseBody(lookupRequestSchema, await readJsonBody(c.req.raw, maxBodyBytes));
+    const request = parseBody(lookupRequestSchema, (await readJsonBody(c, maxBodyBytes)).value);
     return c.json(await store.lookupSpans(c.req.param('project'), request.span_ids));
   });
 

@@ -16,8 +16,11 @@ export interface PatchSubmission {
   spans: readonly SubmittedSpan[];
   /** Name of the API key that sent it, or null when the server has no keys. */
   keyName: string | null;
-  /** A repeat with the same key (and project) returns the first response and applies nothing. */
-  idempotencyKey: string | null;
+  /**
+   * A repeat with the same key from the same API key (and project) and the same body returns the first response
+   * and applies nothing; the same key with another body throws `IdempotencyKeyReusedError`.
+   */
+  idempotencyKey: { key: string; requestDigest: string } | null;
 }
 
 /** The answer to a submission, and whether it is a replay of an earlier one. */
@@ -55,10 +58,14 @@ export interface SpanPage {
   next: SpanPosition | null;
 }
 
+/** Whether a store can write, as `/healthz` reports it; when it cannot, what is wrong and what to do. */
+export type StoreHealth = { writable: true } | { writable: false; message: string };
+
 /**
  * Everything the routes need from storage. Methods are async so a networked store (PostgreSQL) can implement
  * the same interface; the patch semantics live in `planSubmission` / `planIngest`, never in a store. A method
- * given a project that does not exist throws `UnknownProjectError` (except `ingestSpans`, which creates it).
+ * given a project that does not exist throws `UnknownProjectError` (except `ingestSpans`, which creates it); one
+ * whose storage cannot read or write throws `StoreUnavailableError`, having applied nothing.
  */
 export interface SpanStore {
   listProjects(): Promise<ProjectsResponse['projects']>;
@@ -73,5 +80,10 @@ export interface SpanStore {
   getSubmission(id: string): Promise<SubmissionDetail | null>;
   /** Removes a project with its spans, fields and history. */
   deleteProject(project: string): Promise<boolean>;
+  /**
+   * Checks that the store can write now (without changing anything) and that no write failed recently; never
+   * throws. Cheap enough for every health probe.
+   */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -73,6 +73,14 @@ const migrations: readonly string[] = [
     PRIMARY KEY (submission_id, position)
   ) WITHOUT ROWID;
   `,
+  // Idempotency keys are scoped to the API key that sent them, and remember the body they answered, so the same
+  // key with another body is refused instead of silently replaying the first answer.
+  `
+  ALTER TABLE submissions ADD COLUMN request_digest TEXT;
+  DROP INDEX submissions_by_idempotency_key;
+  CREATE UNIQUE INDEX submissions_by_idempotency_key
+    ON submissions (project_id, ifnull(key_name, ''), idempotency_key) WHERE idempotency_key IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code expects. */

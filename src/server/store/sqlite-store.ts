@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -22,9 +23,13 @@ import type {
   SpanPage,
   SpanQuery,
   SpanStore,
+  StoreHealth,
 } from './span-store';
 import { ChangeRows, changesInsertSql } from './change-rows';
+import { diskFullMessage, folderOpenError, storeOpenError, storeUnavailable } from './sqlite-failure';
 import { migrate } from './sqlite-migrations';
+import type { StoreUnavailableError } from './store-unavailable-error';
+import { IdempotencyKeyReusedError } from './idempotency-key-reused-error';
 import { UnknownProjectError } from './unknown-project-error';
 
 interface SubmissionRow {
@@ -50,16 +55,44 @@ interface SpanRow {
 const submissionColumns = `s.id, s.public_id, p.name AS project, s.created_at, s.key_name,
   s.spans_processed, s.spans_updated, s.spans_failed`;
 
-/** Opens (creating if needed) a SQLite span store at a file path, and brings its schema up to date. */
+/** How long a write waits for another program's lock on the file before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+/** How long /healthz keeps reporting a failed read or write, unless a write succeeds first. */
+const RECENT_FAILURE_MS = 60_000;
+/** Less free space than this on the database's disk counts as a full disk. */
+const MIN_FREE_BYTES = 1024 * 1024;
+
+/**
+ * Opens (creating if needed) a SQLite span store at a file path, and brings its schema up to date. Throws
+ * `StoreOpenError`, one line naming the file and what to do, when the file cannot be the database: not a
+ * database, damaged, in a folder that cannot be created or written, or of a newer schema.
+ */
 export function openSqliteStore(path: string): SqliteSpanStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
-  migrate(db);
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw folderOpenError(error, path);
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw storeOpenError(error, path);
+  }
+  try {
+    // SQLite reads the file lazily: a file that is not a database fails on this first statement.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('cache_size = -65536');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw storeOpenError(error, path);
+  }
   return new SqliteSpanStore(db);
 }
 
@@ -71,6 +104,8 @@ export class SqliteSpanStore implements SpanStore {
   private readonly statements;
   private readonly spanPageStatements = new Map<string, Database.Statement<unknown[], SpanRow>>();
   private closed = false;
+  /** The last storage failure, until a write succeeds; /healthz reports it for a while. */
+  private lastFailure: { error: StoreUnavailableError; at: number } | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -111,16 +146,19 @@ export class SqliteSpanStore implements SpanStore {
          ON CONFLICT (project_id, key)
          DO UPDATE SET type = excluded.type, span_count = span_count + excluded.span_count`,
       ),
-      idempotentSubmission: db.prepare<[number, string], SubmissionRow>(
-        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
-         WHERE s.project_id = ? AND s.idempotency_key = ?`,
+      idempotentSubmission: db.prepare<
+        [number, string, string],
+        SubmissionRow & { request_digest: string | null }
+      >(
+        `SELECT ${submissionColumns}, s.request_digest FROM submissions s JOIN projects p ON p.id = s.project_id
+         WHERE s.project_id = ? AND ifnull(s.key_name, '') = ? AND s.idempotency_key = ?`,
       ),
       insertSubmission: db.prepare<
-        [string, number, string, string | null, string | null, number, number, number]
+        [string, number, string, string | null, string | null, string | null, number, number, number]
       >(
         `INSERT INTO submissions (public_id, project_id, created_at, key_name, idempotency_key,
-           spans_processed, spans_updated, spans_failed)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+           request_digest, spans_processed, spans_updated, spans_failed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertChange: db.prepare<unknown[]>(
         `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
@@ -162,14 +200,18 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async listProjects(): Promise<ProjectsResponse['projects']> {
-    return this.statements.listProjects.all();
+    return this.guardRead(() => this.statements.listProjects.all());
   }
 
   async getFields(project: string): Promise<FieldsResponse['fields']> {
-    return this.statements.fields.all(this.requireProject(project));
+    return this.guardRead(() => this.statements.fields.all(this.requireProject(project)));
   }
 
   async lookupSpans(project: string, spanIds: readonly string[]): Promise<LookupResponse> {
+    return this.guardRead(() => this.lookupSpansNow(project, spanIds));
+  }
+
+  private lookupSpansNow(project: string, spanIds: readonly string[]): LookupResponse {
     const projectId = this.requireProject(project);
     const unique = [...new Set(spanIds)];
     const found = new Map<string, LookupResponse['spans'][number]>();
@@ -191,6 +233,10 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async listSpans(project: string, query: SpanQuery): Promise<SpanPage> {
+    return this.guardRead(() => this.listSpansNow(project, query));
+  }
+
+  private listSpansNow(project: string, query: SpanQuery): SpanPage {
     const projectId = this.requireProject(project);
     const params: (string | number)[] = [projectId];
     let variant = '';
@@ -214,10 +260,14 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async applyPatches(submission: PatchSubmission): Promise<PatchOutcome> {
-    return this.db.transaction(() => this.applyPatchesNow(submission)).immediate();
+    return this.guardWrite(() => this.db.transaction(() => this.applyPatchesNow(submission)).immediate());
   }
 
   async ingestSpans(project: string, spans: readonly IncomingSpan[]): Promise<IngestOutcome> {
+    return this.guardWrite(() => this.ingestSpansNow(project, spans));
+  }
+
+  private ingestSpansNow(project: string, spans: readonly IncomingSpan[]): IngestOutcome {
     return this.db
       .transaction(() => {
         this.statements.insertProject.run(project, new Date().toISOString());
@@ -247,6 +297,10 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async listSubmissions(query: { project: string | null; limit: number }): Promise<Submission[]> {
+    return this.guardRead(() => this.listSubmissionsNow(query));
+  }
+
+  private listSubmissionsNow(query: { project: string | null; limit: number }): Submission[] {
     const rows =
       query.project === null
         ? this.statements.allSubmissions.all(query.limit)
@@ -255,6 +309,10 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async getSubmission(id: string): Promise<SubmissionDetail | null> {
+    return this.guardRead(() => this.getSubmissionNow(id));
+  }
+
+  private getSubmissionNow(id: string): SubmissionDetail | null {
     const row = this.statements.submissionById.get(id);
     if (!row) return null;
     const changes: SubmissionChange[] = this.statements.submissionChanges.all(row.id).map((change) => ({
@@ -268,6 +326,10 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async deleteProject(project: string): Promise<boolean> {
+    return this.guardWrite(() => this.deleteProjectNow(project));
+  }
+
+  private deleteProjectNow(project: string): boolean {
     return this.db
       .transaction(() => {
         const projectId = this.statements.projectId.get(project);
@@ -286,17 +348,95 @@ export class SqliteSpanStore implements SpanStore {
       .immediate();
   }
 
+  async health(): Promise<StoreHealth> {
+    const path = this.db.name;
+    try {
+      this.probeWrite();
+    } catch (error) {
+      const failure = storeUnavailable(error, path);
+      const why = error instanceof Error ? error.message : String(error);
+      return {
+        writable: false,
+        message: failure?.message ?? `The database ${path} cannot be written: ${why}`,
+      };
+    }
+    if (await diskIsFull(path)) return { writable: false, message: diskFullMessage(path) };
+    const failure = this.lastFailure;
+    if (failure && Date.now() - failure.at < RECENT_FAILURE_MS) {
+      return { writable: false, message: failure.error.message };
+    }
+    return { writable: true };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
   }
 
+  /** Runs a read, turning a storage failure into `StoreUnavailableError`. */
+  private guardRead<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw this.failed(error);
+    }
+  }
+
+  /** Runs a write (a whole transaction), turning a storage failure into `StoreUnavailableError`. */
+  private guardWrite<T>(run: () => T): T {
+    try {
+      const result = run();
+      this.lastFailure = null;
+      return result;
+    } catch (error) {
+      throw this.failed(error);
+    }
+  }
+
+  private failed(error: unknown): unknown {
+    const failure = storeUnavailable(error, this.db.name);
+    if (failure === null) return error;
+    this.lastFailure = { error: failure, at: Date.now() };
+    return failure;
+  }
+
+  /**
+   * Writes as a real write would, and rolls back: changing the one `schema_version` row to itself fails on a
+   * read-only file or folder, a damaged file or a failing disk. Another program holding the write lock only means
+   * that program is writing, so the probe does not wait for it and counts the store as writable.
+   */
+  private probeWrite(): void {
+    const { db } = this;
+    const timeout = Number(db.pragma('busy_timeout', { simple: true }));
+    db.pragma('busy_timeout = 0');
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.exec('UPDATE schema_version SET version = version');
+      } finally {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      }
+    } catch (error) {
+      if (storeUnavailable(error, db.name)?.reason !== 'locked') throw error;
+    } finally {
+      db.pragma(`busy_timeout = ${timeout}`);
+    }
+  }
+
   private applyPatchesNow(submission: PatchSubmission): PatchOutcome {
     const { statements } = this;
     const projectId = this.requireProject(submission.project);
-    if (submission.idempotencyKey !== null) {
-      const earlier = statements.idempotentSubmission.get(projectId, submission.idempotencyKey);
+    const { idempotencyKey } = submission;
+    if (idempotencyKey !== null) {
+      const earlier = statements.idempotentSubmission.get(
+        projectId,
+        submission.keyName ?? '',
+        idempotencyKey.key,
+      );
+      if (earlier && earlier.request_digest !== idempotencyKey.requestDigest) {
+        throw new IdempotencyKeyReusedError(idempotencyKey.key);
+      }
       if (earlier) {
         const response: PatchResponse = {
           spans_processed: earlier.spans_processed,
@@ -324,7 +464,8 @@ export class SqliteSpanStore implements SpanStore {
       projectId,
       now,
       submission.keyName,
-      submission.idempotencyKey,
+      idempotencyKey?.key ?? null,
+      idempotencyKey?.requestDigest ?? null,
       plan.spansProcessed,
       plan.spansUpdated,
       plan.spansFailed,
@@ -385,6 +526,17 @@ export class SqliteSpanStore implements SpanStore {
       this.spanPageStatements.set(variant, statement);
     }
     return statement;
+  }
+}
+
+/** True when the disk holding the database has (nearly) no space left; false when unknown. */
+async function diskIsFull(path: string): Promise<boolean> {
+  if (path === ':memory:' || path === '') return false;
+  try {
+    const space = await statfs(dirname(path));
+    return space.bavail * space.bsize < MIN_FREE_BYTES;
+  } catch {
+    return false;
   }
 }
 
