@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,9 +15,10 @@ import { openSqliteStore, SqliteSpanStore } from '@/server/store/sqlite-store';
 import { getJson, otlpJson, postJson, spanId } from './test-server';
 
 // Root ignores file permissions, so a read-only file is made real here in two ways: a SQLite connection opened
-// read-only (in process), and the real server process run as an unprivileged user over a file it may not write.
+// read-only (in process), and the real server process over a file it may not write. NOTE: as root, that process
+// runs without the capabilities that bypass file permissions (setpriv, from util-linux), rather than as another
+// user: another user may not be able to read a checkout in a private folder.
 const runningAsRoot = process.getuid?.() === 0;
-const unprivileged = 65534;
 
 let dir: string;
 
@@ -25,11 +26,6 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'spanpatch-failures-'));
   await chmod(dir, 0o755);
 });
-
-/** Hands a file or folder to the user the server process runs as. */
-async function ownByServer(path: string): Promise<void> {
-  if (runningAsRoot) await chown(path, unprivileged, unprivileged);
-}
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -60,8 +56,6 @@ async function seededDatabase(name: string): Promise<string> {
     incoming(3, { turn: 3 }),
   ]);
   await store.close();
-  await ownByServer(folder);
-  await ownByServer(path);
   return path;
 }
 
@@ -253,7 +247,6 @@ describe('a database file the server cannot open', () => {
   it('a text file stops the server with one line naming it and what to do', async () => {
     const path = join(dir, 'notes.txt');
     await writeFile(path, 'These are my notes, not a database.\n'.repeat(20));
-    await ownByServer(path);
     const run = await runServerProcess({ SPANPATCH_DB: path });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
@@ -293,14 +286,12 @@ describe('a database file the server cannot open', () => {
   it('a database from a newer Spanpatch stops the server with one line', async () => {
     const folder = join(dir, 'future');
     await mkdir(folder);
-    await ownByServer(folder);
     const path = join(folder, 'spans.db');
     const db = new Database(path);
     db.exec(
       'CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (999)',
     );
     db.close();
-    await ownByServer(path);
     const run = await runServerProcess({ SPANPATCH_DB: path });
     expect(run.code).toBe(1);
     expect(oneLine(run.stderr)).toMatch(
@@ -324,13 +315,16 @@ function oneLine(text: string): string {
   return lines[0] ?? '';
 }
 
-/** Runs the real server entry point, as an unprivileged user when the tests run as root. */
+/** Runs the real server entry point; as root, without the capabilities that let root ignore file permissions. */
 function spawnServer(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const server = [process.execPath, '--import', 'tsx', 'src/server/main.ts'];
+  const [command = '', ...args] = runningAsRoot
+    ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search,-fowner', ...server]
+    : server;
+  return spawn(command, args, {
     cwd: process.cwd(),
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', SPANPATCH_API_KEYS: '', HOST: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(runningAsRoot ? { uid: unprivileged, gid: unprivileged } : {}),
   });
 }
 
