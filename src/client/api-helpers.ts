@@ -12,7 +12,7 @@ import {
   submissionDetailSchema,
   submissionsResponseSchema,
   type Submission,
-} from '../core/api-schema';
+} from '@/core/api-schema';
 import { ApiRequestError, type ClientOptions, requestJson } from './api-request';
 
 const projectPath = (project: string) => `/api/v1/projects/${encodeURIComponent(project)}`;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { apiErrorSchema, describeSchemaError } from '../core/api-schema';
+import { apiErrorSchema, describeSchemaError } from '@/core/api-schema';
 import { DEFAULT_REQUEST_TIMEOUT_MS, formatDuration, runWithTimeout } from './retry-timing';
 
 /** Where the server is and how to reach it; shared by every client call. */

@@ -6,9 +6,9 @@ import {
   type PatchResponse,
   patchResponseSchema,
   type SpanPatch,
-} from '../core/api-schema';
-import { formatErrorMessage } from '../core/error-types';
-import { findResponseContradiction } from '../core/response-consistency';
+} from '@/core/api-schema';
+import { formatErrorMessage } from '@/core/error-types';
+import { findResponseContradiction } from '@/core/response-consistency';
 import { apiHeaders, apiUrl, type ClientOptions, describeNetworkError, errorMessageOf } from './api-request';
 import {
   backoffDelay,

@@ -1,5 +1,5 @@
-import type { CellValue } from '../cell-reading';
-import { describeJsonKind, isJsonObject, parseJson } from '../json';
+import type { CellValue } from '@/core/cell-reading';
+import { describeJsonKind, isJsonObject, parseJson } from '@/core/json';
 import { MAX_IMPORT_ROWS, tooManyRows } from './limits';
 import { type ImportResult, importFailure, plural } from './types';
 

@@ -1,4 +1,4 @@
-import type { CellValue } from '../cell-reading';
+import type { CellValue } from '@/core/cell-reading';
 
 /** The file formats a sheet can be imported from. */
 export type ImportFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet';

@@ -1,4 +1,4 @@
-import type { ApiError } from '../../core/api-schema';
+import type { ApiError } from '@/core/api-schema';
 
 /** HTTP statuses of request-level problems (SPEC §6). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422 | 429 | 500 | 503;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
-import { parseJson } from '../../core/json';
+import { parseJson } from '@/core/json';
 import { HttpError } from './api-error';
 import type { AppEnv } from './app-env';
 

@@ -10,7 +10,7 @@ import {
   spansPageSchema,
   submissionDetailSchema,
   submissionsResponseSchema,
-} from '../../core/api-schema';
+} from '@/core/api-schema';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 import protobuf from 'protobufjs';
 import { z } from 'zod';
-import { describeSchemaError } from '../../core/api-schema';
-import { jsonDepth, parseJson } from '../../core/json';
-import type { IncomingSpan } from '../patch/plan-initial-metadata';
+import { describeSchemaError } from '@/core/api-schema';
+import { jsonDepth, parseJson } from '@/core/json';
+import type { IncomingSpan } from '@/server/patch/plan-initial-metadata';
 import { exportTraceRequestType } from './otlp-proto';
 
 /** Resource attribute naming the project of OpenInference spans. */

@@ -1,7 +1,7 @@
-import { planSpanUpdate } from '../../core/apply-patch';
-import { isJsonObject, jsonDepth, parseJson } from '../../core/json';
-import { isValidKey } from '../../core/keys';
-import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from '../../core/stored-form';
+import { planSpanUpdate } from '@/core/apply-patch';
+import { isJsonObject, jsonDepth, parseJson } from '@/core/json';
+import { isValidKey } from '@/core/keys';
+import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from '@/core/stored-form';
 import type { FieldWrite, Metadata } from './plan-submission';
 
 /** A span as it arrives from a tracer, before it is stored. */

@@ -3,10 +3,10 @@ import {
   type PreparedPatch,
   planSpanUpdate,
   segmentNotFoundMessage,
-} from '../../core/apply-patch';
-import type { SpanError } from '../../core/api-schema';
-import { formatErrorMessage } from '../../core/error-types';
-import type { StoredType, StoredValue } from '../../core/stored-form';
+} from '@/core/apply-patch';
+import type { SpanError } from '@/core/api-schema';
+import { formatErrorMessage } from '@/core/error-types';
+import type { StoredType, StoredValue } from '@/core/stored-form';
 
 /** Span metadata as stored. */
 export type Metadata = Record<string, StoredValue>;

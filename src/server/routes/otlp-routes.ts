@@ -1,10 +1,10 @@
 import type { Hono } from 'hono';
-import { HttpError } from '../http/api-error';
-import type { AppEnv } from '../http/app-env';
-import { requireWriteAccess } from '../http/auth';
-import { readBody } from '../http/read-body';
-import { type DecodeResult, decodeJsonTraces, decodeProtobufTraces } from '../otlp/decode-traces';
-import { exportTraceResponseType } from '../otlp/otlp-proto';
+import { HttpError } from '@/server/http/api-error';
+import type { AppEnv } from '@/server/http/app-env';
+import { requireWriteAccess } from '@/server/http/auth';
+import { readBody } from '@/server/http/read-body';
+import { type DecodeResult, decodeJsonTraces, decodeProtobufTraces } from '@/server/otlp/decode-traces';
+import { exportTraceResponseType } from '@/server/otlp/otlp-proto';
 import type { RouteDeps } from './route-deps';
 
 type Encoding = 'json' | 'protobuf';

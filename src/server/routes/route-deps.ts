@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SpanStore } from '../store/span-store';
+import type { SpanStore } from '@/server/store/span-store';
 
 /** What the routes need from the server. */
 export interface RouteDeps {

@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { lookupRequestSchema, patchRequestSchema } from '../../core/api-schema';
-import { prepareSubmittedSpan } from '../../core/apply-patch';
-import { HttpError } from '../http/api-error';
-import type { AppEnv } from '../http/app-env';
-import { requireWriteAccess } from '../http/auth';
-import { readJsonBody } from '../http/read-body';
+import { lookupRequestSchema, patchRequestSchema } from '@/core/api-schema';
+import { prepareSubmittedSpan } from '@/core/apply-patch';
+import { HttpError } from '@/server/http/api-error';
+import type { AppEnv } from '@/server/http/app-env';
+import { requireWriteAccess } from '@/server/http/auth';
+import { readJsonBody } from '@/server/http/read-body';
 import { parseBody, parseQuery } from './validate-request';
 import type { RouteDeps } from './route-deps';
 import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';

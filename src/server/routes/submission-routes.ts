@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { HttpError } from '../http/api-error';
-import type { AppEnv } from '../http/app-env';
+import { HttpError } from '@/server/http/api-error';
+import type { AppEnv } from '@/server/http/app-env';
 import { parseQuery } from './validate-request';
 import type { RouteDeps } from './route-deps';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { describeSchemaError } from '../../core/api-schema';
-import { HttpError } from '../http/api-error';
+import { describeSchemaError } from '@/core/api-schema';
+import { HttpError } from '@/server/http/api-error';
 
 /** Validates a request's query parameters with a zod schema: a 400 that names the parameter otherwise. */
 export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.infer<T> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { KeyChange } from '../../core/apply-patch';
+import type { KeyChange } from '@/core/apply-patch';
 
 /** Change rows written by one multi-row INSERT: far fewer statement calls on the hot path. */
 export const CHANGES_PER_INSERT = 100;

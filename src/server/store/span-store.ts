@@ -6,9 +6,9 @@ import type {
   SpanSummary,
   Submission,
   SubmissionDetail,
-} from '../../core/api-schema';
-import type { IncomingSpan } from '../patch/plan-initial-metadata';
-import type { SubmittedSpan } from '../patch/plan-submission';
+} from '@/core/api-schema';
+import type { IncomingSpan } from '@/server/patch/plan-initial-metadata';
+import type { SubmittedSpan } from '@/server/patch/plan-submission';
 
 /** A metadata submission as the routes hand it to a store. */
 export interface PatchSubmission {

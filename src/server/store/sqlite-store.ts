@@ -12,10 +12,10 @@ import type {
   Submission,
   SubmissionChange,
   SubmissionDetail,
-} from '../../core/api-schema';
-import type { StoredType, StoredValue } from '../../core/stored-form';
-import { type IncomingSpan, planIngest } from '../patch/plan-initial-metadata';
-import { type FieldWrite, type Metadata, planSubmission } from '../patch/plan-submission';
+} from '@/core/api-schema';
+import type { StoredType, StoredValue } from '@/core/stored-form';
+import { type IncomingSpan, planIngest } from '@/server/patch/plan-initial-metadata';
+import { type FieldWrite, type Metadata, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
   PatchOutcome,

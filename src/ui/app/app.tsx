@@ -1,13 +1,13 @@
 import { useRef, useState, useSyncExternalStore } from 'react';
 import { SheetModel } from '@/core/sheet-model';
-import { HistoryView } from '../history';
-import { PreviewView } from '../preview/preview-view';
-import { ResultsView } from '../results';
-import { getConnectionSettings, SettingsButton } from '../settings';
-import { SheetStore } from '../sheet/sheet-store';
-import { SheetView } from '../sheet/sheet-view';
-import { useAutosave } from '../sheet/use-autosave';
-import { SubmissionStore } from '../submission/submission-store';
+import { HistoryView } from '@/ui/history';
+import { PreviewView } from '@/ui/preview/preview-view';
+import { ResultsView } from '@/ui/results';
+import { getConnectionSettings, SettingsButton } from '@/ui/settings';
+import { SheetStore } from '@/ui/sheet/sheet-store';
+import { SheetView } from '@/ui/sheet/sheet-view';
+import { useAutosave } from '@/ui/sheet/use-autosave';
+import { SubmissionStore } from '@/ui/submission/submission-store';
 import { TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
 

@@ -5,7 +5,7 @@ import {
   setConnectionSettings,
   toClientOptions,
   useConnectionSettings,
-} from '../settings';
+} from '@/ui/settings';
 
 /**
  * On a first visit (no project chosen yet), picks the server's project when the choice is obvious: the only

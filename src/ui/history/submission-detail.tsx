@@ -2,7 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { getSubmission } from '@/client';
 import type { SpanError, Submission, SubmissionChange, SubmissionDetail } from '@/core/api-schema';
 import { parseErrorMessage } from '@/core/error-types';
-import { VirtualTable, type VirtualTableColumn } from '../components/virtual-table';
+import { VirtualTable, type VirtualTableColumn } from '@/ui/components/virtual-table';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import {
   beforeText,

@@ -4,10 +4,10 @@ import { ERROR_CODES, type Issue, type IssueCode, issueMessage, WARNING_CODES } 
 import type { SpanPrediction } from '@/core/predict';
 import type { SheetModel } from '@/core/sheet-model';
 import type { SpanResult, SpanStatus } from '@/core/span-patch';
-import { useConnectionSettings } from '../settings';
-import { cellText } from '../sheet/cell-text';
-import type { SheetStore } from '../sheet/sheet-store';
-import type { SubmissionStore } from '../submission/submission-store';
+import { useConnectionSettings } from '@/ui/settings';
+import { cellText } from '@/ui/sheet/cell-text';
+import type { SheetStore } from '@/ui/sheet/sheet-store';
+import type { SubmissionStore } from '@/ui/submission/submission-store';
 import { SubmitBar } from './submit-bar';
 import { type ServerPreview, useServerView } from './use-server-view';
 

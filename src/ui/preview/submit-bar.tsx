@@ -1,9 +1,9 @@
 import { useState, useSyncExternalStore } from 'react';
 import { submittableCount } from '@/core/sheet-model';
-import { ConfirmDialog } from '../components/modal';
-import type { ConnectionSettings } from '../settings';
-import type { SheetStore } from '../sheet/sheet-store';
-import type { SubmissionStore } from '../submission/submission-store';
+import { ConfirmDialog } from '@/ui/components/modal';
+import type { ConnectionSettings } from '@/ui/settings';
+import type { SheetStore } from '@/ui/sheet/sheet-store';
+import type { SubmissionStore } from '@/ui/submission/submission-store';
 
 /** Submissions larger than this ask first, naming the project. */
 export const CONFIRM_ABOVE_SPANS = 1000;

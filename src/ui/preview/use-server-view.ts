@@ -3,7 +3,7 @@ import { getFields, lookupSpans } from '@/client';
 import { predictSubmission, type SpanPrediction } from '@/core/predict';
 import type { SheetModel } from '@/core/sheet-model';
 import type { StoredType } from '@/core/stored-form';
-import { type ConnectionSettings, toClientOptions } from '../settings';
+import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 
 /** The server's side of the preview: current metadata and predicted failures, or why there is none. */
 export type ServerPreview =

@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useId, useRef, useState } from 'react';
 import { type FieldError, useForm, useWatch } from 'react-hook-form';
 import { type ConnectionCheck, testConnection } from '@/client';
-import { Modal } from '../components/modal';
+import { Modal } from '@/ui/components/modal';
 import {
   type ConnectionFormInput,
   type ConnectionSettings,

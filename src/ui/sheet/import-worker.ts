@@ -1,6 +1,6 @@
 // A web worker that reads a dropped or chosen file off the main thread: bytes stream in from `file.stream()`,
 // `src/core/import` parses them, and progress is posted as it goes.
-import '../strict-csp';
+import '@/ui/strict-csp';
 import { createFileImporter } from '@/core/import';
 import type { ImportWorkerMessage } from './import-messages';
 

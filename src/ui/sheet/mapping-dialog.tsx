@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import type { ImportedTable } from '@/core/import';
 import { checkSheetColumns } from '@/core/sheet-issues';
-import { Modal } from '../components/modal';
+import { Modal } from '@/ui/components/modal';
 import { cellText } from './cell-text';
 import { ColumnSettingsFields } from './column-settings-fields';
 

@@ -1,7 +1,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import { describeSize } from '@/core/import';
-import { ConfirmDialog } from '../components/modal';
+import { ConfirmDialog } from '@/ui/components/modal';
 import { MappingDialog } from './mapping-dialog';
 import { isSheetEmpty } from './paste';
 import { SAMPLES } from './samples';

@@ -2,8 +2,8 @@ import type { AggregatedResponse, SpanPatch } from '@/core/api-schema';
 import { type LogMetadataOptions, logMetadata, type SubmissionProgress } from '@/client';
 import type { SheetModel } from '@/core/sheet-model';
 import type { StoredValue } from '@/core/stored-form';
-import { type ConnectionSettings, toClientOptions } from '../settings';
-import type { SheetStore } from '../sheet/sheet-store';
+import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import type { SheetStore } from '@/ui/sheet/sheet-store';
 import { connectionFailures, mergeRetry, type SubmissionOutcome } from './submission-result';
 
 /** A submission in flight: what the progress bar shows. */
