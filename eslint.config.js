@@ -1,5 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -18,7 +20,23 @@ const nodeBuiltins = [
   'buffer',
 ];
 
-/** Import direction: core <- client <- ui, and core <- server. Nothing imports ui; ui never imports server. */
+const uiNoServer = {
+  group: ['@/server/*', '../server/*', '../../server/*'],
+  message: 'src/ui never imports the server.',
+};
+
+/**
+ * The UI's feature folders. Each meets the others only through their front door, `@/ui/<feature>` (its
+ * index.ts), and builds on `@/ui/shared`; `app` puts them together and nothing imports it (bulletproof-react's
+ * lint zones). Import cycles are refused everywhere by `import-x/no-cycle` below.
+ */
+const uiFeatures = ['app', 'history', 'preview', 'results', 'settings', 'sheet', 'submission'];
+
+/**
+ * Import direction: core <- client <- ui, and core <- server. Nothing imports ui; ui never imports server.
+ * NOTE: ESLint keeps only the last `no-restricted-imports` that applies to a file, so the entries after `ui`,
+ * which narrow it for the shared folder and each feature, repeat `uiNoServer`.
+ */
 const boundaries = {
   core: {
     files: ['src/core/**/*.ts'],
@@ -49,10 +67,42 @@ const boundaries = {
   },
   ui: {
     files: ['src/ui/**/*.{ts,tsx}'],
+    patterns: [uiNoServer],
+  },
+  uiShared: {
+    files: ['src/ui/shared/**/*.{ts,tsx}'],
     patterns: [
-      { group: ['@/server/*', '../server/*', '../../server/*'], message: 'src/ui never imports the server.' },
+      uiNoServer,
+      {
+        group: ['@/ui/*', '!@/ui/shared', '@/ui/*/**', '!@/ui/shared/**', '../**'],
+        message: 'src/ui/shared imports no feature: features build on it, not the other way round.',
+      },
     ],
   },
+  ...Object.fromEntries(
+    uiFeatures.map((feature) => [
+      `ui-${feature}`,
+      {
+        files: [`src/ui/${feature}/**/*.{ts,tsx}`],
+        patterns: [
+          uiNoServer,
+          {
+            group: ['@/ui/*/**', `!@/ui/${feature}/**`, '!@/ui/shared/**', '../**'],
+            message:
+              "That is another feature's internals: import it through its front door, @/ui/<feature> (its index.ts).",
+          },
+          ...(feature === 'app'
+            ? []
+            : [
+                {
+                  group: ['@/ui/app', '@/ui/app/**'],
+                  message: 'Features never import the app; it imports them.',
+                },
+              ]),
+        ],
+      },
+    ]),
+  ),
 };
 
 export default tseslint.config(
@@ -81,6 +131,17 @@ export default tseslint.config(
     files,
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // import-x reads the imported files too: TypeScript ones, with the `@/` alias resolved from tsconfig.json.
+      'import-x/extensions': ['.ts', '.tsx'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: { 'import-x/no-cycle': 'error' },
+  },
   {
     files: ['src/core/**/*.ts'],
     languageOptions: { globals: { ...globals.es2023 } },

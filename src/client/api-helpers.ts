@@ -1,30 +1,26 @@
+import { apiRoutes } from '@/core/api-routes';
 import {
-  fieldsResponseSchema,
   type FieldsResponse,
   type LookupResponse,
-  lookupResponseSchema,
   MAX_SPANS_PER_REQUEST,
   type ProjectsResponse,
-  projectsResponseSchema,
+  type PatchResponse,
   type SpansPage,
-  spansPageSchema,
+  type SubmissionChangesPage,
   type SubmissionDetail,
-  submissionDetailSchema,
-  submissionsResponseSchema,
-  type Submission,
+  type SubmissionErrorsPage,
+  type SubmissionsResponse,
 } from '@/core/api-schema';
-import { ApiRequestError, type ClientOptions, requestJson } from './api-request';
-
-const projectPath = (project: string) => `/api/v1/projects/${encodeURIComponent(project)}`;
+import { apiRequest, ApiRequestError, type ClientOptions } from './api-request';
 
 /** Lists the server's projects with their span counts. */
 export function listProjects(options: ClientOptions = {}): Promise<ProjectsResponse> {
-  return requestJson('/api/v1/projects', projectsResponseSchema, options);
+  return apiRequest(apiRoutes.listProjects, { params: {} }, options);
 }
 
 /** Lists a project's metadata keys with their stored type and how many spans hold them. */
 export function getFields(project: string, options: ClientOptions = {}): Promise<FieldsResponse> {
-  return requestJson(`${projectPath(project)}/metadata/fields`, fieldsResponseSchema, options);
+  return apiRequest(apiRoutes.getFields, { params: { project } }, options);
 }
 
 /** Fetches the current metadata of spans by ID (any number: sent 10,000 at a time) and the IDs not found. */
@@ -35,9 +31,11 @@ export async function lookupSpans(
 ): Promise<LookupResponse> {
   const result: LookupResponse = { spans: [], missing: [] };
   for (let start = 0; start < spanIds.length; start += MAX_SPANS_PER_REQUEST) {
-    const part = await requestJson(`${projectPath(project)}/spans/lookup`, lookupResponseSchema, options, {
-      body: { span_ids: spanIds.slice(start, start + MAX_SPANS_PER_REQUEST) },
-    });
+    const part = await apiRequest(
+      apiRoutes.lookupSpans,
+      { params: { project }, body: { span_ids: spanIds.slice(start, start + MAX_SPANS_PER_REQUEST) } },
+      options,
+    );
     result.spans.push(...part.spans);
     result.missing.push(...part.missing);
   }
@@ -50,31 +48,58 @@ export function listSpans(
   query: { limit?: number; cursor?: string | null; q?: string } = {},
   options: ClientOptions = {},
 ): Promise<SpansPage> {
-  const params = new URLSearchParams();
-  if (query.limit !== undefined) params.set('limit', String(query.limit));
-  if (query.cursor) params.set('cursor', query.cursor);
-  if (query.q) params.set('q', query.q);
-  const search = params.toString();
-  return requestJson(`${projectPath(project)}/spans${search ? `?${search}` : ''}`, spansPageSchema, options);
+  return apiRequest(apiRoutes.listSpans, { params: { project }, query }, options);
 }
 
-/** Lists submissions, newest first, of one project or of all. */
-export async function listSubmissions(
-  query: { project?: string; limit?: number } = {},
+/** A page of submissions, newest first, of one project or of all; pass `next_cursor` back as `cursor`. */
+export function listSubmissions(
+  query: { project?: string; limit?: number; cursor?: string | null } = {},
   options: ClientOptions = {},
-): Promise<Submission[]> {
-  const params = new URLSearchParams();
-  if (query.project !== undefined) params.set('project', query.project);
-  if (query.limit !== undefined) params.set('limit', String(query.limit));
-  const search = params.toString();
-  return (
-    await requestJson(`/api/v1/submissions${search ? `?${search}` : ''}`, submissionsResponseSchema, options)
-  ).submissions;
+): Promise<SubmissionsResponse> {
+  return apiRequest(apiRoutes.listSubmissions, { params: {}, query }, options);
 }
 
-/** Fetches one submission with each changed key's value before and after, and its failed spans. */
+/** Fetches one submission: label, kind, revert links, key name, start and end, and totals. */
 export function getSubmission(id: string, options: ClientOptions = {}): Promise<SubmissionDetail> {
-  return requestJson(`/api/v1/submissions/${encodeURIComponent(id)}`, submissionDetailSchema, options);
+  return apiRequest(apiRoutes.getSubmission, { params: { id } }, options);
+}
+
+/** What to read of a submission's changes or errors: a page size, where to go on from, and a search. */
+export type SubmissionPageQuery = {
+  limit?: number;
+  cursor?: string | null;
+  /** The start of a span ID, or part of a key (changes) or of a message (errors). */
+  q?: string;
+};
+
+/** A page of a submission's changes: each key's value before and after, oldest first. */
+export function listSubmissionChanges(
+  id: string,
+  query: SubmissionPageQuery = {},
+  options: ClientOptions = {},
+): Promise<SubmissionChangesPage> {
+  return apiRequest(apiRoutes.listSubmissionChanges, { params: { id }, query }, options);
+}
+
+/** A page of a submission's per-span errors, in the order they happened. */
+export function listSubmissionErrors(
+  id: string,
+  query: SubmissionPageQuery = {},
+  options: ClientOptions = {},
+): Promise<SubmissionErrorsPage> {
+  return apiRequest(apiRoutes.listSubmissionErrors, { params: { id }, query }, options);
+}
+
+/**
+ * Reverts a submission (SPEC §9), or with `dryRun` answers what the revert would do without writing anything.
+ * The revert is itself a submission; its ID is the answer's `submission_id` (empty on a dry run).
+ */
+export function revertSubmission(
+  id: string,
+  { dryRun = false }: { dryRun?: boolean } = {},
+  options: ClientOptions = {},
+): Promise<PatchResponse> {
+  return apiRequest(apiRoutes.revertSubmission, { params: { id }, body: { dry_run: dryRun } }, options);
 }
 
 /** What a connection test found: the projects, or why the server could not be used. */

@@ -1,6 +1,13 @@
 import type { z } from 'zod';
+import {
+  type ApiRoute,
+  type NamedSchema,
+  type PathParams,
+  type QueryValue,
+  routePath,
+} from '@/core/api-routes';
 import { apiErrorSchema, describeSchemaError } from '@/core/api-schema';
-import { DEFAULT_REQUEST_TIMEOUT_MS, formatDuration, runWithTimeout } from './retry-timing';
+import { DEFAULT_REQUEST_TIMEOUT_MS, formatDuration, parseRetryAfter, runWithTimeout } from './retry-timing';
 
 /** Where the server is and how to reach it; shared by every client call. */
 export interface ClientOptions {
@@ -19,98 +26,112 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Why a request failed: `network` (no complete answer: the server could not be reached, or the connection broke),
+ * `timeout` (no complete answer in time), `error_answer` (an error status), `invalid_answer` (an answer that is
+ * not JSON, does not match the shared schema, or contradicts the request).
+ */
+export type RequestFailureKind = 'network' | 'timeout' | 'error_answer' | 'invalid_answer';
+
 /** Why a request failed: no answer (`status` null), an error answer, or an answer that breaks the contract. */
 export class ApiRequestError extends Error {
+  /** What kind of failure this is; see `RequestFailureKind`. */
+  readonly kind: RequestFailureKind;
+  /** How long the server asked to wait before retrying (its `Retry-After`), or null when it did not say. */
+  readonly retryAfterMs: number | null;
+
   constructor(
-    /** HTTP status, or null when the server could not be reached. */
+    /** HTTP status, or null when no complete answer arrived. */
     readonly status: number | null,
     /** The server's error code, or `network_error` / `invalid_response` / `http_<status>`. */
     readonly code: string,
     message: string,
+    details: { kind?: RequestFailureKind; retryAfterMs?: number | null } = {},
   ) {
     super(message);
     this.name = 'ApiRequestError';
+    this.kind =
+      details.kind ??
+      (status === null ? 'network' : code === 'invalid_response' ? 'invalid_answer' : 'error_answer');
+    this.retryAfterMs = details.retryAfterMs ?? null;
+  }
+
+  /** True when the attempt ran out of time (then also a network failure). */
+  get timedOut(): boolean {
+    return this.kind === 'timeout';
+  }
+
+  /** True when no complete answer arrived: unreachable, a broken connection, or out of time. */
+  get networkFailure(): boolean {
+    return this.kind === 'network' || this.kind === 'timeout';
   }
 }
 
-/** Joins the base URL and an API path. */
-export function apiUrl(baseUrl: string | undefined, path: string): string {
-  return `${(baseUrl ?? '').replace(/\/+$/, '')}${path}`;
+/** A route whose answer is JSON of a shared schema, which the client validates. */
+export type JsonRoute = ApiRoute & { response: { schema: NamedSchema } };
+
+/** What a route answers, as its shared schema parses it. */
+export type RouteAnswer<R extends JsonRoute> = z.output<R['response']['schema']['schema']>;
+
+/** What a route takes as its JSON body. */
+export type RouteBodyInput<R extends ApiRoute> = R['body'] extends { kind: 'json'; schema: NamedSchema }
+  ? z.input<R['body']['schema']['schema']>
+  : never;
+
+/** One call of a route: its path parameters, and the query, JSON body and extra headers it sends. */
+export interface RouteRequest<R extends ApiRoute> {
+  params: PathParams<R>;
+  query?: Readonly<Record<string, QueryValue>>;
+  body?: RouteBodyInput<R>;
+  headers?: Readonly<Record<string, string>>;
 }
 
-/** Request headers for a JSON call, with the API key when there is one. */
-export function apiHeaders(apiKey: string | undefined, extra: Record<string, string> = {}): Headers {
-  const headers = new Headers({ Accept: 'application/json', ...extra });
-  if (apiKey) headers.set('Authorization', `Bearer ${apiKey}`);
-  return headers;
-}
-
-/** The message of an error answer: the server's `{ error: { message } }`, else the status text. */
-export async function errorMessageOf(response: Response): Promise<{ code: string; message: string }> {
-  const text = await response.text().catch(() => '');
-  try {
-    const parsed = apiErrorSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.error;
-  } catch {
-    // Not JSON: describe the status.
-  }
-  const detail = text.trim().slice(0, 200);
-  return {
-    code: `http_${response.status}`,
-    message: `HTTP ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`.trim(),
-  };
-}
-
-/** Describes a fetch failure (no answer) in words: the cause Node's fetch hides behind "fetch failed". */
-export function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { cause?: unknown }).cause;
-  const causeText = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
-  if (causeText && !error.message.includes(causeText)) return `${error.message}: ${causeText}`;
-  return error.message;
-}
+const NETWORK_ERROR = 'network_error';
+const INVALID_RESPONSE = 'invalid_response';
 
 /**
- * Calls a JSON route of the API and validates the answer with its shared schema. Throws `ApiRequestError` when
- * the server cannot be reached or gives no complete answer within `timeoutMs` (status null, `network_error`),
- * answers an error, or answers something the schema rejects. When `signal` aborts, rejects at once with its reason.
+ * Calls a route of the API (from `apiRoutes`) and validates its answer with the route's shared schema: the one
+ * request path of the client. Each call is one attempt under `timeoutMs`, answer body included. Throws an
+ * `ApiRequestError` that says what happened: no complete answer (status null, `network_error`; `timedOut` when
+ * time ran out), an error answer (its status, code, message and `Retry-After`), or an answer that is not JSON or
+ * does not match the schema (`invalid_response`). When `signal` aborts, rejects at once with the signal's reason
+ * (an `AbortError`), without waiting for the network, and aborts the request.
  */
-export async function requestJson<T extends z.ZodType>(
-  path: string,
-  schema: T,
+export async function apiRequest<R extends JsonRoute>(
+  route: R,
+  request: RouteRequest<R>,
   options: ClientOptions,
-  init: { method?: 'GET' | 'POST'; body?: unknown } = {},
-): Promise<z.infer<T>> {
+): Promise<RouteAnswer<R>> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const hasBody = init.body !== undefined;
+  const url = apiUrl(options.baseUrl, routePath(route, request.params, request.query));
+  const hasBody = request.body !== undefined;
+  const headers = apiHeaders(options.apiKey, {
+    ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+    ...request.headers,
+  });
+  let answerStarted = false;
   const end = await runWithTimeout(
     async (signal) => {
       let response: Response;
       try {
-        response = await fetchImpl(apiUrl(options.baseUrl, path), {
-          method: init.method ?? (hasBody ? 'POST' : 'GET'),
-          headers: apiHeaders(options.apiKey, hasBody ? { 'Content-Type': 'application/json' } : {}),
-          body: hasBody ? JSON.stringify(init.body) : null,
+        response = await fetchImpl(url, {
+          method: route.method,
+          headers,
+          body: hasBody ? JSON.stringify(request.body) : null,
           signal,
         });
       } catch (error) {
-        throw new ApiRequestError(
-          null,
-          'network_error',
-          `Could not reach the server: ${describeNetworkError(error)}`,
-        );
+        throw noAnswer(`Could not reach the server: ${describeNetworkError(error)}`);
       }
-      if (!response.ok) {
-        const { code, message } = await errorMessageOf(response);
-        throw new ApiRequestError(response.status, code, message);
-      }
+      answerStarted = true;
+      if (!response.ok) throw await errorAnswer(response);
+      // NOTE: the body is read as text first, so a connection that breaks mid-answer (a network failure) is told
+      // apart from a complete answer that is not JSON (the server did answer, just not in the API).
       try {
         return { status: response.status, text: await response.text() };
       } catch (error) {
-        throw new ApiRequestError(
-          null,
-          'network_error',
+        throw noAnswer(
           `The connection broke while the server's answer was arriving: ${describeNetworkError(error)}`,
         );
       }
@@ -118,34 +139,89 @@ export async function requestJson<T extends z.ZodType>(
     timeoutMs,
     options.signal,
   );
-  if (end.kind === 'cancelled') throw abortReason(options.signal);
-  if (end.kind === 'timeout') {
-    throw new ApiRequestError(
-      null,
-      'network_error',
-      `No answer from the server within ${formatDuration(timeoutMs)}`,
-    );
+  switch (end.kind) {
+    case 'cancelled':
+      throw options.signal?.reason ?? new DOMException('The request was cancelled', 'AbortError');
+    case 'timeout':
+      throw new ApiRequestError(
+        null,
+        NETWORK_ERROR,
+        answerStarted
+          ? `No complete answer from the server within ${formatDuration(timeoutMs)}: the answer began but did not finish`
+          : `No answer from the server within ${formatDuration(timeoutMs)}`,
+        { kind: 'timeout' },
+      );
+    case 'failed':
+      if (end.error instanceof ApiRequestError) throw end.error;
+      throw noAnswer(`Could not reach the server: ${describeNetworkError(end.error)}`);
+    case 'done': {
+      const schema: R['response']['schema']['schema'] = route.response.schema.schema;
+      return parseAnswer(schema, end.value.status, end.value.text);
+    }
   }
-  if (end.kind === 'failed') throw end.error;
-  const { status, text } = end.value;
+}
+
+function parseAnswer<T extends z.ZodType>(schema: T, status: number, text: string): z.output<T> {
   let body: unknown;
   try {
     body = JSON.parse(text);
-  } catch {
-    throw new ApiRequestError(status, 'invalid_response', 'The server answered something that is not JSON');
+  } catch (error) {
+    throw new ApiRequestError(
+      status,
+      INVALID_RESPONSE,
+      `The server's answer is not JSON (${describeNetworkError(error)})`,
+    );
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new ApiRequestError(
       status,
-      'invalid_response',
+      INVALID_RESPONSE,
       `The server's answer does not match the API: ${describeSchemaError(parsed.error)}`,
     );
   }
   return parsed.data;
 }
 
-/** What a cancelled call rejects with: the signal's reason, an `AbortError` unless the caller gave another. */
-function abortReason(signal: AbortSignal | undefined): unknown {
-  return signal?.reason ?? new DOMException('The request was cancelled', 'AbortError');
+function noAnswer(message: string): ApiRequestError {
+  return new ApiRequestError(null, NETWORK_ERROR, message, { kind: 'network' });
+}
+
+/** An error answer: the server's `{ error: { code, message } }`, else the status text, and its Retry-After. */
+async function errorAnswer(response: Response): Promise<ApiRequestError> {
+  const details = {
+    kind: 'error_answer' as const,
+    retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
+  };
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed = apiErrorSchema.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      return new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message, details);
+    }
+  } catch {
+    // Not JSON: describe the status.
+  }
+  const detail = text.trim().slice(0, 200);
+  const message = `HTTP ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`.trim();
+  return new ApiRequestError(response.status, `http_${response.status}`, message, details);
+}
+
+function apiUrl(baseUrl: string | undefined, path: string): string {
+  return `${(baseUrl ?? '').replace(/\/+$/, '')}${path}`;
+}
+
+function apiHeaders(apiKey: string | undefined, extra: Readonly<Record<string, string>>): Headers {
+  const headers = new Headers({ Accept: 'application/json', ...extra });
+  if (apiKey) headers.set('Authorization', `Bearer ${apiKey}`);
+  return headers;
+}
+
+/** Describes a failure in words, with the cause Node's fetch hides behind "fetch failed". */
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as Error & { cause?: unknown }).cause;
+  const causeText = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
+  if (causeText && !error.message.includes(causeText)) return `${error.message}: ${causeText}`;
+  return error.message;
 }

@@ -1,4 +1,4 @@
-export { ApiRequestError, type ClientOptions } from './api-request';
+export { ApiRequestError, type ClientOptions, type RequestFailureKind } from './api-request';
 export {
   type ConnectionCheck,
   failedConnectionCheck,
@@ -6,8 +6,18 @@ export {
   getSubmission,
   listProjects,
   listSpans,
+  listSubmissionChanges,
+  listSubmissionErrors,
   listSubmissions,
   lookupSpans,
+  revertSubmission,
+  type SubmissionPageQuery,
   testConnection,
 } from './api-helpers';
-export { type LogMetadataOptions, logMetadata, type SubmissionProgress } from './log-metadata';
+export {
+  DEFAULT_BATCH_SIZE,
+  type LogMetadataOptions,
+  logMetadata,
+  type PreparedBatch,
+  type SubmissionProgress,
+} from './log-metadata';

@@ -1,31 +1,28 @@
+import { apiRoutes } from '@/core/api-routes';
 import {
   type AggregatedResponse,
   aggregateResponses,
-  describeSchemaError,
   MAX_SPANS_PER_REQUEST,
   type PatchResponse,
-  patchResponseSchema,
   type SpanPatch,
+  type SubmissionRef,
 } from '@/core/api-schema';
 import { formatErrorMessage } from '@/core/error-types';
 import { findResponseContradiction } from '@/core/response-consistency';
-import { apiHeaders, apiUrl, type ClientOptions, describeNetworkError, errorMessageOf } from './api-request';
-import {
-  backoffDelay,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  formatDuration,
-  parseRetryAfter,
-  randomKey,
-  runWithTimeout,
-  sleep,
-} from './retry-timing';
+import { apiRequest, ApiRequestError, type ClientOptions } from './api-request';
+import { backoffDelay, formatDuration, randomKey, sleep } from './retry-timing';
 
 /** Where a submission stands, reported after each batch and before each retry. */
 export interface SubmissionProgress {
-  /** Spans of finished batches (delivered or failed). */
+  /** Spans of batches the server answered. A batch that could not be delivered never counts here. */
   spansDone: number;
   spansTotal: number;
+  /** Batches the server answered. */
   batchesDone: number;
+  /** Batches that could not be delivered (their spans fail with connection_failure). */
+  batchesFailed: number;
+  /** Spans of the batches that could not be delivered. */
+  spansUndelivered: number;
   batchesTotal: number;
   spansUpdated: number;
   spansFailed: number;
@@ -64,9 +61,34 @@ export interface LogMetadataOptions extends Omit<ClientOptions, 'signal' | 'time
   random?: () => number;
   /** Makes each batch's Idempotency-Key (tests); default a random UUID. */
   createIdempotencyKey?: () => string;
+  /**
+   * The submission every batch belongs to (SPEC §7, §9): one `id` for the whole call (a new random one unless
+   * given, e.g. to add a Retry to the same submission) and its label (the file name, or what the user typed).
+   */
+  submission?: { id?: string; label?: string };
+  /**
+   * Batches to send again exactly as they were, each with its own Idempotency-Key: the `undelivered_batches` of
+   * an earlier result. The server applies each at most once. They are sent before `spans`.
+   */
+  resend?: readonly PreparedBatch[];
 }
 
-type BatchResult = { kind: 'answered'; response: PatchResponse } | { kind: 'not_sent' };
+/** A batch as it is sent: its spans, in order, and its Idempotency-Key. */
+export interface PreparedBatch {
+  idempotencyKey: string;
+  spans: SpanPatch[];
+}
+
+/** Spans per request unless the caller says otherwise (SPEC §7). */
+export const DEFAULT_BATCH_SIZE = 5_000;
+/** Requests in flight at once unless the caller says otherwise (SPEC §7). */
+export const DEFAULT_CONCURRENCY = 2;
+
+/** How a batch ended: answered by the server, not delivered (its spans fail with connection_failure), or not sent. */
+type BatchResult =
+  | { kind: 'answered'; response: PatchResponse }
+  | { kind: 'undelivered'; response: PatchResponse }
+  | { kind: 'not_sent' };
 
 interface Attempt {
   /** Why the attempt failed. */
@@ -97,8 +119,8 @@ export async function logMetadata(
   spans: readonly SpanPatch[],
   options: LogMetadataOptions = {},
 ): Promise<AggregatedResponse> {
-  const batchSize = options.batchSize ?? 5_000;
-  const concurrency = options.concurrency ?? 2;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_SPANS_PER_REQUEST) {
     throw new RangeError(`batchSize must be an integer from 1 to ${MAX_SPANS_PER_REQUEST}`);
   }
@@ -107,14 +129,21 @@ export async function logMetadata(
   }
   if (project === '') throw new RangeError('project must not be empty');
 
-  const batches: SpanPatch[][] = [];
+  const createKey = options.createIdempotencyKey ?? randomKey;
+  const batches: PreparedBatch[] = (options.resend ?? []).map((batch) => ({
+    idempotencyKey: batch.idempotencyKey,
+    spans: [...batch.spans],
+  }));
   for (let start = 0; start < spans.length; start += batchSize)
-    batches.push(spans.slice(start, start + batchSize));
+    batches.push({ idempotencyKey: createKey(), spans: spans.slice(start, start + batchSize) });
+  const submission = { id: options.submission?.id ?? randomKey(), label: options.submission?.label };
   const results: (BatchResult | undefined)[] = new Array<BatchResult | undefined>(batches.length);
   const progress: SubmissionProgress = {
     spansDone: 0,
-    spansTotal: spans.length,
+    spansTotal: batches.reduce((total, batch) => total + batch.spans.length, 0),
     batchesDone: 0,
+    batchesFailed: 0,
+    spansUndelivered: 0,
     batchesTotal: batches.length,
     spansUpdated: 0,
     spansFailed: 0,
@@ -131,16 +160,21 @@ export async function logMetadata(
       const index = nextBatch++;
       const batch = batches[index];
       if (batch === undefined) return;
-      const result = await deliverBatch(project, batch, index, options, (retrying) => {
+      const result = await deliverBatch(project, batch, submission, index, options, (retrying) => {
         progress.retries++;
         report(retrying);
       });
       results[index] = result;
       if (result.kind === 'answered') {
-        progress.spansDone += batch.length;
+        progress.spansDone += batch.spans.length;
         progress.batchesDone++;
         progress.spansUpdated += result.response.spans_updated;
         progress.spansFailed += result.response.spans_failed;
+        report(null);
+      } else if (result.kind === 'undelivered') {
+        progress.batchesFailed++;
+        progress.spansUndelivered += batch.spans.length;
+        progress.spansFailed += batch.spans.length;
         report(null);
       }
     }
@@ -149,17 +183,25 @@ export async function logMetadata(
 
   const parts: PatchResponse[] = [];
   const notSent: string[] = [];
+  const undelivered: AggregatedResponse['undelivered_batches'] = [];
   batches.forEach((batch, index) => {
     const result = results[index];
-    if (result?.kind === 'answered') parts.push(result.response);
-    else for (const span of batch) notSent.push(span.span_id);
+    if (result?.kind === 'answered' || result?.kind === 'undelivered') parts.push(result.response);
+    else for (const span of batch.spans) notSent.push(span.span_id);
+    if (result?.kind === 'undelivered') {
+      undelivered.push({
+        idempotency_key: batch.idempotencyKey,
+        span_ids: batch.spans.map((span) => span.span_id),
+      });
+    }
   });
-  return aggregateResponses(parts, notSent);
+  return aggregateResponses(parts, { submissionId: submission.id, notSent, undelivered });
 }
 
 async function deliverBatch(
   project: string,
-  batch: readonly SpanPatch[],
+  { spans: batch, idempotencyKey }: PreparedBatch,
+  submission: SubmissionRef,
   index: number,
   options: LogMetadataOptions,
   onRetry: (retrying: NonNullable<SubmissionProgress['retrying']>) => void,
@@ -168,12 +210,9 @@ async function deliverBatch(
   const baseDelay = options.retryBaseDelayMs ?? 500;
   const maxDelay = options.retryMaxDelayMs ?? 60_000;
   const random = options.random ?? Math.random;
-  const idempotencyKey = (options.createIdempotencyKey ?? randomKey)();
-  const body = JSON.stringify({ spans: batch });
-  const spanIds = batch.map((span) => span.span_id);
   let mayHaveApplied = false;
   for (let attempt = 0; ; attempt++) {
-    const outcome = await sendOnce(project, body, spanIds, idempotencyKey, options);
+    const outcome = await sendOnce(project, batch, submission, idempotencyKey, options);
     if ('response' in outcome) return { kind: 'answered', response: outcome.response };
     if (outcome.cancelled) return undeliverable(batch, outcome.failure);
     mayHaveApplied ||= outcome.mayHaveApplied;
@@ -204,10 +243,11 @@ async function deliverBatch(
 function undeliverable(batch: readonly SpanPatch[], failure: string): BatchResult {
   const errorMessage = formatErrorMessage('connection_failure', failure);
   return {
-    kind: 'answered',
+    kind: 'undelivered',
     response: {
       spans_processed: batch.length,
       spans_updated: 0,
+      spans_unchanged: 0,
       spans_failed: batch.length,
       errors: batch.map((span) => ({ span_id: span.span_id, error_message: errorMessage })),
       submission_id: '',
@@ -217,102 +257,67 @@ function undeliverable(batch: readonly SpanPatch[], failure: string): BatchResul
 
 /**
  * One attempt at one batch, answer body included, under the attempt timeout and the user's cancel: the answer
- * validated and checked against the batch, or why it failed and whether a retry may help.
+ * (validated by `apiRequest`) checked against the batch, or why it failed and whether a retry may help.
  */
 async function sendOnce(
   project: string,
-  body: string,
-  spanIds: readonly string[],
+  batch: SpanPatch[],
+  submission: SubmissionRef,
   idempotencyKey: string,
   options: LogMetadataOptions,
 ): Promise<{ response: PatchResponse } | Attempt> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  let answerStarted = false;
-  const end = await runWithTimeout(
-    async (signal): Promise<{ response: PatchResponse } | Attempt> => {
-      let response: Response;
-      try {
-        response = await fetchImpl(
-          apiUrl(options.baseUrl, `/api/v1/projects/${encodeURIComponent(project)}/spans/metadata`),
-          {
-            method: 'POST',
-            headers: apiHeaders(options.apiKey, {
-              'Content-Type': 'application/json',
-              'Idempotency-Key': idempotencyKey,
-            }),
-            body,
-            signal,
-          },
-        );
-      } catch (error) {
-        return networkFailure(`Could not reach the server: ${describeNetworkError(error)}`);
-      }
-      answerStarted = true;
-      if (!response.ok) {
-        const { message } = await errorMessageOf(response);
-        const status = response.status;
-        return {
-          failure: message.startsWith('HTTP ') ? message : `HTTP ${status}: ${message}`,
-          retryable: status === 429 || status >= 500,
-          retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
-          mayHaveApplied: status !== 429 && status !== 503 && status >= 500,
-        };
-      }
-      // NOTE: the body is read as text first, so a connection that breaks mid-answer (retried) is told apart
-      // from a complete answer that is not JSON (not retried: the server did answer, just not in the API).
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        return networkFailure(
-          `The connection broke while the server's answer was arriving: ${describeNetworkError(error)}`,
-        );
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        return invalidAnswer(`The server's answer is not JSON (${describeNetworkError(error)})`);
-      }
-      const parsed = patchResponseSchema.safeParse(json);
-      if (!parsed.success) {
-        return invalidAnswer(
-          `The server's answer does not match the API: ${describeSchemaError(parsed.error)}`,
-        );
-      }
-      // NOTE: an answer whose counts contradict the batch is not retried: the server did answer, and asking
-      // again with the same Idempotency-Key would most likely replay the same answer. Its spans fail with
-      // connection_failure, so a later Retry (the key makes a repeat safe) can send them again.
-      const contradiction = findResponseContradiction(spanIds, parsed.data);
-      if (contradiction !== null) {
-        return invalidAnswer(`The server's answer contradicts the request: ${contradiction}`);
-      }
-      return { response: parsed.data };
-    },
-    timeoutMs,
-    options.signal,
-  );
-  switch (end.kind) {
-    case 'done':
-      return end.value;
-    case 'failed':
-      return networkFailure(`Could not reach the server: ${describeNetworkError(end.error)}`);
-    case 'timeout':
-      return networkFailure(
-        answerStarted
-          ? `No complete answer from the server within ${formatDuration(timeoutMs)}: the answer began but did not finish`
-          : `No answer from the server within ${formatDuration(timeoutMs)}`,
-      );
-    case 'cancelled':
-      return { ...networkFailure(CANCELLED_IN_FLIGHT), retryable: false, cancelled: true };
+  let response: PatchResponse;
+  try {
+    response = await apiRequest(
+      apiRoutes.patchSpanMetadata,
+      {
+        params: { project },
+        body: { spans: batch, submission },
+        headers: { 'Idempotency-Key': idempotencyKey },
+      },
+      {
+        baseUrl: options.baseUrl,
+        apiKey: options.apiKey,
+        fetch: options.fetch,
+        signal: options.signal,
+        timeoutMs: options.requestTimeoutMs,
+      },
+    );
+  } catch (error) {
+    if (error instanceof ApiRequestError) return failedAttempt(error);
+    // Only a cancel rejects with something else (the signal's reason).
+    if (options.signal?.aborted) return { ...outcomeUnknown(CANCELLED_IN_FLIGHT, false), cancelled: true };
+    throw error;
   }
+  // NOTE: an answer whose counts contradict the batch is not retried: the server did answer, and asking again
+  // with the same Idempotency-Key would most likely replay the same answer. Its spans fail with
+  // connection_failure, so a later Retry (the key makes a repeat safe) can send them again.
+  const spanIds = batch.map((span) => span.span_id);
+  const contradiction = findResponseContradiction(spanIds, response);
+  if (contradiction !== null) {
+    return outcomeUnknown(`The server's answer contradicts the request: ${contradiction}`, false);
+  }
+  return { response };
 }
 
-function networkFailure(failure: string): Attempt {
-  return { failure, retryable: true, retryAfterMs: null, mayHaveApplied: true };
+/**
+ * Whether a failed attempt is worth retrying: network failures and timeouts (the batch may have been applied),
+ * 5xx and 429 (honouring Retry-After; a 429 or 503 was not applied), never other error answers or an answer that
+ * breaks the contract.
+ */
+function failedAttempt(error: ApiRequestError): Attempt {
+  if (error.networkFailure) return outcomeUnknown(error.message, true);
+  if (error.kind === 'invalid_answer' || error.status === null) return outcomeUnknown(error.message, false);
+  const status = error.status;
+  return {
+    failure: error.message.startsWith('HTTP ') ? error.message : `HTTP ${status}: ${error.message}`,
+    retryable: status === 429 || status >= 500,
+    retryAfterMs: error.retryAfterMs,
+    mayHaveApplied: status !== 429 && status !== 503 && status >= 500,
+  };
 }
 
-function invalidAnswer(failure: string): Attempt {
-  return { failure, retryable: false, retryAfterMs: null, mayHaveApplied: true };
+/** A failure after which the server may or may not have applied the batch; retried only when `retryable`. */
+function outcomeUnknown(failure: string, retryable: boolean): Attempt {
+  return { failure, retryable, retryAfterMs: null, mayHaveApplied: true };
 }

@@ -27,10 +27,23 @@ export const spanPatchSchema = z.object({
     }),
 });
 
+const SUBMISSION_ID_RULE = 'submission.id must be 1 to 100 letters, digits or . _ : - (a UUID fits)';
+
+/** The submission a batch belongs to (SPEC §9): batches with the same `id` are kept as one submission. */
+export const submissionRefSchema = z.object({
+  id: z
+    .string()
+    .min(1, SUBMISSION_ID_RULE)
+    .max(100, SUBMISSION_ID_RULE)
+    .regex(/^[A-Za-z0-9._:-]+$/, SUBMISSION_ID_RULE),
+  label: z.string().max(500, 'submission.label must be at most 500 characters').optional(),
+});
+
 export const patchRequestSchema = z.object({
   spans: z
     .array(spanPatchSchema)
     .max(MAX_SPANS_PER_REQUEST, `at most ${MAX_SPANS_PER_REQUEST.toLocaleString('en-US')} spans per request`),
+  submission: submissionRefSchema.optional(),
 });
 
 export const spanErrorSchema = z.object({ span_id: z.string(), error_message: z.string() });
@@ -40,6 +53,8 @@ const count = z.number().int().nonnegative();
 export const patchResponseSchema = z.object({
   spans_processed: count,
   spans_updated: count,
+  /** Updated spans whose stored values were already what the patch asked (within `spans_updated`). */
+  spans_unchanged: count.default(0),
   spans_failed: count,
   errors: z.array(spanErrorSchema),
   submission_id: z.string(),
@@ -88,10 +103,23 @@ export const spansPageSchema = z.object({
 export const submissionSchema = z.object({
   id: z.string(),
   project: z.string(),
+  /** `patch` for a Submit (or a CLI run), `revert` for the undoing of another submission. */
+  kind: z.enum(['patch', 'revert']),
+  /** The file name, "Edited sheet", or what the user typed. */
+  label: z.string().nullable(),
+  /** The submission this one reverts (kind `revert`). */
+  reverts: z.string().nullable(),
+  /** The revert that undid this submission, if any. */
+  reverted_by: z.string().nullable(),
+  /** When its first batch arrived. */
   created_at: z.string(),
+  /** When its last batch was applied. */
+  finished_at: z.string(),
   key_name: z.string().nullable(),
+  batches: count,
   spans_processed: count,
   spans_updated: count,
+  spans_unchanged: count,
   spans_failed: count,
 });
 
@@ -102,12 +130,90 @@ export const submissionChangeSchema = z.object({
   existed_before: z.boolean(),
   before: storedValueSchema,
   after: storedValueSchema,
+  /** True when the change removed the key (a revert of a key that did not exist before); `after` is null. */
+  removed: z.boolean(),
 });
 
-export const submissionsResponseSchema = z.object({ submissions: z.array(submissionSchema) });
-export const submissionDetailSchema = submissionSchema.extend({
+export const submissionsResponseSchema = z.object({
+  submissions: z.array(submissionSchema),
+  next_cursor: z.string().nullable(),
+});
+export const submissionDetailSchema = submissionSchema;
+
+/** A page of a submission's changes (each key's value before and after), oldest first. */
+export const submissionChangesPageSchema = z.object({
   changes: z.array(submissionChangeSchema),
+  /** How many changes match the search, over all pages. */
+  total: count,
+  next_cursor: z.string().nullable(),
+});
+
+/** A page of a submission's per-span errors, in the order they happened. */
+export const submissionErrorsPageSchema = z.object({
   errors: z.array(spanErrorSchema),
+  total: count,
+  next_cursor: z.string().nullable(),
+});
+
+/** `POST /api/v1/submissions/{id}/revert`: `dry_run` answers what a revert would do, and writes nothing. */
+export const revertRequestSchema = z.object({ dry_run: z.boolean().default(false) });
+
+const IDEMPOTENCY_KEY_RULE = 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID fits)';
+
+/** The optional `Idempotency-Key` header of a metadata request (SPEC §6); a malformed one is a 400. */
+export const idempotencyKeySchema = z
+  .string()
+  .trim()
+  .min(1, IDEMPOTENCY_KEY_RULE)
+  .max(255, IDEMPOTENCY_KEY_RULE)
+  .regex(/^[\x21-\x7e]+$/, IDEMPOTENCY_KEY_RULE)
+  .meta({
+    description:
+      'Scoped to the API key: a repeat with the same key and body returns the first response and applies nothing again; the same key with another body is a 422',
+  });
+
+/** The headers of a metadata request that the server reads, besides auth. */
+export const patchHeadersSchema = z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() });
+
+const pageLimit = z.coerce.number().int().min(1).max(1000).default(100);
+
+/** Query parameters of a page of spans: `GET /api/v1/projects/{project}/spans`. */
+export const spansQuerySchema = z.object({
+  limit: pageLimit.meta({ description: 'Spans per page' }),
+  cursor: z.string().min(1).optional().meta({ description: 'next_cursor of a page' }),
+  q: z
+    .string()
+    .max(256)
+    .regex(/^[^\p{Cc}]*$/u, 'q must not contain control characters (such as %00)')
+    .optional()
+    .meta({ description: 'Start of a span or trace ID, or part of a span name' }),
+});
+
+const cursorParameter = z.string().min(1).max(200).optional().meta({ description: 'next_cursor of a page' });
+
+/** Query parameters of the list of submissions: `GET /api/v1/submissions`. */
+export const submissionsQuerySchema = z.object({
+  project: z.string().min(1).optional().meta({ description: 'Only the submissions to this project' }),
+  limit: pageLimit.meta({ description: 'Submissions per page' }),
+  cursor: cursorParameter,
+});
+
+/** Query parameters of a page of a submission's changes or errors. */
+export const submissionPageQuerySchema = z.object({
+  limit: pageLimit.meta({ description: 'Rows per page' }),
+  cursor: cursorParameter,
+  q: z
+    .string()
+    .max(256)
+    .regex(/^[^\p{Cc}]*$/u, 'q must not contain control characters (such as %00)')
+    .optional()
+    .meta({ description: 'Start of a span ID, or part of a key (changes) or of a message (errors)' }),
+});
+
+/** What `/healthz` answers: 200 with `ok` when the store can write, 503 with `degraded` and why otherwise. */
+export const healthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  store: z.object({ writable: z.boolean(), message: z.string().optional() }),
 });
 
 export type SpanPatch = z.infer<typeof spanPatchSchema>;
@@ -124,37 +230,53 @@ export type SpansPage = z.infer<typeof spansPageSchema>;
 export type Submission = z.infer<typeof submissionSchema>;
 export type SubmissionChange = z.infer<typeof submissionChangeSchema>;
 export type SubmissionDetail = z.infer<typeof submissionDetailSchema>;
+export type SubmissionRef = z.infer<typeof submissionRefSchema>;
+export type SubmissionChangesPage = z.infer<typeof submissionChangesPageSchema>;
+export type SubmissionErrorsPage = z.infer<typeof submissionErrorsPageSchema>;
+export type SubmissionsResponse = z.infer<typeof submissionsResponseSchema>;
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 /** A submission's combined result across batches, in the format of one response, plus what was not sent. */
 export interface AggregatedResponse extends PatchResponse {
-  /** Every batch's submission id, in batch order (`submission_id` is the first). */
-  submission_ids: string[];
   /** Span IDs not sent because the submission was cancelled: neither updated nor failed. */
   not_sent: string[];
+  /**
+   * The batches that could not be delivered (their spans fail with connection_failure), each with the
+   * Idempotency-Key it was sent with: Retry sends each again as it was, so the server applies it at most once.
+   */
+  undelivered_batches: { idempotency_key: string; span_ids: string[] }[];
 }
 
-/** Combines batch responses into one: counts add up, errors are concatenated in batch order. */
+/**
+ * Combines batch responses into one: counts add up, errors are concatenated in batch order, and the submission's
+ * one ID is kept (SPEC §7).
+ */
 export function aggregateResponses(
   parts: readonly PatchResponse[],
-  notSent: readonly string[] = [],
+  extra: {
+    submissionId?: string;
+    notSent?: readonly string[];
+    undelivered?: AggregatedResponse['undelivered_batches'];
+  } = {},
 ): AggregatedResponse {
   const result: AggregatedResponse = {
     spans_processed: 0,
     spans_updated: 0,
+    spans_unchanged: 0,
     spans_failed: 0,
     errors: [],
-    submission_id: '',
-    submission_ids: [],
-    not_sent: [...notSent],
+    submission_id: extra.submissionId ?? '',
+    not_sent: [...(extra.notSent ?? [])],
+    undelivered_batches: [...(extra.undelivered ?? [])],
   };
   for (const part of parts) {
     result.spans_processed += part.spans_processed;
     result.spans_updated += part.spans_updated;
+    result.spans_unchanged += part.spans_unchanged;
     result.spans_failed += part.spans_failed;
     for (const error of part.errors) result.errors.push(error);
-    if (part.submission_id !== '') result.submission_ids.push(part.submission_id);
+    if (result.submission_id === '') result.submission_id = part.submission_id;
   }
-  result.submission_id = result.submission_ids[0] ?? '';
   return result;
 }
 

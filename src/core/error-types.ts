@@ -12,15 +12,18 @@ export type KnownErrorType = (typeof ERROR_TYPES)[number];
 /** A known type, `unknown` for a message without a `[type]` prefix, or any other type a server sent. */
 export type ErrorType = KnownErrorType | 'unknown' | (string & {});
 
-const knownTypes: ReadonlySet<string> = new Set(ERROR_TYPES);
-
-export function isKnownErrorType(type: string): type is KnownErrorType {
-  return knownTypes.has(type);
-}
-
 /** Formats a per-span error message as the server and client send it: `[type] message`. */
 export function formatErrorMessage(type: KnownErrorType, message: string): string {
   return `[${type}] ${message}`;
+}
+
+/**
+ * The failure of a span a revert leaves alone because a key the submission changed has changed since (SPEC §9):
+ * `[revert_conflict] '<key>' changed after this submission (now <value>)`; `now` is undefined when the key is gone.
+ */
+export function formatRevertConflict(key: string, now: string | number | null | undefined): string {
+  const value = now === undefined ? 'absent' : now === null ? 'null' : String(now);
+  return `[revert_conflict] '${key}' changed after this submission (now ${value.slice(0, 200)})`;
 }
 
 /** Splits `[type] message` into its type and text; a message without a prefix is type `unknown`. */

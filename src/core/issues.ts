@@ -1,8 +1,16 @@
 import { assertUnreachable } from './assert';
+import {
+  invalidKeyReason,
+  MAX_KEY_LENGTH,
+  MAX_PATCH_DEPTH,
+  MAX_PATCH_LENGTH,
+  MAX_SPAN_ID_LENGTH,
+} from './patch-limits';
 
 /** Codes that block a span: it is not submitted until they are fixed. */
 export const ERROR_CODES = [
   'missing_span_id',
+  'span_id_too_long',
   'parse_failure',
   'patch_failure',
   'invalid_key',
@@ -44,6 +52,7 @@ export type CellKind = 'number' | 'boolean' | 'json' | 'text';
 /** What is specific to each code: a discriminated union on `code`. */
 export type IssueDetails =
   | { code: 'missing_span_id' }
+  | { code: 'span_id_too_long'; length: number }
   | { code: 'span_id_trimmed'; original: string }
   | { code: 'span_id_lowercased'; original: string }
   | { code: 'span_id_not_otel'; spanId: string }
@@ -139,6 +148,8 @@ export function issueMessage(details: IssueDetails): string {
   switch (details.code) {
     case 'missing_span_id':
       return 'Span ID is blank: this row cannot be sent until it names a span.';
+    case 'span_id_too_long':
+      return `Span ID is ${details.length.toLocaleString('en-US')} characters long; the limit is ${MAX_SPAN_ID_LENGTH}. Check that the column holds span IDs.`;
     case 'span_id_trimmed':
       return `Span ID ${quote(details.original)} had spaces around it; they were removed.`;
     case 'span_id_lowercased':
@@ -149,16 +160,18 @@ export function issueMessage(details: IssueDetails): string {
       return `patch_document is not valid JSON: ${details.reason}.`;
     case 'patch_failure':
       return `patch_document must be a JSON object like {"key": "value"}: ${details.reason}.`;
-    case 'invalid_key':
-      return details.key === ''
+    case 'invalid_key': {
+      const reason = invalidKeyReason(details.key);
+      return reason === 'empty'
         ? 'Metadata key is empty: name the key.'
-        : details.key.length > 256
-          ? `Metadata key ${quote(details.key)} is longer than 256 characters.`
+        : reason === 'too_long'
+          ? `Metadata key ${quote(details.key)} is longer than ${MAX_KEY_LENGTH} characters.`
           : `Metadata key ${quote(details.key)} is reserved and cannot be used.`;
+    }
     case 'patch_too_large':
-      return `This span's patch is ${details.length.toLocaleString('en-US')} characters of JSON, over the limit of 1,000,000.`;
+      return `This span's patch is ${details.length.toLocaleString('en-US')} characters of JSON, over the limit of ${MAX_PATCH_LENGTH.toLocaleString('en-US')}.`;
     case 'patch_too_deep':
-      return `The value of ${quote(details.key)} nests ${details.depth} levels deep; the limit is 10.`;
+      return `The value of ${quote(details.key)} nests ${details.depth} levels deep; the limit is ${MAX_PATCH_DEPTH}.`;
     case 'not_a_number':
       return `${quote(details.text)} is not a number, and this column's type is number.`;
     case 'not_a_boolean':

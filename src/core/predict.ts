@@ -1,10 +1,11 @@
-import { type FieldTypes, planSpanUpdate, segmentNotFoundMessage } from './apply-patch';
+import { segmentNotFoundMessage } from './submitted-patch';
+import { planSpanUpdate } from './span-update';
 import { parseErrorMessage } from './error-types';
 import type { PatchEntry } from './row-patch';
 import type { StoredType, StoredValue } from './stored-form';
 
 /** How a key of a span changes: it did not exist, it gets another value, or it already has this value. */
-export type KeyChange = 'added' | 'changed' | 'unchanged';
+export type PredictedKeyChange = 'added' | 'changed' | 'unchanged';
 
 /** A failure the server would give this span, predicted from its current metadata and the project's types. */
 export interface PredictedFailure {
@@ -18,7 +19,7 @@ export interface SpanPrediction {
   before: Readonly<Record<string, StoredValue>> | null;
   /** The span's metadata after the patch; null when the patch is predicted to fail. */
   after: Readonly<Record<string, StoredValue>> | null;
-  changes: Map<string, KeyChange>;
+  changes: Map<string, PredictedKeyChange>;
   failure: PredictedFailure | null;
 }
 
@@ -53,8 +54,8 @@ export function predictSubmission(
       continue;
     }
     const entries = patch.map((entry): [string, StoredValue] => [entry.key, entry.stored]);
-    const plan = planSpanUpdate(before, entries, fields as FieldTypes);
-    const changes = new Map<string, KeyChange>();
+    const plan = planSpanUpdate(before, entries, fields);
+    const changes = new Map<string, PredictedKeyChange>();
     for (const [key, value] of entries) {
       changes.set(
         key,

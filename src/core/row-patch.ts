@@ -2,9 +2,8 @@ import { readCell, type CellValue, type ColumnReading, isBlank } from './cell-re
 import type { ColumnSettings } from './columns';
 import { type Issue, type IssueDetails, makeIssue } from './issues';
 import { describeJsonKind, describeValue, isJsonObject, jsonDepth, parseJson } from './json';
-import { isValidKey } from './keys';
+import { exceedsPatchDepth, isValidKey, MAX_PATCH_DEPTH } from './patch-limits';
 import { normalizeSpanId } from './span-id';
-import { MAX_PATCH_DEPTH } from './span-patch';
 import { type StoredValue, toStoredForm } from './stored-form';
 
 /** One key of a patch: the value as read, the value as stored, and where it came from. */
@@ -117,11 +116,12 @@ class RowBuilder {
   set(key: string, input: unknown, column: ColumnSettings, fromPatchDocument: boolean): void {
     if (!isValidKey(key)) return this.add({ code: 'invalid_key', key }, column);
     // NOTE: a value too deep is refused before it is converted: its JSON text could be nested past what a
-    // recursive serializer survives (a pasted 100,000-level document).
+    // recursive serializer survives (a pasted 100,000-level document). The patch adds one level above the value.
+    // Since every row's values are checked here, a span's merged patch is never too deep.
     if (
       typeof input === 'object' &&
       input !== null &&
-      1 + jsonDepth(input, MAX_PATCH_DEPTH) > MAX_PATCH_DEPTH
+      exceedsPatchDepth(1 + jsonDepth(input, MAX_PATCH_DEPTH))
     ) {
       return this.add({ code: 'patch_too_deep', key, depth: 1 + jsonDepth(input) }, column);
     }

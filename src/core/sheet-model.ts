@@ -23,7 +23,9 @@ import {
 import { checkSheetColumns, type SheetIssue } from './sheet-issues';
 import {
   computeSpan,
+  isSubmittable,
   quietSingleRowStatus,
+  SPAN_STATUSES,
   type SpanResult,
   type SpanStatus,
   storedPatch,
@@ -75,10 +77,14 @@ export interface SheetSummary {
   sheetIssues: SheetIssue[];
 }
 
-/** How many spans a submit sends: those ready or with warnings, none while the sheet has a sheet-wide issue. */
+/** How many spans a submit sends (`isSubmittable`): those ready or with warnings, none while the sheet is blocked. */
 export function submittableCount(summary: SheetSummary): number {
-  if (summary.sheetIssues.length > 0) return 0;
-  return summary.spansByStatus.ready + summary.spansByStatus.warnings;
+  const sheetBlocked = summary.sheetIssues.length > 0;
+  let count = 0;
+  for (const status of SPAN_STATUSES) {
+    if (isSubmittable(status, sheetBlocked)) count += summary.spansByStatus[status];
+  }
+  return count;
 }
 
 /** How a metadata column reads its cells, and what is said about the column as a whole. */
@@ -227,15 +233,15 @@ export class SheetModel {
     return this.cellsById.get(columnId) ?? [];
   }
 
-  /** The result of a 0-based row, computed from its cells. */
-  row(row: number): RowResult {
+  /** The result of a 0-based row (its patch entries and issues), computed from its cells. */
+  rowResult(row: number): RowResult {
     if (row < 0 || row >= this.count) return BLANK_ROW;
     return computeRow(row, this.context);
   }
 
   /** Everything said about a 0-based row: its own issues and those of its span located on it. */
   rowIssues(row: number): Issue[] {
-    const result = this.row(row);
+    const result = this.rowResult(row);
     const span = result.spanId === null ? undefined : this.spanTallies.get(result.spanId);
     const spanIssues = span ? span.issues.filter((issue) => issue.row === row + 1) : [];
     return spanIssues.length === 0 ? result.issues : [...result.issues, ...spanIssues];
@@ -257,7 +263,7 @@ export class SheetModel {
     const rows = this.spanRows.get(spanId);
     const spanColumn = this.context.spanColumn?.column;
     if (!rows || rows.length === 0 || !spanColumn) return undefined;
-    return computeSpan(spanId, rows, (index) => this.row(index), spanColumn);
+    return computeSpan(spanId, rows, (index) => this.rowResult(index), spanColumn);
   }
 
   /** The span IDs of the sheet, in the order of their first row. */
@@ -310,21 +316,22 @@ export class SheetModel {
     };
   }
 
-  /** The spans that will be submitted: no errors, something to change, and a sheet without sheet-wide issues. */
+  /** The spans that will be submitted (`isSubmittable`): no errors, something to change, and a sheet not blocked. */
   submittableSpans(): SubmittableSpan[] {
     if (submittableCount(this.summary()) === 0) return [];
+    const sheetBlocked = this.sheetIssueList.length > 0;
     const spans: SubmittableSpan[] = [];
     for (const spanId of this.spanIds()) {
       const status = this.spanTallies.get(spanId)?.status;
-      if (status !== 'ready' && status !== 'warnings') continue;
+      if (status === undefined || !isSubmittable(status, sheetBlocked)) continue;
       const span = this.span(spanId);
       if (span) spans.push({ span_id: spanId, patch_document: storedPatch(span.patch) });
     }
     return spans;
   }
 
-  /** The sheet's cells, row by row, aligned with `columns`. */
-  rows(): CellValue[][] {
+  /** The sheet's raw cells, row by row, aligned with `columns`. */
+  rowCells(): CellValue[][] {
     const columns = this.columnList.map((column) => this.cellsById.get(column.id) ?? []);
     return Array.from({ length: this.count }, (_, row) => columns.map((cells) => cells[row]));
   }
@@ -355,7 +362,8 @@ export class SheetModel {
     for (const change of cells) this.checkCell(change.row, change.columnId);
     // The rows' results before the change, to take their counts back: results are not kept.
     const before = new Map<number, RowResult>();
-    for (const change of cells) if (!before.has(change.row)) before.set(change.row, this.row(change.row));
+    for (const change of cells)
+      if (!before.has(change.row)) before.set(change.row, this.rowResult(change.row));
     const previous: CellChange[] = [];
     const countedColumns = new Set<string>();
     for (const change of cells) {

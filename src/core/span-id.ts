@@ -1,4 +1,5 @@
 import type { IssueDetails } from './issues';
+import { isSpanIdTooLong } from './patch-limits';
 
 export interface NormalizedSpanId {
   /** The ID as it is submitted, or null when the cell is blank. */
@@ -10,8 +11,9 @@ const hex = /^[0-9a-fA-F]+$/;
 const otelSpanId = /^[0-9a-f]{16}$/;
 
 /**
- * Normalizes a span ID cell: blank is an error; surrounding whitespace is trimmed and uppercase hex lowercased,
- * each with a warning; an ID that is not 16 hex characters is allowed (as in the SDK) with a warning.
+ * Normalizes a span ID cell: blank or longer than 256 characters is an error; surrounding whitespace is trimmed and
+ * uppercase hex lowercased, each with a warning; an ID that is not 16 hex characters is allowed (as in the SDK) with
+ * a warning.
  */
 export function normalizeSpanId(cell: unknown): NormalizedSpanId {
   const raw = spanIdText(cell);
@@ -24,7 +26,8 @@ export function normalizeSpanId(cell: unknown): NormalizedSpanId {
     spanId = trimmed.toLowerCase();
     issues.push({ code: 'span_id_lowercased', original: trimmed });
   }
-  if (!otelSpanId.test(spanId)) issues.push({ code: 'span_id_not_otel', spanId });
+  if (isSpanIdTooLong(spanId)) issues.push({ code: 'span_id_too_long', length: spanId.length });
+  else if (!otelSpanId.test(spanId)) issues.push({ code: 'span_id_not_otel', spanId });
   return { spanId, issues };
 }
 

@@ -1,13 +1,9 @@
 import type { ColumnSettings } from './columns';
 import { type Issue, makeIssue } from './issues';
-import { jsonDepth } from './json';
+import { exceedsPatchLength } from './patch-limits';
 import type { PatchEntry, RowResult } from './row-patch';
 import type { StoredValue } from './stored-form';
 
-/** Longest merged patch accepted, as compact JSON characters. */
-export const MAX_PATCH_LENGTH = 1_000_000;
-/** Deepest nesting accepted, counted as the SDK counts (`{"a":1}` is 2). */
-export const MAX_PATCH_DEPTH = 10;
 /** How many other rows a duplicate_span_id warning names. */
 const MAX_NAMED_ROWS = 10;
 
@@ -16,6 +12,18 @@ const MAX_NAMED_ROWS = 10;
  * error and is not submitted; `empty`: nothing to change, not submitted.
  */
 export type SpanStatus = 'ready' | 'warnings' | 'blocked' | 'empty';
+
+/** Every span status, in the order a summary lists them. */
+export const SPAN_STATUSES: readonly SpanStatus[] = ['ready', 'warnings', 'blocked', 'empty'];
+
+/**
+ * Whether a submit sends a span (SPEC §4): one that is ready or has only warnings, and only while the sheet has
+ * no sheet-wide issue (`sheetBlocked`), which blocks every span. The one rule behind the submit button's count,
+ * the spans sent and the spans the preview compares with the server.
+ */
+export function isSubmittable(status: SpanStatus, sheetBlocked: boolean): boolean {
+  return !sheetBlocked && (status === 'ready' || status === 'warnings');
+}
 
 /** The merged patch of one span, with provenance per key, and everything said about it. */
 export interface SpanResult {
@@ -34,7 +42,8 @@ export interface SpanResult {
 
 /**
  * Merges the rows of one span (SPEC §4): in row order, later rows winning per key; then checks the merged patch
- * against the size and depth limits (SPEC §5).
+ * against the size limit (SPEC §5). NOTE: not the depth limit: each row refuses a value too deep (`row-patch.ts`),
+ * and merging per key cannot nest a value deeper.
  */
 export function computeSpan(
   spanId: string,
@@ -72,21 +81,9 @@ export function computeSpan(
       issues.push(makeIssue(details, row, spanColumn));
     }
   }
-  for (const entry of patch) {
-    if (typeof entry.input !== 'object' || entry.input === null) continue;
-    const depth = 1 + jsonDepth(entry.input);
-    if (depth > MAX_PATCH_DEPTH) {
-      issues.push(
-        makeIssue({ code: 'patch_too_deep', key: entry.key, depth }, entry.row, {
-          id: entry.columnId,
-          name: entry.column,
-        }),
-      );
-    }
-  }
   if (mayExceedLength(patch)) {
     const length = JSON.stringify(storedPatch(patch)).length;
-    if (length > MAX_PATCH_LENGTH) {
+    if (exceedsPatchLength(length)) {
       issues.push(makeIssue({ code: 'patch_too_large', length }, rows[0] ?? null, spanColumn));
     }
   }
@@ -103,21 +100,12 @@ export function computeSpan(
 }
 
 /**
- * The status of a span of one row when nothing can be said about the span as a whole (within the depth limit,
- * surely within the size limit, something to change or an error): then it follows from the row alone, as `computeSpan`
- * would find it. Null when `computeSpan` must look.
+ * The status of a span of one row when nothing can be said about the span as a whole (surely within the size
+ * limit, something to change or an error): then it follows from the row alone, as `computeSpan` would find it.
+ * Null when `computeSpan` must look.
  */
 export function quietSingleRowStatus(row: RowResult): SpanStatus | null {
   if (row.entries.length === 0 && row.errorCount === 0) return null;
-  for (const entry of row.entries) {
-    if (
-      typeof entry.input === 'object' &&
-      entry.input !== null &&
-      1 + jsonDepth(entry.input) > MAX_PATCH_DEPTH
-    ) {
-      return null;
-    }
-  }
   if (mayExceedLength(row.entries)) return null;
   if (row.errorCount > 0) return 'blocked';
   return row.warningCount > 0 ? 'warnings' : 'ready';
@@ -133,7 +121,7 @@ function mayExceedLength(patch: readonly PatchEntry[]): boolean {
     bound += 6 * entry.key.length + 30;
     if (typeof entry.stored === 'string') bound += 6 * entry.stored.length;
   }
-  return bound > MAX_PATCH_LENGTH;
+  return exceedsPatchLength(bound);
 }
 
 /** The patch document that is submitted for a span: each key's stored value. */

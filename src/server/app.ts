@@ -9,12 +9,13 @@ import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { securityHeaders } from './http/security-headers';
 import { serveSpaFile } from './http/static-files';
-import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerOtlpRoutes } from './routes/otlp-routes';
+import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
 import { registerSubmissionRoutes } from './routes/submission-routes';
 import type { SpanStore } from './store/span-store';
 import { IdempotencyKeyReusedError } from './store/idempotency-key-reused-error';
+import { SubmissionConflictError } from './store/submission-conflict-error';
 import { StoreUnavailableError } from './store/store-unavailable-error';
 import { UnknownProjectError } from './store/unknown-project-error';
 
@@ -86,15 +87,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     );
   }
 
-  app.get('/healthz', async (c) => {
-    const store = await options.store.health();
-    return c.json({ status: store.writable ? 'ok' : 'degraded', store }, store.writable ? 200 : 503);
-  });
   const auth = requireApiKey(options.apiKeys, options.authRateLimit);
   app.use('/api/*', auth);
   app.use('/v1/*', auth);
-  const openApi = buildOpenApiDocument();
-  app.get('/api/openapi.json', (c) => c.json(openApi));
+  // The routes of the shared table (src/core/api-routes.ts); /healthz, outside /api and /v1, stays open.
+  registerServiceRoutes(app, deps);
   registerSpanRoutes(app, deps);
   registerSubmissionRoutes(app, deps);
   registerOtlpRoutes(app, deps);
@@ -114,6 +111,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.onError((error, c) => {
     if (error instanceof HttpError) return c.json(error.toBody(), error.status, error.headers);
+    if (error instanceof SubmissionConflictError) {
+      return c.json({ error: { code: error.code, message: error.message } }, 422);
+    }
     if (error instanceof IdempotencyKeyReusedError) {
       return c.json({ error: { code: 'idempotency_key_reused', message: error.message } }, 422);
     }

@@ -1,4 +1,4 @@
-import './strict-csp';
+import './shared/strict-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { logMetadata } from '../../src/client/log-metadata';
 import type { SpanPatch } from '../../src/core/api-schema';
-import type { IncomingSpan } from '../../src/server/patch/plan-initial-metadata';
+import type { IncomingSpan } from '../../src/server/patch/plan-ingest';
 import { startServer } from '../../src/server/start-server';
 import { openSqliteStore } from '../../src/server/store/sqlite-store';
 

@@ -4,8 +4,11 @@ import {
   getSubmission,
   listProjects,
   listSpans,
+  listSubmissionChanges,
+  listSubmissionErrors,
   listSubmissions,
   lookupSpans,
+  revertSubmission,
   testConnection,
 } from '@/client/api-helpers';
 import { ApiRequestError } from '@/client/api-request';
@@ -68,13 +71,43 @@ describe('client helpers against a real server', () => {
       options,
     );
     expect(result).toMatchObject({ spans_processed: 2, spans_updated: 1, spans_failed: 1, not_sent: [] });
-    const submissions = await listSubmissions({ project: 'helpers' }, options);
+    const { submissions, next_cursor } = await listSubmissions({ project: 'helpers' }, options);
+    expect(next_cursor).toBeNull();
     expect(submissions[0]).toMatchObject({ id: result.submission_id, key_name: 'ui', spans_updated: 1 });
     const detail = await getSubmission(result.submission_id, options);
-    expect(detail.changes).toEqual([
-      { span_id: spanId(3), key: 'label', existed_before: false, before: null, after: 'good' },
-    ]);
-    expect(detail.errors).toEqual(result.errors);
+    expect(detail).toMatchObject({ id: result.submission_id, kind: 'patch', batches: 1, spans_failed: 1 });
+    const changes = await listSubmissionChanges(result.submission_id, {}, options);
+    expect(changes).toEqual({
+      changes: [
+        {
+          span_id: spanId(3),
+          key: 'label',
+          existed_before: false,
+          before: null,
+          after: 'good',
+          removed: false,
+        },
+      ],
+      total: 1,
+      next_cursor: null,
+    });
+    const errors = await listSubmissionErrors(result.submission_id, {}, options);
+    expect(errors.errors).toEqual(result.errors);
+
+    const dryRun = await revertSubmission(result.submission_id, { dryRun: true }, options);
+    expect(dryRun).toMatchObject({
+      spans_processed: 1,
+      spans_updated: 1,
+      spans_failed: 0,
+      submission_id: '',
+    });
+    const revert = await revertSubmission(result.submission_id, {}, options);
+    expect(revert.submission_id).not.toBe('');
+    expect(await getSubmission(result.submission_id, options)).toMatchObject({
+      reverted_by: revert.submission_id,
+    });
+    const { spans } = await lookupSpans('helpers', [spanId(3)], options);
+    expect(spans[0]?.metadata).toEqual({});
   });
 
   it('throws ApiRequestError with the server code and message', async () => {

@@ -8,6 +8,8 @@ interface SentRequest {
   idempotencyKey: string | null;
   authorization: string | null;
   spanIds: string[];
+  submission: { id: string; label?: string } | undefined;
+  body: string;
   signal: AbortSignal | null;
 }
 
@@ -18,12 +20,17 @@ function scriptedFetch(...replies: Reply[]) {
   const requests: SentRequest[] = [];
   const fetchImpl = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
-    const body = JSON.parse(String(init?.body)) as { spans: SpanPatch[] };
+    const body = JSON.parse(String(init?.body)) as {
+      spans: SpanPatch[];
+      submission?: { id: string; label?: string };
+    };
     const request: SentRequest = {
       url: String(input),
       idempotencyKey: headers.get('Idempotency-Key'),
       authorization: headers.get('Authorization'),
       spanIds: body.spans.map((span) => span.span_id),
+      submission: body.submission,
+      body: String(init?.body),
       signal: init?.signal ?? null,
     };
     requests.push(request);
@@ -40,6 +47,7 @@ function okFor(request: SentRequest, submissionId = `sub-${request.spanIds[0]}`)
   const body: PatchResponse = {
     spans_processed: request.spanIds.length,
     spans_updated: request.spanIds.length,
+    spans_unchanged: 0,
     spans_failed: 0,
     errors: [],
     submission_id: submissionId,
@@ -62,6 +70,57 @@ afterEach(() => {
 });
 
 describe('logMetadata', () => {
+  it('sends one submission ID and label with every batch of a call, and returns that ID', async () => {
+    const { fetch, requests } = scriptedFetch((request) => okFor(request));
+    const result = await logMetadata('p', spans(12), {
+      fetch,
+      batchSize: 5,
+      submission: { label: 'review.csv' },
+    });
+    const ids = new Set(requests.map((request) => request.submission?.id));
+    expect(ids.size).toBe(1);
+    expect(requests.every((request) => request.submission?.label === 'review.csv')).toBe(true);
+    expect(result.submission_id).toBe([...ids][0]);
+    const again = await logMetadata('p', spans(2), { fetch, submission: { id: 'given-id' } });
+    expect(requests.at(-1)?.submission).toEqual({ id: 'given-id' });
+    expect(again.submission_id).toBe('given-id');
+  });
+
+  it('never counts a batch that could not be delivered as done, and lists it for a Retry with its key', async () => {
+    const { fetch, requests } = scriptedFetch((request) => okFor(request), new TypeError('fetch failed'));
+    const progress: SubmissionProgress[] = [];
+    const result = await logMetadata('p', spans(4), {
+      fetch,
+      batchSize: 2,
+      concurrency: 1,
+      maxRetries: 0,
+      onProgress: (report) => progress.push(report),
+    });
+    expect(progress.at(-1)).toMatchObject({
+      spansDone: 2,
+      batchesDone: 1,
+      batchesFailed: 1,
+      spansUndelivered: 2,
+      spansFailed: 2,
+    });
+    const failedKey = requests[1]?.idempotencyKey ?? '';
+    expect(result.undelivered_batches).toEqual([
+      { idempotency_key: failedKey, span_ids: ['span-2', 'span-3'] },
+    ]);
+
+    // Retry: the same batch, byte for byte, with the same key, in the same submission.
+    const retry = scriptedFetch((request) => okFor(request));
+    const retried = await logMetadata('p', [], {
+      fetch: retry.fetch,
+      submission: { id: result.submission_id },
+      resend: [{ idempotencyKey: failedKey, spans: spans(4).slice(2) }],
+    });
+    expect(retry.requests).toHaveLength(1);
+    expect(retry.requests[0]?.idempotencyKey).toBe(failedKey);
+    expect(retry.requests[0]?.body).toBe(requests[1]?.body);
+    expect(retried).toMatchObject({ spans_updated: 2, spans_failed: 0, submission_id: result.submission_id });
+  });
+
   it('sends batches with their own Idempotency-Key and aggregates the answers in batch order', async () => {
     let inFlight = 0;
     let peak = 0;
@@ -74,6 +133,7 @@ describe('logMetadata', () => {
         return Response.json({
           spans_processed: 5,
           spans_updated: 4,
+          spans_unchanged: 0,
           spans_failed: 1,
           errors: [{ span_id: 'span-7', error_message: '[segment_not_found] No span' }],
           submission_id: 'sub-span-5',
@@ -99,16 +159,19 @@ describe('logMetadata', () => {
     expect(result).toEqual({
       spans_processed: 12,
       spans_updated: 11,
+      spans_unchanged: 0,
       spans_failed: 1,
       errors: [{ span_id: 'span-7', error_message: '[segment_not_found] No span' }],
-      submission_id: 'sub-span-0',
-      submission_ids: ['sub-span-0', 'sub-span-5', 'sub-span-10'],
+      submission_id: expect.any(String),
       not_sent: [],
+      undelivered_batches: [],
     });
     expect(progress.at(-1)).toEqual({
       spansDone: 12,
       spansTotal: 12,
       batchesDone: 3,
+      batchesFailed: 0,
+      spansUndelivered: 0,
       batchesTotal: 3,
       spansUpdated: 11,
       spansFailed: 1,
@@ -197,12 +260,12 @@ describe('logMetadata', () => {
     expect(result).toMatchObject({
       spans_processed: 4,
       spans_updated: 2,
+      spans_unchanged: 0,
       spans_failed: 2,
       errors: [
         { span_id: 'span-2', error_message: message },
         { span_id: 'span-3', error_message: message },
       ],
-      submission_ids: ['sub-span-0'],
       not_sent: [],
     });
   });
@@ -280,6 +343,7 @@ describe('logMetadata', () => {
     expect(result).toMatchObject({
       spans_processed: 4,
       spans_updated: 2,
+      spans_unchanged: 0,
       spans_failed: 2,
       errors: [
         { span_id: 'span-2', error_message: unknown },
@@ -294,6 +358,7 @@ describe('logMetadata', () => {
       Response.json({
         spans_processed: request.spanIds.length,
         spans_updated: 99_999,
+        spans_unchanged: 0,
         spans_failed: 0,
         errors: [],
         submission_id: 'sub-lies',
@@ -311,11 +376,14 @@ describe('logMetadata', () => {
     expect(result).toEqual({
       spans_processed: 10,
       spans_updated: 0,
+      spans_unchanged: 0,
       spans_failed: 10,
       errors: spans(10).map((span) => ({ span_id: span.span_id, error_message: message })),
-      submission_id: '',
-      submission_ids: [],
+      submission_id: expect.any(String),
       not_sent: [],
+      undelivered_batches: [
+        { idempotency_key: expect.any(String), span_ids: spans(10).map((span) => span.span_id) },
+      ],
     });
     expect(progress.at(-1)?.spansUpdated).toBe(0);
 
@@ -323,6 +391,7 @@ describe('logMetadata', () => {
       Response.json({
         spans_processed: request.spanIds.length,
         spans_updated: request.spanIds.length - 1,
+        spans_unchanged: 0,
         spans_failed: 1,
         errors: [{ span_id: 'someone-else', error_message: '[segment_not_found] No span' }],
         submission_id: 'sub-x',

@@ -69,6 +69,7 @@ function answerFor(request: SeenRequest): PatchResponse {
   return {
     spans_processed: request.spanIds.length,
     spans_updated: request.spanIds.length,
+    spans_unchanged: 0,
     spans_failed: 0,
     errors: [],
     submission_id: `sub-${request.spanIds[0]}`,
@@ -110,6 +111,7 @@ describe('logMetadata against a server that misbehaves on the network', () => {
     expect(result).toMatchObject({
       spans_processed: 2,
       spans_updated: 0,
+      spans_unchanged: 0,
       spans_failed: 2,
       errors: [
         { span_id: 'span-0', error_message: message },
@@ -142,11 +144,15 @@ describe('logMetadata against a server that misbehaves on the network', () => {
     expect(result).toEqual({
       spans_processed: 4,
       spans_updated: 0,
+      spans_unchanged: 0,
       spans_failed: 4,
       errors: ['span-0', 'span-1', 'span-2', 'span-3'].map((id) => ({ span_id: id, error_message: unknown })),
-      submission_id: '',
-      submission_ids: [],
+      submission_id: expect.any(String),
       not_sent: ['span-4', 'span-5'],
+      undelivered_batches: [
+        { idempotency_key: server.requests[0]?.idempotencyKey, span_ids: ['span-0', 'span-1'] },
+        { idempotency_key: server.requests[1]?.idempotencyKey, span_ids: ['span-2', 'span-3'] },
+      ],
     });
   }, 10_000);
 
@@ -168,9 +174,9 @@ describe('logMetadata against a server that misbehaves on the network', () => {
     ]);
     expect(result).toMatchObject({
       spans_updated: 2,
+      spans_unchanged: 0,
       spans_failed: 0,
       errors: [],
-      submission_ids: ['sub-span-0'],
     });
   }, 10_000);
 
@@ -209,7 +215,7 @@ describe('logMetadata against a server that misbehaves on the network', () => {
   });
 });
 
-describe('requestJson timeouts', () => {
+describe('apiRequest timeouts (the client helpers)', () => {
   it('fails with a network_error when the server never answers', async () => {
     const server = await startRawServer(neverAnswer);
     const error: unknown = await listProjects({ baseUrl: server.url, timeoutMs: 50 }).catch(
@@ -220,6 +226,10 @@ describe('requestJson timeouts', () => {
       status: null,
       code: 'network_error',
       message: 'No answer from the server within 50 ms',
+      kind: 'timeout',
+      timedOut: true,
+      networkFailure: true,
+      retryAfterMs: null,
     });
     await server.requests[0]?.closed;
   }, 10_000);
@@ -232,7 +242,8 @@ describe('requestJson timeouts', () => {
     await expect(listProjects({ baseUrl: stalling.url, timeoutMs: 100 })).rejects.toMatchObject({
       status: null,
       code: 'network_error',
-      message: 'No answer from the server within 100 ms',
+      message: 'No complete answer from the server within 100 ms: the answer began but did not finish',
+      timedOut: true,
     });
     const breaking = await startRawServer((response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
@@ -245,6 +256,9 @@ describe('requestJson timeouts', () => {
       message: expect.stringMatching(
         /^The connection broke while the server's answer was arriving: /,
       ) as string,
+      kind: 'network',
+      timedOut: false,
+      networkFailure: true,
     });
   }, 10_000);
 
@@ -289,7 +303,11 @@ describe('logMetadata against the real server: true answers pass the consistency
       result.errors.map((error) => error.error_message.slice(0, error.error_message.indexOf(']') + 1)),
     ).toEqual(['[segment_not_found]', '[parse_failure]']);
 
-    const again = { baseUrl: server.url, createIdempotencyKey: () => 'replay-key-1' };
+    const again = {
+      baseUrl: server.url,
+      createIdempotencyKey: () => 'replay-key-1',
+      submission: { id: 'replay-submission-1', label: 'replayed' },
+    };
     const first = await logMetadata('consistent', patches.slice(0, 2), again);
     const replayed = await logMetadata('consistent', patches.slice(0, 2), again);
     expect(first).toMatchObject({ spans_processed: 2, spans_updated: 2, spans_failed: 0 });

@@ -83,6 +83,7 @@ describe('the HTTP contract (SPEC §6)', () => {
     const response = {
       spans_processed: 1,
       spans_updated: 1,
+      spans_unchanged: 0,
       spans_failed: 0,
       errors: [],
       submission_id: 's1',
@@ -97,6 +98,7 @@ describe('the HTTP contract (SPEC §6)', () => {
         {
           spans_processed: 3,
           spans_updated: 2,
+          spans_unchanged: 0,
           spans_failed: 1,
           errors: [{ span_id: 'a', error_message: '[x] y' }],
           submission_id: 's1',
@@ -104,6 +106,7 @@ describe('the HTTP contract (SPEC §6)', () => {
         {
           spans_processed: 2,
           spans_updated: 0,
+          spans_unchanged: 0,
           spans_failed: 2,
           errors: [
             { span_id: 'b', error_message: '[connection_failure] down' },
@@ -112,11 +115,12 @@ describe('the HTTP contract (SPEC §6)', () => {
           submission_id: '',
         },
       ],
-      ['d'],
+      { notSent: ['d'], undelivered: [{ idempotency_key: 'k2', span_ids: ['b', 'c'] }] },
     );
     expect(aggregated).toEqual({
       spans_processed: 5,
       spans_updated: 2,
+      spans_unchanged: 0,
       spans_failed: 3,
       errors: [
         { span_id: 'a', error_message: '[x] y' },
@@ -124,8 +128,9 @@ describe('the HTTP contract (SPEC §6)', () => {
         { span_id: 'c', error_message: '[connection_failure] down' },
       ],
       submission_id: 's1',
-      submission_ids: ['s1'],
       not_sent: ['d'],
+      undelivered_batches: [{ idempotency_key: 'k2', span_ids: ['b', 'c'] }],
     });
+    expect(aggregateResponses([], { submissionId: 'mine' }).submission_id).toBe('mine');
   });
 });

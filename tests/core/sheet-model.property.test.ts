@@ -208,9 +208,9 @@ function concrete(model: SheetModel, edit: AbstractEdit): SheetEdit | null {
 function snapshot(model: SheetModel) {
   return {
     columns: model.columns.map((column) => ({ column, info: model.columnInfo(column.id) })),
-    cells: model.rows(),
+    cells: model.rowCells(),
     rows: Array.from({ length: model.rowCount }, (_, row) => ({
-      result: model.row(row),
+      result: model.rowResult(row),
       issues: model.rowIssues(row),
       status: model.rowStatus(row),
     })),
@@ -220,7 +220,7 @@ function snapshot(model: SheetModel) {
   };
 }
 
-const fromScratch = (model: SheetModel) => SheetModel.fromRows(model.columns, model.rows());
+const fromScratch = (model: SheetModel) => SheetModel.fromRows(model.columns, model.rowCells());
 
 const initialRows = fc.array(rowArbitrary, { minLength: 0, maxLength: 7 });
 const build = (rows: number[][]) =>
@@ -275,7 +275,7 @@ describe('the incremental sheet model', () => {
         for (const spanId of model.spanIds()) {
           const rowNumbers = model.spanRowNumbers(spanId);
           if (rowNumbers.length !== 1) continue;
-          const row = model.row((rowNumbers[0] ?? 1) - 1);
+          const row = model.rowResult((rowNumbers[0] ?? 1) - 1);
           const quiet = quietSingleRowStatus(row);
           if (quiet === null) continue;
           const full = computeSpan(spanId, [(rowNumbers[0] ?? 1) - 1], () => row, spanColumn);

@@ -47,6 +47,15 @@ const cases: Case[] = [
     at: [{ row: 2, column: ID }],
   },
   {
+    code: 'span_id_too_long',
+    headers: [ID, meta('x')],
+    rows: [
+      [A, '1'],
+      ['s'.repeat(257), '2'],
+    ],
+    at: [{ row: 2, column: ID }],
+  },
+  {
     code: 'span_id_not_otel',
     headers: [ID, meta('x')],
     rows: [
@@ -233,12 +242,68 @@ const cases: Case[] = [
   },
 ];
 
+/**
+ * What each case's messages say, in the order of its `at`: a part of each message that names the value, key,
+ * span or limit at fault (the row and column are checked by `at`).
+ */
+const messageParts: Record<IssueCode, (string | RegExp)[]> = {
+  missing_span_id: ['Span ID is blank: this row cannot be sent'],
+  span_id_trimmed: [`Span ID ${JSON.stringify(` ${A}\t`)} had spaces around it`],
+  span_id_lowercased: [`Span ID "${A.toUpperCase()}" was lowercased`],
+  span_id_too_long: ['Span ID is 257 characters long; the limit is 256'],
+  span_id_not_otel: ['Span ID "span-7" is not 16 hex characters'],
+  parse_failure: [
+    'patch_document is not valid JSON: Unexpected end of JSON: expected a value at line 1, column 6',
+  ],
+  patch_failure: ['must be a JSON object like {"key": "value"}: it is an array', 'it is a string'],
+  invalid_key: [
+    'Metadata key is empty',
+    'Metadata key "__proto__" is reserved',
+    'Metadata key "constructor" is reserved',
+    'Metadata key "prototype" is reserved',
+    `Metadata key "${'k'.repeat(40)}…" is longer than 256 characters`,
+  ],
+  patch_too_large: ['is 1,000,017 characters of JSON, over the limit of 1,000,000'],
+  patch_too_deep: ['The value of "a" nests 11 levels deep; the limit is 10'],
+  not_a_number: ['"N/A" is not a number'],
+  not_a_boolean: ['"yes" is not true or false'],
+  not_json: [`"['a']" is not valid JSON (Unexpected character`],
+  // NOTE: the value is named as read into a number, so only the digits a number keeps are asserted.
+  unsafe_integer: [
+    /^"12345678901234567\d{3}" is too large to store exactly as a number/,
+    /^"900719925474099\d" is too large to store exactly as a number/,
+  ],
+  non_finite_number: [
+    '"NaN" is not a finite number',
+    '"Infinity" is not a finite number',
+    /^"(1e999|Infinity)" is not a finite number/,
+  ],
+  looks_numeric_kept_text: [
+    '"02134" was kept as text: it has a leading zero',
+    '"17.0" was kept as text: this looks like an ID column',
+    '"18.0" was kept as text: this looks like an ID column',
+  ],
+  mixed_types_as_text: ['This column mixes 2 numbers and 1 text value'],
+  bool_to_string: ['true is stored as the text "true" in "reviewed"'],
+  json_to_string: ['The object or list in "tags" is stored as JSON text'],
+  null_not_removed: ['"note" is set to null'],
+  overridden_by_patch_document: ['"quality" from column "attributes.metadata.quality" is replaced'],
+  duplicate_span_id: [`Span "${A}" also appears in row 3;`, `Span "${A}" also appears in row 1;`],
+  empty_patch: ['Nothing to change for this span'],
+};
+
 describe('every warning and error code, at its row and column (SPEC §2–5)', () => {
   it.each(cases)('$code', ({ code, headers, rows, settings, at }) => {
     const model = sheetOf(headers, rows, settings);
     expect(located(model, code)).toEqual(at);
-    const issue = allIssues(model).find((candidate) => candidate.code === code);
-    expect(issue && issueMessage(issue)).toMatch(/\w+ .*\w/);
+    const messages = allIssues(model)
+      .filter((candidate) => candidate.code === code)
+      .map((issue) => issueMessage(issue));
+    expect(messages).toEqual(
+      messageParts[code].map((part) =>
+        typeof part === 'string' ? expect.stringContaining(part) : expect.stringMatching(part),
+      ),
+    );
     expect(model.summary().byCode[code]).toBe(at.length);
   });
 

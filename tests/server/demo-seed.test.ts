@@ -68,10 +68,14 @@ describe('the demo project', () => {
       spans: [{ spanId: first ?? '', patch: { ok: true, entries: [['reviewed', 'true']] } }],
       keyName: null,
       idempotencyKey: null,
+      submission: null,
     });
     await seedDemoProject(store);
     expect(await store.listProjects()).toEqual([{ name: DEMO_PROJECT, spans: 5_000 }]);
-    expect(await store.listSubmissions({ project: DEMO_PROJECT, limit: 10 })).toEqual([]);
+    expect(await store.listSubmissions({ project: DEMO_PROJECT, limit: 10, before: null })).toEqual({
+      submissions: [],
+      next: null,
+    });
     const { spans } = await store.lookupSpans(DEMO_PROJECT, [first ?? '']);
     expect(spans[0]?.metadata).toEqual({ user_id: 'user_0276', session_id: 'sess_00000', turn: 2 });
   });

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookupResponseSchema, patchResponseSchema, submissionsResponseSchema } from '@/core/api-schema';
 import {
-  lookupResponseSchema,
-  patchResponseSchema,
-  submissionDetailSchema,
-  submissionsResponseSchema,
-} from '@/core/api-schema';
-import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
+  getJson,
+  ingestSpans,
+  postJson,
+  spanId,
+  startTestServer,
+  submissionRecord,
+  type TestServer,
+} from './test-server';
 
 let server: TestServer;
 const auth = { Authorization: 'Bearer alice-key-0123456789' };
@@ -58,9 +61,7 @@ async function lookup(project: string, ids: string[]) {
 }
 
 async function submission(id: string) {
-  const response = await getJson(`${server.url}/api/v1/submissions/${id}`, auth);
-  expect(response.status).toBe(200);
-  return submissionDetailSchema.parse(response.body);
+  return submissionRecord(server, id, auth);
 }
 
 describe('POST /api/v1/projects/{project}/spans/metadata', () => {
@@ -76,6 +77,7 @@ describe('POST /api/v1/projects/{project}/spans/metadata', () => {
     expect(body).toEqual({
       spans_processed: 6,
       spans_updated: 1,
+      spans_unchanged: 0,
       spans_failed: 5,
       errors: [
         {
@@ -209,7 +211,14 @@ describe('POST /api/v1/projects/{project}/spans/metadata', () => {
       detail.changes.filter((change) => change.key === 'attempt'),
     );
     expect(attemptChanges).toEqual([
-      { span_id: spanId(6), key: 'attempt', existed_before: false, before: null, after: 'first' },
+      {
+        span_id: spanId(6),
+        key: 'attempt',
+        existed_before: false,
+        before: null,
+        after: 'first',
+        removed: false,
+      },
     ]);
   });
 
@@ -239,15 +248,22 @@ describe('POST /api/v1/projects/{project}/spans/metadata', () => {
     });
     expect(Date.parse(firstDetail.created_at)).not.toBeNaN();
     expect(firstDetail.changes).toEqual([
-      { span_id: spanId(7), key: 'a', existed_before: true, before: 'x', after: 'y' },
-      { span_id: spanId(7), key: 'b', existed_before: false, before: null, after: 2 },
-      { span_id: spanId(7), key: 'c', existed_before: false, before: null, after: null },
-      { span_id: spanId(7), key: 'note', existed_before: true, before: null, after: 'now set' },
-      { span_id: spanId(7), key: 'same', existed_before: false, before: null, after: 1 },
+      { span_id: spanId(7), key: 'a', existed_before: true, before: 'x', after: 'y', removed: false },
+      { span_id: spanId(7), key: 'b', existed_before: false, before: null, after: 2, removed: false },
+      { span_id: spanId(7), key: 'c', existed_before: false, before: null, after: null, removed: false },
+      {
+        span_id: spanId(7),
+        key: 'note',
+        existed_before: true,
+        before: null,
+        after: 'now set',
+        removed: false,
+      },
+      { span_id: spanId(7), key: 'same', existed_before: false, before: null, after: 1, removed: false },
     ]);
     // Only what changed is recorded: 'a' and 'same' keep their values.
     expect((await submission(second.body.submission_id)).changes).toEqual([
-      { span_id: spanId(7), key: 'c', existed_before: true, before: null, after: 'z' },
+      { span_id: spanId(7), key: 'c', existed_before: true, before: null, after: 'z', removed: false },
     ]);
     const { spans } = await lookup('shop', [spanId(7)]);
     expect(spans[0]?.metadata).toEqual({ a: 'y', note: 'now set', b: 2, c: 'z', same: 1 });
@@ -259,8 +275,8 @@ describe('POST /api/v1/projects/{project}/spans/metadata', () => {
       { span_id: spanId(9), patch_document: { zip: '007', ratio: 0.25 } },
     ]);
     expect((await submission(body.submission_id)).changes).toEqual([
-      { span_id: spanId(9), key: 'zip', existed_before: false, before: null, after: '007' },
-      { span_id: spanId(9), key: 'ratio', existed_before: false, before: null, after: 0.25 },
+      { span_id: spanId(9), key: 'zip', existed_before: false, before: null, after: '007', removed: false },
+      { span_id: spanId(9), key: 'ratio', existed_before: false, before: null, after: 0.25, removed: false },
     ]);
   });
 

@@ -122,13 +122,26 @@ describe('read routes', () => {
       {
         id: idOf(c),
         project: 'browse',
+        kind: 'patch',
+        label: null,
+        reverts: null,
+        reverted_by: null,
         created_at: expect.any(String),
+        finished_at: expect.any(String),
         key_name: null,
+        batches: 1,
         spans_processed: 1,
         spans_updated: 1,
+        spans_unchanged: 0,
         spans_failed: 0,
       },
     ]);
+    expect(browse.next_cursor).toEqual(expect.any(String));
+    const next = submissionsResponseSchema.parse(
+      (await getJson(`${server.url}/api/v1/submissions?project=browse&limit=1&cursor=${browse.next_cursor}`))
+        .body,
+    );
+    expect(next.submissions.map((item) => item.id)).toEqual([idOf(a)]);
     expect((await getJson(`${server.url}/api/v1/submissions?project=missing`)).status).toBe(404);
   });
 

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lookupResponseSchema, patchResponseSchema, submissionsResponseSchema } from '@/core/api-schema';
 import { createApp } from '@/server/app';
 import { createLogger } from '@/server/logger';
-import type { IncomingSpan } from '@/server/patch/plan-initial-metadata';
+import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { openSqliteStore, SqliteSpanStore } from '@/server/store/sqlite-store';
 import { getJson, otlpJson, postJson, spanId } from './test-server';
 

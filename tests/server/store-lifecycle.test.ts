@@ -80,7 +80,10 @@ describe('the SQLite store', () => {
     const path = join(dir, 'healthy.db');
     const store = openSqliteStore(path);
     expect(await store.health()).toEqual({ writable: true });
-    expect(await store.listSubmissions({ project: null, limit: 10 })).toEqual([]);
+    expect(await store.listSubmissions({ project: null, limit: 10, before: null })).toEqual({
+      submissions: [],
+      next: null,
+    });
     await store.close();
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);

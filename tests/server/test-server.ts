@@ -1,6 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type SpanError,
+  spanErrorSchema,
+  type SubmissionChange,
+  submissionChangeSchema,
+  type SubmissionDetail,
+  submissionDetailSchema,
+} from '@/core/api-schema';
 import { type RunningServer, type StartServerOptions, startServer } from '@/server/start-server';
 
 /** A server on an ephemeral 127.0.0.1 port with a SQLite file in its own temp folder. */
@@ -117,4 +125,38 @@ export async function getJson(
 ): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { headers });
   return { status: response.status, body: await response.json() };
+}
+
+/** Every row of a paged list of a submission (`changes` or `errors`), following `next_cursor`. */
+async function allPages<T>(
+  url: string,
+  field: 'changes' | 'errors',
+  headers: Record<string, string>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await getJson(`${url}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, headers);
+    if (page.status !== 200) throw new Error(`GET ${url} answered ${page.status}`);
+    const body = page.body as { next_cursor: string | null } & Record<string, T[]>;
+    rows.push(...(body[field] ?? []));
+    cursor = body.next_cursor;
+  } while (cursor !== null);
+  return rows;
+}
+
+/** A submission as the server records it: its detail, with every change and error read through the paged routes. */
+export async function submissionRecord(
+  server: { url: string },
+  id: string,
+  headers: Record<string, string> = {},
+): Promise<SubmissionDetail & { changes: SubmissionChange[]; errors: SpanError[] }> {
+  const detail = await getJson(`${server.url}/api/v1/submissions/${id}`, headers);
+  if (detail.status !== 200) throw new Error(`GET submission ${id} answered ${detail.status}`);
+  const base = `${server.url}/api/v1/submissions/${id}`;
+  return {
+    ...submissionDetailSchema.parse(detail.body),
+    changes: submissionChangeSchema.array().parse(await allPages(`${base}/changes`, 'changes', headers)),
+    errors: spanErrorSchema.array().parse(await allPages(`${base}/errors`, 'errors', headers)),
+  };
 }

@@ -1,4 +1,4 @@
-import type { IncomingSpan } from '@/server/patch/plan-initial-metadata';
+import type { IncomingSpan } from '@/server/patch/plan-ingest';
 
 /** Name of the demo project `npm start` seeds on an empty database. */
 export const DEMO_PROJECT = 'demo';

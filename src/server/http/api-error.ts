@@ -1,12 +1,10 @@
+import type { ApiErrorStatus } from '@/core/api-routes';
 import type { ApiError } from '@/core/api-schema';
-
-/** HTTP statuses of request-level problems (SPEC §6). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /** A request-level problem, answered as `{ error: { code, message } }` with its HTTP status. */
 export class HttpError extends Error {
   constructor(
-    readonly status: ErrorStatus,
+    readonly status: ApiErrorStatus,
     readonly code: string,
     message: string,
     /** Extra response headers, such as `Retry-After`. */

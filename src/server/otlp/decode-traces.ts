@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { z } from 'zod';
 import { describeSchemaError } from '@/core/api-schema';
 import { jsonDepth, parseJson } from '@/core/json';
-import type { IncomingSpan } from '@/server/patch/plan-initial-metadata';
+import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { exportTraceRequestType } from './otlp-proto';
 
 /** Resource attribute naming the project of OpenInference spans. */

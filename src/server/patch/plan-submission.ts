@@ -1,9 +1,5 @@
-import {
-  type KeyChange,
-  type PreparedPatch,
-  planSpanUpdate,
-  segmentNotFoundMessage,
-} from '@/core/apply-patch';
+import { type PreparedPatch, segmentNotFoundMessage } from '@/core/submitted-patch';
+import { type RecordedChange, planSpanUpdate } from '@/core/span-update';
 import type { SpanError } from '@/core/api-schema';
 import { formatErrorMessage } from '@/core/error-types';
 import type { StoredType, StoredValue } from '@/core/stored-form';
@@ -21,7 +17,7 @@ export interface SubmittedSpan {
 export interface SpanWrite {
   spanId: string;
   metadata: Metadata;
-  changes: KeyChange[];
+  changes: RecordedChange[];
 }
 
 /** What a submission does to the project's type registry for one key. */
@@ -41,6 +37,8 @@ export interface SubmissionPlan {
   errors: SpanError[];
   spansProcessed: number;
   spansUpdated: number;
+  /** Updated spans whose stored values were already what the patch asked: nothing is written for them. */
+  spansUnchanged: number;
   spansFailed: number;
 }
 
@@ -65,6 +63,7 @@ export function planSubmission(
     errors: [],
     spansProcessed: spans.length,
     spansUpdated: 0,
+    spansUnchanged: 0,
     spansFailed: 0,
   };
   const failSpan = (spanId: string, errorMessage: string) => {
@@ -97,6 +96,8 @@ export function planSubmission(
     if (update.changes.length > 0) {
       metadataBySpan.set(spanId, update.metadata);
       plan.writes.push({ spanId, metadata: update.metadata, changes: update.changes });
+    } else {
+      plan.spansUnchanged++;
     }
   }
   plan.fields = [...fields.values()];

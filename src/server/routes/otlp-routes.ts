@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
+import { apiRoutes } from '@/core/api-routes';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
-import { requireWriteAccess } from '@/server/http/auth';
 import { readBody } from '@/server/http/read-body';
 import { type DecodeResult, decodeJsonTraces, decodeProtobufTraces } from '@/server/otlp/decode-traces';
 import { exportTraceResponseType } from '@/server/otlp/otlp-proto';
+import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
 
 type Encoding = 'json' | 'protobuf';
@@ -25,7 +26,8 @@ function encodingOf(contentType: string | undefined): Encoding {
  * readable span is stored, and spans that could not be read are reported as an OTLP partial success.
  */
 export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, logger }: RouteDeps): void {
-  app.post('/v1/traces', requireWriteAccess(), async (c) => {
+  const register = routeRegistrar(app, maxBodyBytes);
+  register(apiRoutes.ingestTraces, async (c) => {
     const encoding = encodingOf(c.req.header('Content-Type'));
     const body = await readBody(c, maxBodyBytes);
     const decoded: DecodeResult =

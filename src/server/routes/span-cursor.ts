@@ -17,10 +17,31 @@ export function decodeSpanCursor(cursor: string): SpanPosition {
     );
     return { startTime, spanId };
   } catch {
-    throw new HttpError(
-      400,
-      'invalid_cursor',
-      'The cursor is not one this server returned; start from the first page',
-    );
+    throw invalidCursor();
   }
+}
+
+const positionSchema = z.tuple([z.number().int().nonnegative()]);
+
+/** Encodes a store's position in a list (submissions, a submission's changes or errors) as an opaque cursor. */
+export function encodePositionCursor(position: number): string {
+  return Buffer.from(JSON.stringify([position]), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor made by `encodePositionCursor`; a cursor this server did not make is a 400. */
+export function decodePositionCursor(cursor: string): number {
+  try {
+    const [position] = positionSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return position;
+  } catch {
+    throw invalidCursor();
+  }
+}
+
+function invalidCursor(): HttpError {
+  return new HttpError(
+    400,
+    'invalid_cursor',
+    'The cursor is not one this server returned; start from the first page',
+  );
 }

@@ -1,28 +1,71 @@
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import { apiRoutes } from '@/core/api-routes';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
-import { parseQuery } from './validate-request';
+import type { SubmissionPageQuery } from '@/server/store/span-store';
+import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
+import { decodePositionCursor, encodePositionCursor } from './span-cursor';
 
-const submissionsQuerySchema = z.object({
-  project: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+function notFound(id: string): HttpError {
+  return new HttpError(404, 'submission_not_found', `No submission with ID '${id.slice(0, 100)}'`);
+}
 
-/** The history of submissions: what was applied, with each key's value before and after (SPEC §6). */
-export function registerSubmissionRoutes(app: Hono<AppEnv>, { store }: RouteDeps): void {
-  app.get('/api/v1/submissions', async (c) => {
-    const query = parseQuery(submissionsQuerySchema, c.req.query());
-    const submissions = await store.listSubmissions({ project: query.project ?? null, limit: query.limit });
-    return c.json({ submissions });
+function pageQuery(query: {
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}): SubmissionPageQuery {
+  const search = query.q?.trim();
+  return {
+    limit: query.limit,
+    after: query.cursor === undefined ? null : decodePositionCursor(query.cursor),
+    search: search ? search : null,
+  };
+}
+
+const cursorOf = (next: number | null) => (next === null ? null : encodePositionCursor(next));
+
+/**
+ * The history of submissions (SPEC §9): submissions newest first, paged; one submission; its changes (each key's
+ * value before and after) and errors, paged and searchable; and revert.
+ */
+export function registerSubmissionRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: RouteDeps): void {
+  const register = routeRegistrar(app, maxBodyBytes);
+  register(apiRoutes.listSubmissions, async (c, { query }) => {
+    const list = await store.listSubmissions({
+      project: query.project ?? null,
+      limit: query.limit,
+      before: query.cursor === undefined ? null : decodePositionCursor(query.cursor),
+    });
+    return c.json({ submissions: list.submissions, next_cursor: cursorOf(list.next) });
   });
 
-  app.get('/api/v1/submissions/:id', async (c) => {
-    const submission = await store.getSubmission(c.req.param('id'));
-    if (!submission) {
-      throw new HttpError(404, 'submission_not_found', `No submission with ID '${c.req.param('id')}'`);
-    }
+  register(apiRoutes.getSubmission, async (c, { params }) => {
+    const submission = await store.getSubmission(params.id);
+    if (!submission) throw notFound(params.id);
     return c.json(submission);
+  });
+
+  register(apiRoutes.listSubmissionChanges, async (c, { params, query }) => {
+    const page = await store.listSubmissionChanges(params.id, pageQuery(query));
+    if (!page) throw notFound(params.id);
+    return c.json({ changes: page.rows, total: page.total, next_cursor: cursorOf(page.next) });
+  });
+
+  register(apiRoutes.listSubmissionErrors, async (c, { params, query }) => {
+    const page = await store.listSubmissionErrors(params.id, pageQuery(query));
+    if (!page) throw notFound(params.id);
+    return c.json({ errors: page.rows, total: page.total, next_cursor: cursorOf(page.next) });
+  });
+
+  register(apiRoutes.revertSubmission, async (c, { params, body }) => {
+    const response = await store.revertSubmission({
+      submissionId: params.id,
+      dryRun: body.dry_run,
+      keyName: c.get('keyName'),
+    });
+    if (!response) throw notFound(params.id);
+    return c.json(response);
   });
 }

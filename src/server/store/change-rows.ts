@@ -1,14 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { KeyChange } from '@/core/apply-patch';
+import type { RecordedChange } from '@/core/span-update';
 
 /** Change rows written by one multi-row INSERT: far fewer statement calls on the hot path. */
 export const CHANGES_PER_INSERT = 100;
-const CHANGE_COLUMNS = 6;
+const CHANGE_COLUMNS = 7;
 
 /** The multi-row INSERT of change rows `ChangeRows` runs. */
 export const changesInsertSql = `INSERT INTO changes
-  (submission_id, span_id, key, existed_before, before_value, after_value)
-  VALUES ${Array.from({ length: CHANGES_PER_INSERT }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
+  (submission_id, span_id, key, existed_before, before_value, after_value, removed)
+  VALUES ${Array.from({ length: CHANGES_PER_INSERT }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
 
 /**
  * Buffers a submission's change rows and writes them 100 per INSERT; `flush()` writes the rest one by one.
@@ -22,7 +22,7 @@ export class ChangeRows {
     private readonly submissionId: number | bigint,
   ) {}
 
-  add(spanId: string, change: KeyChange): void {
+  add(spanId: string, change: RecordedChange): void {
     const { params } = this;
     params.push(
       this.submissionId,
@@ -31,6 +31,7 @@ export class ChangeRows {
       change.existedBefore ? 1 : 0,
       change.before,
       change.after,
+      change.removed ? 1 : 0,
     );
     if (params.length === CHANGES_PER_INSERT * CHANGE_COLUMNS) {
       this.insertMany.run(params);

@@ -3,11 +3,13 @@ import type {
   LookupResponse,
   PatchResponse,
   ProjectsResponse,
+  SpanError,
   SpanSummary,
   Submission,
-  SubmissionDetail,
+  SubmissionChange,
+  SubmissionRef,
 } from '@/core/api-schema';
-import type { IncomingSpan } from '@/server/patch/plan-initial-metadata';
+import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import type { SubmittedSpan } from '@/server/patch/plan-submission';
 
 /** A metadata submission as the routes hand it to a store. */
@@ -21,6 +23,52 @@ export interface PatchSubmission {
    * and applies nothing; the same key with another body throws `IdempotencyKeyReusedError`.
    */
   idempotencyKey: { key: string; requestDigest: string } | null;
+  /**
+   * The submission this batch belongs to (SPEC §9): batches with the same ID are one submission, with totals
+   * that add up. Null: the batch is a submission of its own. An ID that belongs to another project or API key
+   * throws `SubmissionConflictError`.
+   */
+  submission: SubmissionRef | null;
+}
+
+/** Which page of submissions to list: newest first, before a position of an earlier page. */
+export interface SubmissionListQuery {
+  project: string | null;
+  limit: number;
+  /** Where the previous page ended (a store's own position), or null for the first page. */
+  before: number | null;
+}
+
+/** A page of submissions and where the next one starts (null on the last page). */
+export interface SubmissionList {
+  submissions: Submission[];
+  next: number | null;
+}
+
+/** Which page of a submission's changes or errors to read, and what to search for. */
+export interface SubmissionPageQuery {
+  limit: number;
+  /** Where the previous page ended (a store's own position), or null for the first page. */
+  after: number | null;
+  /** The start of a span ID, or part of a key (changes) or of a message (errors); case-insensitive. */
+  search: string | null;
+}
+
+/** A page of a submission's rows, how many match in all, and where the next page starts. */
+export interface SubmissionPage<T> {
+  rows: T[];
+  total: number;
+  next: number | null;
+}
+
+/** A revert as the routes hand it to a store. */
+export interface RevertRequest {
+  /** The public ID of the submission to undo. */
+  submissionId: string;
+  /** Answer what the revert would do, and write nothing. */
+  dryRun: boolean;
+  /** Name of the API key that asked, recorded on the revert. */
+  keyName: string | null;
 }
 
 /** The answer to a submission, and whether it is a replay of an earlier one. */
@@ -76,8 +124,23 @@ export interface SpanStore {
   applyPatches(submission: PatchSubmission): Promise<PatchOutcome>;
   /** Stores traced spans (creating the project if needed); spans already stored are kept untouched. */
   ingestSpans(project: string, spans: readonly IncomingSpan[]): Promise<IngestOutcome>;
-  listSubmissions(query: { project: string | null; limit: number }): Promise<Submission[]>;
-  getSubmission(id: string): Promise<SubmissionDetail | null>;
+  /** Submissions newest first, a page at a time; never a silent cap. */
+  listSubmissions(query: SubmissionListQuery): Promise<SubmissionList>;
+  /** One submission by its public ID, or null. */
+  getSubmission(id: string): Promise<Submission | null>;
+  /** A page of a submission's changes, oldest first; null when there is no such submission. */
+  listSubmissionChanges(
+    id: string,
+    query: SubmissionPageQuery,
+  ): Promise<SubmissionPage<SubmissionChange> | null>;
+  /** A page of a submission's per-span errors; null when there is no such submission. */
+  listSubmissionErrors(id: string, query: SubmissionPageQuery): Promise<SubmissionPage<SpanError> | null>;
+  /**
+   * Undoes a submission (SPEC §9) as a new submission of kind `revert`, span by span, or answers what it would do
+   * (`dryRun`). Null when there is no such submission; throws `SubmissionConflictError` when it was reverted
+   * already.
+   */
+  revertSubmission(request: RevertRequest): Promise<PatchResponse | null>;
   /** Removes a project with its spans, fields and history. */
   deleteProject(project: string): Promise<boolean>;
   /**

@@ -81,6 +81,48 @@ const migrations: readonly string[] = [
   CREATE UNIQUE INDEX submissions_by_idempotency_key
     ON submissions (project_id, ifnull(key_name, ''), idempotency_key) WHERE idempotency_key IS NOT NULL;
   `,
+  // A submission is everything one Submit sent, over all its batches (SPEC §9): batches carry the client's
+  // submission ID and are kept apart, each with its Idempotency-Key and its own answer. Submissions gain a kind,
+  // a label, revert links, an end, and the spans already up to date; a change may remove a key (a revert).
+  `
+  ALTER TABLE submissions ADD COLUMN kind TEXT NOT NULL DEFAULT 'patch' CHECK (kind IN ('patch', 'revert'));
+  ALTER TABLE submissions ADD COLUMN label TEXT;
+  ALTER TABLE submissions ADD COLUMN reverts INTEGER REFERENCES submissions(id);
+  ALTER TABLE submissions ADD COLUMN reverted_by INTEGER REFERENCES submissions(id);
+  ALTER TABLE submissions ADD COLUMN finished_at TEXT;
+  ALTER TABLE submissions ADD COLUMN spans_unchanged INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE submissions ADD COLUMN batches INTEGER NOT NULL DEFAULT 1;
+  UPDATE submissions SET finished_at = created_at;
+
+  CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    key_scope TEXT NOT NULL,
+    idempotency_key TEXT,
+    request_digest TEXT,
+    spans_processed INTEGER NOT NULL,
+    spans_updated INTEGER NOT NULL,
+    spans_unchanged INTEGER NOT NULL,
+    spans_failed INTEGER NOT NULL,
+    -- Where this batch's errors start among its submission's (submission_errors.position).
+    first_error INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX batches_by_idempotency_key
+    ON batches (project_id, key_scope, idempotency_key) WHERE idempotency_key IS NOT NULL;
+  CREATE INDEX batches_by_submission ON batches (submission_id);
+  INSERT INTO batches (submission_id, project_id, key_scope, idempotency_key, request_digest,
+      spans_processed, spans_updated, spans_unchanged, spans_failed, first_error)
+    SELECT id, project_id, ifnull(key_name, ''), idempotency_key, request_digest,
+      spans_processed, spans_updated, 0, spans_failed, 0
+    FROM submissions;
+  DROP INDEX submissions_by_idempotency_key;
+  ALTER TABLE submissions DROP COLUMN idempotency_key;
+  ALTER TABLE submissions DROP COLUMN request_digest;
+
+  ALTER TABLE changes ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX changes_by_submission_span ON changes (submission_id, span_id);
+  `,
 ];
 
 /** The schema version this code expects. */

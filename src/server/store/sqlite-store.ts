@@ -8,40 +8,35 @@ import type {
   LookupResponse,
   PatchResponse,
   ProjectsResponse,
+  SpanError,
   SpanSummary,
   Submission,
   SubmissionChange,
-  SubmissionDetail,
 } from '@/core/api-schema';
-import type { StoredType, StoredValue } from '@/core/stored-form';
-import { type IncomingSpan, planIngest } from '@/server/patch/plan-initial-metadata';
+import type { StoredType } from '@/core/stored-form';
+import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
+import { planRevert } from '@/server/patch/plan-revert';
 import { type FieldWrite, type Metadata, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
   PatchOutcome,
   PatchSubmission,
+  RevertRequest,
   SpanPage,
   SpanQuery,
   SpanStore,
   StoreHealth,
+  SubmissionList,
+  SubmissionListQuery,
+  SubmissionPage,
+  SubmissionPageQuery,
 } from './span-store';
-import { ChangeRows, changesInsertSql } from './change-rows';
+import { type BatchRecord, SqliteSubmissions } from './sqlite-submissions';
+import { SubmissionConflictError } from './submission-conflict-error';
 import { diskFullMessage, folderOpenError, storeOpenError, storeUnavailable } from './sqlite-failure';
 import { migrate } from './sqlite-migrations';
 import type { StoreUnavailableError } from './store-unavailable-error';
-import { IdempotencyKeyReusedError } from './idempotency-key-reused-error';
 import { UnknownProjectError } from './unknown-project-error';
-
-interface SubmissionRow {
-  id: number;
-  public_id: string;
-  project: string;
-  created_at: string;
-  key_name: string | null;
-  spans_processed: number;
-  spans_updated: number;
-  spans_failed: number;
-}
 
 interface SpanRow {
   span_id: string;
@@ -51,9 +46,6 @@ interface SpanRow {
   start_time: string;
   metadata: string;
 }
-
-const submissionColumns = `s.id, s.public_id, p.name AS project, s.created_at, s.key_name,
-  s.spans_processed, s.spans_updated, s.spans_failed`;
 
 /** How long a write waits for another program's lock on the file before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -102,12 +94,14 @@ export function openSqliteStore(path: string): SqliteSpanStore {
  */
 export class SqliteSpanStore implements SpanStore {
   private readonly statements;
+  private readonly submissions: SqliteSubmissions;
   private readonly spanPageStatements = new Map<string, Database.Statement<unknown[], SpanRow>>();
   private closed = false;
   /** The last storage failure, until a write succeeds; /healthz reports it for a while. */
   private lastFailure: { error: StoreUnavailableError; at: number } | null = null;
 
   constructor(private readonly db: Database.Database) {
+    this.submissions = new SqliteSubmissions(db);
     this.statements = {
       projectId: db.prepare<[string], number>('SELECT id FROM projects WHERE name = ?').pluck(),
       insertProject: db.prepare<[string, string]>(
@@ -141,60 +135,13 @@ export class SqliteSpanStore implements SpanStore {
            (project_id, span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      addFieldSpans: db.prepare<[number, number, string]>(
+        'UPDATE fields SET span_count = max(0, span_count + ?) WHERE project_id = ? AND key = ?',
+      ),
       upsertField: db.prepare<[number, string, StoredType | null, number]>(
         `INSERT INTO fields (project_id, key, type, span_count) VALUES (?, ?, ?, ?)
          ON CONFLICT (project_id, key)
          DO UPDATE SET type = excluded.type, span_count = span_count + excluded.span_count`,
-      ),
-      idempotentSubmission: db.prepare<
-        [number, string, string],
-        SubmissionRow & { request_digest: string | null }
-      >(
-        `SELECT ${submissionColumns}, s.request_digest FROM submissions s JOIN projects p ON p.id = s.project_id
-         WHERE s.project_id = ? AND ifnull(s.key_name, '') = ? AND s.idempotency_key = ?`,
-      ),
-      insertSubmission: db.prepare<
-        [string, number, string, string | null, string | null, string | null, number, number, number]
-      >(
-        `INSERT INTO submissions (public_id, project_id, created_at, key_name, idempotency_key,
-           request_digest, spans_processed, spans_updated, spans_failed)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertChange: db.prepare<unknown[]>(
-        `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      insertChanges: db.prepare<unknown[]>(changesInsertSql),
-      insertError: db.prepare<[number | bigint, number, string, string]>(
-        'INSERT INTO submission_errors (submission_id, position, span_id, error_message) VALUES (?, ?, ?, ?)',
-      ),
-      submissionErrors: db.prepare<[number], { span_id: string; error_message: string }>(
-        'SELECT span_id, error_message FROM submission_errors WHERE submission_id = ? ORDER BY position',
-      ),
-      submissionChanges: db.prepare<
-        [number],
-        {
-          span_id: string;
-          key: string;
-          existed_before: number;
-          before_value: StoredValue;
-          after_value: StoredValue;
-        }
-      >(
-        `SELECT span_id, key, existed_before, before_value, after_value FROM changes
-         WHERE submission_id = ? ORDER BY rowid`,
-      ),
-      submissionById: db.prepare<[string], SubmissionRow>(
-        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
-         WHERE s.public_id = ?`,
-      ),
-      allSubmissions: db.prepare<[number], SubmissionRow>(
-        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
-         ORDER BY s.id DESC LIMIT ?`,
-      ),
-      projectSubmissions: db.prepare<[number, number], SubmissionRow>(
-        `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
-         WHERE s.project_id = ? ORDER BY s.id DESC LIMIT ?`,
       ),
     };
   }
@@ -296,33 +243,33 @@ export class SqliteSpanStore implements SpanStore {
       .immediate();
   }
 
-  async listSubmissions(query: { project: string | null; limit: number }): Promise<Submission[]> {
-    return this.guardRead(() => this.listSubmissionsNow(query));
+  async listSubmissions(query: SubmissionListQuery): Promise<SubmissionList> {
+    return this.guardRead(() =>
+      this.submissions.list(query, query.project === null ? null : this.requireProject(query.project)),
+    );
   }
 
-  private listSubmissionsNow(query: { project: string | null; limit: number }): Submission[] {
-    const rows =
-      query.project === null
-        ? this.statements.allSubmissions.all(query.limit)
-        : this.statements.projectSubmissions.all(this.requireProject(query.project), query.limit);
-    return rows.map(toSubmission);
+  async getSubmission(id: string): Promise<Submission | null> {
+    return this.guardRead(() => this.submissions.get(id));
   }
 
-  async getSubmission(id: string): Promise<SubmissionDetail | null> {
-    return this.guardRead(() => this.getSubmissionNow(id));
+  async listSubmissionChanges(
+    id: string,
+    query: SubmissionPageQuery,
+  ): Promise<SubmissionPage<SubmissionChange> | null> {
+    return this.guardRead(() => this.submissions.changesPage(id, query));
   }
 
-  private getSubmissionNow(id: string): SubmissionDetail | null {
-    const row = this.statements.submissionById.get(id);
-    if (!row) return null;
-    const changes: SubmissionChange[] = this.statements.submissionChanges.all(row.id).map((change) => ({
-      span_id: change.span_id,
-      key: change.key,
-      existed_before: change.existed_before === 1,
-      before: change.before_value,
-      after: change.after_value,
-    }));
-    return { ...toSubmission(row), changes, errors: this.statements.submissionErrors.all(row.id) };
+  async listSubmissionErrors(
+    id: string,
+    query: SubmissionPageQuery,
+  ): Promise<SubmissionPage<SpanError> | null> {
+    return this.guardRead(() => this.submissions.errorsPage(id, query));
+  }
+
+  async revertSubmission(request: RevertRequest): Promise<PatchResponse | null> {
+    const run = () => this.db.transaction(() => this.revertSubmissionNow(request)).immediate();
+    return request.dryRun ? this.guardRead(run) : this.guardWrite(run);
   }
 
   async deleteProject(project: string): Promise<boolean> {
@@ -339,6 +286,7 @@ export class SqliteSpanStore implements SpanStore {
         this.db
           .prepare(`DELETE FROM submission_errors WHERE submission_id IN (${submissions})`)
           .run(projectId);
+        this.db.prepare('DELETE FROM batches WHERE project_id = ?').run(projectId);
         for (const table of ['submissions', 'fields', 'spans']) {
           this.db.prepare(`DELETE FROM ${table} WHERE project_id = ?`).run(projectId);
         }
@@ -427,67 +375,96 @@ export class SqliteSpanStore implements SpanStore {
   private applyPatchesNow(submission: PatchSubmission): PatchOutcome {
     const { statements } = this;
     const projectId = this.requireProject(submission.project);
-    const { idempotencyKey } = submission;
-    if (idempotencyKey !== null) {
-      const earlier = statements.idempotentSubmission.get(
-        projectId,
-        submission.keyName ?? '',
-        idempotencyKey.key,
-      );
-      if (earlier && earlier.request_digest !== idempotencyKey.requestDigest) {
-        throw new IdempotencyKeyReusedError(idempotencyKey.key);
-      }
-      if (earlier) {
-        const response: PatchResponse = {
-          spans_processed: earlier.spans_processed,
-          spans_updated: earlier.spans_updated,
-          spans_failed: earlier.spans_failed,
-          errors: statements.submissionErrors.all(earlier.id),
-          submission_id: earlier.public_id,
-        };
-        return { response, replayed: true };
-      }
-    }
+    const now = new Date().toISOString();
+    const record: BatchRecord = {
+      projectId,
+      keyName: submission.keyName,
+      idempotencyKey: submission.idempotencyKey,
+      submission: submission.submission,
+      kind: 'patch',
+      now,
+    };
+    const replayed = this.submissions.replay(record);
+    if (replayed) return { response: replayed, replayed: true };
     const spanIds = new Set<string>();
     for (const span of submission.spans) if (span.patch.ok) spanIds.add(span.spanId);
+    const current = this.currentMetadataOf(projectId, spanIds);
+    const plan = planSubmission(submission.project, submission.spans, current, this.fieldTypesOf(projectId));
+    const response = this.submissions.recordBatch(record, plan);
+    for (const write of plan.writes) {
+      statements.updateSpan.run(JSON.stringify(write.metadata), now, projectId, write.spanId);
+    }
+    this.writeFields(projectId, plan.fields);
+    return { response, replayed: false };
+  }
+
+  private revertSubmissionNow(request: RevertRequest): PatchResponse | null {
+    const original = this.submissions.row(request.submissionId);
+    if (!original) return null;
+    if (original.reverted_by !== null) {
+      throw new SubmissionConflictError(
+        'already_reverted',
+        `The submission '${original.public_id}' was reverted already, by '${original.reverted_by}'`,
+      );
+    }
+    const changes = this.submissions.changesOf(original.id).map((change) => ({
+      spanId: change.span_id,
+      key: change.key,
+      existedBefore: change.existed_before,
+      before: change.before,
+      after: change.after,
+      removed: change.removed,
+    }));
+    const projectId = original.project_id;
+    const current = this.currentMetadataOf(projectId, new Set(changes.map((change) => change.spanId)));
+    const plan = planRevert(original.project, changes, current);
+    if (request.dryRun) {
+      return {
+        spans_processed: plan.spansProcessed,
+        spans_updated: plan.spansUpdated,
+        spans_unchanged: 0,
+        spans_failed: plan.spansFailed,
+        errors: plan.errors,
+        submission_id: '',
+      };
+    }
+    const now = new Date().toISOString();
+    const revertId = randomUUID();
+    const response = this.submissions.recordBatch(
+      {
+        projectId,
+        keyName: request.keyName,
+        idempotencyKey: null,
+        submission: { id: revertId, label: `Revert of ${original.label ?? original.public_id}` },
+        kind: 'revert',
+        reverts: original.public_id,
+        now,
+      },
+      { ...plan, spansUnchanged: 0 },
+    );
+    for (const write of plan.writes) {
+      this.statements.updateSpan.run(JSON.stringify(write.metadata), now, projectId, write.spanId);
+    }
+    const restored = new Map<string, number>();
+    for (const write of plan.writes) {
+      for (const change of write.changes) {
+        if (!change.existedBefore) restored.set(change.key, (restored.get(change.key) ?? 0) + 1);
+      }
+    }
+    for (const [key, count] of plan.removedKeys) this.statements.addFieldSpans.run(-count, projectId, key);
+    for (const [key, count] of restored) this.statements.addFieldSpans.run(count, projectId, key);
+    this.submissions.markReverted(original.id, revertId);
+    return response;
+  }
+
+  private currentMetadataOf(projectId: number, spanIds: ReadonlySet<string>): Map<string, Metadata> {
     const current = new Map<string, Metadata>();
     if (spanIds.size > 0) {
-      for (const row of statements.currentMetadata.all(projectId, JSON.stringify([...spanIds]))) {
+      for (const row of this.statements.currentMetadata.all(projectId, JSON.stringify([...spanIds]))) {
         current.set(row.span_id, parseMetadata(row.metadata));
       }
     }
-    const plan = planSubmission(submission.project, submission.spans, current, this.fieldTypesOf(projectId));
-    const now = new Date().toISOString();
-    const publicId = randomUUID();
-    const submissionId = statements.insertSubmission.run(
-      publicId,
-      projectId,
-      now,
-      submission.keyName,
-      idempotencyKey?.key ?? null,
-      idempotencyKey?.requestDigest ?? null,
-      plan.spansProcessed,
-      plan.spansUpdated,
-      plan.spansFailed,
-    ).lastInsertRowid;
-    const changeRows = new ChangeRows(statements.insertChanges, statements.insertChange, submissionId);
-    for (const write of plan.writes) {
-      statements.updateSpan.run(JSON.stringify(write.metadata), now, projectId, write.spanId);
-      for (const change of write.changes) changeRows.add(write.spanId, change);
-    }
-    changeRows.flush();
-    this.writeFields(projectId, plan.fields);
-    plan.errors.forEach((error, position) => {
-      statements.insertError.run(submissionId, position, error.span_id, error.error_message);
-    });
-    const response: PatchResponse = {
-      spans_processed: plan.spansProcessed,
-      spans_updated: plan.spansUpdated,
-      spans_failed: plan.spansFailed,
-      errors: plan.errors,
-      submission_id: publicId,
-    };
-    return { response, replayed: false };
+    return current;
   }
 
   private requireProject(project: string): number {
@@ -552,17 +529,5 @@ function toSpanSummary(row: SpanRow): SpanSummary {
     kind: row.kind,
     start_time: row.start_time,
     metadata: parseMetadata(row.metadata),
-  };
-}
-
-function toSubmission(row: SubmissionRow): Submission {
-  return {
-    id: row.public_id,
-    project: row.project,
-    created_at: row.created_at,
-    key_name: row.key_name,
-    spans_processed: row.spans_processed,
-    spans_updated: row.spans_updated,
-    spans_failed: row.spans_failed,
   };
 }

@@ -1,13 +1,12 @@
-import { useRef, useState, useSyncExternalStore } from 'react';
+import { useRef, useState } from 'react';
 import { SheetModel } from '@/core/sheet-model';
 import { HistoryView } from '@/ui/history';
-import { PreviewView } from '@/ui/preview/preview-view';
+import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
 import { getConnectionSettings, SettingsButton } from '@/ui/settings';
-import { SheetStore } from '@/ui/sheet/sheet-store';
-import { SheetView } from '@/ui/sheet/sheet-view';
-import { useAutosave } from '@/ui/sheet/use-autosave';
-import { SubmissionStore } from '@/ui/submission/submission-store';
+import { useStore } from '@/ui/shared/use-store';
+import { SheetStore, SheetView, useAutosave } from '@/ui/sheet';
+import { SubmissionStore } from '@/ui/submission';
 import { TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
 
@@ -16,8 +15,10 @@ export function App() {
   const [active, setActive] = useState<TabId>('sheet');
   const [store] = useState(() => new SheetStore());
   const [submission] = useState(() => new SubmissionStore());
-  const { restoring, saveError } = useAutosave(store);
-  useSyncExternalStore(submission.subscribe, submission.getVersion, submission.getVersion);
+  const { restoring, saveError, unrestored } = useAutosave(store);
+  // NOTE: the app reads only the outcome and whether a retry runs, not the progress that ticks while one runs.
+  const outcome = useStore(submission, (state) => state.outcome);
+  const retrying = useStore(submission, (state) => state.running?.kind === 'retry');
   useDefaultProject();
 
   const select = (tab: TabId) => {
@@ -80,14 +81,16 @@ export function App() {
           hidden={active !== tab.id}
           className="app-panel"
         >
-          {active === tab.id && tab.id === 'sheet' && <SheetView store={store} restoring={restoring} />}
+          {active === tab.id && tab.id === 'sheet' && (
+            <SheetView store={store} restoring={restoring} unrestored={unrestored} />
+          )}
           {active === tab.id && tab.id === 'preview' && (
             <PreviewView sheet={store} submission={submission} onSubmitted={() => select('results')} />
           )}
           {active === tab.id && tab.id === 'results' && (
             <ResultsView
-              outcome={submission.outcome}
-              retrying={submission.running?.kind === 'retry'}
+              outcome={outcome}
+              retrying={retrying}
               onRetry={() => void submission.retry(getConnectionSettings())}
               onFixInSheet={(columns, rows) => {
                 store.replace(

@@ -12,8 +12,7 @@ import {
  * project, or the demo project. The user can change it in Settings.
  */
 export function useDefaultProject(): void {
-  const settings = useConnectionSettings();
-  const missing = settings.project === '';
+  const missing = useConnectionSettings((settings) => settings.project === '');
   useEffect(() => {
     if (!missing) return;
     const controller = new AbortController();

@@ -1,24 +1,11 @@
 import { ApiRequestError, failedConnectionCheck } from '@/client';
 import type { SubmissionChange } from '@/core/api-schema';
-import type { StoredValue } from '@/core/stored-form';
 import { type ConnectionSettings, describeConnectionCheck } from '@/ui/settings';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-
-/** A submission's time as the user reads it, in their locale and time zone; the raw text if it is not a date. */
-export function formatSubmissionTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
-}
-
-/** A stored value as text, as the Preview shows it: text in JSON quotes, numbers bare, null as `null`. */
-export function storedValueText(value: StoredValue): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
+import { valueText } from '@/ui/shared/cell-text';
 
 /** The "before" of a change: the old value, or that the key did not exist on the span. */
 export function beforeText(change: SubmissionChange): string {
-  return change.existed_before ? storedValueText(change.before) : 'did not exist';
+  return change.existed_before ? valueText(change.before) : 'did not exist';
 }
 
 /** True when a change matches a search text on span ID or key, ignoring case. */

@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { listSubmissions } from '@/client';
 import type { Submission } from '@/core/api-schema';
 import { toClientOptions, useConnectionSettings } from '@/ui/settings';
-import { describeRequestError, formatSubmissionTime } from './history-format';
+import { countText, formatSubmissionTime } from '@/ui/shared/format';
+import { describeRequestError } from './history-format';
 import { SubmissionDetailPanel } from './submission-detail';
-import { useRequest } from './use-request';
+import { useRequest } from '@/ui/shared/use-request';
 import './history.css';
 
 /** How many of the latest submissions the list asks the server for. */
@@ -55,7 +56,7 @@ export function HistoryView() {
           : list.status === 'ready'
             ? list.data.length === 0
               ? `No submissions to project ${project} yet.`
-              : `The latest ${list.data.length.toLocaleString('en-US')} submission${list.data.length === 1 ? '' : 's'}, newest first.`
+              : `The latest ${countText(list.data.length, 'submission')}, newest first.`
             : ''}
       </p>
       {list.status === 'failed' && (

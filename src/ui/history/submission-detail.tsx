@@ -2,16 +2,12 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { getSubmission } from '@/client';
 import type { SpanError, Submission, SubmissionChange, SubmissionDetail } from '@/core/api-schema';
 import { parseErrorMessage } from '@/core/error-types';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/components/virtual-table';
+import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
-import {
-  beforeText,
-  changeMatches,
-  describeRequestError,
-  formatSubmissionTime,
-  storedValueText,
-} from './history-format';
-import { useRequest } from './use-request';
+import { valueText } from '@/ui/shared/cell-text';
+import { countText, formatSubmissionTime } from '@/ui/shared/format';
+import { beforeText, changeMatches, describeRequestError } from './history-format';
+import { useRequest } from '@/ui/shared/use-request';
 
 const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
   {
@@ -35,7 +31,7 @@ const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
     grow: true,
     cell: (change) =>
       change.existed_before ? (
-        <code>{storedValueText(change.before)}</code>
+        <code>{valueText(change.before)}</code>
       ) : (
         <span className="history-muted">did not exist</span>
       ),
@@ -46,8 +42,8 @@ const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
     header: 'After',
     width: 220,
     grow: true,
-    cell: (change) => <code>{storedValueText(change.after)}</code>,
-    title: (change) => storedValueText(change.after),
+    cell: (change) => <code>{valueText(change.after)}</code>,
+    title: (change) => valueText(change.after),
   },
 ];
 
@@ -141,8 +137,7 @@ function SubmissionChanges({ detail }: { detail: SubmissionDetail }) {
   return (
     <>
       <h4 className="history-subtitle">
-        Changes: {changes.toLocaleString('en-US')} key{changes === 1 ? '' : 's'} on{' '}
-        {spanCount.toLocaleString('en-US')} span{spanCount === 1 ? '' : 's'}
+        Changes: {countText(changes, 'key')} on {countText(spanCount, 'span')}
       </h4>
       {changes === 0 ? (
         <p className="empty-state">This submission changed nothing.</p>

@@ -1,13 +1,22 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { ERROR_CODES, type Issue, type IssueCode, issueMessage, WARNING_CODES } from '@/core/issues';
+import { useMemo, useRef, useState } from 'react';
+import {
+  describeLocation,
+  ERROR_CODES,
+  type Issue,
+  type IssueCode,
+  issueMessage,
+  severityOf,
+  WARNING_CODES,
+} from '@/core/issues';
 import type { SpanPrediction } from '@/core/predict';
 import type { SheetModel } from '@/core/sheet-model';
 import type { SpanResult, SpanStatus } from '@/core/span-patch';
 import { useConnectionSettings } from '@/ui/settings';
-import { cellText } from '@/ui/sheet/cell-text';
-import type { SheetStore } from '@/ui/sheet/sheet-store';
-import type { SubmissionStore } from '@/ui/submission/submission-store';
+import { valueText } from '@/ui/shared/cell-text';
+import { useStore } from '@/ui/shared/use-store';
+import type { SheetStore } from '@/ui/sheet';
+import type { SubmissionStore } from '@/ui/submission';
 import { SubmitBar } from './submit-bar';
 import { type ServerPreview, useServerView } from './use-server-view';
 
@@ -22,7 +31,7 @@ const statusLabels: Record<SpanStatus, string> = {
 
 /** Every issue of a span: its rows' issues and its own. */
 function spanIssues(model: SheetModel, span: SpanResult): Issue[] {
-  return [...span.rows.flatMap((row) => model.row(row - 1).issues), ...span.issues];
+  return [...span.rows.flatMap((row) => model.rowResult(row - 1).issues), ...span.issues];
 }
 
 /**
@@ -39,7 +48,7 @@ export function PreviewView({
   submission: SubmissionStore;
   onSubmitted: () => void;
 }) {
-  const version = useSyncExternalStore(sheet.subscribe, sheet.getVersion, sheet.getVersion);
+  const version = useStore(sheet, (state) => state.version);
   const settings = useConnectionSettings();
   const model = sheet.model;
   const summary = model.summary();
@@ -108,7 +117,7 @@ export function PreviewView({
               key={code}
               type="button"
               aria-pressed={codeFilter === code}
-              className={`code-chip ${ERROR_CODES.includes(code as (typeof ERROR_CODES)[number]) ? 'issue-error' : 'issue-warning'}`}
+              className={`code-chip issue-${severityOf(code)}`}
               onClick={() => setCodeFilter(codeFilter === code ? null : code)}
             >
               {code} ({(summary.byCode[code] ?? 0).toLocaleString('en-US')})
@@ -203,12 +212,6 @@ function SpanList({
   );
 }
 
-function displayValue(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return cellText(value as Parameters<typeof cellText>[0]);
-}
-
 function SpanCard({
   model,
   span,
@@ -251,7 +254,7 @@ function SpanCard({
         <ul className="span-errors">
           {errors.map((issue, index) => (
             <li key={`${issue.code}-${index}`} className="issue-error">
-              Row {issue.row ?? '—'}, {issue.column}: {issueMessage(issue)}
+              {describeLocation(issue)}: {issueMessage(issue)}
             </li>
           ))}
         </ul>
@@ -278,10 +281,10 @@ function SpanCard({
                     <code>{entry.key}</code>
                   </th>
                   <td>
-                    <code>{displayValue(entry.input)}</code>
+                    <code>{valueText(entry.input)}</code>
                   </td>
                   <td>
-                    <code>{displayValue(entry.stored)}</code>
+                    <code>{valueText(entry.stored)}</code>
                   </td>
                   {compared && (
                     <td>
@@ -289,7 +292,7 @@ function SpanCard({
                         {before === null
                           ? '—'
                           : Object.hasOwn(before, entry.key)
-                            ? displayValue(before[entry.key])
+                            ? valueText(before[entry.key])
                             : '(not set)'}
                       </code>
                     </td>
@@ -317,7 +320,7 @@ function SpanCard({
       )}
       {unchangedKeys.length > 0 && (
         <p className="kept-keys">
-          Kept as they are: {unchangedKeys.map((key) => `${key} = ${displayValue(before?.[key])}`).join(', ')}
+          Kept as they are: {unchangedKeys.map((key) => `${key} = ${valueText(before?.[key])}`).join(', ')}
         </p>
       )}
       {span.issues

@@ -1,16 +1,14 @@
-import { useState, useSyncExternalStore } from 'react';
+import { useState } from 'react';
 import { submittableCount } from '@/core/sheet-model';
-import { ConfirmDialog } from '@/ui/components/modal';
+import { ConfirmDialog } from '@/ui/shared/modal';
 import type { ConnectionSettings } from '@/ui/settings';
-import type { SheetStore } from '@/ui/sheet/sheet-store';
-import type { SubmissionStore } from '@/ui/submission/submission-store';
+import { countText } from '@/ui/shared/format';
+import { useStore } from '@/ui/shared/use-store';
+import type { SheetStore } from '@/ui/sheet';
+import type { SubmissionStore } from '@/ui/submission';
 
 /** Submissions larger than this ask first, naming the project. */
 export const CONFIRM_ABOVE_SPANS = 1000;
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
-}
 
 /** The Submit button with what it leaves out, the confirmation for large submissions, and the progress. */
 export function SubmitBar({
@@ -24,12 +22,13 @@ export function SubmitBar({
   settings: ConnectionSettings;
   onSubmitted: () => void;
 }) {
-  useSyncExternalStore(submission.subscribe, submission.getVersion, submission.getVersion);
+  const running = useStore(submission, (state) => state.running);
+  const problem = useStore(submission, (state) => state.problem);
+  // NOTE: a new summary with every change of the sheet (the model changes in place; its state is new).
+  const summary = useStore(sheet, (state) => state.model.summary());
   const [confirming, setConfirming] = useState(false);
-  const summary = sheet.model.summary();
   const ready = submittableCount(summary);
   const { blocked, empty } = summary.spansByStatus;
-  const running = submission.running;
 
   const start = () => {
     setConfirming(false);
@@ -46,7 +45,7 @@ export function SubmitBar({
       <div className="submit-bar submit-running">
         <label className="submit-progress">
           {running.kind === 'retry' ? 'Retrying' : 'Submitting'} to {running.project}:{' '}
-          {progress.spansDone.toLocaleString('en-US')} of {plural(progress.spansTotal, 'span')} · batch{' '}
+          {progress.spansDone.toLocaleString('en-US')} of {countText(progress.spansTotal, 'span')} · batch{' '}
           {progress.batchesDone} of {progress.batchesTotal} · {rate.toLocaleString('en-US')} spans/s
           {progress.retrying &&
             ` · retrying batch ${progress.retrying.batch + 1} (${progress.retrying.reason})`}
@@ -64,8 +63,8 @@ export function SubmitBar({
   }
 
   const leftOut = [
-    blocked > 0 && `${plural(blocked, 'blocked span')}`,
-    empty > 0 && `${plural(empty, 'span')} with nothing to change`,
+    blocked > 0 && `${countText(blocked, 'blocked span')}`,
+    empty > 0 && `${countText(empty, 'span')} with nothing to change`,
   ]
     .filter(Boolean)
     .join(' and ');
@@ -77,29 +76,29 @@ export function SubmitBar({
         disabled={ready === 0 || settings.project === ''}
         onClick={() => (ready > CONFIRM_ABOVE_SPANS ? setConfirming(true) : start())}
       >
-        Submit {plural(ready, 'span')}
+        Submit {countText(ready, 'span')}
       </button>
       <span className="submit-note">
         {settings.project === ''
           ? 'Choose a project in Settings to submit.'
           : `to project ${settings.project}${leftOut ? `; ${leftOut} ${blocked + empty === 1 ? 'is' : 'are'} not sent` : ''}`}
       </span>
-      {submission.problem && (
+      {problem && (
         <p role="alert" className="banner banner-error">
-          {submission.problem}
+          {problem}
         </p>
       )}
       {confirming && (
         <ConfirmDialog
-          title={`Submit ${plural(ready, 'span')} to project ${settings.project}?`}
+          title={`Submit ${countText(ready, 'span')} to project ${settings.project}?`}
           message={
             <p>
-              This updates the metadata of {plural(ready, 'span')} in project{' '}
+              This updates the metadata of {countText(ready, 'span')} in project{' '}
               <strong>{settings.project}</strong> on {settings.serverUrl}. Every previous value is kept in the
               History.
             </p>
           }
-          confirmLabel={`Submit ${plural(ready, 'span')}`}
+          confirmLabel={`Submit ${countText(ready, 'span')}`}
           onCancel={() => setConfirming(false)}
           onConfirm={start}
         />

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
-import { cellText } from '@/ui/sheet/cell-text';
+import { cellText } from '@/ui/shared/cell-text';
 
 /** The file name the failed rows are downloaded as. */
 export const FAILED_ROWS_FILE_NAME = 'failed-rows.csv';

@@ -1,5 +1,5 @@
 import type { CellValue } from '@/core/cell-reading';
-import type { FailedSpan, SubmissionOutcome } from '@/ui/submission/submission-result';
+import type { FailedSpan, SubmissionOutcome } from '@/ui/submission';
 
 /** What narrows the failed spans: the error types selected (none selected = every type) and a search text. */
 export interface FailedSpanFilter {
@@ -66,9 +66,4 @@ export function formatSourceRows(rows: readonly number[]): string {
   }
   parts.push(start === end ? String(start) : `${start}–${end}`);
   return parts.join(', ');
-}
-
-/** "1 span", "12 spans"; "1 row", "3 rows". */
-export function countText(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,7 +1,7 @@
 import { parseErrorMessage } from '@/core/error-types';
-import type { FailedSpan } from '@/ui/submission/submission-result';
+import type { FailedSpan } from '@/ui/submission';
 import { formatSourceRows } from './failed-span-filter';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/components/virtual-table';
+import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
 
 const columns: VirtualTableColumn<FailedSpan>[] = [
   {

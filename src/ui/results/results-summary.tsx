@@ -1,10 +1,5 @@
-import type { SubmissionOutcome } from '@/ui/submission/submission-result';
-import { countText } from './failed-span-filter';
-
-function timeText(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
-}
+import type { SubmissionOutcome } from '@/ui/submission';
+import { countText, formatSubmissionTime } from '@/ui/shared/format';
 
 /** The counts of a submission exactly as the server answered them, with its project and time. */
 export function ResultsSummary({ outcome }: { outcome: SubmissionOutcome }) {
@@ -34,7 +29,7 @@ export function ResultsSummary({ outcome }: { outcome: SubmissionOutcome }) {
       </dl>
       <p className="results-context">
         Project <strong>{outcome.project}</strong>, finished{' '}
-        <time dateTime={outcome.finishedAt}>{timeText(outcome.finishedAt)}</time>
+        <time dateTime={outcome.finishedAt}>{formatSubmissionTime(outcome.finishedAt)}</time>
         {outcome.cancelled &&
           (notSent > 0
             ? `. Cancelled: ${countText(notSent, 'span')} ${notSent === 1 ? 'was' : 'were'} not sent`

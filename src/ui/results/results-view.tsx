@@ -2,13 +2,13 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
 import { countByErrorType, type ErrorType } from '@/core/error-types';
-import { ConfirmDialog } from '@/ui/components/modal';
-import { connectionFailures, failedSpans, type SubmissionOutcome } from '@/ui/submission/submission-result';
+import { countText } from '@/ui/shared/format';
+import { ConfirmDialog } from '@/ui/shared/modal';
+import { connectionFailures, failedSpans, type SubmissionOutcome } from '@/ui/submission';
 import { downloadText } from './download';
 import { ErrorTypeFilter } from './error-type-filter';
 import { FAILED_ROWS_FILE_NAME, failedRowsCsv } from './export-failed-rows';
 import {
-  countText,
   failedRowCells,
   type FailedSpanFilter,
   filterFailedSpans,

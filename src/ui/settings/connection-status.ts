@@ -1,6 +1,7 @@
 import type { ClientOptions, ConnectionCheck } from '@/client';
 import { assertUnreachable } from '@/core/assert';
 import type { ProjectsResponse } from '@/core/api-schema';
+import { countText } from '@/ui/shared/format';
 import type { ConnectionSettings } from './connection-form-schema';
 
 /** A project of the server, with its span count. */
@@ -44,14 +45,9 @@ export function toClientOptions(settings: Pick<ConnectionSettings, 'serverUrl' |
 
 const MAX_LISTED_PROJECTS = 10;
 
-/** "5,000 spans", "1 span". */
-export function spanCountText(spans: number): string {
-  return `${spans.toLocaleString('en-US')} ${spans === 1 ? 'span' : 'spans'}`;
-}
-
 /** A project as an option of the project list: "demo (5,000 spans)". */
 export function projectOptionText(project: ServerProject): string {
-  return `${project.name} (${spanCountText(project.spans)})`;
+  return `${project.name} (${countText(project.spans, 'span')})`;
 }
 
 function listProjects(projects: readonly ServerProject[]): string {
@@ -83,7 +79,7 @@ export function describeConnectionCheck(
     if (found)
       return {
         outcome: 'connected',
-        text: `Connected: project ${found.name}, ${spanCountText(found.spans)}`,
+        text: `Connected: project ${found.name}, ${countText(found.spans, 'span')}`,
       };
     const existing =
       check.projects.length === 0

@@ -14,12 +14,7 @@ export {
   saveConnectionSettings,
   SESSION_API_KEY_STORAGE_KEY,
 } from './connection-storage';
-export {
-  getConnectionSettings,
-  reloadConnectionSettings,
-  setConnectionSettings,
-  subscribeConnectionSettings,
-} from './connection-store';
+export { getConnectionSettings, reloadConnectionSettings, setConnectionSettings } from './connection-store';
 export { type ConnectionStatus, describeConnectionCheck, toClientOptions } from './connection-status';
 export { SettingsButton } from './settings-button';
 export { useConnectionSettings } from './use-connection-settings';

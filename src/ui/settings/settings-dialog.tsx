@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useId, useRef, useState } from 'react';
 import { type FieldError, useForm, useWatch } from 'react-hook-form';
 import { type ConnectionCheck, testConnection } from '@/client';
-import { Modal } from '@/ui/components/modal';
+import { Modal } from '@/ui/shared/modal';
 import {
   type ConnectionFormInput,
   type ConnectionSettings,
@@ -112,8 +112,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       });
     }
     return () => pending.current?.abort();
-    // NOTE: once, when the dialog opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the dialog opens: it lists the projects of the saved server, not of what is typed later
   }, []);
 
   const onTest = async () => {

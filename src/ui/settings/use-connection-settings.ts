@@ -1,16 +1,22 @@
-import { useSyncExternalStore } from 'react';
+import { useStore } from '@/ui/shared/use-store';
 import type { ConnectionSettings } from './connection-form-schema';
-import {
-  getConnectionSettings,
-  getServerConnectionSettings,
-  subscribeConnectionSettings,
-} from './connection-store';
+import { connectionStore } from './connection-store';
 
-/** The current saved connection settings; the component re-renders when they are saved. */
-export function useConnectionSettings(): ConnectionSettings {
-  return useSyncExternalStore(
-    subscribeConnectionSettings,
-    getConnectionSettings,
-    getServerConnectionSettings,
+const wholeSettings = (settings: ConnectionSettings) => settings;
+
+/**
+ * The current saved connection settings, or the part of them `selector` picks; the component re-renders when
+ * what it reads is saved anew (here or in another tab).
+ */
+export function useConnectionSettings(): ConnectionSettings;
+export function useConnectionSettings<Selected>(
+  selector: (settings: ConnectionSettings) => Selected,
+): Selected;
+export function useConnectionSettings<Selected>(
+  selector?: (settings: ConnectionSettings) => Selected,
+): Selected | ConnectionSettings {
+  return useStore<ConnectionSettings, Selected | ConnectionSettings>(
+    connectionStore(),
+    selector ?? wholeSettings,
   );
 }

@@ -1,25 +1,61 @@
 import { useId } from 'react';
 import type { BlankPolicy, ColumnSettings, ColumnTarget, ColumnType } from '@/core/columns';
 
-const targetLabels: Record<ColumnTarget['kind'], string> = {
-  span_id: 'Span ID',
-  metadata: 'Metadata key',
-  patch_document: 'patch_document',
-  ignore: 'Ignore',
-};
+/** One choice of a select: the value it stands for and the label the user sees. */
+interface Choice<Value extends string> {
+  value: Value;
+  label: string;
+}
 
-const typeLabels: Record<ColumnType, string> = {
-  auto: 'Auto (infer)',
-  string: 'Text',
-  number: 'Number',
-  boolean: 'True/false',
-  json: 'JSON',
-};
+const targetChoices: readonly Choice<ColumnTarget['kind']>[] = [
+  { value: 'span_id', label: 'Span ID' },
+  { value: 'metadata', label: 'Metadata key' },
+  { value: 'patch_document', label: 'patch_document' },
+  { value: 'ignore', label: 'Ignore' },
+];
 
-const blankLabels: Record<BlankPolicy, string> = {
-  skip: 'Leave the key untouched',
-  null: 'Set the key to null',
-};
+const typeChoices: readonly Choice<ColumnType>[] = [
+  { value: 'auto', label: 'Auto (infer)' },
+  { value: 'string', label: 'Text' },
+  { value: 'number', label: 'Number' },
+  { value: 'boolean', label: 'True/false' },
+  { value: 'json', label: 'JSON' },
+];
+
+const blankChoices: readonly Choice<BlankPolicy>[] = [
+  { value: 'skip', label: 'Leave the key untouched' },
+  { value: 'null', label: 'Set the key to null' },
+];
+
+/** A select over typed choices: what it reports is one of their values, found by the option's text value. */
+function ChoiceSelect<Value extends string>({
+  id,
+  value,
+  choices,
+  onChange,
+}: {
+  id: string;
+  value: Value;
+  choices: readonly Choice<Value>[];
+  onChange: (value: Value) => void;
+}) {
+  return (
+    <select
+      id={id}
+      value={value}
+      onChange={(event) => {
+        const choice = choices.find((candidate) => candidate.value === event.target.value);
+        if (choice) onChange(choice.value);
+      }}
+    >
+      {choices.map((choice) => (
+        <option key={choice.value} value={choice.value}>
+          {choice.label}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** The settings of one column a user can change: what it maps to and, for metadata, how cells are read. */
 export type ColumnSettingsChange = Partial<Pick<ColumnSettings, 'target' | 'type' | 'blankPolicy'>>;
@@ -40,20 +76,12 @@ export function ColumnSettingsFields({
   return (
     <div className="column-fields">
       <label htmlFor={`${id}-target`}>Maps to</label>
-      <select
+      <ChoiceSelect
         id={`${id}-target`}
         value={target.kind}
-        onChange={(event) => {
-          const kind = event.target.value as ColumnTarget['kind'];
-          onChange({ target: kind === 'metadata' ? { kind, key: defaultKey } : { kind } });
-        }}
-      >
-        {(Object.keys(targetLabels) as ColumnTarget['kind'][]).map((kind) => (
-          <option key={kind} value={kind}>
-            {targetLabels[kind]}
-          </option>
-        ))}
-      </select>
+        choices={targetChoices}
+        onChange={(kind) => onChange({ target: kind === 'metadata' ? { kind, key: defaultKey } : { kind } })}
+      />
       {target.kind === 'metadata' && (
         <>
           <label htmlFor={`${id}-key`}>Key</label>
@@ -70,29 +98,19 @@ export function ColumnSettingsFields({
             }}
           />
           <label htmlFor={`${id}-type`}>Type</label>
-          <select
+          <ChoiceSelect
             id={`${id}-type`}
             value={column.type}
-            onChange={(event) => onChange({ type: event.target.value as ColumnType })}
-          >
-            {(Object.keys(typeLabels) as ColumnType[]).map((type) => (
-              <option key={type} value={type}>
-                {typeLabels[type]}
-              </option>
-            ))}
-          </select>
+            choices={typeChoices}
+            onChange={(type) => onChange({ type })}
+          />
           <label htmlFor={`${id}-blanks`}>Blank cells</label>
-          <select
+          <ChoiceSelect
             id={`${id}-blanks`}
             value={column.blankPolicy}
-            onChange={(event) => onChange({ blankPolicy: event.target.value as BlankPolicy })}
-          >
-            {(Object.keys(blankLabels) as BlankPolicy[]).map((policy) => (
-              <option key={policy} value={policy}>
-                {blankLabels[policy]}
-              </option>
-            ))}
-          </select>
+            choices={blankChoices}
+            onChange={(blankPolicy) => onChange({ blankPolicy })}
+          />
         </>
       )}
     </div>
@@ -112,7 +130,7 @@ export function describeColumnReading(column: ColumnSettings, readType: string |
       const read = readType === 'typed' ? 'as typed' : readType === 'string' ? 'text' : (readType ?? 'text');
       return column.type === 'auto'
         ? `auto: ${read}`
-        : (typeLabels[column.type] ?? column.type).toLowerCase();
+        : (typeChoices.find((choice) => choice.value === column.type)?.label ?? column.type).toLowerCase();
     }
   }
 }

@@ -1,8 +1,8 @@
 // A web worker that reads a dropped or chosen file off the main thread: bytes stream in from `file.stream()`,
 // `src/core/import` parses them, and progress is posted as it goes.
-import '@/ui/strict-csp';
+import '@/ui/shared/strict-csp';
 import { createFileImporter } from '@/core/import';
-import type { ImportWorkerMessage } from './import-messages';
+import type { ImportWorkerMessage } from './import-worker-protocol';
 
 const PROGRESS_INTERVAL_MS = 100;
 

@@ -2,8 +2,9 @@ import { useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import type { ImportedTable } from '@/core/import';
 import { checkSheetColumns } from '@/core/sheet-issues';
-import { Modal } from '@/ui/components/modal';
-import { cellText } from './cell-text';
+import { countText } from '@/ui/shared/format';
+import { Modal } from '@/ui/shared/modal';
+import { cellText } from '@/ui/shared/cell-text';
 import { ColumnSettingsFields } from './column-settings-fields';
 
 const SAMPLE_VALUES = 3;
@@ -94,7 +95,7 @@ export function MappingDialog({
           disabled={problems.length > 0}
           onClick={() => onConfirm(columns)}
         >
-          Import {table.rows.length.toLocaleString('en-US')} rows
+          Import {countText(table.rows.length, 'row')}
         </button>
       </div>
     </Modal>

@@ -1,7 +1,7 @@
 import type { CellValue } from '@/core/cell-reading';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
 import { type CellChange, type RowValues, type SheetEdit, SheetModel } from '@/core/sheet-model';
-import { cellFromText, cellText } from './cell-text';
+import { cellFromText, cellText } from '@/ui/shared/cell-text';
 import type { CellPosition } from './grid-navigation';
 
 /**

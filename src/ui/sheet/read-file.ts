@@ -1,5 +1,5 @@
 import type { ImportResult } from '@/core/import';
-import type { ImportProgress, ImportWorkerMessage } from './import-messages';
+import type { ImportProgress, ImportWorkerMessage } from './import-worker-protocol';
 
 /**
  * Reads a file into a table in a web worker, reporting progress. Aborting the signal stops the worker at once

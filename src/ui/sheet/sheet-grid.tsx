@@ -5,11 +5,13 @@ import type { ColumnSettings } from '@/core/columns';
 import { describeLocation, type Issue, issueMessage } from '@/core/issues';
 import type { RowStatus } from '@/core/sheet-model';
 import { parsePastedCells } from '@/core/import';
-import { cellFromText, cellText } from './cell-text';
+import { cellFromText, cellText } from '@/ui/shared/cell-text';
 import { formatClipboardTable } from './clipboard';
 import { ColumnHeader } from './column-header';
 import { type CellPosition, historyShortcut, moveActiveCell, startsTyping } from './grid-navigation';
 import { isSheetEmpty, pasteEdits, sheetFromPastedBlock } from './paste';
+import { countText } from '@/ui/shared/format';
+import { useStore } from '@/ui/shared/use-store';
 import { filterRows, type RowFilter } from './row-filter';
 import type { SheetStore } from './sheet-store';
 
@@ -43,17 +45,11 @@ interface EditingState {
  * The editable, virtualized grid of the sheet: one DOM row per visible row only, keyboard navigation, inline
  * editing, paste of a block, undo and redo. It renders what `src/core` computed for each cell.
  */
-export function SheetGrid({
-  store,
-  version,
-  filter,
-}: {
-  store: SheetStore;
-  version: number;
-  filter: RowFilter;
-}) {
-  const model = store.model;
-  const structureVersion = store.getStructureVersion();
+export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFilter }) {
+  const model = useStore(store, (state) => state.model);
+  const version = useStore(store, (state) => state.version);
+  const structureVersion = useStore(store, (state) => state.structureVersion);
+  const readOnly = useStore(store, (state) => state.readOnly);
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
@@ -125,7 +121,7 @@ export function SheetGrid({
   };
 
   const startEditing = (text: string | null, typed: boolean) => {
-    if (store.readOnly || activeSheetRow === undefined || !activeColumnSettings) return;
+    if (readOnly || activeSheetRow === undefined || !activeColumnSettings) return;
     setEditing({
       position: { row: activeRow, column: activeColumn },
       text: text ?? cellText(model.cell(activeSheetRow, activeColumnSettings.id)),
@@ -207,7 +203,7 @@ export function SheetGrid({
   };
 
   const onPaste = (event: React.ClipboardEvent<HTMLDivElement>) => {
-    if (editing || store.readOnly) return;
+    if (editing || readOnly) return;
     const text = event.clipboardData.getData('text/plain');
     if (!text) return;
     event.preventDefault();
@@ -227,7 +223,7 @@ export function SheetGrid({
       filter === 'all',
     );
     const cellCount = block.reduce((count, row) => count + row.length, 0);
-    store.applyAll(edits, `Paste ${cellCount} cell${cellCount === 1 ? '' : 's'}`);
+    store.applyAll(edits, `Paste ${countText(cellCount, 'cell')}`);
   };
 
   const onCopy = (event: React.ClipboardEvent<HTMLDivElement>) => {
@@ -253,7 +249,7 @@ export function SheetGrid({
         aria-label="Sheet"
         aria-rowcount={rows.length + 1}
         aria-colcount={columnCount + 1}
-        aria-readonly={store.readOnly || undefined}
+        aria-readonly={readOnly || undefined}
         aria-activedescendant={rows.length > 0 ? activeCellId : undefined}
         tabIndex={0}
         className="sheet-grid"
@@ -301,7 +297,7 @@ export function SheetGrid({
                   <div role="rowheader" aria-colindex={1} className="sheet-status">
                     <span className="sheet-row-number">{sheetRow + 1}</span>
                     <StatusBadge status={status} issues={rowIssues} />
-                    {!store.readOnly && (
+                    {!readOnly && (
                       <button
                         type="button"
                         className="row-delete"
@@ -348,7 +344,7 @@ export function SheetGrid({
                         }}
                         onOpen={() => {
                           setActive({ row: item.index, column: columnIndex });
-                          if (!store.readOnly) {
+                          if (!readOnly) {
                             setEditing({
                               position: { row: item.index, column: columnIndex },
                               text: cellText(model.cell(sheetRow, column.id)),
@@ -390,8 +386,8 @@ function StatusBadge({ status, issues }: { status: RowStatus; issues: readonly I
   const warnings = issues.length - errors;
   const label =
     status === 'error'
-      ? `${errors} error${errors === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`
-      : `${warnings} warning${warnings === 1 ? '' : 's'}`;
+      ? `${countText(errors, 'error')}${warnings > 0 ? `, ${countText(warnings, 'warning')}` : ''}`
+      : countText(warnings, 'warning');
   return (
     <span className={`status-badge status-badge-${status}`} title={issues.map(issueMessage).join('\n')}>
       <span aria-hidden="true">{status === 'error' ? '✖' : '▲'}</span>

@@ -1,6 +1,7 @@
 import type { CellValue } from '@/core/cell-reading';
 import { type ColumnSettings, standardColumns } from '@/core/columns';
 import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet-model';
+import { Store } from '@/ui/shared/store';
 
 /** Where the sheet came from, shown to the user and kept with autosave. */
 export interface SheetSource {
@@ -16,66 +17,80 @@ interface HistoryEntry {
 
 const MAX_HISTORY = 200;
 
+/** What views read of the sheet store; a new object after every change. */
+export interface SheetState {
+  /** The sheet. NOTE: edits change it in place (for speed), so `version` says when to read it again. */
+  model: SheetModel;
+  /** Changes with every edit, so views re-read the model. */
+  version: number;
+  /** Changes when rows or columns are added, removed or reconfigured, so row lists are rebuilt. */
+  structureVersion: number;
+  source: SheetSource;
+  /** True once the user changed something since the last import, new sheet or restore. */
+  dirty: boolean;
+  /** True while a submission runs: edits, undo and redo are refused. */
+  readOnly: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** What the next undo would take back, for the button's title. */
+  undoLabel: string | null;
+  redoLabel: string | null;
+}
+
 /**
- * The sheet the user works on, with undo and redo of every edit. React subscribes through `subscribe` and
- * `getVersion` (useSyncExternalStore); the model itself is mutated in place, so a change is a new version.
+ * The sheet the user works on, with undo and redo of every edit. Views read it with `useStore(store, selector)`,
+ * usually selecting `version` (any edit) or `structureVersion` (rows and columns) and then reading the model.
  */
-export class SheetStore {
-  private current: SheetModel;
+export class SheetStore extends Store<SheetState> {
   private undoStack: HistoryEntry[] = [];
   private redoStack: HistoryEntry[] = [];
-  private readonly listeners = new Set<() => void>();
-  private version = 0;
-  private structureVersion = 0;
-  private lastChange: EditResult['changes'] | null = null;
-  private shape = { rows: 0, columns: 0 };
-  /** True once the user changed something since the last import, new sheet or restore. */
-  dirty = false;
-  readOnly = false;
-  source: SheetSource;
 
   constructor(model: SheetModel = emptySheet(), source: SheetSource = { name: 'New sheet', kind: 'new' }) {
-    this.current = model;
-    this.source = source;
-    this.shape = { rows: model.rowCount, columns: model.columns.length };
+    super({
+      model,
+      version: 0,
+      structureVersion: 0,
+      source,
+      dirty: false,
+      readOnly: false,
+      canUndo: false,
+      canRedo: false,
+      undoLabel: null,
+      redoLabel: null,
+    });
   }
 
   get model(): SheetModel {
-    return this.current;
+    return this.getState().model;
+  }
+
+  get source(): SheetSource {
+    return this.getState().source;
+  }
+
+  get dirty(): boolean {
+    return this.getState().dirty;
+  }
+
+  get readOnly(): boolean {
+    return this.getState().readOnly;
   }
 
   get canUndo(): boolean {
-    return this.undoStack.length > 0 && !this.readOnly;
+    return this.getState().canUndo;
   }
 
   get canRedo(): boolean {
-    return this.redoStack.length > 0 && !this.readOnly;
+    return this.getState().canRedo;
   }
 
-  /** What the next undo would take back, for the button's title. */
   get undoLabel(): string | null {
-    return this.undoStack.at(-1)?.label ?? null;
+    return this.getState().undoLabel;
   }
 
   get redoLabel(): string | null {
-    return this.redoStack.at(-1)?.label ?? null;
+    return this.getState().redoLabel;
   }
-
-  /** Changes with every edit, so views re-read the model. */
-  getVersion = (): number => this.version;
-
-  /** Changes when rows or columns are added, removed or reconfigured, so row lists are rebuilt. */
-  getStructureVersion = (): number => this.structureVersion;
-
-  /** What the last edit changed, for views that update only that. */
-  get changes(): EditResult['changes'] | null {
-    return this.lastChange;
-  }
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
 
   /** Applies an edit the user made; it can be undone. */
   apply(edit: SheetEdit, label: string): void {
@@ -85,12 +100,13 @@ export class SheetStore {
   /** Applies several edits as one step of undo (a paste that adds rows and fills cells). */
   applyAll(edits: readonly SheetEdit[], label: string): void {
     if (this.readOnly || edits.length === 0) return;
-    const results = edits.map((edit) => this.current.apply(edit));
+    const model = this.model;
+    const shape = shapeOf(model);
+    const results = edits.map((edit) => model.apply(edit));
     this.undoStack.push({ undo: results.map((result) => result.inverse).reverse(), label });
     if (this.undoStack.length > MAX_HISTORY) this.undoStack.shift();
     this.redoStack = [];
-    this.dirty = true;
-    this.changed(mergeChanges(results.map((result) => result.changes)));
+    this.edited(shape, results);
   }
 
   undo(): void {
@@ -105,49 +121,67 @@ export class SheetStore {
     if (this.readOnly) return;
     const entry = from.pop();
     if (!entry) return;
-    const results = entry.undo.map((edit) => this.current.apply(edit));
+    const model = this.model;
+    const shape = shapeOf(model);
+    const results = entry.undo.map((edit) => model.apply(edit));
     to.push({ undo: results.map((result) => result.inverse).reverse(), label: entry.label });
-    this.dirty = true;
-    this.changed(mergeChanges(results.map((result) => result.changes)));
+    this.edited(shape, results);
   }
 
   /** Replaces the whole sheet (import, new sheet, restore); history starts afresh. */
   replace(model: SheetModel, source: SheetSource, dirty = false): void {
-    this.current = model;
-    this.source = source;
     this.undoStack = [];
     this.redoStack = [];
-    this.dirty = dirty;
-    this.changed({ rows: 'all', spans: 'all', columns: 'all' });
+    const state = this.getState();
+    this.setState(
+      this.withHistory({
+        ...state,
+        model,
+        source,
+        dirty,
+        version: state.version + 1,
+        structureVersion: state.structureVersion + 1,
+      }),
+    );
   }
 
   setReadOnly(readOnly: boolean): void {
-    this.readOnly = readOnly;
-    this.changed(null);
+    const state = this.getState();
+    this.setState(this.withHistory({ ...state, readOnly, version: state.version + 1 }));
   }
 
-  private changed(changes: EditResult['changes'] | null): void {
-    this.lastChange = changes;
-    this.version++;
+  /** The state after edits of the model in place: a new version, and a new structure version if it reshaped. */
+  private edited(before: { rows: number; columns: number }, results: readonly EditResult[]): void {
+    const state = this.getState();
+    const after = shapeOf(state.model);
     const reshaped =
-      this.current.rowCount !== this.shape.rows || this.current.columns.length !== this.shape.columns;
-    if (reshaped || (changes && (changes.rows === 'all' || changes.columns === 'all')))
-      this.structureVersion++;
-    this.shape = { rows: this.current.rowCount, columns: this.current.columns.length };
-    for (const listener of this.listeners) listener();
+      after.rows !== before.rows ||
+      after.columns !== before.columns ||
+      results.some((result) => result.changes.rows === 'all' || result.changes.columns === 'all');
+    this.setState(
+      this.withHistory({
+        ...state,
+        dirty: true,
+        version: state.version + 1,
+        structureVersion: state.structureVersion + (reshaped ? 1 : 0),
+      }),
+    );
+  }
+
+  /** The state with what undo and redo can do now. */
+  private withHistory(state: SheetState): SheetState {
+    return {
+      ...state,
+      canUndo: this.undoStack.length > 0 && !state.readOnly,
+      canRedo: this.redoStack.length > 0 && !state.readOnly,
+      undoLabel: this.undoStack.at(-1)?.label ?? null,
+      redoLabel: this.redoStack.at(-1)?.label ?? null,
+    };
   }
 }
 
-function mergeChanges(all: readonly EditResult['changes'][]): EditResult['changes'] {
-  const merge = <T>(parts: readonly (T[] | 'all')[]): T[] | 'all' =>
-    parts.some((part) => part === 'all')
-      ? 'all'
-      : [...new Set(parts.flatMap((part) => (part === 'all' ? [] : part)))];
-  return {
-    rows: merge(all.map((changes) => changes.rows)),
-    spans: merge(all.map((changes) => changes.spans)),
-    columns: merge(all.map((changes) => changes.columns)),
-  };
+function shapeOf(model: SheetModel): { rows: number; columns: number } {
+  return { rows: model.rowCount, columns: model.columns.length };
 }
 
 /** A blank sheet with the three standard columns and a few empty rows to type into. */

@@ -1,21 +1,18 @@
 import type { SheetSummary as Summary } from '@/core/sheet-model';
-
-function count(value: number, one: string, many: string): string {
-  return `${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
-}
+import { countText } from '@/ui/shared/format';
 
 /** The sheet's counts, updated edit by edit from the engine's incremental results. */
 export function SheetSummary({ summary }: { summary: Summary }) {
   const dataRows = summary.rows - summary.blankRows;
   return (
     <div role="status" aria-label="Sheet summary" className="sheet-summary">
-      <span>{count(dataRows, 'row', 'rows')}</span>
-      <span>{count(summary.spans, 'span', 'spans')}</span>
+      <span>{countText(dataRows, 'row')}</span>
+      <span>{countText(summary.spans, 'span')}</span>
       <span className={summary.errors > 0 ? 'summary-errors' : undefined}>
-        {count(summary.errors, 'error', 'errors')}
+        {countText(summary.errors, 'error')}
       </span>
       <span className={summary.warnings > 0 ? 'summary-warnings' : undefined}>
-        {count(summary.warnings, 'warning', 'warnings')}
+        {countText(summary.warnings, 'warning')}
       </span>
       {summary.sheetIssues.map((issue) => (
         <span key={issue.code} className="summary-errors">

@@ -1,37 +1,42 @@
-import { useState, useSyncExternalStore } from 'react';
-import type { ColumnSettings } from '@/core/columns';
+import { useState } from 'react';
 import { describeSize } from '@/core/import';
-import { ConfirmDialog } from '@/ui/components/modal';
+import { countText } from '@/ui/shared/format';
+import { ConfirmDialog } from '@/ui/shared/modal';
+import { useStore } from '@/ui/shared/use-store';
 import { MappingDialog } from './mapping-dialog';
+import { newMetadataColumn } from './new-column';
 import { isSheetEmpty } from './paste';
 import { SAMPLES } from './samples';
 import type { RowFilter } from './row-filter';
 import { SheetGrid } from './sheet-grid';
 import { emptySheet, type SheetStore } from './sheet-store';
 import { SheetSummary } from './sheet-summary';
+import { RestoreFailedNotice } from './restore-failed-notice';
 import { useSheetImport } from './use-sheet-import';
+import type { UnrestoredDrafts } from './use-autosave';
 
 type PendingReplace = { kind: 'new' } | { kind: 'file'; file: File; sample: boolean };
 
-let addedColumns = 0;
-
-/** A column id not used by the sheet yet. */
-function freshColumnId(columns: readonly ColumnSettings[]): string {
-  const used = new Set(columns.map((column) => column.id));
-  let id: string;
-  do id = `n${++addedColumns}`;
-  while (used.has(id));
-  return id;
-}
-
 /** The Sheet tab: import, map, edit and check a sheet of span IDs and metadata. */
-export function SheetView({ store, restoring }: { store: SheetStore; restoring: boolean }) {
-  const version = useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
+export function SheetView({
+  store,
+  restoring,
+  unrestored,
+}: {
+  store: SheetStore;
+  restoring: boolean;
+  /** Saved drafts that could not be restored, from `useAutosave`. */
+  unrestored?: UnrestoredDrafts;
+}) {
+  // The Sheet tab shows all of the store (summary, toolbar, source line): it follows every change.
+  const { model, readOnly, source, canUndo, canRedo, undoLabel, redoLabel } = useStore(
+    store,
+    (state) => state,
+  );
   const [filter, setFilter] = useState<RowFilter>('all');
   const [pending, setPending] = useState<PendingReplace | null>(null);
   const [dragging, setDragging] = useState(false);
   const importer = useSheetImport(store);
-  const model = store.model;
   const summary = model.summary();
   const empty = isSheetEmpty(model);
 
@@ -59,20 +64,8 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
   const addRow = () => store.apply({ kind: 'insert_rows', at: model.rowCount, rows: [{}] }, 'Add row');
 
   const addColumn = () => {
-    const key = `key_${model.columns.filter((column) => column.target.kind === 'metadata').length + 1}`;
-    const patchIndex = model.columns.findIndex((column) => column.target.kind === 'patch_document');
-    const column: ColumnSettings = {
-      id: freshColumnId(model.columns),
-      name: `attributes.metadata.${key}`,
-      target: { kind: 'metadata', key },
-      type: 'auto',
-      blankPolicy: 'skip',
-      origin: 'text',
-    };
-    store.apply(
-      { kind: 'add_column', at: patchIndex === -1 ? model.columns.length : patchIndex, column },
-      'Add column',
-    );
+    const { column, at } = newMetadataColumn(model.columns);
+    store.apply({ kind: 'add_column', at, column }, 'Add column');
   };
 
   const busy = importer.state.step !== 'idle';
@@ -102,7 +95,7 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
             type="file"
             aria-label="Import file"
             accept=".csv,.tsv,.txt,.json,.jsonl,.ndjson,.parquet"
-            disabled={busy || store.readOnly}
+            disabled={busy || readOnly}
             onChange={(event) => {
               const file = event.target.files?.[0];
               event.target.value = '';
@@ -110,33 +103,29 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
             }}
           />
         </label>
-        <button
-          type="button"
-          disabled={busy || store.readOnly}
-          onClick={() => requestReplace({ kind: 'new' })}
-        >
+        <button type="button" disabled={busy || readOnly} onClick={() => requestReplace({ kind: 'new' })}>
           New sheet
         </button>
         <span className="toolbar-separator" />
-        <button type="button" disabled={store.readOnly} onClick={addRow}>
+        <button type="button" disabled={readOnly} onClick={addRow}>
           Add row
         </button>
-        <button type="button" disabled={store.readOnly} onClick={addColumn}>
+        <button type="button" disabled={readOnly} onClick={addColumn}>
           Add column
         </button>
         <span className="toolbar-separator" />
         <button
           type="button"
-          disabled={!store.canUndo}
-          title={store.undoLabel ? `Undo: ${store.undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'}
+          disabled={!canUndo}
+          title={undoLabel ? `Undo: ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'}
           onClick={() => store.undo()}
         >
           Undo
         </button>
         <button
           type="button"
-          disabled={!store.canRedo}
-          title={store.redoLabel ? `Redo: ${store.redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'}
+          disabled={!canRedo}
+          title={redoLabel ? `Redo: ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'}
           onClick={() => store.redo()}
         >
           Redo
@@ -159,10 +148,12 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
       <div className="sheet-status-line">
         <SheetSummary summary={summary} />
         <span className="sheet-source">
-          {store.source.name}
-          {store.readOnly && ' · read-only while a submission runs'}
+          {source.name}
+          {readOnly && ' · read-only while a submission runs'}
         </span>
       </div>
+
+      {unrestored && <RestoreFailedNotice drafts={unrestored.drafts} onDiscard={unrestored.discard} />}
 
       {importer.problem && (
         <div role="alert" className="banner banner-error">
@@ -181,8 +172,7 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
           <label>
             Reading {importer.state.fileName}: {describeSize(importer.state.progress.bytesRead)} of{' '}
             {describeSize(importer.state.progress.totalBytes)}
-            {importer.state.progress.rows > 0 &&
-              `, ${importer.state.progress.rows.toLocaleString('en-US')} rows`}
+            {importer.state.progress.rows > 0 && `, ${countText(importer.state.progress.rows, 'row')}`}
             <progress
               aria-label={`Importing ${importer.state.fileName}`}
               max={importer.state.progress.totalBytes}
@@ -196,7 +186,7 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
       )}
       {importer.state.step === 'checking' && (
         <div className="banner" role="status">
-          Checking {importer.state.rows.toLocaleString('en-US')} rows of {importer.state.fileName}…
+          Checking {countText(importer.state.rows, 'row')} of {importer.state.fileName}…
         </div>
       )}
 
@@ -204,7 +194,7 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
         <p className="empty-state">Restoring your sheet…</p>
       ) : (
         <>
-          {empty && store.source.kind === 'new' && (
+          {empty && source.kind === 'new' && (
             <div className="onboarding">
               <p>
                 Type or paste span IDs and values below, paste a block copied from a spreadsheet, import a
@@ -225,7 +215,7 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
               </div>
             </div>
           )}
-          <SheetGrid store={store} version={version} filter={filter} />
+          <SheetGrid store={store} filter={filter} />
         </>
       )}
 
@@ -243,8 +233,8 @@ export function SheetView({ store, restoring }: { store: SheetStore; restoring: 
           title="Replace the current sheet?"
           message={
             <p>
-              The current sheet ({summary.rows.toLocaleString('en-US')} rows) has edits. Replacing it discards
-              them; export or submit them first if you need them.
+              The current sheet ({countText(summary.rows, 'row')}) has edits. Replacing it discards them;
+              export or submit them first if you need them.
             </p>
           }
           confirmLabel={pending.kind === 'new' ? 'Start a new sheet' : 'Replace the sheet'}

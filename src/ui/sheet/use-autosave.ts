@@ -1,50 +1,89 @@
-import { useEffect, useState } from 'react';
-import { loadSavedSheet, saveSheet } from './autosave';
+import { useCallback, useEffect, useState } from 'react';
+import { discardUnrestoredDraft, loadSavedSheets, saveSheet, type UnrestoredDraft } from './autosave';
 import type { SheetStore } from './sheet-store';
 
 const SAVE_DELAY_MS = 600;
 
+/** Saved drafts that could not be restored, and how the user lets one go. */
+export interface UnrestoredDrafts {
+  drafts: readonly UnrestoredDraft[];
+  discard: (key: string) => void;
+}
+
+export interface Autosave {
+  /** True until the saved sheet is back (or known not to be there). */
+  restoring: boolean;
+  /** Why the last save (or the restore, or a discard) failed; null when it did not. */
+  saveError: string | null;
+  unrestored: UnrestoredDrafts;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Restores the last saved sheet once, then saves the sheet shortly after every change, so a reload or a crashed
- * tab finds it as it was. Returns 'restoring' until the saved sheet is back, and whether the last save failed.
+ * tab finds it as it was. A saved draft that cannot be restored is set aside (see `loadSavedSheets`) and listed in
+ * `unrestored` until the user discards it. When the saved sheet cannot even be read, autosave stays off, so what
+ * is stored is never overwritten unseen. `factory` is the IndexedDB to use (tests pass a fake).
  */
-export function useAutosave(store: SheetStore): { restoring: boolean; saveError: string | null } {
+export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
   const [restoring, setRestoring] = useState(true);
+  const [readFailed, setReadFailed] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  const [drafts, setDrafts] = useState<readonly UnrestoredDraft[]>([]);
 
   useEffect(() => {
     let cancelled = false;
-    loadSavedSheet()
-      .then((saved) => {
-        if (!cancelled && saved) store.replace(saved.model, saved.source, saved.dirty);
+    loadSavedSheets(factory)
+      .then(({ sheet, unrestored }) => {
+        if (cancelled) return;
+        if (sheet) store.replace(sheet.model, sheet.source, sheet.dirty);
+        setDrafts(unrestored);
       })
-      .catch(() => undefined)
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        setReadFailed(true);
+        setSaveError(
+          `Your saved sheet could not be read (${messageOf(error)}); autosave is off so it is not overwritten.`,
+        );
+      })
       .finally(() => {
         if (!cancelled) setRestoring(false);
       });
     return () => {
       cancelled = true;
     };
-  }, [store]);
+  }, [store, factory]);
 
   useEffect(() => {
-    if (restoring) return;
+    if (restoring || readFailed) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsubscribe = store.subscribe(() => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        saveSheet(store)
+        saveSheet(store, factory)
           .then(() => setSaveError(null))
-          .catch((error: unknown) =>
-            setSaveError(`Autosave failed: ${error instanceof Error ? error.message : String(error)}`),
-          );
+          .catch((error: unknown) => setSaveError(`Autosave failed: ${messageOf(error)}`));
       }, SAVE_DELAY_MS);
     });
     return () => {
       clearTimeout(timer);
       unsubscribe();
     };
-  }, [store, restoring]);
+  }, [store, factory, restoring, readFailed]);
 
-  return { restoring, saveError };
+  const discard = useCallback(
+    (key: string) => {
+      discardUnrestoredDraft(key, factory)
+        .then(() => setDrafts((current) => current.filter((draft) => draft.key !== key)))
+        .catch((error: unknown) =>
+          setSaveError(`The saved draft could not be discarded: ${messageOf(error)}`),
+        );
+    },
+    [factory],
+  );
+
+  return { restoring, saveError, unrestored: { drafts, discard } };
 }

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
 import { describeSize, type ImportedTable } from '@/core/import';
 import { SheetModel } from '@/core/sheet-model';
-import type { ImportProgress } from './import-messages';
+import type { ImportProgress } from './import-worker-protocol';
 import { readFileInWorker } from './read-file';
 import type { SheetSource, SheetStore } from './sheet-store';
 

@@ -1,9 +1,10 @@
 import type { AggregatedResponse, SpanPatch } from '@/core/api-schema';
-import { type LogMetadataOptions, logMetadata, type SubmissionProgress } from '@/client';
+import { DEFAULT_BATCH_SIZE, type LogMetadataOptions, logMetadata, type SubmissionProgress } from '@/client';
 import type { SheetModel } from '@/core/sheet-model';
 import type { StoredValue } from '@/core/stored-form';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
-import type { SheetStore } from '@/ui/sheet/sheet-store';
+import { Store } from '@/ui/shared/store';
+import type { SheetStore } from '@/ui/sheet';
 import { connectionFailures, mergeRetry, type SubmissionOutcome } from './submission-result';
 
 /** A submission in flight: what the progress bar shows. */
@@ -16,31 +17,42 @@ export interface RunningSubmission {
   progress: SubmissionProgress;
 }
 
+/** What views read of the submission store; a new object after every change. */
+export interface SubmissionState {
+  running: RunningSubmission | null;
+  outcome: SubmissionOutcome | null;
+  /** A problem that stopped the submission before any result (not a per-span failure). */
+  problem: string | null;
+}
+
 /**
  * The submission of the sheet and its outcome, shared by the Preview (submit, progress, cancel) and Results
- * (failures, retry) tabs. The sheet is read-only while a submission runs.
+ * (failures, retry) tabs. The sheet is read-only while a submission runs. Progress changes `running` many times
+ * a second: views select what they show (`useStore(store, selector)`), so only the progress bar follows it.
  */
-export class SubmissionStore {
-  running: RunningSubmission | null = null;
-  outcome: SubmissionOutcome | null = null;
-  /** A problem that stopped the submission before any result (not a per-span failure). */
-  problem: string | null = null;
+export class SubmissionStore extends Store<SubmissionState> {
   private controller: AbortController | null = null;
   /** Whether the user cancelled the last run (it may have aborted requests in flight, not only unsent ones). */
   private lastRunCancelled = false;
-  private readonly listeners = new Set<() => void>();
-  private version = 0;
 
-  getVersion = (): number => this.version;
+  constructor() {
+    super({ running: null, outcome: null, problem: null });
+  }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  get running(): RunningSubmission | null {
+    return this.getState().running;
+  }
 
-  private changed(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
+  get outcome(): SubmissionOutcome | null {
+    return this.getState().outcome;
+  }
+
+  get problem(): string | null {
+    return this.getState().problem;
+  }
+
+  private update(changes: Partial<SubmissionState>): void {
+    this.setState({ ...this.getState(), ...changes });
   }
 
   /** Submits every span of the sheet that is ready (errors and empty patches excluded). */
@@ -53,18 +65,19 @@ export class SubmissionStore {
     try {
       const result = await this.run(settings, spans, 'submit', options);
       if (!result) return;
-      this.outcome = {
-        project: settings.project,
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
-        result,
-        columns,
-        ...snapshotFailures(model, spans, result),
-      };
+      this.update({
+        outcome: {
+          project: settings.project,
+          startedAt: startedAt.toISOString(),
+          finishedAt: new Date().toISOString(),
+          cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
+          result,
+          columns,
+          ...snapshotFailures(model, spans, result),
+        },
+      });
     } finally {
       sheet.setReadOnly(false);
-      this.changed();
     }
   }
 
@@ -79,13 +92,14 @@ export class SubmissionStore {
     });
     const result = await this.run(settings, spans, 'retry', options);
     if (!result) return;
-    this.outcome = {
-      ...outcome,
-      finishedAt: new Date().toISOString(),
-      cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
-      result: mergeRetry(outcome.result, spanIds, result),
-    };
-    this.changed();
+    this.update({
+      outcome: {
+        ...outcome,
+        finishedAt: new Date().toISOString(),
+        cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
+        result: mergeRetry(outcome.result, spanIds, result),
+      },
+    });
   }
 
   /**
@@ -104,42 +118,44 @@ export class SubmissionStore {
   ): Promise<AggregatedResponse | null> {
     const controller = new AbortController();
     this.controller = controller;
-    this.problem = null;
-    this.running = {
-      project: settings.project,
-      kind,
-      startedAt: Date.now(),
-      updatedAt: Date.now(),
-      progress: {
-        spansDone: 0,
-        spansTotal: spans.length,
-        batchesDone: 0,
-        batchesTotal: Math.ceil(spans.length / (options.batchSize ?? 5000)),
-        spansUpdated: 0,
-        spansFailed: 0,
-        retries: 0,
-        retrying: null,
+    this.update({
+      problem: null,
+      running: {
+        project: settings.project,
+        kind,
+        startedAt: Date.now(),
+        updatedAt: Date.now(),
+        progress: {
+          spansDone: 0,
+          spansTotal: spans.length,
+          batchesDone: 0,
+          batchesTotal: Math.ceil(spans.length / (options.batchSize ?? DEFAULT_BATCH_SIZE)),
+          spansUpdated: 0,
+          spansFailed: 0,
+          retries: 0,
+          retrying: null,
+        },
       },
-    };
-    this.changed();
+    });
     try {
       return await logMetadata(settings.project, spans, {
         ...toClientOptions(settings),
         ...options,
         signal: controller.signal,
         onProgress: (progress) => {
-          if (this.running) this.running = { ...this.running, progress, updatedAt: Date.now() };
-          this.changed();
+          const { running } = this.getState();
+          if (running) this.update({ running: { ...running, progress, updatedAt: Date.now() } });
         },
       });
     } catch (error) {
-      this.problem = `The submission could not be sent: ${error instanceof Error ? error.message : String(error)}`;
+      this.update({
+        problem: `The submission could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+      });
       return null;
     } finally {
       this.lastRunCancelled = controller.signal.aborted;
-      this.running = null;
       this.controller = null;
-      this.changed();
+      this.update({ running: null });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
-import { json, refuseKey } from '../fake-fetch';
+import { json, refuseKey } from '../shared/fake-fetch';
 
-export { stubUnreachable } from '../fake-fetch';
+export { stubUnreachable } from '../shared/fake-fetch';
 import type { Submission, SubmissionDetail } from '@/core/api-schema';
 
 /**

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SubmissionDetail } from '@/core/api-schema';
 import { HistoryView } from '@/ui/history';
-import { formatSubmissionTime } from '@/ui/history/history-format';
+import { formatSubmissionTime } from '@/ui/shared/format';
 import { setConnectionSettings } from '@/ui/settings';
 import { stubHistoryServer, stubUnreachable } from './fake-history-server';
 
@@ -97,7 +97,11 @@ describe('the History tab', () => {
       [newer, 'ci-bot', '4', '2', '2', 'Open'],
       [older, 'none', '2', '2', '0', 'Open'],
     ]);
-    expect(within(table).getByRole('button', { name: `Open submission ${newer}` })).toBeTruthy();
+    expect(
+      within(table)
+        .getByRole('button', { name: `Open submission ${newer}` })
+        .getAttribute('aria-expanded'),
+    ).toBe('false');
     expect(screen.getByRole('status').textContent).toBe('The latest 2 submissions, newest first.');
     const request = fetchMock.mock.calls[0];
     expect(String(request?.[0])).toBe(`${window.location.origin}/api/v1/submissions?project=demo&limit=100`);
@@ -128,7 +132,11 @@ describe('the History tab', () => {
       ['bbbb000000000002', 'label', '"bad"', 'null'],
       ['bbbb000000000002', 'note', 'null', '"null"'],
     ]);
-    expect(within(detail).getByRole('heading', { name: 'Changes: 4 keys on 2 spans' })).toBeTruthy();
+    expect(
+      within(detail)
+        .getAllByRole('heading', { level: 4 })
+        .map((heading) => heading.textContent),
+    ).toEqual(['Changes: 4 keys on 2 spans', 'Errors: 2']);
     expect(detail.textContent).toContain('ID sub-newer · API key ci-bot · 4 processed, 2 updated, 2 failed');
 
     const errors = within(detail).getByRole('table', { name: 'Errors' });
@@ -157,7 +165,10 @@ describe('the History tab', () => {
 
     stubHistoryServer({ details: [OLDER] });
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
-    expect(await screen.findByRole('table', { name: 'Submissions to project demo' })).toBeTruthy();
+    const table = await screen.findByRole('table', { name: 'Submissions to project demo' });
+    expect(bodyRows(table)).toEqual([
+      [formatSubmissionTime(OLDER.created_at), 'none', '2', '2', '0', 'Open'],
+    ]);
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
@@ -200,8 +211,8 @@ describe('the History tab', () => {
     unmount();
 
     useSettings('');
-    render(<HistoryView />);
-    expect(screen.getByText('Choose a project in Settings to see the submissions made to it.')).toBeTruthy();
+    const { container } = render(<HistoryView />);
+    expect(container.textContent).toBe('Choose a project in Settings to see the submissions made to it.');
   });
 
   it('renders only the changes in view of a large submission', async () => {
@@ -225,6 +236,9 @@ describe('the History tab', () => {
     const changes = await screen.findByRole('table', { name: 'Changes' });
     expect(changes.getAttribute('aria-rowcount')).toBe('50001');
     expect(within(changes).getAllByRole('row').length).toBeLessThan(60);
-    expect(screen.getByText('No span failed.')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: /^Errors/ }).nextElementSibling?.textContent).toBe(
+      'No span failed.',
+    );
+    expect(screen.queryByRole('table', { name: 'Errors' })).toBeNull();
   });
 });

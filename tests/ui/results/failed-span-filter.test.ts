@@ -5,7 +5,7 @@ import {
   formatSourceRows,
   isFilterActive,
 } from '@/ui/results/failed-span-filter';
-import { failedSpans } from '@/ui/submission/submission-result';
+import { failedSpans } from '@/ui/submission';
 import { makeOutcome } from './outcome-fixture';
 
 const outcome = makeOutcome();

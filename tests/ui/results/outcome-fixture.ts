@@ -1,7 +1,7 @@
 import type { AggregatedResponse } from '@/core/api-schema';
 import type { CellValue } from '@/core/cell-reading';
 import { autoMapColumns } from '@/core/columns';
-import type { SubmissionOutcome } from '@/ui/submission/submission-result';
+import type { SubmissionOutcome } from '@/ui/submission';
 
 /** A failed span of a fixture: its ID, its error message, and its sheet rows (1-based) with their cells. */
 export interface FixtureSpan {

@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ERROR_TYPES } from '@/core/error-types';
 import { ResultsView } from '@/ui/results';
-import type { SubmissionOutcome } from '@/ui/submission/submission-result';
+import { formatSubmissionTime } from '@/ui/shared/format';
+import type { SubmissionOutcome } from '@/ui/submission';
 import { COLUMNS, FAILED, type FixtureSpan, makeOutcome } from './outcome-fixture';
 
 // jsdom lays nothing out: give the table's scroll area a size so the virtualizer renders rows.
@@ -43,8 +44,8 @@ function countLine(): string {
 
 describe('the Results tab', () => {
   it('says what to do before there is a submission', () => {
-    renderResults(null);
-    expect(screen.getByText('Submit the sheet to see per-span results here.')).toBeTruthy();
+    const { view } = renderResults(null);
+    expect(view.container.textContent).toBe('Submit the sheet to see per-span results here.');
     expect(screen.queryByRole('status', { name: 'Submission summary' })).toBeNull();
   });
 
@@ -57,7 +58,11 @@ describe('the Results tab', () => {
     expect(text).toContain('Failed34');
     expect(text).not.toContain('Not sent');
     expect(text).toContain('Project demo, finished');
-    expect(within(summary).getByText(new Date('2025-03-04T10:00:05.000Z').toLocaleString())).toBeTruthy();
+    const time = summary.querySelector('time');
+    expect(time?.getAttribute('datetime')).toBe('2025-03-04T10:00:05.000Z');
+    // The same format as the History's submission times.
+    expect(time?.textContent).toBe(formatSubmissionTime('2025-03-04T10:00:05.000Z'));
+    expect(time?.textContent).toContain('2025');
   });
 
   it('counts the spans a cancelled submission did not send', () => {
@@ -94,8 +99,12 @@ describe('the Results tab', () => {
   it('lists the known types with zero counts when nothing of theirs failed', () => {
     renderResults(makeOutcome(FAILED.slice(0, 1)));
     const group = screen.getByRole('group', { name: 'Filter by error type' });
-    expect(within(group).getByRole('button', { name: 'druid_rejection (0)' })).toBeTruthy();
-    expect(within(group).getByRole('button', { name: 'type_conflict (1)' })).toBeTruthy();
+    expect(within(group).getByRole('button', { name: 'druid_rejection (0)' }).className).toContain(
+      'error-type-chip-empty',
+    );
+    expect(within(group).getByRole('button', { name: 'type_conflict (1)' }).className).not.toContain(
+      'error-type-chip-empty',
+    );
     expect(within(group).queryByRole('button', { name: /unknown/ })).toBeNull();
   });
 
@@ -143,7 +152,9 @@ describe('the Results tab', () => {
     await user.click(screen.getByRole('button', { name: 'segment_not_found (2)' }));
     await user.clear(search);
     await user.type(search, 'no such thing');
-    await waitFor(() => expect(screen.getByText('No failed span matches the filters.')).toBeTruthy());
+    await waitFor(() => expect(screen.queryByRole('table', { name: 'Failed spans' })).toBeNull());
+    expect(countLine()).toBe('Showing 0 of 12 failed spans');
+    expect(screen.getByText('No failed span matches the filters.').className).toBe('empty-state');
     expect(screen.getByRole('button', { name: 'Export failed rows' })).toHaveProperty('disabled', true);
 
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
@@ -245,7 +256,8 @@ describe('the Results tab', () => {
       <ResultsView outcome={makeOutcome()} onFixInSheet={vi.fn()} onRetry={onRetry} retrying={true} />,
     );
     expect(screen.getByRole('button', { name: 'Retry 2 spans' })).toHaveProperty('disabled', true);
-    expect(screen.getByText('Retrying…')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Retry 2 spans' }).getAttribute('aria-busy')).toBe('true');
+    expect(screen.getAllByRole('status').map((status) => status.textContent)).toContain('Retrying…');
 
     const withoutConnectionFailures = FAILED.filter((span) => !span.spanId.startsWith('cf-'));
     view.rerender(
@@ -261,7 +273,7 @@ describe('the Results tab', () => {
 
   it('says so when nothing failed', () => {
     renderResults(makeOutcome([], { spans_processed: 5, spans_updated: 5 }));
-    expect(screen.getByText('No span failed.')).toBeTruthy();
+    expect(screen.getByText('No span failed.').className).toBe('empty-state');
     expect(screen.queryByRole('table')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Fix in sheet' })).toBeNull();
   });
@@ -278,7 +290,9 @@ describe('the Results tab', () => {
     const rendered = within(table).getAllByRole('row').length - 1;
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(60);
-    expect(screen.getByRole('button', { name: 'segment_not_found (20,000)' })).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: 'segment_not_found (20,000)' }).getAttribute('aria-pressed'),
+    ).toBe('false');
     expect(countLine()).toBe('Showing 20,000 of 20,000 failed spans');
   });
 });

@@ -138,7 +138,10 @@ describe('the Project field', () => {
     stubUnreachable();
     const first = await openSettings();
     await first.test();
-    expect(within(first.dialog).getByRole('textbox', { name: 'Project' })).toBeTruthy();
+    expect(within(first.dialog).getByRole<HTMLInputElement>('textbox', { name: 'Project' }).type).toBe(
+      'text',
+    );
+    expect(within(first.dialog).queryByRole('combobox', { name: 'Project' })).toBeNull();
     cleanup();
 
     stubServer({ projects: PROJECTS });

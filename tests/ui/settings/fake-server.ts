@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
-import { json, refuseKey } from '../fake-fetch';
+import { json, refuseKey } from '../shared/fake-fetch';
 
-export { stubUnreachable } from '../fake-fetch';
+export { stubUnreachable } from '../shared/fake-fetch';
 
 /** A project as `GET /api/v1/projects` lists it. */
 export interface FakeProject {

@@ -53,6 +53,26 @@ afterEach(() => {
 });
 
 describe('the connection settings dialog', () => {
+  it('follows settings another tab saved, while a view shows them', () => {
+    setup();
+    const current = screen.getByRole('status', { name: 'Current connection' });
+    expect(current.textContent).toBe(`(none) at ${window.location.origin}`);
+    const saved = JSON.stringify({
+      serverUrl: 'http://other.example:8787',
+      project: 'demo',
+      rememberApiKey: false,
+    });
+    localStorage.setItem(CONNECTION_STORAGE_KEY, saved);
+    act(() => {
+      window.dispatchEvent(new StorageEvent('storage', { key: 'unrelated' }));
+    });
+    expect(current.textContent).toBe(`(none) at ${window.location.origin}`);
+    act(() => {
+      window.dispatchEvent(new StorageEvent('storage', { key: CONNECTION_STORAGE_KEY, newValue: saved }));
+    });
+    expect(current.textContent).toBe('demo at http://other.example:8787');
+  });
+
   it('opens from the Settings button with focus in it, showing the defaults', async () => {
     const { open } = setup();
     expect(screen.queryByRole('dialog')).toBeNull();
@@ -63,9 +83,15 @@ describe('the connection settings dialog', () => {
     expect(field(dialog, 'API key').value).toBe('');
     expect(field(dialog, 'Project').value).toBe('');
     expect(field(dialog, 'Remember API key').checked).toBe(false);
-    for (const name of ['Test connection', 'Save', 'Cancel']) {
-      expect(within(dialog).getByRole('button', { name })).toBeTruthy();
-    }
+    expect(
+      within(dialog)
+        .getAllByRole('button')
+        .map((button) => [button.textContent, button.getAttribute('type')]),
+    ).toEqual([
+      ['Test connection', 'button'],
+      ['Cancel', 'button'],
+      ['Save', 'submit'],
+    ]);
   });
 
   it('saves the settings, keeps the API key for the session only, and shows them again on reopening', async () => {
@@ -144,7 +170,11 @@ describe('the connection settings dialog', () => {
     await user.clear(url);
     await user.type(url, 'localhost:8787');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
-    expect(within(dialog).getByText(SERVER_URL_MESSAGE)).toBeTruthy();
+    expect(url.getAttribute('aria-invalid')).toBe('true');
+    expect(url.getAttribute('aria-describedby')?.split(' ')).toContain(
+      within(dialog).getByText(SERVER_URL_MESSAGE).id,
+    );
+    expect(localStorage.getItem(CONNECTION_STORAGE_KEY)).toBeNull();
 
     await user.clear(url);
     await user.type(url, 'http://localhost:8787');

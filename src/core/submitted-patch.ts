@@ -1,18 +1,21 @@
 import { formatErrorMessage } from './error-types';
 import { compactJson, describeJsonKind, describeValue, isJsonObject, jsonDepth, parseJson } from './json';
-import { isValidKey, MAX_KEY_LENGTH } from './keys';
-import { MAX_PATCH_DEPTH, MAX_PATCH_LENGTH } from './span-patch';
-import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from './stored-form';
+import {
+  exceedsPatchDepth,
+  exceedsPatchLength,
+  invalidKeyReason,
+  isSpanIdTooLong,
+  MAX_KEY_LENGTH,
+  MAX_PATCH_DEPTH,
+  MAX_PATCH_LENGTH,
+  MAX_SPAN_ID_LENGTH,
+} from './patch-limits';
+import { type StoredValue, toStoredForm } from './stored-form';
 
-/** Largest span metadata the store accepts, as compact JSON characters. */
-export const MAX_METADATA_LENGTH = 1_000_000;
-/** Most distinct metadata keys in one project. */
-export const MAX_PROJECT_KEYS = 1_000;
-/** Longest span ID accepted, in characters (SPEC §5: longer is `span_id_too_long` in the sheet). */
-export const MAX_SPAN_ID_LENGTH = 256;
 /** Deepest nesting a `patch_failure` message states exactly; deeper is "more than" this. */
 const MAX_REPORTED_DEPTH = 1_000;
 
+/** A submitted span's patch as the server reads it: its top-level keys in stored form, or that span's error. */
 export type PreparedPatch =
   { ok: true; entries: [string, StoredValue][] } | { ok: false; errorMessage: string };
 
@@ -21,7 +24,7 @@ export type PreparedPatch =
  * (`prepareSubmittedPatch`). A failure is that span's error message, never the request's.
  */
 export function prepareSubmittedSpan(spanId: string, patchDocument: unknown): PreparedPatch {
-  if (spanId.length > MAX_SPAN_ID_LENGTH) {
+  if (isSpanIdTooLong(spanId)) {
     // NOTE: the ID is not repeated here: the error entry's span_id already carries it, and it may be huge.
     return fail(
       'patch_failure',
@@ -55,7 +58,7 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
     );
   }
   const depth = jsonDepth(document, MAX_REPORTED_DEPTH);
-  if (depth > MAX_PATCH_DEPTH) {
+  if (exceedsPatchDepth(depth)) {
     const levels =
       depth > MAX_REPORTED_DEPTH ? `more than ${MAX_REPORTED_DEPTH.toLocaleString('en-US')}` : String(depth);
     return fail(
@@ -65,11 +68,12 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
   }
   const entries: [string, StoredValue][] = [];
   for (const [key, value] of Object.entries(document)) {
-    if (!isValidKey(key)) {
+    const keyProblem = invalidKeyReason(key);
+    if (keyProblem !== null) {
       const why =
-        key === ''
+        keyProblem === 'empty'
           ? 'is empty'
-          : key.length > MAX_KEY_LENGTH
+          : keyProblem === 'too_long'
             ? `is longer than ${MAX_KEY_LENGTH} characters`
             : 'is reserved';
       return fail('patch_failure', `Invalid key '${key.slice(0, 64)}': the key ${why}`);
@@ -85,7 +89,7 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
     entries.push([key, stored.stored]);
   }
   const length = compactJson(Object.fromEntries(entries)).length;
-  if (length > MAX_PATCH_LENGTH) {
+  if (exceedsPatchLength(length)) {
     return fail(
       'patch_failure',
       `patch_document is ${length} characters of JSON; the limit is ${MAX_PATCH_LENGTH}`,
@@ -94,84 +98,11 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
   return { ok: true, entries };
 }
 
-function fail(
-  type: 'parse_failure' | 'patch_failure' | 'type_conflict' | 'druid_rejection',
-  message: string,
-) {
+function fail(type: 'parse_failure' | 'patch_failure', message: string) {
   return { ok: false as const, errorMessage: formatErrorMessage(type, message) };
 }
 
 /** The words of a `segment_not_found` failure (without the `[type]` prefix), the same from server and preview. */
 export function segmentNotFoundMessage(spanId: string, project: string): string {
   return `No span with ID '${spanId}' in project '${project}'`;
-}
-
-/** One key's change on a span, for the history of every change. */
-export interface KeyChange {
-  key: string;
-  existedBefore: boolean;
-  before: StoredValue;
-  after: StoredValue;
-}
-
-/** The project's metadata fields as the type registry sees them: key → type (null while only null was stored). */
-export type FieldTypes = ReadonlyMap<string, StoredType | null>;
-
-export type SpanUpdatePlan =
-  | {
-      ok: true;
-      metadata: Record<string, StoredValue>;
-      changes: KeyChange[];
-      /** Keys new to the project or whose type is set by this span, to record when the span is applied. */
-      fieldTypes: Map<string, StoredType | null>;
-    }
-  | { ok: false; errorMessage: string };
-
-/**
- * Plans one span's update against its current metadata and the project's field types (SPEC §6): all keys or
- * none. A key's type is set by its first non-null value; null fits any type; Int64 into Float64 is widened;
- * anything else is a `type_conflict`. Metadata over 1,000,000 characters or a project over 1,000 keys is a
- * `druid_rejection`.
- */
-export function planSpanUpdate(
-  current: Readonly<Record<string, StoredValue>>,
-  entries: readonly [string, StoredValue][],
-  fields: FieldTypes,
-): SpanUpdatePlan {
-  const metadata: Record<string, StoredValue> = { ...current };
-  const changes: KeyChange[] = [];
-  const fieldTypes = new Map<string, StoredType | null>();
-  let newKeys = 0;
-  for (const [key, value] of entries) {
-    const known = fields.has(key) || fieldTypes.has(key);
-    const existing = fieldTypes.get(key) ?? fields.get(key) ?? null;
-    const check = checkStoredType(existing, value);
-    if (!check.ok) {
-      return fail(
-        'type_conflict',
-        `Type conflict on '${key}': stored ${existing}, patch has ${check.patchType}`,
-      );
-    }
-    if (!known) newKeys++;
-    if (!known || (existing === null && check.type !== null)) fieldTypes.set(key, check.type);
-    const existedBefore = Object.hasOwn(current, key);
-    const before = existedBefore ? (current[key] ?? null) : null;
-    if (!existedBefore || !Object.is(before, value))
-      changes.push({ key, existedBefore, before, after: value });
-    Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  if (fields.size + newKeys > MAX_PROJECT_KEYS) {
-    return fail(
-      'druid_rejection',
-      `The project would have ${fields.size + newKeys} distinct metadata keys; the limit is ${MAX_PROJECT_KEYS}`,
-    );
-  }
-  const length = compactJson(metadata).length;
-  if (length > MAX_METADATA_LENGTH) {
-    return fail(
-      'druid_rejection',
-      `The span's metadata would be ${length} characters; the limit is ${MAX_METADATA_LENGTH}`,
-    );
-  }
-  return { ok: true, metadata, changes, fieldTypes };
 }

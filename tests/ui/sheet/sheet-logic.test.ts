@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
-import { cellFromText, cellText } from '@/ui/sheet/cell-text';
+import { cellFromText, cellText } from '@/ui/shared/cell-text';
 import { formatClipboardTable } from '@/ui/sheet/clipboard';
 import { historyShortcut, moveActiveCell, startsTyping } from '@/ui/sheet/grid-navigation';
 import { isSheetEmpty, pasteEdits, sheetFromPastedBlock } from '@/ui/sheet/paste';
+import { freshColumnId, newMetadataColumn } from '@/ui/sheet/new-column';
 import { filterRows } from '@/ui/sheet/row-filter';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 
@@ -173,11 +174,12 @@ describe('the sheet store', () => {
 
   it('changes its structure version when rows are added, so row lists are rebuilt', () => {
     const store = new SheetStore(sheet([[A, '1']]));
-    const before = store.getStructureVersion();
+    const before = store.getState().structureVersion;
     store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: '2' }] }, 'Edit');
-    expect(store.getStructureVersion()).toBe(before);
+    expect(store.getState().structureVersion).toBe(before);
+    expect(store.getState().version).toBe(1);
     store.apply({ kind: 'insert_rows', at: 1, rows: [{}] }, 'Add row');
-    expect(store.getStructureVersion()).toBe(before + 1);
+    expect(store.getState().structureVersion).toBe(before + 1);
   });
 
   it('refuses edits while read-only and starts history afresh on replace', () => {
@@ -205,5 +207,44 @@ describe('the row filter', () => {
     expect(filterRows(statusOf, 4, 'all')).toEqual([0, 1, 2, 3]);
     expect(filterRows(statusOf, 4, 'errors')).toEqual([1]);
     expect(filterRows(statusOf, 4, 'warnings')).toEqual([0, 2]);
+  });
+});
+
+describe('adding a column', () => {
+  it('gives it an id the sheet does not use, the same for the same sheet', () => {
+    const { columns } = autoMapColumns(['context.span_id', 'attributes.metadata.x']);
+    expect(freshColumnId(columns)).toBe('n1');
+    const withAdded = columns.map((column, index) => (index === 1 ? { ...column, id: 'n7' } : column));
+    expect(freshColumnId(withAdded)).toBe('n8');
+    expect(freshColumnId(withAdded)).toBe('n8');
+  });
+
+  it('adds a metadata key column before patch_document, or last', () => {
+    const plain = autoMapColumns(['context.span_id', 'attributes.metadata.x']).columns;
+    expect(newMetadataColumn(plain)).toEqual({
+      at: 2,
+      column: {
+        id: 'n1',
+        name: 'attributes.metadata.key_2',
+        target: { kind: 'metadata', key: 'key_2' },
+        type: 'auto',
+        blankPolicy: 'skip',
+        origin: 'text',
+      },
+    });
+    const withPatch = autoMapColumns(['context.span_id', 'patch_document']).columns;
+    expect(newMetadataColumn(withPatch)).toMatchObject({
+      at: 1,
+      column: { name: 'attributes.metadata.key_1' },
+    });
+  });
+
+  it('lets the store add it and take it back', () => {
+    const store = new SheetStore(sheet([[A, '1']]));
+    const { column, at } = newMetadataColumn(store.model.columns);
+    store.apply({ kind: 'add_column', at, column }, 'Add column');
+    expect(store.model.columns.map((candidate) => candidate.id)).toEqual(['c0', 'c1', 'n1']);
+    store.undo();
+    expect(store.model.columns.map((candidate) => candidate.id)).toEqual(['c0', 'c1']);
   });
 });

@@ -6,16 +6,16 @@ import { SheetModel } from '@/core/sheet-model';
 import { SheetGrid } from '@/ui/sheet/sheet-grid';
 import { SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetSummary } from '@/ui/sheet/sheet-summary';
-import { useSyncExternalStore } from 'react';
+import { useStore } from '@/ui/shared/use-store';
 
 const A = '61dbffb32f20ddb6';
 
 function View({ store }: { store: SheetStore }) {
-  const version = useSyncExternalStore(store.subscribe, store.getVersion);
+  const summary = useStore(store, (state) => state.model.summary());
   return (
     <>
-      <SheetSummary summary={store.model.summary()} />
-      <SheetGrid store={store} version={version} filter="all" />
+      <SheetSummary summary={summary} />
+      <SheetGrid store={store} filter="all" />
     </>
   );
 }

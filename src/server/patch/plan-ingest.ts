@@ -1,6 +1,6 @@
-import { planSpanUpdate } from '@/core/apply-patch';
+import { planSpanUpdate } from '@/core/span-update';
 import { isJsonObject, jsonDepth, parseJson } from '@/core/json';
-import { isValidKey } from '@/core/keys';
+import { isValidKey } from '@/core/patch-limits';
 import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from '@/core/stored-form';
 import type { FieldWrite, Metadata } from './plan-submission';
 

@@ -1,0 +1,106 @@
+import type { SpanError } from '@/core/api-schema';
+import { formatErrorMessage, formatRevertConflict } from '@/core/error-types';
+import { segmentNotFoundMessage } from '@/core/submitted-patch';
+import type { RecordedChange } from '@/core/span-update';
+import type { Metadata, SpanWrite } from './plan-submission';
+
+/** One recorded change of the submission being reverted, with its span. */
+export interface ChangeToRevert extends RecordedChange {
+  spanId: string;
+}
+
+/** Everything a revert writes, decided before anything is written (and all a dry run answers). */
+export interface RevertPlan {
+  /** Spans to put back, in the order the submission first changed them. */
+  writes: SpanWrite[];
+  /** Keys a revert removes from spans, for the type registry's span counts. */
+  removedKeys: Map<string, number>;
+  errors: SpanError[];
+  spansProcessed: number;
+  spansUpdated: number;
+  spansFailed: number;
+}
+
+/**
+ * Plans the revert of a submission (SPEC §9), span by span: when every key the submission changed still holds the
+ * submission's *after*, each goes back to its *before* (a key that did not exist before is removed); when any has
+ * changed since, the span is left as it is and fails with `[revert_conflict]`; a span that no longer exists fails
+ * with `[segment_not_found]`. Each span is all or nothing. The writes record their own before and after.
+ */
+export function planRevert(
+  project: string,
+  changes: readonly ChangeToRevert[],
+  currentMetadata: ReadonlyMap<string, Metadata>,
+): RevertPlan {
+  const bySpan = new Map<string, ChangeToRevert[]>();
+  for (const change of changes) {
+    const list = bySpan.get(change.spanId);
+    if (list) list.push(change);
+    else bySpan.set(change.spanId, [change]);
+  }
+  const plan: RevertPlan = {
+    writes: [],
+    removedKeys: new Map(),
+    errors: [],
+    spansProcessed: bySpan.size,
+    spansUpdated: 0,
+    spansFailed: 0,
+  };
+  for (const [spanId, spanChanges] of bySpan) {
+    const current = currentMetadata.get(spanId);
+    if (current === undefined) {
+      plan.spansFailed++;
+      plan.errors.push({
+        span_id: spanId,
+        error_message: formatErrorMessage('segment_not_found', segmentNotFoundMessage(spanId, project)),
+      });
+      continue;
+    }
+    // NOTE: a span changed twice by one submission (repeated in its request) goes back to its first before and
+    // must still hold its last after.
+    const last = new Map<string, ChangeToRevert>();
+    const first = new Map<string, ChangeToRevert>();
+    for (const change of spanChanges) {
+      last.set(change.key, change);
+      if (!first.has(change.key)) first.set(change.key, change);
+    }
+    const conflict = [...last.values()].find((change) => !stillAsSubmitted(current, change));
+    if (conflict) {
+      const { key } = conflict;
+      const now = Object.hasOwn(current, key) ? (current[key] ?? null) : undefined;
+      plan.spansFailed++;
+      plan.errors.push({ span_id: spanId, error_message: formatRevertConflict(key, now) });
+      continue;
+    }
+    const metadata: Metadata = { ...current };
+    const recorded: RecordedChange[] = [];
+    for (const [key, change] of first) {
+      const latest = last.get(key) ?? change;
+      const existedBefore = !latest.removed;
+      const before = latest.removed ? null : latest.after;
+      if (change.existedBefore) {
+        Object.defineProperty(metadata, key, {
+          value: change.before,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        recorded.push({ key, existedBefore, before, after: change.before });
+      } else {
+        Reflect.deleteProperty(metadata, key);
+        plan.removedKeys.set(key, (plan.removedKeys.get(key) ?? 0) + 1);
+        recorded.push({ key, existedBefore, before, after: null, removed: true });
+      }
+    }
+    plan.spansUpdated++;
+    plan.writes.push({ spanId, metadata, changes: recorded });
+  }
+  return plan;
+}
+
+/** True when a span still holds what a change left: its value, or no key at all when the change removed it. */
+function stillAsSubmitted(current: Metadata, change: ChangeToRevert): boolean {
+  const present = Object.hasOwn(current, change.key);
+  if (change.removed) return !present;
+  return present && Object.is(current[change.key], change.after);
+}

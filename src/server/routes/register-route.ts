@@ -1,0 +1,87 @@
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import { type ApiRoute, type NamedSchema, type PathParams, pathParamNames } from '@/core/api-routes';
+import { HttpError } from '@/server/http/api-error';
+import type { AppEnv } from '@/server/http/app-env';
+import { requireWriteAccess } from '@/server/http/auth';
+import { readJsonBody } from '@/server/http/read-body';
+import { parseBody, parseQuery } from './validate-request';
+
+/** What a route's handler gets, already checked with the route's shared schemas. */
+export interface RouteInput<R extends ApiRoute> {
+  params: PathParams<R>;
+  /** The checked query parameters (defaults applied); undefined when the route has none. */
+  query: R['query'] extends z.ZodType ? z.output<R['query']> : undefined;
+  /** The checked request headers the route reads; undefined when it reads none. */
+  headers: R['headers'] extends z.ZodType ? z.output<R['headers']> : undefined;
+  /** The checked JSON body; undefined for a route without one, or whose handler reads its body itself. */
+  body: R['body'] extends { kind: 'json'; schema: NamedSchema }
+    ? z.output<R['body']['schema']['schema']>
+    : undefined;
+  /** SHA-256 of the JSON body's bytes, to tell a repeated request from another; null without a JSON body. */
+  bodyDigest: R['body'] extends { kind: 'json' } ? string : null;
+}
+
+/** Handles one route: answers from the checked input. */
+export type RouteHandler<R extends ApiRoute> = (
+  c: Context<AppEnv>,
+  input: RouteInput<R>,
+) => Response | Promise<Response>;
+
+/** `/api/v1/projects/{project}/spans` as Hono writes it: `/api/v1/projects/:project/spans`. */
+export function honoPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+/** `Idempotency-Key` → `idempotency_key`, for the code of a 400 about a header. */
+function snakeCase(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+/** Registers one route of the shared table with its handler; see `routeRegistrar`. */
+export type RegisterRoute = <const R extends ApiRoute>(route: R, handler: RouteHandler<R>) => void;
+
+/**
+ * Registers routes of the shared table (`apiRoutes`) on the app. Before a handler runs: a write refuses a
+ * read-only key (403), then the headers the route reads are checked (400 `invalid_<header>`), then its query
+ * (400 `invalid_query`), then its JSON body is read within `maxBodyBytes` and checked (415, 413, 400
+ * `malformed_json` / `invalid_body`). NOTE: API keys are checked earlier, by the auth middleware on `/api/*` and
+ * `/v1/*`; the test of the route table checks that this matches each route's `auth`.
+ */
+export function routeRegistrar(app: Hono<AppEnv>, maxBodyBytes: number): RegisterRoute {
+  return (route, handler) => {
+    const paramNames = pathParamNames(route.path);
+    const handle = async (c: Context<AppEnv>): Promise<Response> => {
+      const params: Record<string, string> = {};
+      for (const name of paramNames) params[name] = c.req.param(name) ?? '';
+      const headers = route.headers === undefined ? undefined : parseHeaders(route.headers, c);
+      const query = route.query === undefined ? undefined : parseQuery(route.query, c.req.query());
+      let body: unknown = undefined;
+      let bodyDigest: string | null = null;
+      if (route.body?.kind === 'json') {
+        const json = await readJsonBody(c, maxBodyBytes);
+        body = parseBody(route.body.schema.schema, json.value);
+        bodyDigest = json.sha256;
+      }
+      // NOTE: each part was checked above with the route's own schema, which is what RouteInput says.
+      return handler(c, { params, headers, query, body, bodyDigest } as RouteInput<typeof route>);
+    };
+    const path = honoPath(route.path);
+    if (route.writes) app.on(route.method, path, requireWriteAccess(), handle);
+    else app.on(route.method, path, handle);
+  };
+}
+
+/** Checks the request headers a route reads; the first problem is a 400 named after its header. */
+function parseHeaders(schema: z.ZodObject, c: Context<AppEnv>): unknown {
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = c.req.header(name);
+    if (value !== undefined) values[name] = value;
+  }
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue?.path[0] ?? 'header');
+  throw new HttpError(400, `invalid_${snakeCase(name)}`, issue?.message ?? `The header ${name} is not valid`);
+}

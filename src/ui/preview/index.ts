@@ -1,0 +1,2 @@
+export { PreviewView } from './preview-view';
+export { CONFIRM_ABOVE_SPANS } from './submit-bar';

@@ -1,0 +1,3 @@
+export { emptySheet, type SheetSource, type SheetState, SheetStore } from './sheet-store';
+export { SheetView } from './sheet-view';
+export { useAutosave } from './use-autosave';

@@ -1,0 +1,186 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import type { CellValue } from '@/core/cell-reading';
+import type { ColumnSettings } from '@/core/columns';
+import { SheetModel } from '@/core/sheet-model';
+import { discardUnrestoredDraft, loadSavedSheets, type SavedSheets, saveSheet } from '@/ui/sheet/autosave';
+import { SheetStore } from '@/ui/sheet/sheet-store';
+
+const SPAN = 'a1b2c3d4e5f60718';
+
+const COLUMNS: ColumnSettings[] = [
+  {
+    id: 'c0',
+    name: 'context.span_id',
+    target: { kind: 'span_id' },
+    type: 'auto',
+    blankPolicy: 'skip',
+    origin: 'text',
+  },
+  {
+    id: 'c1',
+    name: 'attributes.metadata.score',
+    target: { kind: 'metadata', key: 'score' },
+    type: 'number',
+    blankPolicy: 'null',
+    origin: 'typed',
+  },
+  {
+    id: 'c2',
+    name: 'notes',
+    target: { kind: 'ignore' },
+    type: 'auto',
+    blankPolicy: 'skip',
+    origin: 'typed',
+  },
+];
+
+/** A sheet as a JSON import leaves it: text span IDs, typed numbers (a big one too), JSON, blanks. */
+function importedSheet(): SheetStore {
+  const rows: CellValue[][] = [
+    [SPAN, 0.9, { tags: ['a', 'b'] }],
+    ['b1b2c3d4e5f60718', 12345678901234567890n, null],
+    ['c1b2c3d4e5f60718', undefined, 'plain'],
+  ];
+  return new SheetStore(SheetModel.fromRows(COLUMNS, rows), { name: 'scores.jsonl', kind: 'file' });
+}
+
+/** What a reload finds: a new store, filled from the same IndexedDB, as the app does on start. */
+async function reload(database: IDBFactory): Promise<{ store: SheetStore; saved: SavedSheets }> {
+  const saved = await loadSavedSheets(database);
+  const store = new SheetStore();
+  if (saved.sheet) store.replace(saved.sheet.model, saved.sheet.source, saved.sheet.dirty);
+  return { store, saved };
+}
+
+function cellsOf(store: SheetStore): CellValue[][] {
+  return store.model.columns.map((column) => [...store.model.columnCells(column.id)]);
+}
+
+/** Writes a value where autosave keeps the sheet, as a crash, an old version or another tool might have. */
+async function storeRaw(database: IDBFactory, raw: unknown): Promise<void> {
+  const connection = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = database.open('spanpatch', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('sheets');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('open failed'));
+  });
+  await new Promise<void>((resolve, reject) => {
+    const transaction = connection.transaction('sheets', 'readwrite');
+    transaction.objectStore('sheets').put(raw, 'current');
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error ?? new Error('put failed'));
+  });
+  connection.close();
+}
+
+describe('autosave: saving and restoring the sheet in IndexedDB', () => {
+  it('finds nothing to restore in a new browser', async () => {
+    const { store, saved } = await reload(new IDBFactory());
+    expect(saved).toEqual({ sheet: null, unrestored: [] });
+    expect(store.source.kind).toBe('new');
+  });
+
+  it('gives the same sheet back after a reload: columns, every cell and its type, source, edits', async () => {
+    const database = new IDBFactory();
+    const before = importedSheet();
+    before.apply({ kind: 'set_cells', cells: [{ row: 2, columnId: 'c1', value: 7 }] }, 'Edit cell');
+    await saveSheet(before, database);
+
+    const { store: after, saved } = await reload(database);
+    expect(saved.unrestored).toEqual([]);
+    expect(saved.sheet?.repairs).toEqual([]);
+    expect(after.model.columns).toEqual(COLUMNS);
+    expect(after.model.rowCount).toBe(3);
+    expect(cellsOf(after)).toEqual([
+      [SPAN, 'b1b2c3d4e5f60718', 'c1b2c3d4e5f60718'],
+      [0.9, 12345678901234567890n, 7],
+      [{ tags: ['a', 'b'] }, null, 'plain'],
+    ]);
+    expect(after.source).toEqual({ name: 'scores.jsonl', kind: 'file' });
+    expect(after.dirty).toBe(true);
+    expect(after.model.summary()).toEqual(before.model.summary());
+  });
+
+  it('replaces the previous save with the latest', async () => {
+    const database = new IDBFactory();
+    const store = importedSheet();
+    await saveSheet(store, database);
+    store.apply({ kind: 'delete_rows', at: 0, count: 2 }, 'Delete rows');
+    await saveSheet(store, database);
+    const { store: after } = await reload(database);
+    expect(after.model.rowCount).toBe(1);
+    expect(cellsOf(after)).toEqual([['c1b2c3d4e5f60718'], [undefined], ['plain']]);
+  });
+
+  it('restores a draft of the old, versionless shape, repaired', async () => {
+    const database = new IDBFactory();
+    await storeRaw(database, {
+      columns: [
+        { id: 'c0', name: 'context.span_id', target: { kind: 'span_id' }, type: 'auto', blankPolicy: 'skip' },
+      ],
+      cells: [[SPAN, 42]],
+      rowCount: 2,
+      source: { name: 'old.csv', kind: 'file' },
+      dirty: false,
+    });
+    const { store, saved } = await reload(database);
+    expect(cellsOf(store)).toEqual([[SPAN, 42]]);
+    expect(store.model.columns[0]?.origin).toBe('typed');
+    expect(store.source).toEqual({ name: 'old.csv', kind: 'file' });
+    expect(saved.sheet?.repairs).toEqual(['It had no format number; it was read as format 1.']);
+    expect(saved.unrestored).toEqual([]);
+  });
+});
+
+describe('autosave: a stored draft that cannot be restored', () => {
+  const corrupted = { format: 1, columns: 'context.span_id,score', cells: [[SPAN]], rowCount: 1 };
+
+  it('yields the reason and the draft as it was, and starts a new sheet', async () => {
+    const database = new IDBFactory();
+    await storeRaw(database, corrupted);
+    const { store, saved } = await reload(database);
+    expect(saved.sheet).toBeNull();
+    expect(saved.unrestored).toHaveLength(1);
+    const [draft] = saved.unrestored;
+    expect(draft?.reason).toBe('Its columns are text, not a list.');
+    expect(draft?.raw).toEqual(corrupted);
+    expect(draft?.key).toMatch(/^unrestored:\d{4}-\d\d-\d\dT/);
+    expect(store.source.kind).toBe('new');
+  });
+
+  it('keeps the draft while autosave saves the new sheet, until the user discards it', async () => {
+    const database = new IDBFactory();
+    await storeRaw(database, corrupted);
+    const first = await reload(database);
+
+    // The user goes on with a new sheet; autosave saves it over the current slot.
+    first.store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c0', value: SPAN }] }, 'Edit cell');
+    await saveSheet(first.store, database);
+
+    const second = await reload(database);
+    expect(cellsOf(second.store)[0]?.[0]).toBe(SPAN);
+    expect(second.saved.unrestored).toEqual(first.saved.unrestored);
+
+    const key = second.saved.unrestored[0]?.key ?? '';
+    await discardUnrestoredDraft(key, database);
+    const third = await reload(database);
+    expect(third.saved.unrestored).toEqual([]);
+    expect(cellsOf(third.store)[0]?.[0]).toBe(SPAN);
+  });
+
+  it('keeps every kind of value as it was stored, for the download', async () => {
+    const database = new IDBFactory();
+    const raw = new Map<string, unknown>([['columns', [12345678901234567890n]]]);
+    await storeRaw(database, raw);
+    const { saved } = await reload(database);
+    expect(saved.unrestored[0]?.reason).toBe('It is a Map, not a sheet.');
+    expect(saved.unrestored[0]?.raw).toEqual(raw);
+  });
+
+  it('discards only drafts that were set aside', async () => {
+    await expect(discardUnrestoredDraft('current', new IDBFactory())).rejects.toThrow(
+      'current is not a draft set aside',
+    );
+  });
+});
