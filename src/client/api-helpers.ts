@@ -5,6 +5,9 @@ import {
   MAX_SPANS_PER_REQUEST,
   type ProjectsResponse,
   type PatchResponse,
+  type SpanDetail,
+  type SpanQueryRequest,
+  type SpanQueryResponse,
   type SpansPage,
   type SubmissionChangesPage,
   type SubmissionDetail,
@@ -49,6 +52,24 @@ export function listSpans(
   options: ClientOptions = {},
 ): Promise<SpansPage> {
   return apiRequest(apiRoutes.listSpans, { params: { project }, query }, options);
+}
+
+/**
+ * Finds spans (SPEC §10): by ID or trace ID (whole or prefix), part of a name, kinds, roots only, start time and
+ * metadata conditions; newest first, a page at a time (pass `next_cursor` back as `cursor`). With `count`, the
+ * answer says how many match in all; with `ids_only`, it lists only the IDs (up to 100,000 at once).
+ */
+export function querySpans(
+  project: string,
+  query: SpanQueryRequest,
+  options: ClientOptions = {},
+): Promise<SpanQueryResponse> {
+  return apiRequest(apiRoutes.querySpans, { params: { project }, body: query }, options);
+}
+
+/** Fetches one span with its trace, its metadata and every change made to it. */
+export function getSpan(project: string, spanId: string, options: ClientOptions = {}): Promise<SpanDetail> {
+  return apiRequest(apiRoutes.getSpan, { params: { project, span_id: spanId } }, options);
 }
 
 /** A page of submissions, newest first, of one project or of all; pass `next_cursor` back as `cursor`. */

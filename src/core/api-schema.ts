@@ -89,10 +89,101 @@ export const lookupResponseSchema = z.object({
 export const spanSummarySchema = z.object({
   span_id: z.string(),
   trace_id: z.string(),
+  /** The parent span's ID; null for a root span. */
+  parent_span_id: z.string().nullable(),
   name: z.string(),
   kind: z.string(),
   start_time: z.string(),
   metadata: metadataSchema,
+});
+
+/** Most span IDs a query answers at once with `ids_only` (to select every match across pages, SPEC §10). */
+export const MAX_QUERY_IDS = 100_000;
+/** Most spans a query answers at once with their fields. */
+export const MAX_QUERY_SPANS = 1_000;
+
+const noControlCharacters = (what: string) =>
+  z.string().regex(/^[^\p{Cc}]*$/u, `${what} must not contain control characters`);
+
+/** A condition on a metadata key (SPEC §10). `value` is compared as the key's stored type. */
+export const metadataConditionSchema = z
+  .object({
+    key: noControlCharacters('key').min(1, 'key must not be empty').max(256),
+    op: z.enum(['eq', 'ne', 'lt', 'gt', 'contains', 'exists', 'missing']),
+    value: z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]).optional(),
+  })
+  .refine((condition) => ['exists', 'missing'].includes(condition.op) || condition.value !== undefined, {
+    message: 'value is needed for eq, ne, lt, gt and contains',
+    path: ['value'],
+  });
+
+const isoTime = z
+  .string()
+  .refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO 8601 time such as 2025-05-01T12:00:00Z');
+
+/** What spans to find (SPEC §10); every field optional, all combined with AND. */
+export const spanFilterSchema = z.object({
+  text: noControlCharacters('text').max(256).optional(),
+  span_ids: z.array(z.string().max(256)).max(MAX_QUERY_IDS).optional(),
+  trace_ids: z.array(z.string().max(256)).max(10_000).optional(),
+  kinds: z.array(z.string().max(64)).max(50).optional(),
+  roots_only: z.boolean().optional(),
+  start: z.object({ from: isoTime.optional(), to: isoTime.optional() }).optional(),
+  metadata: z.array(metadataConditionSchema).max(20).optional(),
+});
+
+/** `POST /api/v1/projects/{project}/spans/query` (SPEC §10). */
+export const spanQueryRequestSchema = z
+  .object({
+    filter: spanFilterSchema.default({}),
+    limit: z.number().int().min(1).max(MAX_QUERY_IDS).default(100),
+    cursor: z.string().min(1).max(500).optional(),
+    count: z.boolean().optional(),
+    ids_only: z.boolean().optional(),
+  })
+  .refine((query) => query.ids_only === true || query.limit <= MAX_QUERY_SPANS, {
+    message: `limit is at most ${MAX_QUERY_SPANS.toLocaleString('en-US')} (${MAX_QUERY_IDS.toLocaleString('en-US')} with ids_only)`,
+    path: ['limit'],
+  });
+
+/** The spans found, newest first, where the next page starts, and (with `count`) how many match in all. */
+export const spanQueryResponseSchema = z.object({
+  spans: z.array(spanSummarySchema),
+  /** With `ids_only`: the span IDs of the page, and `spans` is empty. */
+  span_ids: z.array(z.string()).optional(),
+  next_cursor: z.string().nullable(),
+  total: count.optional(),
+});
+
+/** One span with its trace, metadata and every change ever made to it. */
+export const spanDetailSchema = z.object({
+  span: spanSummarySchema.extend({ end_time: z.string().nullable(), updated_at: z.string().nullable() }),
+  /** The spans of its trace (itself included), in start order: ID, parent, name, kind. */
+  trace: z.array(
+    z.object({
+      span_id: z.string(),
+      parent_span_id: z.string().nullable(),
+      name: z.string(),
+      kind: z.string(),
+      start_time: z.string(),
+    }),
+  ),
+  /** True when the trace has more spans than `trace` lists. */
+  trace_truncated: z.boolean(),
+  /** Every change made to the span, oldest first, with its submission. */
+  changes: z.array(
+    z.object({
+      submission_id: z.string(),
+      submission_label: z.string().nullable(),
+      submission_kind: z.enum(['patch', 'revert']),
+      at: z.string(),
+      key: z.string(),
+      existed_before: z.boolean(),
+      before: storedValueSchema,
+      after: storedValueSchema,
+      removed: z.boolean(),
+    }),
+  ),
 });
 
 export const spansPageSchema = z.object({
@@ -227,6 +318,11 @@ export type LookupRequest = z.infer<typeof lookupRequestSchema>;
 export type LookupResponse = z.infer<typeof lookupResponseSchema>;
 export type SpanSummary = z.infer<typeof spanSummarySchema>;
 export type SpansPage = z.infer<typeof spansPageSchema>;
+export type MetadataCondition = z.infer<typeof metadataConditionSchema>;
+export type SpanFilter = z.infer<typeof spanFilterSchema>;
+export type SpanQueryRequest = z.input<typeof spanQueryRequestSchema>;
+export type SpanQueryResponse = z.infer<typeof spanQueryResponseSchema>;
+export type SpanDetail = z.infer<typeof spanDetailSchema>;
 export type Submission = z.infer<typeof submissionSchema>;
 export type SubmissionChange = z.infer<typeof submissionChangeSchema>;
 export type SubmissionDetail = z.infer<typeof submissionDetailSchema>;

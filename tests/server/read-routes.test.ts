@@ -76,6 +76,7 @@ describe('read routes', () => {
     expect(first.spans[0]).toEqual({
       span_id: spanId(25),
       trace_id: '0af7651916cd43dd8448eb211c80319c',
+      parent_span_id: null,
       name: 'chat gpt-4o 24',
       kind: 'LLM',
       start_time: '2025-05-05T08:00:12.000Z',

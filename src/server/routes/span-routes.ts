@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { apiRoutes } from '@/core/api-routes';
 import { prepareSubmittedSpan } from '@/core/submitted-patch';
+import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
@@ -32,6 +33,34 @@ export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: R
   register(apiRoutes.lookupSpans, async (c, { params, body }) =>
     c.json(await store.lookupSpans(params.project, body.span_ids)),
   );
+
+  register(apiRoutes.querySpans, async (c, { params, body }) => {
+    const result = await store.searchSpans(params.project, {
+      filter: body.filter,
+      limit: body.limit,
+      after: body.cursor === undefined ? null : decodeSpanCursor(body.cursor),
+      count: body.count === true,
+      idsOnly: body.ids_only === true,
+    });
+    return c.json({
+      spans: result.spans,
+      ...(result.spanIds === null ? {} : { span_ids: result.spanIds }),
+      next_cursor: result.next ? encodeSpanCursor(result.next) : null,
+      ...(result.total === null ? {} : { total: result.total }),
+    });
+  });
+
+  register(apiRoutes.getSpan, async (c, { params }) => {
+    const detail = await store.getSpan(params.project, params.span_id);
+    if (!detail) {
+      throw new HttpError(
+        404,
+        'span_not_found',
+        `No span with ID '${params.span_id.slice(0, 100)}' in project '${params.project}'`,
+      );
+    }
+    return c.json(detail);
+  });
 
   register(apiRoutes.getFields, async (c, { params }) =>
     c.json({ fields: await store.getFields(params.project) }),

@@ -3,7 +3,9 @@ import type {
   LookupResponse,
   PatchResponse,
   ProjectsResponse,
+  SpanDetail,
   SpanError,
+  SpanFilter,
   SpanSummary,
   Submission,
   SubmissionChange,
@@ -100,6 +102,25 @@ export interface SpanQuery {
   search: string | null;
 }
 
+/** A search for spans (SPEC §10): the filter, a page of it, and whether to count or list only IDs. */
+export interface SpanSearch {
+  filter: SpanFilter;
+  limit: number;
+  after: SpanPosition | null;
+  /** Also count every match. */
+  count: boolean;
+  /** Only the span IDs (a limit up to 100,000, to select every match). */
+  idsOnly: boolean;
+}
+
+/** A page of a search: the spans (or only their IDs), where the next page starts, and the count if asked. */
+export interface SpanSearchResult {
+  spans: SpanSummary[];
+  spanIds: string[] | null;
+  next: SpanPosition | null;
+  total: number | null;
+}
+
 /** A page of spans and where the next one starts (null on the last page). */
 export interface SpanPage {
   spans: SpanSummary[];
@@ -120,6 +141,10 @@ export interface SpanStore {
   getFields(project: string): Promise<FieldsResponse['fields']>;
   lookupSpans(project: string, spanIds: readonly string[]): Promise<LookupResponse>;
   listSpans(project: string, query: SpanQuery): Promise<SpanPage>;
+  /** Finds spans by the filters of SPEC §10, newest first. */
+  searchSpans(project: string, search: SpanSearch): Promise<SpanSearchResult>;
+  /** One span with its trace, metadata and every change made to it; null when there is no such span. */
+  getSpan(project: string, spanId: string): Promise<SpanDetail | null>;
   /** Applies a submission in one transaction and records every change; creates nothing. */
   applyPatches(submission: PatchSubmission): Promise<PatchOutcome>;
   /** Stores traced spans (creating the project if needed); spans already stored are kept untouched. */

@@ -123,6 +123,51 @@ const migrations: readonly string[] = [
   ALTER TABLE changes ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX changes_by_submission_span ON changes (submission_id, span_id);
   `,
+  // Finding spans (SPEC §10): lookups by trace and parent through indexes, names through a trigram full-text
+  // index (substrings of 3 characters or more), metadata conditions through one row per span and key, kept by
+  // triggers whatever writes the metadata; every change of a span through its ID; a span count per project, kept
+  // by ingest rather than counted per call.
+  `
+  CREATE INDEX spans_by_trace ON spans (project_id, trace_id);
+  CREATE INDEX spans_by_parent ON spans (project_id, parent_span_id);
+  CREATE INDEX changes_by_span ON changes (span_id);
+
+  CREATE VIRTUAL TABLE span_names USING fts5 (name, content = 'spans', content_rowid = 'id', tokenize = 'trigram');
+  INSERT INTO span_names (span_names) VALUES ('rebuild');
+  CREATE TRIGGER span_names_insert AFTER INSERT ON spans BEGIN
+    INSERT INTO span_names (rowid, name) VALUES (new.id, new.name);
+  END;
+  CREATE TRIGGER span_names_delete AFTER DELETE ON spans BEGIN
+    INSERT INTO span_names (span_names, rowid, name) VALUES ('delete', old.id, old.name);
+  END;
+
+  -- NOTE: value is declared without a type on purpose: no affinity, so text stays text and numbers numbers.
+  CREATE TABLE span_values (
+    span_rowid INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value,
+    PRIMARY KEY (span_rowid, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX span_values_by_key ON span_values (project_id, key, value);
+  INSERT INTO span_values (span_rowid, project_id, key, value)
+    SELECT s.id, s.project_id, j.key, j.value FROM spans s, json_each(s.metadata) j;
+  CREATE TRIGGER span_values_insert AFTER INSERT ON spans BEGIN
+    INSERT INTO span_values (span_rowid, project_id, key, value)
+      SELECT new.id, new.project_id, j.key, j.value FROM json_each(new.metadata) j;
+  END;
+  CREATE TRIGGER span_values_update AFTER UPDATE OF metadata ON spans BEGIN
+    DELETE FROM span_values WHERE span_rowid = new.id;
+    INSERT INTO span_values (span_rowid, project_id, key, value)
+      SELECT new.id, new.project_id, j.key, j.value FROM json_each(new.metadata) j;
+  END;
+  CREATE TRIGGER span_values_delete AFTER DELETE ON spans BEGIN
+    DELETE FROM span_values WHERE span_rowid = old.id;
+  END;
+
+  ALTER TABLE projects ADD COLUMN span_count INTEGER NOT NULL DEFAULT 0;
+  UPDATE projects SET span_count = (SELECT count(*) FROM spans s WHERE s.project_id = projects.id);
+  `,
 ];
 
 /** The schema version this code expects. */

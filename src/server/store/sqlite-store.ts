@@ -8,8 +8,8 @@ import type {
   LookupResponse,
   PatchResponse,
   ProjectsResponse,
+  SpanDetail,
   SpanError,
-  SpanSummary,
   Submission,
   SubmissionChange,
 } from '@/core/api-schema';
@@ -24,6 +24,8 @@ import type {
   RevertRequest,
   SpanPage,
   SpanQuery,
+  SpanSearch,
+  SpanSearchResult,
   SpanStore,
   StoreHealth,
   SubmissionList,
@@ -31,21 +33,14 @@ import type {
   SubmissionPage,
   SubmissionPageQuery,
 } from './span-store';
+import { parseMetadata, type SpanRow, spanRowColumns, toSpanSummary } from './sqlite-rows';
+import { SqliteSpanQueries } from './sqlite-span-queries';
 import { type BatchRecord, SqliteSubmissions } from './sqlite-submissions';
 import { SubmissionConflictError } from './submission-conflict-error';
 import { diskFullMessage, folderOpenError, storeOpenError, storeUnavailable } from './sqlite-failure';
 import { migrate } from './sqlite-migrations';
 import type { StoreUnavailableError } from './store-unavailable-error';
 import { UnknownProjectError } from './unknown-project-error';
-
-interface SpanRow {
-  span_id: string;
-  trace_id: string;
-  name: string;
-  kind: string;
-  start_time: string;
-  metadata: string;
-}
 
 /** How long a write waits for another program's lock on the file before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -95,6 +90,7 @@ export function openSqliteStore(path: string): SqliteSpanStore {
 export class SqliteSpanStore implements SpanStore {
   private readonly statements;
   private readonly submissions: SqliteSubmissions;
+  private readonly queries: SqliteSpanQueries;
   private readonly spanPageStatements = new Map<string, Database.Statement<unknown[], SpanRow>>();
   private closed = false;
   /** The last storage failure, until a write succeeds; /healthz reports it for a while. */
@@ -102,14 +98,17 @@ export class SqliteSpanStore implements SpanStore {
 
   constructor(private readonly db: Database.Database) {
     this.submissions = new SqliteSubmissions(db);
+    this.queries = new SqliteSpanQueries(db);
     this.statements = {
       projectId: db.prepare<[string], number>('SELECT id FROM projects WHERE name = ?').pluck(),
       insertProject: db.prepare<[string, string]>(
         'INSERT INTO projects (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
       ),
       listProjects: db.prepare<[], { name: string; spans: number }>(
-        `SELECT p.name, (SELECT count(*) FROM spans s WHERE s.project_id = p.id) AS spans
-         FROM projects p ORDER BY p.name`,
+        'SELECT name, span_count AS spans FROM projects ORDER BY name',
+      ),
+      addProjectSpans: db.prepare<[number, number]>(
+        'UPDATE projects SET span_count = span_count + ? WHERE id = ?',
       ),
       fieldTypes: db.prepare<[number], { key: string; type: StoredType | null }>(
         'SELECT key, type FROM fields WHERE project_id = ?',
@@ -206,6 +205,23 @@ export class SqliteSpanStore implements SpanStore {
     };
   }
 
+  async searchSpans(project: string, search: SpanSearch): Promise<SpanSearchResult> {
+    return this.guardRead(() => {
+      const projectId = this.requireProject(project);
+      return this.queries.search(projectId, search, this.fieldTypesOf(projectId));
+    });
+  }
+
+  /** How SQLite runs a search's page query, to check in tests that lookups use their indexes. */
+  searchPlan(project: string, search: SpanSearch): string[] {
+    const projectId = this.requireProject(project);
+    return this.queries.queryPlan(projectId, search, this.fieldTypesOf(projectId));
+  }
+
+  async getSpan(project: string, spanId: string): Promise<SpanDetail | null> {
+    return this.guardRead(() => this.queries.detail(this.requireProject(project), spanId));
+  }
+
   async applyPatches(submission: PatchSubmission): Promise<PatchOutcome> {
     return this.guardWrite(() => this.db.transaction(() => this.applyPatchesNow(submission)).immediate());
   }
@@ -238,6 +254,7 @@ export class SqliteSpanStore implements SpanStore {
           );
         }
         this.writeFields(projectId, plan.fields);
+        this.statements.addProjectSpans.run(plan.inserts.length, projectId);
         return { inserted: plan.inserts.length, duplicates: plan.duplicates, warnings: plan.warnings };
       })
       .immediate();
@@ -496,7 +513,7 @@ export class SqliteSpanStore implements SpanStore {
         );
       }
       statement = this.db.prepare<unknown[], SpanRow>(
-        `SELECT span_id, trace_id, name, kind, start_time, metadata FROM spans
+        `SELECT ${spanRowColumns} FROM spans
          WHERE ${conditions.join(' AND ')}
          ORDER BY start_time DESC, span_id DESC LIMIT ?`,
       );
@@ -515,19 +532,4 @@ async function diskIsFull(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function parseMetadata(text: string): Metadata {
-  return JSON.parse(text) as Metadata;
-}
-
-function toSpanSummary(row: SpanRow): SpanSummary {
-  return {
-    span_id: row.span_id,
-    trace_id: row.trace_id,
-    name: row.name,
-    kind: row.kind,
-    start_time: row.start_time,
-    metadata: parseMetadata(row.metadata),
-  };
 }

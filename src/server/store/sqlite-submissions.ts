@@ -257,46 +257,41 @@ export class SqliteSubmissions {
   }
 
   changesPage(id: string, query: SubmissionPageQuery): SubmissionPage<SubmissionChange> | null {
-    const submission = this.statements.byPublicId.get(id);
-    if (!submission) return null;
-    const conditions = ['submission_id = ?'];
-    const params: (string | number)[] = [submission.id];
-    if (query.search !== null) {
-      const escaped = escapeLike(query.search);
-      conditions.push("(span_id LIKE ? ESCAPE '\\' OR key LIKE ? ESCAPE '\\')");
-      params.push(`${escaped}%`, `%${escaped}%`);
-    }
-    return this.page<ChangeRow, SubmissionChange>('changes', 'rowid', conditions, params, query, toChange);
+    return this.page<ChangeRow, SubmissionChange>(id, 'changes', 'rowid', 'key', query, toChange);
   }
 
   errorsPage(id: string, query: SubmissionPageQuery): SubmissionPage<SpanError> | null {
-    const submission = this.statements.byPublicId.get(id);
-    if (!submission) return null;
-    const conditions = ['submission_id = ?'];
-    const params: (string | number)[] = [submission.id];
-    if (query.search !== null) {
-      const escaped = escapeLike(query.search);
-      conditions.push("(span_id LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')");
-      params.push(`${escaped}%`, `%${escaped}%`);
-    }
     return this.page<SpanError & { position: number }, SpanError>(
+      id,
       'submission_errors',
       'position',
-      conditions,
-      params,
+      'error_message',
       query,
       ({ span_id, error_message }) => ({ span_id, error_message }),
     );
   }
 
+  /**
+   * A page of a submission's rows of one table, in `order`, with the search matching the start of the span ID or
+   * any part of `searched`; null when there is no such submission.
+   */
   private page<Row extends object, T>(
-    table: string,
+    id: string,
+    table: 'changes' | 'submission_errors',
     order: 'rowid' | 'position',
-    conditions: string[],
-    params: (string | number)[],
+    searched: 'key' | 'error_message',
     query: SubmissionPageQuery,
     convert: (row: Row) => T,
-  ): SubmissionPage<T> {
+  ): SubmissionPage<T> | null {
+    const submission = this.statements.byPublicId.get(id);
+    if (!submission) return null;
+    const conditions = ['submission_id = ?'];
+    const params: (string | number)[] = [submission.id];
+    if (query.search !== null) {
+      const escaped = escapeLike(query.search);
+      conditions.push(`(span_id LIKE ? ESCAPE '\\' OR ${searched} LIKE ? ESCAPE '\\')`);
+      params.push(`${escaped}%`, `%${escaped}%`);
+    }
     const where = conditions.join(' AND ');
     const total = this.db
       .prepare<unknown[], number>(`SELECT count(*) FROM ${table} WHERE ${where}`)

@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logMetadata } from '@/client/log-metadata';
+import {
+  apiErrorSchema,
+  projectsResponseSchema,
+  type SpanFilter,
+  spanDetailSchema,
+  spanQueryResponseSchema,
+} from '@/core/api-schema';
+import type { SqliteSpanStore } from '@/server/store/sqlite-store';
+import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
+
+let server: TestServer;
+const project = 'search';
+const trace = (n: number) => n.toString(16).padStart(32, '0');
+const at = (second: number) => String(1_746_432_000_000_000_000n + BigInt(second) * 1_000_000_000n);
+
+/** Twelve spans over three traces: roots are LLM chains, children retrievers and tools, each with metadata. */
+beforeAll(async () => {
+  server = await startTestServer();
+  const spans = Array.from({ length: 12 }, (_, i) => ({
+    spanId: spanId(0xa00 + i),
+    traceId: trace(Math.floor(i / 4) + 1),
+    name: ['chat completion', 'retrieve documents', 'call weather tool', 'summarize answer'][i % 4] ?? '',
+    kind: ['CHAIN', 'RETRIEVER', 'TOOL', 'LLM'][i % 4] ?? '',
+    startTimeUnixNano: at(i),
+    metadata: {
+      user_tier: i % 3 === 0 ? 'pro' : 'free',
+      model: i % 2 === 0 ? 'gpt-4o' : 'claude',
+      turn: i,
+      ...(i === 5 ? { reviewed: 'true' } : {}),
+    },
+  }));
+  await ingestSpans(server, project, spans);
+});
+
+afterAll(() => server.stop());
+
+async function query(body: object) {
+  const response = await postJson(`${server.url}/api/v1/projects/${project}/spans/query`, body);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return spanQueryResponseSchema.parse(response.body);
+}
+
+async function idsOf(filter: SpanFilter): Promise<number[]> {
+  const result = await query({ filter, limit: 1000 });
+  return result.spans.map((span) => Number.parseInt(span.span_id, 16) - 0xa00);
+}
+
+describe('POST /spans/query (SPEC §10)', () => {
+  it('finds by span ID or trace ID, whole or prefix, in any case, and by part of a name', async () => {
+    expect(await idsOf({ text: spanId(0xa03) })).toEqual([3]);
+    expect(await idsOf({ text: spanId(0xa03).toUpperCase() })).toEqual([3]);
+    expect(await idsOf({ text: spanId(0xa0a).slice(0, 15) })).toHaveLength(12);
+    expect(await idsOf({ text: '00000000000000b' })).toEqual([]);
+    expect(await idsOf({ text: trace(2) })).toEqual([7, 6, 5, 4]);
+    expect(await idsOf({ text: 'WEATHER' })).toEqual([10, 6, 2]);
+    expect(await idsOf({ text: 'th' })).toEqual([10, 6, 2]);
+    expect(await idsOf({ text: 'nothing like this' })).toEqual([]);
+  });
+
+  it('filters by listed IDs, kinds, roots only and start time', async () => {
+    expect(await idsOf({ span_ids: [spanId(0xa01), spanId(0xa09), 'missing'] })).toEqual([9, 1]);
+    expect(await idsOf({ trace_ids: [trace(3)] })).toEqual([11, 10, 9, 8]);
+    expect(await idsOf({ kinds: ['llm', 'TOOL'] })).toEqual([11, 10, 7, 6, 3, 2]);
+    expect(await idsOf({ roots_only: true })).toHaveLength(12);
+    const from = new Date(Number(BigInt(at(4)) / 1_000_000n)).toISOString();
+    const to = new Date(Number(BigInt(at(6)) / 1_000_000n)).toISOString();
+    expect(await idsOf({ start: { from, to } })).toEqual([5, 4]);
+  });
+
+  it('applies every metadata operator, typed as the key is stored', async () => {
+    expect(await idsOf({ metadata: [{ key: 'user_tier', op: 'eq', value: 'pro' }] })).toEqual([9, 6, 3, 0]);
+    expect(await idsOf({ metadata: [{ key: 'turn', op: 'eq', value: '7' }] })).toEqual([7]);
+    expect(await idsOf({ metadata: [{ key: 'turn', op: 'lt', value: 2 }] })).toEqual([1, 0]);
+    expect(await idsOf({ metadata: [{ key: 'turn', op: 'gt', value: 9 }] })).toEqual([11, 10]);
+    // contains ignores case, as a person searching expects.
+    expect(await idsOf({ metadata: [{ key: 'model', op: 'contains', value: 'GPT-4' }] })).toEqual([
+      10, 8, 6, 4, 2, 0,
+    ]);
+    expect(await idsOf({ metadata: [{ key: 'model', op: 'contains', value: '%' }] })).toEqual([]);
+    expect(await idsOf({ metadata: [{ key: 'reviewed', op: 'exists' }] })).toEqual([5]);
+    expect(await idsOf({ metadata: [{ key: 'reviewed', op: 'missing' }] })).toHaveLength(11);
+    expect(await idsOf({ metadata: [{ key: 'user_tier', op: 'ne', value: 'free' }] })).toEqual([9, 6, 3, 0]);
+  });
+
+  it('combines filters with AND: the analyst tagging pro users of gpt-4o', async () => {
+    expect(
+      await idsOf({
+        metadata: [
+          { key: 'user_tier', op: 'eq', value: 'pro' },
+          { key: 'model', op: 'eq', value: 'gpt-4o' },
+        ],
+      }),
+    ).toEqual([6, 0]);
+    expect(
+      await idsOf({ text: 'chat', kinds: ['CHAIN'], metadata: [{ key: 'turn', op: 'gt', value: 3 }] }),
+    ).toEqual([8, 4]);
+  });
+
+  it('counts, pages with cursors (also while spans arrive), and lists only IDs', async () => {
+    const first = await query({ filter: { kinds: ['CHAIN', 'LLM'] }, limit: 2, count: true });
+    expect(first.total).toBe(6);
+    expect(first.spans.map((span) => span.span_id)).toEqual([spanId(0xa0b), spanId(0xa08)]);
+    // A newer span arrives between pages: the cursor goes on where it was, with nothing skipped or repeated.
+    await ingestSpans(server, project, [
+      { spanId: spanId(0xb00), kind: 'LLM', startTimeUnixNano: at(100), metadata: { turn: 99 } },
+    ]);
+    const seen = first.spans.map((span) => span.span_id);
+    let cursor = first.next_cursor;
+    while (cursor !== null) {
+      const page = await query({ filter: { kinds: ['CHAIN', 'LLM'] }, limit: 2, cursor });
+      seen.push(...page.spans.map((span) => span.span_id));
+      cursor = page.next_cursor;
+    }
+    expect(seen.map((id) => Number.parseInt(id, 16) - 0xa00)).toEqual([11, 8, 7, 4, 3, 0]);
+    const ids = await query({ filter: {}, ids_only: true, limit: 100_000, count: true });
+    expect(ids.spans).toEqual([]);
+    expect(ids.span_ids).toHaveLength(13);
+    expect(ids.total).toBe(13);
+    const projects = projectsResponseSchema.parse((await getJson(`${server.url}/api/v1/projects`)).body);
+    expect(projects.projects).toContainEqual({ name: project, spans: 13 });
+  });
+
+  it('answers 400 for a limit over 1,000 without ids_only, a bad time or operator, and 404 for a project', async () => {
+    const url = `${server.url}/api/v1/projects/${project}/spans/query`;
+    for (const body of [
+      { limit: 5000 },
+      { filter: { start: { from: 'yesterday' } } },
+      { filter: { metadata: [{ key: 'a', op: 'like', value: 'x' }] } },
+      { filter: { metadata: [{ key: 'a', op: 'eq' }] } },
+      { cursor: 'not-a-cursor' },
+    ]) {
+      const response = await postJson(url, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    const missing = await postJson(`${server.url}/api/v1/projects/nope/spans/query`, {});
+    expect(missing.status).toBe(404);
+    expect(apiErrorSchema.parse(missing.body).error.code).toBe('project_not_found');
+  });
+
+  it('answers ID and trace lookups through their indexes, and names through the full-text index', () => {
+    const store = server.store as SqliteSpanStore;
+    const plan = (filter: SpanFilter) =>
+      store.searchPlan(project, { filter, limit: 10, after: null, count: false, idsOnly: false }).join('\n');
+    const lookup = plan({ text: 'a0c' });
+    expect(lookup).toMatch(/SEARCH s USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(lookup).toMatch(
+      /USING COVERING INDEX sqlite_autoindex_spans_1 \(project_id=\? AND span_id>\? AND span_id<\?\)/,
+    );
+    expect(lookup).toMatch(
+      /USING COVERING INDEX spans_by_trace \(project_id=\? AND trace_id>\? AND trace_id<\?\)/,
+    );
+    expect(lookup).toMatch(/span_names VIRTUAL TABLE INDEX \d+:M/);
+    expect(lookup).not.toMatch(/SCAN s\b|spans_by_start_time/);
+    const traces = plan({ trace_ids: [trace(1)] });
+    expect(traces).toMatch(/spans_by_trace \(project_id=\? AND trace_id=\?\)/);
+    expect(traces).not.toMatch(/SCAN s\b|spans_by_start_time/);
+    expect(plan({ span_ids: [spanId(1)] })).toMatch(
+      /sqlite_autoindex_spans_1 \(project_id=\? AND span_id=\?\)/,
+    );
+    expect(plan({ metadata: [{ key: 'turn', op: 'eq', value: 1 }] })).toMatch(/span_values_by_key/);
+  });
+});
+
+describe('GET /spans/{span_id}', () => {
+  it('gives the span, its trace and every change made to it, with submission, time, key, before and after', async () => {
+    const id = spanId(0xa05);
+    const first = await logMetadata(project, [{ span_id: id, patch_document: { label: 'good' } }], {
+      baseUrl: server.url,
+      submission: { label: 'first.csv' },
+    });
+    const second = await logMetadata(project, [{ span_id: id, patch_document: { label: 'better' } }], {
+      baseUrl: server.url,
+      submission: { label: 'second.csv' },
+    });
+    const response = await getJson(`${server.url}/api/v1/projects/${project}/spans/${id}`);
+    expect(response.status).toBe(200);
+    const detail = spanDetailSchema.parse(response.body);
+    expect(detail.span).toMatchObject({
+      span_id: id,
+      trace_id: trace(2),
+      name: 'retrieve documents',
+      kind: 'RETRIEVER',
+      metadata: { label: 'better', reviewed: 'true', turn: 5 },
+    });
+    expect(detail.trace.map((span) => span.span_id)).toEqual([4, 5, 6, 7].map((i) => spanId(0xa00 + i)));
+    expect(detail.changes).toEqual([
+      expect.objectContaining({
+        submission_id: first.submission_id,
+        submission_label: 'first.csv',
+        key: 'label',
+        existed_before: false,
+        before: null,
+        after: 'good',
+      }),
+      expect.objectContaining({
+        submission_id: second.submission_id,
+        submission_label: 'second.csv',
+        key: 'label',
+        existed_before: true,
+        before: 'good',
+        after: 'better',
+      }),
+    ]);
+    const missing = await getJson(`${server.url}/api/v1/projects/${project}/spans/ffffffffffffffff`);
+    expect(missing.status).toBe(404);
+    // The metadata index follows the patch: the new value is found, the old one not.
+    expect(await idsOf({ metadata: [{ key: 'label', op: 'eq', value: 'better' }] })).toEqual([5]);
+    expect(await idsOf({ metadata: [{ key: 'label', op: 'eq', value: 'good' }] })).toEqual([]);
+  });
+});
