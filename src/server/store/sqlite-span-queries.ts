@@ -153,9 +153,12 @@ export class SqliteSpanQueries {
   ): Conditions {
     const where = new Conditions();
     const text = filter.text?.trim();
-    // NOTE: a lookup by ID or trace ID (or a name, through its index) names few spans: then `+` keeps SQLite from
-    // walking the project in start-time order, so it finds those spans by their indexes and sorts only them.
-    const drivenByIds = Boolean(text) || filter.span_ids !== undefined || filter.trace_ids !== undefined;
+    // NOTE: a lookup by ID or trace ID names few spans: then `+` keeps SQLite from walking the project in
+    // start-time order, so it finds those spans by their indexes and sorts only them. Text that cannot be an ID
+    // (OTLP IDs are hex) is a name search, which may match a large part of the project: walking newest first and
+    // stopping at the page is faster then (measured at 1,000,000 spans: 39 ms instead of 441 ms for "gpt-4o").
+    const textMayBeId = text !== undefined && /^[0-9a-f]+$/i.test(text);
+    const drivenByIds = textMayBeId || filter.span_ids !== undefined || filter.trace_ids !== undefined;
     where.add(drivenByIds ? '+s.project_id = ?' : 's.project_id = ?', projectId);
     if (text) {
       const id = text.toLowerCase();
