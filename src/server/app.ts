@@ -5,6 +5,7 @@ import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
 import { type ApiKey, type AuthRateLimit, requireApiKey } from './http/auth';
 import { BodyBudget } from './http/body-budget';
+import { compressResponses } from './http/compression';
 import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { securityHeaders } from './http/security-headers';
@@ -63,6 +64,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       'request',
     );
   });
+  app.use('*', compressResponses());
   app.use('*', securityHeaders());
   if (options.apiKeys.length === 0) app.use('*', requireLoopbackHost());
   app.use('*', async (c, next) => {
