@@ -30,7 +30,7 @@ const uiNoServer = {
  * index.ts), and builds on `@/ui/shared`; `app` puts them together and nothing imports it (bulletproof-react's
  * lint zones). Import cycles are refused everywhere by `import-x/no-cycle` below.
  */
-const uiFeatures = ['app', 'history', 'preview', 'results', 'settings', 'sheet', 'submission'];
+const uiFeatures = ['app', 'history', 'preview', 'results', 'settings', 'sheet', 'spans', 'submission'];
 
 /**
  * Import direction: core <- client <- ui, and core <- server. Nothing imports ui; ui never imports server.

@@ -78,3 +78,30 @@ export function predictSubmission(
   }
   return predictions;
 }
+
+/**
+ * Whether sending this span would change nothing: the server has it, no failure is predicted, and every key of
+ * its patch is already stored with an `Object.is`-equal value (the server counts such a span in
+ * `spans_unchanged` and records no change for it).
+ */
+export function isUpToDate(prediction: SpanPrediction): boolean {
+  if (prediction.failure !== null || prediction.before === null || prediction.changes.size === 0)
+    return false;
+  for (const change of prediction.changes.values()) {
+    if (change !== 'unchanged') return false;
+  }
+  return true;
+}
+
+/**
+ * The spans already up to date on the server (`isUpToDate`), which a submission leaves out since sending them
+ * would change nothing. Leaving them out changes no other span's prediction: an up-to-date span adds no key and
+ * sets no type.
+ */
+export function upToDateSpanIds(predictions: ReadonlyMap<string, SpanPrediction>): Set<string> {
+  const spanIds = new Set<string>();
+  for (const [spanId, prediction] of predictions) {
+    if (isUpToDate(prediction)) spanIds.add(spanId);
+  }
+  return spanIds;
+}

@@ -27,7 +27,7 @@ export const MAX_DRAFT_ROWS = 2 * MAX_IMPORT_ROWS;
 
 export const sheetSourceSchema = z.object({
   name: z.string(),
-  kind: z.enum(['new', 'file', 'paste', 'sample', 'restored', 'failed-rows']),
+  kind: z.enum(['new', 'file', 'paste', 'sample', 'restored', 'failed-rows', 'spans']),
 });
 
 /** Where a sheet came from, kept with its draft. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { predictSubmission } from '@/core/predict';
+import { isUpToDate, predictSubmission, upToDateSpanIds } from '@/core/predict';
 import type { PatchEntry } from '@/core/row-patch';
 import type { StoredValue } from '@/core/stored-form';
 
@@ -22,6 +22,7 @@ const server = {
   spans: new Map<string, Record<string, StoredValue>>([
     ['a', { score: 0.5, turn: 2 }],
     ['b', {}],
+    ['c', { note: null, zero: 0, label: 'ok' }],
   ]),
 };
 
@@ -68,5 +69,47 @@ describe('predicting a submission against the server', () => {
     expect(predictions.get('b')?.failure?.message).toBe(
       "Type conflict on 'quality': stored Int64, patch has Utf8",
     );
+  });
+});
+
+describe('spans already up to date on the server', () => {
+  const upToDate = (spans: { spanId: string; patch: PatchEntry[] }[]) =>
+    upToDateSpanIds(predictSubmission(spans, server));
+
+  it('is a span whose every key is stored with the value asked, and only such a span', () => {
+    expect(
+      upToDate([
+        { spanId: 'a', patch: [entry('score', 0.5), entry('turn', 2)] },
+        { spanId: 'b', patch: [entry('score', 0.5)] },
+        { spanId: 'c', patch: [entry('label', 'ok'), entry('note', null)] },
+      ]),
+    ).toEqual(new Set(['a', 'c']));
+  });
+
+  it('is not a span with one key changed or added beside unchanged ones', () => {
+    expect(upToDate([{ spanId: 'a', patch: [entry('score', 0.5), entry('turn', 3)] }])).toEqual(new Set());
+    expect(upToDate([{ spanId: 'a', patch: [entry('score', 0.5), entry('extra', 'x')] }])).toEqual(new Set());
+  });
+
+  it('compares with Object.is: null is not a missing key, "2" is not 2, and -0 is not 0', () => {
+    expect(upToDate([{ spanId: 'b', patch: [entry('note', null)] }])).toEqual(new Set());
+    expect(upToDate([{ spanId: 'a', patch: [entry('turn', '2')] }])).toEqual(new Set());
+    expect(upToDate([{ spanId: 'c', patch: [entry('zero', -0)] }])).toEqual(new Set());
+  });
+
+  it('is never a span predicted to fail, nor one the server does not have', () => {
+    expect(upToDate([{ spanId: 'zz', patch: [entry('score', 0.5)] }])).toEqual(new Set());
+    const failing = {
+      before: { turn: 2 },
+      after: null,
+      changes: new Map([['turn', 'unchanged' as const]]),
+      failure: { type: 'druid_rejection' as const, message: 'too large' },
+    };
+    expect(isUpToDate(failing)).toBe(false);
+    expect(isUpToDate({ ...failing, after: { turn: 2 }, failure: null })).toBe(true);
+  });
+
+  it('is not a span with nothing in its patch', () => {
+    expect(upToDate([{ spanId: 'b', patch: [] }])).toEqual(new Set());
   });
 });

@@ -4,21 +4,20 @@ import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
 import { getConnectionSettings, SettingsButton } from '@/ui/settings';
-import { useStore } from '@/ui/shared/use-store';
 import { SheetStore, SheetView, useAutosave } from '@/ui/sheet';
-import { SubmissionStore } from '@/ui/submission';
+import { SpansStore, SpansView } from '@/ui/spans';
+import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
 import { TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
 
-/** The app frame: the header with the product name and the four tabs, each with its panel. */
+/** The app frame: the header with the product name and the tabs, each with its panel. */
 export function App() {
   const [active, setActive] = useState<TabId>('sheet');
   const [store] = useState(() => new SheetStore());
   const [submission] = useState(() => new SubmissionStore());
+  const [spans] = useState(() => new SpansStore());
   const { restoring, saveError, unrestored } = useAutosave(store);
-  // NOTE: the app reads only the outcome and whether a retry runs, not the progress that ticks while one runs.
-  const outcome = useStore(submission, (state) => state.outcome);
-  const retrying = useStore(submission, (state) => state.running?.kind === 'retry');
+  useOutcomeAutosave(submission);
   useDefaultProject();
 
   const select = (tab: TabId) => {
@@ -81,6 +80,9 @@ export function App() {
           hidden={active !== tab.id}
           className="app-panel"
         >
+          {active === tab.id && tab.id === 'spans' && (
+            <SpansView store={spans} sheet={store} onOpenSheet={() => select('sheet')} />
+          )}
           {active === tab.id && tab.id === 'sheet' && (
             <SheetView store={store} restoring={restoring} unrestored={unrestored} />
           )}
@@ -89,15 +91,11 @@ export function App() {
           )}
           {active === tab.id && tab.id === 'results' && (
             <ResultsView
-              outcome={outcome}
-              retrying={retrying}
+              submission={submission}
+              sheet={store}
               onRetry={() => void submission.retry(getConnectionSettings())}
-              onFixInSheet={(columns, rows) => {
-                store.replace(
-                  SheetModel.fromRows(columns, rows),
-                  { name: 'Failed rows', kind: 'failed-rows' },
-                  true,
-                );
+              onFixInSheet={(columns, rows, name) => {
+                store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
                 select('sheet');
               }}
             />

@@ -1,5 +1,6 @@
-/** The app's four views, in the order of the work: build the sheet, preview, submit and fix, look back. */
+/** The app's views, in the order of the work: find spans, build the sheet, preview, submit and fix, look back. */
 export const TABS = [
+  { id: 'spans', label: 'Spans' },
   { id: 'sheet', label: 'Sheet' },
   { id: 'preview', label: 'Preview' },
   { id: 'results', label: 'Results' },

@@ -1,49 +1,94 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { listSubmissions } from '@/client';
 import type { Submission } from '@/core/api-schema';
 import { toClientOptions, useConnectionSettings } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
-import { describeRequestError } from './history-format';
+import { describeRequestError, kindText, submissionLabel } from './history-format';
+import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
+import { RevertDialog } from './revert-dialog';
 import { SubmissionDetailPanel } from './submission-detail';
-import { useRequest } from '@/ui/shared/use-request';
+import { SubmissionLink } from './submission-link';
+import { type PagedList, usePagedList } from './use-paged-list';
 import './history.css';
 
-/** How many of the latest submissions the list asks the server for. */
-export const HISTORY_LIMIT = 100;
+/** How many submissions one page of the list (and each "Load more") reads. */
+export const HISTORY_PAGE_SIZE = 100;
 
-/** The latest first; the server sends them so, and equal times keep its order. */
-function newestFirst(submissions: readonly Submission[]): Submission[] {
-  return [...submissions].sort((a, b) =>
-    a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0,
-  );
+const labelId = (id: string) => `submission-label-${id}`;
+const openButtonId = (id: string) => `submission-open-${id}`;
+const TITLE_ID = 'history-title';
+const DETAIL_TITLE_ID = 'submission-detail-title';
+
+/** The submission being reverted, and where its Revert button was (where the focus goes back after). */
+interface Reverting {
+  submission: Submission;
+  from: 'row' | 'detail';
 }
 
 /**
- * The History tab: the server's submissions to the project chosen in Settings, newest first, each openable to
- * see every key it changed with its value before and after, and the spans that failed.
+ * The History tab: the server's submissions to the project chosen in Settings, newest first, a page at a time
+ * ("Load more" until the oldest), each with its label, kind, start, API key and totals, and its revert links.
+ * A submission opens to show its changes and errors; Revert opens the "Revert submission" dialog.
  */
 export function HistoryView() {
   const settings = useConnectionSettings();
   const { serverUrl, apiKey, project } = settings;
   const [reloads, setReloads] = useState(0);
-  const [opened, setOpened] = useState<{ connection: string; submission: Submission } | null>(null);
+  const [opened, setOpened] = useState<{ connection: string; id: string } | null>(null);
+  const [reverting, setReverting] = useState<Reverting | null>(null);
+  const revertedInDialog = useRef(false);
+  const focusAfterDialog = useRef<string | null>(null);
+  const firstNewRow = useRef(0);
   const connection = JSON.stringify([serverUrl, apiKey, project]);
-  const list = useRequest(project === '' ? null : `${connection}#${reloads}`, (signal) =>
-    listSubmissions({ project, limit: HISTORY_LIMIT }, { ...toClientOptions(settings), signal }),
+  const list = usePagedList(
+    project === '' ? null : { key: `${connection}#${reloads}`, scope: connection },
+    async (cursor, signal) => {
+      const page = await listSubmissions(
+        { project, limit: HISTORY_PAGE_SIZE, cursor },
+        { ...toClientOptions(settings), signal },
+      );
+      return { items: page.submissions, total: null, next: page.next_cursor };
+    },
   );
-  // An opened submission belongs to the server and project it was listed from.
-  const openSubmission = opened?.connection === connection ? opened.submission : null;
+  const known = useMemo(
+    () => new Map(list.items.map((submission) => [submission.id, submission])),
+    [list.items],
+  );
+  const focusAfterLastPage = useFocusAfterLastPage(list, () => {
+    const row = list.items[firstNewRow.current];
+    return row ? document.getElementById(openButtonId(row.id)) : null;
+  });
+  // NOTE: runs after the dialog's own clean-up, which gives the focus back to its opener; after a revert that
+  // opener is disabled (the submission is reverted now), so the focus goes to a neighbour instead.
+  useEffect(() => {
+    const target = focusAfterDialog.current;
+    if (target === null) return;
+    focusAfterDialog.current = null;
+    (document.getElementById(target) ?? document.getElementById(TITLE_ID))?.focus();
+  });
 
   if (project === '') {
     return <p className="empty-state">Choose a project in Settings to see the submissions made to it.</p>;
   }
 
-  const submissions = list.status === 'ready' ? list.data : list.status === 'loading' ? list.previous : null;
+  // An opened submission belongs to the server and project it was opened from.
+  const openId = opened?.connection === connection ? opened.id : null;
+  const open = (id: string) => setOpened({ connection, id });
+  const close = () => {
+    if (openId !== null) {
+      (document.getElementById(openButtonId(openId)) ?? document.getElementById(TITLE_ID))?.focus();
+    }
+    setOpened(null);
+  };
+  const startRevert = (submission: Submission, from: Reverting['from']) => {
+    revertedInDialog.current = false;
+    setReverting({ submission, from });
+  };
 
   return (
     <div className="history-view">
       <div className="history-toolbar">
-        <h2 className="history-title">
+        <h2 className="history-title" id={TITLE_ID} tabIndex={-1}>
           Submissions to <span className="history-project">{project}</span>
         </h2>
         <button type="button" onClick={() => setReloads((count) => count + 1)}>
@@ -51,28 +96,38 @@ export function HistoryView() {
         </button>
       </div>
       <p className="history-status" role="status">
-        {list.status === 'loading'
-          ? 'Loading submissions…'
-          : list.status === 'ready'
-            ? list.data.length === 0
-              ? `No submissions to project ${project} yet.`
-              : `The latest ${countText(list.data.length, 'submission')}, newest first.`
-            : ''}
+        {listStatusText(list, project)}
       </p>
       {list.status === 'failed' && (
         <p role="alert" className="banner banner-error">
           Could not load the submissions. {describeRequestError(list.error, settings)}
         </p>
       )}
-      {submissions && submissions.length > 0 && (
+      {openId !== null && (
+        <SubmissionDetailPanel
+          key={openId}
+          id={openId}
+          listed={known.get(openId)}
+          known={known}
+          connection={connection}
+          reloads={reloads}
+          settings={settings}
+          onOpen={open}
+          onRevert={(submission) => startRevert(submission, 'detail')}
+          onClose={close}
+        />
+      )}
+      {list.items.length > 0 && (
         <table className="history-table" aria-busy={list.status === 'loading'}>
           <caption className="visually-hidden">Submissions to project {project}</caption>
           <thead>
             <tr>
-              <th scope="col">Time</th>
+              <th scope="col">Submission</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Started</th>
               <th scope="col">API key</th>
               <th scope="col" className="history-number">
-                Processed
+                Sent
               </th>
               <th scope="col" className="history-number">
                 Updated
@@ -81,50 +136,150 @@ export function HistoryView() {
                 Failed
               </th>
               <th scope="col">
-                <span className="visually-hidden">Details</span>
+                <span className="visually-hidden">Actions</span>
               </th>
             </tr>
           </thead>
           <tbody>
-            {newestFirst(submissions).map((submission) => {
-              const time = formatSubmissionTime(submission.created_at);
-              const isOpen = openSubmission?.id === submission.id;
-              return (
-                <tr key={submission.id} className={isOpen ? 'history-row-open' : undefined}>
-                  <td>
-                    <time dateTime={submission.created_at}>{time}</time>
-                  </td>
-                  <td>{submission.key_name ?? <span className="history-muted">none</span>}</td>
-                  <td className="history-number">{submission.spans_processed.toLocaleString('en-US')}</td>
-                  <td className="history-number">{submission.spans_updated.toLocaleString('en-US')}</td>
-                  <td className={`history-number${submission.spans_failed > 0 ? ' history-failed' : ''}`}>
-                    {submission.spans_failed.toLocaleString('en-US')}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-label={`Open submission ${time}`}
-                      aria-expanded={isOpen}
-                      aria-controls={isOpen ? 'submission-detail' : undefined}
-                      onClick={() => setOpened(isOpen ? null : { connection, submission })}
-                    >
-                      Open
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
+            {list.items.map((submission) => (
+              <SubmissionRow
+                key={submission.id}
+                submission={submission}
+                isOpen={openId === submission.id}
+                known={known}
+                onOpen={open}
+                onToggle={() => (openId === submission.id ? close() : open(submission.id))}
+                onRevert={() => startRevert(submission, 'row')}
+              />
+            ))}
           </tbody>
         </table>
       )}
-      {openSubmission && (
-        <SubmissionDetailPanel
-          submission={openSubmission}
-          requestKey={`${connection}#${openSubmission.id}#${reloads}`}
+      {list.more.status === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          Could not load more submissions. {describeRequestError(list.more.error, settings)}
+        </p>
+      )}
+      {list.hasMore && (
+        <LoadMoreButton
+          list={list}
+          onPress={() => {
+            firstNewRow.current = list.items.length;
+            focusAfterLastPage();
+          }}
+        >
+          Load more submissions
+        </LoadMoreButton>
+      )}
+      {reverting && (
+        <RevertDialog
+          submission={reverting.submission}
           settings={settings}
-          onClose={() => setOpened(null)}
+          onChanged={(revertId) => {
+            if (revertId !== null) revertedInDialog.current = true;
+            setReloads((count) => count + 1);
+          }}
+          onClose={() => {
+            if (revertedInDialog.current) {
+              focusAfterDialog.current =
+                reverting.from === 'detail' ? DETAIL_TITLE_ID : openButtonId(reverting.submission.id);
+            }
+            setReverting(null);
+          }}
         />
       )}
     </div>
+  );
+}
+
+/** What the list's status line says: loading, none yet, or how many are shown and whether more are left. */
+function listStatusText(list: PagedList<Submission>, project: string): string {
+  if (list.status === 'loading') return 'Loading submissions…';
+  if (list.status !== 'ready') return '';
+  const count = list.items.length;
+  if (count === 0) return `No submissions to project ${project} yet.`;
+  const shown = list.hasMore
+    ? `Showing the latest ${countText(count, 'submission')}, newest first; earlier ones are on the next pages.`
+    : `Showing all ${countText(count, 'submission')}, newest first.`;
+  return list.more.status === 'loading' ? `${shown} Loading more…` : shown;
+}
+
+/** One submission of the list, with its revert links, Open and Revert. */
+function SubmissionRow({
+  submission,
+  isOpen,
+  known,
+  onOpen,
+  onToggle,
+  onRevert,
+}: {
+  submission: Submission;
+  isOpen: boolean;
+  known: ReadonlyMap<string, Submission>;
+  onOpen: (id: string) => void;
+  onToggle: () => void;
+  onRevert: () => void;
+}) {
+  const reverted = submission.reverted_by !== null;
+  const rowClass = [isOpen ? 'history-row-open' : '', reverted ? 'history-row-reverted' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <tr className={rowClass || undefined}>
+      <td>
+        <span id={labelId(submission.id)} className="history-label">
+          {submissionLabel(submission)}
+        </span>
+        {submission.reverted_by !== null && (
+          <span className="history-link-line">
+            Reverted by <SubmissionLink id={submission.reverted_by} known={known} onOpen={onOpen} />
+          </span>
+        )}
+        {submission.reverts !== null && (
+          <span className="history-link-line">
+            Reverts <SubmissionLink id={submission.reverts} known={known} onOpen={onOpen} />
+          </span>
+        )}
+      </td>
+      <td>{kindText(submission.kind)}</td>
+      <td>
+        <time dateTime={submission.created_at}>{formatSubmissionTime(submission.created_at)}</time>
+      </td>
+      <td>{submission.key_name ?? <span className="history-muted">none</span>}</td>
+      <td className="history-number">{submission.spans_processed.toLocaleString('en-US')}</td>
+      <td className="history-number">
+        {submission.spans_updated.toLocaleString('en-US')}
+        {submission.spans_unchanged > 0 && (
+          <span className="history-unchanged">
+            {' '}
+            ({submission.spans_unchanged.toLocaleString('en-US')} already up to date)
+          </span>
+        )}
+      </td>
+      <td className={`history-number${submission.spans_failed > 0 ? ' history-failed' : ''}`}>
+        {submission.spans_failed.toLocaleString('en-US')}
+      </td>
+      <td className="history-actions">
+        <button
+          type="button"
+          id={openButtonId(submission.id)}
+          aria-describedby={labelId(submission.id)}
+          aria-expanded={isOpen}
+          aria-controls={isOpen ? 'submission-detail' : undefined}
+          onClick={onToggle}
+        >
+          Open
+        </button>
+        <button
+          type="button"
+          aria-describedby={labelId(submission.id)}
+          disabled={reverted}
+          title={reverted ? 'Reverted already' : undefined}
+          onClick={onRevert}
+        >
+          Revert
+        </button>
+      </td>
+    </tr>
   );
 }

@@ -1,13 +1,29 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { getSubmission } from '@/client';
-import type { SpanError, Submission, SubmissionChange, SubmissionDetail } from '@/core/api-schema';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { getSubmission, listSubmissionChanges, listSubmissionErrors } from '@/client';
+import type { SpanError, Submission, SubmissionChange } from '@/core/api-schema';
 import { parseErrorMessage } from '@/core/error-types';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
-import { beforeText, changeMatches, describeRequestError } from './history-format';
 import { useRequest } from '@/ui/shared/use-request';
+import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import {
+  afterText,
+  beforeText,
+  describeRequestError,
+  kindText,
+  submissionLabel,
+  totalsText,
+} from './history-format';
+import { SubmissionLink } from './submission-link';
+import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
+import { type PagedList, usePagedList } from './use-paged-list';
+
+/** How many changes or errors one "Load more" reads. */
+export const DETAIL_PAGE_SIZE = 200;
+
+/** How long the search waits after the last keystroke before it asks the server. */
+const SEARCH_DELAY_MS = 250;
 
 const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
   {
@@ -42,8 +58,13 @@ const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
     header: 'After',
     width: 220,
     grow: true,
-    cell: (change) => <code>{valueText(change.after)}</code>,
-    title: (change) => valueText(change.after),
+    cell: (change) =>
+      change.removed ? (
+        <span className="history-muted">removed</span>
+      ) : (
+        <code>{valueText(change.after)}</code>
+      ),
+    title: afterText,
   },
 ];
 
@@ -71,46 +92,81 @@ const errorColumns: VirtualTableColumn<SpanError>[] = [
   },
 ];
 
-/** One opened submission: loads it from the server and shows its changes and errors. */
+/** A value that follows `value` once it has stopped changing for `delayMs`. */
+function useSettledValue(value: string, delayMs: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+/**
+ * One opened submission: what it is (label, kind, times, key, totals, revert links), a Revert button, and its
+ * changes and per-span errors, paged and searchable on the server by span ID and key.
+ */
 export function SubmissionDetailPanel({
-  submission,
-  requestKey,
+  id,
+  listed,
+  known,
+  connection,
+  reloads,
   settings,
+  onOpen,
+  onRevert,
   onClose,
 }: {
-  submission: Submission;
-  /** Names the server, key, submission and refresh: a new key loads it again. */
-  requestKey: string;
+  id: string;
+  /** The submission as the list has it, shown until the server's own answer arrives. */
+  listed: Submission | undefined;
+  /** Submissions the list has loaded, to name those this one links to. */
+  known: ReadonlyMap<string, Submission>;
+  /** Names the server, key and project: a new one loads everything again. */
+  connection: string;
+  /** Counts the refreshes: a new count loads everything again. */
+  reloads: number;
   settings: ConnectionSettings;
+  onOpen: (id: string) => void;
+  onRevert: (submission: Submission) => void;
   onClose: () => void;
 }) {
-  const detail = useRequest(requestKey, (signal) =>
-    getSubmission(submission.id, { ...toClientOptions(settings), signal }),
+  const detail = useRequest(`${connection}#${id}#${reloads}`, (signal) =>
+    getSubmission(id, { ...toClientOptions(settings), signal }),
   );
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     headingRef.current?.focus();
-  }, [submission.id]);
-  const time = formatSubmissionTime(submission.created_at);
+  }, [id]);
+  const fetched =
+    detail.status === 'ready' ? detail.data : detail.status === 'loading' ? detail.previous : null;
+  const shown = fetched?.id === id ? fetched : listed;
+  const label = shown ? submissionLabel(shown) : `Submission ${id}`;
 
   return (
     <section id="submission-detail" aria-labelledby="submission-detail-title" className="history-detail">
       <div className="history-detail-head">
         <h3 id="submission-detail-title" ref={headingRef} tabIndex={-1}>
-          Submission {time}
+          {label}
         </h3>
         <span className="toolbar-spacer" />
+        {shown && (
+          <button
+            type="button"
+            aria-describedby="submission-detail-title"
+            disabled={shown.reverted_by !== null}
+            title={shown.reverted_by !== null ? 'Reverted already' : undefined}
+            onClick={() => onRevert(shown)}
+          >
+            Revert
+          </button>
+        )}
         <button type="button" onClick={onClose}>
           Close submission
         </button>
       </div>
-      <p className="history-detail-meta">
-        ID <code>{submission.id}</code> · API key {submission.key_name ?? 'none'} ·{' '}
-        {submission.spans_processed.toLocaleString('en-US')} processed,{' '}
-        {submission.spans_updated.toLocaleString('en-US')} updated,{' '}
-        {submission.spans_failed.toLocaleString('en-US')} failed
-      </p>
-      {detail.status === 'loading' && (
+      {shown && <SubmissionFacts submission={shown} known={known} onOpen={onOpen} />}
+      {detail.status === 'loading' && !shown && (
         <p role="status" className="history-status">
           Loading submission…
         </p>
@@ -120,66 +176,229 @@ export function SubmissionDetailPanel({
           Could not load the submission. {describeRequestError(detail.error, settings)}
         </p>
       )}
-      {detail.status === 'ready' && <SubmissionChanges detail={detail.data} />}
+      {detail.status !== 'failed' && (
+        <SubmissionRecords
+          id={id}
+          scope={`${connection}#${id}`}
+          requestKey={`${connection}#${id}#${reloads}`}
+          settings={settings}
+        />
+      )}
     </section>
   );
 }
 
-function SubmissionChanges({ detail }: { detail: SubmissionDetail }) {
-  const [search, setSearch] = useState('');
-  const deferredSearch = useDeferredValue(search);
-  const spanCount = useMemo(() => new Set(detail.changes.map((change) => change.span_id)).size, [detail]);
-  const shown = useMemo(
-    () => detail.changes.filter((change) => changeMatches(change, deferredSearch)),
-    [detail, deferredSearch],
+/** What a submission is: kind, times, key, totals, and the submissions it links to. */
+function SubmissionFacts({
+  submission,
+  known,
+  onOpen,
+}: {
+  submission: Submission;
+  known: ReadonlyMap<string, Submission>;
+  onOpen: (id: string) => void;
+}) {
+  return (
+    <dl className="history-facts">
+      <div>
+        <dt>Kind</dt>
+        <dd>{kindText(submission.kind)}</dd>
+      </div>
+      <div>
+        <dt>Started</dt>
+        <dd>
+          <time dateTime={submission.created_at}>{formatSubmissionTime(submission.created_at)}</time>
+        </dd>
+      </div>
+      <div>
+        <dt>Ended</dt>
+        <dd>
+          <time dateTime={submission.finished_at}>{formatSubmissionTime(submission.finished_at)}</time>
+        </dd>
+      </div>
+      <div>
+        <dt>API key</dt>
+        <dd>{submission.key_name ?? 'none'}</dd>
+      </div>
+      <div>
+        <dt>Totals</dt>
+        <dd>{totalsText(submission)}</dd>
+      </div>
+      <div>
+        <dt>ID</dt>
+        <dd>
+          <code>{submission.id}</code>
+        </dd>
+      </div>
+      {submission.reverts !== null && (
+        <div>
+          <dt>Reverts</dt>
+          <dd>
+            <SubmissionLink id={submission.reverts} known={known} onOpen={onOpen} />
+          </dd>
+        </div>
+      )}
+      {submission.reverted_by !== null && (
+        <div>
+          <dt>Reverted by</dt>
+          <dd>
+            <SubmissionLink id={submission.reverted_by} known={known} onOpen={onOpen} />
+          </dd>
+        </div>
+      )}
+    </dl>
   );
-  const changes = detail.changes.length;
+}
+
+/** A submission's changes and errors, searched on the server and read a page at a time. */
+function SubmissionRecords({
+  id,
+  scope,
+  requestKey,
+  settings,
+}: {
+  id: string;
+  /** Names the server and submission: rows loaded for it stay shown while a refresh or a search loads. */
+  scope: string;
+  /** Names the server, submission and refresh: a new one loads the first pages again. */
+  requestKey: string;
+  settings: ConnectionSettings;
+}) {
+  const [search, setSearch] = useState('');
+  const query = useSettledValue(search.trim(), SEARCH_DELAY_MS);
+  const options = toClientOptions(settings);
+  const changes = usePagedList({ key: `${requestKey}#${query}`, scope }, async (cursor, signal) => {
+    const page = await listSubmissionChanges(
+      id,
+      { limit: DETAIL_PAGE_SIZE, cursor, ...(query === '' ? {} : { q: query }) },
+      { ...options, signal },
+    );
+    return { items: page.changes, total: page.total, next: page.next_cursor };
+  });
+  const errors = usePagedList({ key: `${requestKey}#${query}`, scope }, async (cursor, signal) => {
+    const page = await listSubmissionErrors(
+      id,
+      { limit: DETAIL_PAGE_SIZE, cursor, ...(query === '' ? {} : { q: query }) },
+      { ...options, signal },
+    );
+    return { items: page.errors, total: page.total, next: page.next_cursor };
+  });
+
   return (
     <>
-      <h4 className="history-subtitle">
-        Changes: {countText(changes, 'key')} on {countText(spanCount, 'span')}
-      </h4>
-      {changes === 0 ? (
-        <p className="empty-state">This submission changed nothing.</p>
-      ) : (
-        <>
-          <div className="history-toolbar">
-            <label className="history-search">
-              <span>Search changes</span>
-              <input
-                type="search"
-                value={search}
-                placeholder="Span ID or key"
-                onChange={(event) => setSearch(event.target.value)}
-              />
-            </label>
-            <span className="history-count" aria-live="polite">
-              Showing {shown.length.toLocaleString('en-US')} of {changes.toLocaleString('en-US')} changes
-            </span>
-          </div>
-          {shown.length === 0 ? (
-            <p className="empty-state">No change matches the search.</p>
-          ) : (
-            <VirtualTable
-              label="Changes"
-              rows={shown}
-              columns={changeColumns}
-              rowKey={(change, index) => `${change.span_id}\u0000${change.key}\u0000${index}`}
-            />
-          )}
-        </>
-      )}
-      <h4 className="history-subtitle">Errors: {detail.errors.length.toLocaleString('en-US')}</h4>
-      {detail.errors.length === 0 ? (
-        <p className="empty-state">No span failed.</p>
-      ) : (
-        <VirtualTable
-          label="Errors"
-          rows={detail.errors}
-          columns={errorColumns}
-          rowKey={(error, index) => `${error.span_id}-${index}`}
-        />
-      )}
+      <div className="history-toolbar">
+        <label className="history-search">
+          <span>Search by span ID or key</span>
+          <input
+            type="search"
+            value={search}
+            placeholder="Start of a span ID, or part of a key"
+            onChange={(event) => setSearch(event.target.value)}
+          />
+        </label>
+      </div>
+      <RecordList
+        title="Changes"
+        noun={['change', 'changes']}
+        list={changes}
+        query={query}
+        empty="This submission changed no metadata."
+        settings={settings}
+        table={(rows) => (
+          <VirtualTable
+            label="Changes"
+            rows={rows}
+            columns={changeColumns}
+            rowKey={(change, index) => `${change.span_id}\u0000${change.key}\u0000${index}`}
+          />
+        )}
+      />
+      <RecordList
+        title="Errors"
+        noun={['error', 'errors']}
+        list={errors}
+        query={query}
+        empty="No span failed."
+        settings={settings}
+        table={(rows) => (
+          <VirtualTable
+            label="Errors"
+            rows={rows}
+            columns={errorColumns}
+            rowKey={(error, index) => `${error.span_id}\u0000${index}`}
+          />
+        )}
+      />
     </>
+  );
+}
+
+/** One paged list of the detail: its heading and count, the rows loaded, and "Load more". */
+function RecordList<Row>({
+  title,
+  noun,
+  list,
+  query,
+  empty,
+  settings,
+  table,
+}: {
+  title: string;
+  noun: [one: string, many: string];
+  list: PagedList<Row>;
+  query: string;
+  empty: string;
+  settings: ConnectionSettings;
+  table: (rows: readonly Row[]) => ReactNode;
+}) {
+  const [one, many] = noun;
+  const total = list.total ?? 0;
+  const countLine =
+    list.status === 'loading' && list.items.length === 0
+      ? `Loading ${many}…`
+      : list.status !== 'ready'
+        ? ''
+        : total === 0
+          ? query === ''
+            ? empty
+            : `No ${one} matches “${query}”.`
+          : `Showing ${list.items.length.toLocaleString('en-US')} of ${countText(total, one, many)}${
+              query === '' ? '' : ` matching “${query}”`
+            }.${list.more.status === 'loading' ? ' Loading more…' : ''}`;
+  const sectionRef = useRef<HTMLElement>(null);
+  const focusAfterLastPage = useFocusAfterLastPage(list, () =>
+    sectionRef.current?.querySelector<HTMLElement>('[role="table"]'),
+  );
+  return (
+    <section
+      ref={sectionRef}
+      className="history-records"
+      aria-label={title}
+      aria-busy={list.status === 'loading'}
+    >
+      <h4 className="history-subtitle">
+        {title}
+        {list.total !== null && `: ${list.total.toLocaleString('en-US')}`}
+      </h4>
+      <p className="history-count" role="status">
+        {countLine}
+      </p>
+      {list.status === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          Could not load the {many}. {describeRequestError(list.error, settings)}
+        </p>
+      )}
+      {list.items.length > 0 && table(list.items)}
+      {list.more.status === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          Could not load more {many}. {describeRequestError(list.more.error, settings)}
+        </p>
+      )}
+      {list.hasMore && (
+        <LoadMoreButton list={list} onPress={focusAfterLastPage}>
+          Load more {many}
+        </LoadMoreButton>
+      )}
+    </section>
   );
 }

@@ -10,23 +10,29 @@ import {
   WARNING_CODES,
 } from '@/core/issues';
 import type { SpanPrediction } from '@/core/predict';
-import type { SheetModel } from '@/core/sheet-model';
+import { type SheetModel, submittableCount } from '@/core/sheet-model';
+import { spanOrigins } from '@/core/spans-to-sheet';
 import type { SpanResult, SpanStatus } from '@/core/span-patch';
 import { useConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
+import { countText } from '@/ui/shared/format';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import type { SubmissionStore } from '@/ui/submission';
 import { SubmitBar } from './submit-bar';
-import { type ServerPreview, useServerView } from './use-server-view';
+import { type ServerPreview, upToDateOf, useServerView } from './use-server-view';
 
-type StatusFilter = 'all' | SpanStatus | 'predicted';
+/** A span's status in the Preview: the sheet's, or up to date when the server already has what it asks. */
+type PreviewStatus = SpanStatus | 'uptodate';
 
-const statusLabels: Record<SpanStatus, string> = {
+type StatusFilter = 'all' | PreviewStatus | 'predicted';
+
+const statusLabels: Record<PreviewStatus, string> = {
   ready: 'Ready',
   warnings: 'With warnings',
   blocked: 'Blocked',
   empty: 'Nothing to change',
+  uptodate: 'Already up to date',
 };
 
 /** Every issue of a span: its rows' issues and its own. */
@@ -53,6 +59,9 @@ export function PreviewView({
   const model = sheet.model;
   const summary = model.summary();
   const server = useServerView(model, version, settings);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
+  const origins = useMemo(() => spanOrigins(model), [model, version]);
+  const upToDate = upToDateOf(server);
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const [codeFilter, setCodeFilter] = useState<IssueCode | null>(null);
 
@@ -68,7 +77,7 @@ export function PreviewView({
       if (
         statusFilter !== 'all' &&
         statusFilter !== 'predicted' &&
-        model.spanStatus(spanId) !== statusFilter
+        (upToDate.has(spanId) ? 'uptodate' : model.spanStatus(spanId)) !== statusFilter
       ) {
         return false;
       }
@@ -76,17 +85,35 @@ export function PreviewView({
       const span = model.span(spanId);
       return span !== undefined && spanIssues(model, span).some((issue) => issue.code === codeFilter);
     });
-  }, [spanIds, statusFilter, codeFilter, server, model]);
+  }, [spanIds, statusFilter, codeFilter, server, upToDate, model]);
 
   const predictedFailures =
     server.state === 'ready'
       ? [...server.predictions.values()].filter((prediction) => prediction.failure).length
       : 0;
   const codes = [...ERROR_CODES, ...WARNING_CODES].filter((code) => (summary.byCode[code] ?? 0) > 0);
+  // Up-to-date spans are counted apart from the Ready and With warnings spans they were.
+  const statusCounts: Record<PreviewStatus, number> = { ...summary.spansByStatus, uptodate: upToDate.size };
+  for (const spanId of upToDate) {
+    const status = model.spanStatus(spanId);
+    if (status !== undefined) statusCounts[status]--;
+  }
+  const toSend = submittableCount(summary) - upToDate.size;
 
   return (
     <div className="preview-view">
-      <SubmitBar sheet={sheet} submission={submission} settings={settings} onSubmitted={onSubmitted} />
+      <SubmitBar
+        sheet={sheet}
+        submission={submission}
+        settings={settings}
+        upToDate={upToDate}
+        onSubmitted={onSubmitted}
+      />
+      {upToDate.size > 0 && toSend === 0 && (
+        <p role="status" className="banner">
+          {allUpToDateText(upToDate.size, summary.spansByStatus.blocked + summary.spansByStatus.empty > 0)}
+        </p>
+      )}
       <div role="status" aria-label="Preview summary" className="preview-summary">
         {(['ready', 'warnings', 'blocked', 'empty'] as const).map((status) => (
           <button
@@ -96,9 +123,19 @@ export function PreviewView({
             className={`summary-chip chip-${status}`}
             onClick={() => setStatusFilter(statusFilter === status ? 'all' : status)}
           >
-            {statusLabels[status]}: {summary.spansByStatus[status].toLocaleString('en-US')}
+            {statusLabels[status]}: {statusCounts[status].toLocaleString('en-US')}
           </button>
         ))}
+        {server.state === 'ready' && (
+          <button
+            type="button"
+            aria-pressed={statusFilter === 'uptodate'}
+            className="summary-chip chip-uptodate"
+            onClick={() => setStatusFilter(statusFilter === 'uptodate' ? 'all' : 'uptodate')}
+          >
+            {statusLabels.uptodate}: {statusCounts.uptodate.toLocaleString('en-US')}
+          </button>
+        )}
         {server.state === 'ready' && (
           <button
             type="button"
@@ -134,9 +171,21 @@ export function PreviewView({
       <p className="preview-count">
         Showing {visible.length.toLocaleString('en-US')} of {spanIds.length.toLocaleString('en-US')} spans
       </p>
-      <SpanList model={model} spanIds={visible} server={server} version={version} />
+      <SpanList model={model} spanIds={visible} server={server} version={version} origins={origins} />
     </div>
   );
+}
+
+/** What the Preview says when every span it could send is already up to date. */
+function allUpToDateText(count: number, othersInSheet: boolean): string {
+  const spans = othersInSheet
+    ? count === 1
+      ? 'The only span that can be sent is'
+      : `All ${countText(count, 'span')} that can be sent are`
+    : count === 1
+      ? 'The span is'
+      : `All ${countText(count, 'span')} are`;
+  return `${spans} already up to date: nothing to submit`;
 }
 
 function ServerLine({ server, project }: { server: ServerPreview; project: string }) {
@@ -166,11 +215,14 @@ function SpanList({
   spanIds,
   server,
   version,
+  origins,
 }: {
   model: SheetModel;
   spanIds: string[];
   server: ServerPreview;
   version: number;
+  /** Each span's name and kind, for rows that came from the Spans tab. */
+  origins: ReadonlyMap<string, { name: string; kind: string }>;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -202,6 +254,8 @@ function SpanList({
                 span={span}
                 prediction={server.state === 'ready' ? server.predictions.get(span.spanId) : undefined}
                 compared={server.state === 'ready'}
+                upToDate={upToDateOf(server).has(span.spanId)}
+                origin={origins.get(span.spanId)}
               />
             </div>
           );
@@ -217,12 +271,18 @@ function SpanCard({
   span,
   prediction,
   compared,
+  upToDate,
+  origin,
 }: {
   model: SheetModel;
   span: SpanResult;
   prediction: SpanPrediction | undefined;
   compared: boolean;
+  /** The server already has every key as asked: the span is not sent. */
+  upToDate: boolean;
+  origin: { name: string; kind: string } | undefined;
 }) {
+  const status: PreviewStatus = upToDate ? 'uptodate' : span.status;
   const issues = spanIssues(model, span);
   const errors = issues.filter((issue) => issue.severity === 'error');
   /** What is said about an entry: issues naming its key, and issues on the cell it came from. */
@@ -237,10 +297,16 @@ function SpanCard({
     ? Object.keys(before).filter((key) => !span.patch.some((entry) => entry.key === key))
     : [];
   return (
-    <article className={`span-card span-${span.status}`} aria-label={`Span ${span.spanId}`}>
+    <article className={`span-card span-${status}`} aria-label={`Span ${span.spanId}`}>
       <header className="span-card-head">
         <code className="span-id">{span.spanId}</code>
-        <span className={`status-pill pill-${span.status}`}>{statusLabels[span.status]}</span>
+        {origin && (
+          <span className="span-origin">
+            {origin.name}
+            {origin.kind && <span className="span-origin-kind">{origin.kind}</span>}
+          </span>
+        )}
+        <span className={`status-pill pill-${status}`}>{statusLabels[status]}</span>
         <span className="span-rows">
           {span.rows.length === 1 ? 'row' : 'rows'} {span.rows.join(', ')}
         </span>

@@ -5,7 +5,7 @@ import type { ConnectionSettings } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
-import type { SubmissionStore } from '@/ui/submission';
+import { SubmissionProgressBar, type SubmissionStore } from '@/ui/submission';
 
 /** Submissions larger than this ask first, naming the project. */
 export const CONFIRM_ABOVE_SPANS = 1000;
@@ -15,49 +15,36 @@ export function SubmitBar({
   sheet,
   submission,
   settings,
+  upToDate,
   onSubmitted,
 }: {
   sheet: SheetStore;
   submission: SubmissionStore;
   settings: ConnectionSettings;
+  /** Submittable spans the server already has as asked: not counted, not sent. */
+  upToDate: ReadonlySet<string>;
   onSubmitted: () => void;
 }) {
-  const running = useStore(submission, (state) => state.running);
+  // NOTE: whether one runs, not its progress: the progress bar alone follows that.
+  const running = useStore(submission, (state) => state.running !== null);
   const problem = useStore(submission, (state) => state.problem);
   // NOTE: a new summary with every change of the sheet (the model changes in place; its state is new).
   const summary = useStore(sheet, (state) => state.model.summary());
   const [confirming, setConfirming] = useState(false);
-  const ready = submittableCount(summary);
+  const ready = submittableCount(summary) - upToDate.size;
   const { blocked, empty } = summary.spansByStatus;
 
   const start = () => {
     setConfirming(false);
-    void submission.submit(sheet, settings).then(() => {
+    void submission.submit(sheet, settings, { upToDate }).then(() => {
       if (submission.outcome) onSubmitted();
     });
   };
 
   if (running) {
-    const { progress } = running;
-    const seconds = Math.max(0.001, (running.updatedAt - running.startedAt) / 1000);
-    const rate = Math.round(progress.spansDone / seconds);
     return (
       <div className="submit-bar submit-running">
-        <label className="submit-progress">
-          {running.kind === 'retry' ? 'Retrying' : 'Submitting'} to {running.project}:{' '}
-          {progress.spansDone.toLocaleString('en-US')} of {countText(progress.spansTotal, 'span')} · batch{' '}
-          {progress.batchesDone} of {progress.batchesTotal} · {rate.toLocaleString('en-US')} spans/s
-          {progress.retrying &&
-            ` · retrying batch ${progress.retrying.batch + 1} (${progress.retrying.reason})`}
-          <progress
-            aria-label="Submission progress"
-            max={Math.max(1, progress.spansTotal)}
-            value={progress.spansDone}
-          />
-        </label>
-        <button type="button" onClick={() => submission.cancel()}>
-          Cancel submission
-        </button>
+        <SubmissionProgressBar submission={submission} />
       </div>
     );
   }
@@ -65,6 +52,7 @@ export function SubmitBar({
   const leftOut = [
     blocked > 0 && `${countText(blocked, 'blocked span')}`,
     empty > 0 && `${countText(empty, 'span')} with nothing to change`,
+    upToDate.size > 0 && `${countText(upToDate.size, 'span')} already up to date`,
   ]
     .filter(Boolean)
     .join(' and ');
@@ -81,7 +69,7 @@ export function SubmitBar({
       <span className="submit-note">
         {settings.project === ''
           ? 'Choose a project in Settings to submit.'
-          : `to project ${settings.project}${leftOut ? `; ${leftOut} ${blocked + empty === 1 ? 'is' : 'are'} not sent` : ''}`}
+          : `to project ${settings.project}${leftOut ? `; ${leftOut} ${blocked + empty + upToDate.size === 1 ? 'is' : 'are'} not sent` : ''}`}
       </span>
       {problem && (
         <p role="alert" className="banner banner-error">

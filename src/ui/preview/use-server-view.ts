@@ -1,17 +1,34 @@
 import { getFields, lookupSpans } from '@/client';
-import { predictSubmission, type SpanPrediction } from '@/core/predict';
+import { predictSubmission, type SpanPrediction, upToDateSpanIds } from '@/core/predict';
 import type { SheetModel } from '@/core/sheet-model';
 import { isSubmittable } from '@/core/span-patch';
 import type { StoredType } from '@/core/stored-form';
 import { useRequest } from '@/ui/shared/use-request';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 
-/** The server's side of the preview: current metadata and predicted failures, or why there is none. */
+/**
+ * The server's side of the preview: current metadata, predicted failures and the spans already up to date (not
+ * sent), or why there is none.
+ */
 export type ServerPreview =
   | { state: 'off'; reason: string }
   | { state: 'loading' }
-  | { state: 'ready'; predictions: Map<string, SpanPrediction>; fieldCount: number }
+  | {
+      state: 'ready';
+      predictions: Map<string, SpanPrediction>;
+      /** Submittable spans whose every key the server already stores as asked: Submit leaves them out. */
+      upToDate: ReadonlySet<string>;
+      fieldCount: number;
+    }
   | { state: 'failed'; message: string };
+
+/** No span is known to be up to date (the server's values are not known): every submittable span is sent. */
+export const NONE_UP_TO_DATE: ReadonlySet<string> = new Set();
+
+/** The spans to leave out of a submission: those known to be up to date, none while the lookup is not ready. */
+export function upToDateOf(server: ServerPreview): ReadonlySet<string> {
+  return server.state === 'ready' ? server.upToDate : NONE_UP_TO_DATE;
+}
 
 const LOOKUP_DELAY_MS = 500;
 
@@ -41,7 +58,8 @@ export function useServerView(
 ): ServerPreview {
   const { project } = settings;
   // NOTE: the sheet version and the connection name everything the lookup depends on (the model changes in
-  // place, and every change is a new version).
+  // place, and every change is a new version). A submission makes the sheet read-only and then editable again,
+  // two new versions, so the spans are looked up again after it and those it sent show as up to date.
   const key = project === '' ? null : `${version}|${project}|${settings.serverUrl}|${settings.apiKey}`;
   const answer = useRequest(key, async (signal) => {
     await settle(LOOKUP_DELAY_MS, signal);
@@ -61,7 +79,7 @@ export function useServerView(
       fields: new Map<string, StoredType | null>(fields.fields.map((field) => [field.key, field.type])),
       spans: new Map(lookup.spans.map((span) => [span.span_id, span.metadata])),
     });
-    return { predictions, fieldCount: fields.fields.length };
+    return { predictions, upToDate: upToDateSpanIds(predictions), fieldCount: fields.fields.length };
   });
 
   switch (answer.status) {

@@ -1,26 +1,36 @@
 import type { ErrorType } from '@/core/error-types';
+import type { ErrorTypeCount } from '@/core/submission-outcome';
 
-/** One toggle button per error type, named by the type and its count; several can be pressed at once. */
+/** The words of a type's button: "parse_failure (267) · 267 blocked before sending". */
+export function errorTypeLabel({ type, count, blocked }: ErrorTypeCount): string {
+  const base = `${type} (${count.toLocaleString('en-US')})`;
+  return blocked > 0 ? `${base} · ${blocked.toLocaleString('en-US')} blocked before sending` : base;
+}
+
+/**
+ * One toggle button per error type, named by the type and its count (failed and blocked spans alike, saying how
+ * many the sheet blocked); several can be pressed at once.
+ */
 export function ErrorTypeFilter({
   counts,
   selected,
   onToggle,
 }: {
-  counts: readonly { type: ErrorType; count: number }[];
+  counts: readonly ErrorTypeCount[];
   selected: ReadonlySet<string>;
   onToggle: (type: ErrorType) => void;
 }) {
   return (
     <div role="group" aria-label="Filter by error type" className="error-type-filter">
-      {counts.map(({ type, count }) => (
+      {counts.map((entry) => (
         <button
-          key={type}
+          key={entry.type}
           type="button"
-          aria-pressed={selected.has(type)}
-          className={`error-type-chip${count === 0 ? ' error-type-chip-empty' : ''}`}
-          onClick={() => onToggle(type)}
+          aria-pressed={selected.has(entry.type)}
+          className={`error-type-chip${entry.count === 0 ? ' error-type-chip-empty' : ''}`}
+          onClick={() => onToggle(entry.type)}
         >
-          {type} ({count.toLocaleString('en-US')})
+          {errorTypeLabel(entry)}
         </button>
       ))}
     </div>

@@ -1,5 +1,5 @@
 import type { CellValue } from '@/core/cell-reading';
-import type { FailedSpan, SubmissionOutcome } from '@/ui/submission';
+import type { FailedSpan, SubmissionOutcome } from '@/core/submission-outcome';
 
 /** What narrows the failed spans: the error types selected (none selected = every type) and a search text. */
 export interface FailedSpanFilter {
@@ -29,8 +29,9 @@ export function filterFailedSpans(spans: readonly FailedSpan[], filter: FailedSp
 }
 
 /**
- * The sheet rows of some failed spans, as they were when submitted: cells aligned with `outcome.columns`,
- * in sheet order, each row once. Spans whose rows are unknown add nothing.
+ * The sheet rows of some failed or blocked spans, as they were when submitted (saved with the outcome, never
+ * read from the sheet as it is now): cells aligned with `outcome.columns`, in sheet order, each row once. Spans
+ * whose rows are unknown add nothing.
  */
 export function failedRowCells(outcome: SubmissionOutcome, spans: readonly FailedSpan[]): CellValue[][] {
   const rows = new Map<number, CellValue[]>();

@@ -1,5 +1,5 @@
 import { parseErrorMessage } from '@/core/error-types';
-import type { FailedSpan } from '@/ui/submission';
+import type { FailedSpan } from '@/core/submission-outcome';
 import { formatSourceRows } from './failed-span-filter';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
 
@@ -11,7 +11,18 @@ const columns: VirtualTableColumn<FailedSpan>[] = [
     cell: (span) => <code>{span.spanId}</code>,
     title: (span) => span.spanId,
   },
-  { id: 'type', header: 'Error type', width: 170, cell: (span) => span.type },
+  {
+    id: 'type',
+    header: 'Error type',
+    width: 170,
+    cell: (span) => (
+      <>
+        {span.type}
+        {span.blocked && <span className="failed-span-blocked"> · blocked</span>}
+      </>
+    ),
+    title: (span) => (span.blocked ? `${span.type}, blocked before sending` : span.type),
+  },
   {
     id: 'message',
     header: 'Message',
@@ -30,7 +41,10 @@ const columns: VirtualTableColumn<FailedSpan>[] = [
   },
 ];
 
-/** The failed spans, virtualized: span ID, error type, message and the sheet rows each came from. */
+/**
+ * The failed and blocked spans, virtualized: span ID, error type (blocked spans marked), message and the sheet
+ * rows each came from.
+ */
 export function FailedSpansTable({ spans }: { spans: readonly FailedSpan[] }) {
   return (
     <VirtualTable

@@ -1,40 +1,73 @@
-import type { SubmissionOutcome } from '@/ui/submission';
+import type { OutcomeSummary, SubmissionOutcome } from '@/core/submission-outcome';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 
-/** The counts of a submission exactly as the server answered them, with its project and time. */
-export function ResultsSummary({ outcome }: { outcome: SubmissionOutcome }) {
-  const { result } = outcome;
-  const notSent = result.not_sent.length;
+const number = (count: number) => count.toLocaleString('en-US');
+
+/**
+ * The figures of the submission, which sheet or file it came from and when: sent (= updated + failed), updated
+ * (of which already up to date), failed (of which never delivered), blocked by the sheet, and not sent because
+ * of a cancel; then the totals the server recorded, which History shows for the same submission.
+ */
+export function ResultsSummary({
+  outcome,
+  summary,
+}: {
+  outcome: SubmissionOutcome;
+  summary: OutcomeSummary;
+}) {
+  const { server } = summary;
   return (
     <div role="status" aria-label="Submission summary" className="results-summary">
+      <p className="results-title">
+        Results of <strong>{outcome.label}</strong>, submitted{' '}
+        <time dateTime={outcome.startedAt}>{formatSubmissionTime(outcome.startedAt)}</time> to project{' '}
+        <strong>{outcome.project}</strong>
+      </p>
       <dl className="results-counts">
         <div>
-          <dt>Processed</dt>
-          <dd>{result.spans_processed.toLocaleString('en-US')}</dd>
+          <dt>Sent</dt>
+          <dd>{number(summary.sent)}</dd>
         </div>
         <div className="results-count-updated">
           <dt>Updated</dt>
-          <dd>{result.spans_updated.toLocaleString('en-US')}</dd>
+          <dd>
+            {number(summary.updated)}{' '}
+            <span className="results-count-part">
+              of which {number(summary.alreadyUpToDate)} already up to date
+            </span>
+          </dd>
         </div>
-        <div className={result.spans_failed > 0 ? 'results-count-failed' : undefined}>
+        <div className={summary.failed > 0 ? 'results-count-failed' : undefined}>
           <dt>Failed</dt>
-          <dd>{result.spans_failed.toLocaleString('en-US')}</dd>
+          <dd>
+            {number(summary.failed)}{' '}
+            <span className="results-count-part">
+              of which {number(summary.neverDelivered)} never delivered
+            </span>
+          </dd>
         </div>
-        {notSent > 0 && (
-          <div className="results-count-not-sent">
-            <dt>Not sent (cancelled)</dt>
-            <dd>{notSent.toLocaleString('en-US')}</dd>
-          </div>
-        )}
+        <div className={summary.blocked > 0 ? 'results-count-blocked' : undefined}>
+          <dt>Blocked in the sheet</dt>
+          <dd>{number(summary.blocked)}</dd>
+        </div>
+        <div className={summary.notSent > 0 ? 'results-count-not-sent' : undefined}>
+          <dt>Not sent (cancelled)</dt>
+          <dd>{number(summary.notSent)}</dd>
+        </div>
       </dl>
       <p className="results-context">
-        Project <strong>{outcome.project}</strong>, finished{' '}
-        <time dateTime={outcome.finishedAt}>{formatSubmissionTime(outcome.finishedAt)}</time>
-        {outcome.cancelled &&
-          (notSent > 0
-            ? `. Cancelled: ${countText(notSent, 'span')} ${notSent === 1 ? 'was' : 'were'} not sent`
-            : '. Cancelled after every span was sent')}
+        The server received {countText(server.processed, 'span')} of this submission ({number(server.updated)}{' '}
+        updated, {number(server.failed)} failed): the totals History shows for it
+        {summary.neverDelivered > 0 &&
+          `; the other ${countText(summary.neverDelivered, 'span')} never reached it`}
         .
+        {outcome.skippedUpToDate > 0 &&
+          ` ${countText(outcome.skippedUpToDate, 'span')} already up to date on the server ${outcome.skippedUpToDate === 1 ? 'was' : 'were'} not sent.`}
+        {outcome.cancelled &&
+          (summary.notSent > 0
+            ? ` Cancelled: ${countText(summary.notSent, 'span')} ${summary.notSent === 1 ? 'was' : 'were'} not sent.`
+            : ' Cancelled after every span was sent.')}{' '}
+        Finished <time dateTime={outcome.finishedAt}>{formatSubmissionTime(outcome.finishedAt)}</time>.
       </p>
     </div>
   );

@@ -1,10 +1,18 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
-import { countByErrorType, type ErrorType } from '@/core/error-types';
+import type { ErrorType } from '@/core/error-types';
+import {
+  errorTypeCounts,
+  outcomeFailures,
+  type SubmissionOutcome,
+  summarizeOutcome,
+} from '@/core/submission-outcome';
 import { countText } from '@/ui/shared/format';
 import { ConfirmDialog } from '@/ui/shared/modal';
-import { connectionFailures, failedSpans, type SubmissionOutcome } from '@/ui/submission';
+import { useStore } from '@/ui/shared/use-store';
+import type { SheetStore } from '@/ui/sheet';
+import { retryReportText, SubmissionProgressBar, type SubmissionStore } from '@/ui/submission';
 import { downloadText } from './download';
 import { ErrorTypeFilter } from './error-type-filter';
 import { FAILED_ROWS_FILE_NAME, failedRowsCsv } from './export-failed-rows';
@@ -18,48 +26,72 @@ import { FailedSpansTable } from './failed-spans-table';
 import { ResultsSummary } from './results-summary';
 import './results.css';
 
-/** What the Results tab is given: the last submission's outcome and what to do with its failures. */
+/** What the Results tab is given: the submission (its last outcome, progress and Retry) and the sheet. */
 export interface ResultsViewProps {
-  outcome: SubmissionOutcome | null;
-  /** Replaces the sheet with these rows, in these columns. */
-  onFixInSheet: (columns: ColumnSettings[], rows: CellValue[][]) => void;
-  /** Sends the `connection_failure` spans again. */
+  submission: SubmissionStore;
+  /** The sheet as it is now: Fix in sheet replaces it (after asking), naming it. */
+  sheet: SheetStore;
+  /**
+   * Replaces the sheet with these rows (saved with the outcome), in these columns, as a sheet named `name`
+   * ("Failed rows of review.csv").
+   */
+  onFixInSheet: (columns: ColumnSettings[], rows: CellValue[][], name: string) => void;
+  /** Sends again, in the same submission, what was never delivered or not sent. */
   onRetry: () => void;
-  retrying: boolean;
 }
 
 /**
- * The Results tab: the submission's summary, the failed spans filtered by error type and searched by span ID
- * or message, and what to do next: export the failed rows, fix them in the sheet, or retry the undelivered.
+ * The Results tab: the last submission (restored after a reload) with its summary, the failed and blocked spans
+ * filtered by error type and searched by span ID or message, and what to do next: export those rows, fix them
+ * in the sheet, or retry what was never delivered, with progress and Cancel.
  */
-export function ResultsView({ outcome, onFixInSheet, onRetry, retrying }: ResultsViewProps) {
-  if (!outcome) return <p className="empty-state">Submit the sheet to see per-span results here.</p>;
-  // NOTE: a new submission starts with no filters; a retry (same start time) keeps them.
+export function ResultsView({ submission, sheet, onFixInSheet, onRetry }: ResultsViewProps) {
+  const outcome = useStore(submission, (state) => state.outcome);
+  const savedProblem = useStore(submission, (state) => state.savedProblem);
   return (
-    <OutcomeResults
-      key={outcome.startedAt}
-      outcome={outcome}
-      onFixInSheet={onFixInSheet}
-      onRetry={onRetry}
-      retrying={retrying}
-    />
+    <div className="results-view">
+      {savedProblem && (
+        <p role="alert" className="banner banner-error">
+          {savedProblem}
+        </p>
+      )}
+      <SubmissionProgressBar submission={submission} />
+      {outcome ? (
+        // NOTE: a new submission starts with no filters; a Retry (same start time) keeps them.
+        <OutcomeResults
+          key={outcome.startedAt}
+          outcome={outcome}
+          submission={submission}
+          sheet={sheet}
+          onFixInSheet={onFixInSheet}
+          onRetry={onRetry}
+        />
+      ) : (
+        <p className="empty-state">Submit the sheet to see per-span results here.</p>
+      )}
+    </div>
   );
 }
 
 function OutcomeResults({
   outcome,
+  submission,
+  sheet,
   onFixInSheet,
   onRetry,
-  retrying,
 }: ResultsViewProps & { outcome: SubmissionOutcome }) {
   const [types, setTypes] = useState<ReadonlySet<string>>(() => new Set());
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
   const [confirmingFix, setConfirmingFix] = useState(false);
+  const running = useStore(submission, (state) => state.running !== null);
+  const problem = useStore(submission, (state) => state.problem);
+  const sheetName = useStore(sheet, (state) => state.source.name);
+  const sheetKind = useStore(sheet, (state) => state.source.kind);
 
-  const failed = useMemo(() => failedSpans(outcome), [outcome]);
-  const counts = useMemo(() => countByErrorType(outcome.result.errors), [outcome]);
-  const retryCount = useMemo(() => connectionFailures(outcome.result).length, [outcome]);
+  const summary = useMemo(() => summarizeOutcome(outcome), [outcome]);
+  const failed = useMemo(() => outcomeFailures(outcome), [outcome]);
+  const counts = useMemo(() => errorTypeCounts(outcome), [outcome]);
   const filter: FailedSpanFilter = useMemo(
     () => ({ types, search: deferredSearch }),
     [types, deferredSearch],
@@ -67,6 +99,9 @@ function OutcomeResults({
   const shown = useMemo(() => filterFailedSpans(failed, filter), [failed, filter]);
   const shownRows = useMemo(() => failedRowCells(outcome, shown), [outcome, shown]);
   const filtered = isFilterActive(filter);
+  const retryCount = summary.neverDelivered + summary.notSent;
+  const retryReport = outcome.lastRetry ? retryReportText(outcome.lastRetry) : null;
+  const sheetReplaced = sheetName !== outcome.source.name || sheetKind !== outcome.source.kind;
 
   const toggleType = (type: ErrorType) =>
     setTypes((current) => {
@@ -79,37 +114,56 @@ function OutcomeResults({
   const exportRows = () =>
     downloadText(failedRowsCsv(outcome.columns, shownRows), FAILED_ROWS_FILE_NAME, 'text/csv;charset=utf-8');
 
-  const rowsText = countText(shownRows.length, 'failed row');
+  const rowsText = countText(shownRows.length, 'row to fix', 'rows to fix');
   const filterText = [
     types.size > 0 ? `error type ${[...types].join(' or ')}` : '',
     deferredSearch.trim() !== '' ? `search “${deferredSearch.trim()}”` : '',
   ]
     .filter(Boolean)
     .join(', ');
+  const listedText =
+    summary.blocked > 0
+      ? `${countText(summary.listed, 'span')} (${summary.failed.toLocaleString('en-US')} failed, ${summary.blocked.toLocaleString('en-US')} blocked before sending)`
+      : countText(summary.listed, 'failed span');
 
   return (
-    <div className="results-view">
-      <ResultsSummary outcome={outcome} />
-      {retryCount > 0 && (
+    <>
+      <ResultsSummary outcome={outcome} summary={summary} />
+      {problem && !running && (
+        <p role="alert" className="banner banner-error">
+          {problem}
+        </p>
+      )}
+      {retryReport && !running && (
+        <p
+          role={retryReport.tone === 'error' ? 'alert' : 'status'}
+          className={`banner${retryReport.tone === 'error' ? ' banner-error' : ''}`}
+          title={outcome.lastRetry?.failure ?? undefined}
+        >
+          {retryReport.text}
+        </p>
+      )}
+      {retryCount > 0 && !running && (
         <div className="banner results-retry">
           <p>
-            {countText(retryCount, 'span')} could not be delivered (connection_failure): the server never
-            received {retryCount === 1 ? 'it' : 'them'}.
+            {[
+              summary.neverDelivered > 0 &&
+                `${countText(summary.neverDelivered, 'span')} ${summary.neverDelivered === 1 ? 'was' : 'were'} never delivered (connection_failure)`,
+              summary.notSent > 0 &&
+                `${countText(summary.notSent, 'span')} ${summary.notSent === 1 ? 'was' : 'were'} not sent (cancelled)`,
+            ]
+              .filter(Boolean)
+              .join(', and ')}
+            . Retry sends {retryCount === 1 ? 'it' : 'them'} in the same submission; the server applies each
+            batch at most once.
           </p>
-          <button
-            type="button"
-            className="primary"
-            onClick={onRetry}
-            disabled={retrying}
-            aria-busy={retrying}
-          >
+          <button type="button" className="primary" onClick={onRetry}>
             Retry {countText(retryCount, 'span')}
           </button>
-          {retrying && <span role="status">Retrying…</span>}
         </div>
       )}
       {failed.length === 0 ? (
-        <p className="empty-state">No span failed.</p>
+        <p className="empty-state">No span failed or was blocked.</p>
       ) : (
         <>
           <div className="results-toolbar">
@@ -138,14 +192,24 @@ function OutcomeResults({
             <button type="button" onClick={exportRows} disabled={shownRows.length === 0}>
               Export failed rows
             </button>
-            <button type="button" onClick={() => setConfirmingFix(true)} disabled={shownRows.length === 0}>
+            <button
+              type="button"
+              onClick={() => setConfirmingFix(true)}
+              disabled={shownRows.length === 0 || running}
+            >
               Fix in sheet
             </button>
           </div>
           <p className="results-count" aria-live="polite">
-            Showing {shown.length.toLocaleString('en-US')} of {countText(failed.length, 'failed span')}
+            Showing {shown.length.toLocaleString('en-US')} of {listedText}
             {filtered && shownRows.length > 0 ? ` (${rowsText}, which Export and Fix in sheet use)` : ''}
           </p>
+          {sheetReplaced && (
+            <p className="results-context">
+              The sheet has been replaced since (it is now “{sheetName}”): Export and Fix in sheet use the
+              rows saved with these results, as {outcome.label} had them when it was submitted.
+            </p>
+          )}
           {shown.length === 0 ? (
             <p className="empty-state">No failed span matches the filters.</p>
           ) : (
@@ -155,24 +219,24 @@ function OutcomeResults({
       )}
       {confirmingFix && (
         <ConfirmDialog
-          title={`Replace the sheet with the ${rowsText}?`}
+          title={`Replace the current sheet with the ${rowsText} from ${outcome.label}?`}
           message={
             <p>
               {filtered
-                ? `Only the failed spans that match the current filters (${filterText}) are kept: ${countText(shown.length, 'span')}, ${rowsText}.`
-                : `All failed spans are kept: ${countText(failed.length, 'span')}, ${rowsText}.`}{' '}
-              Every other row of the sheet is removed, and the columns become those the sheet had when it was
-              submitted.
+                ? `Only the spans that match the current filters (${filterText}) are kept: ${countText(shown.length, 'span')}, ${rowsText}.`
+                : `All failed and blocked spans are kept: ${countText(failed.length, 'span')}, ${rowsText}.`}{' '}
+              The rows are those saved with these results, as they were submitted. The current sheet (“
+              {sheetName}”) is replaced, and the columns become those the submitted sheet had.
             </p>
           }
           confirmLabel="Replace the sheet"
           onCancel={() => setConfirmingFix(false)}
           onConfirm={() => {
             setConfirmingFix(false);
-            onFixInSheet(outcome.columns, shownRows);
+            onFixInSheet(outcome.columns, shownRows, `Failed rows of ${outcome.label}`);
           }}
         />
       )}
-    </div>
+    </>
   );
 }

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { restoreSheet, sheetDraftOf } from '@/core/restore-sheet';
 import { SheetModel } from '@/core/sheet-model';
+import { restoreOutcome, storedOutcomeOf, type SubmissionOutcome } from '@/core/submission-outcome';
 import type { SheetSource, SheetStore } from './sheet-store';
 
 const DATABASE = 'spanpatch';
+/** Version 2 added the submissions store beside the sheets; version 1 had the sheets only. */
+const DATABASE_VERSION = 2;
 const STORE = 'sheets';
 const CURRENT = 'current';
+/** The last submission's outcome, beside the sheet draft (SPEC §9). */
+const SUBMISSIONS = 'submissions';
+const LAST_SUBMISSION = 'last';
 /** Drafts that could not be restored are kept under this prefix and the time they were set aside. */
 const UNRESTORED = 'unrestored:';
 
@@ -40,27 +46,33 @@ const keptDraftSchema = z.object({ raw: z.unknown(), reason: z.string(), keptAt:
 
 function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = factory.open(DATABASE, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    const request = factory.open(DATABASE, DATABASE_VERSION);
+    request.onupgradeneeded = () => {
+      const database = request.result;
+      // NOTE: an upgrade from version 1 keeps the sheets store and its draft as they are.
+      if (!database.objectStoreNames.contains(STORE)) database.createObjectStore(STORE);
+      if (!database.objectStoreNames.contains(SUBMISSIONS)) database.createObjectStore(SUBMISSIONS);
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error ?? new Error('IndexedDB is not available'));
   });
 }
 
 /**
- * Runs `work` in one transaction of the sheets store; `work` returns a function giving the result once the
- * transaction has completed.
+ * Runs `work` in one transaction of one store (the sheets unless told); `work` returns a function giving the
+ * result once the transaction has completed.
  */
 async function inTransaction<T>(
   factory: IDBFactory,
   mode: IDBTransactionMode,
   work: (objects: IDBObjectStore) => () => T,
+  storeName: string = STORE,
 ): Promise<T> {
   const database = await openDatabase(factory);
   try {
     return await new Promise<T>((resolve, reject) => {
-      const transaction = database.transaction(STORE, mode);
-      const result = work(transaction.objectStore(STORE));
+      const transaction = database.transaction(storeName, mode);
+      const result = work(transaction.objectStore(storeName));
       transaction.oncomplete = () => resolve(result());
       transaction.onerror = () => reject(transaction.error ?? new Error('The browser storage failed'));
       transaction.onabort = () => reject(transaction.error ?? new Error('The browser storage stopped'));
@@ -153,4 +165,57 @@ function keptDraftOf(key: string, value: unknown): UnrestoredDraft {
     reason: restored.ok ? 'It was set aside.' : restored.reason,
     keptAt: key.slice(UNRESTORED.length),
   };
+}
+
+/** What a reload finds of the last submission: its outcome, or why what was saved could not be used. */
+export interface SavedSubmission {
+  outcome: SubmissionOutcome | null;
+  /** Why the saved outcome could not be restored, in plain words; null when there was none or it was sound. */
+  problem: string | null;
+}
+
+/** Saves the last submission's outcome beside the sheet draft, replacing the one before. */
+export async function saveLastSubmission(
+  outcome: SubmissionOutcome,
+  factory: IDBFactory = indexedDB,
+): Promise<void> {
+  const record = storedOutcomeOf(outcome);
+  await inTransaction(
+    factory,
+    'readwrite',
+    (objects) => {
+      objects.put(record, LAST_SUBMISSION);
+      return () => undefined;
+    },
+    SUBMISSIONS,
+  );
+}
+
+/**
+ * Reads the last submission's outcome and checks it at the boundary (`restoreOutcome`). NOTE: one that cannot
+ * be restored is removed in the same transaction (the server's History keeps the submission itself), so the
+ * reason is told once, not at every reload.
+ */
+export async function loadLastSubmission(factory: IDBFactory = indexedDB): Promise<SavedSubmission> {
+  return inTransaction(
+    factory,
+    'readwrite',
+    (objects) => {
+      let saved: SavedSubmission = { outcome: null, problem: null };
+      const request = objects.get(LAST_SUBMISSION);
+      request.onsuccess = () => {
+        const raw: unknown = request.result;
+        if (raw === undefined) return;
+        const restored = restoreOutcome(raw);
+        if (restored.ok) {
+          saved = { outcome: restored.outcome, problem: null };
+        } else {
+          saved = { outcome: null, problem: restored.reason };
+          objects.delete(LAST_SUBMISSION);
+        }
+      };
+      return () => saved;
+    },
+    SUBMISSIONS,
+  );
 }

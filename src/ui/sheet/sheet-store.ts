@@ -6,7 +6,7 @@ import { Store } from '@/ui/shared/store';
 /** Where the sheet came from, shown to the user and kept with autosave. */
 export interface SheetSource {
   name: string;
-  kind: 'new' | 'file' | 'paste' | 'sample' | 'restored' | 'failed-rows';
+  kind: 'new' | 'file' | 'paste' | 'sample' | 'restored' | 'failed-rows' | 'spans';
 }
 
 interface HistoryEntry {

@@ -1,8 +1,16 @@
+export { EDITED_SHEET_LABEL, submissionLabel } from './submission-label';
+export { SubmissionProgressBar } from './submission-progress-bar';
 export {
-  connectionFailures,
-  type FailedSpan,
-  failedSpans,
-  mergeRetry,
-  type SubmissionOutcome,
-} from './submission-result';
-export { type RunningSubmission, type SubmissionState, SubmissionStore } from './submission-store';
+  type RunningSubmission,
+  type SubmissionState,
+  SubmissionStore,
+  type SubmitOptions,
+} from './submission-store';
+export {
+  deliveryRate,
+  type ProgressSnapshot,
+  progressText,
+  retryReportText,
+  undeliveredReason,
+} from './submission-texts';
+export { useOutcomeAutosave } from './use-outcome-autosave';

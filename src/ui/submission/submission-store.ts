@@ -1,34 +1,42 @@
+import { DEFAULT_BATCH_SIZE, type LogMetadataOptions, logMetadata, type PreparedBatch } from '@/client';
 import type { AggregatedResponse, SpanPatch } from '@/core/api-schema';
-import { DEFAULT_BATCH_SIZE, type LogMetadataOptions, logMetadata, type SubmissionProgress } from '@/client';
-import type { SheetModel } from '@/core/sheet-model';
-import type { StoredValue } from '@/core/stored-form';
+import {
+  blockedSpanErrors,
+  buildOutcome,
+  mergeRetry,
+  type SubmissionOutcome,
+} from '@/core/submission-outcome';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { Store } from '@/ui/shared/store';
 import type { SheetStore } from '@/ui/sheet';
-import { connectionFailures, mergeRetry, type SubmissionOutcome } from './submission-result';
+import { submissionLabel } from './submission-label';
+import type { ProgressSnapshot } from './submission-texts';
 
 /** A submission in flight: what the progress bar shows. */
-export interface RunningSubmission {
-  project: string;
-  kind: 'submit' | 'retry';
-  startedAt: number;
-  /** When the last progress report came, for the rate. */
-  updatedAt: number;
-  progress: SubmissionProgress;
-}
+export type RunningSubmission = ProgressSnapshot;
 
 /** What views read of the submission store; a new object after every change. */
 export interface SubmissionState {
   running: RunningSubmission | null;
+  /** The last submission (restored after a reload), with its Retries merged in. */
   outcome: SubmissionOutcome | null;
-  /** A problem that stopped the submission before any result (not a per-span failure). */
+  /** A problem that stopped the last Submit or Retry before any result (not a per-span failure). */
   problem: string | null;
+  /** Why the saved results of the last submission could not be restored or saved; null when all is well. */
+  savedProblem: string | null;
+}
+
+/** Options of a Submit: the client's, and the spans Preview found already up to date (left out). */
+export interface SubmitOptions extends Partial<LogMetadataOptions> {
+  /** Span IDs the server already has as asked: not sent, counted in the outcome as left out. */
+  upToDate?: ReadonlySet<string>;
 }
 
 /**
  * The submission of the sheet and its outcome, shared by the Preview (submit, progress, cancel) and Results
- * (failures, retry) tabs. The sheet is read-only while a submission runs. Progress changes `running` many times
- * a second: views select what they show (`useStore(store, selector)`), so only the progress bar follows it.
+ * (failures, retry with progress and cancel) tabs. The sheet is read-only while a submission runs. Progress
+ * changes `running` many times a second: views select what they show (`useStore(store, selector)`), so only the
+ * progress bar follows it.
  */
 export class SubmissionStore extends Store<SubmissionState> {
   private controller: AbortController | null = null;
@@ -36,7 +44,7 @@ export class SubmissionStore extends Store<SubmissionState> {
   private lastRunCancelled = false;
 
   constructor() {
-    super({ running: null, outcome: null, problem: null });
+    super({ running: null, outcome: null, problem: null, savedProblem: null });
   }
 
   get running(): RunningSubmission | null {
@@ -55,50 +63,90 @@ export class SubmissionStore extends Store<SubmissionState> {
     this.setState({ ...this.getState(), ...changes });
   }
 
-  /** Submits every span of the sheet that is ready (errors and empty patches excluded). */
-  async submit(sheet: SheetStore, settings: ConnectionSettings, options: Partial<LogMetadataOptions> = {}) {
+  /**
+   * Puts back the outcome saved before a reload; never over a submission made since (or one running).
+   * Returns whether it was put back.
+   */
+  restore(outcome: SubmissionOutcome): boolean {
+    const state = this.getState();
+    if (state.outcome || state.running) return false;
+    this.update({ outcome });
+    return true;
+  }
+
+  /** Says why the saved results could not be restored or saved (null once that is no longer so). */
+  setSavedProblem(savedProblem: string | null): void {
+    if (this.getState().savedProblem !== savedProblem) this.update({ savedProblem });
+  }
+
+  /**
+   * Submits every span of the sheet that is ready (errors, empty patches and `upToDate` spans left out) as one
+   * submission labelled with the sheet's file name, or "Edited sheet". The outcome keeps the spans the sheet
+   * blocked beside those that failed.
+   */
+  async submit(sheet: SheetStore, settings: ConnectionSettings, options: SubmitOptions = {}): Promise<void> {
+    if (this.running) return;
+    const { upToDate, ...clientOptions } = options;
     const model = sheet.model;
-    const spans = model.submittableSpans();
-    const columns = [...model.columns];
-    const startedAt = new Date();
+    const source = sheet.source;
+    const submittable = model.submittableSpans();
+    const spans = upToDate ? submittable.filter((span) => !upToDate.has(span.span_id)) : submittable;
+    const blocked = blockedSpanErrors(model);
+    const label = submissionLabel(source);
+    const startedAt = new Date().toISOString();
     sheet.setReadOnly(true);
     try {
-      const result = await this.run(settings, spans, 'submit', options);
+      const result = await this.run(settings, spans, 'submit', {
+        ...clientOptions,
+        submission: { label },
+      });
       if (!result) return;
       this.update({
-        outcome: {
-          project: settings.project,
-          startedAt: startedAt.toISOString(),
-          finishedAt: new Date().toISOString(),
-          cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
+        outcome: buildOutcome({
+          model,
+          sent: spans,
+          blocked,
           result,
-          columns,
-          ...snapshotFailures(model, spans, result),
-        },
+          project: settings.project,
+          label,
+          source,
+          startedAt,
+          finishedAt: new Date().toISOString(),
+          cancelled: this.lastRunCancelled,
+          skippedUpToDate: submittable.length - spans.length,
+        }),
       });
     } finally {
       sheet.setReadOnly(false);
     }
   }
 
-  /** Sends again the spans that failed with connection_failure, and merges their new outcome. */
-  async retry(settings: ConnectionSettings, options: Partial<LogMetadataOptions> = {}) {
+  /**
+   * Sends again, in the same submission, what the last one could not deliver: each undelivered batch exactly as
+   * it was (same spans, order, patches and Idempotency-Key, so the server applies it at most once), then the
+   * spans a cancel left unsent as new batches. The Retry's result replaces the retried spans' old outcome.
+   */
+  async retry(settings: ConnectionSettings, options: Partial<LogMetadataOptions> = {}): Promise<void> {
     const outcome = this.outcome;
     if (!outcome || this.running) return;
-    const spanIds = [...connectionFailures(outcome.result), ...outcome.result.not_sent];
-    const spans = spanIds.flatMap((spanId) => {
+    const spanOf = (spanId: string): SpanPatch[] => {
       const patch = outcome.patches.get(spanId);
       return patch ? [{ span_id: spanId, patch_document: patch }] : [];
+    };
+    const resend: PreparedBatch[] = outcome.result.undelivered_batches.map((batch) => ({
+      idempotencyKey: batch.idempotency_key,
+      spans: batch.span_ids.flatMap(spanOf),
+    }));
+    const notSent = outcome.result.not_sent.flatMap(spanOf);
+    if (resend.length === 0 && notSent.length === 0) return;
+    const result = await this.run({ ...settings, project: outcome.project }, notSent, 'retry', {
+      ...options,
+      resend,
+      submission: { id: outcome.result.submission_id || undefined, label: outcome.label },
     });
-    const result = await this.run(settings, spans, 'retry', options);
     if (!result) return;
     this.update({
-      outcome: {
-        ...outcome,
-        finishedAt: new Date().toISOString(),
-        cancelled: result.not_sent.length > 0 || this.lastRunCancelled,
-        result: mergeRetry(outcome.result, spanIds, result),
-      },
+      outcome: mergeRetry(outcome, result, new Date().toISOString(), this.lastRunCancelled),
     });
   }
 
@@ -118,6 +166,8 @@ export class SubmissionStore extends Store<SubmissionState> {
   ): Promise<AggregatedResponse | null> {
     const controller = new AbortController();
     this.controller = controller;
+    const resent = options.resend ?? [];
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.update({
       problem: null,
       running: {
@@ -127,9 +177,11 @@ export class SubmissionStore extends Store<SubmissionState> {
         updatedAt: Date.now(),
         progress: {
           spansDone: 0,
-          spansTotal: spans.length,
+          spansTotal: resent.reduce((total, batch) => total + batch.spans.length, spans.length),
           batchesDone: 0,
-          batchesTotal: Math.ceil(spans.length / (options.batchSize ?? DEFAULT_BATCH_SIZE)),
+          batchesFailed: 0,
+          spansUndelivered: 0,
+          batchesTotal: resent.length + Math.ceil(spans.length / batchSize),
           spansUpdated: 0,
           spansFailed: 0,
           retries: 0,
@@ -148,8 +200,9 @@ export class SubmissionStore extends Store<SubmissionState> {
         },
       });
     } catch (error) {
+      const what = kind === 'retry' ? 'The Retry' : 'The submission';
       this.update({
-        problem: `The submission could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+        problem: `${what} could not be sent: ${error instanceof Error ? error.message : String(error)}`,
       });
       return null;
     } finally {
@@ -158,25 +211,4 @@ export class SubmissionStore extends Store<SubmissionState> {
       this.update({ running: null });
     }
   }
-}
-
-/** The rows, cells and patches of the spans that failed or were not sent, kept for export, fix and retry. */
-function snapshotFailures(
-  model: SheetModel,
-  spans: readonly SpanPatch[],
-  result: AggregatedResponse,
-): Pick<SubmissionOutcome, 'spans' | 'patches'> {
-  const wanted = new Set([...result.errors.map((error) => error.span_id), ...result.not_sent]);
-  const sheetSpans: SubmissionOutcome['spans'] = new Map();
-  const patches = new Map<string, Record<string, StoredValue>>();
-  for (const span of spans) {
-    if (!wanted.has(span.span_id)) continue;
-    const rows = model.spanRowNumbers(span.span_id);
-    const cells = rows.map((row) => model.columns.map((column) => model.cell(row - 1, column.id)));
-    sheetSpans.set(span.span_id, { rows, cells });
-    if (typeof span.patch_document !== 'string') {
-      patches.set(span.span_id, span.patch_document as Record<string, StoredValue>);
-    }
-  }
-  return { spans: sheetSpans, patches };
 }

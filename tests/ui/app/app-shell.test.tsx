@@ -4,13 +4,14 @@ import { App } from '@/ui/app/app';
 import { tabAfterKey } from '@/ui/app/tabs';
 
 describe('the app frame', () => {
-  it('shows the product name and the four tabs, Sheet selected', () => {
+  it('shows the product name and the tabs, Spans before Sheet, Sheet selected', () => {
     const html = renderToStaticMarkup(<App />);
     expect(html).toContain('Spanpatch</h1>');
     const tabs = [...html.matchAll(/role="tab"[^>]*aria-selected="(true|false)"[^>]*>([^<]+)</g)].map(
       (match) => [match[2], match[1]],
     );
     expect(tabs).toEqual([
+      ['Spans', 'false'],
       ['Sheet', 'true'],
       ['Preview', 'false'],
       ['Results', 'false'],
@@ -20,9 +21,10 @@ describe('the app frame', () => {
 
   it.each([
     ['sheet', 'ArrowRight', 'preview'],
-    ['history', 'ArrowRight', 'sheet'],
-    ['sheet', 'ArrowLeft', 'history'],
-    ['results', 'Home', 'sheet'],
+    ['history', 'ArrowRight', 'spans'],
+    ['sheet', 'ArrowLeft', 'spans'],
+    ['spans', 'ArrowLeft', 'history'],
+    ['results', 'Home', 'spans'],
     ['preview', 'End', 'history'],
     ['preview', 'a', null],
   ] as const)('moves from %s on %s to %s', (from, key, to) => {

@@ -5,11 +5,11 @@ import {
   formatSourceRows,
   isFilterActive,
 } from '@/ui/results/failed-span-filter';
-import { failedSpans } from '@/ui/submission';
-import { makeOutcome } from './outcome-fixture';
+import { outcomeFailures } from '@/core/submission-outcome';
+import { BLOCKED, FAILED, makeOutcome } from './outcome-fixture';
 
-const outcome = makeOutcome();
-const spans = failedSpans(outcome);
+const outcome = makeOutcome(FAILED, {}, false, BLOCKED);
+const spans = outcomeFailures(outcome);
 const ids = (list: { spanId: string }[]) => list.map((span) => span.spanId);
 
 describe('filterFailedSpans', () => {
@@ -23,7 +23,13 @@ describe('filterFailedSpans', () => {
     },
     { types: ['unknown'], search: '', expected: ['un-0001'] },
     { types: ['rate_limited'], search: '', expected: ['rl-0001'] },
-    { types: ['druid_rejection', 'parse_failure'], search: '', expected: ['pf-0001', 'dr-0001'] },
+    {
+      types: ['druid_rejection', 'parse_failure'],
+      search: '',
+      expected: ['pf-0001', 'dr-0001', 'bl-0001', 'bl-0002'],
+    },
+    { types: ['patch_failure'], search: 'not a number', expected: ['bl-0003'] },
+    { types: [], search: 'blocked before', expected: ['bl-0001', 'bl-0002', 'bl-0003'] },
     { types: [], search: 'TC-000', expected: ['tc-0001', 'tc-0002', 'tc-0003'] },
     { types: [], search: "ON 'NOTE'", expected: ['tc-0003'] },
     { types: ['type_conflict'], search: 'score', expected: ['tc-0001', 'tc-0002'] },
@@ -37,6 +43,16 @@ describe('filterFailedSpans', () => {
 });
 
 describe('failedRowCells', () => {
+  it('gives the rows of blocked spans too, from the saved outcome', () => {
+    const blocked = spans.filter((span) => span.blocked);
+    expect(blocked.map((span) => span.spanId)).toEqual(['bl-0001', 'bl-0002', 'bl-0003']);
+    expect(failedRowCells(outcome, blocked)).toEqual([
+      ['bl-0001', 1, '{"a":'],
+      ['bl-0002', 2, '{"b":'],
+      ['bl-0003', 'high', 'n'],
+    ]);
+  });
+
   it('gives each span row once, in sheet order', () => {
     const picked = spans.filter((span) => ['nf-0002', 'tc-0001', 'tc-0001'].includes(span.spanId));
     expect(failedRowCells(outcome, [...picked, ...picked])).toEqual([
@@ -47,7 +63,9 @@ describe('failedRowCells', () => {
 
   it('skips spans whose rows are unknown', () => {
     expect(
-      failedRowCells(outcome, [{ spanId: 'elsewhere', type: 'unknown', message: 'x', rows: [] }]),
+      failedRowCells(outcome, [
+        { spanId: 'elsewhere', type: 'unknown', message: 'x', rows: [], blocked: false },
+      ]),
     ).toEqual([]);
   });
 });

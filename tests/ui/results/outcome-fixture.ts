@@ -1,7 +1,7 @@
 import type { AggregatedResponse } from '@/core/api-schema';
 import type { CellValue } from '@/core/cell-reading';
 import { autoMapColumns } from '@/core/columns';
-import type { SubmissionOutcome } from '@/ui/submission';
+import type { SubmissionOutcome } from '@/core/submission-outcome';
 
 /** A failed span of a fixture: its ID, its error message, and its sheet rows (1-based) with their cells. */
 export interface FixtureSpan {
@@ -48,35 +48,76 @@ export const FAILED: FixtureSpan[] = [
   span('rl-0001', '[rate_limited] Too many writes to this project', 13, 9, 'later'),
 ];
 
-/** An outcome with these failures; the counts are the server's own, not derived from the errors. */
+/** Spans the sheet blocked: bad JSON (twice) and a value that is not a number. */
+export const BLOCKED: FixtureSpan[] = [
+  span(
+    'bl-0001',
+    '[parse_failure] Blocked before sending: Row 14, column patch_document: patch_document is not valid JSON: Unexpected end.',
+    14,
+    1,
+    '{"a":',
+  ),
+  span(
+    'bl-0002',
+    '[parse_failure] Blocked before sending: Row 15, column patch_document: patch_document is not valid JSON: Unexpected end.',
+    15,
+    2,
+    '{"b":',
+  ),
+  span(
+    'bl-0003',
+    '[patch_failure] Blocked before sending: Row 16, column attributes.metadata.score: "high" is not a number.',
+    16,
+    'high',
+    'n',
+  ),
+];
+
+/**
+ * An outcome with these failures (and these spans blocked by the sheet); the counts are the server's own, not
+ * derived from the errors, unless overridden.
+ */
 export function makeOutcome(
   failed: readonly FixtureSpan[] = FAILED,
   overrides: Partial<AggregatedResponse> = {},
   cancelled = false,
+  blocked: readonly FixtureSpan[] = [],
 ): SubmissionOutcome {
+  const undelivered = failed
+    .filter((entry) => entry.message.startsWith('[connection_failure]'))
+    .map((entry) => entry.spanId);
   const result: AggregatedResponse = {
-    spans_processed: 40,
+    spans_processed: 28 + failed.length,
     spans_updated: 28,
+    spans_unchanged: 0,
     spans_failed: failed.length,
     errors: failed.map((entry) => ({ span_id: entry.spanId, error_message: entry.message })),
     submission_id: 'sub-1',
-    submission_ids: ['sub-1'],
     not_sent: [],
+    undelivered_batches:
+      undelivered.length > 0 ? [{ idempotency_key: 'batch-key-2', span_ids: undelivered }] : [],
     ...overrides,
   };
   return {
     project: 'demo',
+    label: 'review.csv',
+    source: { name: 'review.csv', kind: 'file' },
     startedAt: '2025-03-04T10:00:00.000Z',
     finishedAt: '2025-03-04T10:00:05.000Z',
     cancelled,
     result,
+    blocked: blocked.map((entry) => ({ span_id: entry.spanId, error_message: entry.message })),
     columns: COLUMNS,
     spans: new Map(
-      failed.map((entry) => [
+      [...failed, ...blocked].map((entry) => [
         entry.spanId,
         { rows: entry.rows.map((row) => row.row), cells: entry.rows.map((row) => row.cells) },
       ]),
     ),
-    patches: new Map(),
+    patches: new Map(
+      [...undelivered, ...result.not_sent].map((spanId) => [spanId, { reviewed: 'yes', span: spanId }]),
+    ),
+    skippedUpToDate: 0,
+    lastRetry: null,
   };
 }

@@ -1,12 +1,15 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ERROR_TYPES } from '@/core/error-types';
+import { type SubmissionOutcome, summarizeOutcome } from '@/core/submission-outcome';
 import { ResultsView } from '@/ui/results';
+import type { ConnectionSettings } from '@/ui/settings';
 import { formatSubmissionTime } from '@/ui/shared/format';
-import type { SubmissionOutcome } from '@/ui/submission';
-import { COLUMNS, FAILED, type FixtureSpan, makeOutcome } from './outcome-fixture';
+import { emptySheet, SheetStore } from '@/ui/sheet';
+import { SubmissionStore } from '@/ui/submission';
+import { BLOCKED, COLUMNS, FAILED, type FixtureSpan, makeOutcome } from './outcome-fixture';
 
 // jsdom lays nothing out: give the table's scroll area a size so the virtualizer renders rows.
 beforeAll(() => {
@@ -19,14 +22,19 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function renderResults(outcome: SubmissionOutcome | null, retrying = false) {
+/** The sheet the outcome came from, still open. */
+const submittedSheet = () => new SheetStore(emptySheet(), { name: 'review.csv', kind: 'file' });
+
+function renderResults(outcome: SubmissionOutcome | null, sheet: SheetStore = submittedSheet()) {
+  const submission = new SubmissionStore();
+  if (outcome) submission.restore(outcome);
   const onFixInSheet = vi.fn();
   const onRetry = vi.fn();
   const user = userEvent.setup();
   const view = render(
-    <ResultsView outcome={outcome} onFixInSheet={onFixInSheet} onRetry={onRetry} retrying={retrying} />,
+    <ResultsView submission={submission} sheet={sheet} onFixInSheet={onFixInSheet} onRetry={onRetry} />,
   );
-  return { user, onFixInSheet, onRetry, view };
+  return { user, onFixInSheet, onRetry, view, submission, sheet };
 }
 
 /** The span IDs of the table's body rows. */
@@ -42,6 +50,30 @@ function countLine(): string {
   return screen.getByText(/^Showing /).textContent ?? '';
 }
 
+/** The figure after a count's name in the summary, e.g. figure('Sent'). */
+function figure(name: string): number {
+  const summary = screen.getByRole('status', { name: 'Submission summary' });
+  const term = within(summary).getByText(name, { selector: 'dt' });
+  const value = term.nextElementSibling?.firstChild?.textContent ?? '';
+  return Number(value.replace(/,/g, ''));
+}
+
+/** The type filter's buttons as { type: count }, and the blocked part of each. */
+function filterCounts(): { counts: Record<string, number>; blocked: Record<string, number> } {
+  const group = screen.getByRole('group', { name: 'Filter by error type' });
+  const counts: Record<string, number> = {};
+  const blocked: Record<string, number> = {};
+  for (const button of within(group).getAllByRole('button')) {
+    const match = /^(\S+) \(([\d,]+)\)(?: · ([\d,]+) blocked before sending)?$/.exec(
+      button.textContent ?? '',
+    );
+    if (!match?.[1]) throw new Error(`unexpected filter button ${button.textContent}`);
+    counts[match[1]] = Number(match[2]?.replace(/,/g, ''));
+    if (match[3]) blocked[match[1]] = Number(match[3].replace(/,/g, ''));
+  }
+  return { counts, blocked };
+}
+
 describe('the Results tab', () => {
   it('says what to do before there is a submission', () => {
     const { view } = renderResults(null);
@@ -49,27 +81,36 @@ describe('the Results tab', () => {
     expect(screen.queryByRole('status', { name: 'Submission summary' })).toBeNull();
   });
 
-  it('sums up the submission exactly as the server answered, with project and time', () => {
-    renderResults(makeOutcome(FAILED, { spans_processed: 1234, spans_updated: 1200, spans_failed: 34 }));
+  it('says which file the results belong to, when and where they went, and every figure', () => {
+    renderResults(makeOutcome());
     const summary = screen.getByRole('status', { name: 'Submission summary' });
     const text = summary.textContent ?? '';
-    expect(text).toContain('Processed1,234');
-    expect(text).toContain('Updated1,200');
-    expect(text).toContain('Failed34');
-    expect(text).not.toContain('Not sent');
-    expect(text).toContain('Project demo, finished');
-    const time = summary.querySelector('time');
-    expect(time?.getAttribute('datetime')).toBe('2025-03-04T10:00:05.000Z');
-    // The same format as the History's submission times.
-    expect(time?.textContent).toBe(formatSubmissionTime('2025-03-04T10:00:05.000Z'));
-    expect(time?.textContent).toContain('2025');
+    expect(text).toContain(
+      `Results of review.csv, submitted ${formatSubmissionTime('2025-03-04T10:00:00.000Z')} to project demo`,
+    );
+    expect(figure('Sent')).toBe(40);
+    expect(figure('Updated')).toBe(28);
+    expect(figure('Failed')).toBe(12);
+    expect(figure('Blocked in the sheet')).toBe(0);
+    expect(figure('Not sent (cancelled)')).toBe(0);
+    expect(text).toContain('Updated28 of which 0 already up to date');
+    expect(text).toContain('Failed12 of which 2 never delivered');
+    // What the server recorded, which History shows: the two never delivered are not in it.
+    expect(text).toContain(
+      'The server received 38 spans of this submission (28 updated, 10 failed): the totals History shows for it; the other 2 spans never reached it.',
+    );
+    const times = summary.querySelectorAll('time');
+    expect([...times].map((time) => time.getAttribute('datetime'))).toEqual([
+      '2025-03-04T10:00:00.000Z',
+      '2025-03-04T10:00:05.000Z',
+    ]);
   });
 
   it('counts the spans a cancelled submission did not send', () => {
     renderResults(makeOutcome(FAILED, { not_sent: ['a', 'b', 'c'] }, true));
     const text = screen.getByRole('status', { name: 'Submission summary' }).textContent ?? '';
-    expect(text).toContain('Not sent (cancelled)3');
-    expect(text).toContain('Cancelled: 3 spans were not sent');
+    expect(figure('Not sent (cancelled)')).toBe(3);
+    expect(text).toContain('Cancelled: 3 spans were not sent.');
   });
 
   it('has a filter button for every known type and each other type present, with counts', () => {
@@ -128,6 +169,64 @@ describe('the Results tab', () => {
     expect(countLine()).toBe('Showing 12 of 12 failed spans');
   });
 
+  it('counts blocked spans beside the failed ones: summary, filters and table agree', () => {
+    const outcome = makeOutcome(FAILED, {}, false, BLOCKED);
+    renderResults(outcome);
+    expect(figure('Blocked in the sheet')).toBe(3);
+    expect(figure('Failed')).toBe(12);
+
+    const { counts, blocked } = filterCounts();
+    expect(counts.parse_failure).toBe(3);
+    expect(blocked).toEqual({ parse_failure: 2, patch_failure: 1 });
+    expect(screen.getByRole('button', { name: 'parse_failure (3) · 2 blocked before sending' })).toBeTruthy();
+
+    // Every figure agrees: the filters add up to the failed and blocked spans, which the table lists.
+    const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    expect(total).toBe(figure('Failed') + figure('Blocked in the sheet'));
+    expect(Object.values(blocked).reduce((sum, count) => sum + count, 0)).toBe(
+      figure('Blocked in the sheet'),
+    );
+    expect(tableSpanIds()).toHaveLength(total);
+    expect(countLine()).toBe('Showing 15 of 15 spans (12 failed, 3 blocked before sending)');
+    expect(figure('Sent')).toBe(figure('Updated') + figure('Failed'));
+    expect(summarizeOutcome(outcome).listed).toBe(total);
+
+    const table = screen.getByRole('table', { name: 'Failed spans' });
+    const last = within(table).getAllByRole('row').at(-1);
+    expect(
+      last
+        ? within(last)
+            .getAllByRole('cell')
+            .map((cell) => cell.textContent)
+        : [],
+    ).toEqual([
+      'bl-0003',
+      'patch_failure · blocked',
+      'Blocked before sending: Row 16, column attributes.metadata.score: "high" is not a number.',
+      '16',
+    ]);
+  });
+
+  it('filters blocked spans by their type, and Fix in sheet brings them back', async () => {
+    const { user, onFixInSheet } = renderResults(makeOutcome(FAILED, {}, false, BLOCKED));
+    await user.click(screen.getByRole('button', { name: /^parse_failure \(3\)/ }));
+    expect(tableSpanIds()).toEqual(['pf-0001', 'bl-0001', 'bl-0002']);
+    await user.click(screen.getByRole('button', { name: 'Fix in sheet' }));
+    const dialog = screen.getByRole('dialog', {
+      name: 'Replace the current sheet with the 3 rows to fix from review.csv?',
+    });
+    await user.click(within(dialog).getByRole('button', { name: 'Replace the sheet' }));
+    expect(onFixInSheet).toHaveBeenCalledWith(
+      COLUMNS,
+      [
+        ['pf-0001', undefined, '{bad'],
+        ['bl-0001', 1, '{"a":'],
+        ['bl-0002', 2, '{"b":'],
+      ],
+      'Failed rows of review.csv',
+    );
+  });
+
   it('narrows the table by several types at once and by a search on span ID or message', async () => {
     const { user } = renderResults(makeOutcome());
     const typeConflict = screen.getByRole('button', { name: 'type_conflict (3)' });
@@ -161,7 +260,7 @@ describe('the Results tab', () => {
     await waitFor(() => expect(tableSpanIds()).toHaveLength(12));
   });
 
-  it('exports the rows matching the filters as CSV in the sheet columns, formulas escaped', async () => {
+  it('exports the rows matching the filters, blocked ones too, as CSV in the sheet columns', async () => {
     const blobs: Blob[] = [];
     const downloads: string[] = [];
     const { createObjectURL, revokeObjectURL } = URL;
@@ -177,8 +276,9 @@ describe('the Results tab', () => {
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       downloads.push(`${this.download} ${this.getAttribute('href') ?? ''}`);
     });
-    const { user } = renderResults(makeOutcome());
+    const { user } = renderResults(makeOutcome(FAILED, {}, false, BLOCKED));
     await user.click(screen.getByRole('button', { name: 'type_conflict (3)' }));
+    await user.click(screen.getByRole('button', { name: /^patch_failure/ }));
     await user.click(screen.getByRole('button', { name: 'Export failed rows' }));
 
     expect(downloads).toEqual(['failed-rows.csv blob:failed-rows']);
@@ -191,28 +291,36 @@ describe('the Results tab', () => {
       [
         'context.span_id,attributes.metadata.score,attributes.metadata.note',
         "tc-0001,high,'=SUM(A1)",
+        'pa-0001,1,',
         'tc-0002,low,"He said ""hi"", then left"',
         'tc-0003,7,12',
+        'bl-0003,high,n',
       ].join('\r\n'),
     );
     expect(document.querySelector('a[download]')).toBeNull();
   });
 
-  it('asks before replacing the sheet with the failed rows, then hands over all of them', async () => {
+  it('asks before replacing the current sheet, naming it, then hands over all the saved rows', async () => {
     const { user, onFixInSheet } = renderResults(makeOutcome());
     await user.click(screen.getByRole('button', { name: 'Fix in sheet' }));
-    let dialog = screen.getByRole('dialog', { name: 'Replace the sheet with the 12 failed rows?' });
-    expect(dialog.textContent).toContain('All failed spans are kept: 12 spans, 12 failed rows.');
+    let dialog = screen.getByRole('dialog', {
+      name: 'Replace the current sheet with the 12 rows to fix from review.csv?',
+    });
+    expect(dialog.textContent).toContain('All failed and blocked spans are kept: 12 spans, 12 rows to fix.');
+    expect(dialog.textContent).toContain('The current sheet (“review.csv”) is replaced');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(onFixInSheet).not.toHaveBeenCalled();
     expect(screen.queryByRole('dialog')).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Fix in sheet' }));
-    dialog = screen.getByRole('dialog', { name: 'Replace the sheet with the 12 failed rows?' });
+    dialog = screen.getByRole('dialog', {
+      name: 'Replace the current sheet with the 12 rows to fix from review.csv?',
+    });
     await user.click(within(dialog).getByRole('button', { name: 'Replace the sheet' }));
     expect(onFixInSheet).toHaveBeenCalledTimes(1);
-    const [columns, rows] = onFixInSheet.mock.calls[0] as [unknown, unknown[][]];
+    const [columns, rows, name] = onFixInSheet.mock.calls[0] as [unknown, unknown[][], string];
     expect(columns).toBe(COLUMNS);
+    expect(name).toBe('Failed rows of review.csv');
     // In sheet order: rows 2, 3, 4, … 13.
     expect(rows.map((row) => row[0])).toEqual([
       'tc-0001',
@@ -231,51 +339,151 @@ describe('the Results tab', () => {
     expect(rows[0]).toEqual(['tc-0001', 'high', '=SUM(A1)']);
   });
 
+  it('after the sheet was replaced, says so and works from the rows saved with the results', async () => {
+    const newSheet = new SheetStore(emptySheet(), { name: 'New sheet', kind: 'new' });
+    const { user, onFixInSheet } = renderResults(makeOutcome(FAILED.slice(0, 2)), newSheet);
+    expect(screen.getByRole('status', { name: 'Submission summary' }).textContent).toContain(
+      'Results of review.csv',
+    );
+    expect(screen.getByText(/^The sheet has been replaced since/).textContent).toBe(
+      'The sheet has been replaced since (it is now “New sheet”): Export and Fix in sheet use the rows saved with these results, as review.csv had them when it was submitted.',
+    );
+    await user.click(screen.getByRole('button', { name: 'Fix in sheet' }));
+    const dialog = screen.getByRole('dialog', {
+      name: 'Replace the current sheet with the 2 rows to fix from review.csv?',
+    });
+    expect(dialog.textContent).toContain('The current sheet (“New sheet”) is replaced');
+    await user.click(within(dialog).getByRole('button', { name: 'Replace the sheet' }));
+    expect(onFixInSheet).toHaveBeenCalledWith(
+      COLUMNS,
+      [
+        ['tc-0001', 'high', '=SUM(A1)'],
+        ['tc-0002', 'low', 'He said "hi", then left'],
+      ],
+      'Failed rows of review.csv',
+    );
+    // The new sheet itself was never read or touched.
+    expect(newSheet.model.rowCount).toBe(5);
+  });
+
   it('with a filter active, fixes only the matching rows and says so', async () => {
     const { user, onFixInSheet } = renderResults(makeOutcome());
     await user.click(screen.getByRole('button', { name: 'segment_not_found (2)' }));
     await user.click(screen.getByRole('button', { name: 'Fix in sheet' }));
-    const dialog = screen.getByRole('dialog', { name: 'Replace the sheet with the 2 failed rows?' });
+    const dialog = screen.getByRole('dialog', {
+      name: 'Replace the current sheet with the 2 rows to fix from review.csv?',
+    });
     expect(dialog.textContent).toContain(
-      'Only the failed spans that match the current filters (error type segment_not_found) are kept: 2 spans, 2 failed rows.',
+      'Only the spans that match the current filters (error type segment_not_found) are kept: 2 spans, 2 rows to fix.',
     );
     await user.click(within(dialog).getByRole('button', { name: 'Replace the sheet' }));
-    expect(onFixInSheet).toHaveBeenCalledWith(COLUMNS, [
-      ['nf-0001', 2, 'gone'],
-      ['nf-0002', -3, '+cmd'],
-    ]);
+    expect(onFixInSheet).toHaveBeenCalledWith(
+      COLUMNS,
+      [
+        ['nf-0001', 2, 'gone'],
+        ['nf-0002', -3, '+cmd'],
+      ],
+      'Failed rows of review.csv',
+    );
   });
 
-  it('offers Retry only for connection failures, and not twice at once', async () => {
-    const { user, onRetry, view } = renderResults(makeOutcome());
-    const retry = screen.getByRole('button', { name: 'Retry 2 spans' });
-    await user.click(retry);
+  it('offers Retry for what was never delivered or not sent', async () => {
+    const { user, onRetry, view } = renderResults(makeOutcome(FAILED, { not_sent: ['ns-1'] }, true));
+    expect(screen.getByText(/never delivered \(connection_failure\)/).textContent).toBe(
+      '2 spans were never delivered (connection_failure), and 1 span was not sent (cancelled). Retry sends them in the same submission; the server applies each batch at most once.',
+    );
+    await user.click(screen.getByRole('button', { name: 'Retry 3 spans' }));
     expect(onRetry).toHaveBeenCalledTimes(1);
+    view.unmount();
 
-    view.rerender(
-      <ResultsView outcome={makeOutcome()} onFixInSheet={vi.fn()} onRetry={onRetry} retrying={true} />,
-    );
-    expect(screen.getByRole('button', { name: 'Retry 2 spans' })).toHaveProperty('disabled', true);
-    expect(screen.getByRole('button', { name: 'Retry 2 spans' }).getAttribute('aria-busy')).toBe('true');
-    expect(screen.getAllByRole('status').map((status) => status.textContent)).toContain('Retrying…');
-
-    const withoutConnectionFailures = FAILED.filter((span) => !span.spanId.startsWith('cf-'));
-    view.rerender(
-      <ResultsView
-        outcome={makeOutcome(withoutConnectionFailures)}
-        onFixInSheet={vi.fn()}
-        onRetry={onRetry}
-        retrying={false}
-      />,
-    );
+    renderResults(makeOutcome(FAILED.filter((span) => !span.spanId.startsWith('cf-'))));
     expect(screen.queryByRole('button', { name: /^Retry/ })).toBeNull();
+  });
+
+  it('shows a running Retry with its progress bar and Cancel, then says plainly that it failed again', async () => {
+    const { submission, onRetry } = renderResults(makeOutcome());
+    const requests: string[] = [];
+    // A server that never answers: the Retry waits until it is cancelled.
+    const silentFetch = (_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        requests.push(String(init?.body));
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const settings: ConnectionSettings = {
+      serverUrl: 'http://127.0.0.1:9',
+      apiKey: '',
+      project: 'elsewhere',
+      rememberApiKey: false,
+    };
+    let retry: Promise<void> = Promise.resolve();
+    act(() => {
+      retry = submission.retry(settings, { fetch: silentFetch });
+    });
+    const progress = await screen.findByRole('progressbar', { name: 'Retry progress' });
+    expect(progress.getAttribute('max')).toBe('2');
+    expect(screen.getByText(/^Retrying to demo:/).textContent).toMatch(
+      /^Retrying to demo: 0 of 2 spans delivered · \d+ spans\/s$/,
+    );
+    expect(screen.queryByRole('button', { name: /^Retry \d/ })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Fix in sheet' })).toHaveProperty('disabled', true);
+    // The batch goes again exactly as it was, in the same submission and with its label.
+    expect(requests.map((body) => JSON.parse(body) as unknown)).toEqual([
+      {
+        spans: [
+          { span_id: 'cf-0001', patch_document: { reviewed: 'yes', span: 'cf-0001' } },
+          { span_id: 'cf-0002', patch_document: { reviewed: 'yes', span: 'cf-0002' } },
+        ],
+        submission: { id: 'sub-1', label: 'review.csv' },
+      },
+    ]);
+
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel retry' }));
+    await act(() => retry);
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Retry failed again: 2 spans could not be delivered — the Retry was cancelled while they were on their way, so whether the server applied them is unknown.',
+    );
+    // The figures are those of the same spans, not counted twice.
+    expect(figure('Sent')).toBe(40);
+    expect(figure('Failed')).toBe(12);
+    expect(screen.getByRole('button', { name: 'Retry 2 spans' })).toBeTruthy();
+    expect(onRetry).not.toHaveBeenCalled();
+  });
+
+  it('says plainly when a Retry failed again because the server is still unreachable', () => {
+    const outcome = makeOutcome();
+    renderResults({
+      ...outcome,
+      lastRetry: {
+        finishedAt: '2025-03-04T10:05:00.000Z',
+        sent: 2,
+        undelivered: 2,
+        notSent: 0,
+        failure: 'Could not reach the server: Failed to fetch (after 4 attempts)',
+      },
+    });
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toBe(
+      'Retry failed again: 2 spans could not be delivered — the server is still unreachable.',
+    );
+    expect(alert.getAttribute('title')).toBe(
+      'Could not reach the server: Failed to fetch (after 4 attempts)',
+    );
   });
 
   it('says so when nothing failed', () => {
     renderResults(makeOutcome([], { spans_processed: 5, spans_updated: 5 }));
-    expect(screen.getByText('No span failed.').className).toBe('empty-state');
+    expect(screen.getByText('No span failed or was blocked.').className).toBe('empty-state');
     expect(screen.queryByRole('table')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Fix in sheet' })).toBeNull();
+  });
+
+  it('says why the saved results of the last submission could not be restored', () => {
+    const { submission } = renderResults(null);
+    act(() => submission.setSavedProblem('The results of the last submission could not be restored.'));
+    expect(screen.getByRole('alert').textContent).toBe(
+      'The results of the last submission could not be restored.',
+    );
   });
 
   it('renders only the rows in view of a long list', () => {

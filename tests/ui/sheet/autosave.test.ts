@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
-import { discardUnrestoredDraft, loadSavedSheets, type SavedSheets, saveSheet } from '@/ui/sheet/autosave';
+import { storedOutcomeOf, type SubmissionOutcome } from '@/core/submission-outcome';
+import {
+  discardUnrestoredDraft,
+  loadLastSubmission,
+  loadSavedSheets,
+  type SavedSheets,
+  saveLastSubmission,
+  saveSheet,
+} from '@/ui/sheet/autosave';
 import { SheetStore } from '@/ui/sheet/sheet-store';
 
 const SPAN = 'a1b2c3d4e5f60718';
@@ -57,17 +65,24 @@ function cellsOf(store: SheetStore): CellValue[][] {
   return store.model.columns.map((column) => [...store.model.columnCells(column.id)]);
 }
 
-/** Writes a value where autosave keeps the sheet, as a crash, an old version or another tool might have. */
-async function storeRaw(database: IDBFactory, raw: unknown): Promise<void> {
+/**
+ * Writes a value where autosave keeps the sheet (or the last submission), as a crash, an old version or another
+ * tool might have. A new database is made as version 1 made it: the sheets store only.
+ */
+async function storeRaw(
+  database: IDBFactory,
+  raw: unknown,
+  where: { store: string; key: string } = { store: 'sheets', key: 'current' },
+): Promise<void> {
   const connection = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = database.open('spanpatch', 1);
+    const request = database.open('spanpatch');
     request.onupgradeneeded = () => request.result.createObjectStore('sheets');
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error ?? new Error('open failed'));
   });
   await new Promise<void>((resolve, reject) => {
-    const transaction = connection.transaction('sheets', 'readwrite');
-    transaction.objectStore('sheets').put(raw, 'current');
+    const transaction = connection.transaction(where.store, 'readwrite');
+    transaction.objectStore(where.store).put(raw, where.key);
     transaction.oncomplete = () => resolve();
     transaction.onerror = () => reject(transaction.error ?? new Error('put failed'));
   });
@@ -184,3 +199,102 @@ describe('autosave: a stored draft that cannot be restored', () => {
     );
   });
 });
+
+/** The last submission of `importedSheet`, as the submission store makes it. */
+function lastSubmission(): SubmissionOutcome {
+  return {
+    project: 'demo',
+    label: 'scores.jsonl',
+    source: { name: 'scores.jsonl', kind: 'file' },
+    startedAt: '2025-05-05T10:42:00.000Z',
+    finishedAt: '2025-05-05T10:42:09.000Z',
+    cancelled: false,
+    result: {
+      spans_processed: 2,
+      spans_updated: 1,
+      spans_unchanged: 1,
+      spans_failed: 1,
+      errors: [
+        { span_id: 'b1b2c3d4e5f60718', error_message: '[connection_failure] Could not reach the server' },
+      ],
+      submission_id: 'sub-1',
+      not_sent: [],
+      undelivered_batches: [{ idempotency_key: 'key-2', span_ids: ['b1b2c3d4e5f60718'] }],
+    },
+    blocked: [
+      { span_id: 'c1b2c3d4e5f60718', error_message: '[parse_failure] Blocked before sending: Row 3' },
+    ],
+    columns: COLUMNS,
+    spans: new Map([
+      ['b1b2c3d4e5f60718', { rows: [2], cells: [['b1b2c3d4e5f60718', 12345678901234567890n, null]] }],
+      ['c1b2c3d4e5f60718', { rows: [3], cells: [['c1b2c3d4e5f60718', undefined, { tags: ['a'] }]] }],
+    ]),
+    patches: new Map([['b1b2c3d4e5f60718', { score: '12345678901234567890', note: null }]]),
+    skippedUpToDate: 0,
+    lastRetry: null,
+  };
+}
+
+describe('autosave: the last submission beside the sheet', () => {
+  it('finds none in a new browser', async () => {
+    expect(await loadLastSubmission(new IDBFactory())).toEqual({ outcome: null, problem: null });
+  });
+
+  it('gives the results back after a reload: figures, saved rows with their cells, patches for Retry', async () => {
+    const database = new IDBFactory();
+    await saveSheet(importedSheet(), database);
+    await saveLastSubmission(lastSubmission(), database);
+
+    const saved = await loadLastSubmission(database);
+    expect(saved).toEqual({ outcome: lastSubmission(), problem: null });
+    // The sheet draft beside it is untouched.
+    const { store } = await reload(database);
+    expect(store.source).toEqual({ name: 'scores.jsonl', kind: 'file' });
+  });
+
+  it('keeps only the latest submission', async () => {
+    const database = new IDBFactory();
+    await saveLastSubmission(lastSubmission(), database);
+    await saveLastSubmission({ ...lastSubmission(), label: 'second.csv' }, database);
+    expect((await loadLastSubmission(database)).outcome?.label).toBe('second.csv');
+  });
+
+  it('opens a browser storage written by the version before, with the draft in it', async () => {
+    const database = new IDBFactory();
+    await storeRaw(database, sheetDraftOfImported());
+    const { store } = await reload(database);
+    expect(store.model.rowCount).toBe(3);
+    expect(await loadLastSubmission(database)).toEqual({ outcome: null, problem: null });
+    await saveLastSubmission(lastSubmission(), database);
+    expect((await loadLastSubmission(database)).outcome?.label).toBe('scores.jsonl');
+  });
+
+  it('says why saved results cannot be restored, once, and removes them', async () => {
+    const database = new IDBFactory();
+    await saveLastSubmission(lastSubmission(), database);
+    const damaged = storedOutcomeOf(lastSubmission());
+    await storeRaw(
+      database,
+      { ...damaged, result: { ...damaged.result, spans_updated: 5 } },
+      { store: 'submissions', key: 'last' },
+    );
+    expect(await loadLastSubmission(database)).toEqual({
+      outcome: null,
+      problem: 'It is damaged: its counts do not add up (updated + failed is not processed).',
+    });
+    expect(await loadLastSubmission(database)).toEqual({ outcome: null, problem: null });
+  });
+});
+
+/** What version 1 of autosave wrote for `importedSheet`. */
+function sheetDraftOfImported(): unknown {
+  const store = importedSheet();
+  return {
+    format: 1,
+    columns: store.model.columns,
+    cells: store.model.columns.map((column) => [...store.model.columnCells(column.id)]),
+    rowCount: store.model.rowCount,
+    source: store.source,
+    dirty: false,
+  };
+}

@@ -1,0 +1,253 @@
+import { useEffect, useRef, useState } from 'react';
+import { revertSubmission } from '@/client';
+import type { PatchResponse, SpanError, Submission } from '@/core/api-schema';
+import { parseErrorMessage } from '@/core/error-types';
+import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import { countText, formatSubmissionTime } from '@/ui/shared/format';
+import { Modal } from '@/ui/shared/modal';
+import { useRequest } from '@/ui/shared/use-request';
+import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import {
+  describeRevertError,
+  type RevertConflict,
+  type RevertSummary,
+  submissionLabel,
+  summarizeRevert,
+} from './history-format';
+
+const conflictColumns: VirtualTableColumn<RevertConflict>[] = [
+  {
+    id: 'span',
+    header: 'Span ID',
+    width: 190,
+    cell: (conflict) => <code>{conflict.spanId}</code>,
+    title: (conflict) => conflict.spanId,
+  },
+  {
+    id: 'key',
+    header: 'Key',
+    width: 160,
+    cell: (conflict) => <code>{conflict.key}</code>,
+    title: (conflict) => conflict.key,
+  },
+  {
+    id: 'now',
+    header: 'Value now',
+    width: 200,
+    grow: true,
+    cell: (conflict) => <code>{conflict.now}</code>,
+    title: (conflict) => conflict.now,
+  },
+];
+
+const goneColumns: VirtualTableColumn<string>[] = [
+  { id: 'span', header: 'Span ID', width: 240, grow: true, cell: (spanId) => <code>{spanId}</code> },
+];
+
+const otherColumns: VirtualTableColumn<SpanError>[] = [
+  {
+    id: 'span',
+    header: 'Span ID',
+    width: 190,
+    cell: (error) => <code>{error.span_id}</code>,
+    title: (error) => error.span_id,
+  },
+  {
+    id: 'type',
+    header: 'Error type',
+    width: 160,
+    cell: (error) => parseErrorMessage(error.error_message).type,
+  },
+  {
+    id: 'message',
+    header: 'Message',
+    width: 260,
+    grow: true,
+    cell: (error) => parseErrorMessage(error.error_message).detail,
+    title: (error) => error.error_message,
+  },
+];
+
+type RevertRun =
+  | { status: 'idle' }
+  | { status: 'reverting' }
+  | { status: 'done'; result: PatchResponse }
+  | { status: 'failed'; error: unknown };
+
+/**
+ * The "Revert submission" dialog (SPEC §9): it first runs the revert as a dry run and shows what it would do
+ * (spans that go back, spans changed since with their value now, spans gone), then reverts on "Revert N spans"
+ * and shows the revert's own result. `onChanged` is called when a revert ends, with the revert's submission ID
+ * (null when it failed: it may still have been written, if only the answer was lost).
+ */
+export function RevertDialog({
+  submission,
+  settings,
+  onChanged,
+  onClose,
+}: {
+  submission: Submission;
+  settings: ConnectionSettings;
+  onChanged: (revertId: string | null) => void;
+  onClose: () => void;
+}) {
+  const [checks, setChecks] = useState(0);
+  const [run, setRun] = useState<RevertRun>({ status: 'idle' });
+  const dryRun = useRequest(`${submission.id}#${checks}`, (signal) =>
+    revertSubmission(submission.id, { dryRun: true }, { ...toClientOptions(settings), signal }),
+  );
+  const closeRef = useRef<HTMLButtonElement>(null);
+  // NOTE: the button that started the revert is disabled while it runs, which drops the focus; take it back.
+  useEffect(() => {
+    if (run.status === 'done' || run.status === 'failed') closeRef.current?.focus();
+  }, [run.status]);
+
+  const revert = () => {
+    setRun({ status: 'reverting' });
+    revertSubmission(submission.id, { dryRun: false }, toClientOptions(settings)).then(
+      (result) => {
+        setRun({ status: 'done', result });
+        onChanged(result.submission_id);
+      },
+      (error: unknown) => {
+        setRun({ status: 'failed', error });
+        onChanged(null);
+      },
+    );
+  };
+
+  const label = submissionLabel(submission);
+  const plan = dryRun.status === 'ready' ? summarizeRevert(dryRun.data) : null;
+  const toRevert = plan?.reverted ?? 0;
+
+  return (
+    <Modal title="Revert submission" onClose={onClose} className="revert-dialog">
+      <p className="revert-intro">
+        Revert <strong>{label}</strong> (started {formatSubmissionTime(submission.created_at)}): every span it
+        changed goes back to its values before it, and keys it added are removed. A span changed since is left
+        as it is.
+      </p>
+      <p role="status" className="revert-status">
+        {run.status === 'done'
+          ? resultText(summarizeRevert(run.result))
+          : run.status === 'reverting'
+            ? 'Reverting…'
+            : dryRun.status === 'loading'
+              ? 'Checking what a revert would do…'
+              : plan
+                ? planText(plan)
+                : ''}
+      </p>
+      {dryRun.status === 'failed' && run.status === 'idle' && (
+        <p role="alert" className="banner banner-error">
+          Could not check the revert. {describeRevertError(dryRun.error, settings)}
+        </p>
+      )}
+      {run.status === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          Could not revert. {describeRevertError(run.error, settings)}
+        </p>
+      )}
+      {run.status === 'done' ? (
+        <RevertDetails summary={summarizeRevert(run.result)} done />
+      ) : (
+        plan && <RevertDetails summary={plan} done={false} />
+      )}
+      <div className="modal-actions">
+        {(dryRun.status === 'failed' || run.status === 'failed') && (
+          <button
+            type="button"
+            onClick={() => {
+              setRun({ status: 'idle' });
+              setChecks((count) => count + 1);
+            }}
+          >
+            Check again
+          </button>
+        )}
+        <button type="button" ref={closeRef} onClick={onClose} autoFocus>
+          {run.status === 'done' ? 'Close' : 'Cancel'}
+        </button>
+        {plan && (run.status === 'idle' || run.status === 'reverting') && (
+          <button
+            type="button"
+            className="primary"
+            disabled={toRevert === 0 || run.status === 'reverting'}
+            onClick={revert}
+          >
+            Revert {countText(toRevert, 'span')}
+          </button>
+        )}
+      </div>
+    </Modal>
+  );
+}
+
+/** What the dry run found, in one sentence. */
+function planText(plan: RevertSummary): string {
+  if (plan.spans === 0) return 'This submission changed no metadata: there is nothing to revert.';
+  const failed = plan.spans - plan.reverted;
+  return `${countText(plan.reverted, 'span')} of ${plan.spans.toLocaleString('en-US')} will go back to their values before this submission.${
+    failed > 0 ? ` ${countText(failed, 'span')} cannot, listed below.` : ''
+  }`;
+}
+
+/** What the revert did, in one sentence. */
+function resultText(result: RevertSummary): string {
+  const failed = result.spans - result.reverted;
+  return `Reverted ${countText(result.reverted, 'span')}.${
+    failed > 0 ? ` ${countText(failed, 'span')} failed, listed below.` : ''
+  } The revert is now the newest submission in History.`;
+}
+
+/** The spans a revert leaves alone, and why: changed since (with the value now), gone, or another failure. */
+function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolean }) {
+  return (
+    <>
+      {summary.conflicts.length > 0 && (
+        <section aria-labelledby="revert-conflicts-title" className="revert-section">
+          <h3 id="revert-conflicts-title" className="revert-subtitle">
+            Changed since this submission: {countText(summary.conflicts.length, 'span')}
+          </h3>
+          <p className="revert-note">
+            {done ? 'These were left as they are' : 'These will be left as they are'}: a key the submission
+            set holds another value now.
+          </p>
+          <VirtualTable
+            label="Spans changed since"
+            rows={summary.conflicts}
+            columns={conflictColumns}
+            rowKey={(conflict, index) => `${conflict.spanId}\u0000${index}`}
+          />
+        </section>
+      )}
+      {summary.gone.length > 0 && (
+        <section aria-labelledby="revert-gone-title" className="revert-section">
+          <h3 id="revert-gone-title" className="revert-subtitle">
+            Spans gone: {countText(summary.gone.length, 'span')}
+          </h3>
+          <p className="revert-note">These spans no longer exist on the server.</p>
+          <VirtualTable
+            label="Spans gone"
+            rows={summary.gone}
+            columns={goneColumns}
+            rowKey={(spanId, index) => `${spanId}\u0000${index}`}
+          />
+        </section>
+      )}
+      {summary.other.length > 0 && (
+        <section aria-labelledby="revert-other-title" className="revert-section">
+          <h3 id="revert-other-title" className="revert-subtitle">
+            Other failures: {countText(summary.other.length, 'span')}
+          </h3>
+          <VirtualTable
+            label="Other failures"
+            rows={summary.other}
+            columns={otherColumns}
+            rowKey={(error, index) => `${error.span_id}\u0000${index}`}
+          />
+        </section>
+      )}
+    </>
+  );
+}

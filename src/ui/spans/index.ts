@@ -1,0 +1,2 @@
+export { SpansStore } from './spans-store';
+export { SpansView } from './spans-view';

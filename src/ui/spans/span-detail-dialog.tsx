@@ -1,0 +1,261 @@
+import { useRef, useState } from 'react';
+import { getSpan } from '@/client';
+import type { SpanDetail } from '@/core/api-schema';
+import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import { valueText } from '@/ui/shared/cell-text';
+import { countText } from '@/ui/shared/format';
+import { Modal } from '@/ui/shared/modal';
+import { useRequest } from '@/ui/shared/use-request';
+import { changeAfterText, changeBeforeText, describeRequestError, formatSpanTime } from './spans-format';
+
+type TraceSpan = SpanDetail['trace'][number];
+
+/** How a span of the trace stands to the span shown. */
+function relationOf(candidate: TraceSpan, span: SpanDetail['span']): string {
+  if (candidate.span_id === span.span_id) return 'this span';
+  if (candidate.span_id === span.parent_span_id) return 'parent';
+  if (candidate.parent_span_id === span.span_id) return 'child';
+  if (candidate.parent_span_id === span.parent_span_id) return 'sibling';
+  return '';
+}
+
+function Time({ iso }: { iso: string | null }) {
+  if (iso === null) return <span className="spans-muted">not known</span>;
+  return <time dateTime={iso}>{formatSpanTime(iso)}</time>;
+}
+
+/**
+ * One span's detail, as a modal dialog (focus kept inside and given back, Esc closes): its fields, its trace
+ * (parent, siblings and children, each openable here), its metadata, and every change made to it with the value
+ * before and after.
+ */
+export function SpanDetailDialog({
+  spanId,
+  settings,
+  onClose,
+}: {
+  spanId: string;
+  settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>;
+  onClose: () => void;
+}) {
+  const [trail, setTrail] = useState<readonly string[]>([spanId]);
+  const shown = trail.at(-1) ?? spanId;
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const { serverUrl, apiKey, project } = settings;
+  const detail = useRequest(JSON.stringify([serverUrl, apiKey, project, shown]), (signal) =>
+    getSpan(project, shown, { ...toClientOptions(settings), signal }),
+  );
+
+  const go = (next: readonly string[]) => {
+    setTrail(next);
+    // The dialog stays; its content changes: reading goes on from its top.
+    bodyRef.current?.focus();
+  };
+  const openSpan = (id: string) => go([...trail, id]);
+
+  return (
+    <Modal title={`Span ${shown}`} onClose={onClose} className="span-detail">
+      <div ref={bodyRef} tabIndex={-1} className="span-detail-body">
+        {detail.status === 'loading' && (
+          <p role="status" className="spans-muted">
+            Loading span {shown}…
+          </p>
+        )}
+        {detail.status === 'failed' && (
+          <p role="alert" className="banner banner-error">
+            Could not load span {shown}. {describeRequestError(detail.error, settings)}
+          </p>
+        )}
+        {detail.status === 'ready' && <SpanDetailContent detail={detail.data} onOpenSpan={openSpan} />}
+      </div>
+      <div className="modal-actions">
+        {trail.length > 1 && (
+          <button type="button" onClick={() => go(trail.slice(0, -1))}>
+            Back to span {trail.at(-2)}
+          </button>
+        )}
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenSpan: (id: string) => void }) {
+  const { span, trace, changes } = detail;
+  const metadata = Object.entries(span.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return (
+    <>
+      <section aria-label="Fields">
+        <dl className="span-fields">
+          <dt>Span ID</dt>
+          <dd>
+            <code>{span.span_id}</code>
+          </dd>
+          <dt>Trace ID</dt>
+          <dd>
+            <code>{span.trace_id}</code>
+          </dd>
+          <dt>Parent</dt>
+          <dd>
+            {span.parent_span_id === null ? (
+              <span className="spans-muted">none: a root span</span>
+            ) : (
+              <button
+                type="button"
+                className="spans-link"
+                aria-label={`Open parent span ${span.parent_span_id}`}
+                onClick={() => onOpenSpan(span.parent_span_id ?? '')}
+              >
+                <code>{span.parent_span_id}</code>
+              </button>
+            )}
+          </dd>
+          <dt>Name</dt>
+          <dd>{span.name}</dd>
+          <dt>Kind</dt>
+          <dd>{span.kind}</dd>
+          <dt>Started</dt>
+          <dd>
+            <Time iso={span.start_time} />
+          </dd>
+          <dt>Ended</dt>
+          <dd>
+            <Time iso={span.end_time} />
+          </dd>
+          <dt>Metadata changed</dt>
+          <dd>
+            {span.updated_at === null ? (
+              <span className="spans-muted">never</span>
+            ) : (
+              <Time iso={span.updated_at} />
+            )}
+          </dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="span-detail-trace">
+        <h3 id="span-detail-trace">Trace ({countText(trace.length, 'span')})</h3>
+        {detail.trace_truncated && (
+          <p className="spans-muted">
+            The trace has more spans; the first {countText(trace.length, 'span')} are listed.
+          </p>
+        )}
+        <table className="span-detail-table">
+          <caption className="visually-hidden">Spans of trace {span.trace_id}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Relation</th>
+              <th scope="col">Span ID</th>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Started</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trace.map((candidate) => {
+              const relation = relationOf(candidate, span);
+              const isThis = candidate.span_id === span.span_id;
+              return (
+                <tr key={candidate.span_id} aria-current={isThis ? 'true' : undefined}>
+                  <td>{relation}</td>
+                  <td>
+                    {isThis ? (
+                      <code>{candidate.span_id}</code>
+                    ) : (
+                      <button
+                        type="button"
+                        className="spans-link"
+                        aria-label={`Open span ${candidate.span_id}`}
+                        onClick={() => onOpenSpan(candidate.span_id)}
+                      >
+                        <code>{candidate.span_id}</code>
+                      </button>
+                    )}
+                  </td>
+                  <td>{candidate.name}</td>
+                  <td>{candidate.kind}</td>
+                  <td>
+                    <Time iso={candidate.start_time} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="span-detail-metadata">
+        <h3 id="span-detail-metadata">Metadata ({countText(metadata.length, 'key')})</h3>
+        {metadata.length === 0 ? (
+          <p className="spans-muted">This span has no metadata.</p>
+        ) : (
+          <table className="span-detail-table">
+            <caption className="visually-hidden">Metadata of span {span.span_id}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {metadata.map(([key, value]) => (
+                <tr key={key}>
+                  <td>
+                    <code>{key}</code>
+                  </td>
+                  <td>
+                    <code>{valueText(value)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="span-detail-changes">
+        <h3 id="span-detail-changes">Change history ({countText(changes.length, 'change')})</h3>
+        {changes.length === 0 ? (
+          <p className="spans-muted">No submission has changed this span&apos;s metadata.</p>
+        ) : (
+          <table className="span-detail-table">
+            <caption className="visually-hidden">Changes to span {span.span_id}, oldest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Submission</th>
+                <th scope="col">Key</th>
+                <th scope="col">Before</th>
+                <th scope="col">After</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((change, index) => (
+                <tr key={`${change.submission_id}:${change.key}:${index}`}>
+                  <td>
+                    <Time iso={change.at} />
+                  </td>
+                  <td>
+                    {change.submission_label ?? <span className="spans-muted">no label</span>}
+                    {change.submission_kind === 'revert' && ' (revert)'}
+                  </td>
+                  <td>
+                    <code>{change.key}</code>
+                  </td>
+                  <td>
+                    <code>{changeBeforeText(change)}</code>
+                  </td>
+                  <td>
+                    <code>{changeAfterText(change)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

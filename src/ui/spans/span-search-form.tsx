@@ -1,0 +1,185 @@
+import { useId, useRef } from 'react';
+import type { FieldsResponse } from '@/core/api-schema';
+import { useStore } from '@/ui/shared/use-store';
+import {
+  CONDITION_OPS,
+  type ConditionDraft,
+  type ConditionOp,
+  EMPTY_DRAFT,
+  needsValue,
+  SPAN_KINDS,
+} from './span-filter';
+import type { SpansStore } from './spans-store';
+
+/** Most metadata conditions one search takes (SPEC §10's request allows 20). */
+const MAX_CONDITIONS = 20;
+
+type Field = FieldsResponse['fields'][number];
+
+/**
+ * The search form of the Spans tab: the search box (span ID, trace ID, part of a name), kinds, roots only, the
+ * time range and metadata conditions whose keys are suggested from the project's fields.
+ */
+export function SpanSearchForm({ store, fields }: { store: SpansStore; fields: readonly Field[] }) {
+  const draft = useStore(store, (state) => state.draft);
+  const keyListId = useId();
+  const addConditionRef = useRef<HTMLButtonElement>(null);
+
+  const setCondition = (id: number, change: Partial<ConditionDraft>) =>
+    store.setDraft({
+      conditions: draft.conditions.map((condition) =>
+        condition.id === id ? { ...condition, ...change } : condition,
+      ),
+    });
+  const addCondition = () => {
+    const id = Math.max(0, ...draft.conditions.map((condition) => condition.id)) + 1;
+    store.setDraft({ conditions: [...draft.conditions, { id, key: '', op: 'eq', value: '' }] });
+  };
+  const removeCondition = (id: number) => {
+    store.setDraft({ conditions: draft.conditions.filter((condition) => condition.id !== id) });
+    // The button pressed is gone: keep the keyboard user in the conditions.
+    addConditionRef.current?.focus();
+  };
+  const toggleKind = (kind: string, on: boolean) =>
+    store.setDraft({
+      kinds: on ? [...draft.kinds, kind] : draft.kinds.filter((candidate) => candidate !== kind),
+    });
+  const filtered =
+    draft.kinds.length > 0 ||
+    draft.rootsOnly ||
+    draft.from !== '' ||
+    draft.to !== '' ||
+    draft.conditions.length > 0 ||
+    draft.text !== '';
+
+  return (
+    <form
+      className="spans-search"
+      role="search"
+      aria-label="Find spans"
+      onSubmit={(event) => event.preventDefault()}
+    >
+      <label className="spans-search-box">
+        <span>Search spans</span>
+        <input
+          type="search"
+          value={draft.text}
+          placeholder="Span ID or trace ID (whole or prefix), or part of a name"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(event) => store.setDraft({ text: event.target.value })}
+        />
+      </label>
+      <div className="spans-filters">
+        <fieldset className="spans-kinds">
+          <legend>Kind</legend>
+          {SPAN_KINDS.map((kind) => (
+            <label key={kind} className="spans-check">
+              <input
+                type="checkbox"
+                checked={draft.kinds.includes(kind)}
+                onChange={(event) => toggleKind(kind, event.target.checked)}
+              />
+              {kind}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="spans-when">
+          <legend>Started</legend>
+          <label>
+            From
+            <input
+              type="datetime-local"
+              step={1}
+              value={draft.from}
+              onChange={(event) => store.setDraft({ from: event.target.value })}
+            />
+          </label>
+          <label>
+            To
+            <input
+              type="datetime-local"
+              step={1}
+              value={draft.to}
+              onChange={(event) => store.setDraft({ to: event.target.value })}
+            />
+          </label>
+          <label className="spans-check">
+            <input
+              type="checkbox"
+              checked={draft.rootsOnly}
+              onChange={(event) => store.setDraft({ rootsOnly: event.target.checked })}
+            />
+            Root spans only
+          </label>
+        </fieldset>
+      </div>
+      <fieldset className="spans-conditions">
+        <legend>Metadata conditions</legend>
+        <datalist id={keyListId}>
+          {fields.map((field) => (
+            <option key={field.key} value={field.key}>
+              {field.type ?? 'no type yet'}
+            </option>
+          ))}
+        </datalist>
+        {draft.conditions.map((condition, index) => {
+          const number = index + 1;
+          return (
+            <div key={condition.id} className="spans-condition">
+              <input
+                aria-label={`Key of condition ${number}`}
+                placeholder="key"
+                list={keyListId}
+                value={condition.key}
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(event) => setCondition(condition.id, { key: event.target.value })}
+              />
+              <select
+                aria-label={`Operator of condition ${number}`}
+                value={condition.op}
+                onChange={(event) => setCondition(condition.id, { op: event.target.value as ConditionOp })}
+              >
+                {CONDITION_OPS.map((option) => (
+                  <option key={option.op} value={option.op}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+              {needsValue(condition.op) && (
+                <input
+                  aria-label={`Value of condition ${number}`}
+                  placeholder="value"
+                  value={condition.value}
+                  autoComplete="off"
+                  onChange={(event) => setCondition(condition.id, { value: event.target.value })}
+                />
+              )}
+              <button
+                type="button"
+                aria-label={`Remove condition ${number}`}
+                onClick={() => removeCondition(condition.id)}
+              >
+                ×
+              </button>
+            </div>
+          );
+        })}
+        <div className="spans-condition-actions">
+          <button
+            ref={addConditionRef}
+            type="button"
+            disabled={draft.conditions.length >= MAX_CONDITIONS}
+            onClick={addCondition}
+          >
+            Add a condition
+          </button>
+          <button type="button" disabled={!filtered} onClick={() => store.setDraft(EMPTY_DRAFT)}>
+            Clear search and filters
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,229 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { getFields, querySpans } from '@/client';
+import { MAX_QUERY_IDS } from '@/core/api-schema';
+import { toClientOptions, useConnectionSettings } from '@/ui/settings';
+import { countText } from '@/ui/shared/format';
+import { useRequest } from '@/ui/shared/use-request';
+import { useStore } from '@/ui/shared/use-store';
+import type { SheetStore } from '@/ui/sheet';
+import { AddToSheetDialog } from './add-to-sheet-dialog';
+import { ColumnChooser } from './column-chooser';
+import { SpanDetailDialog } from './span-detail-dialog';
+import { toSpanFilter } from './span-filter';
+import { SpanSearchForm } from './span-search-form';
+import { useSpanSearch } from './span-searcher';
+import { describeRequestError } from './spans-format';
+import type { SpansStore } from './spans-store';
+import { SpansTable } from './spans-table';
+import './spans.css';
+
+type SelectAllState =
+  | { status: 'idle' }
+  | { status: 'working' }
+  | { status: 'done'; message: string }
+  | { status: 'failed'; message: string };
+
+/** "1,284 spans match", "1 span matches". */
+function matchText(total: number): string {
+  return `${countText(total, 'span')} ${total === 1 ? 'matches' : 'match'}`;
+}
+
+/**
+ * The Spans tab: search the project's spans (by ID, trace ID or name; kinds, roots, time and metadata), select
+ * them across pages, open one's detail, and add the selection to the sheet to edit and submit.
+ */
+export function SpansView({
+  store,
+  sheet,
+  onOpenSheet,
+}: {
+  store: SpansStore;
+  sheet: SheetStore;
+  /** Shows the Sheet tab, once spans were added to it. */
+  onOpenSheet: () => void;
+}) {
+  const settings = useConnectionSettings();
+  const { serverUrl, apiKey, project } = settings;
+  useEffect(() => store.forProject(project), [store, project]);
+  const draft = useStore(store, (state) => state.draft);
+  const selected = useStore(store, (state) => state.selected);
+  const shownKeys = useStore(store, (state) => state.shownKeys);
+  const { filter, incomplete } = useMemo(() => toSpanFilter(draft), [draft]);
+  const request =
+    project === '' ? null : { project, filter, options: toClientOptions({ serverUrl, apiKey }) };
+  const { state: search, loadMore } = useSpanSearch(request, (spans) => store.remember(spans));
+  const fieldsRequest = useRequest(
+    project === '' ? null : JSON.stringify([serverUrl, apiKey, project]),
+    (signal) => getFields(project, { ...toClientOptions({ serverUrl, apiKey }), signal }),
+  );
+  const fields = fieldsRequest.status === 'ready' ? fieldsRequest.data.fields : [];
+
+  const [opened, setOpened] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [selectAll, setSelectAll] = useState<SelectAllState>({ status: 'idle' });
+  const selectAllController = useRef<AbortController | null>(null);
+  useEffect(() => () => selectAllController.current?.abort(), []);
+
+  if (project === '') {
+    return <p className="empty-state">Choose a project in Settings to find its spans.</p>;
+  }
+
+  const total = search.status === 'ready' ? search.total : null;
+  const capped = total !== null && total > MAX_QUERY_IDS;
+  const selectAllLabel =
+    total === null
+      ? 'Select all matching'
+      : capped
+        ? `Select the first ${MAX_QUERY_IDS.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} matching`
+        : `Select all ${total.toLocaleString('en-US')} matching`;
+
+  const selectAllMatching = () => {
+    const current = search.request;
+    if (current === null) return;
+    selectAllController.current?.abort();
+    const controller = new AbortController();
+    selectAllController.current = controller;
+    setSelectAll({ status: 'working' });
+    querySpans(
+      current.project,
+      { filter: current.filter, ids_only: true, limit: MAX_QUERY_IDS },
+      { ...current.options, signal: controller.signal },
+    ).then(
+      (answer) => {
+        if (controller.signal.aborted) return;
+        const ids = answer.span_ids ?? [];
+        const added = store.selectMany(ids);
+        const more =
+          answer.next_cursor !== null ? ` (the first ${MAX_QUERY_IDS.toLocaleString('en-US')})` : '';
+        setSelectAll({
+          status: 'done',
+          message: `Selected ${countText(ids.length, 'matching span')}${more}, ${added.toLocaleString('en-US')} of them new.`,
+        });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setSelectAll({
+          status: 'failed',
+          message: `Could not select the matching spans. ${describeRequestError(error, settings)}`,
+        });
+      },
+    );
+  };
+
+  const countLine =
+    search.status === 'searching'
+      ? search.spans.length > 0 || search.total !== null
+        ? 'Searching…'
+        : 'Searching spans…'
+      : search.status === 'ready'
+        ? total === 0
+          ? 'No spans match.'
+          : matchText(total ?? search.spans.length)
+        : '';
+  const selectedCount = selected.size;
+
+  return (
+    <div className="spans-view">
+      <SpanSearchForm store={store} fields={fields} />
+
+      <div className="spans-status-line">
+        <p role="status" aria-label="Matching spans" className="spans-count">
+          {countLine}
+          {incomplete > 0 &&
+            ` (${countText(incomplete, 'incomplete condition')} not applied: ${incomplete === 1 ? 'it needs' : 'they need'} a key and a value)`}
+        </p>
+        <ColumnChooser fields={fields} shownKeys={shownKeys} onChange={(keys) => store.setShownKeys(keys)} />
+      </div>
+
+      {search.status === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          Could not search the spans. {describeRequestError(search.error, settings)}
+        </p>
+      )}
+
+      <div className="spans-toolbar">
+        <p role="status" aria-label="Selected spans" className="spans-selected">
+          {countText(selectedCount, 'span')} selected
+        </p>
+        <button
+          type="button"
+          disabled={total === null || total === 0 || selectAll.status === 'working'}
+          onClick={selectAllMatching}
+        >
+          {selectAll.status === 'working' ? 'Selecting…' : selectAllLabel}
+        </button>
+        <button
+          type="button"
+          disabled={selectedCount === 0}
+          onClick={() => {
+            store.clearSelection();
+            setSelectAll({ status: 'idle' });
+          }}
+        >
+          Clear selection
+        </button>
+        <span className="toolbar-spacer" />
+        <button
+          type="button"
+          className="primary"
+          disabled={selectedCount === 0}
+          onClick={() => setAdding(true)}
+        >
+          Add {countText(selectedCount, 'span')} to sheet
+        </button>
+      </div>
+      {selectAll.status === 'done' && <p className="spans-hint">{selectAll.message}</p>}
+      {selectAll.status === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          {selectAll.message}
+        </p>
+      )}
+
+      {search.spans.length > 0 && (
+        <SpansTable
+          spans={search.spans}
+          shownKeys={shownKeys}
+          selected={selected}
+          onSelect={(spanId, on) => store.setSelected(spanId, on)}
+          onOpen={setOpened}
+          hasMore={search.nextCursor !== null && search.moreError === null}
+          onNearEnd={loadMore}
+          busy={search.status === 'searching' || search.loadingMore}
+        />
+      )}
+      {search.status === 'ready' && search.nextCursor !== null && (
+        <div className="spans-more">
+          <span className="spans-muted">
+            {countText(search.spans.length, 'span')} listed{search.loadingMore ? ', loading more…' : ''}
+          </span>
+          <button type="button" disabled={search.loadingMore} onClick={loadMore}>
+            Load more spans
+          </button>
+        </div>
+      )}
+      {search.moreError !== null && (
+        <p role="alert" className="banner banner-error">
+          Could not load more spans. {describeRequestError(search.moreError, settings)}
+        </p>
+      )}
+
+      {opened !== null && (
+        <SpanDetailDialog key={opened} spanId={opened} settings={settings} onClose={() => setOpened(null)} />
+      )}
+      {adding && (
+        <AddToSheetDialog
+          spanIds={[...selected]}
+          spans={store}
+          sheet={sheet}
+          fields={fields}
+          settings={settings}
+          onClose={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            onOpenSheet();
+          }}
+        />
+      )}
+    </div>
+  );
+}
