@@ -1,4 +1,7 @@
-/** The environment the finders read: PATH, CHROME_PATH and the test-only SPANPATCH_SETUP_CANDIDATES. */
+/**
+ * The environment the finders read: PATH, CHROME_PATH, SPANPATCH_TEST_DATABASE_URL and the test-only
+ * SPANPATCH_SETUP_CANDIDATES and SPANPATCH_SETUP_POSTGRES_ROOT.
+ */
 export type FinderEnv = Record<string, string | undefined>;
 
 /** One program the tests need from the machine, found the same way by `npm test`'s set-up and by the tests. */
@@ -18,4 +21,12 @@ export function isExecutableFile(path: string): boolean;
 export function findOnPath(name: string, env?: FinderEnv): string | undefined;
 export function chromiumPlaces(env?: FinderEnv): readonly string[];
 export function findChromium(env?: FinderEnv): string | undefined;
+export const POSTGRES_ROOT: string;
+export const POSTGRES_PROGRAMS: readonly string[];
+export const POSTGRES_URL_VARIABLE: 'SPANPATCH_TEST_DATABASE_URL';
+export function postgresRoot(env?: FinderEnv): string;
+export function findPostgresBin(env?: FinderEnv): string | undefined;
+export function isPostgresUrl(text: string): boolean;
+export function withoutPassword(text: string): string;
+export function findPostgres(env?: FinderEnv): string | undefined;
 export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[];

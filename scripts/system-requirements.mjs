@@ -1,8 +1,9 @@
 // What the tests need from the machine beyond `npm ci`, one entry per program: how to find it, the Debian package
 // that provides it, and what to tell the user when it is missing. Plain ESM with no dependencies, so that
-// scripts/test-setup.mjs can run it before anything else; the browser tests' harness imports the same finder.
+// scripts/test-setup.mjs can run it before anything else; the browser tests' harness and the PostgreSQL test
+// harness (tests/support/postgres-cluster.ts) import the same finders.
 // Types: system-requirements.d.mts.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** Where a Chromium or Chrome is usually installed, in the order they are tried after CHROME_PATH. */
@@ -77,6 +78,113 @@ function whyNoChromium(env) {
   return `none found: CHROME_PATH is unset;${where} none on PATH as ${CHROMIUM_COMMANDS.join(', ')}.`;
 }
 
+/** Where Debian installs each PostgreSQL version's server programs: <root>/<version>/bin. */
+export const POSTGRES_ROOT = '/usr/lib/postgresql';
+
+/** The programs a throwaway test cluster needs, all from one folder. */
+export const POSTGRES_PROGRAMS = ['initdb', 'pg_ctl', 'postgres'];
+
+/** The URL of an existing PostgreSQL the tests use instead of starting their own. */
+export const POSTGRES_URL_VARIABLE = 'SPANPATCH_TEST_DATABASE_URL';
+
+function hasPostgresPrograms(dir) {
+  return POSTGRES_PROGRAMS.every((name) => isExecutableFile(join(dir, name)));
+}
+
+/**
+ * The folder Debian's packages are tried in: <root>/<version>/bin. Tests replace it with
+ * SPANPATCH_SETUP_POSTGRES_ROOT (empty for none), so that the machine's own PostgreSQL cannot be found.
+ */
+export function postgresRoot(env = process.env) {
+  const override = env.SPANPATCH_SETUP_POSTGRES_ROOT;
+  return override === undefined ? POSTGRES_ROOT : override;
+}
+
+/** Compares version folder names such as 9.6, 15 and 16 by number, highest first. */
+function byVersionDescending(a, b) {
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
+    const difference = (right[i] ?? 0) - (left[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** The names of the version folders (15, 9.6) under root; none when it cannot be read. */
+function versionFolders(root) {
+  try {
+    return readdirSync(root).filter((name) => /^\d+(\.\d+)*$/.test(name));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The folder holding initdb, pg_ctl and postgres: the highest version under /usr/lib/postgresql that has all three,
+ * else the first folder on PATH that has all three. Undefined when there is none.
+ */
+export function findPostgresBin(env = process.env) {
+  const root = postgresRoot(env);
+  if (root !== '') {
+    for (const version of versionFolders(root).sort(byVersionDescending)) {
+      const dir = join(root, version, 'bin');
+      if (hasPostgresPrograms(dir)) return dir;
+    }
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && hasPostgresPrograms(dir)) return dir;
+  }
+  return undefined;
+}
+
+/** True when the text is a postgres:// or postgresql:// URL. */
+export function isPostgresUrl(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}
+
+/** The URL with its password replaced by ***, to be printed; text that is not a URL unchanged. */
+export function withoutPassword(text) {
+  try {
+    const url = new URL(text);
+    if (url.password === '') return text;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The PostgreSQL the server tests run against: SPANPATCH_TEST_DATABASE_URL when set (then nothing is needed from
+ * the machine, and nothing else is tried, so a wrong URL is reported rather than silently replaced), else the
+ * folder of the programs that start a throwaway cluster. Undefined when there is neither.
+ */
+export function findPostgres(env = process.env) {
+  const chosen = env[POSTGRES_URL_VARIABLE];
+  if (chosen !== undefined && chosen !== '') {
+    return isPostgresUrl(chosen) ? `${withoutPassword(chosen)} (${POSTGRES_URL_VARIABLE})` : undefined;
+  }
+  return findPostgresBin(env);
+}
+
+/** Why PostgreSQL was not found, in one sentence. */
+function whyNoPostgres(env) {
+  const chosen = env[POSTGRES_URL_VARIABLE];
+  if (chosen !== undefined && chosen !== '') {
+    return `${POSTGRES_URL_VARIABLE} is set to ${withoutPassword(chosen)}, which is not a postgres:// URL.`;
+  }
+  const root = postgresRoot(env);
+  const programs = POSTGRES_PROGRAMS.join(', ');
+  const where = root === '' ? '' : ` none in ${root}/<version>/bin;`;
+  return `none found: ${POSTGRES_URL_VARIABLE} is unset;${where} no folder on PATH holds ${programs}.`;
+}
+
 /**
  * Every program the tests need from the machine. `find` returns its path or undefined; `debianPackage` is what
  * `npm test` installs with apt-get when it can; `setByHand` is what the user sets to point at one they have, and
@@ -91,5 +199,14 @@ export const SYSTEM_REQUIREMENTS = [
     whyMissing: whyNoChromium,
     setByHand: 'CHROME_PATH',
     setByHandExample: 'export CHROME_PATH=/path/to/chrome',
+  },
+  {
+    name: 'PostgreSQL',
+    neededFor: 'the server tests against PostgreSQL (a throwaway cluster each run)',
+    find: findPostgres,
+    debianPackage: 'postgresql',
+    whyMissing: whyNoPostgres,
+    setByHand: POSTGRES_URL_VARIABLE,
+    setByHandExample: `export ${POSTGRES_URL_VARIABLE}=postgres://user:password@localhost:5432/postgres`,
   },
 ];

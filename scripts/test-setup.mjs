@@ -4,8 +4,9 @@
 // packages when this process can (root, with apt-get), after one line saying so; otherwise the script stops with
 // exit code 1 and the command to run, before the typecheck or any test starts.
 //
-// Test-only overrides: SPANPATCH_SETUP_CANDIDATES replaces the usual places searched (see system-requirements.mjs),
-// and SPANPATCH_SETUP_CAN_INSTALL=0 or 1 replaces the "running as root" check (apt-get must still be on PATH).
+// Test-only overrides: SPANPATCH_SETUP_CANDIDATES replaces the usual places searched for Chromium and
+// SPANPATCH_SETUP_POSTGRES_ROOT the folder searched for PostgreSQL (see system-requirements.mjs), and
+// SPANPATCH_SETUP_CAN_INSTALL=0 or 1 replaces the "running as root" check (apt-get must still be on PATH).
 import { spawnSync } from 'node:child_process';
 import { findOnPath, SYSTEM_REQUIREMENTS } from './system-requirements.mjs';
 

@@ -12,6 +12,8 @@ export interface ServerConfig {
   /** HOST as set; null when unset (then 127.0.0.1, with or without keys). */
   host: string | null;
   dbPath: string;
+  /** SPANPATCH_DATABASE_URL: a PostgreSQL database used instead of the SQLite file; null when unset. */
+  databaseUrl: string | null;
   apiKeys: ApiKey[];
   corsOrigins: string[];
   logLevel: LogLevel;
@@ -33,6 +35,14 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().trim().min(1).optional(),
   SPANPATCH_DB: z.string().trim().min(1).default('./data/spanpatch.db'),
+  SPANPATCH_DATABASE_URL: z
+    .string()
+    .trim()
+    .refine(
+      (text) => /^postgres(ql)?:\/\/./.test(text),
+      'must be a PostgreSQL URL such as postgres://user:password@host:5432/spanpatch',
+    )
+    .optional(),
   SPANPATCH_API_KEYS: z
     .string()
     .default('')
@@ -72,7 +82,7 @@ export class ConfigError extends Error {
 
 /**
  * Reads and validates the server's configuration from environment variables: PORT, HOST, SPANPATCH_DB,
- * SPANPATCH_API_KEYS (`name:key,name:key:read,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
+ * SPANPATCH_DATABASE_URL (PostgreSQL instead of SQLite), SPANPATCH_API_KEYS (`name:key,name:key:read,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
  * SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR. Empty variables count as unset.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
@@ -89,6 +99,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     port: env_.PORT,
     host: env_.HOST ?? null,
     dbPath: env_.SPANPATCH_DB,
+    databaseUrl: env_.SPANPATCH_DATABASE_URL ?? null,
     apiKeys: env_.SPANPATCH_API_KEYS,
     corsOrigins: env_.SPANPATCH_CORS_ORIGINS,
     logLevel: env_.LOG_LEVEL,

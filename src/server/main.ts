@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { isLoopbackHost } from './http/loopback-host';
 import { createLogger } from './logger';
 import { type RunningServer, type StartServerOptions, startServer } from './start-server';
+import { databaseLabel } from './store/postgres-failure';
 import { StoreOpenError } from './store/store-open-error';
 import { StoreUnavailableError } from './store/store-unavailable-error';
 
@@ -42,6 +43,7 @@ export async function runServer(
     port: config.port,
     host,
     dbPath: resolve(config.dbPath),
+    databaseUrl: config.databaseUrl,
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
@@ -51,7 +53,13 @@ export async function runServer(
     logger,
   });
   const health = await server.store.health();
-  if (!health.writable) logger.warn({ db: resolve(config.dbPath) }, health.message);
+  if (!health.writable) {
+    const where =
+      config.databaseUrl === null
+        ? { db: resolve(config.dbPath) }
+        : { database: databaseLabel(config.databaseUrl) };
+    logger.warn(where, health.message);
+  }
   const shownUrl = host === '0.0.0.0' || host === '::' ? `http://localhost:${server.port}` : server.url;
   console.log(`\nSpanpatch is running at ${shownUrl}${staticDir === null ? ' (API only)' : ''}\n`);
   let stopping = false;

@@ -8,12 +8,22 @@ import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
 import { createLogger, type Logger, type LogLevel } from './logger';
 import { seedDemoProject } from './demo/seed-demo';
 import type { SpanStore } from './store/span-store';
+import { databaseLabel } from './store/postgres-failure';
+import { openPostgresStore } from './store/postgres-store';
 import { openSqliteStore } from './store/sqlite-store';
+import { openThreadedSqliteStore } from './store/sqlite-threaded-store';
 
 /** How to start the server; only the database path is required. */
 export interface StartServerOptions {
-  /** SQLite database file; created with its folder when missing. */
+  /** SQLite database file; created with its folder when missing. Unused when `databaseUrl` is set. */
   dbPath: string;
+  /** A PostgreSQL database (`postgres://…`) to use instead of SQLite; its schema is created or brought up to date. */
+  databaseUrl?: string | null;
+  /**
+   * SQLite only: where writes run. Default 'worker', a thread of their own, so a long write never stalls a read or
+   * /healthz; 'event-loop' runs them on the server's thread, as before (kept to compare the two in benchmarks).
+   */
+  sqliteWrites?: 'worker' | 'event-loop';
   /** Port to listen on; 0 picks a free one. Default 8787. */
   port?: number;
   /** Address to listen on. Default 127.0.0.1; anything else needs API keys. */
@@ -62,7 +72,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     );
   }
   const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
-  const store = openSqliteStore(options.dbPath);
+  const store = options.databaseUrl
+    ? await openPostgresStore(options.databaseUrl)
+    : options.sqliteWrites === 'event-loop'
+      ? openSqliteStore(options.dbPath)
+      : await openThreadedSqliteStore(options.dbPath);
+  if (options.databaseUrl) {
+    logger.info({ store: 'postgres', database: databaseLabel(options.databaseUrl) }, 'store: PostgreSQL');
+  } else {
+    logger.info({ store: 'sqlite', db: options.dbPath }, 'store: SQLite');
+  }
   if (options.seedDemo && (await store.listProjects()).length === 0) {
     const seeded = await seedDemoProject(store);
     logger.info(

@@ -65,8 +65,8 @@ function rawWrites(path: string, count: number, batchSize: number, multiRow: boo
     'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ?',
   );
   const submission = db.prepare(
-    `INSERT INTO submissions (public_id, project_id, created_at, key_name, idempotency_key,
-       spans_processed, spans_updated, spans_failed) VALUES (?, ?, ?, NULL, NULL, ?, ?, 0)`,
+    `INSERT INTO submissions (public_id, project_id, created_at, finished_at, key_name,
+       spans_processed, spans_updated, spans_failed) VALUES (?, ?, ?, ?, NULL, ?, ?, 0)`,
   );
   const change = db.prepare(
     `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
@@ -85,6 +85,7 @@ function rawWrites(path: string, count: number, batchSize: number, multiRow: boo
       const submissionId = submission.run(
         `raw-${start}`,
         projectId,
+        now,
         now,
         end - start,
         end - start,

@@ -2,19 +2,24 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findChromium } from '../../scripts/system-requirements.mjs';
+import { findChromium, findPostgres, findPostgresBin } from '../../scripts/system-requirements.mjs';
 
 // `node scripts/test-setup.mjs` run as a real process in an environment it cannot escape: PATH is an empty temp
-// folder (plus the fakes a test puts there), CHROME_PATH is unset unless a test sets it, and the usual places are
-// replaced by SPANPATCH_SETUP_CANDIDATES. No real apt-get ever runs: only a fake that logs its arguments.
+// folder (plus the fakes a test puts there), CHROME_PATH and SPANPATCH_TEST_DATABASE_URL are unset unless a test
+// sets them, and the usual places are replaced by SPANPATCH_SETUP_CANDIDATES (Chromium) and
+// SPANPATCH_SETUP_POSTGRES_ROOT (PostgreSQL). No real apt-get ever runs: only a fake that logs its arguments.
+// Unless a test says otherwise, a fake PostgreSQL 15 is installed under that root, so that only Chromium is missing.
 
 const script = resolve('scripts/test-setup.mjs');
+const postgresPrograms = ['initdb', 'pg_ctl', 'postgres'];
 let dir: string;
 let bin: string;
 let aptLog: string;
 let sudoLog: string;
+let postgresRoot: string;
+let postgresBin: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'spanpatch-setup-'));
@@ -22,6 +27,8 @@ beforeEach(async () => {
   await mkdir(bin);
   aptLog = join(dir, 'apt-get.log');
   sudoLog = join(dir, 'sudo.log');
+  postgresRoot = join(dir, 'usr-lib-postgresql');
+  postgresBin = await fakePostgres(join(postgresRoot, '15', 'bin'));
 });
 
 afterEach(async () => {
@@ -31,7 +38,12 @@ afterEach(async () => {
 /** Runs the set-up script with only the given environment (no inherited CHROME_PATH or PATH). */
 function runSetup(env: Record<string, string>) {
   const result = spawnSync(process.execPath, [script], {
-    env: { PATH: bin, SPANPATCH_SETUP_CANDIDATES: join(dir, 'nowhere', 'chromium'), ...env },
+    env: {
+      PATH: bin,
+      SPANPATCH_SETUP_CANDIDATES: join(dir, 'nowhere', 'chromium'),
+      SPANPATCH_SETUP_POSTGRES_ROOT: postgresRoot,
+      ...env,
+    },
     encoding: 'utf8',
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -42,15 +54,22 @@ async function fakeExecutable(path: string, body = 'exit 0'): Promise<string> {
   return path;
 }
 
-/** A fake apt-get on PATH that logs "DEBIAN_FRONTEND args", and on `install` puts a fake browser at `creates`. */
-async function fakeAptGet(options: { creates?: string; exitCode?: number } = {}) {
-  const install =
-    options.creates === undefined
-      ? ''
-      : `if [ "$1" = install ]; then printf '#!/bin/sh\\n' > '${options.creates}'; /bin/chmod 755 '${options.creates}'; fi`;
+/** Fake initdb, pg_ctl and postgres (or the given programs) in a new folder; returns the folder. */
+async function fakePostgres(folder: string, programs = postgresPrograms): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  for (const name of programs) await fakeExecutable(join(folder, name));
+  return folder;
+}
+
+/** A fake apt-get on PATH that logs "DEBIAN_FRONTEND args", and on `install` puts fake programs at `creates`. */
+async function fakeAptGet(options: { creates?: readonly string[]; exitCode?: number } = {}) {
+  const install = (options.creates ?? []).map(
+    (path) =>
+      `if [ "$1" = install ]; then /bin/mkdir -p '${dirname(path)}'; printf '#!/bin/sh\\n' > '${path}'; /bin/chmod 755 '${path}'; fi`,
+  );
   await fakeExecutable(
     join(bin, 'apt-get'),
-    [`echo "$DEBIAN_FRONTEND $*" >> '${aptLog}'`, install, `exit ${options.exitCode ?? 0}`].join('\n'),
+    [`echo "$DEBIAN_FRONTEND $*" >> '${aptLog}'`, ...install, `exit ${options.exitCode ?? 0}`].join('\n'),
   );
   await fakeExecutable(join(bin, 'sudo'), `echo "$*" >> '${sudoLog}'`);
 }
@@ -90,11 +109,11 @@ describe('npm test set-up: Chromium', () => {
   });
 
   it('names the browser CHROME_PATH points at, in one line, and installs nothing', async () => {
-    await fakeAptGet({ creates: join(dir, 'installed-chromium') });
+    await fakeAptGet({ creates: [join(dir, 'installed-chromium')] });
     const chrome = await fakeExecutable(join(dir, 'my chrome'));
     const { code, stdout, stderr } = runSetup({ CHROME_PATH: chrome, SPANPATCH_SETUP_CAN_INSTALL: '1' });
     expect(code).toBe(0);
-    expect(stdout).toBe(`Chromium: ${chrome}\n`);
+    expect(stdout).toBe(`Chromium: ${chrome}\nPostgreSQL: ${postgresBin}\n`);
     expect(stderr).toBe('');
     expect(await aptCalls()).toEqual([]);
   });
@@ -102,16 +121,18 @@ describe('npm test set-up: Chromium', () => {
   it('finds a browser in the first usual place that has one, then on PATH', async () => {
     const usual = await fakeExecutable(join(dir, 'google-chrome'));
     const places = [join(dir, 'missing'), usual].join(delimiter);
-    expect(runSetup({ SPANPATCH_SETUP_CANDIDATES: places }).stdout).toBe(`Chromium: ${usual}\n`);
+    expect(runSetup({ SPANPATCH_SETUP_CANDIDATES: places }).stdout).toBe(
+      `Chromium: ${usual}\nPostgreSQL: ${postgresBin}\n`,
+    );
 
     const onPath = await fakeExecutable(join(bin, 'chromium-browser'));
     const result = runSetup({ SPANPATCH_SETUP_CANDIDATES: '' });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Chromium: ${onPath}\n`);
+    expect(result.stdout).toBe(`Chromium: ${onPath}\nPostgreSQL: ${postgresBin}\n`);
   });
 
   it('reports a CHROME_PATH that is not an executable file instead of using or installing another', async () => {
-    await fakeAptGet({ creates: join(dir, 'installed-chromium') });
+    await fakeAptGet({ creates: [join(dir, 'installed-chromium')] });
     const usual = await fakeExecutable(join(dir, 'chromium'));
     const notExecutable = join(dir, 'chrome.txt');
     await writeFile(notExecutable, 'not a program');
@@ -131,7 +152,7 @@ describe('npm test set-up: Chromium', () => {
 
   it("installs Debian's chromium with apt-get when it can, saying so in one line first", async () => {
     const installed = join(dir, 'usr-bin-chromium');
-    await fakeAptGet({ creates: installed });
+    await fakeAptGet({ creates: [installed] });
     const { code, stdout } = runSetup({
       SPANPATCH_SETUP_CANDIDATES: installed,
       SPANPATCH_SETUP_CAN_INSTALL: '1',
@@ -140,6 +161,7 @@ describe('npm test set-up: Chromium', () => {
     expect(stdout.trim().split('\n')).toEqual([
       "Installing Debian's chromium for the browser tests (tests/e2e) and the UI benchmarks: not found on this machine.",
       `Chromium: ${installed}`,
+      `PostgreSQL: ${postgresBin}`,
     ]);
     expect(await aptCalls()).toEqual([
       'noninteractive update',
@@ -168,5 +190,185 @@ describe('npm test set-up: Chromium', () => {
     expect(findChromium({ PATH: bin, CHROME_PATH: chrome })).toBe(chrome);
     expect(findChromium({ PATH: bin, SPANPATCH_SETUP_CANDIDATES: '' })).toBeUndefined();
     expect(findChromium({ PATH: bin, SPANPATCH_SETUP_CANDIDATES: chrome })).toBe(chrome);
+  });
+});
+
+describe('npm test set-up: PostgreSQL', () => {
+  let chrome: string;
+  let noPostgres: string;
+
+  beforeEach(async () => {
+    chrome = await fakeExecutable(join(dir, 'chrome'));
+    noPostgres = join(dir, 'no-postgresql');
+  });
+
+  it('stops with exit 1 and the apt-get command when there is none and it may not install, running nothing', async () => {
+    await fakeAptGet();
+    const { code, stdout, stderr } = runSetup({
+      CHROME_PATH: chrome,
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+      SPANPATCH_SETUP_CAN_INSTALL: '0',
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('PostgreSQL, for the server tests against PostgreSQL');
+    expect(stderr).toContain(
+      `none found: SPANPATCH_TEST_DATABASE_URL is unset; none in ${noPostgres}/<version>/bin; no folder on PATH holds initdb, pg_ctl, postgres.`,
+    );
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      `To install it, run: ${isRoot ? '' : 'sudo '}apt-get install postgresql`,
+    );
+    expect(await aptCalls()).toEqual([]);
+    expect(existsSync(sudoLog)).toBe(false);
+  });
+
+  it('names both packages in one command when Chromium is missing too', async () => {
+    await fakeAptGet();
+    const { code, stderr } = runSetup({
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+      SPANPATCH_SETUP_CAN_INSTALL: '0',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Chromium, for the browser tests');
+    expect(stderr).toContain('PostgreSQL, for the server tests');
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      `To install it, run: ${isRoot ? '' : 'sudo '}apt-get install chromium postgresql`,
+    );
+  });
+
+  it('without apt-get, says to set SPANPATCH_TEST_DATABASE_URL', () => {
+    const { code, stdout, stderr } = runSetup({
+      CHROME_PATH: chrome,
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      'To use a PostgreSQL you have, run: export SPANPATCH_TEST_DATABASE_URL=postgres://user:password@localhost:5432/postgres',
+    );
+  });
+
+  it('takes the highest version under /usr/lib/postgresql that has initdb, pg_ctl and postgres', async () => {
+    const root = join(dir, 'versions');
+    await fakePostgres(join(root, '9.6', 'bin'));
+    const ten = await fakePostgres(join(root, '10', 'bin'));
+    await fakePostgres(join(root, '16', 'bin'), ['psql', 'initdb']);
+    await mkdir(join(root, 'not-a-version', 'bin'), { recursive: true });
+    const { code, stdout } = runSetup({ CHROME_PATH: chrome, SPANPATCH_SETUP_POSTGRES_ROOT: root });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`Chromium: ${chrome}\nPostgreSQL: ${ten}\n`);
+  });
+
+  it('else the first folder on PATH that has all three', async () => {
+    await fakePostgres(join(dir, 'partial'), ['initdb', 'pg_ctl']);
+    const full = await fakePostgres(join(dir, 'local bin'));
+    const { code, stdout } = runSetup({
+      PATH: [bin, join(dir, 'partial'), full].join(delimiter),
+      CHROME_PATH: chrome,
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`Chromium: ${chrome}\nPostgreSQL: ${full}\n`);
+  });
+
+  it('needs nothing from the machine when SPANPATCH_TEST_DATABASE_URL is set, and never prints its password', async () => {
+    await fakeAptGet({ creates: postgresPrograms.map((name) => join(noPostgres, '15', 'bin', name)) });
+    const { code, stdout, stderr } = runSetup({
+      CHROME_PATH: chrome,
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+      SPANPATCH_SETUP_CAN_INSTALL: '1',
+      SPANPATCH_TEST_DATABASE_URL: 'postgres://tester:s3cret@db.example:5432/postgres',
+    });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(
+      `Chromium: ${chrome}\nPostgreSQL: postgres://tester:***@db.example:5432/postgres (SPANPATCH_TEST_DATABASE_URL)\n`,
+    );
+    expect(await aptCalls()).toEqual([]);
+  });
+
+  it('reports a SPANPATCH_TEST_DATABASE_URL that is not a postgres:// URL instead of using or installing another', async () => {
+    await fakeAptGet({ creates: postgresPrograms.map((name) => join(noPostgres, '15', 'bin', name)) });
+    const { code, stdout, stderr } = runSetup({
+      CHROME_PATH: chrome,
+      SPANPATCH_SETUP_CAN_INSTALL: '1',
+      SPANPATCH_TEST_DATABASE_URL: 'mysql://tester:s3cret@db.example/spans',
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      'SPANPATCH_TEST_DATABASE_URL is set to mysql://tester:***@db.example/spans, which is not a postgres:// URL.',
+    );
+    expect(stderr).not.toContain('s3cret');
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      'Point SPANPATCH_TEST_DATABASE_URL at a PostgreSQL you have, or unset it: export SPANPATCH_TEST_DATABASE_URL=postgres://user:password@localhost:5432/postgres',
+    );
+    expect(await aptCalls()).toEqual([]);
+  });
+
+  it("installs Debian's postgresql with apt-get when it can, saying so in one line first", async () => {
+    const installedBin = join(noPostgres, '15', 'bin');
+    await fakeAptGet({ creates: postgresPrograms.map((name) => join(installedBin, name)) });
+    const { code, stdout } = runSetup({
+      CHROME_PATH: chrome,
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+      SPANPATCH_SETUP_CAN_INSTALL: '1',
+    });
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual([
+      "Installing Debian's postgresql for the server tests against PostgreSQL (a throwaway cluster each run): not found on this machine.",
+      `Chromium: ${chrome}`,
+      `PostgreSQL: ${installedBin}`,
+    ]);
+    expect(await aptCalls()).toEqual([
+      'noninteractive update',
+      'noninteractive install -y --no-install-recommends postgresql',
+    ]);
+  });
+
+  it('installs Chromium and PostgreSQL with one apt-get install when both are missing', async () => {
+    const installedChromium = join(dir, 'usr-bin-chromium');
+    const installedBin = join(noPostgres, '16', 'bin');
+    await fakeAptGet({
+      creates: [installedChromium, ...postgresPrograms.map((name) => join(installedBin, name))],
+    });
+    const { code, stdout } = runSetup({
+      SPANPATCH_SETUP_CANDIDATES: installedChromium,
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+      SPANPATCH_SETUP_CAN_INSTALL: '1',
+    });
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual([
+      "Installing Debian's chromium, postgresql for the browser tests (tests/e2e) and the UI benchmarks; the server tests against PostgreSQL (a throwaway cluster each run): not found on this machine.",
+      `Chromium: ${installedChromium}`,
+      `PostgreSQL: ${installedBin}`,
+    ]);
+    expect(await aptCalls()).toEqual([
+      'noninteractive update',
+      'noninteractive install -y --no-install-recommends chromium postgresql',
+    ]);
+  });
+
+  it('stops with exit 1 when apt-get installed postgresql but its programs are still not found', async () => {
+    await fakeAptGet();
+    const { code, stderr } = runSetup({
+      CHROME_PATH: chrome,
+      SPANPATCH_SETUP_POSTGRES_ROOT: noPostgres,
+      SPANPATCH_SETUP_CAN_INSTALL: '1',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('apt-get installed postgresql, but it is still not found.');
+  });
+
+  it('is the finder the PostgreSQL test harness uses', () => {
+    expect(findPostgresBin({ PATH: bin, SPANPATCH_SETUP_POSTGRES_ROOT: postgresRoot })).toBe(postgresBin);
+    expect(findPostgresBin({ PATH: bin, SPANPATCH_SETUP_POSTGRES_ROOT: '' })).toBeUndefined();
+    expect(
+      findPostgres({
+        PATH: bin,
+        SPANPATCH_SETUP_POSTGRES_ROOT: postgresRoot,
+        SPANPATCH_TEST_DATABASE_URL: 'postgresql://127.0.0.1:5433/postgres',
+      }),
+    ).toBe('postgresql://127.0.0.1:5433/postgres (SPANPATCH_TEST_DATABASE_URL)');
   });
 });

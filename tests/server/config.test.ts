@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       port: 8787,
       host: null,
       dbPath: './data/spanpatch.db',
+      databaseUrl: null,
       apiKeys: [],
       corsOrigins: DEFAULT_CORS_ORIGINS,
       logLevel: 'info',
@@ -22,6 +23,7 @@ describe('loadConfig', () => {
       PORT: '9000',
       HOST: '0.0.0.0',
       SPANPATCH_DB: '/var/lib/spanpatch/db.sqlite',
+      SPANPATCH_DATABASE_URL: 'postgres://spanpatch:secret@db.internal:5432/spans',
       SPANPATCH_API_KEYS: 'ci:abc,ana:def',
       SPANPATCH_CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
       LOG_LEVEL: 'debug',
@@ -32,6 +34,7 @@ describe('loadConfig', () => {
       port: 9000,
       host: '0.0.0.0',
       dbPath: '/var/lib/spanpatch/db.sqlite',
+      databaseUrl: 'postgres://spanpatch:secret@db.internal:5432/spans',
       apiKeys: [
         { name: 'ci', key: 'abc', access: 'write' },
         { name: 'ana', key: 'def', access: 'write' },
@@ -48,13 +51,23 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({
         PORT: 'eighty',
+        SPANPATCH_DATABASE_URL: 'mysql://someone:secret@db.example/spans',
         SPANPATCH_API_KEYS: 'nokey',
         LOG_LEVEL: 'loud',
         SPANPATCH_CORS_ORIGINS: 'localhost',
       }),
     ).toThrow(
-      /Invalid server configuration:\n {2}PORT: .+\n {2}SPANPATCH_API_KEYS: .*name:key.*\n {2}SPANPATCH_CORS_ORIGINS.0: .+\n {2}LOG_LEVEL: /,
+      /Invalid server configuration:\n {2}PORT: .+\n {2}SPANPATCH_DATABASE_URL: must be a PostgreSQL URL such as postgres:\/\/.+\n {2}SPANPATCH_API_KEYS: .*name:key.*\n {2}SPANPATCH_CORS_ORIGINS.0: .+\n {2}LOG_LEVEL: /,
     );
+  });
+
+  it('takes postgresql:// as well as postgres://, and never repeats a refused URL with its password', () => {
+    expect(loadConfig({ SPANPATCH_DATABASE_URL: 'postgresql://db/spans' }).databaseUrl).toBe(
+      'postgresql://db/spans',
+    );
+    const refused = () => loadConfig({ SPANPATCH_DATABASE_URL: 'postgres:/typo:secret@db/spans' });
+    expect(refused).toThrow(/SPANPATCH_DATABASE_URL: must be a PostgreSQL URL/);
+    expect(refused).not.toThrow(/secret/);
   });
 });
 

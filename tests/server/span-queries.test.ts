@@ -7,7 +7,6 @@ import {
   spanDetailSchema,
   spanQueryResponseSchema,
 } from '@/core/api-schema';
-import type { SqliteSpanStore } from '@/server/store/sqlite-store';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;
@@ -137,29 +136,6 @@ describe('POST /spans/query (SPEC §10)', () => {
     const missing = await postJson(`${server.url}/api/v1/projects/nope/spans/query`, {});
     expect(missing.status).toBe(404);
     expect(apiErrorSchema.parse(missing.body).error.code).toBe('project_not_found');
-  });
-
-  it('answers ID and trace lookups through their indexes, and names through the full-text index', () => {
-    const store = server.store as SqliteSpanStore;
-    const plan = (filter: SpanFilter) =>
-      store.searchPlan(project, { filter, limit: 10, after: null, count: false, idsOnly: false }).join('\n');
-    const lookup = plan({ text: 'a0c' });
-    expect(lookup).toMatch(/SEARCH s USING INTEGER PRIMARY KEY \(rowid=\?\)/);
-    expect(lookup).toMatch(
-      /USING COVERING INDEX sqlite_autoindex_spans_1 \(project_id=\? AND span_id>\? AND span_id<\?\)/,
-    );
-    expect(lookup).toMatch(
-      /USING COVERING INDEX spans_by_trace \(project_id=\? AND trace_id>\? AND trace_id<\?\)/,
-    );
-    expect(lookup).toMatch(/span_names VIRTUAL TABLE INDEX \d+:M/);
-    expect(lookup).not.toMatch(/SCAN s\b|spans_by_start_time/);
-    const traces = plan({ trace_ids: [trace(1)] });
-    expect(traces).toMatch(/spans_by_trace \(project_id=\? AND trace_id=\?\)/);
-    expect(traces).not.toMatch(/SCAN s\b|spans_by_start_time/);
-    expect(plan({ span_ids: [spanId(1)] })).toMatch(
-      /sqlite_autoindex_spans_1 \(project_id=\? AND span_id=\?\)/,
-    );
-    expect(plan({ metadata: [{ key: 'turn', op: 'eq', value: 1 }] })).toMatch(/span_values_by_key/);
   });
 });
 

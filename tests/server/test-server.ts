@@ -10,24 +10,59 @@ import {
   submissionDetailSchema,
 } from '@/core/api-schema';
 import { type RunningServer, type StartServerOptions, startServer } from '@/server/start-server';
+import { createTestDatabase, hasTables } from '../support/postgres-cluster';
 
-/** A server on an ephemeral 127.0.0.1 port with a SQLite file in its own temp folder. */
+/** The store the server tests run against: SQLite, or PostgreSQL in vitest's `postgres` project. */
+export type TestStore = 'sqlite' | 'postgres';
+
+/** The store of this run, from SPANPATCH_TEST_STORE (set by the vitest project); SQLite when unset. */
+export function testStore(): TestStore {
+  const store = process.env.SPANPATCH_TEST_STORE;
+  if (store === undefined || store === '' || store === 'sqlite') return 'sqlite';
+  if (store === 'postgres') return 'postgres';
+  throw new Error(`SPANPATCH_TEST_STORE is ${store}; it must be sqlite or postgres`);
+}
+
+/**
+ * A server on an ephemeral 127.0.0.1 port with a SQLite file in its own temp folder, or, in the `postgres` project,
+ * a PostgreSQL database of its own.
+ */
 export interface TestServer extends RunningServer {
   dir: string;
   dbPath: string;
+  /** The server's PostgreSQL database, or null when it runs on SQLite. */
+  databaseUrl: string | null;
   /** Closes the server and removes its folder. */
   stop(): Promise<void>;
 }
 
-/** Starts a server for a test; call `stop()` after. */
+/** Starts a server for a test, on the run's store (see testStore); call `stop()` after. */
 export async function startTestServer(options: Partial<StartServerOptions> = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'spanpatch-test-'));
   const dbPath = join(dir, 'spans.db');
-  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath, logLevel: 'silent', ...options });
+  const databaseUrl = testStore() === 'postgres' ? await createTestDatabase() : null;
+  const storeOptions: { databaseUrl?: string } = databaseUrl === null ? {} : { databaseUrl };
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath,
+    logLevel: 'silent',
+    ...storeOptions,
+    ...options,
+  });
+  // A server that ignored its database URL would run the PostgreSQL project on SQLite without a word.
+  if (databaseUrl !== null && !(await hasTables(databaseUrl))) {
+    await server.close();
+    throw new Error(
+      `The test server was given the PostgreSQL database ${databaseUrl}, but created no table in it: ` +
+        'startServer did not open it (does it take `databaseUrl`?).',
+    );
+  }
   return {
     ...server,
     dir,
     dbPath,
+    databaseUrl,
     async stop() {
       await server.close();
       await rm(dir, { recursive: true, force: true });

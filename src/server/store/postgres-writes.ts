@@ -1,0 +1,87 @@
+import type { IngestPlan } from '@/server/patch/plan-ingest';
+import type { FieldWrite, Metadata, SpanWrite } from '@/server/patch/plan-submission';
+import type { Sql } from './postgres-db';
+import { jsonParam } from './postgres-text';
+
+// The writes of a batch, set-based: one statement per table, the rows passed as arrays and unnested.
+
+/** Writes the spans' metadata after a batch (a span written twice by one batch keeps its last metadata). */
+export async function updateSpans(
+  sql: Sql,
+  projectId: number,
+  writes: readonly SpanWrite[],
+  now: string,
+): Promise<void> {
+  const last = new Map<string, Metadata>();
+  for (const write of writes) last.set(write.spanId, write.metadata);
+  if (last.size === 0) return;
+  await sql.query(
+    `UPDATE spans s SET metadata = u.metadata, updated_at = $2
+     FROM unnest($3::text[], $4::jsonb[]) AS u (span_id, metadata)
+     WHERE s.project_id = $1 AND s.span_id = u.span_id`,
+    [projectId, now, [...last.keys()], [...last.values()].map(jsonParam)],
+  );
+}
+
+/** Inserts traced spans with their initial metadata. */
+export async function insertSpans(
+  sql: Sql,
+  projectId: number,
+  inserts: IngestPlan['inserts'],
+): Promise<void> {
+  if (inserts.length === 0) return;
+  const column = <T>(pick: (insert: IngestPlan['inserts'][number]) => T) => inserts.map(pick);
+  await sql.query(
+    `INSERT INTO spans (project_id, span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)
+     SELECT $1, i.span_id, i.trace_id, i.parent_span_id, i.name, i.kind, i.start_time, i.end_time, i.metadata
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+       AS i (span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)`,
+    [
+      projectId,
+      column(({ span }) => span.spanId),
+      column(({ span }) => span.traceId),
+      column(({ span }) => span.parentSpanId),
+      column(({ span }) => span.name),
+      column(({ span }) => span.kind),
+      column(({ span }) => span.startTime),
+      column(({ span }) => span.endTime),
+      column(({ metadata }) => jsonParam(metadata)),
+    ],
+  );
+}
+
+/** Records keys' types in the project's registry and how many more spans hold them. */
+export async function upsertFields(
+  sql: Sql,
+  projectId: number,
+  fields: readonly FieldWrite[],
+): Promise<void> {
+  if (fields.length === 0) return;
+  await sql.query(
+    `INSERT INTO fields (project_id, key, type, span_count)
+     SELECT $1, f.key, f.type, f.added FROM unnest($2::text[], $3::text[], $4::bigint[]) AS f (key, type, added)
+     ON CONFLICT (project_id, key)
+     DO UPDATE SET type = excluded.type, span_count = fields.span_count + excluded.span_count`,
+    [
+      projectId,
+      fields.map((field) => field.key),
+      fields.map((field) => field.type),
+      fields.map((field) => field.addedSpans),
+    ],
+  );
+}
+
+/** Changes how many spans hold keys (a revert removes and restores keys); never below zero. */
+export async function addFieldSpans(
+  sql: Sql,
+  projectId: number,
+  spanCounts: ReadonlyMap<string, number>,
+): Promise<void> {
+  if (spanCounts.size === 0) return;
+  await sql.query(
+    `UPDATE fields f SET span_count = greatest(0, f.span_count + d.delta)
+     FROM unnest($2::text[], $3::bigint[]) AS d (key, delta)
+     WHERE f.project_id = $1 AND f.key = d.key`,
+    [projectId, [...spanCounts.keys()], [...spanCounts.values()]],
+  );
+}
