@@ -33,7 +33,8 @@ const uiNoServer = {
 const uiFeatures = ['app', 'history', 'preview', 'results', 'settings', 'sheet', 'spans', 'submission'];
 
 /**
- * Import direction: core <- client <- ui, and core <- server. Nothing imports ui; ui never imports server.
+ * Import direction: core <- client <- ui, core <- server, and cli on top of core and client (its `serve` command
+ * alone imports the server). Nothing imports ui; ui never imports server.
  * NOTE: ESLint keeps only the last `no-restricted-imports` that applies to a file, so the entries after `ui`,
  * which narrow it for the shared folder and each feature, repeat `uiNoServer`.
  */
@@ -58,6 +59,21 @@ const boundaries = {
       { group: ['@/ui/*', '@/server/*', '../ui/*', '../server/*'], message: 'src/client imports core only.' },
       { group: nodeBuiltins, message: 'src/client runs in the browser too: no Node imports.' },
     ],
+  },
+  cli: {
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/serve*.ts'],
+    patterns: [
+      {
+        group: ['@/ui/*', '@/server/*', '../ui/*', '../server/*'],
+        message:
+          'src/cli imports core and client; only src/cli/serve*.ts (the `serve` command) imports the server.',
+      },
+    ],
+  },
+  cliServe: {
+    files: ['src/cli/serve*.ts'],
+    patterns: [{ group: ['@/ui/*', '../ui/*'], message: 'src/cli never imports the UI.' }],
   },
   server: {
     files: ['src/server/**/*.ts'],
@@ -127,8 +143,9 @@ export default tseslint.config(
       'react-hooks/incompatible-library': 'off',
     },
   },
-  ...Object.values(boundaries).map(({ files, patterns }) => ({
+  ...Object.values(boundaries).map(({ files, patterns, ...rest }) => ({
     files,
+    ...('ignores' in rest ? { ignores: rest.ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
   {

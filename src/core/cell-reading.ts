@@ -1,6 +1,6 @@
 import { assertUnreachable } from './assert';
 import type { ColumnSettings, ColumnType } from './columns';
-import type { CellKind, IssueDetails, KeptTextReason } from './issues';
+import type { CellKind, IssueDetails, KeptTextReason, NoticeCode } from './issues';
 import { parseJson } from './json';
 
 /**
@@ -108,6 +108,8 @@ export interface Inference {
   mixed: Partial<Record<CellKind, number>> | null;
   /** True when numeric-looking cells were kept as text and so made the column text. */
   keptNumericText: boolean;
+  /** True when the column's only values are nulls (and blanks): a column that sets its key to null. */
+  onlyNulls: boolean;
 }
 
 /**
@@ -117,19 +119,20 @@ export interface Inference {
 export function inferType(counts: KindCounts): Inference {
   const numbers = counts.number + counts.numeric_text;
   const present = [numbers, counts.boolean, counts.json, counts.text].filter((count) => count > 0).length;
+  const onlyNulls = present === 0 && counts.null > 0;
   if (present > 1) {
     const mixed: Partial<Record<CellKind, number>> = {};
     if (numbers > 0) mixed.number = numbers;
     if (counts.boolean > 0) mixed.boolean = counts.boolean;
     if (counts.json > 0) mixed.json = counts.json;
     if (counts.text > 0) mixed.text = counts.text;
-    return { type: 'string', mixed, keptNumericText: false };
+    return { type: 'string', mixed, keptNumericText: false, onlyNulls };
   }
-  if (counts.numeric_text > 0) return { type: 'string', mixed: null, keptNumericText: true };
-  if (counts.number > 0) return { type: 'number', mixed: null, keptNumericText: false };
-  if (counts.boolean > 0) return { type: 'boolean', mixed: null, keptNumericText: false };
-  if (counts.json > 0) return { type: 'json', mixed: null, keptNumericText: false };
-  return { type: 'string', mixed: null, keptNumericText: false };
+  if (counts.numeric_text > 0) return { type: 'string', mixed: null, keptNumericText: true, onlyNulls };
+  if (counts.number > 0) return { type: 'number', mixed: null, keptNumericText: false, onlyNulls };
+  if (counts.boolean > 0) return { type: 'boolean', mixed: null, keptNumericText: false, onlyNulls };
+  if (counts.json > 0) return { type: 'json', mixed: null, keptNumericText: false, onlyNulls };
+  return { type: 'string', mixed: null, keptNumericText: false, onlyNulls };
 }
 
 /** True when the column's cells take part in `auto` inference (text cells of an auto metadata column). */
@@ -171,11 +174,14 @@ export function readCell(cell: CellValue, column: ColumnSettings, reading: Colum
 /**
  * How a column reads its cells: `type` is the explicit or inferred type (`typed` keeps each value's own type);
  * `keptNumericText` is set when `auto` chose text because numeric-looking cells would change as numbers.
+ * `wholeColumn` holds the conversions the column applies to all its cells of one kind: they are one column
+ * notice instead of a warning per cell (`column-notices.ts`).
  */
 export interface ColumnReading {
   type: ReadType | 'typed';
   keptNumericText: boolean;
   idLike: boolean;
+  wholeColumn?: ReadonlySet<NoticeCode>;
 }
 
 /** Reads the special non-finite spellings (`NaN`, `Infinity`, `-inf`) so they are reported, not mistyped. */
@@ -242,12 +248,25 @@ function describeTyped(cell: unknown): string {
   return typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
 }
 
-/** The kind of a text cell for inference counting, or null when the cell does not take part. */
-export function inferenceKind(cell: CellValue, idLike: boolean): TextKind | null {
+/**
+ * The kind of a cell for inference counting, or null when the cell does not take part. Text cells are classified
+ * by their text; the typed values of a JSON or Parquet column (`origin` typed) by their own type.
+ */
+export function inferenceKind(
+  cell: CellValue,
+  idLike: boolean,
+  origin: ColumnSettings['origin'] = 'text',
+): TextKind | null {
   if (cell === undefined) return 'blank';
   if (cell === null) return 'null';
-  if (typeof cell !== 'string') return null;
-  return classifyText(cell, idLike).kind;
+  if (typeof cell === 'string') {
+    if (origin === 'text') return classifyText(cell, idLike).kind;
+    return isBlank(cell) ? 'blank' : isNullLiteral(cell) ? 'null' : 'text';
+  }
+  if (origin === 'text') return null;
+  if (typeof cell === 'boolean') return 'boolean';
+  if (typeof cell === 'number' || typeof cell === 'bigint') return 'number';
+  return typeof cell === 'object' ? 'json' : 'text';
 }
 
 /** Reads text typed into a grid cell of a typed column (JSON, Parquet): JSON literals keep their type. */

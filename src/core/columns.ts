@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { NOTICE_CODES } from './issues';
+import { invalidKeyReason, MAX_KEY_LENGTH } from './patch-limits';
 
 export const METADATA_PREFIX = 'attributes.metadata.';
 export const SPAN_ID_COLUMN = 'context.span_id';
@@ -31,6 +33,11 @@ export const columnSettingsSchema = z.object({
    * (JSON, JSONL, Parquet), and `auto` keeps each value's type instead of inferring one.
    */
   origin: z.enum(['text', 'typed']).default('text'),
+  /**
+   * The column notices the user accepted (`bool_to_string`, …): shown as accepted conversions instead of
+   * needing attention. Display only: what is stored never changes. Missing in drafts saved before notices: none.
+   */
+  acceptedNotices: z.array(z.enum(NOTICE_CODES)).optional(),
 });
 
 /** One column of a sheet: its header as the user sees it and how it is read. */
@@ -71,11 +78,13 @@ export function autoMapHeader(header: string, position: number): AutoMapping {
 
 /**
  * Default settings for the columns of an imported sheet. Only the first span ID column is mapped; a second
- * one is left ignored so the user chooses.
+ * one is left ignored so the user chooses. `knownKeys` are the project's metadata keys: a header that is one of
+ * them (trimmed, any case) is offered as that key, to be confirmed in the mapping step.
  */
 export function autoMapColumns(
   headers: readonly string[],
   origin: ColumnSettings['origin'] = 'text',
+  knownKeys: readonly string[] = [],
 ): { columns: ColumnSettings[]; allRecognized: boolean } {
   let hasSpanId = false;
   let allRecognized = true;
@@ -89,10 +98,31 @@ export function autoMapColumns(
       }
       hasSpanId = true;
     }
-    if (!mapping.recognized) allRecognized = false;
+    if (!mapping.recognized) {
+      allRecognized = false;
+      const known = matchingKey(header, knownKeys);
+      if (known !== null) target = { kind: 'metadata', key: known };
+    }
     return { id: `c${position}`, name: header, target, type: 'auto', blankPolicy: 'skip', origin };
   });
   return { columns, allRecognized };
+}
+
+/** The project key a header names (trimmed, compared case-insensitively), in the project's spelling, or null. */
+export function matchingKey(header: string, knownKeys: readonly string[]): string | null {
+  const wanted = header.trim().toLowerCase();
+  if (wanted === '') return null;
+  return knownKeys.find((key) => key.toLowerCase() === wanted) ?? null;
+}
+
+/**
+ * The key offered when a column is mapped to a metadata key: the project key its header names, else the
+ * header's words (a standard header gives its key); empty when the header says nothing, so it must be named.
+ */
+export function suggestedKey(header: string, knownKeys: readonly string[] = []): string {
+  const name = header.trim();
+  if (name.toLowerCase().startsWith(METADATA_PREFIX)) return name.slice(METADATA_PREFIX.length);
+  return matchingKey(name, knownKeys) ?? name;
 }
 
 /** The header a target would have under the SDK's convention, for new and exported columns. */
@@ -109,8 +139,11 @@ export function standardHeader(target: ColumnTarget, fallback: string): string {
   }
 }
 
-/** The three columns of a new, blank sheet. */
-export function standardColumns(metadataKey = 'key'): ColumnSettings[] {
+/**
+ * The three columns of a new, blank sheet. The metadata key is asked of the user; until it is named (`''`) the
+ * column blocks every span with a value in it ("Name this column's key").
+ */
+export function standardColumns(metadataKey = ''): ColumnSettings[] {
   return [
     {
       id: 'c0',
@@ -137,6 +170,59 @@ export function standardColumns(metadataKey = 'key'): ColumnSettings[] {
       origin: 'text',
     },
   ];
+}
+
+/** True for a metadata column whose key was never named: its values cannot be sent. */
+export function isUnnamedKeyColumn(column: ColumnSettings): boolean {
+  return column.target.kind === 'metadata' && column.target.key.trim() === '';
+}
+
+/** Why a key typed for a column cannot be its key, in words, or null when it can (surrounding spaces are cut). */
+export function keyProblem(key: string): string | null {
+  switch (invalidKeyReason(key.trim())) {
+    case 'empty':
+      return "Name this column's key.";
+    case 'too_long':
+      return `A key is at most ${MAX_KEY_LENGTH} characters.`;
+    case 'reserved':
+      return `"${key.trim()}" is reserved and cannot be a key.`;
+    case null:
+      return null;
+  }
+}
+
+/** What a change to a column's settings may touch (everything but its id). */
+export type ColumnSettingsPatch = Partial<Omit<ColumnSettings, 'id'>>;
+
+/**
+ * The changes that rename a column. A metadata column's key and header are one thing: the new name gives the
+ * key (`attributes.metadata.label` or `label` both give `label`) and the header becomes its standard form.
+ * Null when nothing changes.
+ */
+export function renameChanges(column: ColumnSettings, name: string): ColumnSettingsPatch | null {
+  if (column.target.kind !== 'metadata') {
+    return name === column.name || name.trim() === '' ? null : { name };
+  }
+  const key = suggestedKey(name);
+  if (key === '' || key === column.target.key) {
+    return key === '' || METADATA_PREFIX + key === column.name ? null : { name: METADATA_PREFIX + key };
+  }
+  return { name: METADATA_PREFIX + key, target: { kind: 'metadata', key } };
+}
+
+/**
+ * The changes a settings change makes (the column menu): a metadata column's header follows its key, and a
+ * column mapped to the span ID, a metadata key or patch_document takes its standard header; an ignored column
+ * keeps its name.
+ */
+export function settingsChanges(column: ColumnSettings, change: ColumnSettingsPatch): ColumnSettingsPatch {
+  const next: ColumnSettingsPatch = { ...change };
+  const target = change.target;
+  if (!target || target.kind === 'ignore') return next;
+  const keyChanged =
+    target.kind === 'metadata' && (column.target.kind !== 'metadata' || column.target.key !== target.key);
+  if (keyChanged || column.target.kind !== target.kind) next.name = standardHeader(target, column.name);
+  return next;
 }
 
 /** True when a column's name suggests it holds IDs (`user_id`, `ticketId`, `ID`). */

@@ -12,6 +12,7 @@ export const ISSUE_ERROR_TYPES: Readonly<Record<ErrorCode, KnownErrorType>> = {
   span_id_too_long: 'patch_failure',
   patch_failure: 'patch_failure',
   invalid_key: 'patch_failure',
+  unnamed_key: 'patch_failure',
   patch_too_large: 'patch_failure',
   patch_too_deep: 'patch_failure',
   not_a_number: 'patch_failure',

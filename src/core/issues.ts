@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'parse_failure',
   'patch_failure',
   'invalid_key',
+  'unnamed_key',
   'patch_too_large',
   'patch_too_deep',
   'not_a_number',
@@ -38,9 +39,22 @@ export const WARNING_CODES = [
   'empty_patch',
 ] as const;
 
+/**
+ * Conversions that can apply to a whole column (every true/false of a true/false column is stored as text): there
+ * they are one column notice, not a warning on each cell; a cell that differs from its column keeps its warning.
+ */
+export const NOTICE_CODES = [
+  'bool_to_string',
+  'looks_numeric_kept_text',
+  'json_to_string',
+  'null_not_removed',
+] as const;
+
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export type WarningCode = (typeof WARNING_CODES)[number];
 export type IssueCode = ErrorCode | WarningCode;
+/** A conversion that can be a column notice. */
+export type NoticeCode = (typeof NOTICE_CODES)[number];
 export type Severity = 'error' | 'warning';
 
 /** Why a numeric-looking text was kept as text. */
@@ -59,6 +73,7 @@ export type IssueDetails =
   | { code: 'parse_failure'; reason: string }
   | { code: 'patch_failure'; reason: string }
   | { code: 'invalid_key'; key: string }
+  | { code: 'unnamed_key' }
   | { code: 'patch_too_large'; length: number }
   | { code: 'patch_too_deep'; key: string; depth: number }
   | { code: 'not_a_number'; text: string }
@@ -168,6 +183,8 @@ export function issueMessage(details: IssueDetails): string {
           ? `Metadata key ${quote(details.key)} is longer than ${MAX_KEY_LENGTH} characters.`
           : `Metadata key ${quote(details.key)} is reserved and cannot be used.`;
     }
+    case 'unnamed_key':
+      return "Name this column's key: a value in a column without a key cannot be sent.";
     case 'patch_too_large':
       return `This span's patch is ${details.length.toLocaleString('en-US')} characters of JSON, over the limit of ${MAX_PATCH_LENGTH.toLocaleString('en-US')}.`;
     case 'patch_too_deep':

@@ -9,6 +9,7 @@ import {
   standardHeader,
 } from './columns';
 import { MAX_IMPORT_ROWS } from './import';
+import { NOTICE_CODES, type NoticeCode } from './issues';
 import { plural } from './import/types';
 import type { SheetModel } from './sheet-model';
 
@@ -235,6 +236,7 @@ function readColumn(
   const blankPolicy = blankPolicySchema.safeParse(entry.blankPolicy);
   if (!blankPolicy.success) fixed.push('no blank policy it could use; it skips blank cells');
   const origin = originSchema.safeParse(entry.origin);
+  const acceptedNotices = readAcceptedNotices(entry.acceptedNotices, fixed);
   const id = columnIdSchema.safeParse(entry.id);
   if (!id.success) fixed.push('no id it could use; it has a new one');
   const settings: ColumnSettings = {
@@ -244,6 +246,7 @@ function readColumn(
     type: type.data ?? 'auto',
     blankPolicy: blankPolicy.data ?? 'skip',
     origin: origin.data ?? (holdsTypedValues(cells) ? 'typed' : 'text'),
+    ...(acceptedNotices === undefined ? {} : { acceptedNotices }),
   };
   if (!origin.success && entry.origin !== undefined)
     fixed.push('an unknown origin; it was read from its cells');
@@ -254,6 +257,29 @@ function readColumn(
   for (const fix of fixed) repairs.push(`${capitalize(where)} had ${fix}.`);
   return settings;
 }
+
+/**
+ * The column notices a column's user accepted: missing (drafts saved before notices) is none accepted; what is
+ * not a known notice is left out, said in `fixed`, as accepting only ever changed what is shown.
+ */
+function readAcceptedNotices(value: unknown, fixed: string[]): NoticeCode[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    fixed.push('accepted notices that could not be read; its notices are shown again');
+    return undefined;
+  }
+  const known = value.filter((code): code is NoticeCode => knownNotices.has(code));
+  if (known.length < value.length) {
+    fixed.push(
+      `${plural(value.length - known.length, 'accepted notice')} this version does not know; ${
+        value.length - known.length === 1 ? 'it was' : 'they were'
+      } left out`,
+    );
+  }
+  return known;
+}
+
+const knownNotices: ReadonlySet<unknown> = new Set(NOTICE_CODES);
 
 /** The settings of a column kept only for its cells: ignored, so nothing is sent until the user maps it. */
 function ignoredColumn(index: number, cells: readonly unknown[]): ColumnSettings {

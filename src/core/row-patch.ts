@@ -1,6 +1,6 @@
 import { readCell, type CellValue, type ColumnReading, isBlank } from './cell-reading';
 import type { ColumnSettings } from './columns';
-import { type Issue, type IssueDetails, makeIssue } from './issues';
+import { type Issue, type IssueDetails, makeIssue, type NoticeCode } from './issues';
 import { describeJsonKind, describeValue, isJsonObject, jsonDepth, parseJson } from './json';
 import { exceedsPatchDepth, isValidKey, MAX_PATCH_DEPTH } from './patch-limits';
 import { normalizeSpanId } from './span-id';
@@ -29,6 +29,11 @@ export interface RowResult {
   blank: boolean;
   entries: PatchEntry[];
   issues: Issue[];
+  /**
+   * The row's conversions that its column applies to all its cells (`wholeColumnConversions`): counted into the
+   * column's notice, never a warning of the row.
+   */
+  notices: readonly Issue[];
   errorCount: number;
   warningCount: number;
 }
@@ -52,9 +57,13 @@ export const BLANK_ROW: RowResult = {
   blank: true,
   entries: [],
   issues: [],
+  notices: [],
   errorCount: 0,
   warningCount: 0,
 };
+
+/** Shared by every row without notices: most rows of most sheets. */
+const NO_NOTICES: readonly Issue[] = Object.freeze([]);
 
 /**
  * Computes one row (SPEC §2–5): reads its span ID and metadata cells, converts each value to its stored form,
@@ -75,8 +84,9 @@ export function computeRow(rowIndex: number, context: RowContext): RowResult {
     if (column.target.kind !== 'metadata' || reading === null) continue;
     const read = readCell(cells[rowIndex], column, reading);
     if (read.status === 'skip') continue;
-    for (const details of read.issues) builder.add(details, column);
-    if (read.status === 'value') builder.set(column.target.key, read.value, column, false);
+    for (const details of read.issues) builder.add(details, column, reading.wholeColumn);
+    if (read.status === 'value')
+      builder.set(column.target.key, read.value, column, false, reading.wholeColumn);
   }
   for (const { column, cells } of mapped) {
     if (column.target.kind !== 'patch_document') continue;
@@ -103,17 +113,31 @@ export function spanIdOfRow(rowIndex: number, context: RowContext): string | nul
 class RowBuilder {
   readonly issues: Issue[] = [];
   readonly entries: PatchEntry[] = [];
+  notices: Issue[] | null = null;
   errorCount = 0;
 
   constructor(readonly row: number) {}
 
-  add(details: IssueDetails, column: ColumnSettings): void {
+  /** Adds an issue of the row, or a column notice when its code is a conversion of the whole column. */
+  add(details: IssueDetails, column: ColumnSettings, wholeColumn?: ReadonlySet<NoticeCode>): void {
     const issue = makeIssue(details, this.row, column);
+    if (wholeColumn !== undefined && wholeColumn.size > 0 && wholeColumn.has(details.code as NoticeCode)) {
+      (this.notices ??= []).push(issue);
+      return;
+    }
     if (issue.severity === 'error') this.errorCount++;
     this.issues.push(issue);
   }
 
-  set(key: string, input: unknown, column: ColumnSettings, fromPatchDocument: boolean): void {
+  set(
+    key: string,
+    input: unknown,
+    column: ColumnSettings,
+    fromPatchDocument: boolean,
+    wholeColumn?: ReadonlySet<NoticeCode>,
+  ): void {
+    if (!fromPatchDocument && column.target.kind === 'metadata' && key.trim() === '')
+      return this.add({ code: 'unnamed_key' }, column);
     if (!isValidKey(key)) return this.add({ code: 'invalid_key', key }, column);
     // NOTE: a value too deep is refused before it is converted: its JSON text could be nested past what a
     // recursive serializer survives (a pasted 100,000-level document). The patch adds one level above the value.
@@ -128,8 +152,8 @@ class RowBuilder {
     const converted = toStoredForm(input);
     if (!converted.ok) return this.add({ code: converted.error, key, text: describeValue(input) }, column);
     if (converted.warning === 'bool_to_string')
-      this.add({ code: 'bool_to_string', key, value: input === true }, column);
-    else if (converted.warning !== null) this.add({ code: converted.warning, key }, column);
+      this.add({ code: 'bool_to_string', key, value: input === true }, column, wholeColumn);
+    else if (converted.warning !== null) this.add({ code: converted.warning, key }, column, wholeColumn);
     const entry: PatchEntry = {
       key,
       input,
@@ -158,6 +182,7 @@ class RowBuilder {
       blank: false,
       entries: this.entries,
       issues: this.issues,
+      notices: this.notices ?? NO_NOTICES,
       errorCount: this.errorCount,
       warningCount: this.issues.length - this.errorCount,
     };

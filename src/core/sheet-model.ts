@@ -10,8 +10,16 @@ import {
   type KindCounts,
   type ReadType,
 } from './cell-reading';
-import { type ColumnSettings, isIdLikeName } from './columns';
-import { type Issue, type IssueCode, makeIssue } from './issues';
+import {
+  type ColumnNotice,
+  columnNoticesOf,
+  findNoticeExample,
+  type NoticeExample,
+  NoticeTally,
+} from './column-notices';
+import { countsKinds, isDisplayOnlyChange, readingOf, sameCounts, sameInference } from './column-reading';
+import type { ColumnSettings, ColumnSettingsPatch } from './columns';
+import { type Issue, type IssueCode, makeIssue, type NoticeCode } from './issues';
 import {
   BLANK_ROW,
   computeRow,
@@ -40,7 +48,7 @@ export interface CellChange {
   columnId: string;
   value: CellValue;
 }
-export type ColumnChanges = Partial<Omit<ColumnSettings, 'id'>>;
+export type ColumnChanges = ColumnSettingsPatch;
 
 /** Every change a user can make to a sheet, as data: the inverse of each is an edit too (undo, redo). */
 export type SheetEdit =
@@ -75,6 +83,11 @@ export interface SheetSummary {
   warnings: number;
   byCode: Partial<Record<IssueCode, number>>;
   sheetIssues: SheetIssue[];
+  /**
+   * Conversions of whole columns, one notice each instead of a warning per cell: not in `warnings` or
+   * `byCode`. Those not accepted still need attention.
+   */
+  notices: ColumnNotice[];
 }
 
 /** How many spans a submit sends (`isSubmittable`): those ready or with warnings, none while the sheet is blocked. */
@@ -103,6 +116,7 @@ export interface SubmittableSpan {
 export type RowStatus = 'blank' | 'error' | 'warning' | 'ok';
 
 interface ColumnState {
+  origin: ColumnSettings['origin'];
   counts: KindCounts;
   inference: Inference;
   reading: ColumnReading;
@@ -145,22 +159,6 @@ function issueFlagsByRow(issues: readonly Issue[]): Map<number, number> {
   return flags;
 }
 
-function readingOf(column: ColumnSettings, inference: Inference): ColumnReading {
-  const idLike = isIdLikeName(column.target.kind === 'metadata' ? column.target.key : column.name);
-  if (column.type !== 'auto') return { type: column.type, keptNumericText: false, idLike };
-  if (column.origin === 'typed') return { type: 'typed', keptNumericText: false, idLike };
-  return { type: inference.type, keptNumericText: inference.keptNumericText, idLike };
-}
-
-function sameInference(a: Inference, b: Inference): boolean {
-  return a.type === b.type && a.keptNumericText === b.keptNumericText;
-}
-
-function sameCounts(a: Inference['mixed'], b: Inference['mixed']): boolean {
-  if (a === null || b === null) return a === b;
-  return a.number === b.number && a.boolean === b.boolean && a.json === b.json && a.text === b.text;
-}
-
 /**
  * The sheet and everything computed from it. After an edit of cells it recomputes only what changed: those rows,
  * the spans they belong to (before and after), a column's inferred type when it flips, and the summary counts.
@@ -185,6 +183,7 @@ export class SheetModel {
   private errors = 0;
   private warnings = 0;
   private readonly byCode = new Map<IssueCode, number>();
+  private readonly notices = new NoticeTally();
   private spansByStatus = emptyStatusCounts();
   private rowsWithErrors = 0;
   private rowsWithWarnings = 0;
@@ -313,7 +312,23 @@ export class SheetModel {
       warnings: this.warnings,
       byCode: Object.fromEntries(this.byCode),
       sheetIssues: this.sheetIssueList,
+      notices: this.columnNotices(),
     };
+  }
+
+  /** The sheet's column notices, left to right: conversions of whole columns, accepted or not. */
+  columnNotices(): ColumnNotice[] {
+    return columnNoticesOf(this.columnList, (columnId, code) => this.notices.count(columnId, code));
+  }
+
+  /** The first cell a column notice applies to, to show what it does (read on demand: one pass at most). */
+  noticeExample(columnId: string, code: NoticeCode): NoticeExample | null {
+    const column = this.columnList.find((candidate) => candidate.id === columnId);
+    const state = this.columnStates.get(columnId);
+    if (!column || !state) return null;
+    return findNoticeExample(code, this.columnCells(columnId), column, state.reading, (row) =>
+      Boolean((this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG),
+    );
   }
 
   /** The spans that will be submitted (`isSubmittable`): no errors, something to change, and a sheet not blocked. */
@@ -525,6 +540,11 @@ export class SheetModel {
     if (onlyName && column.target.kind === 'ignore') {
       return { inverse, changes: { rows: [], spans: [], columns: [columnId] } };
     }
+    if (isDisplayOnlyChange(changes)) {
+      // NOTE: the column's settings object is new: views holding the old one re-read the columns.
+      this.context = this.makeContext();
+      return { inverse, changes: { rows: [], spans: [], columns: 'all' } };
+    }
     this.rebuild();
     return { inverse, changes: { rows: 'all', spans: 'all', columns: 'all' } };
   }
@@ -544,11 +564,11 @@ export class SheetModel {
 
   private countsInference(columnId: string): boolean {
     const column = this.columnList.find((candidate) => candidate.id === columnId);
-    return column !== undefined && infersType(column);
+    return column !== undefined && countsKinds(column);
   }
 
   private countKind(state: ColumnState, cell: CellValue, sign: 1 | -1): void {
-    const kind = inferenceKind(cell, state.reading.idLike);
+    const kind = inferenceKind(cell, state.reading.idLike, state.origin);
     if (kind !== null) state.counts[kind] += sign;
   }
 
@@ -574,14 +594,15 @@ export class SheetModel {
       if (column.target.kind !== 'metadata') continue;
       const counts = emptyKindCounts();
       const idLike = readingOf(column, inferType(counts)).idLike;
-      if (infersType(column)) {
+      if (countsKinds(column)) {
         for (const cell of this.cellsById.get(column.id) ?? []) {
-          const kind = inferenceKind(cell, idLike);
+          const kind = inferenceKind(cell, idLike, column.origin);
           if (kind !== null) counts[kind]++;
         }
       }
       const inference = inferType(counts);
       this.columnStates.set(column.id, {
+        origin: column.origin,
         counts,
         inference,
         reading: readingOf(column, inference),
@@ -598,6 +619,7 @@ export class SheetModel {
     this.errors = 0;
     this.warnings = 0;
     this.byCode.clear();
+    this.notices.clear();
     this.spansByStatus = emptyStatusCounts();
     this.rowsWithErrors = 0;
     this.rowsWithWarnings = 0;
@@ -766,6 +788,7 @@ export class SheetModel {
   private tallyRow(result: RowResult, sign: 1 | -1): void {
     if (result.blank) this.blankRows += sign;
     this.tallyIssues(result.issues, sign);
+    if (result.notices.length > 0) this.notices.tally(result.notices, sign);
   }
 
   private tallySpan(span: SpanTally, sign: 1 | -1): void {

@@ -88,6 +88,7 @@ describe('inferring a column type from its cells (SPEC §2)', () => {
       type: 'string',
       mixed: { number: 3, text: 1 },
       keptNumericText: false,
+      onlyNulls: false,
     });
     expect(inferType(counts({ boolean: 1, json: 2 })).mixed).toEqual({ boolean: 1, json: 2 });
   });
@@ -97,7 +98,14 @@ describe('inferring a column type from its cells (SPEC §2)', () => {
       type: 'string',
       mixed: null,
       keptNumericText: true,
+      onlyNulls: false,
     });
+  });
+
+  it('says when a column holds nothing but nulls (and blanks)', () => {
+    expect(inferType(counts({ null: 2, blank: 3 })).onlyNulls).toBe(true);
+    expect(inferType(counts({ null: 2, text: 1 })).onlyNulls).toBe(false);
+    expect(inferType(counts({ blank: 3 })).onlyNulls).toBe(false);
   });
 });
 

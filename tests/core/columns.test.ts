@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { autoMapColumns, autoMapHeader, isIdLikeName, standardColumns } from '@/core/columns';
+import {
+  autoMapColumns,
+  autoMapHeader,
+  type ColumnSettings,
+  isIdLikeName,
+  isUnnamedKeyColumn,
+  keyProblem,
+  renameChanges,
+  settingsChanges,
+  standardColumns,
+  suggestedKey,
+} from '@/core/columns';
 import { checkSheetColumns } from '@/core/sheet-issues';
 
 describe('auto-mapping headers (SPEC §1)', () => {
@@ -55,12 +66,19 @@ describe('auto-mapping headers (SPEC §1)', () => {
     expect(columns[1]).toMatchObject({ type: 'auto', blankPolicy: 'skip', origin: 'typed', id: 'c1' });
   });
 
-  it('starts a new sheet with the three standard columns', () => {
+  it('starts a new sheet with the three standard columns, the key not named until the user names it', () => {
     expect(standardColumns().map((column) => column.name)).toEqual([
       'context.span_id',
-      'attributes.metadata.key',
+      'attributes.metadata.',
       'patch_document',
     ]);
+    expect(standardColumns()[1]?.target).toEqual({ kind: 'metadata', key: '' });
+    expect(standardColumns().map(isUnnamedKeyColumn)).toEqual([false, true, false]);
+    expect(standardColumns('label')[1]).toMatchObject({
+      name: 'attributes.metadata.label',
+      target: { kind: 'metadata', key: 'label' },
+    });
+    expect(standardColumns('label').map(isUnnamedKeyColumn)).toEqual([false, false, false]);
   });
 
   it.each([
@@ -98,5 +116,95 @@ describe('sheet-wide checks', () => {
     if (!spanColumn) throw new Error('no column');
     const twice = [spanColumn, ...rest, { ...spanColumn, id: 'c9', name: 'other id' }];
     expect(checkSheetColumns(twice).map((issue) => issue.code)).toEqual(['several_span_id_columns']);
+  });
+});
+
+describe("the project's keys in the mapping step (issue 12)", () => {
+  const projectKeys = ['label', 'reviewed', 'Priority'];
+
+  it('offers a header that names a project key, in any case, as that key, to be confirmed', () => {
+    const { columns, allRecognized } = autoMapColumns(
+      ['span_id', ' LABEL ', 'priority', 'notes', 'patch_document'],
+      'text',
+      projectKeys,
+    );
+    expect(columns.map((column) => column.target)).toEqual([
+      { kind: 'span_id' },
+      { kind: 'metadata', key: 'label' },
+      { kind: 'metadata', key: 'Priority' },
+      { kind: 'ignore' },
+      { kind: 'patch_document' },
+    ]);
+    // The mapping step still opens, so the user sees and confirms what the headers were taken for.
+    expect(allRecognized).toBe(false);
+  });
+
+  it('leaves headers alone without project keys', () => {
+    const { columns } = autoMapColumns(['span_id', 'label']);
+    expect(columns[1]?.target).toEqual({ kind: 'ignore' });
+  });
+
+  it.each([
+    ['label', 'label'],
+    ['LABEL', 'label'],
+    ['attributes.metadata.Label', 'Label'],
+    ['Quality score', 'Quality score'],
+    ['  ', ''],
+  ])('suggests the key %j → %j', (header, key) => {
+    expect(suggestedKey(header, projectKeys)).toBe(key);
+  });
+});
+
+describe('a metadata key and its column header are one thing (issue 12)', () => {
+  const metadata: ColumnSettings = {
+    id: 'c1',
+    name: 'attributes.metadata.key',
+    target: { kind: 'metadata', key: 'key' },
+    type: 'auto',
+    blankPolicy: 'skip',
+    origin: 'text',
+  };
+  const ignored: ColumnSettings = { ...metadata, name: 'notes', target: { kind: 'ignore' } };
+
+  it('renames the key with the header, and gives the header its standard form', () => {
+    expect(renameChanges(metadata, 'attributes.metadata.label')).toEqual({
+      name: 'attributes.metadata.label',
+      target: { kind: 'metadata', key: 'label' },
+    });
+    expect(renameChanges(metadata, 'label')).toEqual({
+      name: 'attributes.metadata.label',
+      target: { kind: 'metadata', key: 'label' },
+    });
+    expect(renameChanges(metadata, 'attributes.metadata.key')).toBeNull();
+    expect(renameChanges(metadata, '  ')).toBeNull();
+    expect(renameChanges(ignored, 'comments')).toEqual({ name: 'comments' });
+  });
+
+  it('renames the header with the key', () => {
+    expect(settingsChanges(metadata, { target: { kind: 'metadata', key: 'label' } })).toEqual({
+      target: { kind: 'metadata', key: 'label' },
+      name: 'attributes.metadata.label',
+    });
+    expect(settingsChanges(metadata, { type: 'string' })).toEqual({ type: 'string' });
+    expect(settingsChanges(ignored, { target: { kind: 'metadata', key: 'notes' } })).toMatchObject({
+      name: 'attributes.metadata.notes',
+    });
+    expect(settingsChanges(metadata, { target: { kind: 'ignore' } })).toEqual({ target: { kind: 'ignore' } });
+    expect(settingsChanges(ignored, { target: { kind: 'patch_document' } })).toMatchObject({
+      name: 'patch_document',
+    });
+  });
+});
+
+describe('naming a key', () => {
+  it.each([
+    ['label', null],
+    ['  label ', null],
+    ['', "Name this column's key."],
+    ['   ', "Name this column's key."],
+    ['k'.repeat(257), 'A key is at most 256 characters.'],
+    ['__proto__', '"__proto__" is reserved and cannot be a key.'],
+  ])('%j: %j', (key, problem) => {
+    expect(keyProblem(key)).toBe(problem);
   });
 });

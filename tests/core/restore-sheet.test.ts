@@ -205,6 +205,47 @@ describe('restoreSheet: repairs', () => {
     ]);
   });
 
+  it('keeps the column notices a user accepted, and restores drafts saved before there were any', () => {
+    const draft = soundDraft();
+    const [span, score, patch] = draft.columns as [ColumnSettings, ColumnSettings, ColumnSettings];
+    const accepted = { ...draft, columns: [span, { ...score, acceptedNotices: ['bool_to_string'] }, patch] };
+    const kept = restored(structuredClone(accepted));
+    expect(kept.repairs).toEqual([]);
+    expect(kept.draft.columns[1]?.acceptedNotices).toEqual(['bool_to_string']);
+    // A draft of an older version has no such field: nothing is accepted, nothing repaired.
+    const old = restored(structuredClone(draft));
+    expect(old.repairs).toEqual([]);
+    expect(old.draft.columns[1]).not.toHaveProperty('acceptedNotices');
+  });
+
+  it('leaves out accepted notices it cannot read, showing those notices again', () => {
+    const raw = draftWith({
+      columns: [
+        column({ id: 'c0', name: 'context.span_id', target: { kind: 'span_id' } }),
+        {
+          ...column({ id: 'c1', name: 'attributes.metadata.ok', target: { kind: 'metadata', key: 'ok' } }),
+          acceptedNotices: ['bool_to_string', 'sparkles', 7],
+        },
+        {
+          ...column({ id: 'c2', name: 'attributes.metadata.n', target: { kind: 'metadata', key: 'n' } }),
+          acceptedNotices: 'all',
+        },
+      ],
+      cells: [[SPAN], ['true'], ['1']],
+      rowCount: 1,
+    });
+    const result = restored(raw);
+    expect(result.draft.columns.map((settings) => settings.acceptedNotices)).toEqual([
+      undefined,
+      ['bool_to_string'],
+      undefined,
+    ]);
+    expect(result.repairs).toEqual([
+      'Column 2 ("attributes.metadata.ok") had 2 accepted notices this version does not know; they were left out.',
+      'Column 3 ("attributes.metadata.n") had accepted notices that could not be read; its notices are shown again.',
+    ]);
+  });
+
   it('reads a missing origin from the cells: typed values keep their type, text stays text', () => {
     const raw = draftWith({
       columns: [

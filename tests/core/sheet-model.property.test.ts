@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CellValue } from '@/core/cell-reading';
+import { acceptedAfter } from '@/core/column-notices';
 import type { ColumnSettings, ColumnType } from '@/core/columns';
+import { NOTICE_CODES, type NoticeCode } from '@/core/issues';
 import { type SheetEdit, SheetModel } from '@/core/sheet-model';
 import { computeSpan, quietSingleRowStatus, storedPatch } from '@/core/span-patch';
 import { toStoredForm } from '@/core/stored-form';
@@ -36,6 +38,21 @@ const documents = [
   '{"m2":true,"m0":{"d":[1]}}',
   '"s"',
   '{"__proto__":1}',
+];
+/** Values of a column read from JSON or Parquet: they keep their type. */
+const typedValues: CellValue[] = [
+  undefined,
+  null,
+  true,
+  false,
+  1,
+  2.5,
+  { a: 1 },
+  [1],
+  'text',
+  '007',
+  'null',
+  '',
 ];
 const types: ColumnType[] = ['auto', 'string', 'number', 'boolean', 'json'];
 
@@ -73,6 +90,14 @@ const baseColumns: ColumnSettings[] = [
     origin: 'text',
   },
   {
+    id: 'm3',
+    name: 'attributes.metadata.typed',
+    target: { kind: 'metadata', key: 'typed' },
+    type: 'auto',
+    blankPolicy: 'skip',
+    origin: 'typed',
+  },
+  {
     id: 'doc',
     name: 'patch_document',
     target: { kind: 'patch_document' },
@@ -84,7 +109,8 @@ const baseColumns: ColumnSettings[] = [
 ];
 
 const cellFor = (columnId: string, pick: number): CellValue => {
-  const pool = columnId === 'id' ? spanIds : columnId === 'doc' ? documents : values;
+  const pool =
+    columnId === 'id' ? spanIds : columnId === 'doc' ? documents : columnId === 'm3' ? typedValues : values;
   return pool[pick % pool.length];
 };
 
@@ -98,7 +124,8 @@ type AbstractEdit =
   | { kind: 'retype'; column: number; type: ColumnType }
   | { kind: 'blanks'; column: number }
   | { kind: 'retarget'; column: number; key: string }
-  | { kind: 'remove_add'; column: number };
+  | { kind: 'remove_add'; column: number }
+  | { kind: 'accept'; column: number; code: NoticeCode; accepted: boolean };
 
 const fraction = fc.double({ min: 0, max: 0.999, noNaN: true });
 const editArbitrary: fc.Arbitrary<AbstractEdit> = fc.oneof(
@@ -146,6 +173,15 @@ const editArbitrary: fc.Arbitrary<AbstractEdit> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove_add' as const), column: fraction }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('accept' as const),
+      column: fraction,
+      code: fc.constantFrom(...NOTICE_CODES),
+      accepted: fc.boolean(),
+    }),
+  },
 );
 
 function concrete(model: SheetModel, edit: AbstractEdit): SheetEdit | null {
@@ -201,6 +237,19 @@ function concrete(model: SheetModel, edit: AbstractEdit): SheetEdit | null {
       const column = columnAt(edit.column);
       return column && columns.length > 2 ? { kind: 'remove_column', columnId: column.id } : null;
     }
+    case 'accept': {
+      // Mostly a notice the sheet has, so acceptances are reached; else any conversion (accepted before it shows).
+      const notice = model.columnNotices()[Math.floor(edit.column * 4)];
+      const column = notice
+        ? columns.find((candidate) => candidate.id === notice.columnId)
+        : columnAt(edit.column);
+      if (!column) return null;
+      return {
+        kind: 'update_column',
+        columnId: column.id,
+        changes: acceptedAfter(column, notice?.code ?? edit.code, edit.accepted),
+      };
+    }
   }
 }
 
@@ -217,6 +266,7 @@ function snapshot(model: SheetModel) {
     spans: model.spans(),
     summary: model.summary(),
     submittable: model.submittableSpans(),
+    examples: model.columnNotices().map((notice) => model.noticeExample(notice.columnId, notice.code)),
   };
 }
 
@@ -231,6 +281,8 @@ const build = (rows: number[][]) =>
 
 describe('the incremental sheet model', () => {
   it('equals a from-scratch recompute after any sequence of edits', () => {
+    // The states the runs went through, so the test says if it stopped reaching column notices.
+    const seen = { notices: 0, accepted: 0, typedNotices: 0 };
     fc.assert(
       fc.property(initialRows, fc.array(editArbitrary, { minLength: 1, maxLength: 12 }), (rows, edits) => {
         const model = build(rows);
@@ -238,10 +290,17 @@ describe('the incremental sheet model', () => {
           const real = concrete(model, edit);
           if (real) model.apply(real);
           expect(snapshot(model)).toEqual(snapshot(fromScratch(model)));
+          const notices = model.columnNotices();
+          if (notices.length > 0) seen.notices++;
+          if (notices.some((notice) => notice.accepted)) seen.accepted++;
+          if (notices.some((notice) => notice.columnId === 'm3')) seen.typedNotices++;
         }
       }),
       { numRuns: 1000 },
     );
+    expect(seen.notices).toBeGreaterThan(100);
+    expect(seen.accepted).toBeGreaterThan(50);
+    expect(seen.typedNotices).toBeGreaterThan(10);
   });
 
   it('restores the exact previous results when an edit is followed by its inverse', () => {

@@ -87,12 +87,21 @@ const cases: Case[] = [
   },
   {
     code: 'invalid_key',
-    headers: [ID, meta(''), PATCH],
+    headers: [ID, meta('x'), PATCH],
     rows: [
       [A, 'x', ''],
-      [B, '', `{"__proto__":1,"constructor":2,"prototype":3,"${'k'.repeat(257)}":4}`],
+      [B, '', `{"":0,"__proto__":1,"constructor":2,"prototype":3,"${'k'.repeat(257)}":4}`],
     ],
-    at: [{ row: 1, column: meta('') }, ...Array.from({ length: 4 }, () => ({ row: 2, column: PATCH }))],
+    at: Array.from({ length: 5 }, () => ({ row: 2, column: PATCH })),
+  },
+  {
+    code: 'unnamed_key',
+    headers: [ID, meta(''), meta('x')],
+    rows: [
+      [A, 'x', '1'],
+      [B, '', '2'],
+    ],
+    at: [{ row: 1, column: meta('') }],
   },
   {
     code: 'patch_too_large',
@@ -168,19 +177,6 @@ const cases: Case[] = [
     ],
   },
   {
-    code: 'looks_numeric_kept_text',
-    headers: [ID, meta('zip'), meta('ticket_id')],
-    rows: [
-      [A, '02134', '17.0'],
-      [B, '90210', '18.0'],
-    ],
-    at: [
-      { row: 1, column: meta('zip') },
-      { row: 1, column: meta('ticket_id') },
-      { row: 2, column: meta('ticket_id') },
-    ],
-  },
-  {
     code: 'mixed_types_as_text',
     headers: [ID, meta('score')],
     rows: [
@@ -191,10 +187,18 @@ const cases: Case[] = [
     at: [{ row: null, column: meta('score') }],
   },
   {
+    // A true/false column is one column notice (below); here the true/false values differ from their column.
     code: 'bool_to_string',
-    headers: [ID, meta('reviewed')],
-    rows: [[A, 'TRUE']],
-    at: [{ row: 1, column: meta('reviewed') }],
+    headers: [ID, meta('tags'), PATCH],
+    rows: [
+      [A, '["a"]', '{"reviewed": true}'],
+      [B, 'true', ''],
+    ],
+    settings: { [meta('tags')]: { type: 'json' } },
+    at: [
+      { row: 1, column: PATCH },
+      { row: 2, column: meta('tags') },
+    ],
   },
   {
     code: 'json_to_string',
@@ -207,7 +211,7 @@ const cases: Case[] = [
     headers: [ID, meta('note'), meta('x')],
     rows: [
       [A, 'null', '1'],
-      [B, '', '2'],
+      [B, 'text', '2'],
     ],
     settings: { [meta('x')]: { blankPolicy: 'null' } },
     at: [{ row: 1, column: meta('note') }],
@@ -263,6 +267,7 @@ const messageParts: Record<IssueCode, (string | RegExp)[]> = {
     'Metadata key "prototype" is reserved',
     `Metadata key "${'k'.repeat(40)}…" is longer than 256 characters`,
   ],
+  unnamed_key: ["Name this column's key"],
   patch_too_large: ['is 1,000,017 characters of JSON, over the limit of 1,000,000'],
   patch_too_deep: ['The value of "a" nests 11 levels deep; the limit is 10'],
   not_a_number: ['"N/A" is not a number'],
@@ -278,13 +283,13 @@ const messageParts: Record<IssueCode, (string | RegExp)[]> = {
     '"Infinity" is not a finite number',
     /^"(1e999|Infinity)" is not a finite number/,
   ],
-  looks_numeric_kept_text: [
-    '"02134" was kept as text: it has a leading zero',
-    '"17.0" was kept as text: this looks like an ID column',
-    '"18.0" was kept as text: this looks like an ID column',
-  ],
+  // Always a column notice: a column is read as text because of its numeric-looking values (below).
+  looks_numeric_kept_text: [],
   mixed_types_as_text: ['This column mixes 2 numbers and 1 text value'],
-  bool_to_string: ['true is stored as the text "true" in "reviewed"'],
+  bool_to_string: [
+    'true is stored as the text "true" in "reviewed"',
+    'true is stored as the text "true" in "tags"',
+  ],
   json_to_string: ['The object or list in "tags" is stored as JSON text'],
   null_not_removed: ['"note" is set to null'],
   overridden_by_patch_document: ['"quality" from column "attributes.metadata.quality" is replaced'],
@@ -307,9 +312,11 @@ describe('every warning and error code, at its row and column (SPEC §2–5)', (
     expect(model.summary().byCode[code]).toBe(at.length);
   });
 
-  it('covers every code', async () => {
-    const { ERROR_CODES, WARNING_CODES } = await import('@/core/issues');
-    expect(new Set(cases.map((c) => c.code))).toEqual(new Set([...ERROR_CODES, ...WARNING_CODES]));
+  it('covers every code, with the column notices', async () => {
+    const { ERROR_CODES, WARNING_CODES, NOTICE_CODES } = await import('@/core/issues');
+    expect(new Set([...cases.map((c) => c.code), ...NOTICE_CODES])).toEqual(
+      new Set([...ERROR_CODES, ...WARNING_CODES]),
+    );
   });
 });
 

@@ -33,12 +33,12 @@ describe('the preview in a browser, against the demo project', () => {
     expect(await card.textContent()).toContain('Kept as they are: user_id = "user_0138"');
 
     const conflict = page.getByRole('article', { name: 'Span 16546f0d4cb86d80' });
-    expect(await conflict.textContent()).toContain(
-      "Predicted: [type_conflict] Type conflict on 'score': stored Float64, patch has Utf8",
+    expect(await conflict.innerText()).toContain(
+      "Predicted to fail (type conflict): 'score' holds decimal numbers; this value is text.",
     );
     const unknown = page.getByRole('article', { name: 'Span ffffffffffffffff' });
-    expect(await unknown.textContent()).toContain(
-      "Predicted: [segment_not_found] No span with ID 'ffffffffffffffff'",
+    expect(await unknown.innerText()).toContain(
+      "Predicted to fail (span not found): No span with ID 'ffffffffffffffff'",
     );
 
     const summary = page.getByRole('status', { name: 'Preview summary' });

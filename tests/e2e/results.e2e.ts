@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Submission, submissionsResponseSchema } from '@/core/api-schema';
+import { errorTypeLabel } from '@/core/plain-words';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -96,17 +97,18 @@ async function summaryFigures(page: Page): Promise<Record<string, number>> {
 async function filterCounts(
   page: Page,
 ): Promise<{ counts: Record<string, number>; blocked: Record<string, number> }> {
-  const labels = await page
-    .getByRole('group', { name: 'Filter by error type' })
-    .getByRole('button')
-    .allTextContents();
+  const buttons = await page.getByRole('group', { name: 'Filter by error type' }).getByRole('button').all();
   const counts: Record<string, number> = {};
   const blocked: Record<string, number> = {};
-  for (const label of labels) {
-    const match = /^(\S+) \(([\d,]+)\)(?: · ([\d,]+) blocked before sending)?$/.exec(label);
-    if (!match?.[1]) throw new Error(`unexpected filter button ${label}`);
-    counts[match[1]] = Number(match[2]?.replace(/,/g, ''));
-    if (match[3]) blocked[match[1]] = Number(match[3].replace(/,/g, ''));
+  for (const button of buttons) {
+    // The button says the type in words; its code is in the tooltip, for support.
+    const label = (await button.textContent()) ?? '';
+    const type = /^Details for support: (.+)$/.exec((await button.getAttribute('title')) ?? '')?.[1];
+    const match = /^(.+) \(([\d,]+)\)(?: · ([\d,]+) blocked before sending)?$/.exec(label);
+    if (!match?.[1] || !type || match[1] !== errorTypeLabel(type))
+      throw new Error(`unexpected filter button ${label}`);
+    counts[type] = Number(match[2]?.replace(/,/g, ''));
+    if (match[3]) blocked[type] = Number(match[3].replace(/,/g, ''));
   }
   return { counts, blocked };
 }
@@ -224,7 +226,7 @@ describe('results that last, with numbers that agree', () => {
     const restored = await expectFiguresAgree(page, project);
     expect(restored.figures).toEqual(first.figures);
     expect(restored.counts).toEqual(first.counts);
-    await page.getByRole('button', { name: 'parse_failure (5) · 5 blocked before sending' }).click();
+    await page.getByRole('button', { name: 'Not valid JSON (5) · 5 blocked before sending' }).click();
     await expect.poll(() => tableCount(page)).toBe(5);
     await page.getByRole('button', { name: 'Clear filters' }).click();
 

@@ -88,10 +88,14 @@ describe('the sheet in a browser', () => {
     await importFile(page, 'reviewed.csv');
     await expect.poll(() => summary(page).textContent()).toContain('3 rows');
 
-    // A patch_document that is not JSON is an error on its cell and in the summary.
+    // A patch_document that is not JSON is an error on its cell and in the summary. Add column asks for the key.
     await page.getByRole('button', { name: 'Add column' }).click();
+    const addColumn = page.getByRole('dialog', { name: 'Add a column' });
+    await addColumn.getByLabel('Metadata key').fill('note');
+    await addColumn.getByLabel('Metadata key').press('Enter');
+    await addColumn.waitFor({ state: 'detached' });
     await page
-      .getByRole('columnheader', { name: /attributes\.metadata\.key_3/ })
+      .getByRole('columnheader', { name: /attributes\.metadata\.note/ })
       .getByRole('button')
       .click();
     const menu = page.getByRole('dialog', { name: /^Column / });

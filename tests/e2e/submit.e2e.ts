@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorTypeLabel } from '@/core/plain-words';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
 import { type AppUnderTest, startApp } from './harness';
 
@@ -84,9 +85,13 @@ describe('submitting and working through failures', () => {
 
     await page.getByRole('tab', { name: 'Preview' }).click();
     await page.getByText('Compared with project demo').waitFor();
+    // Problems come first in the Preview: the search brings the first row's span into view.
+    const previewSearch = page.getByRole('searchbox', { name: 'Search the preview' });
+    await previewSearch.fill(valid[0]?.[0] ?? '');
     expect(await page.getByRole('article', { name: `Span ${valid[0]?.[0]}` }).textContent()).toContain(
       JSON.stringify(HTML_PAYLOAD),
     );
+    await previewSearch.fill('');
     await page.getByRole('button', { name: 'Submit 36 spans' }).click();
 
     const summary = resultsSummary(page);
@@ -103,16 +108,16 @@ describe('submitting and working through failures', () => {
       ['connection_failure', 0],
       ['druid_rejection', 1],
     ] as const) {
-      expect(await page.getByRole('button', { name: `${type} (${count})` }).count()).toBe(1);
+      expect(await page.getByRole('button', { name: `${errorTypeLabel(type)} (${count})` }).count()).toBe(1);
     }
 
     const failedRows = () =>
       page
         .getByRole('table', { name: 'Failed spans' })
         .getByRole('row')
-        .filter({ hasText: /type_conflict|segment_not_found|druid_rejection/ });
+        .filter({ hasText: /Type conflict|Span not found|Rejected by the store/ });
     await expect.poll(() => failedRows().count()).toBe(6);
-    await page.getByRole('button', { name: 'segment_not_found (3)' }).click();
+    await page.getByRole('button', { name: 'Span not found (3)' }).click();
     await expect.poll(() => failedRows().count()).toBe(3);
     await page.getByLabel('Search failed spans').fill('eeeeeeeeeeee0002');
     await expect.poll(() => failedRows().count()).toBe(1);
@@ -210,7 +215,7 @@ describe('submitting and working through failures', () => {
     await summary.waitFor({ timeout: 60_000 });
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/Failed\s*5,000(?![\d,])/);
     expect(await summary.textContent()).toMatch(/Updated\s*5,000(?![\d,])/);
-    expect(await page.getByRole('button', { name: 'connection_failure (5,000)' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Not delivered (5,000)' }).count()).toBe(1);
 
     await app.startServerAgain();
     await page.unroute('**/spans/metadata');

@@ -10,7 +10,10 @@ import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
 import { TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
 
-/** The app frame: the header with the product name and the tabs, each with its panel. */
+/** Tabs whose view fills the window and scrolls inside (the sheet's grid, the preview's list), never the page. */
+const FILLED_TABS: ReadonlySet<TabId> = new Set(['sheet', 'preview']);
+
+/** The app frame: the header (banner) with the product name, and the main landmark: the tabs, each with its panel. */
 export function App() {
   const [active, setActive] = useState<TabId>('sheet');
   const [store] = useState(() => new SheetStore());
@@ -35,7 +38,7 @@ export function App() {
   };
 
   return (
-    <div className="app">
+    <div className={FILLED_TABS.has(active) ? 'app app-fill' : 'app'}>
       <header className="app-header">
         <h1 className="app-title">
           <span aria-hidden="true" className="app-logo" />
@@ -50,59 +53,62 @@ export function App() {
         )}
         <SettingsButton />
       </header>
-      <nav className="app-tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
-        {TABS.map((tab) => (
-          <button
-            key={tab.id}
-            ref={(element) => {
-              if (element) tabRefs.current.set(tab.id, element);
-              else tabRefs.current.delete(tab.id);
-            }}
-            type="button"
-            role="tab"
-            id={`tab-${tab.id}`}
-            aria-selected={active === tab.id}
-            aria-controls={`panel-${tab.id}`}
-            tabIndex={active === tab.id ? 0 : -1}
-            className="app-tab"
-            onClick={() => setActive(tab.id)}
-          >
-            {tab.label}
-          </button>
-        ))}
-      </nav>
-      {TABS.map((tab) => (
-        <section
-          key={tab.id}
-          role="tabpanel"
-          id={`panel-${tab.id}`}
-          aria-labelledby={`tab-${tab.id}`}
-          hidden={active !== tab.id}
-          className="app-panel"
-        >
-          {active === tab.id && tab.id === 'spans' && (
-            <SpansView store={spans} sheet={store} onOpenSheet={() => select('sheet')} />
-          )}
-          {active === tab.id && tab.id === 'sheet' && (
-            <SheetView store={store} restoring={restoring} unrestored={unrestored} />
-          )}
-          {active === tab.id && tab.id === 'preview' && (
-            <PreviewView sheet={store} submission={submission} onSubmitted={() => select('results')} />
-          )}
-          {active === tab.id && tab.id === 'results' && (
-            <ResultsView
-              submission={submission}
-              sheet={store}
-              onRetry={() => void submission.retry(getConnectionSettings())}
-              onFixInSheet={(columns, rows, name) => {
-                store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
-                select('sheet');
+      {/* NOTE: the tabs and their panels are the page's main landmark; the header above is its banner. */}
+      <main className="app-main">
+        <div className="app-tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+          {TABS.map((tab) => (
+            <button
+              key={tab.id}
+              ref={(element) => {
+                if (element) tabRefs.current.set(tab.id, element);
+                else tabRefs.current.delete(tab.id);
               }}
-            />
-          )}
-          {active === tab.id && tab.id === 'history' && <HistoryView />}
-        </section>
-      ))}
+              type="button"
+              role="tab"
+              id={`tab-${tab.id}`}
+              aria-selected={active === tab.id}
+              aria-controls={`panel-${tab.id}`}
+              tabIndex={active === tab.id ? 0 : -1}
+              className="app-tab"
+              onClick={() => setActive(tab.id)}
+            >
+              {tab.label}
+            </button>
+          ))}
+        </div>
+        {TABS.map((tab) => (
+          <section
+            key={tab.id}
+            role="tabpanel"
+            id={`panel-${tab.id}`}
+            aria-labelledby={`tab-${tab.id}`}
+            hidden={active !== tab.id}
+            className="app-panel"
+          >
+            {active === tab.id && tab.id === 'spans' && (
+              <SpansView store={spans} sheet={store} onOpenSheet={() => select('sheet')} />
+            )}
+            {active === tab.id && tab.id === 'sheet' && (
+              <SheetView store={store} restoring={restoring} unrestored={unrestored} />
+            )}
+            {active === tab.id && tab.id === 'preview' && (
+              <PreviewView sheet={store} submission={submission} onSubmitted={() => select('results')} />
+            )}
+            {active === tab.id && tab.id === 'results' && (
+              <ResultsView
+                submission={submission}
+                sheet={store}
+                onRetry={() => void submission.retry(getConnectionSettings())}
+                onFixInSheet={(columns, rows, name) => {
+                  store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
+                  select('sheet');
+                }}
+              />
+            )}
+            {active === tab.id && tab.id === 'history' && <HistoryView />}
+          </section>
+        ))}
+      </main>
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { ApiRequestError, failedConnectionCheck } from '@/client';
+import { ApiRequestError } from '@/client';
 import type { PatchResponse, SpanError, Submission, SubmissionChange } from '@/core/api-schema';
 import { parseErrorMessage } from '@/core/error-types';
-import { type ConnectionSettings, describeConnectionCheck } from '@/ui/settings';
+import type { ConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
+import { describeRequestError } from '@/ui/shared/request-error';
 
 /** The "before" of a change: the old value, or that the key did not exist on the span. */
 export function beforeText(change: SubmissionChange): string {
@@ -100,18 +101,6 @@ export function summarizeRevert(response: PatchResponse): RevertSummary {
 }
 
 type RequestSettings = Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>;
-
-/**
- * Says in plain words why a history request failed, as the settings' connection test does: the server cannot
- * be reached, needs an API key or refused it, is not a Spanpatch server, or answered an error.
- */
-export function describeRequestError(error: unknown, settings: RequestSettings): string {
-  if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : String(error);
-  return describeConnectionCheck(failedConnectionCheck(error), {
-    ...settings,
-    pageOrigin: typeof window === 'undefined' ? undefined : window.location.origin,
-  }).text;
-}
 
 /**
  * Says in plain words why a revert (or its dry run) failed: reverted already, a read-only API key, a submission

@@ -2,10 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { revertSubmission } from '@/client';
 import type { PatchResponse, SpanError, Submission } from '@/core/api-schema';
 import { parseErrorMessage } from '@/core/error-types';
+import { describeErrorMessage } from '@/core/plain-words';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { useRequest } from '@/ui/shared/use-request';
+import { supportDetailsText } from '@/ui/shared/support-details';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
 import {
   describeRevertError,
@@ -56,15 +58,16 @@ const otherColumns: VirtualTableColumn<SpanError>[] = [
     id: 'type',
     header: 'Error type',
     width: 160,
-    cell: (error) => parseErrorMessage(error.error_message).type,
+    cell: (error) => describeErrorMessage(error.error_message).typeLabel,
+    title: (error) => supportDetailsText(parseErrorMessage(error.error_message).type),
   },
   {
     id: 'message',
     header: 'Message',
     width: 260,
     grow: true,
-    cell: (error) => parseErrorMessage(error.error_message).detail,
-    title: (error) => error.error_message,
+    cell: (error) => describeErrorMessage(error.error_message).text,
+    title: (error) => supportDetailsText(error.error_message),
   },
 ];
 

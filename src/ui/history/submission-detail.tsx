@@ -2,19 +2,15 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { getSubmission, listSubmissionChanges, listSubmissionErrors } from '@/client';
 import type { SpanError, Submission, SubmissionChange } from '@/core/api-schema';
 import { parseErrorMessage } from '@/core/error-types';
+import { describeErrorMessage } from '@/core/plain-words';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
+import { describeRequestError } from '@/ui/shared/request-error';
 import { useRequest } from '@/ui/shared/use-request';
+import { supportDetailsText } from '@/ui/shared/support-details';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
-import {
-  afterText,
-  beforeText,
-  describeRequestError,
-  kindText,
-  submissionLabel,
-  totalsText,
-} from './history-format';
+import { afterText, beforeText, kindText, submissionLabel, totalsText } from './history-format';
 import { SubmissionLink } from './submission-link';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
 import { type PagedList, usePagedList } from './use-paged-list';
@@ -80,15 +76,16 @@ const errorColumns: VirtualTableColumn<SpanError>[] = [
     id: 'type',
     header: 'Error type',
     width: 170,
-    cell: (error) => parseErrorMessage(error.error_message).type,
+    cell: (error) => describeErrorMessage(error.error_message).typeLabel,
+    title: (error) => supportDetailsText(parseErrorMessage(error.error_message).type),
   },
   {
     id: 'message',
     header: 'Message',
     width: 320,
     grow: true,
-    cell: (error) => parseErrorMessage(error.error_message).detail,
-    title: (error) => error.error_message,
+    cell: (error) => describeErrorMessage(error.error_message).text,
+    title: (error) => supportDetailsText(error.error_message),
   },
 ];
 

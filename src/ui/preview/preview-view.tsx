@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import {
   describeLocation,
   ERROR_CODES,
@@ -9,6 +9,7 @@ import {
   severityOf,
   WARNING_CODES,
 } from '@/core/issues';
+import { describeErrorMessage, issueLabel } from '@/core/plain-words';
 import type { SpanPrediction } from '@/core/predict';
 import { type SheetModel, submittableCount } from '@/core/sheet-model';
 import { spanOrigins } from '@/core/spans-to-sheet';
@@ -16,9 +17,12 @@ import type { SpanResult, SpanStatus } from '@/core/span-patch';
 import { useConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText } from '@/ui/shared/format';
+import { SupportDetails, supportDetailsText } from '@/ui/shared/support-details';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import type { SubmissionStore } from '@/ui/submission';
+import { BreakableName } from './breakable-name';
+import { normalizeSearch, previewRank, problemsFirst, spanMatchesSearch } from './preview-order';
 import { SubmitBar } from './submit-bar';
 import { type ServerPreview, upToDateOf, useServerView } from './use-server-view';
 
@@ -27,12 +31,16 @@ type PreviewStatus = SpanStatus | 'uptodate';
 
 type StatusFilter = 'all' | PreviewStatus | 'predicted';
 
-const statusLabels: Record<PreviewStatus, string> = {
+/** A span card's badge: its status, or that the server is expected to refuse it (never "With warnings"). */
+type Badge = PreviewStatus | 'predicted';
+
+const statusLabels: Record<Badge, string> = {
   ready: 'Ready',
   warnings: 'With warnings',
   blocked: 'Blocked',
   empty: 'Nothing to change',
   uptodate: 'Already up to date',
+  predicted: 'Predicted to fail',
 };
 
 /** Every issue of a span: its rows' issues and its own. */
@@ -64,6 +72,8 @@ export function PreviewView({
   const upToDate = upToDateOf(server);
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const [codeFilter, setCodeFilter] = useState<IssueCode | null>(null);
+  const [search, setSearch] = useState('');
+  const query = normalizeSearch(useDeferredValue(search));
 
   const spanIds = useMemo(
     () => model.spanIds(),
@@ -72,7 +82,7 @@ export function PreviewView({
   );
   const visible = useMemo(() => {
     const predictions = server.state === 'ready' ? server.predictions : null;
-    return spanIds.filter((spanId) => {
+    const shown = spanIds.filter((spanId) => {
       if (statusFilter === 'predicted' && !predictions?.get(spanId)?.failure) return false;
       if (
         statusFilter !== 'all' &&
@@ -81,11 +91,18 @@ export function PreviewView({
       ) {
         return false;
       }
-      if (codeFilter === null) return true;
+      if (codeFilter === null && query === '') return true;
       const span = model.span(spanId);
-      return span !== undefined && spanIssues(model, span).some((issue) => issue.code === codeFilter);
+      if (span === undefined) return false;
+      if (codeFilter !== null && !spanIssues(model, span).some((issue) => issue.code === codeFilter))
+        return false;
+      return spanMatchesSearch(span, query);
     });
-  }, [spanIds, statusFilter, codeFilter, server, upToDate, model]);
+    // Problems first: spans predicted to fail, then blocked spans, then the rest in sheet order.
+    return problemsFirst(shown, (spanId) =>
+      previewRank(model.spanStatus(spanId), Boolean(predictions?.get(spanId)?.failure)),
+    );
+  }, [spanIds, statusFilter, codeFilter, query, server, upToDate, model]);
 
   const predictedFailures =
     server.state === 'ready'
@@ -155,9 +172,10 @@ export function PreviewView({
               type="button"
               aria-pressed={codeFilter === code}
               className={`code-chip issue-${severityOf(code)}`}
+              title={supportDetailsText(code)}
               onClick={() => setCodeFilter(codeFilter === code ? null : code)}
             >
-              {code} ({(summary.byCode[code] ?? 0).toLocaleString('en-US')})
+              {issueLabel(code)} ({(summary.byCode[code] ?? 0).toLocaleString('en-US')})
             </button>
           ))}
         </div>
@@ -168,9 +186,22 @@ export function PreviewView({
           {issue.message}
         </p>
       ))}
-      <p className="preview-count">
-        Showing {visible.length.toLocaleString('en-US')} of {spanIds.length.toLocaleString('en-US')} spans
-      </p>
+      <div className="preview-toolbar">
+        <label className="preview-search">
+          <span>Search</span>
+          <input
+            type="search"
+            aria-label="Search the preview"
+            placeholder="Span ID, key or value"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+          />
+        </label>
+        <p className="preview-count" aria-live="polite">
+          Showing {visible.length.toLocaleString('en-US')} of {spanIds.length.toLocaleString('en-US')} spans
+          {visible.length > 0 && ', problems first'}
+        </p>
+      </div>
       <SpanList model={model} spanIds={visible} server={server} version={version} origins={origins} />
     </div>
   );
@@ -197,7 +228,7 @@ function ServerLine({ server, project }: { server: ServerPreview; project: strin
     case 'failed':
       return (
         <p className="server-line issue-warning">
-          Could not compare with the server ({server.message}). The preview shows the sheet only.
+          Could not compare with the server. {server.message} The preview shows the sheet only.
         </p>
       );
     case 'ready':
@@ -233,35 +264,45 @@ function SpanList({
     getItemKey: (index) => `${spanIds[index]}-${version}`,
     initialRect: { width: 1200, height: 800 },
   });
+  // NOTE: the scrolling region is focusable and named, so a keyboard can scroll 40,000 cards (arrows, Page Down)
+  // and a screen reader announces it; the list inside holds only the cards in view.
   return (
-    <div ref={scrollRef} className="span-list" role="list" aria-label="Spans">
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const spanId = spanIds[item.index];
-          const span = spanId === undefined ? undefined : model.span(spanId);
-          if (!span) return null;
-          return (
-            <div
-              key={item.key}
-              role="listitem"
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              className="span-item"
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
-              <SpanCard
-                model={model}
-                span={span}
-                prediction={server.state === 'ready' ? server.predictions.get(span.spanId) : undefined}
-                compared={server.state === 'ready'}
-                upToDate={upToDateOf(server).has(span.spanId)}
-                origin={origins.get(span.spanId)}
-              />
-            </div>
-          );
-        })}
-      </div>
-      {spanIds.length === 0 && <p className="empty-state">No spans to show.</p>}
+    <div ref={scrollRef} className="span-list" role="region" aria-label="Spans in the preview" tabIndex={0}>
+      {spanIds.length === 0 ? (
+        <p className="empty-state">No spans to show.</p>
+      ) : (
+        <div
+          role="list"
+          aria-label="Spans"
+          className="span-list-items"
+          style={{ height: virtualizer.getTotalSize() }}
+        >
+          {virtualizer.getVirtualItems().map((item) => {
+            const spanId = spanIds[item.index];
+            const span = spanId === undefined ? undefined : model.span(spanId);
+            if (!span) return null;
+            return (
+              <div
+                key={item.key}
+                role="listitem"
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="span-item"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <SpanCard
+                  model={model}
+                  span={span}
+                  prediction={server.state === 'ready' ? server.predictions.get(span.spanId) : undefined}
+                  compared={server.state === 'ready'}
+                  upToDate={upToDateOf(server).has(span.spanId)}
+                  origin={origins.get(span.spanId)}
+                />
+              </div>
+            );
+          })}
+        </div>
+      )}
     </div>
   );
 }
@@ -283,6 +324,11 @@ function SpanCard({
   origin: { name: string; kind: string } | undefined;
 }) {
   const status: PreviewStatus = upToDate ? 'uptodate' : span.status;
+  // A predicted failure has its own badge: the server is expected to refuse the span, whatever its warnings.
+  const badge: Badge = prediction?.failure ? 'predicted' : status;
+  const failure = prediction?.failure
+    ? describeErrorMessage(`[${prediction.failure.type}] ${prediction.failure.message}`)
+    : null;
   const issues = spanIssues(model, span);
   const errors = issues.filter((issue) => issue.severity === 'error');
   /** What is said about an entry: issues naming its key, and issues on the cell it came from. */
@@ -297,7 +343,7 @@ function SpanCard({
     ? Object.keys(before).filter((key) => !span.patch.some((entry) => entry.key === key))
     : [];
   return (
-    <article className={`span-card span-${status}`} aria-label={`Span ${span.spanId}`}>
+    <article className={`span-card span-${badge}`} aria-label={`Span ${span.spanId}`}>
       <header className="span-card-head">
         <code className="span-id">{span.spanId}</code>
         {origin && (
@@ -306,18 +352,18 @@ function SpanCard({
             {origin.kind && <span className="span-origin-kind">{origin.kind}</span>}
           </span>
         )}
-        <span className={`status-pill pill-${status}`}>{statusLabels[status]}</span>
+        <span className={`status-pill pill-${badge}`}>{statusLabels[badge]}</span>
         <span className="span-rows">
           {span.rows.length === 1 ? 'row' : 'rows'} {span.rows.join(', ')}
         </span>
-        {prediction?.failure && (
+        {failure && (
           <span className="predicted-failure">
-            Predicted: [{prediction.failure.type}] {prediction.failure.message}
+            Predicted to fail ({failure.typeLabel.toLowerCase()}): {failure.text}
           </span>
         )}
       </header>
       {errors.length > 0 && (
-        <ul className="span-errors">
+        <ul className="span-errors" aria-label="Errors">
           {errors.map((issue, index) => (
             <li key={`${issue.code}-${index}`} className="issue-error">
               {describeLocation(issue)}: {issueMessage(issue)}
@@ -329,13 +375,31 @@ function SpanCard({
         <table className="patch-table">
           <thead>
             <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Input</th>
-              <th scope="col">Stored as</th>
-              {compared && <th scope="col">Now on the server</th>}
-              {compared && <th scope="col">Change</th>}
-              <th scope="col">From</th>
-              <th scope="col">Notes</th>
+              <th scope="col" className="col-key">
+                Key
+              </th>
+              <th scope="col" className="col-input">
+                Input
+              </th>
+              <th scope="col" className="col-stored">
+                Stored as
+              </th>
+              {compared && (
+                <th scope="col" className="col-server">
+                  Now on the server
+                </th>
+              )}
+              {compared && (
+                <th scope="col" className="col-change">
+                  Change
+                </th>
+              )}
+              <th scope="col" className="col-from">
+                From
+              </th>
+              <th scope="col" className="col-notes">
+                Notes
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -344,7 +408,9 @@ function SpanCard({
               return (
                 <tr key={entry.key}>
                   <th scope="row">
-                    <code>{entry.key}</code>
+                    <code>
+                      <BreakableName text={entry.key} />
+                    </code>
                   </th>
                   <td>
                     <code>{valueText(entry.input)}</code>
@@ -365,7 +431,8 @@ function SpanCard({
                   )}
                   {compared && <td className={`change-${change ?? 'unknown'}`}>{change ?? '—'}</td>}
                   <td className="entry-source">
-                    row {entry.row}, {entry.fromPatchDocument ? 'patch_document' : entry.column}
+                    row {entry.row},{' '}
+                    {entry.fromPatchDocument ? 'patch_document' : <BreakableName text={entry.column} />}
                   </td>
                   <td>
                     {entryIssues(entry).map((issue, index) => (
@@ -374,7 +441,7 @@ function SpanCard({
                         className={`note issue-${issue.severity}`}
                         title={issueMessage(issue)}
                       >
-                        {issue.code}
+                        <BreakableName text={issueLabel(issue.code)} />
                       </span>
                     ))}
                   </td>
@@ -397,6 +464,15 @@ function SpanCard({
             {issueMessage(issue)}
           </p>
         ))}
+      <SupportDetails lines={supportLines(issues, failure?.original ?? null)} />
     </article>
   );
+}
+
+/** What a card keeps for support: the codes of its warnings and errors, and the predicted failure as the server words it. */
+function supportLines(issues: readonly Issue[], predictedFailure: string | null): string[] {
+  const codes = [...new Set(issues.map((issue) => issue.code))];
+  const lines = codes.length > 0 ? [`Codes: ${codes.join(', ')}`] : [];
+  if (predictedFailure !== null) lines.push(`Predicted: ${predictedFailure}`);
+  return lines;
 }

@@ -3,6 +3,7 @@ import { predictSubmission, type SpanPrediction, upToDateSpanIds } from '@/core/
 import type { SheetModel } from '@/core/sheet-model';
 import { isSubmittable } from '@/core/span-patch';
 import type { StoredType } from '@/core/stored-form';
+import { describeRequestError } from '@/ui/shared/request-error';
 import { useRequest } from '@/ui/shared/use-request';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 
@@ -20,6 +21,7 @@ export type ServerPreview =
       upToDate: ReadonlySet<string>;
       fieldCount: number;
     }
+  /** `message` says why in plain words, as every tab says it. */
   | { state: 'failed'; message: string };
 
 /** No span is known to be up to date (the server's values are not known): every submittable span is sent. */
@@ -92,9 +94,8 @@ export function useServerView(
       return { state: 'loading' };
     case 'ready':
       return { state: 'ready', ...answer.data };
-    case 'failed': {
-      const { error } = answer;
-      return { state: 'failed', message: error instanceof Error ? error.message : String(error) };
-    }
+    case 'failed':
+      // The same words as every other tab, e.g. the one sentence for a server that cannot be reached.
+      return { state: 'failed', message: describeRequestError(answer.error, settings) };
   }
 }

@@ -1,14 +1,16 @@
 import type { ErrorType } from '@/core/error-types';
+import { errorTypeLabel } from '@/core/plain-words';
 import type { ErrorTypeCount } from '@/core/submission-outcome';
+import { supportDetailsText } from '@/ui/shared/support-details';
 
-/** The words of a type's button: "parse_failure (267) · 267 blocked before sending". */
-export function errorTypeLabel({ type, count, blocked }: ErrorTypeCount): string {
-  const base = `${type} (${count.toLocaleString('en-US')})`;
+/** The words of a type's button: "Not valid JSON (267) · 267 blocked before sending" for `parse_failure`. */
+export function errorTypeButtonText({ type, count, blocked }: ErrorTypeCount): string {
+  const base = `${errorTypeLabel(type)} (${count.toLocaleString('en-US')})`;
   return blocked > 0 ? `${base} · ${blocked.toLocaleString('en-US')} blocked before sending` : base;
 }
 
 /**
- * One toggle button per error type, named by the type and its count (failed and blocked spans alike, saying how
+ * One toggle button per error type, named by the type in words and its count (failed and blocked spans alike, saying how
  * many the sheet blocked); several can be pressed at once.
  */
 export function ErrorTypeFilter({
@@ -28,9 +30,10 @@ export function ErrorTypeFilter({
           type="button"
           aria-pressed={selected.has(entry.type)}
           className={`error-type-chip${entry.count === 0 ? ' error-type-chip-empty' : ''}`}
+          title={supportDetailsText(entry.type)}
           onClick={() => onToggle(entry.type)}
         >
-          {errorTypeLabel(entry)}
+          {errorTypeButtonText(entry)}
         </button>
       ))}
     </div>

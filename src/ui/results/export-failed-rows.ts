@@ -1,42 +1,24 @@
-import Papa from 'papaparse';
-import type { CellValue } from '@/core/cell-reading';
-import type { ColumnSettings } from '@/core/columns';
-import { cellText } from '@/ui/shared/cell-text';
-
-/** The file name the failed rows are downloaded as. */
+/** The file name of failed rows whose sheet has no usable name. */
 export const FAILED_ROWS_FILE_NAME = 'failed-rows.csv';
 
-/** First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
-const FORMULA_TRIGGERS: ReadonlySet<string> = new Set(['=', '+', '-', '@', '\t', '\r']);
-
-/** A negative number as JSON writes it: a spreadsheet reads it as a number, never as a formula. */
-const PLAIN_NEGATIVE_NUMBER = /^-(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const SHEET_EXTENSION = /\.(?:csv|tsv|txt|json|jsonl|ndjson|parquet)$/i;
 
 /**
- * Neutralises a cell a spreadsheet would run as a formula: text starting with `=`, `+`, `-`, `@`, tab or
- * carriage return gets a leading single quote, as OWASP recommends.
- * NOTE: a plain negative number such as `-12.5` is left as it is (as papaparse's own `escapeFormulae` leaves
- * numbers): it cannot run anything, and escaping it would turn a number into text on the way back in.
+ * The file name failed rows are downloaded as, after the sheet they were submitted from: "review.csv" gives
+ * "review-failed-rows.csv", as do the failed rows of it ("Failed rows of review.csv"); characters a file name
+ * cannot hold become dashes.
  */
-export function escapeSpreadsheetFormula(text: string): string {
-  const first = text.charAt(0);
-  if (!FORMULA_TRIGGERS.has(first)) return text;
-  if (PLAIN_NEGATIVE_NUMBER.test(text)) return text;
-  return `'${text}`;
+export function failedRowsFileName(sheetLabel: string): string {
+  const base = sheetLabel
+    .trim()
+    .replace(/^failed rows of\s+/i, '')
+    .replace(SHEET_EXTENSION, '')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/-{2,}/g, '-')
+    .slice(0, 80)
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return base === '' ? FAILED_ROWS_FILE_NAME : `${base}-${FAILED_ROWS_FILE_NAME}`;
 }
 
-/**
- * The CSV text of failed rows in the sheet's own columns: a header of the column names, then one line per row
- * with each cell as the grid shows it, every field escaped against formula injection. Lines end in CRLF
- * (RFC 4180); fields with a comma, quote or line break are quoted.
- */
-export function failedRowsCsv(
-  columns: readonly ColumnSettings[],
-  rows: readonly (readonly CellValue[])[],
-): string {
-  const header = columns.map((column) => escapeSpreadsheetFormula(column.name));
-  const body = rows.map((cells) =>
-    columns.map((_column, index) => escapeSpreadsheetFormula(cellText(cells[index]))),
-  );
-  return Papa.unparse([header, ...body], { newline: '\r\n', quotes: false });
-}
+// The formula-safe CSV is pure, shared with the command line's `--failed-out`: it lives in core.
+export { escapeSpreadsheetFormula, failedRowsCsv } from '@/core/failed-rows-csv';

@@ -1,4 +1,5 @@
 import type { CellValue } from '@/core/cell-reading';
+import { describeErrorMessage } from '@/core/plain-words';
 import type { FailedSpan, SubmissionOutcome } from '@/core/submission-outcome';
 
 /** What narrows the failed spans: the error types selected (none selected = every type) and a search text. */
@@ -14,7 +15,7 @@ export function isFilterActive(filter: FailedSpanFilter): boolean {
 
 /**
  * The failed spans a filter shows: of any selected type (several types = their union), and whose span ID or
- * message contains the search text, ignoring case.
+ * message (as sent, or as shown in words) contains the search text, ignoring case.
  */
 export function filterFailedSpans(spans: readonly FailedSpan[], filter: FailedSpanFilter): FailedSpan[] {
   const query = filter.search.trim().toLowerCase();
@@ -24,7 +25,8 @@ export function filterFailedSpans(spans: readonly FailedSpan[], filter: FailedSp
       (filter.types.size === 0 || filter.types.has(span.type)) &&
       (query === '' ||
         span.spanId.toLowerCase().includes(query) ||
-        span.message.toLowerCase().includes(query)),
+        span.message.toLowerCase().includes(query) ||
+        describeErrorMessage(span.message).text.toLowerCase().includes(query)),
   );
 }
 

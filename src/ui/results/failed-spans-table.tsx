@@ -1,7 +1,8 @@
-import { parseErrorMessage } from '@/core/error-types';
+import { describeErrorMessage, errorTypeLabel } from '@/core/plain-words';
 import type { FailedSpan } from '@/core/submission-outcome';
-import { formatSourceRows } from './failed-span-filter';
+import { supportDetailsText } from '@/ui/shared/support-details';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { formatSourceRows } from './failed-span-filter';
 
 const columns: VirtualTableColumn<FailedSpan>[] = [
   {
@@ -14,14 +15,16 @@ const columns: VirtualTableColumn<FailedSpan>[] = [
   {
     id: 'type',
     header: 'Error type',
-    width: 170,
+    width: 200,
     cell: (span) => (
       <>
-        {span.type}
-        {span.blocked && <span className="failed-span-blocked"> · blocked</span>}
+        {errorTypeLabel(span.type)}
+        {/* NOTE: a no-break space: the cell is a flex box, which drops a leading space. */}
+        {span.blocked && <span className="failed-span-blocked">{'\u00a0'}· blocked</span>}
       </>
     ),
-    title: (span) => (span.blocked ? `${span.type}, blocked before sending` : span.type),
+    title: (span) =>
+      `${errorTypeLabel(span.type)}${span.blocked ? ', blocked before sending' : ''}. ${supportDetailsText(span.type)}`,
   },
   {
     id: 'message',
@@ -29,8 +32,8 @@ const columns: VirtualTableColumn<FailedSpan>[] = [
     width: 320,
     grow: true,
     className: 'failed-span-message',
-    cell: (span) => parseErrorMessage(span.message).detail,
-    title: (span) => span.message,
+    cell: (span) => describeErrorMessage(span.message).text,
+    title: (span) => supportDetailsText(span.message),
   },
   {
     id: 'rows',
@@ -42,8 +45,8 @@ const columns: VirtualTableColumn<FailedSpan>[] = [
 ];
 
 /**
- * The failed and blocked spans, virtualized: span ID, error type (blocked spans marked), message and the sheet
- * rows each came from.
+ * The failed and blocked spans, virtualized: span ID, error type (blocked spans marked) and message in words
+ * (the codes in each cell's tooltip), and the sheet rows each came from.
  */
 export function FailedSpansTable({ spans }: { spans: readonly FailedSpan[] }) {
   return (

@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
 import type { ErrorType } from '@/core/error-types';
+import { errorTypeLabel } from '@/core/plain-words';
 import {
   errorTypeCounts,
   outcomeFailures,
@@ -10,12 +11,13 @@ import {
 } from '@/core/submission-outcome';
 import { countText } from '@/ui/shared/format';
 import { ConfirmDialog } from '@/ui/shared/modal';
+import { supportDetailsText } from '@/ui/shared/support-details';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import { retryReportText, SubmissionProgressBar, type SubmissionStore } from '@/ui/submission';
 import { downloadText } from './download';
 import { ErrorTypeFilter } from './error-type-filter';
-import { FAILED_ROWS_FILE_NAME, failedRowsCsv } from './export-failed-rows';
+import { failedRowsCsv, failedRowsFileName } from './export-failed-rows';
 import {
   failedRowCells,
   type FailedSpanFilter,
@@ -112,11 +114,15 @@ function OutcomeResults({
     });
 
   const exportRows = () =>
-    downloadText(failedRowsCsv(outcome.columns, shownRows), FAILED_ROWS_FILE_NAME, 'text/csv;charset=utf-8');
+    downloadText(
+      failedRowsCsv(outcome.columns, shownRows),
+      failedRowsFileName(outcome.label),
+      'text/csv;charset=utf-8',
+    );
 
   const rowsText = countText(shownRows.length, 'row to fix', 'rows to fix');
   const filterText = [
-    types.size > 0 ? `error type ${[...types].join(' or ')}` : '',
+    types.size > 0 ? `error type ${[...types].map(errorTypeLabel).join(' or ')}` : '',
     deferredSearch.trim() !== '' ? `search “${deferredSearch.trim()}”` : '',
   ]
     .filter(Boolean)
@@ -138,7 +144,7 @@ function OutcomeResults({
         <p
           role={retryReport.tone === 'error' ? 'alert' : 'status'}
           className={`banner${retryReport.tone === 'error' ? ' banner-error' : ''}`}
-          title={outcome.lastRetry?.failure ?? undefined}
+          title={outcome.lastRetry?.failure ? supportDetailsText(outcome.lastRetry.failure) : undefined}
         >
           {retryReport.text}
         </p>
@@ -148,7 +154,7 @@ function OutcomeResults({
           <p>
             {[
               summary.neverDelivered > 0 &&
-                `${countText(summary.neverDelivered, 'span')} ${summary.neverDelivered === 1 ? 'was' : 'were'} never delivered (connection_failure)`,
+                `${countText(summary.neverDelivered, 'span')} ${summary.neverDelivered === 1 ? 'was' : 'were'} never delivered (the connection failed)`,
               summary.notSent > 0 &&
                 `${countText(summary.notSent, 'span')} ${summary.notSent === 1 ? 'was' : 'were'} not sent (cancelled)`,
             ]
@@ -189,7 +195,12 @@ function OutcomeResults({
               </button>
             )}
             <span className="toolbar-spacer" />
-            <button type="button" onClick={exportRows} disabled={shownRows.length === 0}>
+            <button
+              type="button"
+              onClick={exportRows}
+              disabled={shownRows.length === 0}
+              title={`Downloads ${failedRowsFileName(outcome.label)}`}
+            >
               Export failed rows
             </button>
             <button

@@ -1,7 +1,7 @@
 import type { ClientOptions, ConnectionCheck } from '@/client';
-import { assertUnreachable } from '@/core/assert';
 import type { ProjectsResponse } from '@/core/api-schema';
 import { countText } from '@/ui/shared/format';
+import { describeFailedCheck } from '@/ui/shared/request-error';
 import type { ConnectionSettings } from './connection-form-schema';
 
 /** A project of the server, with its span count. */
@@ -56,14 +56,6 @@ function listProjects(projects: readonly ServerProject[]): string {
   return more > 0 ? `${shown} and ${more.toLocaleString('en-US')} more` : shown;
 }
 
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Says in plain words what a connection test found: connected (with the project's span count), which project
  * to pick, or what is wrong — server unreachable, API key missing or refused, project unknown (listing those
@@ -93,38 +85,6 @@ export function describeConnectionCheck(
       text: `Connected to ${serverUrl}, but it has no project "${project}". ${existing}`,
     };
   }
-  switch (check.reason) {
-    case 'unreachable': {
-      const crossOrigin = pageOrigin !== undefined && originOf(serverUrl) !== pageOrigin;
-      return {
-        outcome: 'unreachable',
-        text: `Cannot reach the server at ${serverUrl}. Check the address and that the server is running${
-          crossOrigin ? ' and accepts requests from this page (CORS)' : ''
-        }.`,
-      };
-    }
-    case 'unauthorized':
-    case 'forbidden':
-      return apiKey === ''
-        ? {
-            outcome: 'missing-key',
-            text: `The server at ${serverUrl} needs an API key: enter it under "API key".`,
-          }
-        : {
-            outcome: 'wrong-key',
-            text: `The server at ${serverUrl} refused the API key (${check.reason === 'unauthorized' ? 401 : 403}): it is wrong or no longer valid.`,
-          };
-    case 'invalid_response':
-      return {
-        outcome: 'not-spanpatch',
-        text: `${serverUrl} answered, but not like a Spanpatch server: check the Server URL. (${check.message})`,
-      };
-    case 'error':
-      return {
-        outcome: 'server-error',
-        text: `The server at ${serverUrl} answered with an error: ${check.message}`,
-      };
-    default:
-      return assertUnreachable(check.reason);
-  }
+  // NOTE: a failure is said as every tab says it (one sentence for an unreachable server, src/ui/shared).
+  return describeFailedCheck(check, { serverUrl, apiKey, pageOrigin });
 }

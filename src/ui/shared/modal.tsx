@@ -1,8 +1,10 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { focusOpener, useFocusTrap } from './use-focus-trap';
 
 /**
- * A modal dialog on the native `<dialog>` element: focus moves in and back, Esc closes, the page behind is inert.
- * `title` names it for assistive technology.
+ * A modal dialog on the native `<dialog>` element: focus moves in, stays in while it is open (Tab and Shift+Tab
+ * wrap around) and goes back to what opened it; Esc closes; the page behind is inert. `title` names it for
+ * assistive technology.
  */
 export function Modal({
   title,
@@ -17,11 +19,7 @@ export function Modal({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   // Read during the first render, before an autoFocus child takes the focus, so it can be given back.
-  const [opener] = useState(() =>
-    typeof document !== 'undefined' && document.activeElement instanceof HTMLElement
-      ? document.activeElement
-      : null,
-  );
+  const [opener] = useState(focusOpener);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -32,9 +30,11 @@ export function Modal({
       opener?.focus();
     };
   }, [opener]);
+  useFocusTrap(ref);
   return (
     <dialog
       ref={ref}
+      tabIndex={-1}
       aria-label={title}
       className={`modal ${className ?? ''}`}
       onCancel={(event) => {

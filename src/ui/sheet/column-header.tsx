@@ -1,20 +1,37 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import { type ColumnSettings, METADATA_PREFIX, standardHeader } from '@/core/columns';
+import { useEffect, useId, useRef } from 'react';
+import { type ColumnSettings, renameChanges, settingsChanges, suggestedKey } from '@/core/columns';
 import { issueMessage } from '@/core/issues';
+import { useFocusTrap } from '@/ui/shared/use-focus-trap';
+import { ColumnNoticeBadge } from './column-notices';
 import { ColumnSettingsFields, describeColumnReading } from './column-settings-fields';
 import type { SheetStore } from './sheet-store';
 
-/** A column's header: its name and how it is read, and a menu to rename, retype, remap or delete it. */
+/**
+ * A column's header: its name and how it is read, and a menu to rename, retype, remap or delete it. It is a cell
+ * of the grid's header row: the grid keeps the focus and makes it active (`id` is its aria-activedescendant),
+ * Enter or Space there opens the menu; the menu keeps the focus while open and gives it back to the grid.
+ */
 export function ColumnHeader({
+  id,
   store,
   column,
   columnIndex,
+  active,
+  menuOpen: open,
+  onOpenMenu,
+  onCloseMenu,
 }: {
+  id: string;
   store: SheetStore;
   column: ColumnSettings;
   columnIndex: number;
+  /** True when it is the grid's active cell. */
+  active: boolean;
+  menuOpen: boolean;
+  onOpenMenu: () => void;
+  /** Closes the menu; `returnFocus` gives the focus back to the grid (not after a click elsewhere). */
+  onCloseMenu: (returnFocus: boolean) => void;
 }) {
-  const [open, setOpen] = useState(false);
   const menuId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
@@ -26,31 +43,32 @@ export function ColumnHeader({
     if (!open) return;
     const onPointerDown = (event: PointerEvent) => {
       const target = event.target as Node;
-      if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
+      if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) onCloseMenu(false);
     };
     document.addEventListener('pointerdown', onPointerDown);
     return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open, onCloseMenu]);
+  useFocusTrap(menuRef, open);
+  // The whole menu in view: the grid scrolls sideways to show a menu that opens past its right edge.
+  useEffect(() => {
+    if (open) menuRef.current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
   }, [open]);
 
-  const close = () => {
-    setOpen(false);
-    buttonRef.current?.focus();
-  };
+  const close = () => onCloseMenu(true);
 
   const rename = (name: string) => {
-    if (name === column.name || name.trim() === '') return;
-    const changes: Partial<ColumnSettings> = { name };
-    if (name.trim().toLowerCase().startsWith(METADATA_PREFIX) && column.target.kind === 'metadata') {
-      changes.target = { kind: 'metadata', key: name.trim().slice(METADATA_PREFIX.length) };
-    }
+    // A metadata column's key and header are one thing: renaming one renames the other.
+    const changes = renameChanges(column, name);
+    if (!changes) return;
     store.apply({ kind: 'update_column', columnId: column.id, changes }, `Rename column ${column.name}`);
   };
 
   return (
     <div
+      id={id}
       role="columnheader"
       aria-colindex={columnIndex}
-      className={`sheet-column-head${columnIssues.length > 0 ? ' sheet-column-head-warning' : ''}`}
+      className={`sheet-column-head${columnIssues.length > 0 ? ' sheet-column-head-warning' : ''}${active ? ' sheet-column-head-active' : ''}`}
     >
       <button
         ref={buttonRef}
@@ -59,8 +77,10 @@ export function ColumnHeader({
         aria-haspopup="dialog"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
+        // NOTE: the grid is one Tab stop: the keyboard reaches this header with the arrow keys, not with Tab.
+        tabIndex={-1}
         title={columnIssues.map(issueMessage).join('\n') || undefined}
-        onClick={() => setOpen((value) => !value)}
+        onClick={() => (open ? close() : onOpenMenu())}
       >
         <span className="column-head-name" title={column.name}>
           <span>{column.name || '(unnamed)'}</span>
@@ -68,6 +88,7 @@ export function ColumnHeader({
         <span className="column-head-reading">
           {reading}
           {columnIssues.length > 0 && <span aria-label="column warning"> ▲</span>}
+          <ColumnNoticeBadge model={store.model} column={column} />
         </span>
       </button>
       {open && (
@@ -75,6 +96,7 @@ export function ColumnHeader({
           ref={menuRef}
           id={menuId}
           role="dialog"
+          tabIndex={-1}
           aria-label={`Column ${column.name}`}
           className="column-menu"
           onKeyDown={(event) => {
@@ -98,16 +120,9 @@ export function ColumnHeader({
           </label>
           <ColumnSettingsFields
             column={column}
-            defaultKey={column.name.trim() || 'key'}
+            defaultKey={suggestedKey(column.name)}
             onChange={(changes) => {
-              const next = { ...changes };
-              if (
-                changes.target &&
-                column.target.kind !== changes.target.kind &&
-                changes.target.kind !== 'ignore'
-              ) {
-                Object.assign(next, { name: standardHeader(changes.target, column.name) });
-              }
+              const next = settingsChanges(column, changes);
               store.apply(
                 { kind: 'update_column', columnId: column.id, changes: next },
                 `Change column ${column.name}`,
@@ -125,7 +140,7 @@ export function ColumnHeader({
               className="danger"
               onClick={() => {
                 store.apply({ kind: 'remove_column', columnId: column.id }, `Delete column ${column.name}`);
-                setOpen(false);
+                close();
               }}
             >
               Delete column

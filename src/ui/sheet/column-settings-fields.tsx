@@ -60,15 +60,20 @@ function ChoiceSelect<Value extends string>({
 /** The settings of one column a user can change: what it maps to and, for metadata, how cells are read. */
 export type ColumnSettingsChange = Partial<Pick<ColumnSettings, 'target' | 'type' | 'blankPolicy'>>;
 
-/** Fields to map a column and choose its type and blank policy, shared by the mapping step and the header. */
+/**
+ * Fields to map a column and choose its type and blank policy, shared by the mapping step and the header. The
+ * project's keys (`knownKeys`) are offered for the key.
+ */
 export function ColumnSettingsFields({
   column,
   defaultKey,
+  knownKeys = [],
   onChange,
 }: {
   column: ColumnSettings;
   /** The key offered when the column is switched to a metadata key. */
   defaultKey: string;
+  knownKeys?: readonly string[];
   onChange: (change: ColumnSettingsChange) => void;
 }) {
   const id = useId();
@@ -89,6 +94,9 @@ export function ColumnSettingsFields({
             id={`${id}-key`}
             defaultValue={target.key}
             key={target.key}
+            list={knownKeys.length > 0 ? `${id}-known-keys` : undefined}
+            placeholder="Name the key"
+            aria-invalid={target.key.trim() === '' || undefined}
             onBlur={(event) => {
               if (event.target.value !== target.key)
                 onChange({ target: { kind: 'metadata', key: event.target.value } });
@@ -97,6 +105,7 @@ export function ColumnSettingsFields({
               if (event.key === 'Enter') event.currentTarget.blur();
             }}
           />
+          {knownKeys.length > 0 && <KnownKeys id={`${id}-known-keys`} keys={knownKeys} />}
           <label htmlFor={`${id}-type`}>Type</label>
           <ChoiceSelect
             id={`${id}-type`}
@@ -114,6 +123,17 @@ export function ColumnSettingsFields({
         </>
       )}
     </div>
+  );
+}
+
+/** The project's metadata keys, offered as a key is typed. */
+export function KnownKeys({ id, keys }: { id: string; keys: readonly string[] }) {
+  return (
+    <datalist id={id}>
+      {keys.map((key) => (
+        <option key={key} value={key} />
+      ))}
+    </datalist>
   );
 }
 

@@ -1,68 +1,173 @@
-/** The active cell of the grid: a 0-based position among the visible rows and the sheet's columns. */
+/**
+ * The active cell of the grid: `row` is 0-based among the visible rows, or `HEADER_ROW` for the column headers;
+ * `column` is 0-based among the sheet's columns.
+ */
 export interface CellPosition {
   row: number;
   column: number;
 }
 
-/** Where a navigation key moves the active cell, kept inside the grid; null for other keys. */
+/** The row of column headers: the grid's first row, above the first data row. */
+export const HEADER_ROW = -1;
+
+/** The size of the grid the active cell moves in: its data rows, its columns and a page of rows. */
+export interface GridBounds {
+  rows: number;
+  columns: number;
+  page: number;
+}
+
+/** The parts of a key press the grid reads. */
+export interface KeyPress {
+  key: string;
+  shiftKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+}
+
+/** What a key press on the grid (not editing) asks for. */
+export type GridKeyAction =
+  | { kind: 'move'; to: CellPosition }
+  /** Edit the active cell: with its value (`text` null: Enter or F2) or replacing it by a typed character. */
+  | { kind: 'edit'; text: string | null }
+  | { kind: 'open_menu' }
+  | { kind: 'clear' }
+  | { kind: 'undo' }
+  | { kind: 'redo' };
+
+/** What a key press in the cell editor asks for. */
+export type EditorKeyAction =
+  /** Keep the value and make `to` the active cell. */
+  | { kind: 'commit'; to: CellPosition }
+  /** Keep the value and let Tab take the focus out of the grid. */
+  | { kind: 'commit_and_leave' }
+  /** Drop what was typed and stay on the cell. */
+  | { kind: 'cancel' };
+
+/** The active cell kept inside the grid: the header row and the data rows, the sheet's columns. */
+export function clampPosition(
+  position: CellPosition,
+  bounds: Pick<GridBounds, 'rows' | 'columns'>,
+): CellPosition {
+  return {
+    row: Math.min(bounds.rows - 1, Math.max(HEADER_ROW, position.row)),
+    column: Math.min(Math.max(0, bounds.columns - 1), Math.max(0, position.column)),
+  };
+}
+
+/**
+ * Where a navigation key moves the active cell, as the WAI-ARIA data grid pattern says: arrows by one cell,
+ * Home/End to the row's first/last cell, Ctrl+Home/End to the first cell of the first row (the headers) and the
+ * last cell of the last row, PageUp/PageDown by a page of rows. Never out of the grid; null for other keys (Tab
+ * among them: it leaves the grid).
+ */
 export function moveActiveCell(
   active: CellPosition,
-  key: string,
-  shiftKey: boolean,
-  bounds: { rows: number; columns: number; page: number },
+  press: KeyPress,
+  bounds: GridBounds,
 ): CellPosition | null {
-  const lastRow = Math.max(0, bounds.rows - 1);
-  const lastColumn = Math.max(0, bounds.columns - 1);
-  const clamp = (row: number, column: number) => ({
-    row: Math.min(lastRow, Math.max(0, row)),
-    column: Math.min(lastColumn, Math.max(0, column)),
-  });
-  switch (key) {
+  const to = (row: number, column: number) => clampPosition({ row, column }, bounds);
+  const lastRow = bounds.rows - 1;
+  const lastColumn = bounds.columns - 1;
+  const control = press.ctrlKey || press.metaKey;
+  switch (press.key) {
     case 'ArrowUp':
-      return clamp(active.row - 1, active.column);
+      return to(active.row - 1, active.column);
     case 'ArrowDown':
-      return clamp(active.row + 1, active.column);
+      return to(active.row + 1, active.column);
     case 'ArrowLeft':
-      return clamp(active.row, active.column - 1);
+      return to(active.row, active.column - 1);
     case 'ArrowRight':
-      return clamp(active.row, active.column + 1);
-    case 'Tab':
-      return clamp(active.row, active.column + (shiftKey ? -1 : 1));
-    case 'Enter':
-      return clamp(active.row + (shiftKey ? -1 : 1), active.column);
+      return to(active.row, active.column + 1);
     case 'Home':
-      return clamp(active.row, 0);
+      return control ? to(HEADER_ROW, 0) : to(active.row, 0);
     case 'End':
-      return clamp(active.row, lastColumn);
+      return control ? to(lastRow, lastColumn) : to(active.row, lastColumn);
     case 'PageDown':
-      return clamp(active.row + bounds.page, active.column);
+      return to(active.row + bounds.page, active.column);
     case 'PageUp':
-      return clamp(active.row - bounds.page, active.column);
+      return to(active.row - bounds.page, active.column);
     default:
       return null;
   }
 }
 
 /** True when a key press should start editing the active cell with that character. */
-export function startsTyping(event: {
-  key: string;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  altKey: boolean;
-}): boolean {
-  return event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+export function startsTyping(press: Pick<KeyPress, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): boolean {
+  return press.key.length === 1 && !press.ctrlKey && !press.metaKey && !press.altKey;
 }
 
 /** What a keyboard shortcut asks of the sheet, or null. */
-export function historyShortcut(event: {
-  key: string;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  shiftKey: boolean;
-}): 'undo' | 'redo' | null {
-  if (!event.ctrlKey && !event.metaKey) return null;
-  const key = event.key.toLowerCase();
-  if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
+export function historyShortcut(
+  press: Pick<KeyPress, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey'>,
+): 'undo' | 'redo' | null {
+  if (!press.ctrlKey && !press.metaKey) return null;
+  const key = press.key.toLowerCase();
+  if (key === 'z') return press.shiftKey ? 'redo' : 'undo';
   if (key === 'y') return 'redo';
   return null;
+}
+
+/**
+ * What a key press on the grid does when no cell is being edited, or null to leave it to the browser: Tab and
+ * Shift+Tab then leave the grid (it is one Tab stop), and Escape does nothing. On a header, Enter, Space or F2
+ * opens the column's menu, and typing or Delete does nothing; on a cell, Enter or F2 edits it, a character
+ * replaces its value, Delete or Backspace clears it.
+ */
+export function gridKeyAction(
+  active: CellPosition,
+  press: KeyPress,
+  bounds: GridBounds,
+): GridKeyAction | null {
+  if (bounds.columns === 0) return null;
+  const history = historyShortcut(press);
+  if (history) return { kind: history };
+  const onHeader = active.row === HEADER_ROW;
+  const plain = !press.ctrlKey && !press.metaKey && !press.altKey;
+  if (plain && (press.key === 'Enter' || press.key === 'F2')) {
+    return onHeader ? { kind: 'open_menu' } : { kind: 'edit', text: null };
+  }
+  if (onHeader && plain && press.key === ' ') return { kind: 'open_menu' };
+  if (!onHeader && plain && (press.key === 'Delete' || press.key === 'Backspace')) return { kind: 'clear' };
+  if (startsTyping(press)) return onHeader ? null : { kind: 'edit', text: press.key };
+  if (press.altKey) return null;
+  const to = moveActiveCell(active, press, bounds);
+  return to ? { kind: 'move', to } : null;
+}
+
+/**
+ * What a key press in the cell editor does, or null to leave it to the input: Escape cancels and stays on the
+ * cell; Enter keeps the value and moves down (Shift+Enter up); ArrowUp/ArrowDown keep it and move, and so do
+ * ArrowLeft/ArrowRight when typing started the edit (as in a spreadsheet; otherwise they move the caret); Tab
+ * and Shift+Tab keep it and leave the grid. Moves stay among the data rows.
+ */
+export function editorKeyAction(
+  position: CellPosition,
+  press: KeyPress,
+  typed: boolean,
+  bounds: GridBounds,
+): EditorKeyAction | null {
+  const among = (row: number, column: number): CellPosition => ({
+    row: Math.min(bounds.rows - 1, Math.max(0, row)),
+    column: Math.min(bounds.columns - 1, Math.max(0, column)),
+  });
+  switch (press.key) {
+    case 'Escape':
+      return { kind: 'cancel' };
+    case 'Tab':
+      return { kind: 'commit_and_leave' };
+    case 'Enter':
+      return { kind: 'commit', to: among(position.row + (press.shiftKey ? -1 : 1), position.column) };
+    case 'ArrowUp':
+      return { kind: 'commit', to: among(position.row - 1, position.column) };
+    case 'ArrowDown':
+      return { kind: 'commit', to: among(position.row + 1, position.column) };
+    case 'ArrowLeft':
+      return typed ? { kind: 'commit', to: among(position.row, position.column - 1) } : null;
+    case 'ArrowRight':
+      return typed ? { kind: 'commit', to: among(position.row, position.column + 1) } : null;
+    default:
+      return null;
+  }
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import type { ColumnSettings } from '@/core/columns';
+import { type ColumnSettings, METADATA_PREFIX, suggestedKey } from '@/core/columns';
 import type { ImportedTable } from '@/core/import';
-import { checkSheetColumns } from '@/core/sheet-issues';
+import { checkColumnKeys, checkSheetColumns } from '@/core/sheet-issues';
 import { countText } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { cellText } from '@/ui/shared/cell-text';
@@ -21,28 +21,42 @@ export function sampleValues(table: ImportedTable, columnIndex: number): string[
 }
 
 /**
- * The mapping step of an import: each source column with sample values and its target (span ID, metadata key,
- * patch_document or ignore), pre-filled by auto-mapping, with type and blank policy per metadata column.
+ * The mapping step of an import or of a block pasted with a header row: each source column with sample values
+ * and its target (span ID, metadata key, patch_document or ignore), pre-filled by auto-mapping, with type and
+ * blank policy per metadata column. The project's keys are offered for each key.
  */
 export function MappingDialog({
   fileName,
   table,
   initialColumns,
+  knownKeys = [],
   onConfirm,
   onCancel,
 }: {
   fileName: string;
   table: ImportedTable;
   initialColumns: ColumnSettings[];
+  /** The project's metadata keys, suggested for each key. */
+  knownKeys?: readonly string[];
   onConfirm: (columns: ColumnSettings[]) => void;
   onCancel: () => void;
 }) {
   const [columns, setColumns] = useState(initialColumns);
-  const problems = checkSheetColumns(columns);
+  const problems = [...checkSheetColumns(columns), ...checkColumnKeys(columns)];
+  // Headers that auto-mapping took for one of the project's keys, to say so: the user confirms them here.
+  const projectKeys = initialColumns.flatMap((column) =>
+    column.target.kind === 'metadata' && !column.name.trim().toLowerCase().startsWith(METADATA_PREFIX)
+      ? [column.target.key]
+      : [],
+  );
   return (
     <Modal title={`Map the columns of ${fileName}`} onClose={onCancel} className="mapping-dialog">
       <p className="modal-body">
         Some columns were not recognised. Choose what each column feeds; unmapped columns are ignored.
+        {projectKeys.length > 0 &&
+          ` ${projectKeys.length === 1 ? 'A column is' : 'Columns are'} offered as the project's ${
+            projectKeys.length === 1 ? 'key' : 'keys'
+          } ${projectKeys.join(', ')}, as named in the header.`}
       </p>
       <table className="mapping-table">
         <thead>
@@ -64,7 +78,8 @@ export function MappingDialog({
               <td>
                 <ColumnSettingsFields
                   column={column}
-                  defaultKey={column.name.trim() || `column_${index + 1}`}
+                  defaultKey={suggestedKey(column.name, knownKeys)}
+                  knownKeys={knownKeys}
                   onChange={(change) =>
                     setColumns((current) =>
                       current.map((candidate) =>
@@ -79,11 +94,13 @@ export function MappingDialog({
         </tbody>
       </table>
       {problems.length > 0 && (
-        <ul className="mapping-problems" role="alert">
-          {problems.map((problem) => (
-            <li key={problem.code}>{problem.message}</li>
-          ))}
-        </ul>
+        <div role="alert">
+          <ul className="mapping-problems">
+            {problems.map((problem) => (
+              <li key={problem.code}>{problem.message}</li>
+            ))}
+          </ul>
+        </div>
       )}
       <div className="modal-actions">
         <button type="button" onClick={onCancel}>

@@ -1,4 +1,4 @@
-import type { ColumnSettings } from '@/core/columns';
+import { type ColumnSettings, METADATA_PREFIX } from '@/core/columns';
 
 /** A column id not used by the sheet: `n` and one more than the highest number of the sheet's `n` ids. */
 export function freshColumnId(columns: readonly ColumnSettings[]): string {
@@ -7,20 +7,23 @@ export function freshColumnId(columns: readonly ColumnSettings[]): string {
 }
 
 /**
- * The column "Add column" adds, and where: a metadata column named after the next `key_N`, placed before the
- * patch_document column, or last when there is none.
+ * The column "Add column" adds, and where: a metadata column for the key the user named (its header is
+ * `attributes.metadata.<key>`), placed before the patch_document column, or last when there is none.
  */
-export function newMetadataColumn(columns: readonly ColumnSettings[]): {
+export function newMetadataColumn(
+  columns: readonly ColumnSettings[],
+  key: string,
+): {
   column: ColumnSettings;
   at: number;
 } {
-  const key = `key_${columns.filter((column) => column.target.kind === 'metadata').length + 1}`;
+  const named = key.trim();
   const patchIndex = columns.findIndex((column) => column.target.kind === 'patch_document');
   return {
     column: {
       id: freshColumnId(columns),
-      name: `attributes.metadata.${key}`,
-      target: { kind: 'metadata', key },
+      name: METADATA_PREFIX + named,
+      target: { kind: 'metadata', key: named },
       type: 'auto',
       blankPolicy: 'skip',
       origin: 'text',

@@ -1,6 +1,7 @@
 import type { CellValue } from '@/core/cell-reading';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
-import { type CellChange, type RowValues, type SheetEdit, SheetModel } from '@/core/sheet-model';
+import type { ImportedTable } from '@/core/import';
+import type { CellChange, RowValues, SheetEdit, SheetModel } from '@/core/sheet-model';
 import { cellFromText, cellText } from '@/ui/shared/cell-text';
 import type { CellPosition } from './grid-navigation';
 
@@ -38,10 +39,11 @@ export function pasteEdits(
 }
 
 /**
- * A new sheet from a pasted block whose first row is a header naming a span ID column (as copied from a
- * spreadsheet with its header), or null when the block is plain data to paste into cells.
+ * A pasted block whose first row is a header naming a span ID column (as copied from a spreadsheet with its
+ * header), as a table for the mapping step a file goes through; null when the block is plain data to paste into
+ * cells. Blank cells are missing values, and short rows are padded.
  */
-export function sheetFromPastedBlock(block: readonly (readonly string[])[]): SheetModel | null {
+export function tableFromPastedBlock(block: readonly (readonly string[])[]): ImportedTable | null {
   const [header, ...rows] = block;
   if (!header || rows.length === 0) return null;
   const { columns } = autoMapColumns(header);
@@ -50,7 +52,7 @@ export function sheetFromPastedBlock(block: readonly (readonly string[])[]): She
   const padded = rows.map((row) =>
     Array.from({ length: width }, (_, index) => (row[index] === '' ? undefined : row[index])),
   );
-  return SheetModel.fromRows(columns, padded);
+  return { format: 'tsv', headers: [...header], rows: padded, origin: 'text', notes: [] };
 }
 
 /** True when no cell of the sheet holds anything: a paste may replace it instead of filling it. */

@@ -1,19 +1,19 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
-import { describeLocation, type Issue, issueMessage } from '@/core/issues';
-import type { RowStatus } from '@/core/sheet-model';
-import { parsePastedCells } from '@/core/import';
-import { cellFromText, cellText } from '@/ui/shared/cell-text';
-import { formatClipboardTable } from './clipboard';
-import { ColumnHeader } from './column-header';
-import { type CellPosition, historyShortcut, moveActiveCell, startsTyping } from './grid-navigation';
-import { isSheetEmpty, pasteEdits, sheetFromPastedBlock } from './paste';
-import { countText } from '@/ui/shared/format';
+import { describeLocation } from '@/core/issues';
+import { cellText } from '@/ui/shared/cell-text';
 import { useStore } from '@/ui/shared/use-store';
+import { CellInspector } from './cell-inspector';
+import { ColumnHeader } from './column-header';
+import { GridCell, StatusBadge } from './grid-cell';
+import { type CellPosition, clampPosition, gridKeyAction, HEADER_ROW } from './grid-navigation';
 import { filterRows, type RowFilter } from './row-filter';
 import type { SheetStore } from './sheet-store';
+import { type CellAt, useCellEditor } from './use-cell-editor';
+import { useGridClipboard } from './use-grid-clipboard';
+import './sheet-grid.css';
 
 const ROW_HEIGHT = 32;
 const STATUS_WIDTH = 88;
@@ -34,28 +34,23 @@ declare module '@tanstack/react-table' {
   }
 }
 
-interface EditingState {
-  position: CellPosition;
-  text: string;
-  /** True when typing started the edit: arrows then commit and move, as in a spreadsheet. */
-  typed: boolean;
-}
-
 /**
- * The editable, virtualized grid of the sheet: one DOM row per visible row only, keyboard navigation, inline
- * editing, paste of a block, undo and redo. It renders what `src/core` computed for each cell.
+ * The editable, virtualized grid of the sheet (the WAI-ARIA data grid pattern): one Tab stop whose active cell,
+ * the column headers included, moves with the arrow keys; one DOM row per visible row only. Editing lives in
+ * `useCellEditor`, copy and paste in `useGridClipboard`, the keys in `grid-navigation.ts`; the grid renders what
+ * `src/core` computed for each cell.
  */
 export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFilter }) {
   const model = useStore(store, (state) => state.model);
   const version = useStore(store, (state) => state.version);
   const structureVersion = useStore(store, (state) => state.structureVersion);
   const readOnly = useStore(store, (state) => state.readOnly);
+  const gridId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
-  const [editing, setEditing] = useState<EditingState | null>(null);
-  /** Set while Escape closes the editor, so the blur that follows does not commit what was cancelled. */
-  const cancelling = useRef(false);
+  /** The id of the column whose menu is open. */
+  const [menuColumnId, setMenuColumnId] = useState<string | null>(null);
 
   const filterVersion = filter === 'all' ? structureVersion : version;
   const visibleRows = useMemo(
@@ -88,14 +83,47 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   });
 
   const columnCount = sheetColumns.length;
-  const activeRow = Math.min(active.row, Math.max(0, rows.length - 1));
-  const activeColumn = Math.min(active.column, Math.max(0, columnCount - 1));
-  const activeSheetRow = visibleRows[activeRow];
-  const activeColumnSettings = sheetColumns[activeColumn];
+  const bounds = { rows: rows.length, columns: columnCount, page: 1 };
+  const current = clampPosition(active, bounds);
+  const activeSheetRow = visibleRows[current.row];
+  const activeColumn = sheetColumns[current.column];
+  const cellId = (position: CellPosition) =>
+    position.row === HEADER_ROW
+      ? `${gridId}-head-${position.column}`
+      : `${gridId}-cell-${position.row}-${position.column}`;
+  const activeId = columnCount > 0 ? cellId(current) : undefined;
+
+  const cellAt: CellAt = (position) => {
+    const row = visibleRows[position.row];
+    const column = sheetColumns[position.column];
+    return row === undefined || !column ? null : { row, column };
+  };
+  const focusGrid = () => gridRef.current?.focus({ preventScroll: true });
+  const editor = useCellEditor({ store, gridRef, cellAt, bounds, readOnly, onMove: setActive });
+  const clipboard = useGridClipboard({
+    store,
+    filter,
+    visibleRows,
+    active: current,
+    readOnly,
+    onPastedSheet: () => setActive({ row: 0, column: 0 }),
+  });
 
   useEffect(() => {
-    virtualizer.scrollToIndex(activeRow, { align: 'auto' });
-  }, [activeRow, virtualizer]);
+    if (current.row !== HEADER_ROW) virtualizer.scrollToIndex(current.row, { align: 'auto' });
+  }, [current.row, virtualizer]);
+
+  // Bring the active cell into view sideways, clear of the row-number column.
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    const cell = activeId ? document.getElementById(activeId) : null;
+    if (!scroller || !cell) return;
+    const left = cell.offsetLeft;
+    const right = left + cell.offsetWidth;
+    if (left - STATUS_WIDTH < scroller.scrollLeft) scroller.scrollLeft = Math.max(0, left - STATUS_WIDTH);
+    else if (right > scroller.scrollLeft + scroller.clientWidth)
+      scroller.scrollLeft = right - scroller.clientWidth;
+  }, [activeId]);
 
   // Fixed widths keep the sticky header aligned with the absolutely positioned rows.
   const template = `${STATUS_WIDTH}px ${sheetColumns
@@ -104,158 +132,70 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
         ? '340px'
         : column.target.kind === 'span_id'
           ? '190px'
-          : '210px',
+          : column.target.kind === 'ignore'
+            ? '120px'
+            : '210px',
     )
     .join(' ')}`;
 
-  const focusGrid = () => gridRef.current?.focus({ preventScroll: true });
-
-  const commit = (state: EditingState) => {
-    const row = visibleRows[state.position.row];
-    const column = sheetColumns[state.position.column];
-    setEditing(null);
-    if (row === undefined || !column) return;
-    const value = cellFromText(state.text, column);
-    if (cellText(model.cell(row, column.id)) === state.text) return;
-    store.apply({ kind: 'set_cells', cells: [{ row, columnId: column.id, value }] }, `Edit row ${row + 1}`);
-  };
-
-  const startEditing = (text: string | null, typed: boolean) => {
-    if (readOnly || activeSheetRow === undefined || !activeColumnSettings) return;
-    setEditing({
-      position: { row: activeRow, column: activeColumn },
-      text: text ?? cellText(model.cell(activeSheetRow, activeColumnSettings.id)),
-      typed,
-    });
-  };
+  /** Rows a PageUp or PageDown moves: a screenful less one. */
+  const pageSize = () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
 
   const onGridKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
-    if (editing) return;
-    const history = historyShortcut(event);
-    if (history) {
-      event.preventDefault();
-      if (history === 'undo') store.undo();
-      else store.redo();
-      return;
-    }
-    if (event.key === 'F2' || event.key === 'Enter') {
-      event.preventDefault();
-      startEditing(null, false);
-      return;
-    }
-    if (
-      (event.key === 'Delete' || event.key === 'Backspace') &&
-      activeSheetRow !== undefined &&
-      activeColumnSettings
-    ) {
-      event.preventDefault();
-      if (model.cell(activeSheetRow, activeColumnSettings.id) === undefined) return;
-      store.apply(
-        {
-          kind: 'set_cells',
-          cells: [{ row: activeSheetRow, columnId: activeColumnSettings.id, value: undefined }],
-        },
-        `Clear row ${activeSheetRow + 1}`,
-      );
-      return;
-    }
-    if (startsTyping(event)) {
-      event.preventDefault();
-      startEditing(event.key, true);
-      return;
-    }
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
-    const next = moveActiveCell({ row: activeRow, column: activeColumn }, event.key, event.shiftKey, {
-      rows: rows.length,
-      columns: columnCount,
-      page,
-    });
-    if (next) {
-      event.preventDefault();
-      setActive(next);
-    }
-  };
-
-  const onEditorKeyDown = (event: React.KeyboardEvent<HTMLInputElement>) => {
-    if (!editing) return;
-    const arrows = editing.typed
-      ? ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight']
-      : ['ArrowUp', 'ArrowDown'];
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      cancelling.current = true;
-      setEditing(null);
-      focusGrid();
-      cancelling.current = false;
-      return;
-    }
-    if (event.key === 'Enter' || event.key === 'Tab' || arrows.includes(event.key)) {
-      event.preventDefault();
-      commit(editing);
-      const next = moveActiveCell(editing.position, event.key, event.shiftKey, {
-        rows: rows.length,
-        columns: columnCount,
-        page: 1,
-      });
-      if (next) setActive(next);
-      focusGrid();
-    }
-  };
-
-  const onPaste = (event: React.ClipboardEvent<HTMLDivElement>) => {
-    if (editing || readOnly) return;
-    const text = event.clipboardData.getData('text/plain');
-    if (!text) return;
+    // Keys in the cell editor and the column menu are theirs.
+    if (event.target !== event.currentTarget || editor.editing) return;
+    const action = gridKeyAction(current, event, { ...bounds, page: pageSize() });
+    if (!action) return;
     event.preventDefault();
-    const block = parsePastedCells(text);
-    const pastedSheet = isSheetEmpty(model) ? sheetFromPastedBlock(block) : null;
-    if (pastedSheet) {
-      store.replace(pastedSheet, { name: 'Pasted sheet', kind: 'paste' }, true);
-      setActive({ row: 0, column: 0 });
-      return;
+    switch (action.kind) {
+      case 'undo':
+        store.undo();
+        return;
+      case 'redo':
+        store.redo();
+        return;
+      case 'move':
+        setActive(action.to);
+        return;
+      case 'open_menu':
+        if (activeColumn) setMenuColumnId(activeColumn.id);
+        return;
+      case 'edit':
+        editor.start(current, action.text, action.text !== null);
+        return;
+      case 'clear':
+        if (readOnly || activeSheetRow === undefined || !activeColumn) return;
+        if (model.cell(activeSheetRow, activeColumn.id) === undefined) return;
+        store.apply(
+          {
+            kind: 'set_cells',
+            cells: [{ row: activeSheetRow, columnId: activeColumn.id, value: undefined }],
+          },
+          `Clear row ${activeSheetRow + 1}`,
+        );
+        return;
     }
-    const edits = pasteEdits(
-      block,
-      { row: activeRow, column: activeColumn },
-      sheetColumns,
-      visibleRows,
-      model.rowCount,
-      filter === 'all',
-    );
-    const cellCount = block.reduce((count, row) => count + row.length, 0);
-    store.applyAll(edits, `Paste ${countText(cellCount, 'cell')}`);
-  };
-
-  const onCopy = (event: React.ClipboardEvent<HTMLDivElement>) => {
-    if (editing || activeSheetRow === undefined || !activeColumnSettings) return;
-    event.preventDefault();
-    event.clipboardData.setData(
-      'text/plain',
-      formatClipboardTable([[cellText(model.cell(activeSheetRow, activeColumnSettings.id))]]),
-    );
   };
 
   const activeIssues =
-    activeSheetRow !== undefined && activeColumnSettings
-      ? model.cellIssues(activeSheetRow, activeColumnSettings.id)
-      : [];
-  const activeCellId = `cell-${activeRow}-${activeColumn}`;
+    activeSheetRow !== undefined && activeColumn ? model.cellIssues(activeSheetRow, activeColumn.id) : [];
 
   return (
     <div className="sheet-grid-frame">
       <div
         ref={gridRef}
+        id={gridId}
         role="grid"
         aria-label="Sheet"
         aria-rowcount={rows.length + 1}
         aria-colcount={columnCount + 1}
         aria-readonly={readOnly || undefined}
-        aria-activedescendant={rows.length > 0 ? activeCellId : undefined}
+        aria-activedescendant={activeId}
         tabIndex={0}
         className="sheet-grid"
         onKeyDown={onGridKeyDown}
-        onPaste={onPaste}
-        onCopy={onCopy}
+        onPaste={clipboard.onPaste}
+        onCopy={clipboard.onCopy}
       >
         <div ref={scrollRef} className="sheet-grid-scroll">
           <div role="rowgroup" className="sheet-grid-head">
@@ -272,9 +212,27 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
                 </div>
                 {group.headers.map((header, index) => {
                   const column = header.column.columnDef.meta?.sheetColumn;
-                  return column ? (
-                    <ColumnHeader key={header.id} store={store} column={column} columnIndex={index + 2} />
-                  ) : null;
+                  if (!column) return null;
+                  const position = { row: HEADER_ROW, column: index };
+                  return (
+                    <ColumnHeader
+                      key={header.id}
+                      id={cellId(position)}
+                      store={store}
+                      column={column}
+                      columnIndex={index + 2}
+                      active={current.row === HEADER_ROW && current.column === index}
+                      menuOpen={menuColumnId === column.id}
+                      onOpenMenu={() => {
+                        setActive(position);
+                        setMenuColumnId(column.id);
+                      }}
+                      onCloseMenu={(returnFocus) => {
+                        setMenuColumnId(null);
+                        if (returnFocus) focusGrid();
+                      }}
+                    />
+                  );
                 })}
               </div>
             ))}
@@ -318,39 +276,31 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
                   {row.getAllCells().map((cell, columnIndex) => {
                     const column = cell.column.columnDef.meta?.sheetColumn;
                     if (!column) return null;
-                    const isActive = item.index === activeRow && columnIndex === activeColumn;
+                    const position = { row: item.index, column: columnIndex };
+                    const editing = editor.editing;
                     const isEditing =
                       editing !== null &&
                       editing.position.row === item.index &&
                       editing.position.column === columnIndex;
-                    const issues = rowIssues.filter((issue) => issue.columnId === column.id);
                     return (
                       <GridCell
                         key={cell.id}
-                        id={`cell-${item.index}-${columnIndex}`}
+                        id={cellId(position)}
                         columnIndex={columnIndex + 2}
                         text={cellText(model.cell(sheetRow, column.id))}
-                        issues={issues}
-                        active={isActive}
+                        issues={rowIssues.filter((issue) => issue.columnId === column.id)}
+                        active={item.index === current.row && columnIndex === current.column}
                         editing={isEditing ? editing : null}
-                        onEditText={(text) => setEditing((state) => (state ? { ...state, text } : state))}
-                        onEditorKeyDown={onEditorKeyDown}
-                        onEditorBlur={() => {
-                          if (editing && isEditing && !cancelling.current) commit(editing);
-                        }}
+                        onEditText={editor.setText}
+                        onEditorKeyDown={editor.onKeyDown}
+                        onEditorBlur={editor.onBlur}
                         onSelect={() => {
-                          setActive({ row: item.index, column: columnIndex });
+                          setActive(position);
                           focusGrid();
                         }}
                         onOpen={() => {
-                          setActive({ row: item.index, column: columnIndex });
-                          if (!readOnly) {
-                            setEditing({
-                              position: { row: item.index, column: columnIndex },
-                              text: cellText(model.cell(sheetRow, column.id)),
-                              typed: false,
-                            });
-                          }
+                          setActive(position);
+                          editor.start(position, null, false);
                         }}
                       />
                     );
@@ -368,130 +318,16 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
       </div>
       <CellInspector
         location={
-          activeSheetRow !== undefined && activeColumnSettings
-            ? describeLocation({ row: activeSheetRow + 1, column: activeColumnSettings.name })
-            : null
+          !activeColumn
+            ? null
+            : describeLocation({
+                row: activeSheetRow === undefined ? null : activeSheetRow + 1,
+                column: activeColumn.name,
+              })
         }
         issues={activeIssues}
+        hint={current.row === HEADER_ROW ? "Enter opens the column's menu" : undefined}
       />
-    </div>
-  );
-}
-
-function StatusBadge({ status, issues }: { status: RowStatus; issues: readonly Issue[] }) {
-  if (status === 'ok' || status === 'blank') {
-    return <span className="visually-hidden">{status === 'ok' ? 'ready' : 'blank'}</span>;
-  }
-  const errors = issues.filter((issue) => issue.severity === 'error').length;
-  const warnings = issues.length - errors;
-  const label =
-    status === 'error'
-      ? `${countText(errors, 'error')}${warnings > 0 ? `, ${countText(warnings, 'warning')}` : ''}`
-      : countText(warnings, 'warning');
-  return (
-    <span className={`status-badge status-badge-${status}`} title={issues.map(issueMessage).join('\n')}>
-      <span aria-hidden="true">{status === 'error' ? '✖' : '▲'}</span>
-      <span className="visually-hidden">{label}</span>
-    </span>
-  );
-}
-
-interface GridCellProps {
-  id: string;
-  columnIndex: number;
-  text: string;
-  issues: readonly Issue[];
-  active: boolean;
-  editing: EditingState | null;
-  onEditText: (text: string) => void;
-  onEditorKeyDown: (event: React.KeyboardEvent<HTMLInputElement>) => void;
-  onEditorBlur: () => void;
-  onSelect: () => void;
-  onOpen: () => void;
-}
-
-function GridCell({
-  id,
-  columnIndex,
-  text,
-  issues,
-  active,
-  editing,
-  onEditText,
-  onEditorKeyDown,
-  onEditorBlur,
-  onSelect,
-  onOpen,
-}: GridCellProps) {
-  const severity = issues.some((issue) => issue.severity === 'error')
-    ? 'error'
-    : issues.length > 0
-      ? 'warning'
-      : null;
-  const messages = issues.map(issueMessage);
-  const descriptionId = `${id}-issues`;
-  return (
-    <div
-      id={id}
-      role="gridcell"
-      aria-colindex={columnIndex}
-      aria-selected={active}
-      aria-invalid={severity === 'error' || undefined}
-      aria-describedby={messages.length > 0 ? descriptionId : undefined}
-      className={`sheet-cell${active ? ' sheet-cell-active' : ''}${severity ? ` sheet-cell-${severity}` : ''}`}
-      title={messages.length > 0 ? messages.join('\n') : undefined}
-      onMouseDown={(event) => {
-        if (editing) return;
-        event.preventDefault();
-        onSelect();
-      }}
-      onDoubleClick={onOpen}
-    >
-      {editing ? (
-        <input
-          className="sheet-cell-editor"
-          aria-label="Cell value"
-          autoFocus
-          value={editing.text}
-          onChange={(event) => onEditText(event.target.value)}
-          onKeyDown={onEditorKeyDown}
-          onBlur={onEditorBlur}
-        />
-      ) : (
-        <>
-          <span className="sheet-cell-text">{text}</span>
-          {severity && (
-            <span className={`cell-icon cell-icon-${severity}`} aria-hidden="true">
-              {severity === 'error' ? '✖' : '▲'}
-            </span>
-          )}
-        </>
-      )}
-      {messages.length > 0 && (
-        <span id={descriptionId} hidden>
-          {`${severity === 'error' ? 'Error' : 'Warning'}: ${messages.join(' ')}`}
-        </span>
-      )}
-    </div>
-  );
-}
-
-/** The active cell's location and what is said about it, readable without hovering. */
-function CellInspector({ location, issues }: { location: string | null; issues: readonly Issue[] }) {
-  return (
-    <div className="cell-inspector" aria-live="polite">
-      {location && <span className="cell-inspector-location">{location}</span>}
-      {issues.length === 0 ? (
-        <span className="cell-inspector-ok">{location ? 'No problems' : ''}</span>
-      ) : (
-        <ul className="cell-inspector-issues">
-          {issues.map((issue, index) => (
-            <li key={`${issue.code}-${index}`} className={`issue-${issue.severity}`}>
-              <strong>{issue.severity === 'error' ? 'Error' : 'Warning'}:</strong> {issueMessage(issue)}
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }

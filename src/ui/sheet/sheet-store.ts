@@ -1,5 +1,6 @@
 import type { CellValue } from '@/core/cell-reading';
 import { type ColumnSettings, standardColumns } from '@/core/columns';
+import type { ImportedTable } from '@/core/import';
 import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet-model';
 import { Store } from '@/ui/shared/store';
 
@@ -35,6 +36,11 @@ export interface SheetState {
   /** What the next undo would take back, for the button's title. */
   undoLabel: string | null;
   redoLabel: string | null;
+  /**
+   * A block pasted with a header row onto an empty sheet, waiting for the mapping step a file goes through (the
+   * Sheet tab takes it); null when none waits.
+   */
+  pastedTable: ImportedTable | null;
 }
 
 /**
@@ -57,6 +63,7 @@ export class SheetStore extends Store<SheetState> {
       canRedo: false,
       undoLabel: null,
       redoLabel: null,
+      pastedTable: null,
     });
   }
 
@@ -145,6 +152,22 @@ export class SheetStore extends Store<SheetState> {
     );
   }
 
+  /**
+   * Offers a pasted block with a header row to become the sheet: it goes through the mapping step, as a file
+   * does, and replaces the sheet only once its columns are confirmed.
+   */
+  pasteSheet(table: ImportedTable): void {
+    if (this.readOnly) return;
+    this.setState({ ...this.getState(), pastedTable: table });
+  }
+
+  /** Takes the pasted block that waits for the mapping step, leaving none. */
+  takePastedTable(): ImportedTable | null {
+    const { pastedTable } = this.getState();
+    if (pastedTable !== null) this.setState({ ...this.getState(), pastedTable: null });
+    return pastedTable;
+  }
+
   setReadOnly(readOnly: boolean): void {
     const state = this.getState();
     this.setState(this.withHistory({ ...state, readOnly, version: state.version + 1 }));
@@ -184,9 +207,12 @@ function shapeOf(model: SheetModel): { rows: number; columns: number } {
   return { rows: model.rowCount, columns: model.columns.length };
 }
 
-/** A blank sheet with the three standard columns and a few empty rows to type into. */
-export function emptySheet(rows = 5): SheetModel {
-  const columns: ColumnSettings[] = standardColumns();
+/**
+ * A blank sheet with the three standard columns and a few empty rows to type into. Its metadata column has the
+ * key given, or none yet: then it blocks the spans with a value in it until the key is named.
+ */
+export function emptySheet(rows = 5, metadataKey = ''): SheetModel {
+  const columns: ColumnSettings[] = standardColumns(metadataKey);
   const cells: CellValue[][] = columns.map(() => new Array<CellValue>(rows).fill(undefined));
   return new SheetModel(columns, cells, rows);
 }

@@ -1,8 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { isUnnamedKeyColumn } from '@/core/columns';
 import { describeSize } from '@/core/import';
 import { countText } from '@/ui/shared/format';
 import { ConfirmDialog } from '@/ui/shared/modal';
 import { useStore } from '@/ui/shared/use-store';
+import { ColumnNotices } from './column-notices';
+import { AddColumnDialog } from './key-field';
 import { MappingDialog } from './mapping-dialog';
 import { newMetadataColumn } from './new-column';
 import { isSheetEmpty } from './paste';
@@ -12,6 +15,7 @@ import { SheetGrid } from './sheet-grid';
 import { emptySheet, type SheetStore } from './sheet-store';
 import { SheetSummary } from './sheet-summary';
 import { RestoreFailedNotice } from './restore-failed-notice';
+import { useProjectKeys } from './use-project-keys';
 import { useSheetImport } from './use-sheet-import';
 import type { UnrestoredDrafts } from './use-autosave';
 
@@ -36,14 +40,35 @@ export function SheetView({
   const [filter, setFilter] = useState<RowFilter>('all');
   const [pending, setPending] = useState<PendingReplace | null>(null);
   const [dragging, setDragging] = useState(false);
-  const importer = useSheetImport(store);
+  const [addingColumn, setAddingColumn] = useState(false);
+  /** Set by New sheet: once it shows, the focus goes to the new sheet's key, which the sheet asks for. */
+  const askKey = useRef(false);
+  const keyInputRef = useRef<HTMLDivElement>(null);
+  const knownKeys = useProjectKeys();
+  const importer = useSheetImport(store, knownKeys);
   const summary = model.summary();
   const empty = isSheetEmpty(model);
+
+  // A block pasted with a header row onto the empty sheet goes through the mapping step, as a file does.
+  const pastedTable = useStore(store, (state) => state.pastedTable);
+  const { importPasted } = importer;
+  useEffect(() => {
+    if (pastedTable === null) return;
+    const table = store.takePastedTable();
+    if (table) importPasted(table);
+  }, [pastedTable, store, importPasted]);
+
+  useEffect(() => {
+    if (!askKey.current) return;
+    askKey.current = false;
+    keyInputRef.current?.querySelector('input')?.focus();
+  });
 
   const replaceSheet = (request: PendingReplace) => {
     if (request.kind === 'new') {
       store.replace(emptySheet(), { name: 'New sheet', kind: 'new' });
       setFilter('all');
+      askKey.current = true;
     } else {
       void importer.importFile(request.file, request.sample ? 'sample' : 'file');
     }
@@ -63,10 +88,14 @@ export function SheetView({
 
   const addRow = () => store.apply({ kind: 'insert_rows', at: model.rowCount, rows: [{}] }, 'Add row');
 
-  const addColumn = () => {
-    const { column, at } = newMetadataColumn(model.columns);
-    store.apply({ kind: 'add_column', at, column }, 'Add column');
+  const addColumn = (key: string) => {
+    setAddingColumn(false);
+    const { column, at } = newMetadataColumn(model.columns, key);
+    store.apply({ kind: 'add_column', at, column }, `Add column ${column.name}`);
   };
+  const usedKeys = model.columns.flatMap((column) =>
+    column.target.kind === 'metadata' ? [column.target.key] : [],
+  );
 
   const busy = importer.state.step !== 'idle';
 
@@ -110,7 +139,7 @@ export function SheetView({
         <button type="button" disabled={readOnly} onClick={addRow}>
           Add row
         </button>
-        <button type="button" disabled={readOnly} onClick={addColumn}>
+        <button type="button" disabled={readOnly} onClick={() => setAddingColumn(true)}>
           Add column
         </button>
         <span className="toolbar-separator" />
@@ -146,12 +175,14 @@ export function SheetView({
       </div>
 
       <div className="sheet-status-line">
-        <SheetSummary summary={summary} />
+        <SheetSummary summary={summary} unnamedKeys={model.columns.filter(isUnnamedKeyColumn).length} />
         <span className="sheet-source">
           {source.name}
           {readOnly && ' · read-only while a submission runs'}
         </span>
       </div>
+
+      {!restoring && <ColumnNotices store={store} knownKeys={knownKeys} keyInputRef={keyInputRef} />}
 
       {unrestored && <RestoreFailedNotice drafts={unrestored.drafts} onDiscard={unrestored.discard} />}
 
@@ -221,11 +252,20 @@ export function SheetView({
 
       {importer.state.step === 'mapping' && (
         <MappingDialog
-          fileName={importer.state.fileName}
+          fileName={importer.state.source.kind === 'paste' ? 'the pasted block' : importer.state.fileName}
           table={importer.state.table}
           initialColumns={importer.state.columns}
+          knownKeys={knownKeys}
           onConfirm={importer.confirmMapping}
           onCancel={importer.cancel}
+        />
+      )}
+      {addingColumn && (
+        <AddColumnDialog
+          knownKeys={knownKeys}
+          usedKeys={usedKeys}
+          onAdd={addColumn}
+          onCancel={() => setAddingColumn(false)}
         />
       )}
       {pending && (

@@ -12,7 +12,15 @@ export const PROGRESS_THRESHOLD_BYTES = 1024 * 1024;
 export type ImportState =
   | { step: 'idle' }
   | { step: 'reading'; fileName: string; progress: ImportProgress; showProgress: boolean }
-  | { step: 'mapping'; fileName: string; table: ImportedTable; columns: ColumnSettings[] }
+  | {
+      step: 'mapping';
+      fileName: string;
+      table: ImportedTable;
+      columns: ColumnSettings[];
+      source: SheetSource;
+      /** True for a pasted block: the sheet it makes counts as edited (nothing else holds it). */
+      dirty: boolean;
+    }
   | { step: 'checking'; fileName: string; rows: number };
 
 /** A problem that stopped an import, shown until dismissed; the sheet is left as it was. */
@@ -24,19 +32,28 @@ export interface ImportProblem {
 /**
  * The import flow: read a file in a worker (progress and Cancel for large files), map its columns when some are
  * not recognised, then replace the sheet. A bad file only produces a message: the current sheet is untouched.
+ * A block pasted with a header row takes the same mapping step. `knownKeys` are the project's metadata keys: a
+ * header naming one is offered as that key.
  */
-export function useSheetImport(store: SheetStore) {
+export function useSheetImport(store: SheetStore, knownKeys: readonly string[] = []) {
   const [state, setState] = useState<ImportState>({ step: 'idle' });
   const [problem, setProblem] = useState<ImportProblem | null>(null);
   const abort = useRef<AbortController | null>(null);
 
-  const load = (table: ImportedTable, columns: ColumnSettings[], source: SheetSource) => {
+  const load = (table: ImportedTable, columns: ColumnSettings[], source: SheetSource, dirty = false) => {
     setState({ step: 'checking', fileName: source.name, rows: table.rows.length });
     // Let the "checking" message paint before the synchronous validation of every row.
     setTimeout(() => {
-      store.replace(SheetModel.fromRows(columns, table.rows), source);
+      store.replace(SheetModel.fromRows(columns, table.rows), source, dirty);
       setState({ step: 'idle' });
     }, 0);
+  };
+
+  /** Loads a table read from a file or pasted, through the mapping step when a column is not recognised. */
+  const mapOrLoad = (table: ImportedTable, source: SheetSource, dirty: boolean) => {
+    const { columns, allRecognized } = autoMapColumns(table.headers, table.origin, knownKeys);
+    if (allRecognized) load(table, columns, source, dirty);
+    else setState({ step: 'mapping', fileName: source.name, table, columns, source, dirty });
   };
 
   const importFile = async (file: File, kind: SheetSource['kind'] = 'file') => {
@@ -63,10 +80,7 @@ export function useSheetImport(store: SheetStore) {
         setState({ step: 'idle' });
         return;
       }
-      const { table } = result;
-      const { columns, allRecognized } = autoMapColumns(table.headers, table.origin);
-      if (allRecognized) load(table, columns, { name: file.name, kind });
-      else setState({ step: 'mapping', fileName: file.name, table, columns });
+      mapOrLoad(result.table, { name: file.name, kind }, false);
     } catch (error) {
       setState({ step: 'idle' });
       if (error instanceof DOMException && error.name === 'AbortError') return;
@@ -82,13 +96,19 @@ export function useSheetImport(store: SheetStore) {
     state,
     problem,
     importFile,
+    /** A block pasted with a header row: the sheet it makes once its columns are mapped. */
+    importPasted: (table: ImportedTable) => {
+      abort.current?.abort();
+      setProblem(null);
+      mapOrLoad(table, { name: 'Pasted sheet', kind: 'paste' }, true);
+    },
     dismissProblem: () => setProblem(null),
     cancel: () => {
       abort.current?.abort();
       setState({ step: 'idle' });
     },
     confirmMapping: (columns: ColumnSettings[]) => {
-      if (state.step === 'mapping') load(state.table, columns, { name: state.fileName, kind: 'file' });
+      if (state.step === 'mapping') load(state.table, columns, state.source, state.dirty);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FieldsResponse } from '@/core/api-schema';
+import { fieldTypeName } from '@/core/plain-words';
 import { SheetModel } from '@/core/sheet-model';
 import { newKeyProblems, spansToSheet } from '@/core/spans-to-sheet';
 import type { ConnectionSettings } from '@/ui/settings';
@@ -7,7 +8,7 @@ import { countText } from '@/ui/shared/format';
 import { ConfirmDialog, Modal } from '@/ui/shared/modal';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
-import { describeRequestError } from './spans-format';
+import { describeRequestError } from '@/ui/shared/request-error';
 import { appendToSheet, isSheetBlank, readSpansForSheet, type ReadProgress } from './spans-for-sheet';
 import type { SpansStore } from './spans-store';
 
@@ -185,7 +186,7 @@ export function AddToSheetDialog({
                       }
                     />
                     <code>{field.key}</code>
-                    <span className="spans-muted">{field.type ?? 'no type yet'}</span>
+                    <span className="spans-muted">{fieldTypeName(field.type)}</span>
                   </label>
                 ))}
               </div>

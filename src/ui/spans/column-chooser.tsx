@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { FieldsResponse } from '@/core/api-schema';
+import { fieldTypeName } from '@/core/plain-words';
 import { countText } from '@/ui/shared/format';
 
 type Field = FieldsResponse['fields'][number];
@@ -57,7 +58,7 @@ export function ColumnChooser({
                   />
                   <code>{field.key}</code>
                   <span className="spans-muted">
-                    {field.type ?? 'no type yet'} · {countText(field.spans, 'span')}
+                    {fieldTypeName(field.type)} · {countText(field.spans, 'span')}
                   </span>
                 </label>
               ))}

@@ -6,7 +6,8 @@ import { valueText } from '@/ui/shared/cell-text';
 import { countText } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { useRequest } from '@/ui/shared/use-request';
-import { changeAfterText, changeBeforeText, describeRequestError, formatSpanTime } from './spans-format';
+import { describeRequestError } from '@/ui/shared/request-error';
+import { changeAfterText, changeBeforeText, formatSpanTime } from './spans-format';
 
 type TraceSpan = SpanDetail['trace'][number];
 

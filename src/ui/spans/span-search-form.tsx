@@ -1,5 +1,6 @@
 import { useId, useRef } from 'react';
 import type { FieldsResponse } from '@/core/api-schema';
+import { fieldTypeName } from '@/core/plain-words';
 import { useStore } from '@/ui/shared/use-store';
 import {
   CONDITION_OPS,
@@ -119,7 +120,7 @@ export function SpanSearchForm({ store, fields }: { store: SpansStore; fields: r
         <datalist id={keyListId}>
           {fields.map((field) => (
             <option key={field.key} value={field.key}>
-              {field.type ?? 'no type yet'}
+              {fieldTypeName(field.type)}
             </option>
           ))}
         </datalist>

@@ -1,7 +1,5 @@
-import { ApiRequestError, failedConnectionCheck } from '@/client';
 import type { SpanDetail } from '@/core/api-schema';
 import type { StoredValue } from '@/core/stored-form';
-import { type ConnectionSettings, describeConnectionCheck } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 
 const spanTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -29,19 +27,4 @@ export function changeBeforeText(change: Change): string {
 /** The "after" of a change: the new value, or that the key was removed (a revert of a key that was new). */
 export function changeAfterText(change: Change): string {
   return change.removed ? 'removed' : valueText(change.after);
-}
-
-/**
- * Says in plain words why a request failed, as the settings' connection test does: the server cannot be reached,
- * needs an API key or refused it, is not a Spanpatch server, or answered an error.
- */
-export function describeRequestError(
-  error: unknown,
-  settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>,
-): string {
-  if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : String(error);
-  return describeConnectionCheck(failedConnectionCheck(error), {
-    ...settings,
-    pageOrigin: typeof window === 'undefined' ? undefined : window.location.origin,
-  }).text;
 }

@@ -12,7 +12,7 @@ import { SpanDetailDialog } from './span-detail-dialog';
 import { toSpanFilter } from './span-filter';
 import { SpanSearchForm } from './span-search-form';
 import { useSpanSearch } from './span-searcher';
-import { describeRequestError } from './spans-format';
+import { describeRequestError } from '@/ui/shared/request-error';
 import type { SpansStore } from './spans-store';
 import { SpansTable } from './spans-table';
 import './spans.css';

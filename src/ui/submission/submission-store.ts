@@ -7,6 +7,7 @@ import {
   type SubmissionOutcome,
 } from '@/core/submission-outcome';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import { describeRequestError } from '@/ui/shared/request-error';
 import { Store } from '@/ui/shared/store';
 import type { SheetStore } from '@/ui/sheet';
 import { submissionLabel } from './submission-label';
@@ -202,7 +203,8 @@ export class SubmissionStore extends Store<SubmissionState> {
     } catch (error) {
       const what = kind === 'retry' ? 'The Retry' : 'The submission';
       this.update({
-        problem: `${what} could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+        // The same words as every tab (one sentence for a server that cannot be reached, a refused key…).
+        problem: `${what} could not be sent. ${describeRequestError(error, settings)}`,
       });
       return null;
     } finally {

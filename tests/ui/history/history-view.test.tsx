@@ -351,9 +351,15 @@ describe('the History tab: a submission', () => {
     });
     const errors = await within(detail).findByRole('table', { name: 'Errors' });
     expect(bodyRows(errors)).toEqual([
-      ['cccc000000000001', 'type_conflict', "Type conflict on 'score': stored Int64, patch has Utf8"],
-      ['cccc000000000002', 'segment_not_found', "No span 'cccc000000000002'"],
+      // In words; the codes in the cells' tooltips, for support.
+      ['cccc000000000001', 'Type conflict', "'score' holds whole numbers; this value is text."],
+      ['cccc000000000002', 'Span not found', "No span 'cccc000000000002'"],
     ]);
+    const [, type, message] = within(within(errors).getAllByRole('row')[1] ?? errors).getAllByRole('cell');
+    expect(type?.title).toBe('Details for support: type_conflict');
+    expect(message?.title).toBe(
+      "Details for support: [type_conflict] Type conflict on 'score': stored Int64, patch has Utf8",
+    );
     expect(within(detail).getByRole('region', { name: 'Changes' }).textContent).toContain(
       'Showing 4 of 4 changes.',
     );
@@ -386,7 +392,7 @@ describe('the History tab: a submission', () => {
     await user.type(search, 'cccc000000000002');
     await waitFor(() =>
       expect(bodyRows(within(detail).getByRole('table', { name: 'Errors' }))).toEqual([
-        ['cccc000000000002', 'segment_not_found', "No span 'cccc000000000002'"],
+        ['cccc000000000002', 'Span not found', "No span 'cccc000000000002'"],
       ]),
     );
     expect(within(detail).getByRole('region', { name: 'Changes' }).textContent).toContain(
@@ -680,7 +686,7 @@ describe('the History tab shows metadata as text, never as HTML', () => {
       ['span-1', PAYLOAD, JSON.stringify(SCRIPT), JSON.stringify(PAYLOAD)],
     ]);
     expect(bodyRows(await within(detail).findByRole('table', { name: 'Errors' }))).toEqual([
-      [PAYLOAD, 'patch_failure', SCRIPT],
+      [PAYLOAD, 'Patch not accepted', SCRIPT],
     ]);
     await user.click(within(detail).getByRole('button', { name: 'Revert' }));
     const dialog = screen.getByRole('dialog', { name: 'Revert submission' });

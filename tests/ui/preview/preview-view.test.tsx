@@ -38,9 +38,11 @@ describe('the Preview tab', () => {
       [B, 'ok', '{bad'],
     ]);
     const blocked = screen.getByRole('article', { name: `Span ${B}` });
-    expect(within(blocked).getByRole('listitem').textContent).toMatch(
+    const errors = within(blocked).getByRole('list', { name: 'Errors' });
+    expect(within(errors).getByRole('listitem').textContent).toMatch(
       /^Row 2, column patch_document: patch_document is not valid JSON/,
     );
+    expect(within(blocked).getByText('Blocked', { selector: '.status-pill' })).toBeTruthy();
 
     const ready = screen.getByRole('article', { name: `Span ${A}` });
     const label = within(ready).getByRole('row', { name: /^label/ });
@@ -53,7 +55,7 @@ describe('the Preview tab', () => {
     ).toEqual(['"1"', '"1"']);
   });
 
-  it('colours each code chip by the severity of its code', () => {
+  it('names each code chip in words, coloured by the severity of its code, the code kept for support', () => {
     renderPreview([
       [A, '007', ''],
       [B, 'ok', '{bad'],
@@ -62,7 +64,16 @@ describe('the Preview tab', () => {
     const chips = within(codes)
       .getAllByRole('button')
       .map((chip) => [chip.textContent?.replace(/ \(\d+\)$/, ''), chip.className]);
-    expect(chips).toContainEqual(['parse_failure', 'code-chip issue-error']);
+    expect(chips).toContainEqual(['patch_document is not JSON', 'code-chip issue-error']);
+    expect(chips).toContainEqual(['Mixed values read as text', 'code-chip issue-warning']);
+    expect(within(codes).getByRole('button', { name: /^Mixed values read as text/ }).title).toBe(
+      'Details for support: mixed_types_as_text',
+    );
+    // In a card: the error in words, and its code in the card's details for support.
+    const card = screen.getByRole('article', { name: `Span ${B}` });
+    expect(within(card).getByText('Details for support').closest('details')?.textContent).toBe(
+      'Details for supportCodes: parse_failure',
+    );
     expect(chips.filter(([, className]) => className === 'code-chip issue-warning').length).toBeGreaterThan(
       0,
     );
@@ -70,9 +81,9 @@ describe('the Preview tab', () => {
 
   it('follows the sheet as it is edited', () => {
     const sheet = renderPreview([[A, 'x', '']]);
-    expect(screen.getByText(/^Showing /).textContent).toBe('Showing 1 of 1 spans');
+    expect(screen.getByText(/^Showing /).textContent).toBe('Showing 1 of 1 spans, problems first');
     act(() => sheet.apply({ kind: 'insert_rows', at: 1, rows: [{ c0: B, c1: 'y' }] }, 'Add row'));
-    expect(screen.getByText(/^Showing /).textContent).toBe('Showing 2 of 2 spans');
+    expect(screen.getByText(/^Showing /).textContent).toBe('Showing 2 of 2 spans, problems first');
     expect(screen.getByRole('button', { name: 'Submit 2 spans' })).toHaveProperty('disabled', true);
     expect(screen.getByText('Choose a project in Settings to submit.').className).toBe('submit-note');
   });

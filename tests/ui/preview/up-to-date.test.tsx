@@ -87,7 +87,7 @@ describe('spans already up to date on the server', () => {
     expect(screen.queryByText(/nothing to submit/)).toBeNull();
 
     act(() => screen.getByRole('button', { name: /^Already up to date:/ }).click());
-    expect(screen.getByText(/^Showing /).textContent).toBe('Showing 2 of 3 spans');
+    expect(screen.getByText(/^Showing /).textContent).toBe('Showing 2 of 3 spans, problems first');
   });
 
   it('say so when every span is up to date, and Submit is disabled', async () => {

@@ -55,10 +55,10 @@ describe('metadata is shown as text, never as HTML', () => {
         : [];
     expect(cells(first).slice(0, 3)).toEqual([
       PAYLOAD,
-      'type_conflict',
-      `Type conflict on '${PAYLOAD}': stored Int64, patch has Utf8`,
+      'Type conflict',
+      `'${PAYLOAD}' holds whole numbers; this value is text.`,
     ]);
-    expect(cells(second).slice(0, 3)).toEqual(['span-2', 'unknown', SCRIPT]);
+    expect(cells(second).slice(0, 3)).toEqual(['span-2', 'Other', SCRIPT]);
     expectNoMarkup();
 
     expect(failedRowsCsv(COLUMNS, [[PAYLOAD, SCRIPT, PAYLOAD]]).split('\r\n')[1]).toBe(

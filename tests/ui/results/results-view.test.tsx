@@ -3,6 +3,7 @@ import { act, cleanup, render, screen, waitFor, within } from '@testing-library/
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ERROR_TYPES } from '@/core/error-types';
+import { errorTypeLabel } from '@/core/plain-words';
 import { type SubmissionOutcome, summarizeOutcome } from '@/core/submission-outcome';
 import { ResultsView } from '@/ui/results';
 import type { ConnectionSettings } from '@/ui/settings';
@@ -58,21 +59,24 @@ function figure(name: string): number {
   return Number(value.replace(/,/g, ''));
 }
 
-/** The type filter's buttons as { type: count }, and the blocked part of each. */
+/** The type filter's buttons as { type: count }, and the blocked part of each; the type is in its tooltip. */
 function filterCounts(): { counts: Record<string, number>; blocked: Record<string, number> } {
   const group = screen.getByRole('group', { name: 'Filter by error type' });
   const counts: Record<string, number> = {};
   const blocked: Record<string, number> = {};
   for (const button of within(group).getAllByRole('button')) {
-    const match = /^(\S+) \(([\d,]+)\)(?: · ([\d,]+) blocked before sending)?$/.exec(
-      button.textContent ?? '',
-    );
-    if (!match?.[1]) throw new Error(`unexpected filter button ${button.textContent}`);
-    counts[match[1]] = Number(match[2]?.replace(/,/g, ''));
-    if (match[3]) blocked[match[1]] = Number(match[3].replace(/,/g, ''));
+    const match = /^(.+) \(([\d,]+)\)(?: · ([\d,]+) blocked before sending)?$/.exec(button.textContent ?? '');
+    const type = /^Details for support: (.+)$/.exec(button.title)?.[1];
+    if (!match?.[1] || !type) throw new Error(`unexpected filter button ${button.textContent}`);
+    expect(match[1]).toBe(errorTypeLabel(type));
+    counts[type] = Number(match[2]?.replace(/,/g, ''));
+    if (match[3]) blocked[type] = Number(match[3].replace(/,/g, ''));
   }
   return { counts, blocked };
 }
+
+/** A type's filter button as it reads: "Type conflict (3)" for type_conflict. */
+const typeButton = (type: string, count: number) => `${errorTypeLabel(type)} (${count})`;
 
 describe('the Results tab', () => {
   it('says what to do before there is a submission', () => {
@@ -130,23 +134,34 @@ describe('the Results tab', () => {
       within(group)
         .getAllByRole('button')
         .map((button) => button.textContent),
-    ).toEqual(Object.entries(expected).map(([type, count]) => `${type} (${count})`));
+    ).toEqual([
+      'Not valid JSON (1)',
+      'Patch not accepted (1)',
+      'Type conflict (3)',
+      'Span not found (2)',
+      'Not delivered (2)',
+      'Rejected by the store (1)',
+      'Other (1)',
+      'rate_limited (1)',
+    ]);
+    expect(filterCounts().counts).toEqual(expected);
     for (const type of ERROR_TYPES) {
-      const button = within(group).getByRole('button', { name: `${type} (${expected[type]})` });
+      const button = within(group).getByRole('button', { name: typeButton(type, expected[type] ?? 0) });
       expect(button.getAttribute('aria-pressed')).toBe('false');
+      expect(button.title).toBe(`Details for support: ${type}`);
     }
   });
 
   it('lists the known types with zero counts when nothing of theirs failed', () => {
     renderResults(makeOutcome(FAILED.slice(0, 1)));
     const group = screen.getByRole('group', { name: 'Filter by error type' });
-    expect(within(group).getByRole('button', { name: 'druid_rejection (0)' }).className).toContain(
+    expect(within(group).getByRole('button', { name: 'Rejected by the store (0)' }).className).toContain(
       'error-type-chip-empty',
     );
-    expect(within(group).getByRole('button', { name: 'type_conflict (1)' }).className).not.toContain(
+    expect(within(group).getByRole('button', { name: 'Type conflict (1)' }).className).not.toContain(
       'error-type-chip-empty',
     );
-    expect(within(group).queryByRole('button', { name: /unknown/ })).toBeNull();
+    expect(within(group).queryByRole('button', { name: /^Other/ })).toBeNull();
   });
 
   it('lists every failed span with its type, message and source rows', () => {
@@ -164,7 +179,13 @@ describe('the Results tab', () => {
       within(first)
         .getAllByRole('cell')
         .map((cell) => cell.textContent),
-    ).toEqual(['tc-0001', 'type_conflict', "Type conflict on 'score': stored Int64, patch has Utf8", '2']);
+    ).toEqual(['tc-0001', 'Type conflict', "'score' holds whole numbers; this value is text.", '2']);
+    // The codes stay within reach for support, in each cell's tooltip.
+    const [, type, message] = within(first).getAllByRole('cell');
+    expect(type?.title).toBe('Type conflict. Details for support: type_conflict');
+    expect(message?.title).toBe(
+      "Details for support: [type_conflict] Type conflict on 'score': stored Int64, patch has Utf8",
+    );
     expect(tableSpanIds()).toEqual(FAILED.map((span) => span.spanId));
     expect(countLine()).toBe('Showing 12 of 12 failed spans');
   });
@@ -178,7 +199,9 @@ describe('the Results tab', () => {
     const { counts, blocked } = filterCounts();
     expect(counts.parse_failure).toBe(3);
     expect(blocked).toEqual({ parse_failure: 2, patch_failure: 1 });
-    expect(screen.getByRole('button', { name: 'parse_failure (3) · 2 blocked before sending' })).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: 'Not valid JSON (3) · 2 blocked before sending' }),
+    ).toBeTruthy();
 
     // Every figure agrees: the filters add up to the failed and blocked spans, which the table lists.
     const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
@@ -201,7 +224,7 @@ describe('the Results tab', () => {
         : [],
     ).toEqual([
       'bl-0003',
-      'patch_failure · blocked',
+      'Patch not accepted\u00a0· blocked',
       'Blocked before sending: Row 16, column attributes.metadata.score: "high" is not a number.',
       '16',
     ]);
@@ -209,7 +232,7 @@ describe('the Results tab', () => {
 
   it('filters blocked spans by their type, and Fix in sheet brings them back', async () => {
     const { user, onFixInSheet } = renderResults(makeOutcome(FAILED, {}, false, BLOCKED));
-    await user.click(screen.getByRole('button', { name: /^parse_failure \(3\)/ }));
+    await user.click(screen.getByRole('button', { name: /^Not valid JSON \(3\)/ }));
     expect(tableSpanIds()).toEqual(['pf-0001', 'bl-0001', 'bl-0002']);
     await user.click(screen.getByRole('button', { name: 'Fix in sheet' }));
     const dialog = screen.getByRole('dialog', {
@@ -229,26 +252,30 @@ describe('the Results tab', () => {
 
   it('narrows the table by several types at once and by a search on span ID or message', async () => {
     const { user } = renderResults(makeOutcome());
-    const typeConflict = screen.getByRole('button', { name: 'type_conflict (3)' });
+    const typeConflict = screen.getByRole('button', { name: 'Type conflict (3)' });
     await user.click(typeConflict);
     expect(typeConflict.getAttribute('aria-pressed')).toBe('true');
     expect(tableSpanIds()).toEqual(['tc-0001', 'tc-0002', 'tc-0003']);
     expect(countLine()).toMatch(/^Showing 3 of 12 failed spans/);
 
-    await user.click(screen.getByRole('button', { name: 'segment_not_found (2)' }));
+    await user.click(screen.getByRole('button', { name: 'Span not found (2)' }));
     expect(tableSpanIds()).toEqual(['tc-0001', 'tc-0002', 'tc-0003', 'nf-0001', 'nf-0002']);
 
+    // The search finds a message as the server sent it, and as it is shown.
     const search = screen.getByRole('searchbox', { name: 'Search failed spans' });
     await user.type(search, "ON 'SCORE'");
     await waitFor(() => expect(tableSpanIds()).toEqual(['tc-0001', 'tc-0002']));
     expect(countLine()).toMatch(/^Showing 2 of 12 failed spans/);
+    await user.clear(search);
+    await user.type(search, 'HOLDS TEXT');
+    await waitFor(() => expect(tableSpanIds()).toEqual(['tc-0003']));
 
     await user.clear(search);
     await user.type(search, 'NF-0002');
     await waitFor(() => expect(tableSpanIds()).toEqual(['nf-0002']));
 
     await user.click(typeConflict);
-    await user.click(screen.getByRole('button', { name: 'segment_not_found (2)' }));
+    await user.click(screen.getByRole('button', { name: 'Span not found (2)' }));
     await user.clear(search);
     await user.type(search, 'no such thing');
     await waitFor(() => expect(screen.queryByRole('table', { name: 'Failed spans' })).toBeNull());
@@ -277,11 +304,12 @@ describe('the Results tab', () => {
       downloads.push(`${this.download} ${this.getAttribute('href') ?? ''}`);
     });
     const { user } = renderResults(makeOutcome(FAILED, {}, false, BLOCKED));
-    await user.click(screen.getByRole('button', { name: 'type_conflict (3)' }));
-    await user.click(screen.getByRole('button', { name: /^patch_failure/ }));
+    await user.click(screen.getByRole('button', { name: 'Type conflict (3)' }));
+    await user.click(screen.getByRole('button', { name: /^Patch not accepted/ }));
     await user.click(screen.getByRole('button', { name: 'Export failed rows' }));
 
-    expect(downloads).toEqual(['failed-rows.csv blob:failed-rows']);
+    // Named after the sheet the rows were submitted from.
+    expect(downloads).toEqual(['review-failed-rows.csv blob:failed-rows']);
     const [blob] = blobs;
     if (!blob) throw new Error('nothing was downloaded');
     expect(blob.type).toBe('text/csv;charset=utf-8');
@@ -368,13 +396,13 @@ describe('the Results tab', () => {
 
   it('with a filter active, fixes only the matching rows and says so', async () => {
     const { user, onFixInSheet } = renderResults(makeOutcome());
-    await user.click(screen.getByRole('button', { name: 'segment_not_found (2)' }));
+    await user.click(screen.getByRole('button', { name: 'Span not found (2)' }));
     await user.click(screen.getByRole('button', { name: 'Fix in sheet' }));
     const dialog = screen.getByRole('dialog', {
       name: 'Replace the current sheet with the 2 rows to fix from review.csv?',
     });
     expect(dialog.textContent).toContain(
-      'Only the spans that match the current filters (error type segment_not_found) are kept: 2 spans, 2 rows to fix.',
+      'Only the spans that match the current filters (error type Span not found) are kept: 2 spans, 2 rows to fix.',
     );
     await user.click(within(dialog).getByRole('button', { name: 'Replace the sheet' }));
     expect(onFixInSheet).toHaveBeenCalledWith(
@@ -389,8 +417,8 @@ describe('the Results tab', () => {
 
   it('offers Retry for what was never delivered or not sent', async () => {
     const { user, onRetry, view } = renderResults(makeOutcome(FAILED, { not_sent: ['ns-1'] }, true));
-    expect(screen.getByText(/never delivered \(connection_failure\)/).textContent).toBe(
-      '2 spans were never delivered (connection_failure), and 1 span was not sent (cancelled). Retry sends them in the same submission; the server applies each batch at most once.',
+    expect(screen.getByText(/never delivered \(the connection failed\)/).textContent).toBe(
+      '2 spans were never delivered (the connection failed), and 1 span was not sent (cancelled). Retry sends them in the same submission; the server applies each batch at most once.',
     );
     await user.click(screen.getByRole('button', { name: 'Retry 3 spans' }));
     expect(onRetry).toHaveBeenCalledTimes(1);
@@ -467,7 +495,7 @@ describe('the Results tab', () => {
       'Retry failed again: 2 spans could not be delivered — the server is still unreachable.',
     );
     expect(alert.getAttribute('title')).toBe(
-      'Could not reach the server: Failed to fetch (after 4 attempts)',
+      'Details for support: Could not reach the server: Failed to fetch (after 4 attempts)',
     );
   });
 
@@ -498,9 +526,9 @@ describe('the Results tab', () => {
     const rendered = within(table).getAllByRole('row').length - 1;
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(60);
-    expect(
-      screen.getByRole('button', { name: 'segment_not_found (20,000)' }).getAttribute('aria-pressed'),
-    ).toBe('false');
+    expect(screen.getByRole('button', { name: 'Span not found (20,000)' }).getAttribute('aria-pressed')).toBe(
+      'false',
+    );
     expect(countLine()).toBe('Showing 20,000 of 20,000 failed spans');
   });
 });

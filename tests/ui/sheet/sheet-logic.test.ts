@@ -3,8 +3,7 @@ import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
 import { cellFromText, cellText } from '@/ui/shared/cell-text';
 import { formatClipboardTable } from '@/ui/sheet/clipboard';
-import { historyShortcut, moveActiveCell, startsTyping } from '@/ui/sheet/grid-navigation';
-import { isSheetEmpty, pasteEdits, sheetFromPastedBlock } from '@/ui/sheet/paste';
+import { isSheetEmpty, pasteEdits, tableFromPastedBlock } from '@/ui/sheet/paste';
 import { freshColumnId, newMetadataColumn } from '@/ui/sheet/new-column';
 import { filterRows } from '@/ui/sheet/row-filter';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
@@ -16,49 +15,6 @@ function sheet(rows: string[][]) {
   const { columns } = autoMapColumns(['context.span_id', 'attributes.metadata.x']);
   return SheetModel.fromRows(columns, rows);
 }
-
-describe('moving the active cell', () => {
-  const bounds = { rows: 10, columns: 3, page: 4 };
-  it.each([
-    ['ArrowDown', false, { row: 3, column: 1 }],
-    ['ArrowUp', false, { row: 1, column: 1 }],
-    ['ArrowRight', false, { row: 2, column: 2 }],
-    ['ArrowLeft', false, { row: 2, column: 0 }],
-    ['Tab', false, { row: 2, column: 2 }],
-    ['Tab', true, { row: 2, column: 0 }],
-    ['Enter', false, { row: 3, column: 1 }],
-    ['Enter', true, { row: 1, column: 1 }],
-    ['Home', false, { row: 2, column: 0 }],
-    ['End', false, { row: 2, column: 2 }],
-    ['PageDown', false, { row: 6, column: 1 }],
-    ['PageUp', false, { row: 0, column: 1 }],
-  ])('%s (shift %s) moves to %j', (key, shift, expected) => {
-    expect(moveActiveCell({ row: 2, column: 1 }, key, shift, bounds)).toEqual(expected);
-  });
-
-  it('stays inside the grid', () => {
-    expect(moveActiveCell({ row: 9, column: 2 }, 'ArrowDown', false, bounds)).toEqual({ row: 9, column: 2 });
-    expect(moveActiveCell({ row: 0, column: 0 }, 'ArrowLeft', false, bounds)).toEqual({ row: 0, column: 0 });
-    expect(moveActiveCell({ row: 0, column: 0 }, 'x', false, bounds)).toBeNull();
-  });
-
-  it('knows typing and the undo shortcuts', () => {
-    expect(startsTyping({ key: 'a', ctrlKey: false, metaKey: false, altKey: false })).toBe(true);
-    expect(startsTyping({ key: 'a', ctrlKey: true, metaKey: false, altKey: false })).toBe(false);
-    expect(startsTyping({ key: 'Enter', ctrlKey: false, metaKey: false, altKey: false })).toBe(false);
-    const key = (k: string, shiftKey = false, metaKey = false) => ({
-      key: k,
-      ctrlKey: !metaKey,
-      metaKey,
-      shiftKey,
-    });
-    expect(historyShortcut(key('z'))).toBe('undo');
-    expect(historyShortcut(key('Z', true))).toBe('redo');
-    expect(historyShortcut(key('y'))).toBe('redo');
-    expect(historyShortcut(key('z', false, true))).toBe('undo');
-    expect(historyShortcut({ key: 'z', ctrlKey: false, metaKey: false, shiftKey: false })).toBeNull();
-  });
-});
 
 describe('cell text', () => {
   it('shows values as the user typed them, typed values as JSON', () => {
@@ -135,14 +91,33 @@ describe('pasting a block', () => {
     expect(edits).toEqual([{ kind: 'set_cells', cells: [{ row: 1, columnId: 'c1', value: 'x' }] }]);
   });
 
-  it('makes a new sheet from a block with a span ID header, and only then', () => {
-    const pasted = sheetFromPastedBlock([
-      ['span_id', 'attributes.metadata.q'],
-      [A, '3'],
-      [B, ''],
+  it('makes a table for the mapping step from a block with a span ID header, and only then', () => {
+    const pasted = tableFromPastedBlock([
+      ['span_id', 'label', 'attributes.metadata.q'],
+      [A, 'refund', '3'],
+      [B, '', ''],
     ]);
-    expect(pasted?.submittableSpans()).toEqual([{ span_id: A, patch_document: { q: 3 } }]);
-    expect(sheetFromPastedBlock([[A, '3']])).toBeNull();
+    expect(pasted).toMatchObject({
+      headers: ['span_id', 'label', 'attributes.metadata.q'],
+      rows: [
+        [A, 'refund', '3'],
+        [B, undefined, undefined],
+      ],
+      origin: 'text',
+    });
+    // The mapping step offers `label` as the project's key; mapped, the sheet sends it.
+    const { columns, allRecognized } = autoMapColumns(pasted?.headers ?? [], 'text', ['label']);
+    expect(allRecognized).toBe(false);
+    expect(columns[1]?.target).toEqual({ kind: 'metadata', key: 'label' });
+    const model = SheetModel.fromRows(columns, pasted?.rows ?? []);
+    expect(model.submittableSpans()).toEqual([{ span_id: A, patch_document: { label: 'refund', q: 3 } }]);
+    expect(tableFromPastedBlock([[A, '3']])).toBeNull();
+    expect(
+      tableFromPastedBlock([
+        ['label', 'q'],
+        ['x', '3'],
+      ]),
+    ).toBeNull();
     expect(isSheetEmpty(emptySheet())).toBe(true);
     expect(isSheetEmpty(sheet([[A, '']]))).toBe(false);
   });
@@ -219,29 +194,29 @@ describe('adding a column', () => {
     expect(freshColumnId(withAdded)).toBe('n8');
   });
 
-  it('adds a metadata key column before patch_document, or last', () => {
+  it('adds a column for the key the user named, before patch_document, or last', () => {
     const plain = autoMapColumns(['context.span_id', 'attributes.metadata.x']).columns;
-    expect(newMetadataColumn(plain)).toEqual({
+    expect(newMetadataColumn(plain, ' label ')).toEqual({
       at: 2,
       column: {
         id: 'n1',
-        name: 'attributes.metadata.key_2',
-        target: { kind: 'metadata', key: 'key_2' },
+        name: 'attributes.metadata.label',
+        target: { kind: 'metadata', key: 'label' },
         type: 'auto',
         blankPolicy: 'skip',
         origin: 'text',
       },
     });
     const withPatch = autoMapColumns(['context.span_id', 'patch_document']).columns;
-    expect(newMetadataColumn(withPatch)).toMatchObject({
+    expect(newMetadataColumn(withPatch, 'priority')).toMatchObject({
       at: 1,
-      column: { name: 'attributes.metadata.key_1' },
+      column: { name: 'attributes.metadata.priority' },
     });
   });
 
   it('lets the store add it and take it back', () => {
     const store = new SheetStore(sheet([[A, '1']]));
-    const { column, at } = newMetadataColumn(store.model.columns);
+    const { column, at } = newMetadataColumn(store.model.columns, 'label');
     store.apply({ kind: 'add_column', at, column }, 'Add column');
     expect(store.model.columns.map((candidate) => candidate.id)).toEqual(['c0', 'c1', 'n1']);
     store.undo();

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppUnderTest, fixture, startApp } from './harness';
+
+/** axe-core's engine, read from node_modules once. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeNode {
+  target: unknown[];
+  failureSummary?: string;
+}
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: AxeNode[];
+}
+
+let app: AppUnderTest;
+
+beforeAll(async () => {
+  app = await startApp();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+async function openWithProject(project: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((name) => {
+    localStorage.setItem(
+      'spanpatch.connection',
+      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
+    );
+  }, project);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  // axe runs under the app's real Content-Security-Policy: a violation would mean the check changed the page.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      throw new Error(`CSP violation: ${message.text()}`);
+    }
+  });
+  await page.goto(app.url);
+  return { context, page };
+}
+
+/**
+ * Runs axe-core on the page as it is. NOTE: the engine is evaluated through the DevTools protocol, which the
+ * page's CSP does not govern; `addScriptTag` would inline it as a `<script>`, which the CSP (rightly) blocks.
+ */
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<unknown> } }).axe;
+    const results = (await axe.run(document)) as { violations: AxeViolation[] };
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => ({
+        target: node.target,
+        failureSummary: node.failureSummary,
+      })),
+    }));
+  });
+}
+
+/** The violations found in every state, readably: state, rule, impact, what it asks, and where. */
+function report(found: Map<string, AxeViolation[]>): string {
+  const lines: string[] = [];
+  for (const [state, violations] of found) {
+    for (const violation of violations) {
+      lines.push(`[${state}] ${violation.id} (${violation.impact ?? 'no impact'}): ${violation.help}`);
+      for (const node of violation.nodes.slice(0, 5)) {
+        const summary = (node.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 240);
+        lines.push(`    at ${JSON.stringify(node.target)}: ${summary}`);
+      }
+      if (violation.nodes.length > 5) lines.push(`    and ${violation.nodes.length - 5} more`);
+    }
+  }
+  return lines.join('\n');
+}
+
+describe('accessibility: axe-core in every tab, dialog, popover and filtered state', () => {
+  it('finds no violation', async () => {
+    const { context, page } = await openWithProject('demo');
+    const found = new Map<string, AxeViolation[]>();
+    const states: string[] = [];
+    const check = async (state: string) => {
+      states.push(state);
+      const violations = await axeViolations(page);
+      if (violations.length > 0) found.set(state, violations);
+    };
+    const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+
+    // Every tab, empty.
+    await page.getByRole('grid', { name: 'Sheet' }).waitFor();
+    await check('Sheet, empty');
+    await tab('Preview').click();
+    await page.getByText('No spans to show.').waitFor();
+    await check('Preview, empty');
+    await tab('Results').click();
+    await page.getByText('Submit the sheet to see per-span results here.').waitFor();
+    await check('Results, empty');
+    await tab('History').click();
+    await page.getByText('No submissions to project demo yet.').waitFor();
+    await check('History, empty');
+    await tab('Spans').click();
+    const matching = page.getByRole('status', { name: 'Matching spans' });
+    await matching.filter({ hasText: /spans match/ }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search spans' }).fill('no-span-is-called-this');
+    await matching.filter({ hasText: 'No spans match.' }).waitFor();
+    await check('Spans, nothing matches');
+
+    // Settings.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('dialog', { name: /settings/i }).waitFor();
+    await check('Settings dialog');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // Spans with data, a span's detail, and Add to sheet.
+    await page.getByRole('searchbox', { name: 'Search spans' }).fill('');
+    await matching.filter({ hasText: /spans match/ }).waitFor();
+    await check('Spans, with data');
+    const table = page.getByRole('table', { name: 'Spans' });
+    await table
+      .getByRole('button', { name: /^Open span / })
+      .first()
+      .click();
+    const detail = page.getByRole('dialog', { name: /^Span / });
+    await detail.getByRole('table').first().waitFor();
+    await check('Span detail dialog');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    for (const box of (await table.getByRole('checkbox', { name: /^Select span / }).all()).slice(0, 2)) {
+      await box.check();
+    }
+    await page.getByRole('button', { name: 'Add 2 spans to sheet' }).click();
+    await page.getByRole('dialog', { name: 'Add 2 spans to sheet' }).waitFor();
+    await check('Add to sheet dialog');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // The mapping step of a file with a column it does not know.
+    await tab('Sheet').click();
+    await page.getByLabel('Import file').setInputFiles(fixture('unknown-columns.csv'));
+    await page.getByRole('dialog', { name: /Map the columns of unknown-columns\.csv/ }).waitFor();
+    await check('Mapping dialog');
+    // Mapping the unknown column to a blank key shows the dialog's problems.
+    const quality = page.getByRole('row', { name: 'Column quality' });
+    await quality.getByLabel('Maps to').selectOption('metadata');
+    await quality.getByLabel('Key').fill('');
+    await quality.getByLabel('Key').press('Tab');
+    await check('Mapping dialog with a problem');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // The sheet with data, and a column's menu.
+    await page.getByRole('button', { name: 'Spreadsheet export with problems' }).click();
+    await page
+      .getByRole('status', { name: 'Sheet summary' })
+      .filter({ hasText: /[1-9]\d* spans?/ })
+      .waitFor();
+    await check('Sheet, with data');
+    await page.getByRole('columnheader').nth(1).getByRole('button').first().click();
+    await page.getByRole('dialog', { name: /^Column / }).waitFor();
+    await check('Column menu');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // Preview, compared with the server, then filtered.
+    await tab('Preview').click();
+    await page.getByText('Compared with project demo').waitFor();
+    await check('Preview, with data');
+    await page.getByRole('button', { name: /^Predicted to fail/ }).click();
+    await check('Preview, filtered to predicted failures');
+    await page.getByRole('searchbox', { name: 'Search the preview' }).fill('score');
+    await check('Preview, searched');
+
+    // Submit, then Results, filtered by a type.
+    await page.getByRole('button', { name: /^Submit \d+ spans?$/ }).click();
+    const summary = page.getByRole('status', { name: 'Submission summary' });
+    await summary.waitFor();
+    await check('Results, with data');
+    await page
+      .getByRole('group', { name: 'Filter by error type' })
+      .getByRole('button', { name: /^Type conflict/ })
+      .click();
+    await check('Results, filtered by a type');
+
+    // History with the submission, and its Revert dialog.
+    await tab('History').click();
+    await page.getByText(/Showing all 1 submission/).waitFor();
+    await check('History, with data');
+    await page.getByRole('button', { name: 'Open', exact: true }).first().click();
+    await page.locator('#submission-detail').getByRole('table').first().waitFor();
+    await check('History, a submission open');
+    await page.getByRole('button', { name: 'Revert', exact: true }).first().click();
+    const revert = page.getByRole('dialog', { name: 'Revert submission' });
+    await revert.getByRole('button', { name: /^Revert \d+ spans?$/ }).waitFor();
+    await check('Revert dialog');
+    await page.keyboard.press('Escape');
+
+    await context.close();
+    expect(states.length).toBeGreaterThanOrEqual(20);
+    expect(report(found), `axe-core found violations in ${found.size} states`).toBe('');
+  });
+});

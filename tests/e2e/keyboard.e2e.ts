@@ -1,0 +1,252 @@
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoSpans } from '@/server/demo/demo-spans';
+import { type AppUnderTest, fixture, startApp } from './harness';
+
+// The support engineer's job with the keyboard alone: every action is a key press (page.keyboard); locators only
+// say what has the focus and what is shown.
+
+let app: AppUnderTest;
+
+beforeAll(async () => {
+  app = await startApp();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const KEY = 'keyboard_check';
+
+const grid = (page: Page) => page.getByRole('grid', { name: 'Sheet' });
+
+/** True when the element has the focus. */
+const focused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);
+
+/** What has the focus: its role or tag, and its accessible text, for messages and checks. */
+const focusedElement = (page: Page) =>
+  page.evaluate(() => {
+    const element = document.activeElement;
+    const grid = document.querySelector('[role="grid"]');
+    return {
+      role: element?.getAttribute('role') ?? element?.tagName.toLowerCase() ?? 'none',
+      text: (element?.getAttribute('aria-label') ?? element?.textContent ?? '').trim().slice(0, 60),
+      inGrid: element !== null && grid !== null && grid !== element && grid.contains(element),
+      isGrid: element !== null && element === grid,
+      beforeGrid:
+        element !== null &&
+        grid !== null &&
+        (element.compareDocumentPosition(grid) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 &&
+        !element.contains(grid),
+    };
+  });
+
+/** The grid's active cell (its aria-activedescendant): role, row and column index, and text. */
+const activeCell = (page: Page) =>
+  page.evaluate(() => {
+    const id = document.querySelector('[role="grid"]')?.getAttribute('aria-activedescendant');
+    const cell = id ? document.getElementById(id) : null;
+    return {
+      role: cell?.getAttribute('role') ?? null,
+      row: cell?.closest('[role="row"]')?.getAttribute('aria-rowindex') ?? null,
+      column: cell?.getAttribute('aria-colindex') ?? null,
+      text: cell?.textContent ?? null,
+    };
+  });
+
+/** Presses Tab (Shift+Tab when `backwards`) until `target` has the focus. */
+async function tabTo(page: Page, target: Locator, backwards = false): Promise<void> {
+  for (let presses = 0; presses < 40; presses += 1) {
+    if (await focused(target)) return;
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(
+    `Tab never reached ${String(target)}; the focus is on ${JSON.stringify(await focusedElement(page))}`,
+  );
+}
+
+describe('the whole job with the keyboard alone', () => {
+  it('new sheet and its key, a column menu opened from its header, three spans typed, preview, submit, results, History', async () => {
+    const spans = buildDemoSpans()
+      .filter((span) => span.kind === 'CHAIN')
+      .slice(0, 3)
+      .map((span) => span.spanId);
+    expect(spans).toHaveLength(3);
+    const { context, page } = await app.openPage();
+    // The demo project is picked on a first visit; wait for it so Preview compares with it.
+    await page.getByRole('button', { name: 'Settings' }).waitFor();
+
+    // New sheet: it asks for its metadata key at once, with the focus on the key's input.
+    await tabTo(page, page.getByRole('button', { name: 'New sheet' }));
+    await page.keyboard.press('Enter');
+    const keyInput = page.getByLabel("Name this column's key");
+    await keyInput.waitFor();
+    expect(await focused(keyInput)).toBe(true);
+    await page.keyboard.type(KEY);
+    await page.keyboard.press('Enter');
+    await keyInput.waitFor({ state: 'detached' });
+
+    // Into the grid: one Tab stop, on the first cell of the first row.
+    await tabTo(page, grid(page));
+    expect(await activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
+
+    // ArrowUp goes to the header row; on a header Enter opens the column's menu, never the cell editor.
+    await page.keyboard.press('ArrowUp');
+    expect(await activeCell(page)).toMatchObject({ role: 'columnheader', row: '1', column: '2' });
+    await page.keyboard.press('ArrowRight');
+    expect(await activeCell(page)).toMatchObject({ role: 'columnheader', column: '3' });
+    expect((await activeCell(page)).text).toContain(`attributes.metadata.${KEY}`);
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('dialog', { name: /^Column / });
+    await menu.waitFor();
+    expect(await page.getByRole('textbox', { name: 'Cell value' }).count()).toBe(0);
+    expect(await menu.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    // The menu shows the key just named.
+    expect(
+      await menu.evaluate((element) =>
+        Array.from(element.querySelectorAll('input'), (input) => input.value).join(' '),
+      ),
+    ).toContain(KEY);
+    // Tab stays inside the open menu, all the way round; Esc closes it and goes back to its header.
+    for (let presses = 0; presses < 10; presses += 1) {
+      await page.keyboard.press('Tab');
+      expect(await menu.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    expect(await focused(grid(page))).toBe(true);
+    expect(await activeCell(page)).toMatchObject({ role: 'columnheader', column: '3' });
+    expect((await activeCell(page)).text).toContain(`attributes.metadata.${KEY}`);
+
+    // Three span IDs and their values: typing replaces a cell, an arrow keeps it and moves, Enter moves down.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
+    expect(await activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
+    for (const [index, spanId] of spans.entries()) {
+      await page.keyboard.type(spanId);
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.type(`checked ${index + 1}`);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Home');
+    }
+    const summary = page.getByRole('status', { name: 'Sheet summary' });
+    await expect.poll(() => summary.textContent()).toContain('3 spans');
+    expect(await summary.textContent()).toContain('0 errors');
+
+    // Esc leaves editing and stays on the cell, the value as it was.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowRight');
+    expect(await activeCell(page)).toMatchObject({ row: '4', column: '3', text: 'checked 3' });
+    await page.keyboard.press('F2');
+    const editor = page.getByRole('textbox', { name: 'Cell value' });
+    await editor.waitFor();
+    await page.keyboard.type(' and more');
+    await page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'detached' });
+    expect(await focused(grid(page))).toBe(true);
+    expect(await activeCell(page)).toMatchObject({ row: '4', column: '3', text: 'checked 3' });
+    // Esc again, with nothing being edited, harms nothing.
+    await page.keyboard.press('Escape');
+    expect(await focused(grid(page))).toBe(true);
+
+    // Tab and Shift+Tab leave the grid at its edges: from the last cell forward, from the first cell back.
+    await page.keyboard.press('Control+End');
+    expect(await activeCell(page)).toMatchObject({ role: 'gridcell', row: '6', column: '4' });
+    await page.keyboard.press('Tab');
+    expect(await focusedElement(page)).toMatchObject({ inGrid: false, isGrid: false });
+    await tabTo(page, grid(page), true);
+    await page.keyboard.press('Control+Home');
+    expect(await activeCell(page)).toMatchObject({ role: 'columnheader', column: '2' });
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedElement(page)).toMatchObject({ inGrid: false, isGrid: false, beforeGrid: true });
+    // Tab from the cell editor keeps the value typed and leaves the grid too.
+    await page.keyboard.press('Tab');
+    expect(await focused(grid(page))).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.type('x');
+    await editor.waitFor();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedElement(page)).toMatchObject({ inGrid: false, isGrid: false, beforeGrid: true });
+    await expect.poll(() => summary.textContent()).toContain('4 rows');
+    await tabTo(page, grid(page));
+    await page.keyboard.press('Delete');
+    await expect.poll(() => summary.textContent()).toContain('3 rows');
+
+    // Preview, from the tab list: arrows move between tabs.
+    await tabTo(page, page.getByRole('tab', { name: 'Sheet' }), true);
+    await page.keyboard.press('ArrowRight');
+    expect(await focused(page.getByRole('tab', { name: 'Preview' }))).toBe(true);
+    await page.getByText('Compared with project demo').waitFor();
+    for (const [index, spanId] of spans.entries()) {
+      const card = page.getByRole('article', { name: `Span ${spanId}` });
+      expect(await card.textContent()).toContain(KEY);
+      expect(await card.textContent()).toContain(`checked ${index + 1}`);
+    }
+
+    // Submit.
+    const submit = page.getByRole('button', { name: 'Submit 3 spans' });
+    await tabTo(page, submit);
+    await page.keyboard.press('Enter');
+
+    // Results: the Results tab takes the focus; read them.
+    const results = page.getByRole('status', { name: 'Submission summary' });
+    await results.waitFor();
+    await expect.poll(() => results.textContent()).toMatch(/Sent\s*3(?![\d,])/);
+    expect(await results.textContent()).toMatch(/Updated\s*3(?![\d,])/);
+    expect(await results.textContent()).toMatch(/Failed\s*0(?![\d,])/);
+    expect(await focused(page.getByRole('tab', { name: 'Results' }))).toBe(true);
+
+    // History: the submission, opened with Enter, lists the three changes.
+    await page.keyboard.press('ArrowRight');
+    expect(await focused(page.getByRole('tab', { name: 'History' }))).toBe(true);
+    const open = page.getByRole('button', { name: /^Open( submission)?$/ }).first();
+    await open.waitFor();
+    await tabTo(page, open);
+    await page.keyboard.press('Enter');
+    for (const spanId of spans) {
+      await page.getByText(spanId).first().waitFor();
+    }
+    expect(await page.locator('#submission-detail').textContent()).toContain(KEY);
+    await context.close();
+  });
+
+  it('Settings and the mapping step keep the focus inside while open, and give it back to what opened them', async () => {
+    const { context, page } = await app.openPage();
+    const inside = (dialog: Locator) =>
+      dialog.evaluate((element) => element.contains(document.activeElement));
+
+    const settings = page.getByRole('button', { name: 'Settings' });
+    await tabTo(page, settings);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Connection settings' });
+    await dialog.waitFor();
+    expect(await inside(dialog)).toBe(true);
+    for (const key of [...Array<string>(15).fill('Tab'), ...Array<string>(15).fill('Shift+Tab')]) {
+      await page.keyboard.press(key);
+      expect(await inside(dialog)).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await focused(settings)).toBe(true);
+
+    // NOTE: the file itself is picked in the system's file chooser, outside the page: set on the focused input.
+    const importFile = page.getByLabel('Import file');
+    await tabTo(page, importFile);
+    await importFile.setInputFiles(fixture('unknown-columns.csv'));
+    const mapping = page.getByRole('dialog', { name: /^Map the columns of unknown-columns\.csv/ });
+    await mapping.waitFor();
+    expect(await inside(mapping)).toBe(true);
+    for (const key of [...Array<string>(25).fill('Tab'), ...Array<string>(25).fill('Shift+Tab')]) {
+      await page.keyboard.press(key);
+      expect(await inside(mapping)).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await mapping.waitFor({ state: 'detached' });
+    expect(await focused(importFile)).toBe(true);
+    await context.close();
+  });
+});

@@ -1,0 +1,257 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoSpans } from '@/server/demo/demo-spans';
+import { type AppUnderTest, startApp } from './harness';
+
+let app: AppUnderTest;
+let pandasCsv: string;
+
+/** A key long enough to be cut in its header. */
+const LONG_KEY = 'customer_support_escalation_reason_code';
+
+/**
+ * The CSV an analyst's pandas writes: an unnamed index column first, True/False booleans, a long key, and a
+ * `user_id` that the server already holds as it is (so the Preview says "unchanged").
+ */
+function pandasExport(): string {
+  const roots = buildDemoSpans()
+    .filter((span) => typeof span.metadata === 'string' && span.metadata.includes('"user_id"'))
+    .slice(0, 6);
+  const header = [
+    '',
+    'context.span_id',
+    'attributes.metadata.user_id',
+    `attributes.metadata.${LONG_KEY}`,
+    'attributes.metadata.reviewed',
+    'attributes.metadata.channel',
+    'attributes.metadata.reviewer',
+  ];
+  const lines = [header.join(',')];
+  roots.forEach((span, index) => {
+    const userId = String((JSON.parse(String(span.metadata)) as { user_id: string }).user_id);
+    const reviewed = index % 2 === 0 ? 'True' : 'False';
+    lines.push(`${index},${span.spanId},${userId},billing dispute,${reviewed},email,ana`);
+  });
+  return lines.join('\n');
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  pandasCsv = join(app.dir, 'analyst-review.csv');
+  await writeFile(pandasCsv, pandasExport());
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+async function openAt(width: number, height: number): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await app.browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  await context.addInitScript(() => {
+    localStorage.setItem(
+      'spanpatch.connection',
+      JSON.stringify({ serverUrl: location.origin, project: 'demo', rememberApiKey: false }),
+    );
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(app.url);
+  return { context, page };
+}
+
+const summary = (page: Page) => page.getByRole('status', { name: 'Sheet summary' });
+
+async function importPandas(page: Page) {
+  await page.getByLabel('Import file').setInputFiles(pandasCsv);
+  await summary(page).filter({ hasText: '6 rows' }).waitFor();
+}
+
+/** How far the page itself can scroll: zero both ways when the view fits the window. */
+async function pageOverflow(page: Page): Promise<{ x: number; y: number }> {
+  return page.evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    return { x: root.scrollWidth - root.clientWidth, y: root.scrollHeight - root.clientHeight };
+  });
+}
+
+/**
+ * Words that the browser broke inside: a single word laid out on more than one line. Values and column names
+ * (code, a patch entry's source column) may wrap anywhere and are left out.
+ */
+async function brokenWords(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((query) => {
+    const broken: string[] = [];
+    for (const element of document.querySelectorAll(query)) {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
+        acceptNode: (node) =>
+          node.parentElement?.closest('code, .entry-source, details')
+            ? NodeFilter.FILTER_REJECT
+            : NodeFilter.FILTER_ACCEPT,
+      });
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const match of text.matchAll(/[A-Za-z]{4,}/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) broken.push(match[0]);
+        }
+      }
+    }
+    return broken;
+  }, selector);
+}
+
+describe('layout in the browser', () => {
+  for (const [width, height] of [
+    [1024, 768],
+    [1280, 800],
+  ] as const) {
+    it(`has no page scrollbar on Sheet and Preview at ${width}×${height}`, async () => {
+      const { context, page } = await openAt(width, height);
+      await page.getByRole('grid', { name: 'Sheet' }).waitFor();
+      expect(await pageOverflow(page)).toEqual({ x: 0, y: 0 });
+      await importPandas(page);
+      expect(await pageOverflow(page)).toEqual({ x: 0, y: 0 });
+      await page.getByRole('tab', { name: 'Preview' }).click();
+      await page.getByText('Compared with project demo').waitFor();
+      expect(await pageOverflow(page)).toEqual({ x: 0, y: 0 });
+      await context.close();
+    });
+  }
+
+  it('keeps the row numbers in view sideways, cuts headers at their end, and keeps the pandas index narrow', async () => {
+    const { context, page } = await openAt(1024, 768);
+    await importPandas(page);
+    const grid = page.getByRole('grid', { name: 'Sheet' });
+
+    // The pandas index column is ignored, and narrow.
+    const index = grid.getByRole('columnheader', { name: /\(unnamed\)/ });
+    expect(await index.textContent()).toContain('ignored');
+    expect((await index.boundingBox())?.width).toBeLessThanOrEqual(130);
+
+    // A long header is cut at its end: its first characters show, the full name is its title and its name.
+    const long = grid.getByRole('columnheader', { name: new RegExp(`attributes\\.metadata\\.${LONG_KEY}`) });
+    const cut = await long.locator('.column-head-name').evaluate((element) => {
+      const text = element.firstElementChild ?? element;
+      return {
+        overflows: element.scrollWidth > element.clientWidth,
+        startsInside: text.getBoundingClientRect().left >= element.getBoundingClientRect().left - 1,
+        title: element.getAttribute('title'),
+      };
+    });
+    expect(cut).toEqual({ overflows: true, startsInside: true, title: `attributes.metadata.${LONG_KEY}` });
+
+    // Scrolled sideways, the row numbers and statuses stay at the grid's left edge.
+    const rowHeader = grid.getByRole('rowheader').first();
+    const before = await rowHeader.boundingBox();
+    await page.locator('.sheet-grid-scroll').evaluate((element) => {
+      element.scrollLeft = element.scrollWidth;
+    });
+    await expect
+      .poll(() => page.locator('.sheet-grid-scroll').evaluate((element) => element.scrollLeft))
+      .toBeGreaterThan(200);
+    const after = await rowHeader.boundingBox();
+    expect(after?.x).toBe(before?.x);
+    const statusHead = await grid.getByRole('columnheader').first().boundingBox();
+    expect(statusHead?.x).toBe(before?.x);
+    await page.screenshot({ path: '/tmp/layout-sheet-scrolled-1024.png' });
+    await context.close();
+  });
+
+  it('fits the blank-policy select inside the column menu', async () => {
+    const { context, page } = await openAt(1024, 768);
+    await importPandas(page);
+    await page
+      .getByRole('columnheader', { name: /attributes\.metadata\.reviewed/ })
+      .getByRole('button')
+      .first()
+      .click();
+    const menu = page.getByRole('dialog', { name: /^Column / });
+    await menu.waitFor();
+    const menuBox = await menu.boundingBox();
+    // The menu is whole in the grid's view (the grid scrolls to show it), and each field inside the menu.
+    const gridBox = await page.locator('.sheet-grid-scroll').boundingBox();
+    if (menuBox && gridBox) expect(menuBox.x + menuBox.width).toBeLessThanOrEqual(gridBox.x + gridBox.width);
+    for (const field of ['Maps to', 'Key', 'Type', 'Blank cells']) {
+      const box = await menu.getByLabel(field, { exact: true }).boundingBox();
+      expect(box, field).not.toBeNull();
+      if (box && menuBox) expect(box.x + box.width, field).toBeLessThanOrEqual(menuBox.x + menuBox.width);
+    }
+    await page.screenshot({ path: '/tmp/layout-column-menu-1024.png' });
+    await context.close();
+  });
+
+  it('breaks no word in the Preview at 1024 px', async () => {
+    const { context, page } = await openAt(1024, 768);
+    await importPandas(page);
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await page.getByText('Compared with project demo').waitFor();
+    const first = page.getByRole('article').first();
+    await first.getByRole('cell', { name: 'unchanged' }).waitFor();
+    expect(await brokenWords(page, '.preview-view')).toEqual([]);
+    await page.screenshot({ path: '/tmp/layout-preview-1024.png' });
+    await context.close();
+  });
+
+  it('shows problems first in the Preview, each with its own badge, and searches it', async () => {
+    const { context, page } = await openAt(1024, 768);
+    await page.getByRole('button', { name: 'Spreadsheet export with problems' }).click();
+    await summary(page)
+      .filter({ hasText: /[1-9]\d* spans?/ })
+      .waitFor();
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await page.getByText('Compared with project demo').waitFor();
+
+    const cards = page.getByRole('article');
+    const badges = await cards.locator('.status-pill').allTextContents();
+    // Two predicted failures, then the blocked span, then the rest.
+    expect(badges.slice(0, 3)).toEqual(['Predicted to fail', 'Predicted to fail', 'Blocked']);
+    expect(badges.slice(3)).not.toContain('Predicted to fail');
+    expect(badges.slice(3)).not.toContain('Blocked');
+    const conflict = page.getByRole('article', { name: 'Span 16546f0d4cb86d80' });
+    expect(await conflict.locator('.status-pill').textContent()).toBe('Predicted to fail');
+    // In words; the server's own message only in the collapsed details for support.
+    expect(await conflict.innerText()).toContain(
+      "Predicted to fail (type conflict): 'score' holds decimal numbers; this value is text.",
+    );
+    expect(await conflict.innerText()).not.toContain('Float64');
+    expect(await conflict.locator('details').textContent()).toContain(
+      "[type_conflict] Type conflict on 'score': stored Float64, patch has Utf8",
+    );
+
+    await page.screenshot({ path: '/tmp/layout-preview-problems-1024.png' });
+
+    const search = page.getByRole('searchbox', { name: 'Search the preview' });
+    await search.fill('ffffffff');
+    await expect.poll(() => cards.count()).toBe(1);
+    expect(await cards.first().getAttribute('aria-label')).toBe('Span ffffffffffffffff');
+    await search.fill('refund issued');
+    await expect.poll(() => cards.count()).toBe(1);
+    expect(await cards.first().getAttribute('aria-label')).toBe('Span 8053890f674ef839');
+    await search.fill('ticket_id');
+    await expect.poll(() => cards.count()).toBeGreaterThan(1);
+    await search.fill('');
+
+    // The list scrolls from the keyboard: it is a named, focusable region.
+    const list = page.getByRole('region', { name: 'Spans in the preview' });
+    await list.focus();
+    expect(await list.evaluate((element) => element === document.activeElement)).toBe(true);
+
+    // The failed rows are exported under the sheet's name.
+    await page.getByRole('button', { name: /^Submit \d+ spans?$/ }).click();
+    await page.getByRole('status', { name: 'Submission summary' }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export failed rows' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('spreadsheet-export-failed-rows.csv');
+    await page.screenshot({ path: '/tmp/layout-results-1024.png' });
+    await context.close();
+  });
+});

@@ -1,0 +1,284 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { autoMapColumns } from '@/core/columns';
+import { importFile } from '@/core/import';
+import { SheetModel } from '@/core/sheet-model';
+import { loadSavedSheets } from '@/ui/sheet/autosave';
+import { MappingDialog } from '@/ui/sheet/mapping-dialog';
+import { tableFromPastedBlock } from '@/ui/sheet/paste';
+import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
+import { SheetView } from '@/ui/sheet/sheet-view';
+import { useAutosave } from '@/ui/sheet/use-autosave';
+
+const A = '61dbffb32f20ddb6';
+const SAVED = { timeout: 5000 };
+
+/** The analyst's pandas file, as the import reads and maps it. */
+async function pandasSheet(): Promise<SheetModel> {
+  const result = await importFile(
+    'pandas-review.csv',
+    readFileSync('tests/fixtures/import/pandas-review.csv'),
+  );
+  if (!result.ok) throw new Error(result.error.message);
+  const { columns } = autoMapColumns(result.table.headers, result.table.origin);
+  return SheetModel.fromRows(columns, result.table.rows);
+}
+
+function SheetTab({ store, database }: { store: SheetStore; database: IDBFactory }) {
+  const { restoring, unrestored } = useAutosave(store, database);
+  return <SheetView store={store} restoring={restoring} unrestored={unrestored} />;
+}
+
+async function openTab(database: IDBFactory, store = new SheetStore()): Promise<SheetStore> {
+  render(<SheetTab store={store} database={database} />);
+  await waitFor(() => expect(screen.queryByText('Restoring your sheet…')).toBeNull());
+  return store;
+}
+
+const summaryText = () => screen.getByRole('status', { name: 'Sheet summary' }).textContent ?? '';
+const needsAttention = () => screen.queryByRole('list', { name: 'Needs attention' });
+const header = (name: RegExp) =>
+  within(screen.getByRole('grid', { name: 'Sheet' })).getByRole('columnheader', { name });
+
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 640 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+});
+
+afterEach(cleanup);
+
+describe('column notices on the Sheet tab (issue 12)', () => {
+  it('shows one notice per column instead of a warning per cell, and one Accept per column quiets it', async () => {
+    const store = new SheetStore(await pandasSheet(), { name: 'pandas-review.csv', kind: 'file' });
+    render(<SheetView store={store} restoring={false} />);
+    const user = userEvent.setup();
+
+    const notices = within(needsAttention() ?? document.body).getAllByRole('listitem');
+    expect(notices.map((item) => item.textContent)).toEqual([
+      expect.stringMatching(
+        /^attributes\.metadata\.reviewed: 36 true\/false values are stored as the text "true" or "false".*Row 1: False is stored as "false"\./,
+      ),
+      expect.stringMatching(
+        /^attributes\.metadata\.ticket_id: Read as text: 30 values look like a number.*Row 2: 062491 is stored as "062491" \(a leading zero\)\./,
+      ),
+    ]);
+    expect(summaryText()).toContain('1 error');
+    expect(summaryText()).toContain('3 warnings');
+    expect(summaryText()).toContain('2 column notices');
+    // The headers carry a badge; the cells of the column no marker.
+    expect(header(/attributes\.metadata\.reviewed/).textContent).toContain('1 column notice');
+    const grid = screen.getByRole('grid', { name: 'Sheet' });
+    const reviewedCells = grid.querySelectorAll('[role="gridcell"][aria-colindex="4"]');
+    expect(reviewedCells.length).toBeGreaterThan(5);
+    for (const cell of reviewedCells) expect(cell.className).not.toMatch(/sheet-cell-(warning|error)/);
+
+    for (const item of notices) await user.click(within(item).getByRole('button', { name: 'Accept' }));
+    expect(needsAttention()).toBeNull();
+    expect(summaryText()).not.toContain('column notice');
+    expect(summaryText()).toContain('Accepted: 2 conversions');
+    expect(header(/attributes\.metadata\.reviewed/).textContent).toContain('1 accepted conversion');
+    const accepted = screen.getByRole('list', { name: 'Accepted conversions' });
+    expect(within(accepted).getAllByRole('button', { name: 'Show again' })).toHaveLength(2);
+    // What is stored is what it was.
+    expect(
+      store.model.span('44dcda6a797d76de')?.patch.find((entry) => entry.key === 'reviewed')?.stored,
+    ).toBe('false');
+
+    // An Accept is an edit: undo takes it back.
+    act(() => store.undo());
+    expect(summaryText()).toContain('1 column notice');
+    await user.click(within(accepted).getByRole('button', { name: 'Show again' }));
+    expect(summaryText()).toContain('2 column notices');
+  });
+
+  it('remembers the accepted notices with the sheet, across a reload', async () => {
+    const database = new IDBFactory();
+    const first = await openTab(database);
+    const model = await pandasSheet();
+    act(() => first.replace(model, { name: 'pandas-review.csv', kind: 'file' }));
+    const [reviewed] = within(needsAttention() ?? document.body).getAllByRole('listitem');
+    await userEvent.setup().click(within(reviewed ?? document.body).getByRole('button', { name: 'Accept' }));
+    await waitFor(async () => {
+      const saved = await loadSavedSheets(database);
+      expect(saved.sheet?.model.columns.find((column) => column.id === 'c2')?.acceptedNotices).toEqual([
+        'bool_to_string',
+      ]);
+    }, SAVED);
+    cleanup();
+
+    const second = await openTab(database);
+    expect(second.model.columnNotices().map(({ code, accepted }) => ({ code, accepted }))).toEqual([
+      { code: 'bool_to_string', accepted: true },
+      { code: 'looks_numeric_kept_text', accepted: false },
+    ]);
+    expect(summaryText()).toContain('Accepted: 1 conversion');
+  });
+});
+
+describe('naming keys (issue 12)', () => {
+  it("asks a new sheet's key, and blocks a span with a value until it is named", async () => {
+    const store = new SheetStore();
+    render(<SheetView store={store} restoring={false} />);
+    const user = userEvent.setup();
+    expect(summaryText()).toContain('1 key to name');
+    act(() =>
+      store.apply(
+        {
+          kind: 'set_cells',
+          cells: [
+            { row: 0, columnId: 'c0', value: A },
+            { row: 0, columnId: 'c1', value: 'refund' },
+          ],
+        },
+        'Type',
+      ),
+    );
+    expect(store.model.spanStatus(A)).toBe('blocked');
+    expect(store.model.cellIssues(0, 'c1').map((issue) => issue.code)).toEqual(['unnamed_key']);
+
+    const form = within(needsAttention() ?? document.body);
+    await user.click(form.getByRole('button', { name: 'Name key' }));
+    expect(form.getByText("Name this column's key.")).toBeTruthy();
+    await user.type(form.getByRole('textbox', { name: "Name this column's key" }), 'label{Enter}');
+    expect(store.model.columns[1]).toMatchObject({
+      name: 'attributes.metadata.label',
+      target: { kind: 'metadata', key: 'label' },
+    });
+    expect(store.model.spanStatus(A)).toBe('ready');
+    expect(needsAttention()).toBeNull();
+    expect(summaryText()).not.toContain('to name');
+  });
+
+  it('moves the focus to the key of a new sheet', async () => {
+    const store = new SheetStore(await pandasSheet(), { name: 'pandas-review.csv', kind: 'file' });
+    render(<SheetView store={store} restoring={false} />);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'New sheet' }));
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: "Name this column's key" }));
+  });
+
+  it('asks for the key of an added column instead of making one up', async () => {
+    const store = new SheetStore(await pandasSheet());
+    render(<SheetView store={store} restoring={false} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Add column' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add a column' });
+    const key = within(dialog).getByRole('textbox', { name: 'Metadata key' });
+    expect(document.activeElement).toBe(key);
+    await user.click(within(dialog).getByRole('button', { name: 'Add column' }));
+    expect(within(dialog).getByText("Name this column's key.")).toBeTruthy();
+    await user.type(key, 'reviewer');
+    expect(within(dialog).getByText(/Another column already sets "reviewer"/)).toBeTruthy();
+    await user.clear(key);
+    await user.type(key, 'priority{Enter}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(store.model.columns.map((column) => column.name)).toContain('attributes.metadata.priority');
+    expect(store.undoLabel).toBe('Add column attributes.metadata.priority');
+  });
+
+  it('renames the key with the header in the column menu, and the header with the key', async () => {
+    const store = new SheetStore(emptySheet(2, 'key'));
+    render(<SheetView store={store} restoring={false} />);
+    const user = userEvent.setup();
+    await user.click(within(header(/attributes\.metadata\.key/)).getByRole('button'));
+    const menu = screen.getByRole('dialog', { name: /^Column / });
+    const key = within(menu).getByRole('textbox', { name: 'Key' });
+    await user.clear(key);
+    await user.type(key, 'label{Enter}');
+    expect(store.model.columns[1]).toMatchObject({
+      name: 'attributes.metadata.label',
+      target: { kind: 'metadata', key: 'label' },
+    });
+    const name = within(screen.getByRole('dialog', { name: /^Column / })).getByRole('textbox', {
+      name: 'Column name',
+    });
+    await user.clear(name);
+    await user.type(name, 'attributes.metadata.priority{Enter}');
+    expect(store.model.columns[1]).toMatchObject({
+      name: 'attributes.metadata.priority',
+      target: { kind: 'metadata', key: 'priority' },
+    });
+  });
+});
+
+describe('a block pasted with a header row (issue 12)', () => {
+  it('goes through the mapping step, as a file does', async () => {
+    const store = new SheetStore();
+    render(<SheetView store={store} restoring={false} />);
+    const grid = screen.getByRole('grid', { name: 'Sheet' });
+    const text = `span_id\tlabel\tpriority\tpatch_document\n${A}\trefund\thigh\t\n`;
+    fireEvent.paste(grid, { clipboardData: { getData: () => text } });
+    const dialog = await screen.findByRole('dialog', { name: 'Map the columns of the pasted block' });
+    // Not silently ignored: each unknown column is shown, to be mapped.
+    const label = within(dialog).getByRole('row', { name: 'Column label' });
+    expect(within(label).getByRole('combobox', { name: 'Maps to' })).toHaveProperty('value', 'ignore');
+    fireEvent.change(within(label).getByRole('combobox', { name: 'Maps to' }), {
+      target: { value: 'metadata' },
+    });
+    expect(within(label).getByRole('textbox', { name: 'Key' })).toHaveProperty('value', 'label');
+    await userEvent.setup().click(within(dialog).getByRole('button', { name: 'Import 1 row' }));
+    await waitFor(() => expect(store.source).toEqual({ name: 'Pasted sheet', kind: 'paste' }));
+    expect(store.dirty).toBe(true);
+    expect(store.model.submittableSpans()).toEqual([{ span_id: A, patch_document: { label: 'refund' } }]);
+  });
+
+  it("offers a header that is one of the project's keys as that key, and says so", () => {
+    const table = tableFromPastedBlock([
+      ['span_id', 'Label', 'priority'],
+      [A, 'refund', 'high'],
+    ]);
+    if (!table) throw new Error('no table');
+    const { columns } = autoMapColumns(table.headers, 'text', ['label', 'reviewed']);
+    render(
+      <MappingDialog
+        fileName="the pasted block"
+        table={table}
+        initialColumns={columns}
+        knownKeys={['label', 'reviewed']}
+        onConfirm={() => undefined}
+        onCancel={() => undefined}
+      />,
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Map the columns of the pasted block' });
+    expect(dialog.textContent).toContain("A column is offered as the project's key label");
+    const label = within(dialog).getByRole('row', { name: 'Column Label' });
+    expect(within(label).getByRole('combobox', { name: 'Maps to' })).toHaveProperty('value', 'metadata');
+    // With the project's keys to offer, the key field is a combobox.
+    expect(within(label).getByRole('combobox', { name: 'Key' })).toHaveProperty('value', 'label');
+    // The project's keys are offered as a key is typed.
+    const options = [...dialog.querySelectorAll('datalist option')].map((option) =>
+      option.getAttribute('value'),
+    );
+    expect(options).toEqual(['label', 'reviewed']);
+  });
+
+  it('lists its problems in an alert that holds a list, and asks for a key left blank', () => {
+    const table = tableFromPastedBlock([
+      ['span_id', 'priority'],
+      [A, 'high'],
+    ]);
+    if (!table) throw new Error('no table');
+    const [span, priority] = autoMapColumns(table.headers).columns;
+    if (!span || !priority) throw new Error('no columns');
+    render(
+      <MappingDialog
+        fileName="the pasted block"
+        table={table}
+        initialColumns={[span, { ...priority, target: { kind: 'metadata', key: '' } }]}
+        onConfirm={() => undefined}
+        onCancel={() => undefined}
+      />,
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert.tagName).toBe('DIV');
+    expect(
+      within(alert)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['Name the key of column priority: a column mapped to a metadata key needs one.']);
+    expect(screen.getByRole('button', { name: 'Import 1 row' })).toHaveProperty('disabled', true);
+  });
+});
