@@ -15,7 +15,7 @@ import { SheetView } from '@/ui/sheet/sheet-view';
 import { useAutosave } from '@/ui/sheet/use-autosave';
 
 const A = '61dbffb32f20ddb6';
-const SAVED = { timeout: 5000 };
+const SAVED = { timeout: 15_000 };
 
 /** The analyst's pandas file, as the import reads and maps it. */
 async function pandasSheet(): Promise<SheetModel> {

@@ -11,7 +11,7 @@ import { useAutosave } from '@/ui/sheet/use-autosave';
 
 const SPAN = 'a1b2c3d4e5f60718';
 /** How long to wait for autosave's delayed save to land: well past its delay, never asserted on. */
-const SAVED = { timeout: 5000 };
+const SAVED = { timeout: 15_000 };
 
 /** The Sheet tab as the app wires it: autosave restores into the store and hands the view what it set aside. */
 function SheetTab({ store, database }: { store: SheetStore; database: IDBFactory }) {

@@ -1,0 +1,19 @@
+/** The exit statuses of the command line (SPEC §13). */
+export const EXIT = {
+  /** Everything was applied (or, offline, nothing blocks a span). */
+  ok: 0,
+  /** Some spans failed or were blocked (or, on a cancel, were not sent). */
+  someFailed: 1,
+  /** The input or the command could not be used: a file that cannot be read, a server that cannot be reached. */
+  unusable: 2,
+  /** A second Ctrl+C: quit at once. */
+  interrupted: 130,
+} as const;
+
+/** Why a command could not run at all: printed as one message, exit status 2. */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}

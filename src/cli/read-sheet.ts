@@ -1,0 +1,154 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { CellValue } from '@/core/cell-reading';
+import type { ColumnSettings } from '@/core/columns';
+import {
+  createFileImporter,
+  delimiterName,
+  describeSize,
+  type ImportFormat,
+  formatLabel,
+} from '@/core/import';
+import { SheetModel } from '@/core/sheet-model';
+import { type MappingOptions, mapColumns } from './column-mapping';
+import { CommandError } from './exit-status';
+
+/** A sheet file read and checked by the engine, as the app would hold it after its import. */
+export interface SheetFile {
+  /** The path as given, and the file's name (the submission's default label). */
+  path: string;
+  name: string;
+  size: number;
+  format: ImportFormat;
+  /** The delimiter of a CSV/TSV file, in words ("comma (,)"). */
+  delimiter: string | null;
+  columns: ColumnSettings[];
+  model: SheetModel;
+  /** What the import said without stopping ("Skipped 3 empty lines."). */
+  notes: string[];
+}
+
+/** How much of the file one read takes: big enough to be quick, small enough never to hold the file twice. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/** Why a file cannot be opened, in words, from Node's error code. */
+function openProblem(path: string, where: string, error: unknown): CommandError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new CommandError(`There is no file ${path} (looked for ${where}).`);
+    case 'EACCES':
+    case 'EPERM':
+      return new CommandError(`${path} cannot be read: permission denied.`);
+    case 'EISDIR':
+      return new CommandError(`${path} is a folder, not a file: name the sheet file in it.`);
+    default:
+      return new CommandError(
+        `${path} cannot be read: ${error instanceof Error ? error.message : String(error)}.`,
+      );
+  }
+}
+
+/**
+ * Reads a sheet file with the importers the app uses (`src/core/import`): CSV and TSV are parsed as the bytes
+ * stream in, a chunk at a time, so the file's text is never held whole beside its rows; JSON, JSON Lines and
+ * Parquet are read at the end, as in the app. `path` is as the user wrote it, from `cwd`. Then the columns are mapped (`mapColumns`) and the sheet is checked
+ * by `SheetModel`. A file that cannot be read or mapped is a `CommandError` that says why.
+ */
+export async function readSheetFile(path: string, mapping: MappingOptions, cwd: string): Promise<SheetFile> {
+  const file = resolve(cwd, path);
+  let size: number;
+  try {
+    const stats = await stat(file);
+    if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = stats.size;
+  } catch (error) {
+    throw openProblem(path, file, error);
+  }
+  const name = basename(path);
+  const importer = createFileImporter(name, size);
+  if (importer.error === null) {
+    const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        importer.push(chunk);
+        if (importer.error !== null) break;
+      }
+    } catch (error) {
+      throw openProblem(path, file, error);
+    } finally {
+      stream.destroy();
+    }
+  }
+  const result = await importer.finish();
+  if (!result.ok) {
+    throw new CommandError(`${name} (${describeSize(size)}) cannot be imported: ${result.error.message}`);
+  }
+  const { table } = result;
+  const columns = mapColumns(table.headers, table.origin, mapping);
+  const model = modelFromRows(columns, table.rows);
+  return {
+    path,
+    name,
+    size,
+    format: table.format,
+    delimiter: table.delimiter === undefined ? null : delimiterName(table.delimiter),
+    columns,
+    model,
+    notes: table.notes,
+  };
+}
+
+/** Texts up to this long are shared when they repeat (`true`, `ana`, `3`): longer ones are rarely repeated. */
+const SHARED_TEXT_MAX_LENGTH = 12;
+/** Distinct texts shared per column; a column with more (scores, IDs) keeps its cells as they are. */
+const SHARED_TEXTS_PER_COLUMN = 4096;
+
+/**
+ * One copy of each short text a column repeats. NOTE: a file of a million rows has millions of cells like `true`
+ * or `ana`, each its own string as parsed; sharing one copy keeps tens of megabytes of them out of memory.
+ */
+class SharedTexts {
+  private texts: Map<string, string> | null = new Map();
+
+  share(cell: CellValue): CellValue {
+    const texts = this.texts;
+    if (texts === null || typeof cell !== 'string' || cell.length > SHARED_TEXT_MAX_LENGTH) return cell;
+    const shared = texts.get(cell);
+    if (shared !== undefined) return shared;
+    if (texts.size >= SHARED_TEXTS_PER_COLUMN) this.texts = null;
+    else texts.set(cell, cell);
+    return cell;
+  }
+}
+
+/**
+ * The sheet of the imported rows, built column by column as `SheetModel` keeps it.
+ * NOTE: each row is let go as soon as its cells are in the columns (the array is emptied as it is read), so a
+ * million rows are never held twice, as rows and as columns.
+ */
+function modelFromRows(columns: readonly ColumnSettings[], rows: CellValue[][]): SheetModel {
+  const rowCount = rows.length;
+  const width = columns.length;
+  const columnCells: CellValue[][] = columns.map(() => []);
+  const shared = columns.map(() => new SharedTexts());
+  const held = rows as (CellValue[] | undefined)[];
+  for (let index = 0; index < rowCount; index++) {
+    const row = held[index] ?? [];
+    held[index] = undefined;
+    for (let column = 0; column < width; column++) {
+      columnCells[column]?.push(shared[column]?.share(row[column]) ?? row[column]);
+    }
+  }
+  rows.length = 0;
+  return new SheetModel(columns, columnCells, rowCount);
+}
+
+/** The file's format in words: "CSV (comma (,))", "Parquet". */
+export function describeFormat(sheet: Pick<SheetFile, 'format' | 'delimiter'>): string {
+  const label = formatLabel(sheet.format);
+  return sheet.delimiter !== null && sheet.format === 'csv' && sheet.delimiter !== delimiterName(',')
+    ? `${label}, ${sheet.delimiter} delimited`
+    : label;
+}

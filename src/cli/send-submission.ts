@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_BATCH_SIZE, getFields, logMetadata, lookupSpans, type SubmissionProgress } from '@/client';
+import type { AggregatedResponse, LookupResponse } from '@/core/api-schema';
+import { predictSubmission, upToDateSpanIds } from '@/core/predict';
+import type { SubmittableSpan } from '@/core/sheet-model';
+import { type SpanResult, storedPatch } from '@/core/span-patch';
+import type { StoredType } from '@/core/stored-form';
+import { type Connection, requestProblem } from './connection';
+import type { CommandError } from './exit-status';
+
+/** How a submission is sent: the client's batching, the cancel, progress, and its label. */
+export interface SendOptions {
+  batchSize?: number;
+  concurrency?: number;
+  signal: AbortSignal;
+  label: string;
+  onProgress(progress: SubmissionProgress): void;
+}
+
+/** What was sent, and what was left out. */
+export interface SendResult {
+  /** The client's aggregated answer over every part, as one submission. */
+  result: AggregatedResponse;
+  /** Spans left out because the server already had every value as asked. */
+  upToDate: number;
+  /** The spans sent whose outcome is not known or that were never sent (for the outcome). */
+  unfinished: SubmittableSpan[];
+  /** Why sending stopped before the end when the server could no longer be asked; null otherwise. */
+  problem: CommandError | null;
+}
+
+/** Fewest spans looked up at once: small batches still get lookups of a useful size. */
+const MIN_PART_SPANS = 1000;
+
+/**
+ * Spans looked up, then sent, at a time: what the client sends at once (a batch per request in flight; 10,000 by
+ * default, the most one lookup takes), at least `MIN_PART_SPANS`, in whole batches.
+ */
+function partSize(batchSize: number, concurrency: number): number {
+  const size = Math.max(MIN_PART_SPANS, batchSize * concurrency);
+  return Math.ceil(size / batchSize) * batchSize;
+}
+
+function emptyProgress(): SubmissionProgress {
+  return {
+    spansDone: 0,
+    spansTotal: 0,
+    batchesDone: 0,
+    batchesFailed: 0,
+    spansUndelivered: 0,
+    batchesTotal: 0,
+    spansUpdated: 0,
+    spansFailed: 0,
+    retries: 0,
+    retrying: null,
+  };
+}
+
+/**
+ * Sends the spans as one submission, as the app's Submit does after its Preview: each span the server already
+ * has as asked (`upToDateSpanIds`, from its current metadata) is left out, the rest go to `logMetadata` under one
+ * `submission.id` and label.
+ * NOTE: the spans are looked up a part at a time, the next part while the client sends this one, so a big file
+ * starts sending at once and its lookups cost no time of their own. A cancel leaves the parts not sent yet in
+ * `not_sent`, up to date or not.
+ */
+export async function sendSubmission(
+  spans: readonly SpanResult[],
+  project: string,
+  connection: Connection,
+  options: SendOptions,
+): Promise<SendResult> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  // NOTE: lookups stop with the submission: a Ctrl+C while they run leaves every span not sent.
+  const asked = { ...connection, signal: options.signal };
+  let fields: Map<string, StoredType | null>;
+  try {
+    const answer = await getFields(project, asked);
+    fields = new Map(answer.fields.map((field) => [field.key, field.type]));
+  } catch (error) {
+    if (!options.signal.aborted) throw requestProblem(error, connection, `Comparing with project ${project}`);
+    fields = new Map();
+  }
+  // NOTE: every key a span holds is in the project's fields (the type registry, SPEC §6), so a span whose patch
+  // sets a key the project has never had cannot be up to date: only the others are looked up. A review that
+  // brings new keys, the usual case, needs no lookup at all, and is then sent in one go.
+  const mayBeUpToDate = (span: SpanResult) =>
+    span.patch.length > 0 && span.patch.every((entry) => fields.has(entry.key));
+  const size = spans.some(mayBeUpToDate) ? partSize(batchSize, options.concurrency ?? 2) : spans.length;
+  const parts: SpanResult[][] = [];
+  for (let start = 0; start < spans.length; start += size) parts.push(spans.slice(start, start + size));
+  const lookUp = (index: number): Promise<LookupResponse> => {
+    const spanIds = (parts[index] ?? []).filter(mayBeUpToDate).map((span) => span.spanId);
+    if (spanIds.length === 0) return Promise.resolve({ spans: [], missing: [] });
+    return lookupSpans(project, spanIds, asked);
+  };
+  let next: Promise<LookupResponse> | null = parts.length > 0 && !options.signal.aborted ? lookUp(0) : null;
+  next?.catch(() => undefined);
+
+  const submission = { id: randomUUID(), label: options.label };
+  const answers: AggregatedResponse[] = [];
+  const unfinished: SubmittableSpan[] = [];
+  const notSent: string[] = [];
+  let upToDate = 0;
+  let problem: CommandError | null = null;
+  const done = emptyProgress();
+  let remaining = spans.length;
+
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] ?? [];
+    if (options.signal.aborted || problem !== null || next === null) {
+      for (const span of part) notSent.push(span.spanId);
+      continue;
+    }
+    let lookup: LookupResponse;
+    try {
+      lookup = await next;
+    } catch (error) {
+      if (!options.signal.aborted) {
+        problem = requestProblem(error, connection, `Looking up the spans of project ${project}`);
+      }
+      for (const span of part) notSent.push(span.spanId);
+      continue;
+    }
+    next = index + 1 < parts.length ? lookUp(index + 1) : null;
+    // NOTE: a lookup the loop will not wait for (after a cancel) must not end the process as unhandled.
+    next?.catch(() => undefined);
+    const predictions = predictSubmission(part.filter(mayBeUpToDate), {
+      project,
+      fields,
+      spans: new Map(lookup.spans.map((span) => [span.span_id, span.metadata])),
+    });
+    const current = upToDateSpanIds(predictions);
+    upToDate += current.size;
+    remaining -= part.length;
+    const toSend: SubmittableSpan[] = [];
+    for (const span of part) {
+      if (!current.has(span.spanId))
+        toSend.push({ span_id: span.spanId, patch_document: storedPatch(span.patch) });
+    }
+    if (toSend.length === 0) {
+      options.onProgress(progressSoFar(done, emptyProgress(), remaining, batchSize));
+      continue;
+    }
+    let last = emptyProgress();
+    const answer = await logMetadata(project, toSend, {
+      ...connection,
+      batchSize,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      signal: options.signal,
+      submission,
+      onProgress: (progress) => {
+        last = progress;
+        options.onProgress(progressSoFar(done, progress, remaining, batchSize));
+      },
+    });
+    for (const key of Object.keys(done) as (keyof SubmissionProgress)[]) {
+      if (key !== 'retrying') done[key] += last[key] as number;
+    }
+    answers.push(answer);
+    const open = new Set([
+      ...answer.not_sent,
+      ...answer.undelivered_batches.flatMap((batch) => batch.span_ids),
+    ]);
+    for (const span of toSend) if (open.has(span.span_id)) unfinished.push(span);
+  }
+  return { result: combine(answers, notSent, submission.id), upToDate, unfinished, problem };
+}
+
+/**
+ * The progress of the whole submission: the parts sent (`done`), the part being sent, and the spans not looked up
+ * yet (`remaining`), counted as still to send until they are found up to date.
+ */
+function progressSoFar(
+  done: SubmissionProgress,
+  current: SubmissionProgress,
+  remaining: number,
+  batchSize: number,
+): SubmissionProgress {
+  return {
+    spansDone: done.spansDone + current.spansDone,
+    spansTotal: done.spansTotal + current.spansTotal + remaining,
+    batchesDone: done.batchesDone + current.batchesDone,
+    batchesFailed: done.batchesFailed + current.batchesFailed,
+    spansUndelivered: done.spansUndelivered + current.spansUndelivered,
+    batchesTotal: done.batchesTotal + current.batchesTotal + Math.ceil(remaining / batchSize),
+    spansUpdated: done.spansUpdated + current.spansUpdated,
+    spansFailed: done.spansFailed + current.spansFailed,
+    retries: done.retries + current.retries,
+    retrying: current.retrying,
+  };
+}
+
+/** The parts' answers as one aggregated response of the one submission. */
+function combine(
+  answers: readonly AggregatedResponse[],
+  notSent: readonly string[],
+  id: string,
+): AggregatedResponse {
+  const result: AggregatedResponse = {
+    spans_processed: 0,
+    spans_updated: 0,
+    spans_unchanged: 0,
+    spans_failed: 0,
+    errors: [],
+    submission_id: answers.length > 0 ? id : '',
+    not_sent: [],
+    undelivered_batches: [],
+  };
+  for (const answer of answers) {
+    result.spans_processed += answer.spans_processed;
+    result.spans_updated += answer.spans_updated;
+    result.spans_unchanged += answer.spans_unchanged;
+    result.spans_failed += answer.spans_failed;
+    for (const error of answer.errors) result.errors.push(error);
+    for (const spanId of answer.not_sent) result.not_sent.push(spanId);
+    for (const batch of answer.undelivered_batches) result.undelivered_batches.push(batch);
+  }
+  for (const spanId of notSent) result.not_sent.push(spanId);
+  return result;
+}

@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AggregatedResponse } from '@/core/api-schema';
+import {
+  ingestSpans,
+  postJson,
+  startTestServer,
+  submissionRecord,
+  type TestServer,
+} from '../server/test-server';
+import { csv, runCli, tempFolder } from './cli-process';
+
+let server: TestServer;
+let folder: Awaited<ReturnType<typeof tempFolder>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  folder = await tempFolder();
+  await ingestSpans(
+    server,
+    'cli',
+    ['00000000000000b1', '00000000000000b2', '00000000000000b4', '00000000000000b5'].map((spanId) => ({
+      spanId,
+      metadata: { score: 1 },
+    })),
+  );
+});
+
+afterAll(async () => {
+  await server.stop();
+  await folder.remove();
+});
+
+async function metadataOf(spanId: string): Promise<unknown> {
+  const answer = await postJson(`${server.url}/api/v1/projects/cli/spans/lookup`, { span_ids: [spanId] });
+  return (answer.body as { spans: { metadata: unknown }[] }).spans[0]?.metadata;
+}
+
+const HEADER = ['context.span_id', 'attributes.metadata.score', 'attributes.metadata.note', 'patch_document'];
+
+describe('spanpatch submit', () => {
+  it('submits one submission, exits 1 when spans fail or are blocked, and writes them with --failed-out', async () => {
+    const path = await folder.write(
+      'review.csv',
+      csv(HEADER, [
+        ['00000000000000b1', '2', 'ok', ''],
+        ['00000000000000b2', '', '=HYPERLINK("x")', '"{""score"": ""high""}"'],
+        ['00000000000000b9', '3', '', ''],
+        ['00000000000000b4', '4', '@note', '{bad'],
+        ['00000000000000b5', '5', 'fine', ''],
+      ]),
+    );
+    const run = await runCli(['submit', path, '--project', 'cli', '--json', '--failed-out', 'failed.csv'], {
+      cwd: folder.dir,
+      env: { SPANPATCH_URL: server.url },
+    });
+    expect(run.status).toBe(1);
+
+    // --json: standard output is the aggregated response alone; the report goes to standard error.
+    const result = JSON.parse(run.stdout) as AggregatedResponse;
+    expect(result).toMatchObject({
+      spans_processed: 4,
+      spans_updated: 2,
+      spans_unchanged: 0,
+      spans_failed: 2,
+    });
+    const errorTypes = Object.fromEntries(
+      result.errors.map((error) => [error.span_id, /^\[(\w+)\]/.exec(error.error_message)?.[1]]),
+    );
+    expect(errorTypes).toEqual({
+      '00000000000000b2': 'type_conflict',
+      '00000000000000b9': 'segment_not_found',
+    });
+    expect(run.stderr).toContain('Results of review.csv in project cli');
+    expect(run.stderr).toContain(
+      'Sent 4 · Updated 2, of which 0 already up to date · Failed 2, of which 0 never delivered · Blocked in the sheet 1 · Not sent 0',
+    );
+    expect(run.stderr).toMatch(
+      /blocked 00000000000000b4 \(row 4\): \[parse_failure\] Blocked before sending/,
+    );
+
+    // The same figures and errors as History keeps for the one submission, labelled with the file name.
+    const record = await submissionRecord(server, result.submission_id);
+    expect(record).toMatchObject({
+      label: 'review.csv',
+      kind: 'patch',
+      spans_processed: result.spans_processed,
+      spans_updated: result.spans_updated,
+      spans_unchanged: result.spans_unchanged,
+      spans_failed: result.spans_failed,
+    });
+    const byId = (a: { span_id: string }, b: { span_id: string }) => a.span_id.localeCompare(b.span_id);
+    expect([...record.errors].sort(byId)).toEqual([...result.errors].sort(byId));
+    expect(await metadataOf('00000000000000b1')).toEqual({ score: 2, note: 'ok' });
+    expect(await metadataOf('00000000000000b2')).toEqual({ score: 1 });
+
+    // The failed and blocked rows, in the file's own columns and order, formula-safe.
+    const written = Papa.parse<string[]>(await readFile(join(folder.dir, 'failed.csv'), 'utf8'), {
+      skipEmptyLines: true,
+    });
+    expect(written.data).toEqual([
+      HEADER,
+      ['00000000000000b2', '', `'=HYPERLINK("x")`, '{"score": "high"}'],
+      ['00000000000000b9', '3', '', ''],
+      ['00000000000000b4', '4', "'@note", '{bad'],
+    ]);
+  });
+
+  it('exits 0 when everything is applied, and leaves out what is already up to date on a second run', async () => {
+    const path = await folder.write(
+      'good.csv',
+      csv(
+        ['context.span_id', 'attributes.metadata.reviewer'],
+        [
+          ['00000000000000b4', 'ana'],
+          ['00000000000000b5', 'bo'],
+        ],
+      ),
+    );
+    const options = { cwd: folder.dir, env: { SPANPATCH_URL: server.url } };
+    const first = await runCli(['submit', path, '--project', 'cli', '--label', 'nightly review'], options);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('Results of nightly review in project cli');
+    expect(first.stdout).toContain('Sent 2 · Updated 2');
+    const again = await runCli(['submit', path, '--project', 'cli', '--json'], options);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ spans_processed: 0, spans_failed: 0, errors: [] });
+    expect(again.stderr).toContain('2 spans already up to date on the server were not sent.');
+  });
+});
