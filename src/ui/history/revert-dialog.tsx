@@ -1,14 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { revertSubmission } from '@/client';
-import type { PatchResponse, SpanError, Submission } from '@/core/api-schema';
-import { parseErrorMessage } from '@/core/error-types';
-import { describeErrorMessage } from '@/core/plain-words';
+import type { PatchResponse, Submission } from '@/core/api-schema';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { useRequest } from '@/ui/shared/use-request';
-import { supportDetailsText } from '@/ui/shared/support-details';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { spanErrorColumns } from './span-error-columns';
 import {
   describeRevertError,
   type RevertConflict,
@@ -46,30 +44,7 @@ const goneColumns: VirtualTableColumn<string>[] = [
   { id: 'span', header: 'Span ID', width: 240, grow: true, cell: (spanId) => <code>{spanId}</code> },
 ];
 
-const otherColumns: VirtualTableColumn<SpanError>[] = [
-  {
-    id: 'span',
-    header: 'Span ID',
-    width: 190,
-    cell: (error) => <code>{error.span_id}</code>,
-    title: (error) => error.span_id,
-  },
-  {
-    id: 'type',
-    header: 'Error type',
-    width: 160,
-    cell: (error) => describeErrorMessage(error.error_message).typeLabel,
-    title: (error) => supportDetailsText(parseErrorMessage(error.error_message).type),
-  },
-  {
-    id: 'message',
-    header: 'Message',
-    width: 260,
-    grow: true,
-    cell: (error) => describeErrorMessage(error.error_message).text,
-    title: (error) => supportDetailsText(error.error_message),
-  },
-];
+const otherColumns = spanErrorColumns({ type: 160, message: 260 });
 
 type RevertRun =
   | { status: 'idle' }

@@ -1,15 +1,13 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { getSubmission, listSubmissionChanges, listSubmissionErrors } from '@/client';
-import type { SpanError, Submission, SubmissionChange } from '@/core/api-schema';
-import { parseErrorMessage } from '@/core/error-types';
-import { describeErrorMessage } from '@/core/plain-words';
+import type { Submission, SubmissionChange } from '@/core/api-schema';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';
 import { useRequest } from '@/ui/shared/use-request';
-import { supportDetailsText } from '@/ui/shared/support-details';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { spanErrorColumns } from './span-error-columns';
 import { afterText, beforeText, kindText, submissionLabel, totalsText } from './history-format';
 import { SubmissionLink } from './submission-link';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
@@ -64,30 +62,7 @@ const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
   },
 ];
 
-const errorColumns: VirtualTableColumn<SpanError>[] = [
-  {
-    id: 'span',
-    header: 'Span ID',
-    width: 190,
-    cell: (error) => <code>{error.span_id}</code>,
-    title: (error) => error.span_id,
-  },
-  {
-    id: 'type',
-    header: 'Error type',
-    width: 170,
-    cell: (error) => describeErrorMessage(error.error_message).typeLabel,
-    title: (error) => supportDetailsText(parseErrorMessage(error.error_message).type),
-  },
-  {
-    id: 'message',
-    header: 'Message',
-    width: 320,
-    grow: true,
-    cell: (error) => describeErrorMessage(error.error_message).text,
-    title: (error) => supportDetailsText(error.error_message),
-  },
-];
+const errorColumns = spanErrorColumns({ type: 170, message: 320 });
 
 /** A value that follows `value` once it has stopped changing for `delayMs`. */
 function useSettledValue(value: string, delayMs: number): string {
