@@ -1,4 +1,4 @@
-import type { SpanError } from '@/core/api-schema';
+import type { PatchResponse, SpanError, SubmissionChange } from '@/core/api-schema';
 import { formatErrorMessage, formatRevertConflict } from '@/core/error-types';
 import { segmentNotFoundMessage } from '@/core/submitted-patch';
 import type { RecordedChange } from '@/core/span-update';
@@ -96,6 +96,44 @@ export function planRevert(
     plan.writes.push({ spanId, metadata, changes: recorded });
   }
   return plan;
+}
+
+/** The recorded changes of a submission (as the API shows them) as `planRevert` takes them. */
+export function changesToRevert(changes: readonly SubmissionChange[]): ChangeToRevert[] {
+  return changes.map((change) => ({
+    spanId: change.span_id,
+    key: change.key,
+    existedBefore: change.existed_before,
+    before: change.before,
+    after: change.after,
+    removed: change.removed,
+  }));
+}
+
+/** What a dry run of a revert answers: the plan's counts and errors, with no submission. */
+export function revertDryRunResponse(plan: RevertPlan): PatchResponse {
+  return {
+    spans_processed: plan.spansProcessed,
+    spans_updated: plan.spansUpdated,
+    spans_unchanged: 0,
+    spans_failed: plan.spansFailed,
+    errors: plan.errors,
+    submission_id: '',
+  };
+}
+
+/**
+ * Keys a revert puts back (the submission had removed them), with on how many spans, for the type registry's span
+ * counts; the keys it removes are the plan's `removedKeys`.
+ */
+export function restoredKeys(plan: RevertPlan): Map<string, number> {
+  const restored = new Map<string, number>();
+  for (const write of plan.writes) {
+    for (const change of write.changes) {
+      if (!change.existedBefore) restored.set(change.key, (restored.get(change.key) ?? 0) + 1);
+    }
+  }
+  return restored;
 }
 
 /** True when a span still holds what a change left: its value, or no key at all when the change removed it. */

@@ -1,11 +1,12 @@
 import type { MetadataCondition, SpanDetail, SpanFilter, SpanSummary } from '@/core/api-schema';
-import type { StoredType, StoredValue } from '@/core/stored-form';
+import type { StoredType } from '@/core/stored-form';
 import { storedFormOf } from './condition-value';
 import type { Metadata } from '@/server/patch/plan-submission';
 import { queryOne, type Sql } from './postgres-db';
 import { escapeLike } from './postgres-submissions';
 import { jsonParam } from './postgres-text';
 import type { SpanPage, SpanQuery, SpanSearch, SpanSearchResult } from './span-store';
+import { type SpanChangeRow, toSpanChange } from './submission-rows';
 
 /** The most spans of a trace a span's detail lists. */
 const MAX_TRACE_SPANS = 1_000;
@@ -165,17 +166,7 @@ export class PostgresSpanQueries {
        WHERE project_id = $1 AND trace_id = $2 ORDER BY start_time, span_id LIMIT $3`,
       [projectId, span.trace_id, MAX_TRACE_SPANS + 1],
     );
-    const changes = await sql.query<{
-      submission_id: string;
-      submission_label: string | null;
-      submission_kind: 'patch' | 'revert';
-      at: string;
-      key: string;
-      existed_before: boolean;
-      before_value: StoredValue;
-      after_value: StoredValue;
-      removed: boolean;
-    }>(
+    const changes = await sql.query<SpanChangeRow>(
       `SELECT s.public_id AS submission_id, s.label AS submission_label, s.kind AS submission_kind,
          s.finished_at AS at, c.key, c.existed_before, c.before_value, c.after_value, c.removed
        FROM changes c JOIN submissions s ON s.id = c.submission_id
@@ -186,17 +177,7 @@ export class PostgresSpanQueries {
       span: { ...toSpanSummary(span), end_time: span.end_time, updated_at: span.updated_at },
       trace: trace.slice(0, MAX_TRACE_SPANS),
       trace_truncated: trace.length > MAX_TRACE_SPANS,
-      changes: changes.map((change) => ({
-        submission_id: change.submission_id,
-        submission_label: change.submission_label,
-        submission_kind: change.submission_kind,
-        at: change.at,
-        key: change.key,
-        existed_before: change.existed_before,
-        before: change.before_value,
-        after: change.after_value,
-        removed: change.removed,
-      })),
+      changes: changes.map(toSpanChange),
     };
   }
 

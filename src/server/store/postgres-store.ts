@@ -17,7 +17,7 @@ import { migrate } from './postgres-migrations';
 import { revertIn } from './postgres-revert';
 import { PostgresSpanQueries } from './postgres-span-queries';
 import { fieldTypesOf, lockProject, lockProjectIfAny, lockSpans, requireProject } from './postgres-state';
-import { type BatchRecord, PostgresSubmissions } from './postgres-submissions';
+import { PostgresSubmissions } from './postgres-submissions';
 import { insertSpans, updateSpans, upsertFields } from './postgres-writes';
 import type {
   IngestOutcome,
@@ -36,6 +36,7 @@ import type {
   SubmissionPageQuery,
 } from './span-store';
 import type { StoreUnavailableError } from './store-unavailable-error';
+import type { BatchRecord } from './submission-rows';
 
 /** How the PostgreSQL store connects. */
 export interface PostgresStoreOptions {

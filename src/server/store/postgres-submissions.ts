@@ -1,48 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  PatchResponse,
-  SpanError,
-  Submission,
-  SubmissionChange,
-  SubmissionRef,
-} from '@/core/api-schema';
+import type { PatchResponse, SpanError, Submission, SubmissionChange } from '@/core/api-schema';
 import type { SubmissionPlan } from '@/server/patch/plan-submission';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused-error';
 import { queryOne, type Sql } from './postgres-db';
+import { type ChangeRow, changeColumns } from './postgres-submission-rows';
+import { jsonParam } from './postgres-text';
+import type { SubmissionList, SubmissionListQuery, SubmissionPage, SubmissionPageQuery } from './span-store';
 import {
-  type ChangeRow,
-  changeColumns,
+  type BatchRecord,
+  type BatchRow,
+  checkSameSubmitter,
   type SubmissionRow,
   submissionColumns,
   toChange,
   toSubmission,
-} from './postgres-submission-rows';
-import { jsonParam } from './postgres-text';
-import type { SubmissionList, SubmissionListQuery, SubmissionPage, SubmissionPageQuery } from './span-store';
-import { SubmissionConflictError } from './submission-conflict-error';
-
-interface BatchRow {
-  submission_id: number;
-  public_id: string;
-  request_digest: string | null;
-  spans_processed: number;
-  spans_updated: number;
-  spans_unchanged: number;
-  spans_failed: number;
-  first_error: number;
-}
-
-/** What one batch of a submission is, as `recordBatch` stores it. */
-export interface BatchRecord {
-  projectId: number;
-  keyName: string | null;
-  idempotencyKey: { key: string; requestDigest: string } | null;
-  submission: SubmissionRef | null;
-  kind: 'patch' | 'revert';
-  /** The public ID of the submission a revert undoes. */
-  reverts?: string;
-  now: string;
-}
+} from './submission-rows';
 
 const byPublicId = `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
   WHERE s.public_id = $1`;
@@ -324,16 +296,7 @@ export class PostgresSubmissions {
     const publicId = record.submission?.id ?? randomUUID();
     const existing = await queryOne<SubmissionRow>(sql, `${byPublicId} FOR UPDATE OF s`, [publicId]);
     if (existing) {
-      if (
-        existing.project_id !== record.projectId ||
-        (existing.key_name ?? '') !== (record.keyName ?? '') ||
-        existing.kind !== record.kind
-      ) {
-        throw new SubmissionConflictError(
-          'submission_id_taken',
-          `The submission ID '${publicId}' belongs to another project, API key or kind of submission; start a new submission with a new ID`,
-        );
-      }
+      checkSameSubmitter(existing, record, publicId);
       return existing;
     }
     // NOTE: another server may insert the same ID meanwhile: the unique violation rolls this transaction back,

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { MetadataCondition, SpanDetail, SpanFilter } from '@/core/api-schema';
-import type { StoredType, StoredValue } from '@/core/stored-form';
+import type { StoredType } from '@/core/stored-form';
 import { storedFormOf } from './condition-value';
 import { type SpanRow, spanRowColumns, toSpanSummary } from './sqlite-rows';
 import type { SpanSearch, SpanSearchResult } from './span-store';
+import { type SpanChangeRow, toSpanChange } from './submission-rows';
 
 /** The most spans of a trace a span's detail lists. */
 const MAX_TRACE_SPANS = 1_000;
@@ -109,20 +110,7 @@ export class SqliteSpanQueries {
       )
       .all(projectId, span.trace_id, MAX_TRACE_SPANS + 1);
     const changes = this.db
-      .prepare<
-        [string, number],
-        {
-          submission_id: string;
-          submission_label: string | null;
-          submission_kind: 'patch' | 'revert';
-          at: string;
-          key: string;
-          existed_before: number;
-          before_value: StoredValue;
-          after_value: StoredValue;
-          removed: number;
-        }
-      >(
+      .prepare<[string, number], SpanChangeRow>(
         `SELECT s.public_id AS submission_id, s.label AS submission_label, s.kind AS submission_kind,
            s.finished_at AS at, c.key, c.existed_before, c.before_value, c.after_value, c.removed
          FROM changes c JOIN submissions s ON s.id = c.submission_id
@@ -133,17 +121,7 @@ export class SqliteSpanQueries {
       span: { ...toSpanSummary(span), end_time: span.end_time, updated_at: span.updated_at },
       trace: trace.slice(0, MAX_TRACE_SPANS),
       trace_truncated: trace.length > MAX_TRACE_SPANS,
-      changes: changes.map((change) => ({
-        submission_id: change.submission_id,
-        submission_label: change.submission_label,
-        submission_kind: change.submission_kind,
-        at: change.at,
-        key: change.key,
-        existed_before: change.existed_before === 1,
-        before: change.before_value,
-        after: change.after_value,
-        removed: change.removed === 1,
-      })),
+      changes: changes.map(toSpanChange),
     };
   }
 

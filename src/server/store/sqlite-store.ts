@@ -15,7 +15,7 @@ import type {
 } from '@/core/api-schema';
 import type { StoredType } from '@/core/stored-form';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
-import { planRevert } from '@/server/patch/plan-revert';
+import { changesToRevert, planRevert, restoredKeys, revertDryRunResponse } from '@/server/patch/plan-revert';
 import { type FieldWrite, type Metadata, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
@@ -35,8 +35,8 @@ import type {
 } from './span-store';
 import { parseMetadata, type SpanRow, spanRowColumns, toSpanSummary } from './sqlite-rows';
 import { SqliteSpanQueries } from './sqlite-span-queries';
-import { type BatchRecord, SqliteSubmissions } from './sqlite-submissions';
-import { SubmissionConflictError } from './submission-conflict-error';
+import { SqliteSubmissions } from './sqlite-submissions';
+import { type BatchRecord, checkNotReverted, revertBatchRecord } from './submission-rows';
 import { diskFullMessage, folderOpenError, storeOpenError, storeUnavailable } from './sqlite-failure';
 import { migrate } from './sqlite-migrations';
 import type { StoreUnavailableError } from './store-unavailable-error';
@@ -418,58 +418,23 @@ export class SqliteSpanStore implements SpanStore {
   private revertSubmissionNow(request: RevertRequest): PatchResponse | null {
     const original = this.submissions.row(request.submissionId);
     if (!original) return null;
-    if (original.reverted_by !== null) {
-      throw new SubmissionConflictError(
-        'already_reverted',
-        `The submission '${original.public_id}' was reverted already, by '${original.reverted_by}'`,
-      );
-    }
-    const changes = this.submissions.changesOf(original.id).map((change) => ({
-      spanId: change.span_id,
-      key: change.key,
-      existedBefore: change.existed_before,
-      before: change.before,
-      after: change.after,
-      removed: change.removed,
-    }));
+    checkNotReverted(original);
+    const changes = changesToRevert(this.submissions.changesOf(original.id));
     const projectId = original.project_id;
     const current = this.currentMetadataOf(projectId, new Set(changes.map((change) => change.spanId)));
     const plan = planRevert(original.project, changes, current);
-    if (request.dryRun) {
-      return {
-        spans_processed: plan.spansProcessed,
-        spans_updated: plan.spansUpdated,
-        spans_unchanged: 0,
-        spans_failed: plan.spansFailed,
-        errors: plan.errors,
-        submission_id: '',
-      };
-    }
+    if (request.dryRun) return revertDryRunResponse(plan);
     const now = new Date().toISOString();
     const revertId = randomUUID();
     const response = this.submissions.recordBatch(
-      {
-        projectId,
-        keyName: request.keyName,
-        idempotencyKey: null,
-        submission: { id: revertId, label: `Revert of ${original.label ?? original.public_id}` },
-        kind: 'revert',
-        reverts: original.public_id,
-        now,
-      },
+      revertBatchRecord(original, request.keyName, revertId, now),
       { ...plan, spansUnchanged: 0 },
     );
     for (const write of plan.writes) {
       this.statements.updateSpan.run(JSON.stringify(write.metadata), now, projectId, write.spanId);
     }
-    const restored = new Map<string, number>();
-    for (const write of plan.writes) {
-      for (const change of write.changes) {
-        if (!change.existedBefore) restored.set(change.key, (restored.get(change.key) ?? 0) + 1);
-      }
-    }
     for (const [key, count] of plan.removedKeys) this.statements.addFieldSpans.run(-count, projectId, key);
-    for (const [key, count] of restored) this.statements.addFieldSpans.run(count, projectId, key);
+    for (const [key, count] of restoredKeys(plan)) this.statements.addFieldSpans.run(count, projectId, key);
     this.submissions.markReverted(original.id, revertId);
     return response;
   }

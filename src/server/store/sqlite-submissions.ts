@@ -1,76 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type {
-  PatchResponse,
-  SpanError,
-  Submission,
-  SubmissionChange,
-  SubmissionRef,
-} from '@/core/api-schema';
-import type { StoredValue } from '@/core/stored-form';
+import type { PatchResponse, SpanError, Submission, SubmissionChange } from '@/core/api-schema';
 import type { SubmissionPlan } from '@/server/patch/plan-submission';
 import { ChangeRows, changesInsertSql } from './change-rows';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused-error';
 import type { SubmissionList, SubmissionListQuery, SubmissionPage, SubmissionPageQuery } from './span-store';
-import { SubmissionConflictError } from './submission-conflict-error';
+import {
+  type BatchRecord,
+  type BatchRow,
+  type ChangeColumns,
+  checkSameSubmitter,
+  type SubmissionRow,
+  submissionColumns,
+  toChange,
+  toSubmission,
+} from './submission-rows';
 
-interface SubmissionRow {
-  id: number;
-  public_id: string;
-  project: string;
-  project_id: number;
-  kind: 'patch' | 'revert';
-  label: string | null;
-  reverts: string | null;
-  reverted_by: string | null;
-  created_at: string;
-  finished_at: string;
-  key_name: string | null;
-  batches: number;
-  spans_processed: number;
-  spans_updated: number;
-  spans_unchanged: number;
-  spans_failed: number;
-}
-
-interface BatchRow {
-  submission_id: number;
-  public_id: string;
-  request_digest: string | null;
-  spans_processed: number;
-  spans_updated: number;
-  spans_unchanged: number;
-  spans_failed: number;
-  first_error: number;
-}
-
-interface ChangeRow {
+interface ChangeRow extends ChangeColumns {
   rowid: number;
-  span_id: string;
-  key: string;
   existed_before: number;
-  before_value: StoredValue;
-  after_value: StoredValue;
   removed: number;
 }
-
-/** What one batch of a submission is, as `recordBatch` stores it. */
-export interface BatchRecord {
-  projectId: number;
-  keyName: string | null;
-  idempotencyKey: { key: string; requestDigest: string } | null;
-  submission: SubmissionRef | null;
-  kind: 'patch' | 'revert';
-  /** The public ID of the submission a revert undoes. */
-  reverts?: string;
-  now: string;
-}
-
-const submissionColumns = `s.id, s.public_id, p.name AS project, s.project_id, s.kind, s.label,
-  (SELECT r.public_id FROM submissions r WHERE r.id = s.reverts) AS reverts,
-  (SELECT r.public_id FROM submissions r WHERE r.id = s.reverted_by) AS reverted_by,
-  s.created_at, s.finished_at, s.key_name, s.batches,
-  s.spans_processed, s.spans_updated, s.spans_unchanged, s.spans_failed`;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -317,16 +267,7 @@ export class SqliteSubmissions {
     const publicId = record.submission?.id ?? randomUUID();
     const existing = statements.byPublicId.get(publicId);
     if (existing) {
-      if (
-        existing.project_id !== record.projectId ||
-        (existing.key_name ?? '') !== (record.keyName ?? '') ||
-        existing.kind !== record.kind
-      ) {
-        throw new SubmissionConflictError(
-          'submission_id_taken',
-          `The submission ID '${publicId}' belongs to another project, API key or kind of submission; start a new submission with a new ID`,
-        );
-      }
+      checkSameSubmitter(existing, record, publicId);
       return existing;
     }
     const reverts =
@@ -345,34 +286,4 @@ export class SqliteSubmissions {
     if (!created) throw new Error(`The submission ${publicId} was not stored`);
     return created;
   }
-}
-
-function toChange(row: ChangeRow): SubmissionChange {
-  return {
-    span_id: row.span_id,
-    key: row.key,
-    existed_before: row.existed_before === 1,
-    before: row.before_value,
-    after: row.after_value,
-    removed: row.removed === 1,
-  };
-}
-
-function toSubmission(row: SubmissionRow): Submission {
-  return {
-    id: row.public_id,
-    project: row.project,
-    kind: row.kind,
-    label: row.label,
-    reverts: row.reverts,
-    reverted_by: row.reverted_by,
-    created_at: row.created_at,
-    finished_at: row.finished_at,
-    key_name: row.key_name,
-    batches: row.batches,
-    spans_processed: row.spans_processed,
-    spans_updated: row.spans_updated,
-    spans_unchanged: row.spans_unchanged,
-    spans_failed: row.spans_failed,
-  };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ChangeToRevert, planRevert } from '@/server/patch/plan-revert';
+import {
+  type ChangeToRevert,
+  changesToRevert,
+  planRevert,
+  restoredKeys,
+  revertDryRunResponse,
+} from '@/server/patch/plan-revert';
 import type { Metadata } from '@/server/patch/plan-submission';
 
 const A = '00000000000000a1';
@@ -135,5 +141,56 @@ describe('planRevert', () => {
       new Map<string, Metadata>([[A, { toString: 'b' }]]),
     );
     expect(plan.writes[0]?.metadata).toEqual({ toString: 'a' });
+  });
+});
+
+describe('the bookkeeping around planRevert', () => {
+  it('takes recorded changes as the API shows them', () => {
+    expect(
+      changesToRevert([
+        { span_id: A, key: 'label', existed_before: true, before: 'old', after: 'new', removed: false },
+        { span_id: B, key: 'gone', existed_before: true, before: 1, after: null, removed: true },
+      ]),
+    ).toEqual([
+      { spanId: A, key: 'label', existedBefore: true, before: 'old', after: 'new', removed: false },
+      { spanId: B, key: 'gone', existedBefore: true, before: 1, after: null, removed: true },
+    ]);
+  });
+
+  it('counts the keys a revert puts back, per key, apart from those it removes', () => {
+    const removal = { existedBefore: true, removed: true };
+    const plan = planRevert(
+      'p',
+      [
+        change(A, 'reviewed', 'true', null, removal),
+        change(B, 'reviewed', 'false', null, removal),
+        change(C, 'added', undefined, 'x'),
+        change(C, 'score', 1, 2),
+      ],
+      new Map<string, Metadata>([
+        [A, {}],
+        [B, {}],
+        [C, { added: 'x', score: 2 }],
+      ]),
+    );
+    expect(restoredKeys(plan)).toEqual(new Map([['reviewed', 2]]));
+    expect(plan.removedKeys).toEqual(new Map([['added', 1]]));
+  });
+
+  it('answers a dry run with the plan counts and no submission', () => {
+    const plan = planRevert(
+      'p',
+      [change(A, 'label', 'old', 'new'), change(B, 'label', 'old', 'new')],
+      new Map([[A, { label: 'new' }]]),
+    );
+    expect(revertDryRunResponse(plan)).toEqual({
+      spans_processed: 2,
+      spans_updated: 1,
+      spans_unchanged: 0,
+      spans_failed: 1,
+      errors: plan.errors,
+      submission_id: '',
+    });
+    expect(plan.errors).toHaveLength(1);
   });
 });
