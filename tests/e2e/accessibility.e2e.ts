@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWithProject } from './app-helpers';
 import { type AppUnderTest, fixture, startApp } from './harness';
 
 /** axe-core's engine, read from node_modules once. */
@@ -28,27 +29,12 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function openWithProject(project: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript((name) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
-    );
-  }, project);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
+/** axe runs under the app's real Content-Security-Policy: a violation would mean the check changed the page. */
+const openApp = (project: string) =>
+  openWithProject(app, project, {
+    context: { viewport: { width: 1280, height: 800 } },
+    guards: { csp: true },
   });
-  // axe runs under the app's real Content-Security-Policy: a violation would mean the check changed the page.
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-      throw new Error(`CSP violation: ${message.text()}`);
-    }
-  });
-  await page.goto(app.url);
-  return { context, page };
-}
 
 /**
  * Runs axe-core on the page as it is. NOTE: the engine is evaluated through the DevTools protocol, which the
@@ -90,7 +76,7 @@ function report(found: Map<string, AxeViolation[]>): string {
 
 describe('accessibility: axe-core in every tab, dialog, popover and filtered state', () => {
   it('finds no violation', async () => {
-    const { context, page } = await openWithProject('demo');
+    const { context, page } = await openApp('demo');
     const found = new Map<string, AxeViolation[]>();
     const states: string[] = [];
     const check = async (state: string) => {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type RunningServer, startServer } from '@/server/start-server';
 import { findChromium } from '../../scripts/system-requirements.mjs';
+import { guardPage } from './app-helpers';
 
 /**
  * The browser the tests drive, found as `npm test`'s set-up finds it (scripts/system-requirements.mjs): the one
@@ -80,15 +81,8 @@ export async function startApp(options: { seedDemo?: boolean } = {}): Promise<Ap
     async openPage() {
       const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
-      page.on('pageerror', (error) => {
-        throw error;
-      });
       // The app must run under its own Content-Security-Policy without a single violation (SPEC §12).
-      page.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-          throw new Error(`CSP violation: ${message.text()}`);
-        }
-      });
+      guardPage(page, { csp: true });
       await page.goto(first.url);
       return { context, page };
     },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSubmissions, logMetadata, lookupSpans } from '@/client';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
 import { ingestSpans, spanId } from '../server/test-server';
+import { openWithProject } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -16,20 +17,9 @@ afterAll(async () => {
 });
 
 async function openHistory(project: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await app.browser.newContext();
-  await context.addInitScript((name) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
-    );
-  }, project);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(app.url);
-  await page.getByRole('tab', { name: 'History' }).click();
-  return { context, page };
+  const opened = await openWithProject(app, project);
+  await opened.page.getByRole('tab', { name: 'History' }).click();
+  return opened;
 }
 
 const submissionsTable = (page: Page, project: string) =>
@@ -188,7 +178,7 @@ describe('History in the browser', () => {
     await expect.poll(async () => (await tableCells(revertChanges)).length).toBe(4);
     expect(await tableCells(revertChanges)).toContainEqual([first, 'e2e_reviewed', '"yes"', 'removed']);
     expect(await tableCells(revertDetail.getByRole('table', { name: 'Errors' }))).toEqual([
-      [edited, 'revert_conflict', "'prompt_version' changed after this submission (now v7)"],
+      [edited, 'Changed since', "'prompt_version' changed after this submission (now v7)"],
     ]);
     await context.close();
   });

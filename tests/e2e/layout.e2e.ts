@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
+import { openWithProject } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -47,21 +48,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function openAt(width: number, height: number): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await app.browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  await context.addInitScript(() => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: 'demo', rememberApiKey: false }),
-    );
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(app.url);
-  return { context, page };
-}
+const openAt = (width: number, height: number) =>
+  openWithProject(app, 'demo', { context: { viewport: { width, height }, acceptDownloads: true } });
 
 const summary = (page: Page) => page.getByRole('status', { name: 'Sheet summary' });
 

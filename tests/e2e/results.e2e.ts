@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Submission, submissionsResponseSchema } from '@/core/api-schema';
 import { errorTypeLabel } from '@/core/plain-words';
+import { holdBatchesAfterFirst, ingestProject, openWithProject, writeSheet } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -16,55 +16,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A CSV cell, quoted as a spreadsheet would. */
-const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
-async function writeSheet(name: string, header: string[], rows: string[][]): Promise<string> {
-  const path = join(app.dir, name);
-  await writeFile(path, [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n'));
-  return path;
-}
-
-/** Stores `count` spans of a project of their own, and gives their IDs. */
-async function ingestProject(project: string, prefix: string, count: number): Promise<string[]> {
-  const spanIds = Array.from(
-    { length: count },
-    (_, index) => `${prefix}${index.toString(16).padStart(16 - prefix.length, '0')}`,
-  );
-  await app.server.store.ingestSpans(
-    project,
-    spanIds.map((spanId, index) => ({
-      spanId,
-      traceId: (index + 1).toString(16).padStart(32, '0'),
-      parentSpanId: null,
-      name: 'chat gpt-4o',
-      kind: 'LLM',
-      startTime: new Date(Date.UTC(2025, 4, 5) + index).toISOString(),
-      endTime: null,
-      metadata: undefined,
-    })),
-  );
-  return spanIds;
-}
-
-async function openWithProject(project: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await app.browser.newContext({ acceptDownloads: true });
-  await context.addInitScript((name) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
-    );
-  }, project);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  page.on('dialog', (dialog) => {
-    throw new Error(`A script opened a dialog: ${dialog.message()}`);
-  });
-  await page.goto(app.url);
-  return { context, page };
-}
+const openApp = (project: string) =>
+  openWithProject(app, project, { context: { acceptDownloads: true }, guards: { dialog: true } });
 
 async function importSheet(page: Page, path: string, rows: number) {
   await page.getByLabel('Import file').setInputFiles(path);
@@ -177,11 +130,12 @@ async function exportedLines(page: Page): Promise<string[]> {
 describe('results that last, with numbers that agree', () => {
   it('a 12,000-span Submit is one History entry; Results survive a reload and a new sheet, blocked rows included', async () => {
     const project = 'results';
-    const known = await ingestProject(project, 'r', 11_996);
+    const known = await ingestProject(app, project, 'r', 11_996);
     const unknown = ['ffffffffffff0001', 'ffffffffffff0002', 'ffffffffffff0003', 'ffffffffffff0004'];
     const badJson = Array.from({ length: 5 }, (_, index) => `bbbbbbbbbbbb000${index}`);
     const notObject = ['cccccccccccc0001', 'cccccccccccc0002'];
     const path = await writeSheet(
+      app.dir,
       'big-review.csv',
       ['context.span_id', 'attributes.metadata.reviewed', 'patch_document'],
       [
@@ -191,7 +145,7 @@ describe('results that last, with numbers that agree', () => {
         ...notObject.map((spanId) => [spanId, 'yes', '[1, 2]']),
       ],
     );
-    const { context, page } = await openWithProject(project);
+    const { context, page } = await openApp(project);
     await importSheet(page, path, 12_007);
 
     await page.getByRole('tab', { name: 'Preview' }).click();
@@ -257,32 +211,19 @@ describe('results that last, with numbers that agree', () => {
 
   it('an outage mid-submit, a Retry that fails again, then one that completes: every figure agrees', async () => {
     const project = 'outage';
-    const spanIds = await ingestProject(project, 'o', 9_997);
+    const spanIds = await ingestProject(app, project, 'o', 9_997);
     const unknown = ['fffffffffffff001', 'fffffffffffff002', 'fffffffffffff003'];
     const path = await writeSheet(
+      app.dir,
       'outage.csv',
       ['context.span_id', 'attributes.metadata.batch'],
       [...unknown, ...spanIds].map((spanId, index) => [spanId, String(index)]),
     );
-    const { context, page } = await openWithProject(project);
+    const { context, page } = await openApp(project);
     await importSheet(page, path, 10_000);
 
     // The first batch is delivered and answered; the others wait until the server is really stopped.
-    let requests = 0;
-    let release: () => void = () => undefined;
-    let firstAnswered: () => void = () => undefined;
-    const serverStopped = new Promise<void>((resolve) => (release = resolve));
-    const firstBatchDone = new Promise<void>((resolve) => (firstAnswered = resolve));
-    await page.route('**/spans/metadata', async (route) => {
-      requests++;
-      if (requests === 1) {
-        await route.fulfill({ response: await route.fetch() });
-        firstAnswered();
-        return;
-      }
-      await serverStopped;
-      await route.continue().catch(() => route.abort('connectionrefused'));
-    });
+    const { firstBatchDone, release } = await holdBatchesAfterFirst(page);
     await page.getByRole('tab', { name: 'Preview' }).click();
     await page.getByRole('button', { name: 'Submit 10,000 spans' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Submit 10,000 spans' }).click();

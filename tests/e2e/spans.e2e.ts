@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
+import { openWithProject } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -14,26 +14,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function openWithProject(project: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await app.browser.newContext();
-  await context.addInitScript((name) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
-    );
-  }, project);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-      throw new Error(`CSP violation: ${message.text()}`);
-    }
-  });
-  await page.goto(app.url);
-  return { context, page };
-}
+const openApp = (project: string) => openWithProject(app, project, { guards: { csp: true } });
 
 /** "1,284 spans match", as the Spans tab says it. */
 const matchText = (count: number) =>
@@ -62,7 +43,7 @@ describe('finding spans and tagging them from the Spans tab, against the demo pr
     const reranks = demo.filter((span) => span.name.includes('rerank'));
     const picked = reranks.slice(0, 3);
 
-    const { context, page } = await openWithProject('demo');
+    const { context, page } = await openApp('demo');
     await page.getByRole('tab', { name: 'Spans' }).click();
     const matching = page.getByRole('status', { name: 'Matching spans' });
     const selected = page.getByRole('status', { name: 'Selected spans' });

@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTypeLabel } from '@/core/plain-words';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
+import { holdBatchesAfterFirst, ingestProject, openWithProject, writeSheet } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -18,30 +18,11 @@ afterAll(async () => {
 
 const HTML_PAYLOAD = '<img src=x onerror=alert(1)>';
 
-/** A CSV cell, quoted as a spreadsheet would. */
-const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
-async function writeSheet(name: string, header: string[], rows: string[][]): Promise<string> {
-  const path = join(app.dir, name);
-  await writeFile(path, [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n'));
-  return path;
-}
-
-async function openWithProject(project: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await app.browser.newContext({ acceptDownloads: true });
-  await context.addInitScript((name) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
-    );
-  }, project);
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => {
-    throw new Error(`A script opened a dialog: ${dialog.message()}`);
+const openApp = (project: string) =>
+  openWithProject(app, project, {
+    context: { acceptDownloads: true },
+    guards: { pageError: false, dialog: true },
   });
-  await page.goto(app.url);
-  return { context, page };
-}
 
 async function importSheet(page: Page, path: string, rows: number) {
   await page.getByLabel('Import file').setInputFiles(path);
@@ -74,12 +55,13 @@ describe('submitting and working through failures', () => {
     );
     const rejected = [[demo[32]?.spanId ?? '', 'true', 'ok', manyKeys]];
     const path = await writeSheet(
+      app.dir,
       'failures.csv',
       ['context.span_id', 'attributes.metadata.reviewed', 'attributes.metadata.note', 'patch_document'],
       [...valid, ...conflicts, ...unknown, ...rejected],
     );
 
-    const { context, page } = await openWithProject('demo');
+    const { context, page } = await openApp('demo');
     await importSheet(page, path, 36);
     expect(await page.getByRole('grid', { name: 'Sheet' }).textContent()).toContain(HTML_PAYLOAD);
 
@@ -166,44 +148,18 @@ describe('submitting and working through failures', () => {
 
   it('reports undelivered batches as connection_failure when the server stops, and Retry completes them', async () => {
     const count = 10_000;
-    const spanIds = Array.from({ length: count }, (_, index) => `e2e${index.toString(16).padStart(13, '0')}`);
-    await app.server.store.ingestSpans(
-      'e2e',
-      spanIds.map((spanId, index) => ({
-        spanId,
-        traceId: (index + 1).toString(16).padStart(32, '0'),
-        parentSpanId: null,
-        name: 'chat gpt-4o',
-        kind: 'LLM',
-        startTime: new Date(Date.UTC(2025, 4, 5) + index).toISOString(),
-        endTime: null,
-        metadata: undefined,
-      })),
-    );
+    const spanIds = await ingestProject(app, 'e2e', 'e2e', count);
     const path = await writeSheet(
+      app.dir,
       'big.csv',
       ['context.span_id', 'attributes.metadata.batch'],
       spanIds.map((spanId, index) => [spanId, String(index)]),
     );
-    const { context, page } = await openWithProject('e2e');
+    const { context, page } = await openApp('e2e');
     await importSheet(page, path, count);
 
     // The first batch is delivered and answered; the others wait until the server is really stopped.
-    let requests = 0;
-    let release: () => void = () => undefined;
-    let firstAnswered: () => void = () => undefined;
-    const serverStopped = new Promise<void>((resolve) => (release = resolve));
-    const firstBatchDone = new Promise<void>((resolve) => (firstAnswered = resolve));
-    await page.route('**/spans/metadata', async (route) => {
-      requests++;
-      if (requests === 1) {
-        await route.fulfill({ response: await route.fetch() });
-        firstAnswered();
-        return;
-      }
-      await serverStopped;
-      await route.continue().catch(() => route.abort('connectionrefused'));
-    });
+    const { firstBatchDone, release } = await holdBatchesAfterFirst(page);
     await page.getByRole('tab', { name: 'Preview' }).click();
     await page.getByRole('button', { name: 'Submit 10,000 spans' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Submit 10,000 spans' }).click();

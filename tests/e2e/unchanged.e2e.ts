@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSpanIds } from '@/server/demo/demo-spans';
+import { openWithProject } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -15,27 +16,18 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function openWithProject(project: string) {
-  const context = await app.browser.newContext();
-  await context.addInitScript((name) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
-    );
-  }, project);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(app.url);
-  return { context, page };
-}
-
 /** Opens the Preview and waits until it has compared the sheet with the server. */
 async function previewAgainstServer(page: Page) {
   await page.getByRole('tab', { name: 'Preview' }).click();
   await page.getByText('Compared with project demo').waitFor();
 }
+
+/** The status a span's Preview card shows. */
+const statusOf = (page: Page, spanId: string) =>
+  page
+    .getByRole('article', { name: `Span ${spanId}` })
+    .locator('.status-pill')
+    .textContent();
 
 describe('a resubmission that would change nothing', () => {
   it('an unchanged resubmission sends nothing', async () => {
@@ -48,7 +40,7 @@ describe('a resubmission that would change nothing', () => {
       ),
     );
 
-    const { context, page } = await openWithProject('demo');
+    const { context, page } = await openWithProject(app, 'demo');
     const metadataPosts: string[] = [];
     page.on('request', (request) => {
       if (request.method() === 'POST' && request.url().endsWith('/spans/metadata')) {
@@ -62,12 +54,7 @@ describe('a resubmission that would change nothing', () => {
     // The first time, every key is new: all three spans are sent.
     await previewAgainstServer(page);
     for (const spanId of spanIds) {
-      expect(
-        await page
-          .getByRole('article', { name: `Span ${spanId}` })
-          .locator('.status-pill')
-          .textContent(),
-      ).toBe('Ready');
+      expect(await statusOf(page, spanId)).toBe('Ready');
     }
     await Promise.all([
       page.waitForResponse((response) => response.url().endsWith('/spans/metadata')),
@@ -80,12 +67,7 @@ describe('a resubmission that would change nothing', () => {
     await previewAgainstServer(page);
     await page.getByText('All 3 spans are already up to date: nothing to submit').waitFor();
     for (const spanId of spanIds) {
-      expect(
-        await page
-          .getByRole('article', { name: `Span ${spanId}` })
-          .locator('.status-pill')
-          .textContent(),
-      ).toBe('Already up to date');
+      expect(await statusOf(page, spanId)).toBe('Already up to date');
     }
     expect(await page.getByRole('status', { name: 'Preview summary' }).textContent()).toContain(
       'Already up to date: 3',
