@@ -3,8 +3,8 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { logMetadata } from '../../src/client/log-metadata';
 import type { SpanPatch } from '../../src/core/api-schema';
-import type { IncomingSpan } from '../../src/server/patch/plan-ingest';
 import { startServer } from '../../src/server/start-server';
+import { benchSpans, patchOf, spanIdOf } from './patch-workload';
 import { openPostgresStore } from '../../src/server/store/postgres-store';
 import { POSTGRES_URL_VARIABLE } from '../../scripts/system-requirements.mjs';
 import { startPostgresCluster, withDatabase } from '../support/postgres-cluster';
@@ -19,39 +19,6 @@ const PROJECT = 'bench';
 const INGEST_BATCH = 20_000;
 
 // NOTE: the same spans and patches as server-bench.ts (its helpers are not exported, so copied here).
-
-function spanIdOf(index: number): string {
-  return (index + 1).toString(16).padStart(16, '0');
-}
-
-function benchSpans(start: number, end: number): IncomingSpan[] {
-  return Array.from({ length: end - start }, (_, offset) => {
-    const index = start + offset;
-    return {
-      spanId: spanIdOf(index),
-      traceId: Math.floor(index / 5 + 1)
-        .toString(16)
-        .padStart(32, '0'),
-      parentSpanId: null,
-      name: index % 5 === 0 ? 'rag_pipeline' : 'chat gpt-4o-mini',
-      kind: index % 5 === 0 ? 'CHAIN' : 'LLM',
-      startTime: new Date(Date.UTC(2025, 4, 5) + index * 1000).toISOString(),
-      endTime: null,
-      metadata: index % 2 === 0 ? '{"user_id":"user_0042","turn":3}' : undefined,
-    };
-  });
-}
-
-/** The 5 keys each span gets: text, text, integer, float, text. */
-function patchOf(index: number): Record<string, string | number> {
-  return {
-    reviewed: 'true',
-    reviewer: index % 3 === 0 ? 'ana' : 'sam',
-    quality: index % 5,
-    confidence: 0.5 + (index % 100) / 1000 + 0.0001,
-    note: `reviewed in batch ${Math.floor(index / 5000)}`,
-  };
-}
 
 /** Runs statements on one connection to `url`. */
 async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

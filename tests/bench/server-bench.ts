@@ -5,45 +5,15 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { logMetadata } from '../../src/client/log-metadata';
 import type { SpanPatch } from '../../src/core/api-schema';
-import type { IncomingSpan } from '../../src/server/patch/plan-ingest';
 import { startServer } from '../../src/server/start-server';
+import { benchSpans, patchOf, spanIdOf } from './patch-workload';
 import { openSqliteStore } from '../../src/server/store/sqlite-store';
 
 const PROJECT = 'bench';
 
-function spanIdOf(index: number): string {
-  return (index + 1).toString(16).padStart(16, '0');
-}
-
-function benchSpans(count: number): IncomingSpan[] {
-  return Array.from({ length: count }, (_, index) => ({
-    spanId: spanIdOf(index),
-    traceId: Math.floor(index / 5 + 1)
-      .toString(16)
-      .padStart(32, '0'),
-    parentSpanId: null,
-    name: index % 5 === 0 ? 'rag_pipeline' : 'chat gpt-4o-mini',
-    kind: index % 5 === 0 ? 'CHAIN' : 'LLM',
-    startTime: new Date(Date.UTC(2025, 4, 5) + index * 1000).toISOString(),
-    endTime: null,
-    metadata: index % 2 === 0 ? '{"user_id":"user_0042","turn":3}' : undefined,
-  }));
-}
-
-/** The 5 keys each span gets: text, text, integer, float, text. */
-function patchOf(index: number): Record<string, string | number> {
-  return {
-    reviewed: 'true',
-    reviewer: index % 3 === 0 ? 'ana' : 'sam',
-    quality: index % 5,
-    confidence: 0.5 + (index % 100) / 1000 + 0.0001,
-    note: `reviewed in batch ${Math.floor(index / 5000)}`,
-  };
-}
-
 async function createStore(path: string, count: number): Promise<void> {
   const store = openSqliteStore(path);
-  await store.ingestSpans(PROJECT, benchSpans(count));
+  await store.ingestSpans(PROJECT, benchSpans(0, count));
   await store.close();
 }
 
