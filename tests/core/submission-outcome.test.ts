@@ -10,12 +10,11 @@ import {
   errorTypeCounts,
   mergeRetry,
   outcomeFailures,
-  restoreOutcome,
   retrySpanIds,
-  storedOutcomeOf,
   type SubmissionOutcome,
   summarizeOutcome,
 } from '@/core/submission-outcome';
+import { restoreOutcome, storedOutcomeOf } from '@/core/restore-outcome';
 import { sheetOf } from './helpers';
 
 const HEADERS = ['context.span_id', 'attributes.metadata.score', 'patch_document'];

@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { statfs } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { StoreOpenError } from './store-open-error';
 import { type StoreFailureReason, StoreUnavailableError } from './store-unavailable-error';
@@ -117,4 +118,18 @@ export function folderOpenError(error: unknown, path: string): StoreOpenError {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Less free space than this on the database's disk counts as a full disk. */
+const MIN_FREE_BYTES = 1024 * 1024;
+
+/** True when the disk holding the database has (nearly) no space left; false when unknown. */
+export async function diskIsFull(path: string): Promise<boolean> {
+  if (path === ':memory:' || path === '') return false;
+  try {
+    const space = await statfs(dirname(path));
+    return space.bavail * space.bsize < MIN_FREE_BYTES;
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,7 @@ import type { MetadataCondition, SpanDetail, SpanFilter } from '@/core/api-schem
 import type { StoredType } from '@/core/stored-form';
 import { storedFormOf } from './condition-value';
 import { type SpanRow, spanRowColumns, toSpanSummary } from './sqlite-rows';
-import type { SpanSearch, SpanSearchResult } from './span-store';
+import type { SpanPage, SpanQuery, SpanSearch, SpanSearchResult } from './span-store';
 import { type SpanChangeRow, toSpanChange } from './submission-rows';
 
 /** The most spans of a trace a span's detail lists. */
@@ -36,7 +36,52 @@ class Conditions {
  * with a cursor; optionally the total count, or only the IDs.
  */
 export class SqliteSpanQueries {
+  private readonly pageStatements = new Map<string, Database.Statement<unknown[], SpanRow>>();
+
   constructor(private readonly db: Database.Database) {}
+
+  /** A page of a project's spans to browse, newest first, optionally matching a search (`GET …/spans`). */
+  page(projectId: number, query: SpanQuery): SpanPage {
+    const params: (string | number)[] = [projectId];
+    let variant = '';
+    if (query.after) {
+      variant += 'a';
+      params.push(query.after.startTime, query.after.spanId);
+    }
+    if (query.search) {
+      variant += 's';
+      const escaped = query.search.replace(/[\\%_]/g, (c) => `\\${c}`);
+      params.push(`${escaped}%`, `${escaped}%`, `%${escaped}%`);
+    }
+    params.push(query.limit + 1);
+    const rows = this.spanPageStatement(variant).all(...params);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      spans: page.map(toSpanSummary),
+      next: rows.length > query.limit && last ? { startTime: last.start_time, spanId: last.span_id } : null,
+    };
+  }
+
+  private spanPageStatement(variant: string): Database.Statement<unknown[], SpanRow> {
+    let statement = this.pageStatements.get(variant);
+    if (!statement) {
+      const conditions = ['project_id = ?'];
+      if (variant.includes('a')) conditions.push('(start_time, span_id) < (?, ?)');
+      if (variant.includes('s')) {
+        conditions.push(
+          "(span_id LIKE ? ESCAPE '\\' OR trace_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')",
+        );
+      }
+      statement = this.db.prepare<unknown[], SpanRow>(
+        `SELECT ${spanRowColumns} FROM spans
+         WHERE ${conditions.join(' AND ')}
+         ORDER BY start_time DESC, span_id DESC LIMIT ?`,
+      );
+      this.pageStatements.set(variant, statement);
+    }
+    return statement;
+  }
 
   search(
     projectId: number,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -33,11 +32,17 @@ import type {
   SubmissionPage,
   SubmissionPageQuery,
 } from './span-store';
-import { parseMetadata, type SpanRow, spanRowColumns, toSpanSummary } from './sqlite-rows';
+import { parseMetadata } from './sqlite-rows';
 import { SqliteSpanQueries } from './sqlite-span-queries';
 import { SqliteSubmissions } from './sqlite-submissions';
 import { type BatchRecord, checkNotReverted, revertBatchRecord } from './submission-rows';
-import { diskFullMessage, folderOpenError, storeOpenError, storeUnavailable } from './sqlite-failure';
+import {
+  diskFullMessage,
+  diskIsFull,
+  folderOpenError,
+  storeOpenError,
+  storeUnavailable,
+} from './sqlite-failure';
 import { migrate } from './sqlite-migrations';
 import type { StoreUnavailableError } from './store-unavailable-error';
 import { UnknownProjectError } from './unknown-project-error';
@@ -46,8 +51,6 @@ import { UnknownProjectError } from './unknown-project-error';
 const BUSY_TIMEOUT_MS = 5000;
 /** How long /healthz keeps reporting a failed read or write, unless a write succeeds first. */
 const RECENT_FAILURE_MS = 60_000;
-/** Less free space than this on the database's disk counts as a full disk. */
-const MIN_FREE_BYTES = 1024 * 1024;
 
 /**
  * Opens (creating if needed) a SQLite span store at a file path, and brings its schema up to date. Throws
@@ -91,7 +94,6 @@ export class SqliteSpanStore implements SpanStore {
   private readonly statements;
   private readonly submissions: SqliteSubmissions;
   private readonly queries: SqliteSpanQueries;
-  private readonly spanPageStatements = new Map<string, Database.Statement<unknown[], SpanRow>>();
   private closed = false;
   /** The last storage failure, until a write succeeds; /healthz reports it for a while. */
   private lastFailure: { error: StoreUnavailableError; at: number } | null = null;
@@ -179,30 +181,7 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async listSpans(project: string, query: SpanQuery): Promise<SpanPage> {
-    return this.guardRead(() => this.listSpansNow(project, query));
-  }
-
-  private listSpansNow(project: string, query: SpanQuery): SpanPage {
-    const projectId = this.requireProject(project);
-    const params: (string | number)[] = [projectId];
-    let variant = '';
-    if (query.after) {
-      variant += 'a';
-      params.push(query.after.startTime, query.after.spanId);
-    }
-    if (query.search) {
-      variant += 's';
-      const escaped = query.search.replace(/[\\%_]/g, (c) => `\\${c}`);
-      params.push(`${escaped}%`, `${escaped}%`, `%${escaped}%`);
-    }
-    params.push(query.limit + 1);
-    const rows = this.spanPageStatement(variant).all(...params);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      spans: page.map(toSpanSummary),
-      next: rows.length > query.limit && last ? { startTime: last.start_time, spanId: last.span_id } : null,
-    };
+    return this.guardRead(() => this.queries.page(this.requireProject(project), query));
   }
 
   async searchSpans(project: string, search: SpanSearch): Promise<SpanSearchResult> {
@@ -465,36 +444,5 @@ export class SqliteSpanStore implements SpanStore {
     for (const field of fields) {
       this.statements.upsertField.run(projectId, field.key, field.type, field.addedSpans);
     }
-  }
-
-  private spanPageStatement(variant: string): Database.Statement<unknown[], SpanRow> {
-    let statement = this.spanPageStatements.get(variant);
-    if (!statement) {
-      const conditions = ['project_id = ?'];
-      if (variant.includes('a')) conditions.push('(start_time, span_id) < (?, ?)');
-      if (variant.includes('s')) {
-        conditions.push(
-          "(span_id LIKE ? ESCAPE '\\' OR trace_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')",
-        );
-      }
-      statement = this.db.prepare<unknown[], SpanRow>(
-        `SELECT ${spanRowColumns} FROM spans
-         WHERE ${conditions.join(' AND ')}
-         ORDER BY start_time DESC, span_id DESC LIMIT ?`,
-      );
-      this.spanPageStatements.set(variant, statement);
-    }
-    return statement;
-  }
-}
-
-/** True when the disk holding the database has (nearly) no space left; false when unknown. */
-async function diskIsFull(path: string): Promise<boolean> {
-  if (path === ':memory:' || path === '') return false;
-  try {
-    const space = await statfs(dirname(path));
-    return space.bavail * space.bsize < MIN_FREE_BYTES;
-  } catch {
-    return false;
   }
 }

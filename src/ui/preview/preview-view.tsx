@@ -1,52 +1,22 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
-import {
-  describeLocation,
-  ERROR_CODES,
-  type Issue,
-  type IssueCode,
-  issueMessage,
-  severityOf,
-  WARNING_CODES,
-} from '@/core/issues';
-import { describeErrorMessage, issueLabel } from '@/core/plain-words';
-import type { SpanPrediction } from '@/core/predict';
+import { ERROR_CODES, type IssueCode, severityOf, WARNING_CODES } from '@/core/issues';
+import { issueLabel } from '@/core/plain-words';
 import { type SheetModel, submittableCount } from '@/core/sheet-model';
 import { spanOrigins } from '@/core/spans-to-sheet';
-import type { SpanResult, SpanStatus } from '@/core/span-patch';
 import { useConnectionSettings } from '@/ui/settings';
-import { valueText } from '@/ui/shared/cell-text';
 import { countText } from '@/ui/shared/format';
-import { SupportDetails, supportDetailsText } from '@/ui/shared/support-details';
+import { supportDetailsText } from '@/ui/shared/support-details';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import type { SubmissionStore } from '@/ui/submission';
-import { BreakableName } from './breakable-name';
 import { normalizeSearch, previewRank, problemsFirst, spanMatchesSearch } from './preview-order';
+import { type PreviewStatus, spanIssues, statusLabels } from './preview-status';
+import { SpanCard } from './span-card';
 import { SubmitBar } from './submit-bar';
 import { type ServerPreview, upToDateOf, useServerView } from './use-server-view';
 
-/** A span's status in the Preview: the sheet's, or up to date when the server already has what it asks. */
-type PreviewStatus = SpanStatus | 'uptodate';
-
 type StatusFilter = 'all' | PreviewStatus | 'predicted';
-
-/** A span card's badge: its status, or that the server is expected to refuse it (never "With warnings"). */
-type Badge = PreviewStatus | 'predicted';
-
-const statusLabels: Record<Badge, string> = {
-  ready: 'Ready',
-  warnings: 'With warnings',
-  blocked: 'Blocked',
-  empty: 'Nothing to change',
-  uptodate: 'Already up to date',
-  predicted: 'Predicted to fail',
-};
-
-/** Every issue of a span: its rows' issues and its own. */
-function spanIssues(model: SheetModel, span: SpanResult): Issue[] {
-  return [...span.rows.flatMap((row) => model.rowResult(row - 1).issues), ...span.issues];
-}
 
 /**
  * The Preview tab: each span's merged patch in stored form, key by key, with where each value came from and its
@@ -305,174 +275,4 @@ function SpanList({
       )}
     </div>
   );
-}
-
-function SpanCard({
-  model,
-  span,
-  prediction,
-  compared,
-  upToDate,
-  origin,
-}: {
-  model: SheetModel;
-  span: SpanResult;
-  prediction: SpanPrediction | undefined;
-  compared: boolean;
-  /** The server already has every key as asked: the span is not sent. */
-  upToDate: boolean;
-  origin: { name: string; kind: string } | undefined;
-}) {
-  const status: PreviewStatus = upToDate ? 'uptodate' : span.status;
-  // A predicted failure has its own badge: the server is expected to refuse the span, whatever its warnings.
-  const badge: Badge = prediction?.failure ? 'predicted' : status;
-  const failure = prediction?.failure
-    ? describeErrorMessage(`[${prediction.failure.type}] ${prediction.failure.message}`)
-    : null;
-  const issues = spanIssues(model, span);
-  const errors = issues.filter((issue) => issue.severity === 'error');
-  /** What is said about an entry: issues naming its key, and issues on the cell it came from. */
-  const entryIssues = (entry: SpanResult['patch'][number]) =>
-    issues.filter((issue) =>
-      'key' in issue
-        ? issue.key === entry.key && issue.row === entry.row
-        : issue.row === entry.row && issue.columnId === entry.columnId && issue.severity === 'warning',
-    );
-  const before = prediction?.before ?? null;
-  const unchangedKeys = before
-    ? Object.keys(before).filter((key) => !span.patch.some((entry) => entry.key === key))
-    : [];
-  return (
-    <article className={`span-card span-${badge}`} aria-label={`Span ${span.spanId}`}>
-      <header className="span-card-head">
-        <code className="span-id">{span.spanId}</code>
-        {origin && (
-          <span className="span-origin">
-            {origin.name}
-            {origin.kind && <span className="span-origin-kind">{origin.kind}</span>}
-          </span>
-        )}
-        <span className={`status-pill pill-${badge}`}>{statusLabels[badge]}</span>
-        <span className="span-rows">
-          {span.rows.length === 1 ? 'row' : 'rows'} {span.rows.join(', ')}
-        </span>
-        {failure && (
-          <span className="predicted-failure">
-            Predicted to fail ({failure.typeLabel.toLowerCase()}): {failure.text}
-          </span>
-        )}
-      </header>
-      {errors.length > 0 && (
-        <ul className="span-errors" aria-label="Errors">
-          {errors.map((issue, index) => (
-            <li key={`${issue.code}-${index}`} className="issue-error">
-              {describeLocation(issue)}: {issueMessage(issue)}
-            </li>
-          ))}
-        </ul>
-      )}
-      {span.patch.length > 0 && (
-        <table className="patch-table">
-          <thead>
-            <tr>
-              <th scope="col" className="col-key">
-                Key
-              </th>
-              <th scope="col" className="col-input">
-                Input
-              </th>
-              <th scope="col" className="col-stored">
-                Stored as
-              </th>
-              {compared && (
-                <th scope="col" className="col-server">
-                  Now on the server
-                </th>
-              )}
-              {compared && (
-                <th scope="col" className="col-change">
-                  Change
-                </th>
-              )}
-              <th scope="col" className="col-from">
-                From
-              </th>
-              <th scope="col" className="col-notes">
-                Notes
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {span.patch.map((entry) => {
-              const change = prediction?.changes.get(entry.key);
-              return (
-                <tr key={entry.key}>
-                  <th scope="row">
-                    <code>
-                      <BreakableName text={entry.key} />
-                    </code>
-                  </th>
-                  <td>
-                    <code>{valueText(entry.input)}</code>
-                  </td>
-                  <td>
-                    <code>{valueText(entry.stored)}</code>
-                  </td>
-                  {compared && (
-                    <td>
-                      <code>
-                        {before === null
-                          ? '—'
-                          : Object.hasOwn(before, entry.key)
-                            ? valueText(before[entry.key])
-                            : '(not set)'}
-                      </code>
-                    </td>
-                  )}
-                  {compared && <td className={`change-${change ?? 'unknown'}`}>{change ?? '—'}</td>}
-                  <td className="entry-source">
-                    row {entry.row},{' '}
-                    {entry.fromPatchDocument ? 'patch_document' : <BreakableName text={entry.column} />}
-                  </td>
-                  <td>
-                    {entryIssues(entry).map((issue, index) => (
-                      <span
-                        key={`${issue.code}-${index}`}
-                        className={`note issue-${issue.severity}`}
-                        title={issueMessage(issue)}
-                      >
-                        <BreakableName text={issueLabel(issue.code)} />
-                      </span>
-                    ))}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      {unchangedKeys.length > 0 && (
-        <p className="kept-keys">
-          Kept as they are: {unchangedKeys.map((key) => `${key} = ${valueText(before?.[key])}`).join(', ')}
-        </p>
-      )}
-      {span.issues
-        .filter((issue) => issue.severity === 'warning' && !('key' in issue))
-        .slice(0, 1)
-        .map((issue) => (
-          <p key={issue.code} className="issue-warning span-note">
-            {issueMessage(issue)}
-          </p>
-        ))}
-      <SupportDetails lines={supportLines(issues, failure?.original ?? null)} />
-    </article>
-  );
-}
-
-/** What a card keeps for support: the codes of its warnings and errors, and the predicted failure as the server words it. */
-function supportLines(issues: readonly Issue[], predictedFailure: string | null): string[] {
-  const codes = [...new Set(issues.map((issue) => issue.code))];
-  const lines = codes.length > 0 ? [`Codes: ${codes.join(', ')}`] : [];
-  if (predictedFailure !== null) lines.push(`Predicted: ${predictedFailure}`);
-  return lines;
 }

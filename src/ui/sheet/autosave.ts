@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { restoreSheet, sheetDraftOf } from '@/core/restore-sheet';
 import { SheetModel } from '@/core/sheet-model';
-import { restoreOutcome, storedOutcomeOf, type SubmissionOutcome } from '@/core/submission-outcome';
+import { restoreOutcome, storedOutcomeOf } from '@/core/restore-outcome';
+import type { SubmissionOutcome } from '@/core/submission-outcome';
 import type { SheetSource, SheetStore } from './sheet-store';
 
 const DATABASE = 'spanpatch';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
-import { storedOutcomeOf, type SubmissionOutcome } from '@/core/submission-outcome';
+import { storedOutcomeOf } from '@/core/restore-outcome';
+import type { SubmissionOutcome } from '@/core/submission-outcome';
 import {
   discardUnrestoredDraft,
   loadLastSubmission,
