@@ -2,7 +2,6 @@ import { createDelimitedParser, type DelimitedParser } from './delimited';
 import { detectFormat, type FormatDetection, SNIFF_BYTES } from './detect-format';
 import { importJson, importJsonl } from './json-import';
 import { checkFileSize } from './limits';
-import { importParquet } from './parquet-import';
 import { createTextChunkDecoder, type TextChunkDecoder } from './text-decoding';
 import type { ImportError, ImportResult } from './types';
 
@@ -134,6 +133,15 @@ class StreamingFileImporter implements FileImporter {
     const text = decoder.decode(body) + decoder.flush();
     return detection.format === 'json' ? importJson(text) : importJsonl(text);
   }
+}
+
+/**
+ * Reads a Parquet file into a table. The reader (hyparquet) is loaded on the first call, so a bundle that imports
+ * `@/core/import` (the import web worker) downloads it only when a Parquet file is read.
+ */
+export async function importParquet(data: ArrayBuffer | Uint8Array): Promise<ImportResult> {
+  const reader = await import('./parquet-import');
+  return reader.importParquet(data);
 }
 
 /** An importer to feed a file's bytes as they are read; `fileSize` (when known) is checked first. */

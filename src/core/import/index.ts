@@ -20,10 +20,11 @@ export {
   sniffText,
   type TextSniff,
 } from './detect-format';
-export { createFileImporter, type FileImporter, importFile } from './import-file';
+// NOTE: `importParquet` is import-file's wrapper that loads ./parquet-import on first use. Re-exporting
+// ./parquet-import here would put hyparquet back into every bundle that imports this folder (the import worker).
+export { createFileImporter, type FileImporter, importFile, importParquet } from './import-file';
 export { importJson, importJsonl } from './json-import';
 export { checkFileSize, describeSize, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, tooManyRows } from './limits';
-export { importParquet } from './parquet-import';
 export { createTextChunkDecoder, type TextChunkDecoder, type TextEncoding } from './text-decoding';
 export {
   formatLabel,

@@ -14,7 +14,8 @@ async function openSettings() {
   const user = userEvent.setup();
   render(<SettingsButton />);
   await user.click(screen.getByRole('button', { name: 'Settings' }));
-  const dialog = screen.getByRole('dialog', { name: 'Connection settings' });
+  // The dialog's code loads on first use (React.lazy), so it appears a moment after the click.
+  const dialog = await screen.findByRole('dialog', { name: 'Connection settings' });
   const status = within(dialog).getByRole('status', { name: 'Connection test' });
   const test = async () => {
     await user.click(within(dialog).getByRole('button', { name: 'Test connection' }));

@@ -31,7 +31,8 @@ function setup() {
   );
   const open = async () => {
     await user.click(screen.getByRole('button', { name: 'Settings' }));
-    return screen.getByRole('dialog', { name: 'Connection settings' });
+    // The dialog's code loads on first use (React.lazy), so it appears a moment after the click.
+    return screen.findByRole('dialog', { name: 'Connection settings' });
   };
   return { user, open };
 }
