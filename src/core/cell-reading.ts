@@ -9,6 +9,12 @@ import { parseJson } from './json';
  */
 export type CellValue = string | number | bigint | boolean | null | undefined | object;
 
+/** The cells of one column, read by 0-based row (a sheet's `ColumnCells`). */
+export interface CellSource {
+  readonly length: number;
+  get(row: number): CellValue;
+}
+
 /** The type a column reads its cells as, once `auto` is resolved. */
 export type ReadType = Exclude<ColumnType, 'auto'>;
 

@@ -1,5 +1,11 @@
 import { assertUnreachable } from './assert';
-import { type CellValue, type ColumnReading, type Inference, readCell } from './cell-reading';
+import {
+  type CellSource,
+  type CellValue,
+  type ColumnReading,
+  type Inference,
+  readCell,
+} from './cell-reading';
 import type { ColumnSettings } from './columns';
 import { type KeptTextReason, NOTICE_CODES, type NoticeCode } from './issues';
 import { isValidKey } from './patch-limits';
@@ -119,14 +125,14 @@ export function acceptedAfter(
  */
 export function findNoticeExample(
   code: NoticeCode,
-  cells: readonly CellValue[],
+  cells: CellSource,
   column: ColumnSettings,
   reading: ColumnReading,
   skipRow: (row: number) => boolean,
 ): NoticeExample | null {
   if (column.target.kind !== 'metadata' || !isValidKey(column.target.key)) return null;
   for (let row = 0; row < cells.length; row++) {
-    const cell = cells[row];
+    const cell = cells.get(row);
     const read = readCell(cell, column, reading);
     if (read.status !== 'value') continue;
     if (code === 'looks_numeric_kept_text') {
@@ -215,6 +221,24 @@ export class NoticeTally {
 
   count(columnId: string, code: NoticeCode): number {
     return this.counts.get(columnId)?.get(code) ?? 0;
+  }
+
+  /** Every count, as plain data to post from a worker: column id, notice code, cells. */
+  entries(): [string, string, number][] {
+    const entries: [string, string, number][] = [];
+    for (const [columnId, byCode] of this.counts)
+      for (const [code, n] of byCode) entries.push([columnId, code, n]);
+    return entries;
+  }
+
+  /** Adds `cells` to one count (a tally read back from `entries`). */
+  add(columnId: string, code: string, cells: number): void {
+    let byCode = this.counts.get(columnId);
+    if (!byCode) {
+      byCode = new Map();
+      this.counts.set(columnId, byCode);
+    }
+    byCode.set(code as NoticeCode, (byCode.get(code as NoticeCode) ?? 0) + cells);
   }
 
   clear(): void {

@@ -1,4 +1,4 @@
-import { readCell, type CellValue, type ColumnReading, isBlank } from './cell-reading';
+import { type CellSource, readCell, type CellValue, type ColumnReading, isBlank } from './cell-reading';
 import type { ColumnSettings } from './columns';
 import { type Issue, type IssueDetails, makeIssue, type NoticeCode } from './issues';
 import { describeJsonKind, describeValue, isJsonObject, jsonDepth, parseJson } from './json';
@@ -41,7 +41,7 @@ export interface RowResult {
 /** A column that feeds the patch, with its cells and, for metadata columns, how they are read. */
 export interface MappedColumn {
   column: ColumnSettings;
-  cells: readonly CellValue[];
+  cells: CellSource;
   reading: ColumnReading | null;
 }
 
@@ -76,13 +76,13 @@ export function computeRow(rowIndex: number, context: RowContext): RowResult {
   const builder = new RowBuilder(rowIndex + 1);
   let spanId: string | null = null;
   if (context.spanColumn) {
-    const normalized = normalizeSpanId(context.spanColumn.cells[rowIndex]);
+    const normalized = normalizeSpanId(context.spanColumn.cells.get(rowIndex));
     spanId = normalized.spanId;
     for (const details of normalized.issues) builder.add(details, context.spanColumn.column);
   }
   for (const { column, cells, reading } of mapped) {
     if (column.target.kind !== 'metadata' || reading === null) continue;
-    const read = readCell(cells[rowIndex], column, reading);
+    const read = readCell(cells.get(rowIndex), column, reading);
     if (read.status === 'skip') continue;
     for (const details of read.issues) builder.add(details, column, reading.wholeColumn);
     if (read.status === 'value')
@@ -90,7 +90,7 @@ export function computeRow(rowIndex: number, context: RowContext): RowResult {
   }
   for (const { column, cells } of mapped) {
     if (column.target.kind !== 'patch_document') continue;
-    const document = readPatchDocument(cells[rowIndex]);
+    const document = readPatchDocument(cells.get(rowIndex));
     if (document.status === 'none') continue;
     if (document.status === 'error') builder.add(document.issue, column);
     else for (const key of Object.keys(document.value)) builder.set(key, document.value[key], column, true);
@@ -99,14 +99,14 @@ export function computeRow(rowIndex: number, context: RowContext): RowResult {
 }
 
 function isBlankRow(rowIndex: number, mapped: readonly MappedColumn[]): boolean {
-  for (const { cells } of mapped) if (!isBlank(cells[rowIndex])) return false;
+  for (const { cells } of mapped) if (!isBlank(cells.get(rowIndex))) return false;
   return true;
 }
 
 /** A row's span ID as `computeRow` finds it, without reading its other cells. */
 export function spanIdOfRow(rowIndex: number, context: RowContext): string | null {
   if (!context.spanColumn || isBlankRow(rowIndex, context.mapped)) return null;
-  return normalizeSpanId(context.spanColumn.cells[rowIndex]).spanId;
+  return normalizeSpanId(context.spanColumn.cells.get(rowIndex)).spanId;
 }
 
 /** Collects one row's entries and issues; a class rather than closures, as it runs for every row. */
@@ -165,11 +165,12 @@ class RowBuilder {
     };
     // NOTE: a row has a handful of keys, so a linear search beats a Map per row.
     const index = this.entries.findIndex((candidate) => candidate.key === key);
-    const previous = this.entries[index];
-    if (previous === undefined) {
+    // NOTE: test the index before reading: `entries[-1]` leaves the fast path of array reads (620 ms at 1M rows).
+    if (index < 0) {
       this.entries.push(entry);
       return;
     }
+    const previous = this.entries[index] as PatchEntry;
     if (fromPatchDocument && !previous.fromPatchDocument) {
       this.add({ code: 'overridden_by_patch_document', key, overriddenColumn: previous.column }, column);
     }

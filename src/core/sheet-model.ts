@@ -10,16 +10,10 @@ import {
   type KindCounts,
   type ReadType,
 } from './cell-reading';
-import {
-  type ColumnNotice,
-  columnNoticesOf,
-  findNoticeExample,
-  type NoticeExample,
-  NoticeTally,
-} from './column-notices';
+import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExample } from './column-notices';
 import { countsKinds, isDisplayOnlyChange, readingOf, sameCounts, sameInference } from './column-reading';
-import type { ColumnSettings, ColumnSettingsPatch } from './columns';
-import { type Issue, type IssueCode, makeIssue, type NoticeCode } from './issues';
+import type { ColumnSettings } from './columns';
+import { type Issue, makeIssue, type NoticeCode } from './issues';
 import {
   BLANK_ROW,
   computeRow,
@@ -28,77 +22,45 @@ import {
   type RowResult,
   spanIdOfRow,
 } from './row-patch';
+import { ColumnCells, type PackedCells, transferablesOf } from './sheet-cells';
+import {
+  ALL_CHANGED,
+  type CellChange,
+  type ColumnChanges,
+  type EditResult,
+  type RowValues,
+  type SheetEdit,
+} from './sheet-edits';
 import { checkSheetColumns, type SheetIssue } from './sheet-issues';
 import {
+  BLANK_FLAG,
+  ERROR_FLAG,
+  flagsOf,
+  type PackedTallies,
+  type SheetSummary,
+  SheetTallies,
+  WARNING_FLAG,
+} from './sheet-tallies';
+import {
   computeSpan,
-  isSubmittable,
   quietSingleRowStatus,
   SPAN_STATUSES,
   type SpanResult,
   type SpanStatus,
-  storedPatch,
 } from './span-patch';
-import type { StoredValue } from './stored-form';
+import { type PackedSpanIndex, SpanIndex, spanIndexTransferables } from './span-index';
+import { type SubmittableSpan, submittableSpans } from './submittable-spans';
 
-/** One row's cells by column id, as carried by row insertions and deletions. */
-export type RowValues = Record<string, CellValue>;
-/** One cell to set: 0-based row index and the column's id. */
-export interface CellChange {
-  row: number;
-  columnId: string;
-  value: CellValue;
-}
-export type ColumnChanges = ColumnSettingsPatch;
-
-/** Every change a user can make to a sheet, as data: the inverse of each is an edit too (undo, redo). */
-export type SheetEdit =
-  | { kind: 'set_cells'; cells: CellChange[] }
-  | { kind: 'insert_rows'; at: number; rows: RowValues[] }
-  | { kind: 'delete_rows'; at: number; count: number }
-  | { kind: 'add_column'; at: number; column: ColumnSettings; cells?: CellValue[] }
-  | { kind: 'remove_column'; columnId: string }
-  | { kind: 'update_column'; columnId: string; changes: ColumnChanges };
-
-/** What an edit changed, so a view re-renders only that: 0-based row indexes, span IDs, column ids. */
-export interface SheetChanges {
-  rows: number[] | 'all';
-  spans: string[] | 'all';
-  columns: string[] | 'all';
-}
-
-export interface EditResult {
-  inverse: SheetEdit;
-  changes: SheetChanges;
-}
-
-/** The counts a summary shows, kept up to date edit by edit. */
-export interface SheetSummary {
-  rows: number;
-  blankRows: number;
-  spans: number;
-  spansByStatus: Record<SpanStatus, number>;
-  rowsWithErrors: number;
-  rowsWithWarnings: number;
-  errors: number;
-  warnings: number;
-  byCode: Partial<Record<IssueCode, number>>;
-  sheetIssues: SheetIssue[];
-  /**
-   * Conversions of whole columns, one notice each instead of a warning per cell: not in `warnings` or
-   * `byCode`. Those not accepted still need attention.
-   */
-  notices: ColumnNotice[];
-}
-
-/** How many spans a submit sends (`isSubmittable`): those ready or with warnings, none while the sheet is blocked. */
-export function submittableCount(summary: SheetSummary): number {
-  const sheetBlocked = summary.sheetIssues.length > 0;
-  let count = 0;
-  for (const status of SPAN_STATUSES) {
-    if (isSubmittable(status, sheetBlocked)) count += summary.spansByStatus[status];
-  }
-  return count;
-}
+export type {
+  CellChange,
+  ColumnChanges,
+  EditResult,
+  RowValues,
+  SheetChanges,
+  SheetEdit,
+} from './sheet-edits';
+export { type SheetSummary, submittableCount } from './sheet-tallies';
+export type { SubmittableSpan } from './submittable-spans';
 
 /** How a metadata column reads its cells, and what is said about the column as a whole. */
 export interface ColumnInfo {
@@ -107,45 +69,49 @@ export interface ColumnInfo {
   issues: Issue[];
 }
 
-/** A span as it is submitted. */
-export interface SubmittableSpan {
-  span_id: string;
-  patch_document: Record<string, StoredValue>;
-}
-
 export type RowStatus = 'blank' | 'error' | 'warning' | 'ok';
 
 interface ColumnState {
-  origin: ColumnSettings['origin'];
   counts: KindCounts;
   inference: Inference;
   reading: ColumnReading;
   issues: Issue[];
 }
 
-const ERROR_FLAG = 1;
-const WARNING_FLAG = 2;
-const BLANK_FLAG = 4;
-
-/** A span's status and span-wide issues: what the counts need, without its patch. */
-type SpanTally = Pick<SpanResult, 'status' | 'issues'>;
-
-/** Shared tallies of spans without span-wide issues: most spans, so no object each. */
-const QUIET_TALLIES: Record<SpanStatus, SpanTally> = {
-  ready: Object.freeze({ status: 'ready', issues: [] }),
-  warnings: Object.freeze({ status: 'warnings', issues: [] }),
-  blocked: Object.freeze({ status: 'blocked', issues: [] }),
-  empty: Object.freeze({ status: 'empty', issues: [] }),
-};
-
-/** The flag bits of a row's own issues. */
-function flagsOf(result: RowResult): number {
-  if (result.blank) return BLANK_FLAG;
-  return (result.errorCount > 0 ? ERROR_FLAG : 0) | (result.warningCount > 0 ? WARNING_FLAG : 0);
+/**
+ * A sheet with everything computed from it, in the form a worker posts to the page: the cells packed per column,
+ * the spans as integer arrays, per-row flags, span statuses and the summary's counts. The page opens it without
+ * computing a row (`SheetModel.unpack`).
+ */
+export interface PackedSheet {
+  columns: ColumnSettings[];
+  rowCount: number;
+  cells: PackedCells[];
+  spans: PackedSpanIndex;
+  ownFlags: Uint8Array;
+  rowFlags: Uint8Array;
+  /** Per span number: 0 for a span without rows, else 1 + its index in `SPAN_STATUSES`. */
+  spanStatus: Uint8Array;
+  spanIssues: [number, Issue[]][];
+  tallies: PackedTallies;
+  inferences: [string, { counts: KindCounts; inference: Inference }][];
 }
 
-function emptyStatusCounts(): Record<SpanStatus, number> {
-  return { ready: 0, warnings: 0, blocked: 0, empty: 0 };
+/** The buffers of a packed sheet, to post it to another thread without copying them. */
+export function packedSheetTransferables(sheet: PackedSheet): ArrayBuffer[] {
+  const flags = [sheet.ownFlags, sheet.rowFlags, sheet.spanStatus].flatMap((array) =>
+    array.buffer instanceof ArrayBuffer ? [array.buffer] : [],
+  );
+  return [...new Set([...transferablesOf(sheet.cells), ...spanIndexTransferables(sheet.spans), ...flags])];
+}
+
+const NO_SPAN = -1;
+
+function grownBytes(array: Uint8Array, length: number): Uint8Array {
+  if (array.length >= length) return array;
+  const next = new Uint8Array(Math.max(length, array.length * 2, 16));
+  next.set(array);
+  return next;
 }
 
 /** Flags (0-based row → error/warning bits) of the issues located on rows. */
@@ -160,58 +126,92 @@ function issueFlagsByRow(issues: readonly Issue[]): Map<number, number> {
 }
 
 /**
- * The sheet and everything computed from it. After an edit of cells it recomputes only what changed: those rows,
- * the spans they belong to (before and after), a column's inferred type when it flips, and the summary counts.
- * Row insertions or deletions in the middle and column changes recompute the sheet, as they move every row.
+ * The sheet and everything computed from it. Cells are kept per column (`ColumnCells`), spans as integers
+ * (`SpanIndex`), and per row only flag bits: a row's or a span's result (its patch and issues) is computed when it
+ * is looked at, never kept. After an edit of cells it recomputes only what changed: those rows, the spans they
+ * belong to (before and after), a column's inferred type when it flips, and the summary counts. Row insertions or
+ * deletions in the middle and column changes recompute the sheet, as they move every row.
  */
 export class SheetModel {
   private columnList: ColumnSettings[];
-  private readonly cellsById = new Map<string, CellValue[]>();
+  private readonly cellsById = new Map<string, ColumnCells>();
   private count: number;
   private readonly columnStates = new Map<string, ColumnState>();
-  /** Per row: its span ID, null when blank or without one. Row results are computed on demand, not kept. */
-  private rowSpanIds: (string | null)[] = [];
+  private spanIndex: SpanIndex;
   /** Per row: the error, warning and blank bits of its own issues. */
-  private ownFlags: number[] = [];
+  private ownFlags: Uint8Array;
   /** Per row: its own error and warning bits with those of its span's issues located on it. */
-  private rowFlags: number[] = [];
-  private readonly spanRows = new Map<string, number[]>();
-  /** Per span: its status and span-wide issues, enough to keep the counts; the patch is computed on demand. */
-  private readonly spanTallies = new Map<string, SpanTally>();
+  private rowFlags: Uint8Array;
+  /** Per span number: 0 without rows, else 1 + the index of its status in `SPAN_STATUSES`. */
+  private spanStatusCodes: Uint8Array;
+  /** The span-wide issues of the few spans that have some (duplicates, size, nothing to change). */
+  private readonly spanIssues = new Map<number, Issue[]>();
   private sheetIssueList: SheetIssue[] = [];
   private context: RowContext;
-  private errors = 0;
-  private warnings = 0;
-  private readonly byCode = new Map<IssueCode, number>();
-  private readonly notices = new NoticeTally();
-  private spansByStatus = emptyStatusCounts();
-  private rowsWithErrors = 0;
-  private rowsWithWarnings = 0;
-  private blankRows = 0;
+  private tallies = new SheetTallies();
 
   /**
    * @param columns the sheet's columns, left to right (ids unique)
-   * @param columnCells one array of cells per column, aligned with `columns`
+   * @param columnCells one array of cells (or `ColumnCells`) per column, aligned with `columns`
    * @param rowCount number of rows; shorter cell arrays are padded with blanks
    */
-  constructor(columns: readonly ColumnSettings[], columnCells: readonly CellValue[][], rowCount: number) {
+  constructor(
+    columns: readonly ColumnSettings[],
+    columnCells: readonly (readonly CellValue[] | ColumnCells)[],
+    rowCount: number,
+    computed?: PackedSheet,
+  ) {
     const ids = new Set(columns.map((column) => column.id));
     if (ids.size !== columns.length) throw new Error('Column ids must be unique');
     this.columnList = [...columns];
     this.count = rowCount;
     columns.forEach((column, index) => {
-      const cells = columnCells[index]?.slice(0, rowCount) ?? [];
-      cells.length = rowCount;
+      const given = columnCells[index];
+      const cells = given instanceof ColumnCells ? given : ColumnCells.of(given ?? [], rowCount);
+      cells.resize(rowCount);
       this.cellsById.set(column.id, cells);
     });
+    this.spanIndex = SpanIndex.empty(0);
+    this.ownFlags = new Uint8Array(0);
+    this.rowFlags = new Uint8Array(0);
+    this.spanStatusCodes = new Uint8Array(0);
     this.context = this.makeContext();
-    this.rebuild();
+    if (computed) this.restoreComputed(computed);
+    else this.rebuild();
   }
 
   /** A model from rows of cells aligned with `columns` (the shape files are read in). */
   static fromRows(columns: readonly ColumnSettings[], rows: readonly (readonly CellValue[])[]): SheetModel {
-    const columnCells = columns.map((_, index) => rows.map((row) => row[index]));
+    const columnCells = columns.map((_, index) => ColumnCells.of(rows.map((row) => row[index])));
     return new SheetModel(columns, columnCells, rows.length);
+  }
+
+  /** A sheet a worker computed and packed (`pack`), opened without computing a row. */
+  static unpack(packed: PackedSheet): SheetModel {
+    const cells = packed.cells.map((column) => ColumnCells.unpack(column, packed.rowCount));
+    return new SheetModel(packed.columns, cells, packed.rowCount, packed);
+  }
+
+  /**
+   * The sheet with everything computed, to post to another thread (with `packedSheetTransferables`). NOTE: the
+   * arrays are shared, not copied: once they are transferred this model must not be used again.
+   */
+  pack(): PackedSheet {
+    return {
+      columns: [...this.columnList],
+      rowCount: this.count,
+      cells: this.columnList.map((column) => this.cellsOf(column.id).pack()),
+      spans: this.spanIndex.pack(),
+      ownFlags: this.ownFlags,
+      rowFlags: this.rowFlags,
+      spanStatus: this.spanStatusCodes,
+      spanIssues: [...this.spanIssues],
+      tallies: this.tallies.pack(),
+      inferences: [...this.columnStates].map(([id, state]) => [
+        id,
+        { counts: state.counts, inference: state.inference },
+      ]),
+    };
   }
 
   get columns(): readonly ColumnSettings[] {
@@ -224,12 +224,17 @@ export class SheetModel {
 
   /** The cell at a 0-based row of a column. */
   cell(row: number, columnId: string): CellValue {
-    return this.cellsById.get(columnId)?.[row];
+    return this.cellsById.get(columnId)?.get(row);
   }
 
-  /** All cells of one column, top to bottom (read-only: edit through `apply`). */
-  columnCells(columnId: string): readonly CellValue[] {
-    return this.cellsById.get(columnId) ?? [];
+  /** All cells of one column, top to bottom: a copy, for exports and drafts (views read `cell`). */
+  columnCells(columnId: string): CellValue[] {
+    return this.cellsById.get(columnId)?.toArray() ?? [];
+  }
+
+  /** True when every cell of a column is blank. */
+  isColumnBlank(columnId: string): boolean {
+    return this.cellsById.get(columnId)?.isBlank() ?? true;
   }
 
   /** The result of a 0-based row (its patch entries and issues), computed from its cells. */
@@ -241,8 +246,9 @@ export class SheetModel {
   /** Everything said about a 0-based row: its own issues and those of its span located on it. */
   rowIssues(row: number): Issue[] {
     const result = this.rowResult(row);
-    const span = result.spanId === null ? undefined : this.spanTallies.get(result.spanId);
-    const spanIssues = span ? span.issues.filter((issue) => issue.row === row + 1) : [];
+    const span = row < this.count ? this.spanIndex.spanOf(row) : NO_SPAN;
+    const issues = this.spanIssues.get(span);
+    const spanIssues = issues ? issues.filter((issue) => issue.row === row + 1) : [];
     return spanIssues.length === 0 ? result.issues : [...result.issues, ...spanIssues];
   }
 
@@ -252,37 +258,49 @@ export class SheetModel {
   }
 
   rowStatus(row: number): RowStatus {
-    if ((this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG) return 'blank';
+    if (row < 0 || row >= this.count || (this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG) return 'blank';
     const flags = this.rowFlags[row] ?? 0;
     return flags & ERROR_FLAG ? 'error' : flags & WARNING_FLAG ? 'warning' : 'ok';
   }
 
   /** One span's merged patch, computed from its rows. */
   span(spanId: string): SpanResult | undefined {
-    const rows = this.spanRows.get(spanId);
+    const span = this.spanIndex.find(spanId);
     const spanColumn = this.context.spanColumn?.column;
-    if (!rows || rows.length === 0 || !spanColumn) return undefined;
-    return computeSpan(spanId, rows, (index) => this.rowResult(index), spanColumn);
+    if (span === NO_SPAN || this.spanIndex.rowCount(span) === 0 || !spanColumn) return undefined;
+    return computeSpan(spanId, this.spanIndex.rowsOf(span), (index) => this.rowResult(index), spanColumn);
+  }
+
+  /** How many spans the sheet has. */
+  get spanCount(): number {
+    return this.spanIndex.liveCount;
   }
 
   /** The span IDs of the sheet, in the order of their first row. */
   spanIds(): string[] {
-    return [...this.spanRows].sort((a, b) => (a[1][0] ?? 0) - (b[1][0] ?? 0)).map(([spanId]) => spanId);
+    return Array.from(this.spanIndex.ordered(), (span) => this.spanIndex.id(span));
   }
 
   /** The 1-based rows of a span, in sheet order. */
   spanRowNumbers(spanId: string): number[] {
-    return (this.spanRows.get(spanId) ?? []).map((index) => index + 1);
+    const span = this.spanIndex.find(spanId);
+    return span === NO_SPAN ? [] : this.spanIndex.rowsOf(span).map((index) => index + 1);
   }
 
   /** A span's status without computing its patch. */
   spanStatus(spanId: string): SpanStatus | undefined {
-    return this.spanTallies.get(spanId)?.status;
+    const span = this.spanIndex.find(spanId);
+    return span === NO_SPAN ? undefined : SPAN_STATUSES[(this.spanStatusCodes[span] ?? 0) - 1];
   }
 
-  /** All spans, in the order of their first row (computes every patch: for a whole-sheet view or a submit). */
+  /** All spans, in the order of their first row (computes every patch: for a small sheet or a command line). */
   spans(): SpanResult[] {
     return this.spanIds().flatMap((spanId) => this.span(spanId) ?? []);
+  }
+
+  /** The spans that will be submitted (`isSubmittable`): no errors, something to change, and a sheet not blocked. */
+  submittableSpans(): SubmittableSpan[] {
+    return submittableSpans(this);
   }
 
   columnInfo(columnId: string): ColumnInfo | undefined {
@@ -303,14 +321,14 @@ export class SheetModel {
   summary(): SheetSummary {
     return {
       rows: this.count,
-      blankRows: this.blankRows,
-      spans: this.spanTallies.size,
-      spansByStatus: { ...this.spansByStatus },
-      rowsWithErrors: this.rowsWithErrors,
-      rowsWithWarnings: this.rowsWithWarnings,
-      errors: this.errors,
-      warnings: this.warnings,
-      byCode: Object.fromEntries(this.byCode),
+      blankRows: this.tallies.blankRows,
+      spans: this.spanIndex.liveCount,
+      spansByStatus: { ...this.tallies.spansByStatus },
+      rowsWithErrors: this.tallies.rowsWithErrors,
+      rowsWithWarnings: this.tallies.rowsWithWarnings,
+      errors: this.tallies.errors,
+      warnings: this.tallies.warnings,
+      byCode: this.tallies.codes(),
       sheetIssues: this.sheetIssueList,
       notices: this.columnNotices(),
     };
@@ -318,7 +336,7 @@ export class SheetModel {
 
   /** The sheet's column notices, left to right: conversions of whole columns, accepted or not. */
   columnNotices(): ColumnNotice[] {
-    return columnNoticesOf(this.columnList, (columnId, code) => this.notices.count(columnId, code));
+    return columnNoticesOf(this.columnList, (columnId, code) => this.tallies.notices.count(columnId, code));
   }
 
   /** The first cell a column notice applies to, to show what it does (read on demand: one pass at most). */
@@ -326,29 +344,15 @@ export class SheetModel {
     const column = this.columnList.find((candidate) => candidate.id === columnId);
     const state = this.columnStates.get(columnId);
     if (!column || !state) return null;
-    return findNoticeExample(code, this.columnCells(columnId), column, state.reading, (row) =>
+    return findNoticeExample(code, this.cellsOf(columnId), column, state.reading, (row) =>
       Boolean((this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG),
     );
   }
 
-  /** The spans that will be submitted (`isSubmittable`): no errors, something to change, and a sheet not blocked. */
-  submittableSpans(): SubmittableSpan[] {
-    if (submittableCount(this.summary()) === 0) return [];
-    const sheetBlocked = this.sheetIssueList.length > 0;
-    const spans: SubmittableSpan[] = [];
-    for (const spanId of this.spanIds()) {
-      const status = this.spanTallies.get(spanId)?.status;
-      if (status === undefined || !isSubmittable(status, sheetBlocked)) continue;
-      const span = this.span(spanId);
-      if (span) spans.push({ span_id: spanId, patch_document: storedPatch(span.patch) });
-    }
-    return spans;
-  }
-
   /** The sheet's raw cells, row by row, aligned with `columns`. */
   rowCells(): CellValue[][] {
-    const columns = this.columnList.map((column) => this.cellsById.get(column.id) ?? []);
-    return Array.from({ length: this.count }, (_, row) => columns.map((cells) => cells[row]));
+    const columns = this.columnList.map((column) => this.cellsOf(column.id));
+    return Array.from({ length: this.count }, (_, row) => columns.map((cells) => cells.get(row)));
   }
 
   /** Applies an edit; returns its inverse (for undo) and what changed (for rendering). */
@@ -373,6 +377,12 @@ export class SheetModel {
 
   // ---- edits ----
 
+  private cellsOf(columnId: string): ColumnCells {
+    const cells = this.cellsById.get(columnId);
+    if (!cells) throw new Error(`Unknown column ${columnId}`);
+    return cells;
+  }
+
   private setCells(cells: readonly CellChange[]): EditResult {
     for (const change of cells) this.checkCell(change.row, change.columnId);
     // The rows' results before the change, to take their counts back: results are not kept.
@@ -382,14 +392,14 @@ export class SheetModel {
     const previous: CellChange[] = [];
     const countedColumns = new Set<string>();
     for (const change of cells) {
-      const columnCells = this.cellsById.get(change.columnId) ?? [];
-      const old = columnCells[change.row];
+      const columnCells = this.cellsOf(change.columnId);
+      const old = columnCells.get(change.row);
       previous.push({ row: change.row, columnId: change.columnId, value: old });
-      columnCells[change.row] = change.value;
+      columnCells.set(change.row, change.value);
       const state = this.columnStates.get(change.columnId);
       if (state && this.countsInference(change.columnId)) {
-        this.countKind(state, old, -1);
-        this.countKind(state, change.value, 1);
+        this.countKind(change.columnId, state, old, -1);
+        this.countKind(change.columnId, state, change.value, 1);
         countedColumns.add(change.columnId);
       }
     }
@@ -435,16 +445,16 @@ export class SheetModel {
       const first = this.count;
       this.count += rows.length;
       for (const [columnId, cells] of this.cellsById) {
-        cells.length = this.count;
+        cells.resize(this.count);
         const state = this.columnStates.get(columnId);
         if (state && this.countsInference(columnId)) state.counts.blank += rows.length;
       }
-      for (let index = first; index < this.count; index++) {
-        this.rowSpanIds.push(null);
-        this.ownFlags.push(BLANK_FLAG);
-        this.rowFlags.push(0);
-      }
-      this.blankRows += rows.length;
+      this.spanIndex.resizeRows(this.count);
+      this.ownFlags = grownBytes(this.ownFlags, this.count);
+      this.rowFlags = grownBytes(this.rowFlags, this.count);
+      this.ownFlags.fill(BLANK_FLAG, first, this.count);
+      this.rowFlags.fill(0, first, this.count);
+      this.tallies.blankRows += rows.length;
       const changes = rows.flatMap((values, offset) =>
         Object.entries(values).map(([columnId, value]) => ({ row: first + offset, columnId, value })),
       );
@@ -455,11 +465,15 @@ export class SheetModel {
       return { inverse, changes: { ...result.changes, rows: resultRows } };
     }
     for (const [columnId, cells] of this.cellsById) {
-      cells.splice(at, 0, ...rows.map((values) => values[columnId]));
+      cells.splice(
+        at,
+        0,
+        rows.map((values) => values[columnId]),
+      );
     }
     this.count += rows.length;
     this.rebuild();
-    return { inverse, changes: { rows: 'all', spans: 'all', columns: 'all' } };
+    return { inverse, changes: ALL_CHANGED };
   }
 
   private deleteRows(at: number, count: number): EditResult {
@@ -468,7 +482,7 @@ export class SheetModel {
     }
     const removed: RowValues[] = Array.from({ length: count }, (_, offset) => {
       const values: RowValues = {};
-      for (const [columnId, cells] of this.cellsById) values[columnId] = cells[at + offset];
+      for (const [columnId, cells] of this.cellsById) values[columnId] = cells.get(at + offset);
       return values;
     });
     const inverse: SheetEdit = { kind: 'insert_rows', at, rows: removed };
@@ -479,37 +493,29 @@ export class SheetModel {
       );
       const result = this.setCells(blanks);
       for (const [columnId, cells] of this.cellsById) {
-        cells.length = at;
+        cells.resize(at);
         const state = this.columnStates.get(columnId);
         if (state && this.countsInference(columnId)) state.counts.blank -= count;
       }
-      this.rowSpanIds.length = at;
-      this.ownFlags.length = at;
-      this.rowFlags.length = at;
-      this.blankRows -= count;
+      this.tallies.blankRows -= count;
       this.count = at;
       const rows = result.changes.rows === 'all' ? 'all' : result.changes.rows.filter((row) => row < at);
       return { inverse, changes: { ...result.changes, rows } };
     }
-    for (const cells of this.cellsById.values()) cells.splice(at, count);
+    for (const cells of this.cellsById.values()) cells.splice(at, count, []);
     this.count -= count;
     this.rebuild();
-    return { inverse, changes: { rows: 'all', spans: 'all', columns: 'all' } };
+    return { inverse, changes: ALL_CHANGED };
   }
 
   private addColumn(at: number, column: ColumnSettings, cells: readonly CellValue[] = []): EditResult {
     if (this.cellsById.has(column.id)) throw new Error(`Column id ${column.id} is already used`);
     if (!Number.isInteger(at) || at < 0 || at > this.columnList.length)
       throw new Error(`Cannot add a column at ${at}`);
-    const columnCells = cells.slice(0, this.count);
-    columnCells.length = this.count;
     this.columnList.splice(at, 0, { ...column });
-    this.cellsById.set(column.id, columnCells);
+    this.cellsById.set(column.id, ColumnCells.of(cells.slice(0, this.count), this.count));
     this.rebuild();
-    return {
-      inverse: { kind: 'remove_column', columnId: column.id },
-      changes: { rows: 'all', spans: 'all', columns: 'all' },
-    };
+    return { inverse: { kind: 'remove_column', columnId: column.id }, changes: ALL_CHANGED };
   }
 
   private removeColumn(columnId: string): EditResult {
@@ -520,10 +526,7 @@ export class SheetModel {
     this.columnList.splice(at, 1);
     this.cellsById.delete(columnId);
     this.rebuild();
-    return {
-      inverse: { kind: 'add_column', at, column, cells },
-      changes: { rows: 'all', spans: 'all', columns: 'all' },
-    };
+    return { inverse: { kind: 'add_column', at, column, cells: cells.toArray() }, changes: ALL_CHANGED };
   }
 
   private updateColumn(columnId: string, changes: ColumnChanges): EditResult {
@@ -546,7 +549,7 @@ export class SheetModel {
       return { inverse, changes: { rows: [], spans: [], columns: 'all' } };
     }
     this.rebuild();
-    return { inverse, changes: { rows: 'all', spans: 'all', columns: 'all' } };
+    return { inverse, changes: ALL_CHANGED };
   }
 
   // ---- computation ----
@@ -556,7 +559,7 @@ export class SheetModel {
       .filter((column) => column.target.kind !== 'ignore')
       .map((column) => ({
         column,
-        cells: this.cellsById.get(column.id) ?? [],
+        cells: this.cellsOf(column.id),
         reading: this.columnStates.get(column.id)?.reading ?? null,
       }));
     return { mapped, spanColumn: mapped.find(({ column }) => column.target.kind === 'span_id') ?? null };
@@ -567,23 +570,47 @@ export class SheetModel {
     return column !== undefined && countsKinds(column);
   }
 
-  private countKind(state: ColumnState, cell: CellValue, sign: 1 | -1): void {
-    const kind = inferenceKind(cell, state.reading.idLike, state.origin);
+  private countKind(columnId: string, state: ColumnState, cell: CellValue, sign: 1 | -1): void {
+    const column = this.columnList.find((candidate) => candidate.id === columnId);
+    const kind = inferenceKind(cell, state.reading.idLike, column?.origin);
     if (kind !== null) state.counts[kind] += sign;
+  }
+
+  /** A column's state from its counts: how it reads its cells and what is said about it. */
+  private stateOf(column: ColumnSettings, counts: KindCounts, inference: Inference): ColumnState {
+    const issues =
+      inference.mixed && infersType(column)
+        ? [makeIssue({ code: 'mixed_types_as_text', counts: inference.mixed }, null, column)]
+        : [];
+    return { counts, inference, reading: readingOf(column, inference), issues };
   }
 
   private setColumnState(columnId: string, inference: Inference): void {
     const state = this.columnStates.get(columnId);
     const column = this.columnList.find((candidate) => candidate.id === columnId);
     if (!state || !column) return;
-    this.tallyIssues(state.issues, -1);
-    state.inference = inference;
-    state.reading = readingOf(column, inference);
-    state.issues =
-      inference.mixed && infersType(column)
-        ? [makeIssue({ code: 'mixed_types_as_text', counts: inference.mixed }, null, column)]
-        : [];
-    this.tallyIssues(state.issues, 1);
+    this.tallies.issues(state.issues, -1);
+    const next = this.stateOf(column, state.counts, inference);
+    this.columnStates.set(columnId, next);
+    this.tallies.issues(next.issues, 1);
+  }
+
+  /** Opens what a worker computed: column states, spans, flags and counts, without reading a cell. */
+  private restoreComputed(packed: PackedSheet): void {
+    this.sheetIssueList = checkSheetColumns(this.columnList);
+    const inferences = new Map(packed.inferences);
+    for (const column of this.columnList) {
+      const known = inferences.get(column.id);
+      if (column.target.kind !== 'metadata' || !known) continue;
+      this.columnStates.set(column.id, this.stateOf(column, known.counts, known.inference));
+    }
+    this.context = this.makeContext();
+    this.spanIndex = SpanIndex.unpack(packed.spans);
+    this.ownFlags = packed.ownFlags;
+    this.rowFlags = packed.rowFlags;
+    this.spanStatusCodes = packed.spanStatus;
+    for (const [span, issues] of packed.spanIssues) this.spanIssues.set(span, issues);
+    this.tallies = SheetTallies.unpack(packed.tallies);
   }
 
   /** Recomputes everything from the cells: the from-scratch path, also used after structural edits. */
@@ -595,20 +622,13 @@ export class SheetModel {
       const counts = emptyKindCounts();
       const idLike = readingOf(column, inferType(counts)).idLike;
       if (countsKinds(column)) {
-        for (const cell of this.cellsById.get(column.id) ?? []) {
-          const kind = inferenceKind(cell, idLike, column.origin);
+        const cells = this.cellsOf(column.id);
+        for (let row = 0; row < this.count; row++) {
+          const kind = inferenceKind(cells.get(row), idLike, column.origin);
           if (kind !== null) counts[kind]++;
         }
       }
-      const inference = inferType(counts);
-      this.columnStates.set(column.id, {
-        origin: column.origin,
-        counts,
-        inference,
-        reading: readingOf(column, inference),
-        issues: [],
-      });
-      this.setColumnState(column.id, inference);
+      this.columnStates.set(column.id, this.stateOf(column, counts, inferType(counts)));
     }
     this.context = this.makeContext();
     this.recomputeAll();
@@ -616,52 +636,47 @@ export class SheetModel {
 
   /** Recomputes every row and span from the current column states, and the summary counts with them. */
   private recomputeAll(): void {
-    this.errors = 0;
-    this.warnings = 0;
-    this.byCode.clear();
-    this.notices.clear();
-    this.spansByStatus = emptyStatusCounts();
-    this.rowsWithErrors = 0;
-    this.rowsWithWarnings = 0;
-    this.blankRows = 0;
-    for (const state of this.columnStates.values()) this.tallyIssues(state.issues, 1);
-    this.spanTallies.clear();
-    this.spanRows.clear();
-    this.rowSpanIds = new Array<string | null>(this.count).fill(null);
-    this.ownFlags = new Array<number>(this.count).fill(0);
-    this.rowFlags = new Array<number>(this.count).fill(0);
+    this.tallies.clear();
+    for (const state of this.columnStates.values()) this.tallies.issues(state.issues, 1);
+    this.spanIssues.clear();
+    this.spanIndex = SpanIndex.empty(this.count);
+    this.ownFlags = new Uint8Array(this.count);
+    this.rowFlags = new Uint8Array(this.count);
     // First the span of every row, cheaply, so each span's rows are known before it is merged.
     for (let row = 0; row < this.count; row++) {
       const spanId = spanIdOfRow(row, this.context);
-      this.rowSpanIds[row] = spanId;
-      if (spanId === null) continue;
-      const rows = this.spanRows.get(spanId);
-      if (rows) rows.push(row);
-      else this.spanRows.set(spanId, [row]);
+      if (spanId !== null) this.spanIndex.addRow(this.spanIndex.intern(spanId), row);
     }
+    this.spanStatusCodes = new Uint8Array(Math.max(16, this.spanIndex.numbered));
     // Then every row once: alone, or with the other rows of its span when its first row comes up.
     for (let row = 0; row < this.count; row++) {
-      const spanId = this.rowSpanIds[row] ?? null;
-      if (spanId === null) {
+      const span = this.spanIndex.spanOf(row);
+      if (span === NO_SPAN) {
         const result = computeRow(row, this.context);
-        this.tallyRow(result, 1);
+        this.tallies.row(result, 1);
         this.ownFlags[row] = flagsOf(result);
-        this.setRowFlag(row, this.ownFlags[row] ?? 0);
+        this.setRowFlag(row, flagsOf(result) & (ERROR_FLAG | WARNING_FLAG));
         continue;
       }
-      const rows = this.spanRows.get(spanId);
-      if (!rows || rows[0] !== row) continue;
+      if (this.spanIndex.first(span) !== row) continue;
+      if (this.spanIndex.rowCount(span) === 1) {
+        // NOTE: most spans have one row; they skip the map (100,000 maps are a noticeable share of a rebuild).
+        const result = computeRow(row, this.context);
+        this.tallies.row(result, 1);
+        this.ownFlags[row] = flagsOf(result);
+        this.recomputeSpan(span, () => result);
+        this.refreshFlags([row]);
+        continue;
+      }
+      const rows = this.spanIndex.rowsOf(span);
       const results = new Map<number, RowResult>();
-      let only: RowResult | undefined;
       for (const index of rows) {
         const result = computeRow(index, this.context);
-        if (rows.length === 1) only = result;
-        else results.set(index, result);
-        this.tallyRow(result, 1);
+        results.set(index, result);
+        this.tallies.row(result, 1);
         this.ownFlags[index] = flagsOf(result);
       }
-      // NOTE: most spans have one row; they skip the map (100,000 maps are a noticeable share of a rebuild).
-      this.recomputeSpan(spanId, (index) => only ?? results.get(index));
+      this.recomputeSpan(span, (index) => results.get(index));
       this.refreshFlags(rows);
     }
   }
@@ -671,70 +686,74 @@ export class SheetModel {
    * returns the span IDs whose results changed.
    */
   private recomputeRows(before: ReadonlyMap<number, RowResult>): string[] {
-    const dirtySpans = new Set<string>();
+    const dirtySpans = new Set<number>();
     const fresh = new Map<number, RowResult>();
     const affectedRows = new Set<number>();
     for (const [row, old] of before) {
       affectedRows.add(row);
       const next = computeRow(row, this.context);
       fresh.set(row, next);
-      this.tallyRow(old, -1);
-      this.tallyRow(next, 1);
+      this.tallies.row(old, -1);
+      this.tallies.row(next, 1);
       this.ownFlags[row] = flagsOf(next);
-      if (old.spanId !== next.spanId) {
-        if (old.spanId !== null) this.removeFromSpan(old.spanId, row);
-        if (next.spanId !== null) this.addToSpan(next.spanId, row);
-        this.rowSpanIds[row] = next.spanId;
+      const oldSpan = this.spanIndex.spanOf(row);
+      const newSpan = next.spanId === null ? NO_SPAN : this.spanIndex.intern(next.spanId);
+      this.spanStatusCodes = grownBytes(this.spanStatusCodes, this.spanIndex.numbered);
+      if (oldSpan !== newSpan) {
+        this.spanIndex.removeRow(row);
+        if (newSpan !== NO_SPAN) this.spanIndex.addRow(newSpan, row);
       }
-      if (old.spanId !== null) dirtySpans.add(old.spanId);
-      if (next.spanId !== null) dirtySpans.add(next.spanId);
+      if (oldSpan !== NO_SPAN) dirtySpans.add(oldSpan);
+      if (newSpan !== NO_SPAN) dirtySpans.add(newSpan);
     }
-    for (const spanId of dirtySpans) {
-      for (const issue of this.spanTallies.get(spanId)?.issues ?? [])
+    for (const span of dirtySpans) {
+      for (const issue of this.spanIssues.get(span) ?? [])
         if (issue.row !== null) affectedRows.add(issue.row - 1);
-      this.recomputeSpan(spanId, (index) => fresh.get(index));
-      for (const row of this.spanRows.get(spanId) ?? []) affectedRows.add(row);
+      this.recomputeSpan(span, (index) => fresh.get(index));
+      for (const row of this.spanIndex.rowsOf(span)) affectedRows.add(row);
     }
     this.refreshFlags(affectedRows);
-    return [...dirtySpans];
+    return Array.from(dirtySpans, (span) => this.spanIndex.id(span));
   }
 
   /** Recomputes one span from its rows (`known` gives results already computed) and updates its counts. */
-  private recomputeSpan(spanId: string, known: (rowIndex: number) => RowResult | undefined): void {
-    const old = this.spanTallies.get(spanId);
-    if (old) this.tallySpan(old, -1);
-    const rows = this.spanRows.get(spanId);
+  private recomputeSpan(span: number, known: (rowIndex: number) => RowResult | undefined): void {
+    const oldCode = this.spanStatusCodes[span] ?? 0;
+    const oldStatus = SPAN_STATUSES[oldCode - 1];
+    if (oldStatus !== undefined) this.tallies.span(oldStatus, this.spanIssues.get(span) ?? [], -1);
+    this.spanIssues.delete(span);
+    this.spanStatusCodes[span] = 0;
     const spanColumn = this.context.spanColumn?.column;
-    if (!rows || rows.length === 0 || !spanColumn) {
-      this.spanTallies.delete(spanId);
-      this.spanRows.delete(spanId);
-      return;
-    }
+    if (this.spanIndex.rowCount(span) === 0 || !spanColumn) return;
     const result = (index: number) => known(index) ?? computeRow(index, this.context);
-    const quiet = rows.length === 1 ? quietSingleRowStatus(result(rows[0] ?? 0)) : null;
-    let tally: SpanTally;
-    if (quiet !== null) tally = QUIET_TALLIES[quiet];
+    const quiet =
+      this.spanIndex.rowCount(span) === 1 ? quietSingleRowStatus(result(this.spanIndex.first(span))) : null;
+    let status: SpanStatus;
+    let issues: Issue[] = [];
+    if (quiet !== null) status = quiet;
     else {
-      const next = computeSpan(spanId, rows, result, spanColumn);
-      tally = { status: next.status, issues: next.issues };
+      const next = computeSpan(this.spanIndex.id(span), this.spanIndex.rowsOf(span), result, spanColumn);
+      status = next.status;
+      issues = next.issues;
     }
-    this.spanTallies.set(spanId, tally);
-    this.tallySpan(tally, 1);
+    this.spanStatusCodes[span] = SPAN_STATUSES.indexOf(status) + 1;
+    if (issues.length > 0) this.spanIssues.set(span, issues);
+    this.tallies.span(status, issues, 1);
   }
 
   /** Sets each row's error and warning flags from its own issues and its span's issues located on it. */
   private refreshFlags(rows: Iterable<number>): void {
-    const spanFlags = new Map<string, Map<number, number>>();
+    const spanFlags = new Map<number, Map<number, number>>();
     for (const row of rows) {
       if (row >= this.count) continue;
       let flag = (this.ownFlags[row] ?? 0) & (ERROR_FLAG | WARNING_FLAG);
-      const spanId = this.rowSpanIds[row] ?? null;
-      const spanIssues = spanId === null ? undefined : this.spanTallies.get(spanId)?.issues;
-      if (spanId !== null && spanIssues !== undefined && spanIssues.length > 0) {
-        let flags = spanFlags.get(spanId);
+      const span = this.spanIndex.spanOf(row);
+      const spanIssues = span === NO_SPAN ? undefined : this.spanIssues.get(span);
+      if (spanIssues !== undefined) {
+        let flags = spanFlags.get(span);
         if (!flags) {
           flags = issueFlagsByRow(spanIssues);
-          spanFlags.set(spanId, flags);
+          spanFlags.set(span, flags);
         }
         flag |= flags.get(row) ?? 0;
       }
@@ -745,54 +764,7 @@ export class SheetModel {
   private setRowFlag(row: number, flag: number): void {
     const old = this.rowFlags[row] ?? 0;
     if (old === flag) return;
-    this.rowsWithErrors += (flag & ERROR_FLAG ? 1 : 0) - (old & ERROR_FLAG ? 1 : 0);
-    this.rowsWithWarnings +=
-      (flag & WARNING_FLAG && !(flag & ERROR_FLAG) ? 1 : 0) -
-      (old & WARNING_FLAG && !(old & ERROR_FLAG) ? 1 : 0);
+    this.tallies.rowFlags(old, flag);
     this.rowFlags[row] = flag;
-  }
-
-  private addToSpan(spanId: string, row: number): void {
-    const rows = this.spanRows.get(spanId);
-    if (!rows) {
-      this.spanRows.set(spanId, [row]);
-      return;
-    }
-    let low = 0;
-    let high = rows.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((rows[middle] ?? 0) < row) low = middle + 1;
-      else high = middle;
-    }
-    rows.splice(low, 0, row);
-  }
-
-  private removeFromSpan(spanId: string, row: number): void {
-    const rows = this.spanRows.get(spanId);
-    if (!rows) return;
-    const index = rows.indexOf(row);
-    if (index >= 0) rows.splice(index, 1);
-  }
-
-  private tallyIssues(issues: readonly Issue[], sign: 1 | -1): void {
-    for (const issue of issues) {
-      if (issue.severity === 'error') this.errors += sign;
-      else this.warnings += sign;
-      const count = (this.byCode.get(issue.code) ?? 0) + sign;
-      if (count === 0) this.byCode.delete(issue.code);
-      else this.byCode.set(issue.code, count);
-    }
-  }
-
-  private tallyRow(result: RowResult, sign: 1 | -1): void {
-    if (result.blank) this.blankRows += sign;
-    this.tallyIssues(result.issues, sign);
-    if (result.notices.length > 0) this.notices.tally(result.notices, sign);
-  }
-
-  private tallySpan(span: SpanTally, sign: 1 | -1): void {
-    this.spansByStatus[span.status] += sign;
-    this.tallyIssues(span.issues, sign);
   }
 }

@@ -2,6 +2,7 @@ import './shared/strict-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';
+import { warmUpImportWorker } from './sheet';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -11,3 +12,6 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// The import worker loads with the app, so the first file does not wait for it.
+warmUpImportWorker();

@@ -4,7 +4,7 @@ import type { CellValue } from '@/core/cell-reading';
 import { acceptedAfter } from '@/core/column-notices';
 import type { ColumnSettings, ColumnType } from '@/core/columns';
 import { NOTICE_CODES, type NoticeCode } from '@/core/issues';
-import { type SheetEdit, SheetModel } from '@/core/sheet-model';
+import { packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet-model';
 import { computeSpan, quietSingleRowStatus, storedPatch } from '@/core/span-patch';
 import { toStoredForm } from '@/core/stored-form';
 import { sheetOf } from './helpers';
@@ -301,6 +301,36 @@ describe('the incremental sheet model', () => {
     expect(seen.notices).toBeGreaterThan(100);
     expect(seen.accepted).toBeGreaterThan(50);
     expect(seen.typedNotices).toBeGreaterThan(10);
+  });
+
+  it('opens a packed sheet, as a worker posts it, to the same answers, and goes on editing it incrementally', () => {
+    fc.assert(
+      fc.property(
+        initialRows,
+        fc.array(editArbitrary, { maxLength: 6 }),
+        fc.array(editArbitrary, { minLength: 1, maxLength: 6 }),
+        (rows, before, after) => {
+          const model = build(rows);
+          for (const edit of before) {
+            const real = concrete(model, edit);
+            if (real) model.apply(real);
+          }
+          const expected = snapshot(model);
+          // Through a structured clone with the buffers transferred, as postMessage does between threads.
+          const packed = model.pack();
+          const opened = SheetModel.unpack(
+            structuredClone(packed, { transfer: packedSheetTransferables(packed) }),
+          );
+          expect(snapshot(opened)).toEqual(expected);
+          for (const edit of after) {
+            const real = concrete(opened, edit);
+            if (real) opened.apply(real);
+            expect(snapshot(opened)).toEqual(snapshot(fromScratch(opened)));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('restores the exact previous results when an edit is followed by its inverse', () => {

@@ -1,4 +1,6 @@
-import type { ImportResult } from '@/core/import';
+import type { ColumnSettings } from '@/core/columns';
+import type { ImportError, ImportedTable } from '@/core/import';
+import type { PackedSheet } from '@/core/sheet-model';
 
 /** How far the import worker has read a file. */
 export interface ImportProgress {
@@ -7,8 +9,24 @@ export interface ImportProgress {
   rows: number;
 }
 
+/** How many rows of a file the mapping step is shown, to recognise its columns by. */
+export const MAPPING_PREVIEW_ROWS = 100;
+
+/** What the page asks the import worker. */
+export type ImportWorkerRequest =
+  /** Read a file; map its columns by their headers and the project's keys, and check it if they all map. */
+  | { type: 'import'; file: File; knownKeys: readonly string[] }
+  /** Check the file just read with the columns the user mapped. */
+  | { type: 'build'; columns: ColumnSettings[] };
+
 /** What the import worker tells the page. */
 export type ImportWorkerMessage =
   | ({ type: 'progress' } & ImportProgress)
-  | { type: 'done'; result: ImportResult }
+  /** The file is read; its rows are being checked. */
+  | { type: 'checking'; rows: number }
+  /** Some columns were not recognised: the first rows, to map them; the worker waits for `build`. */
+  | { type: 'mapping'; preview: ImportedTable; rowCount: number; columns: ColumnSettings[] }
+  /** The checked sheet, its buffers transferred. */
+  | { type: 'done'; sheet: PackedSheet }
+  | { type: 'rejected'; error: ImportError }
   | { type: 'failed'; message: string };

@@ -1,20 +1,34 @@
 // A web worker that reads a dropped or chosen file off the main thread: bytes stream in from `file.stream()`,
-// `src/core/import` parses them, and progress is posted as it goes.
+// `src/core/import` parses them, progress is posted as it goes, and then the sheet is checked here too
+// (`SheetModel`, every row and span) and posted packed, its buffers transferred: the page opens it without
+// computing a row.
 import '@/ui/shared/strict-csp';
-import { createFileImporter } from '@/core/import';
-import type { ImportWorkerMessage } from './import-worker-protocol';
+import { autoMapColumns, type ColumnSettings } from '@/core/columns';
+import { createFileImporter, type ImportedTable } from '@/core/import';
+import { packedSheetTransferables, SheetModel } from '@/core/sheet-model';
+import {
+  type ImportWorkerMessage,
+  type ImportWorkerRequest,
+  MAPPING_PREVIEW_ROWS,
+} from './import-worker-protocol';
 
 const PROGRESS_INTERVAL_MS = 100;
 
-globalThis.addEventListener('message', (event: MessageEvent<{ file: File }>) => {
-  void readFile(event.data.file);
+/** The file read last, kept while its columns are mapped. */
+let table: ImportedTable | null = null;
+
+globalThis.addEventListener('message', (event: MessageEvent<ImportWorkerRequest>) => {
+  const request = event.data;
+  if (request.type === 'import') void readFile(request.file, request.knownKeys);
+  else if (table !== null) check(table, request.columns);
+  else post({ type: 'failed', message: 'There is no file to check: import it again.' });
 });
 
-function post(message: ImportWorkerMessage): void {
-  globalThis.postMessage(message);
+function post(message: ImportWorkerMessage, transfer: Transferable[] = []): void {
+  globalThis.postMessage(message, { transfer });
 }
 
-async function readFile(file: File): Promise<void> {
+async function readFile(file: File, knownKeys: readonly string[]): Promise<void> {
   try {
     const importer = createFileImporter(file.name, file.size);
     if (!importer.error) {
@@ -41,7 +55,31 @@ async function readFile(file: File): Promise<void> {
       }
     }
     post({ type: 'progress', bytesRead: file.size, totalBytes: file.size, rows: importer.rowCount });
-    post({ type: 'done', result: await importer.finish() });
+    const result = await importer.finish();
+    if (!result.ok) {
+      post({ type: 'rejected', error: result.error });
+      return;
+    }
+    const { columns, allRecognized } = autoMapColumns(result.table.headers, result.table.origin, knownKeys);
+    if (allRecognized) {
+      check(result.table, columns);
+      return;
+    }
+    table = result.table;
+    const preview = { ...result.table, rows: result.table.rows.slice(0, MAPPING_PREVIEW_ROWS) };
+    post({ type: 'mapping', preview, rowCount: result.table.rows.length, columns });
+  } catch (error) {
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Checks every row and span of the table and posts the packed sheet, its buffers moved, not copied. */
+function check(read: ImportedTable, columns: ColumnSettings[]): void {
+  try {
+    post({ type: 'checking', rows: read.rows.length });
+    const packed = SheetModel.fromRows(columns, read.rows).pack();
+    table = null;
+    post({ type: 'done', sheet: packed }, packedSheetTransferables(packed));
   } catch (error) {
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }

@@ -28,13 +28,17 @@ export function sampleValues(table: ImportedTable, columnIndex: number): string[
 export function MappingDialog({
   fileName,
   table,
+  rowCount,
   initialColumns,
   knownKeys = [],
   onConfirm,
   onCancel,
 }: {
   fileName: string;
+  /** The rows shown to recognise the columns by: the first rows of a file, or a whole pasted block. */
   table: ImportedTable;
+  /** How many rows the import has. */
+  rowCount: number;
   initialColumns: ColumnSettings[];
   /** The project's metadata keys, suggested for each key. */
   knownKeys?: readonly string[];
@@ -112,7 +116,7 @@ export function MappingDialog({
           disabled={problems.length > 0}
           onClick={() => onConfirm(columns)}
         >
-          Import {countText(table.rows.length, 'row')}
+          Import {countText(rowCount, 'row')}
         </button>
       </div>
     </Modal>

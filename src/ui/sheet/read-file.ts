@@ -1,41 +1,111 @@
-import type { ImportResult } from '@/core/import';
-import type { ImportProgress, ImportWorkerMessage } from './import-worker-protocol';
+import type { ColumnSettings } from '@/core/columns';
+import type { ImportError, ImportedTable } from '@/core/import';
+import type { PackedSheet } from '@/core/sheet-model';
+import type { ImportProgress, ImportWorkerMessage, ImportWorkerRequest } from './import-worker-protocol';
+
+/** A file read and checked in the worker, or read and waiting for its columns to be mapped, or refused. */
+export type WorkerImport =
+  | { kind: 'sheet'; sheet: PackedSheet }
+  | {
+      kind: 'mapping';
+      /** The first rows of the file, to recognise its columns by. */
+      preview: ImportedTable;
+      rowCount: number;
+      columns: ColumnSettings[];
+      /** Checks the file with the columns mapped; the worker keeps the file until then. */
+      build: (columns: ColumnSettings[]) => Promise<PackedSheet>;
+    }
+  | { kind: 'rejected'; error: ImportError };
+
+export interface ReadCallbacks {
+  onProgress: (progress: ImportProgress) => void;
+  /** The file is read; its rows are being checked. */
+  onChecking: (rows: number) => void;
+}
+
+let warm: Worker | null = null;
+
+function startWorker(): Worker {
+  return new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module' });
+}
 
 /**
- * Reads a file into a table in a web worker, reporting progress. Aborting the signal stops the worker at once
- * and rejects with an AbortError; the current sheet is never touched here.
+ * Starts the import worker ahead of the first import (with the app), so reading a file does not wait for the
+ * worker's module to load. Each import takes the worker started ahead and starts the next.
+ */
+export function warmUpImportWorker(): void {
+  if (warm === null && typeof Worker !== 'undefined') warm = startWorker();
+}
+
+function takeWorker(): Worker {
+  const worker = warm ?? startWorker();
+  warm = null;
+  return worker;
+}
+
+/**
+ * Reads and checks a file in a web worker, reporting progress. Aborting the signal stops the worker at once and
+ * rejects with an AbortError (also while the columns are being mapped); the current sheet is never touched here.
  */
 export function readFileInWorker(
   file: File,
-  onProgress: (progress: ImportProgress) => void,
+  knownKeys: readonly string[],
+  callbacks: ReadCallbacks,
   signal: AbortSignal,
-): Promise<ImportResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module' });
-    const stop = () => {
-      worker.terminate();
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      stop();
-      reject(new DOMException('The import was cancelled', 'AbortError'));
-    };
-    signal.addEventListener('abort', onAbort);
-    worker.addEventListener('message', (event: MessageEvent<ImportWorkerMessage>) => {
-      const message = event.data;
-      if (message.type === 'progress') onProgress(message);
-      else if (message.type === 'done') {
-        stop();
-        resolve(message.result);
-      } else {
-        stop();
-        reject(new Error(message.message));
-      }
+): Promise<WorkerImport> {
+  const worker = takeWorker();
+  let settle: { resolve: (message: ImportWorkerMessage) => void; reject: (error: Error) => void } | null =
+    null;
+  const stop = () => {
+    worker.terminate();
+    signal.removeEventListener('abort', onAbort);
+    warmUpImportWorker();
+  };
+  const onAbort = () => {
+    stop();
+    settle?.reject(new DOMException('The import was cancelled', 'AbortError'));
+  };
+  signal.addEventListener('abort', onAbort);
+  /** The next message that ends a step: the sheet, the mapping step, or a failure. */
+  const nextAnswer = (request: ImportWorkerRequest) =>
+    new Promise<ImportWorkerMessage>((resolve, reject) => {
+      settle = { resolve, reject };
+      worker.postMessage(request);
     });
-    worker.addEventListener('error', (event) => {
+  worker.addEventListener('message', (event: MessageEvent<ImportWorkerMessage>) => {
+    const message = event.data;
+    if (message.type === 'progress') callbacks.onProgress(message);
+    else if (message.type === 'checking') callbacks.onChecking(message.rows);
+    else settle?.resolve(message);
+  });
+  worker.addEventListener('error', (event) => {
+    stop();
+    settle?.reject(new Error(event.message || 'The file could not be read'));
+  });
+  const finished = (message: ImportWorkerMessage): PackedSheet => {
+    stop();
+    if (message.type === 'done') return message.sheet;
+    if (message.type === 'failed') throw new Error(message.message);
+    throw new Error('The import worker answered out of turn');
+  };
+  if (signal.aborted) {
+    stop();
+    return Promise.reject(new DOMException('The import was cancelled', 'AbortError'));
+  }
+  return nextAnswer({ type: 'import', file, knownKeys }).then((message): WorkerImport => {
+    if (message.type === 'rejected') {
       stop();
-      reject(new Error(event.message || 'The file could not be read'));
-    });
-    worker.postMessage({ file });
+      return { kind: 'rejected', error: message.error };
+    }
+    if (message.type === 'mapping') {
+      return {
+        kind: 'mapping',
+        preview: message.preview,
+        rowCount: message.rowCount,
+        columns: message.columns,
+        build: (columns) => nextAnswer({ type: 'build', columns }).then(finished),
+      };
+    }
+    return { kind: 'sheet', sheet: finished(message) };
   });
 }

@@ -254,6 +254,7 @@ export function SheetView({
         <MappingDialog
           fileName={importer.state.source.kind === 'paste' ? 'the pasted block' : importer.state.fileName}
           table={importer.state.table}
+          rowCount={importer.state.rowCount}
           initialColumns={importer.state.columns}
           knownKeys={knownKeys}
           onConfirm={importer.confirmMapping}

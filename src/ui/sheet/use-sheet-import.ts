@@ -15,11 +15,15 @@ export type ImportState =
   | {
       step: 'mapping';
       fileName: string;
+      /** The rows shown to recognise the columns by (the first rows of a file). */
       table: ImportedTable;
+      rowCount: number;
       columns: ColumnSettings[];
       source: SheetSource;
       /** True for a pasted block: the sheet it makes counts as edited (nothing else holds it). */
       dirty: boolean;
+      /** Checks the rows with the columns mapped and returns the sheet. */
+      finish: (columns: ColumnSettings[]) => Promise<SheetModel>;
     }
   | { step: 'checking'; fileName: string; rows: number };
 
@@ -30,8 +34,8 @@ export interface ImportProblem {
 }
 
 /**
- * The import flow: read a file in a worker (progress and Cancel for large files), map its columns when some are
- * not recognised, then replace the sheet. A bad file only produces a message: the current sheet is untouched.
+ * The import flow: read and check a file in a worker (progress and Cancel for large files), map its columns when
+ * some are not recognised, then replace the sheet with the one the worker checked. A bad file only produces a message: the current sheet is untouched.
  * A block pasted with a header row takes the same mapping step. `knownKeys` are the project's metadata keys: a
  * header naming one is offered as that key.
  */
@@ -40,20 +44,56 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
   const [problem, setProblem] = useState<ImportProblem | null>(null);
   const abort = useRef<AbortController | null>(null);
 
-  const load = (table: ImportedTable, columns: ColumnSettings[], source: SheetSource, dirty = false) => {
-    setState({ step: 'checking', fileName: source.name, rows: table.rows.length });
-    // Let the "checking" message paint before the synchronous validation of every row.
-    setTimeout(() => {
-      store.replace(SheetModel.fromRows(columns, table.rows), source, dirty);
+  /** Checks the rows (in the worker for a file) and replaces the sheet; a failure leaves the sheet as it was. */
+  const finishImport = async (
+    fileName: string,
+    rows: number,
+    make: () => Promise<SheetModel>,
+    source: SheetSource,
+    dirty: boolean,
+  ) => {
+    setState({ step: 'checking', fileName, rows });
+    try {
+      const model = await make();
+      store.replace(model, source, dirty);
       setState({ step: 'idle' });
-    }, 0);
+    } catch (error) {
+      failed(fileName, undefined, error);
+    }
   };
 
-  /** Loads a table read from a file or pasted, through the mapping step when a column is not recognised. */
-  const mapOrLoad = (table: ImportedTable, source: SheetSource, dirty: boolean) => {
+  const failed = (fileName: string, size: number | undefined, error: unknown) => {
+    setState({ step: 'idle' });
+    if (error instanceof DOMException && error.name === 'AbortError') return;
+    const message = error instanceof Error ? error.message : String(error);
+    const sized = size === undefined ? fileName : `${fileName} (${describeSize(size)})`;
+    setProblem({
+      fileName,
+      message: `${sized} could not be read: ${message}. If the file is very large, split it into smaller files.`,
+    });
+  };
+
+  /** A table pasted with a header row: small, checked here, through the mapping step when a column is not recognised. */
+  const pasted = (table: ImportedTable, source: SheetSource) => {
     const { columns, allRecognized } = autoMapColumns(table.headers, table.origin, knownKeys);
-    if (allRecognized) load(table, columns, source, dirty);
-    else setState({ step: 'mapping', fileName: source.name, table, columns, source, dirty });
+    const finish = (mapped: ColumnSettings[]) => {
+      // Let the "checking" message paint before the synchronous validation of every row.
+      return new Promise<SheetModel>((resolve) =>
+        setTimeout(() => resolve(SheetModel.fromRows(mapped, table.rows)), 0),
+      );
+    };
+    if (allRecognized) void finishImport(source.name, table.rows.length, () => finish(columns), source, true);
+    else
+      setState({
+        step: 'mapping',
+        fileName: source.name,
+        table,
+        rowCount: table.rows.length,
+        columns,
+        source,
+        dirty: true,
+        finish,
+      });
   };
 
   const importFile = async (file: File, kind: SheetSource['kind'] = 'file') => {
@@ -68,27 +108,38 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
       progress: { bytesRead: 0, totalBytes: file.size, rows: 0 },
       showProgress,
     });
+    const source: SheetSource = { name: file.name, kind };
     try {
-      const result = await readFileInWorker(
+      const read = await readFileInWorker(
         file,
-        (progress) =>
-          setState((current) => (current.step === 'reading' ? { ...current, progress } : current)),
+        knownKeys,
+        {
+          onProgress: (progress) =>
+            setState((current) => (current.step === 'reading' ? { ...current, progress } : current)),
+          onChecking: (rows) => setState({ step: 'checking', fileName: file.name, rows }),
+        },
         controller.signal,
       );
-      if (!result.ok) {
-        setProblem({ fileName: file.name, message: result.error.message });
+      if (read.kind === 'rejected') {
+        setProblem({ fileName: file.name, message: read.error.message });
         setState({ step: 'idle' });
-        return;
+      } else if (read.kind === 'sheet') {
+        store.replace(SheetModel.unpack(read.sheet), source, false);
+        setState({ step: 'idle' });
+      } else {
+        setState({
+          step: 'mapping',
+          fileName: file.name,
+          table: read.preview,
+          rowCount: read.rowCount,
+          columns: read.columns,
+          source,
+          dirty: false,
+          finish: async (columns) => SheetModel.unpack(await read.build(columns)),
+        });
       }
-      mapOrLoad(result.table, { name: file.name, kind }, false);
     } catch (error) {
-      setState({ step: 'idle' });
-      if (error instanceof DOMException && error.name === 'AbortError') return;
-      const message = error instanceof Error ? error.message : String(error);
-      setProblem({
-        fileName: file.name,
-        message: `${file.name} (${describeSize(file.size)}) could not be read: ${message}. If the file is very large, split it into smaller files.`,
-      });
+      failed(file.name, file.size, error);
     }
   };
 
@@ -100,7 +151,7 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
     importPasted: (table: ImportedTable) => {
       abort.current?.abort();
       setProblem(null);
-      mapOrLoad(table, { name: 'Pasted sheet', kind: 'paste' }, true);
+      pasted(table, { name: 'Pasted sheet', kind: 'paste' });
     },
     dismissProblem: () => setProblem(null),
     cancel: () => {
@@ -108,7 +159,9 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
       setState({ step: 'idle' });
     },
     confirmMapping: (columns: ColumnSettings[]) => {
-      if (state.step === 'mapping') load(state.table, columns, state.source, state.dirty);
+      if (state.step !== 'mapping') return;
+      const { fileName, rowCount, finish, source, dirty } = state;
+      void finishImport(fileName, rowCount, () => finish(columns), source, dirty);
     },
   };
 }

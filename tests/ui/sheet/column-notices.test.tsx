@@ -236,6 +236,7 @@ describe('a block pasted with a header row (issue 12)', () => {
       <MappingDialog
         fileName="the pasted block"
         table={table}
+        rowCount={table.rows.length}
         initialColumns={columns}
         knownKeys={['label', 'reviewed']}
         onConfirm={() => undefined}
@@ -267,6 +268,7 @@ describe('a block pasted with a header row (issue 12)', () => {
       <MappingDialog
         fileName="the pasted block"
         table={table}
+        rowCount={table.rows.length}
         initialColumns={[span, { ...priority, target: { kind: 'metadata', key: '' } }]}
         onConfirm={() => undefined}
         onCancel={() => undefined}
