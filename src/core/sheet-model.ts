@@ -200,7 +200,7 @@ export class SheetModel {
     return {
       columns: [...this.columnList],
       rowCount: this.count,
-      cells: this.columnList.map((column) => this.cellsOf(column.id).pack()),
+      cells: this.packColumns(),
       spans: this.spanIndex.pack(),
       ownFlags: this.ownFlags,
       rowFlags: this.rowFlags,
@@ -212,6 +212,11 @@ export class SheetModel {
         { counts: state.counts, inference: state.inference },
       ]),
     };
+  }
+
+  /** Each column's cells packed, left to right (what autosave writes; shared, not copied). */
+  packColumns(): PackedCells[] {
+    return this.columnList.map((column) => this.cellsOf(column.id).pack());
   }
 
   get columns(): readonly ColumnSettings[] {

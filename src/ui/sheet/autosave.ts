@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { restoreSheet, sheetDraftOf } from '@/core/restore-sheet';
+import { restoreSheet } from '@/core/restore-sheet';
+import { type SheetLogHead, logKeys, openSheetLog, SHEET_LOG_FORMAT } from '@/core/sheet-log';
 import { SheetModel } from '@/core/sheet-model';
 import { restoreOutcome, storedOutcomeOf } from '@/core/restore-outcome';
 import type { SubmissionOutcome } from '@/core/submission-outcome';
@@ -35,6 +36,14 @@ export interface RestoredSheet {
   dirty: boolean;
   /** What was repaired to restore it, in plain words; empty for a sound draft. */
   repairs: string[];
+  /** The log it was restored from, to go on appending edits to (`markSaved`); null to start a new one. */
+  log: SavedLog | null;
+}
+
+/** A sheet's log in IndexedDB: its id and how many records of edits it has. */
+export interface SavedLog {
+  id: string;
+  logLength: number;
 }
 
 /** What a reload finds: the last saved sheet (null when there is none to restore) and drafts set aside. */
@@ -83,13 +92,143 @@ async function inTransaction<T>(
   }
 }
 
-/** Saves the sheet as it is now, replacing the previous save (never a draft set aside). */
-export async function saveSheet(store: SheetStore, factory: IDBFactory = indexedDB): Promise<void> {
-  const draft = sheetDraftOf(store.model, store.source, store.dirty, new Date().toISOString());
+/** After this many saves of edits, the next save starts a new log from the sheet as it is. */
+const MAX_LOG_RECORDS = 400;
+
+/** What autosave last wrote for a sheet store: its log, up to which edit. */
+interface SaveProgress {
+  factory: IDBFactory;
+  generation: number;
+  edits: number;
+  log: SavedLog;
+}
+
+const progress = new WeakMap<SheetStore, SaveProgress>();
+const saving = new WeakMap<SheetStore, Promise<void>>();
+
+/**
+ * Says that the store's sheet, as it is now, is the log `log` (it was just restored from it), so the next save
+ * appends to it instead of writing the columns again.
+ */
+export function markSaved(store: SheetStore, log: SavedLog, factory: IDBFactory = indexedDB): void {
+  progress.set(store, { factory, generation: store.generation, edits: store.editCount, log });
+}
+
+function headOf(
+  store: SheetStore,
+  log: SavedLog,
+  columns = store.model.columns,
+  rowCount = store.model.rowCount,
+) {
+  return {
+    format: SHEET_LOG_FORMAT,
+    id: log.id,
+    columns: [...columns],
+    rowCount,
+    logLength: log.logLength,
+    source: { name: store.source.name, kind: store.source.kind },
+    dirty: store.dirty,
+    savedAt: new Date().toISOString(),
+  } satisfies SheetLogHead;
+}
+
+/**
+ * Saves the sheet, as a log (format 2): after an import or any replacement of the sheet, its columns once (one
+ * record and one short task per column, so a million rows never freeze the page); after that only the edits made
+ * since the last save, appended. Saves of one store run one after the other.
+ */
+export function saveSheet(store: SheetStore, factory: IDBFactory = indexedDB): Promise<void> {
+  const previous = saving.get(store) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => saveNow(store, factory));
+  saving.set(store, next);
+  return next;
+}
+
+async function saveNow(store: SheetStore, factory: IDBFactory): Promise<void> {
+  const saved = progress.get(store);
+  if (
+    saved !== undefined &&
+    saved.factory === factory &&
+    saved.generation === store.generation &&
+    saved.log.logLength < MAX_LOG_RECORDS
+  ) {
+    const editCount = store.editCount;
+    const edits = store.editsSince(saved.edits);
+    const keys = logKeys(saved.log.id);
+    const log = { id: saved.log.id, logLength: saved.log.logLength + (edits.length > 0 ? 1 : 0) };
+    const head = await inTransaction(factory, 'readwrite', (objects) => {
+      if (edits.length > 0) objects.put(edits, keys.edits(saved.log.logLength));
+      // The head keeps the columns the log starts from: read it back, change what a save changes.
+      const request = objects.get(CURRENT);
+      request.onsuccess = () => {
+        const current: unknown = request.result;
+        const base = isLogHead(current, saved.log.id) ? current : null;
+        if (base) objects.put({ ...base, ...headOf(store, log, base.columns, base.rowCount) }, CURRENT);
+      };
+      return () => request.result as unknown;
+    });
+    if (isLogHead(head, saved.log.id)) {
+      progress.set(store, { factory, generation: saved.generation, edits: editCount, log });
+      return;
+    }
+    // The head is gone or is another log's (another tab saved since): start a new log below.
+  }
+  await startLog(store, factory);
+}
+
+/**
+ * Visits every record of a store in key order (a cursor: no key range, which needs the page's IDBKeyRange), then
+ * calls `done`. The store holds a handful of records: a log's columns and saves, and drafts set aside.
+ */
+function eachRecord(
+  objects: IDBObjectStore,
+  visit: (key: string, value: unknown, cursor: IDBCursorWithValue) => void,
+  done: () => void = () => undefined,
+): void {
+  const cursor = objects.openCursor();
+  cursor.onsuccess = () => {
+    const position = cursor.result;
+    if (!position) return done();
+    if (typeof position.key === 'string') visit(position.key, position.value, position);
+    position.continue();
+  };
+}
+
+function isLogHead(value: unknown, id: string): value is SheetLogHead {
+  return typeof value === 'object' && value !== null && (value as { id?: unknown }).id === id;
+}
+
+/** Writes the sheet as it is now as a new log: each column packed, then the head; older logs are removed. */
+async function startLog(store: SheetStore, factory: IDBFactory): Promise<void> {
+  const model = store.model;
+  const generation = store.generation;
+  const editCount = store.editCount;
+  const columns = [...model.columns];
+  const rowCount = model.rowCount;
+  const packed = model.packColumns();
+  const log: SavedLog = { id: newLogId(), logLength: 0 };
+  const keys = logKeys(log.id);
+  for (const [index, cells] of packed.entries()) {
+    await inTransaction(factory, 'readwrite', (objects) => {
+      objects.put(cells, keys.column(index));
+      return () => undefined;
+    });
+  }
   await inTransaction(factory, 'readwrite', (objects) => {
-    objects.put(draft, CURRENT);
+    objects.put(headOf(store, log, columns, rowCount), CURRENT);
+    // Every other log goes: the one this replaces, and any a closed tab left half written.
+    eachRecord(objects, (key, _value, cursor) => {
+      if (key.startsWith('log:') && !key.startsWith(keys.prefix)) cursor.delete();
+    });
     return () => undefined;
   });
+  progress.set(store, { factory, generation, edits: editCount, log });
+}
+
+function newLogId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 /**
@@ -112,14 +251,47 @@ export async function loadSavedSheets(factory: IDBFactory = indexedDB): Promise<
         position.continue();
       };
     };
+    const setAside = (raw: unknown, reason: string) => {
+      const keptAt = new Date().toISOString();
+      objects.put({ raw, reason, keptAt }, `${UNRESTORED}${keptAt}`);
+    };
     const current = objects.get(CURRENT);
     current.onsuccess = () => {
       const raw: unknown = current.result;
+      if (isLogFormat(raw)) {
+        // Format 2: the head, then the log's columns and edits, read in the same transaction.
+        const keys = logKeys(String(raw.id));
+        const columns: unknown[] = [];
+        const edits: unknown[] = [];
+        // NOTE: keys sort as their text: columns and edits are numbered with leading zeros (`logKeys`).
+        eachRecord(
+          objects,
+          (key, value) => {
+            if (key.startsWith(`${keys.prefix}column:`)) columns.push(value);
+            else if (key.startsWith(`${keys.prefix}edits:`)) edits.push(value);
+          },
+          () => {
+            const log = openSheetLog(raw, columns, edits);
+            const whole = { head: raw, columns, edits };
+            if (log.ok) {
+              const { model, source, dirty, repairs, lostEdits } = log;
+              const head = raw as SheetLogHead;
+              const savedLog = lostEdits === 0 ? { id: head.id, logLength: head.logLength } : null;
+              sheet = { model, source, dirty, repairs, log: savedLog };
+              if (lostEdits > 0) setAside(whole, repairs.join(' '));
+            } else {
+              setAside(whole, log.reason);
+              objects.delete(CURRENT);
+            }
+            collectUnrestored();
+          },
+        );
+        return;
+      }
       const restored = raw === undefined ? null : openDraft(raw);
       if (restored?.ok) sheet = restored.sheet;
       else if (restored) {
-        const keptAt = new Date().toISOString();
-        objects.put({ raw, reason: restored.reason, keptAt }, `${UNRESTORED}${keptAt}`);
+        setAside(raw, restored.reason);
         objects.delete(CURRENT);
       }
       // Issued after the put: requests of a transaction run in order, so the cursor sees the draft set aside.
@@ -145,7 +317,7 @@ function openDraft(raw: unknown): { ok: true; sheet: RestoredSheet } | { ok: fal
   const { columns, cells, rowCount, source, dirty } = restored.draft;
   try {
     const model = new SheetModel(columns, cells, rowCount);
-    return { ok: true, sheet: { model, source, dirty, repairs: restored.repairs } };
+    return { ok: true, sheet: { model, source, dirty, repairs: restored.repairs, log: null } };
   } catch (error) {
     // NOTE: restoreSheet returns only what a SheetModel takes; this keeps the draft should that ever be wrong.
     return {
@@ -153,6 +325,11 @@ function openDraft(raw: unknown): { ok: true; sheet: RestoredSheet } | { ok: fal
       reason: `It could not be opened as a sheet: ${error instanceof Error ? error.message : String(error)}.`,
     };
   }
+}
+
+/** True for a head of autosave's format 2 (a log): format 1 drafts and anything else go to `restoreSheet`. */
+function isLogFormat(raw: unknown): raw is { format: number; id: unknown } {
+  return typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format === SHEET_LOG_FORMAT;
 }
 
 /** A draft set aside as it was read back: the record written, or anything else under that key kept whole. */

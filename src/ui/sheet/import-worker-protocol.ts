@@ -1,6 +1,8 @@
 import type { ColumnSettings } from '@/core/columns';
 import type { ImportError, ImportedTable } from '@/core/import';
+import type { SheetDraftSource } from '@/core/restore-sheet';
 import type { PackedSheet } from '@/core/sheet-model';
+import type { UnrestoredDraft } from './autosave';
 
 /** How far the import worker has read a file. */
 export interface ImportProgress {
@@ -17,7 +19,18 @@ export type ImportWorkerRequest =
   /** Read a file; map its columns by their headers and the project's keys, and check it if they all map. */
   | { type: 'import'; file: File; knownKeys: readonly string[] }
   /** Check the file just read with the columns the user mapped. */
-  | { type: 'build'; columns: ColumnSettings[] };
+  | { type: 'build'; columns: ColumnSettings[] }
+  /** Open the sheet autosave kept (reading IndexedDB, computing the sheet and replaying its edits here). */
+  | { type: 'restore' };
+
+/** The sheet autosave kept, opened in the worker: packed, with where it came from and its log. */
+export interface RestoredInWorker {
+  sheet: PackedSheet;
+  source: SheetDraftSource;
+  dirty: boolean;
+  repairs: string[];
+  log: { id: string; logLength: number } | null;
+}
 
 /** What the import worker tells the page. */
 export type ImportWorkerMessage =
@@ -29,4 +42,6 @@ export type ImportWorkerMessage =
   /** The checked sheet, its buffers transferred. */
   | { type: 'done'; sheet: PackedSheet }
   | { type: 'rejected'; error: ImportError }
+  /** What a reload finds in IndexedDB: the sheet (null when none) and the drafts set aside. */
+  | { type: 'restored'; restored: RestoredInWorker | null; unrestored: UnrestoredDraft[] }
   | { type: 'failed'; message: string };

@@ -1,11 +1,12 @@
 // A web worker that reads a dropped or chosen file off the main thread: bytes stream in from `file.stream()`,
 // `src/core/import` parses them, progress is posted as it goes, and then the sheet is checked here too
 // (`SheetModel`, every row and span) and posted packed, its buffers transferred: the page opens it without
-// computing a row.
+// computing a row. After a reload it opens the sheet autosave kept, the same way.
 import '@/ui/shared/strict-csp';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
 import { createFileImporter, type ImportedTable } from '@/core/import';
 import { packedSheetTransferables, SheetModel } from '@/core/sheet-model';
+import { loadSavedSheets } from './autosave';
 import {
   type ImportWorkerMessage,
   type ImportWorkerRequest,
@@ -20,6 +21,7 @@ let table: ImportedTable | null = null;
 globalThis.addEventListener('message', (event: MessageEvent<ImportWorkerRequest>) => {
   const request = event.data;
   if (request.type === 'import') void readFile(request.file, request.knownKeys);
+  else if (request.type === 'restore') void restore();
   else if (table !== null) check(table, request.columns);
   else post({ type: 'failed', message: 'There is no file to check: import it again.' });
 });
@@ -80,6 +82,25 @@ function check(read: ImportedTable, columns: ColumnSettings[]): void {
     const packed = SheetModel.fromRows(columns, read.rows).pack();
     table = null;
     post({ type: 'done', sheet: packed }, packedSheetTransferables(packed));
+  } catch (error) {
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Opens the sheet autosave kept: the whole sheet computed and its edits replayed here, posted packed. */
+async function restore(): Promise<void> {
+  try {
+    const { sheet, unrestored } = await loadSavedSheets(indexedDB);
+    if (sheet === null) {
+      post({ type: 'restored', restored: null, unrestored });
+      return;
+    }
+    const packed = sheet.model.pack();
+    const { source, dirty, repairs, log } = sheet;
+    post(
+      { type: 'restored', restored: { sheet: packed, source, dirty, repairs, log }, unrestored },
+      packedSheetTransferables(packed),
+    );
   } catch (error) {
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }

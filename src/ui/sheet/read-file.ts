@@ -1,6 +1,7 @@
 import type { ColumnSettings } from '@/core/columns';
 import type { ImportError, ImportedTable } from '@/core/import';
-import type { PackedSheet } from '@/core/sheet-model';
+import { type PackedSheet, SheetModel } from '@/core/sheet-model';
+import type { SavedSheets } from './autosave';
 import type { ImportProgress, ImportWorkerMessage, ImportWorkerRequest } from './import-worker-protocol';
 
 /** A file read and checked in the worker, or read and waiting for its columns to be mapped, or refused. */
@@ -107,5 +108,47 @@ export function readFileInWorker(
       };
     }
     return { kind: 'sheet', sheet: finished(message) };
+  });
+}
+
+/**
+ * Opens the sheet autosave kept, in the worker (reading IndexedDB, computing the sheet, replaying its edits):
+ * the page only opens the packed result. Rejects when the saved sheet cannot be read at all.
+ */
+export function restoreInWorker(): Promise<SavedSheets> {
+  const worker = takeWorker();
+  return new Promise<SavedSheets>((resolve, reject) => {
+    const stop = () => {
+      worker.terminate();
+      warmUpImportWorker();
+    };
+    worker.addEventListener('message', (event: MessageEvent<ImportWorkerMessage>) => {
+      const message = event.data;
+      if (message.type === 'restored') {
+        stop();
+        const { restored, unrestored } = message;
+        resolve({
+          sheet:
+            restored === null
+              ? null
+              : {
+                  model: SheetModel.unpack(restored.sheet),
+                  source: restored.source,
+                  dirty: restored.dirty,
+                  repairs: restored.repairs,
+                  log: restored.log,
+                },
+          unrestored,
+        });
+      } else if (message.type === 'failed') {
+        stop();
+        reject(new Error(message.message));
+      }
+    });
+    worker.addEventListener('error', (event) => {
+      stop();
+      reject(new Error(event.message || 'The saved sheet could not be read'));
+    });
+    worker.postMessage({ type: 'restore' } satisfies ImportWorkerRequest);
   });
 }

@@ -50,6 +50,9 @@ export interface SheetState {
 export class SheetStore extends Store<SheetState> {
   private undoStack: HistoryEntry[] = [];
   private redoStack: HistoryEntry[] = [];
+  /** Every edit applied since the sheet was last replaced (undo and redo apply edits too), for autosave's log. */
+  private journal: SheetEdit[] = [];
+  private replaced = 0;
 
   constructor(model: SheetModel = emptySheet(), source: SheetSource = { name: 'New sheet', kind: 'new' }) {
     super({
@@ -69,6 +72,21 @@ export class SheetStore extends Store<SheetState> {
 
   get model(): SheetModel {
     return this.getState().model;
+  }
+
+  /** Changes each time the whole sheet is replaced (import, new sheet, restore): the edits start afresh. */
+  get generation(): number {
+    return this.replaced;
+  }
+
+  /** How many edits were applied since the sheet was replaced. */
+  get editCount(): number {
+    return this.journal.length;
+  }
+
+  /** The edits applied since the sheet was replaced, from the `from`-th on, in order. */
+  editsSince(from: number): SheetEdit[] {
+    return this.journal.slice(from);
   }
 
   get source(): SheetSource {
@@ -110,6 +128,7 @@ export class SheetStore extends Store<SheetState> {
     const model = this.model;
     const shape = shapeOf(model);
     const results = edits.map((edit) => model.apply(edit));
+    this.journal.push(...edits);
     this.undoStack.push({ undo: results.map((result) => result.inverse).reverse(), label });
     if (this.undoStack.length > MAX_HISTORY) this.undoStack.shift();
     this.redoStack = [];
@@ -131,6 +150,7 @@ export class SheetStore extends Store<SheetState> {
     const model = this.model;
     const shape = shapeOf(model);
     const results = entry.undo.map((edit) => model.apply(edit));
+    this.journal.push(...entry.undo);
     to.push({ undo: results.map((result) => result.inverse).reverse(), label: entry.label });
     this.edited(shape, results);
   }
@@ -139,6 +159,8 @@ export class SheetStore extends Store<SheetState> {
   replace(model: SheetModel, source: SheetSource, dirty = false): void {
     this.undoStack = [];
     this.redoStack = [];
+    this.journal = [];
+    this.replaced++;
     const state = this.getState();
     this.setState(
       this.withHistory({
@@ -168,9 +190,14 @@ export class SheetStore extends Store<SheetState> {
     return pastedTable;
   }
 
+  /**
+   * Makes the sheet read-only while a submission runs (edits, undo and redo are refused), or editable again. Not
+   * a change of the data: `version` stays, so nothing computed from the sheet is computed again.
+   */
   setReadOnly(readOnly: boolean): void {
     const state = this.getState();
-    this.setState(this.withHistory({ ...state, readOnly, version: state.version + 1 }));
+    if (state.readOnly === readOnly) return;
+    this.setState(this.withHistory({ ...state, readOnly }));
   }
 
   /** The state after edits of the model in place: a new version, and a new structure version if it reshaped. */

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { discardUnrestoredDraft, loadSavedSheets, saveSheet, type UnrestoredDraft } from './autosave';
+import {
+  discardUnrestoredDraft,
+  loadSavedSheets,
+  markSaved,
+  saveSheet,
+  type UnrestoredDraft,
+} from './autosave';
+import { restoreInWorker } from './read-file';
 import type { SheetStore } from './sheet-store';
 
 const SAVE_DELAY_MS = 600;
@@ -23,7 +30,8 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * Restores the last saved sheet once, then saves the sheet shortly after every change, so a reload or a crashed
+ * Restores the last saved sheet once (in the import worker), then saves the sheet shortly after every change (its
+ * edits appended to the saved log), so a reload or a crashed
  * tab finds it as it was. A saved draft that cannot be restored is set aside (see `loadSavedSheets`) and listed in
  * `unrestored` until the user discards it. When the saved sheet cannot even be read, autosave stays off, so what
  * is stored is never overwritten unseen. `factory` is the IndexedDB to use (tests pass a fake).
@@ -36,10 +44,16 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
 
   useEffect(() => {
     let cancelled = false;
-    loadSavedSheets(factory)
+    // NOTE: the app restores in the import worker (no long task on the page); tests pass a fake IndexedDB.
+    const saved =
+      factory === undefined && typeof Worker !== 'undefined' ? restoreInWorker() : loadSavedSheets(factory);
+    saved
       .then(({ sheet, unrestored }) => {
         if (cancelled) return;
-        if (sheet) store.replace(sheet.model, sheet.source, sheet.dirty);
+        if (sheet) {
+          store.replace(sheet.model, sheet.source, sheet.dirty);
+          if (sheet.log) markSaved(store, sheet.log, factory);
+        }
         setDrafts(unrestored);
       })
       .catch((error: unknown) => {

@@ -9,6 +9,7 @@ import {
   discardUnrestoredDraft,
   loadLastSubmission,
   loadSavedSheets,
+  markSaved,
   type SavedSheets,
   saveLastSubmission,
   saveSheet,
@@ -58,7 +59,10 @@ function importedSheet(): SheetStore {
 async function reload(database: IDBFactory): Promise<{ store: SheetStore; saved: SavedSheets }> {
   const saved = await loadSavedSheets(database);
   const store = new SheetStore();
-  if (saved.sheet) store.replace(saved.sheet.model, saved.sheet.source, saved.sheet.dirty);
+  if (saved.sheet) {
+    store.replace(saved.sheet.model, saved.sheet.source, saved.sheet.dirty);
+    if (saved.sheet.log) markSaved(store, saved.sheet.log, database);
+  }
   return { store, saved };
 }
 
@@ -146,6 +150,136 @@ describe('autosave: saving and restoring the sheet in IndexedDB', () => {
     expect(store.source).toEqual({ name: 'old.csv', kind: 'file' });
     expect(saved.sheet?.repairs).toEqual(['It had no format number; it was read as format 1.']);
     expect(saved.unrestored).toEqual([]);
+  });
+});
+
+/** Every record autosave keeps for the sheet, by key. */
+async function records(database: IDBFactory): Promise<Map<string, unknown>> {
+  const connection = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = database.open('spanpatch');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('open failed'));
+  });
+  const found = new Map<string, unknown>();
+  await new Promise<void>((resolve) => {
+    const transaction = connection.transaction('sheets', 'readonly');
+    const cursor = transaction.objectStore('sheets').openCursor();
+    cursor.onsuccess = () => {
+      if (!cursor.result) return;
+      found.set(String(cursor.result.key), cursor.result.value);
+      cursor.result.continue();
+    };
+    transaction.oncomplete = () => resolve();
+  });
+  connection.close();
+  return found;
+}
+
+const keysLike = (found: Map<string, unknown>, part: string) =>
+  [...found.keys()].filter((key) => key.includes(part));
+
+describe('autosave: the sheet kept as a log of edits', () => {
+  it('writes the columns once, then appends only the edits made since the last save', async () => {
+    const database = new IDBFactory();
+    const store = importedSheet();
+    await saveSheet(store, database);
+    const first = await records(database);
+    expect(keysLike(first, ':column:')).toHaveLength(3);
+    expect(keysLike(first, ':edits:')).toHaveLength(0);
+    const columnRecords = keysLike(first, ':column:').map((key) => first.get(key));
+
+    store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: 5 }] }, 'Edit cell');
+    store.apply({ kind: 'set_cells', cells: [{ row: 1, columnId: 'c1', value: 6 }] }, 'Edit cell');
+    await saveSheet(store, database);
+    store.undo();
+    await saveSheet(store, database);
+
+    const second = await records(database);
+    // The columns were not written again; each save appended the edits made since the one before.
+    expect(keysLike(second, ':column:').map((key) => second.get(key))).toEqual(columnRecords);
+    expect(keysLike(second, ':edits:').map((key) => second.get(key))).toEqual([
+      [
+        { kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: 5 }] },
+        { kind: 'set_cells', cells: [{ row: 1, columnId: 'c1', value: 6 }] },
+      ],
+      [{ kind: 'set_cells', cells: [{ row: 1, columnId: 'c1', value: 12345678901234567890n }] }],
+    ]);
+    const { store: after, saved } = await reload(database);
+    expect(saved.sheet?.repairs).toEqual([]);
+    expect(cellsOf(after)[1]).toEqual([5, 12345678901234567890n, undefined]);
+    expect(after.model.summary()).toEqual(store.model.summary());
+
+    // The restored sheet goes on appending to the same log.
+    await saveSheet(after, database);
+    after.apply({ kind: 'set_cells', cells: [{ row: 2, columnId: 'c1', value: 9 }] }, 'Edit cell');
+    await saveSheet(after, database);
+    const third = await records(database);
+    expect(keysLike(third, ':column:')).toEqual(keysLike(first, ':column:'));
+    expect(keysLike(third, ':edits:')).toHaveLength(3);
+    expect(cellsOf((await reload(database)).store)[1]).toEqual([5, 12345678901234567890n, 9]);
+  });
+
+  it('starts a new log for a new sheet and removes the old one', async () => {
+    const database = new IDBFactory();
+    const store = importedSheet();
+    await saveSheet(store, database);
+    store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: 5 }] }, 'Edit cell');
+    await saveSheet(store, database);
+    const before = await records(database);
+    store.replace(SheetModel.fromRows(COLUMNS, [[SPAN, 1, null]]), { name: 'other.jsonl', kind: 'file' });
+    await saveSheet(store, database);
+    const after = await records(database);
+    expect(keysLike(after, 'log:').some((key) => before.has(key))).toBe(false);
+    expect(keysLike(after, ':column:')).toHaveLength(3);
+    expect(keysLike(after, ':edits:')).toHaveLength(0);
+    expect(cellsOf((await reload(database)).store)).toEqual([[SPAN], [1], [null]]);
+  });
+
+  it('replays a log up to an edit that cannot be replayed, and keeps the whole log to download', async () => {
+    const database = new IDBFactory();
+    const store = importedSheet();
+    await saveSheet(store, database);
+    store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: 5 }] }, 'Edit cell');
+    await saveSheet(store, database);
+    store.apply({ kind: 'set_cells', cells: [{ row: 1, columnId: 'c1', value: 6 }] }, 'Edit cell');
+    await saveSheet(store, database);
+    // Something meddled with the second save: an edit of a row the sheet does not have.
+    const saved = await records(database);
+    const [, second] = keysLike(saved, ':edits:');
+    await storeRaw(database, [{ kind: 'set_cells', cells: [{ row: 99, columnId: 'c1', value: 6 }] }], {
+      store: 'sheets',
+      key: second ?? '',
+    });
+
+    const { store: after, saved: found } = await reload(database);
+    expect(cellsOf(after)[1]).toEqual([5, 12345678901234567890n, undefined]);
+    expect(found.sheet?.repairs).toEqual([
+      '1 edit saved last could not be replayed; the sheet is as it was before it, and the saved log is kept to download.',
+    ]);
+    expect(found.unrestored).toHaveLength(1);
+    expect(found.unrestored[0]?.raw).toMatchObject({ edits: [[expect.anything()], [expect.anything()]] });
+  });
+
+  it('refuses a log whose columns cannot be read, and keeps it to download', async () => {
+    const database = new IDBFactory();
+    const store = importedSheet();
+    await saveSheet(store, database);
+    const saved = await records(database);
+    const [firstColumn] = keysLike(saved, ':column:');
+    await storeRaw(
+      database,
+      { kind: 'text', text: 'ab', offsets: new Uint32Array([0, 1, 5, 9]), changed: [] },
+      {
+        store: 'sheets',
+        key: firstColumn ?? '',
+      },
+    );
+    const { store: after, saved: found } = await reload(database);
+    expect(found.sheet).toBeNull();
+    expect(after.source.kind).toBe('new');
+    expect(found.unrestored[0]?.reason).toBe(
+      'The cells of column 1 (context.span_id) has cells outside its text.',
+    );
   });
 });
 
