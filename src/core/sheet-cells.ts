@@ -60,6 +60,20 @@ export class ColumnCells {
     return new ColumnCells(packText(cells, count), rows);
   }
 
+  /** Cells kept as they are, unpacked: the fastest to read while a whole sheet is computed (`compact` after). */
+  static loose(cells: CellValue[], rows = cells.length): ColumnCells {
+    cells.length = rows;
+    return new ColumnCells({ kind: 'values', values: cells }, rows);
+  }
+
+  /** Packs loose cells that are all text or missing (a CSV column) into one string and offsets. */
+  compact(): void {
+    if (this.values === null) return;
+    const packed = ColumnCells.of(this.values, this.rows);
+    if (packed.values === null) return;
+    Object.assign(this, packed);
+  }
+
   /** The cells a worker packed (`pack`), with `rows` rows. */
   static unpack(packed: PackedCells, rows: number): ColumnCells {
     return new ColumnCells(packed, rows);

@@ -182,8 +182,12 @@ export class SheetModel {
 
   /** A model from rows of cells aligned with `columns` (the shape files are read in). */
   static fromRows(columns: readonly ColumnSettings[], rows: readonly (readonly CellValue[])[]): SheetModel {
-    const columnCells = columns.map((_, index) => ColumnCells.of(rows.map((row) => row[index])));
-    return new SheetModel(columns, columnCells, rows.length);
+    // NOTE: computed from loose cells (reading a slice of packed text per cell would be a string per cell to
+    // collect), then packed: the rows can go, and a million cells become a string per column.
+    const columnCells = columns.map((_, index) => ColumnCells.loose(rows.map((row) => row[index])));
+    const model = new SheetModel(columns, columnCells, rows.length);
+    for (const cells of columnCells) cells.compact();
+    return model;
   }
 
   /** A sheet a worker computed and packed (`pack`), opened without computing a row. */

@@ -13,7 +13,7 @@ export function pasteEdits(
   block: readonly (readonly string[])[],
   at: CellPosition,
   columns: readonly ColumnSettings[],
-  visibleRows: readonly number[],
+  visibleRows: ArrayLike<number>,
   rowCount: number,
   showingAllRows: boolean,
 ): SheetEdit[] {

@@ -18,10 +18,13 @@ import './sheet-grid.css';
 const ROW_HEIGHT = 32;
 const STATUS_WIDTH = 88;
 
+/** A grid row for the table, which lays out the header only (`NO_ROWS`). */
 interface GridRow {
   /** The row's index in the sheet (0-based). */
   index: number;
 }
+
+const NO_ROWS: GridRow[] = [];
 
 const features = tableFeatures({});
 const columnHelper = createColumnHelper<typeof features, GridRow>();
@@ -58,7 +61,6 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; versions say when
     [model, filter, filterVersion],
   );
-  const data = useMemo<GridRow[]>(() => visibleRows.map((index) => ({ index })), [visibleRows]);
   const sheetColumns = model.columns;
   const columns = useMemo(
     () =>
@@ -70,11 +72,12 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
     // eslint-disable-next-line react-hooks/exhaustive-deps -- columns change with the structure version
     [sheetColumns, structureVersion],
   );
-  const table = useTable({ features, columns, data, getRowId: (row) => String(row.index) });
-  const rows = table.getRowModel().rows;
+  // NOTE: the table lays out the header only: rows are drawn from `visibleRows` as they scroll into view, so a
+  // million rows cost an integer each, not a row object each.
+  const table = useTable({ features, columns, data: NO_ROWS });
 
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: visibleRows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
@@ -83,7 +86,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   });
 
   const columnCount = sheetColumns.length;
-  const bounds = { rows: rows.length, columns: columnCount, page: 1 };
+  const bounds = { rows: visibleRows.length, columns: columnCount, page: 1 };
   const current = clampPosition(active, bounds);
   const activeSheetRow = visibleRows[current.row];
   const activeColumn = sheetColumns[current.column];
@@ -187,7 +190,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
         id={gridId}
         role="grid"
         aria-label="Sheet"
-        aria-rowcount={rows.length + 1}
+        aria-rowcount={visibleRows.length + 1}
         aria-colcount={columnCount + 1}
         aria-readonly={readOnly || undefined}
         aria-activedescendant={activeId}
@@ -239,14 +242,13 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
           </div>
           <div role="rowgroup" className="sheet-grid-body" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
-              const sheetRow = row.original.index;
+              const sheetRow = visibleRows[item.index];
+              if (sheetRow === undefined) return null;
               const status = model.rowStatus(sheetRow);
               const rowIssues = model.rowIssues(sheetRow);
               return (
                 <div
-                  key={row.id}
+                  key={sheetRow}
                   role="row"
                   aria-rowindex={item.index + 2}
                   className={`sheet-row sheet-row-${status}`}
@@ -273,9 +275,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
                       </button>
                     )}
                   </div>
-                  {row.getAllCells().map((cell, columnIndex) => {
-                    const column = cell.column.columnDef.meta?.sheetColumn;
-                    if (!column) return null;
+                  {sheetColumns.map((column, columnIndex) => {
                     const position = { row: item.index, column: columnIndex };
                     const editing = editor.editing;
                     const isEditing =
@@ -284,7 +284,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
                       editing.position.column === columnIndex;
                     return (
                       <GridCell
-                        key={cell.id}
+                        key={column.id}
                         id={cellId(position)}
                         columnIndex={columnIndex + 2}
                         text={cellText(model.cell(sheetRow, column.id))}
@@ -310,7 +310,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
             })}
           </div>
         </div>
-        {rows.length === 0 && (
+        {visibleRows.length === 0 && (
           <p className="sheet-grid-empty">
             {filter === 'all' ? 'This sheet has no rows yet.' : `No rows with ${filter}.`}
           </p>

@@ -29,7 +29,7 @@ export function useGridClipboard({
   store: SheetStore;
   filter: RowFilter;
   /** The sheet rows the grid shows, in order. */
-  visibleRows: readonly number[];
+  visibleRows: ArrayLike<number>;
   active: CellPosition;
   readOnly: boolean;
   /** Called when a pasted block replaced the sheet. */

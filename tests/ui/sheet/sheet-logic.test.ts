@@ -179,9 +179,9 @@ describe('the row filter', () => {
       ['', ''],
     ]);
     const statusOf = (row: number) => model.rowStatus(row);
-    expect(filterRows(statusOf, 4, 'all')).toEqual([0, 1, 2, 3]);
-    expect(filterRows(statusOf, 4, 'errors')).toEqual([1]);
-    expect(filterRows(statusOf, 4, 'warnings')).toEqual([0, 2]);
+    expect([...filterRows(statusOf, 4, 'all')]).toEqual([0, 1, 2, 3]);
+    expect([...filterRows(statusOf, 4, 'errors')]).toEqual([1]);
+    expect([...filterRows(statusOf, 4, 'warnings')]).toEqual([0, 2]);
   });
 });
 
