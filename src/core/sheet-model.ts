@@ -14,15 +14,9 @@ import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExamp
 import { countsKinds, isDisplayOnlyChange, readingOf, sameCounts, sameInference } from './column-reading';
 import type { ColumnSettings } from './columns';
 import { type Issue, makeIssue, type NoticeCode } from './issues';
-import {
-  BLANK_ROW,
-  computeRow,
-  type MappedColumn,
-  type RowContext,
-  type RowResult,
-  spanIdOfRow,
-} from './row-patch';
+import { BLANK_ROW, computeRow, type MappedColumn, type RowContext, type RowResult } from './row-patch';
 import { ColumnCells, type PackedCells, transferablesOf } from './sheet-cells';
+import { engineTransferables, type PackedEngine, type RowStatus, SheetEngine } from './sheet-engine';
 import {
   ALL_CHANGED,
   type CellChange,
@@ -32,23 +26,8 @@ import {
   type SheetEdit,
 } from './sheet-edits';
 import { checkSheetColumns, type SheetIssue } from './sheet-issues';
-import {
-  BLANK_FLAG,
-  ERROR_FLAG,
-  flagsOf,
-  type PackedTallies,
-  type SheetSummary,
-  SheetTallies,
-  WARNING_FLAG,
-} from './sheet-tallies';
-import {
-  computeSpan,
-  quietSingleRowStatus,
-  SPAN_STATUSES,
-  type SpanResult,
-  type SpanStatus,
-} from './span-patch';
-import { type PackedSpanIndex, SpanIndex, spanIndexTransferables } from './span-index';
+import type { SheetSummary } from './sheet-tallies';
+import { computeSpan, type SpanResult, type SpanStatus } from './span-patch';
 import { type SubmittableSpan, submittableSpans } from './submittable-spans';
 
 export type {
@@ -69,7 +48,7 @@ export interface ColumnInfo {
   issues: Issue[];
 }
 
-export type RowStatus = 'blank' | 'error' | 'warning' | 'ok';
+export type { RowStatus } from './sheet-engine';
 
 interface ColumnState {
   counts: KindCounts;
@@ -83,46 +62,16 @@ interface ColumnState {
  * the spans as integer arrays, per-row flags, span statuses and the summary's counts. The page opens it without
  * computing a row (`SheetModel.unpack`).
  */
-export interface PackedSheet {
+export interface PackedSheet extends PackedEngine {
   columns: ColumnSettings[];
   rowCount: number;
   cells: PackedCells[];
-  spans: PackedSpanIndex;
-  ownFlags: Uint8Array;
-  rowFlags: Uint8Array;
-  /** Per span number: 0 for a span without rows, else 1 + its index in `SPAN_STATUSES`. */
-  spanStatus: Uint8Array;
-  spanIssues: [number, Issue[]][];
-  tallies: PackedTallies;
   inferences: [string, { counts: KindCounts; inference: Inference }][];
 }
 
 /** The buffers of a packed sheet, to post it to another thread without copying them. */
 export function packedSheetTransferables(sheet: PackedSheet): ArrayBuffer[] {
-  const flags = [sheet.ownFlags, sheet.rowFlags, sheet.spanStatus].flatMap((array) =>
-    array.buffer instanceof ArrayBuffer ? [array.buffer] : [],
-  );
-  return [...new Set([...transferablesOf(sheet.cells), ...spanIndexTransferables(sheet.spans), ...flags])];
-}
-
-const NO_SPAN = -1;
-
-function grownBytes(array: Uint8Array, length: number): Uint8Array {
-  if (array.length >= length) return array;
-  const next = new Uint8Array(Math.max(length, array.length * 2, 16));
-  next.set(array);
-  return next;
-}
-
-/** Flags (0-based row → error/warning bits) of the issues located on rows. */
-function issueFlagsByRow(issues: readonly Issue[]): Map<number, number> {
-  const flags = new Map<number, number>();
-  for (const issue of issues) {
-    if (issue.row === null) continue;
-    const flag = issue.severity === 'error' ? ERROR_FLAG : WARNING_FLAG;
-    flags.set(issue.row - 1, (flags.get(issue.row - 1) ?? 0) | flag);
-  }
-  return flags;
+  return [...new Set([...transferablesOf(sheet.cells), ...engineTransferables(sheet)])];
 }
 
 /**
@@ -137,18 +86,9 @@ export class SheetModel {
   private readonly cellsById = new Map<string, ColumnCells>();
   private count: number;
   private readonly columnStates = new Map<string, ColumnState>();
-  private spanIndex: SpanIndex;
-  /** Per row: the error, warning and blank bits of its own issues. */
-  private ownFlags: Uint8Array;
-  /** Per row: its own error and warning bits with those of its span's issues located on it. */
-  private rowFlags: Uint8Array;
-  /** Per span number: 0 without rows, else 1 + the index of its status in `SPAN_STATUSES`. */
-  private spanStatusCodes: Uint8Array;
-  /** The span-wide issues of the few spans that have some (duplicates, size, nothing to change). */
-  private readonly spanIssues = new Map<number, Issue[]>();
+  private engine: SheetEngine;
   private sheetIssueList: SheetIssue[] = [];
   private context: RowContext;
-  private tallies = new SheetTallies();
 
   /**
    * @param columns the sheet's columns, left to right (ids unique)
@@ -171,10 +111,7 @@ export class SheetModel {
       cells.resize(rowCount);
       this.cellsById.set(column.id, cells);
     });
-    this.spanIndex = SpanIndex.empty(0);
-    this.ownFlags = new Uint8Array(0);
-    this.rowFlags = new Uint8Array(0);
-    this.spanStatusCodes = new Uint8Array(0);
+    this.engine = new SheetEngine(computed, rowCount);
     this.context = this.makeContext();
     if (computed) this.restoreComputed(computed);
     else this.rebuild();
@@ -205,12 +142,7 @@ export class SheetModel {
       columns: [...this.columnList],
       rowCount: this.count,
       cells: this.packColumns(),
-      spans: this.spanIndex.pack(),
-      ownFlags: this.ownFlags,
-      rowFlags: this.rowFlags,
-      spanStatus: this.spanStatusCodes,
-      spanIssues: [...this.spanIssues],
-      tallies: this.tallies.pack(),
+      ...this.engine.pack(),
       inferences: [...this.columnStates].map(([id, state]) => [
         id,
         { counts: state.counts, inference: state.inference },
@@ -255,9 +187,7 @@ export class SheetModel {
   /** Everything said about a 0-based row: its own issues and those of its span located on it. */
   rowIssues(row: number): Issue[] {
     const result = this.rowResult(row);
-    const span = row < this.count ? this.spanIndex.spanOf(row) : NO_SPAN;
-    const issues = this.spanIssues.get(span);
-    const spanIssues = issues ? issues.filter((issue) => issue.row === row + 1) : [];
+    const spanIssues = this.engine.spanIssuesOnRow(row);
     return spanIssues.length === 0 ? result.issues : [...result.issues, ...spanIssues];
   }
 
@@ -267,39 +197,35 @@ export class SheetModel {
   }
 
   rowStatus(row: number): RowStatus {
-    if (row < 0 || row >= this.count || (this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG) return 'blank';
-    const flags = this.rowFlags[row] ?? 0;
-    return flags & ERROR_FLAG ? 'error' : flags & WARNING_FLAG ? 'warning' : 'ok';
+    return this.engine.rowStatus(row);
   }
 
   /** One span's merged patch, computed from its rows. */
   span(spanId: string): SpanResult | undefined {
-    const span = this.spanIndex.find(spanId);
+    const rows = this.engine.rowsOfSpan(spanId);
     const spanColumn = this.context.spanColumn?.column;
-    if (span === NO_SPAN || this.spanIndex.rowCount(span) === 0 || !spanColumn) return undefined;
-    return computeSpan(spanId, this.spanIndex.rowsOf(span), (index) => this.rowResult(index), spanColumn);
+    if (rows.length === 0 || !spanColumn) return undefined;
+    return computeSpan(spanId, rows, (index) => this.rowResult(index), spanColumn);
   }
 
   /** How many spans the sheet has. */
   get spanCount(): number {
-    return this.spanIndex.liveCount;
+    return this.engine.spanCount;
   }
 
   /** The span IDs of the sheet, in the order of their first row. */
   spanIds(): string[] {
-    return Array.from(this.spanIndex.ordered(), (span) => this.spanIndex.id(span));
+    return this.engine.spanIds();
   }
 
   /** The 1-based rows of a span, in sheet order. */
   spanRowNumbers(spanId: string): number[] {
-    const span = this.spanIndex.find(spanId);
-    return span === NO_SPAN ? [] : this.spanIndex.rowsOf(span).map((index) => index + 1);
+    return this.engine.rowsOfSpan(spanId).map((index) => index + 1);
   }
 
   /** A span's status without computing its patch. */
   spanStatus(spanId: string): SpanStatus | undefined {
-    const span = this.spanIndex.find(spanId);
-    return span === NO_SPAN ? undefined : SPAN_STATUSES[(this.spanStatusCodes[span] ?? 0) - 1];
+    return this.engine.statusOfSpan(spanId);
   }
 
   /** All spans, in the order of their first row (computes every patch: for a small sheet or a command line). */
@@ -330,14 +256,14 @@ export class SheetModel {
   summary(): SheetSummary {
     return {
       rows: this.count,
-      blankRows: this.tallies.blankRows,
-      spans: this.spanIndex.liveCount,
-      spansByStatus: { ...this.tallies.spansByStatus },
-      rowsWithErrors: this.tallies.rowsWithErrors,
-      rowsWithWarnings: this.tallies.rowsWithWarnings,
-      errors: this.tallies.errors,
-      warnings: this.tallies.warnings,
-      byCode: this.tallies.codes(),
+      blankRows: this.engine.tallies.blankRows,
+      spans: this.engine.spanCount,
+      spansByStatus: { ...this.engine.tallies.spansByStatus },
+      rowsWithErrors: this.engine.tallies.rowsWithErrors,
+      rowsWithWarnings: this.engine.tallies.rowsWithWarnings,
+      errors: this.engine.tallies.errors,
+      warnings: this.engine.tallies.warnings,
+      byCode: this.engine.tallies.codes(),
       sheetIssues: this.sheetIssueList,
       notices: this.columnNotices(),
     };
@@ -345,7 +271,9 @@ export class SheetModel {
 
   /** The sheet's column notices, left to right: conversions of whole columns, accepted or not. */
   columnNotices(): ColumnNotice[] {
-    return columnNoticesOf(this.columnList, (columnId, code) => this.tallies.notices.count(columnId, code));
+    return columnNoticesOf(this.columnList, (columnId, code) =>
+      this.engine.tallies.notices.count(columnId, code),
+    );
   }
 
   /** The first cell a column notice applies to, to show what it does (read on demand: one pass at most). */
@@ -354,7 +282,7 @@ export class SheetModel {
     const state = this.columnStates.get(columnId);
     if (!column || !state) return null;
     return findNoticeExample(code, this.cellsOf(columnId), column, state.reading, (row) =>
-      Boolean((this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG),
+      this.engine.isBlankRow(row),
     );
   }
 
@@ -431,7 +359,7 @@ export class SheetModel {
       this.recomputeAll();
       return { inverse, changes: { rows: 'all', spans: 'all', columns: changedColumns } };
     }
-    const spans = this.recomputeRows(before);
+    const spans = this.engine.recomputeRows(this.context, before);
     return { inverse, changes: { rows: [...before.keys()], spans, columns: changedColumns } };
   }
 
@@ -458,12 +386,7 @@ export class SheetModel {
         const state = this.columnStates.get(columnId);
         if (state && this.countsInference(columnId)) state.counts.blank += rows.length;
       }
-      this.spanIndex.resizeRows(this.count);
-      this.ownFlags = grownBytes(this.ownFlags, this.count);
-      this.rowFlags = grownBytes(this.rowFlags, this.count);
-      this.ownFlags.fill(BLANK_FLAG, first, this.count);
-      this.rowFlags.fill(0, first, this.count);
-      this.tallies.blankRows += rows.length;
+      this.engine.appendRows(rows.length);
       const changes = rows.flatMap((values, offset) =>
         Object.entries(values).map(([columnId, value]) => ({ row: first + offset, columnId, value })),
       );
@@ -506,7 +429,7 @@ export class SheetModel {
         const state = this.columnStates.get(columnId);
         if (state && this.countsInference(columnId)) state.counts.blank -= count;
       }
-      this.tallies.blankRows -= count;
+      this.engine.dropRows(at);
       this.count = at;
       const rows = result.changes.rows === 'all' ? 'all' : result.changes.rows.filter((row) => row < at);
       return { inverse, changes: { ...result.changes, rows } };
@@ -598,10 +521,10 @@ export class SheetModel {
     const state = this.columnStates.get(columnId);
     const column = this.columnList.find((candidate) => candidate.id === columnId);
     if (!state || !column) return;
-    this.tallies.issues(state.issues, -1);
+    this.engine.tallies.issues(state.issues, -1);
     const next = this.stateOf(column, state.counts, inference);
     this.columnStates.set(columnId, next);
-    this.tallies.issues(next.issues, 1);
+    this.engine.tallies.issues(next.issues, 1);
   }
 
   /** Opens what a worker computed: column states, spans, flags and counts, without reading a cell. */
@@ -614,12 +537,7 @@ export class SheetModel {
       this.columnStates.set(column.id, this.stateOf(column, known.counts, known.inference));
     }
     this.context = this.makeContext();
-    this.spanIndex = SpanIndex.unpack(packed.spans);
-    this.ownFlags = packed.ownFlags;
-    this.rowFlags = packed.rowFlags;
-    this.spanStatusCodes = packed.spanStatus;
-    for (const [span, issues] of packed.spanIssues) this.spanIssues.set(span, issues);
-    this.tallies = SheetTallies.unpack(packed.tallies);
+    this.engine.useContext(this.context);
   }
 
   /** Recomputes everything from the cells: the from-scratch path, also used after structural edits. */
@@ -645,135 +563,10 @@ export class SheetModel {
 
   /** Recomputes every row and span from the current column states, and the summary counts with them. */
   private recomputeAll(): void {
-    this.tallies.clear();
-    for (const state of this.columnStates.values()) this.tallies.issues(state.issues, 1);
-    this.spanIssues.clear();
-    this.spanIndex = SpanIndex.empty(this.count);
-    this.ownFlags = new Uint8Array(this.count);
-    this.rowFlags = new Uint8Array(this.count);
-    // First the span of every row, cheaply, so each span's rows are known before it is merged.
-    for (let row = 0; row < this.count; row++) {
-      const spanId = spanIdOfRow(row, this.context);
-      if (spanId !== null) this.spanIndex.addRow(this.spanIndex.intern(spanId), row);
-    }
-    this.spanStatusCodes = new Uint8Array(Math.max(16, this.spanIndex.numbered));
-    // Then every row once: alone, or with the other rows of its span when its first row comes up.
-    for (let row = 0; row < this.count; row++) {
-      const span = this.spanIndex.spanOf(row);
-      if (span === NO_SPAN) {
-        const result = computeRow(row, this.context);
-        this.tallies.row(result, 1);
-        this.ownFlags[row] = flagsOf(result);
-        this.setRowFlag(row, flagsOf(result) & (ERROR_FLAG | WARNING_FLAG));
-        continue;
-      }
-      if (this.spanIndex.first(span) !== row) continue;
-      if (this.spanIndex.rowCount(span) === 1) {
-        // NOTE: most spans have one row; they skip the map (100,000 maps are a noticeable share of a rebuild).
-        const result = computeRow(row, this.context);
-        this.tallies.row(result, 1);
-        this.ownFlags[row] = flagsOf(result);
-        this.recomputeSpan(span, () => result);
-        this.refreshFlags([row]);
-        continue;
-      }
-      const rows = this.spanIndex.rowsOf(span);
-      const results = new Map<number, RowResult>();
-      for (const index of rows) {
-        const result = computeRow(index, this.context);
-        results.set(index, result);
-        this.tallies.row(result, 1);
-        this.ownFlags[index] = flagsOf(result);
-      }
-      this.recomputeSpan(span, (index) => results.get(index));
-      this.refreshFlags(rows);
-    }
-  }
-
-  /**
-   * Recomputes edited rows, given their results from before the edit, and the spans they left or joined;
-   * returns the span IDs whose results changed.
-   */
-  private recomputeRows(before: ReadonlyMap<number, RowResult>): string[] {
-    const dirtySpans = new Set<number>();
-    const fresh = new Map<number, RowResult>();
-    const affectedRows = new Set<number>();
-    for (const [row, old] of before) {
-      affectedRows.add(row);
-      const next = computeRow(row, this.context);
-      fresh.set(row, next);
-      this.tallies.row(old, -1);
-      this.tallies.row(next, 1);
-      this.ownFlags[row] = flagsOf(next);
-      const oldSpan = this.spanIndex.spanOf(row);
-      const newSpan = next.spanId === null ? NO_SPAN : this.spanIndex.intern(next.spanId);
-      this.spanStatusCodes = grownBytes(this.spanStatusCodes, this.spanIndex.numbered);
-      if (oldSpan !== newSpan) {
-        this.spanIndex.removeRow(row);
-        if (newSpan !== NO_SPAN) this.spanIndex.addRow(newSpan, row);
-      }
-      if (oldSpan !== NO_SPAN) dirtySpans.add(oldSpan);
-      if (newSpan !== NO_SPAN) dirtySpans.add(newSpan);
-    }
-    for (const span of dirtySpans) {
-      for (const issue of this.spanIssues.get(span) ?? [])
-        if (issue.row !== null) affectedRows.add(issue.row - 1);
-      this.recomputeSpan(span, (index) => fresh.get(index));
-      for (const row of this.spanIndex.rowsOf(span)) affectedRows.add(row);
-    }
-    this.refreshFlags(affectedRows);
-    return Array.from(dirtySpans, (span) => this.spanIndex.id(span));
-  }
-
-  /** Recomputes one span from its rows (`known` gives results already computed) and updates its counts. */
-  private recomputeSpan(span: number, known: (rowIndex: number) => RowResult | undefined): void {
-    const oldCode = this.spanStatusCodes[span] ?? 0;
-    const oldStatus = SPAN_STATUSES[oldCode - 1];
-    if (oldStatus !== undefined) this.tallies.span(oldStatus, this.spanIssues.get(span) ?? [], -1);
-    this.spanIssues.delete(span);
-    this.spanStatusCodes[span] = 0;
-    const spanColumn = this.context.spanColumn?.column;
-    if (this.spanIndex.rowCount(span) === 0 || !spanColumn) return;
-    const result = (index: number) => known(index) ?? computeRow(index, this.context);
-    const quiet =
-      this.spanIndex.rowCount(span) === 1 ? quietSingleRowStatus(result(this.spanIndex.first(span))) : null;
-    let status: SpanStatus;
-    let issues: Issue[] = [];
-    if (quiet !== null) status = quiet;
-    else {
-      const next = computeSpan(this.spanIndex.id(span), this.spanIndex.rowsOf(span), result, spanColumn);
-      status = next.status;
-      issues = next.issues;
-    }
-    this.spanStatusCodes[span] = SPAN_STATUSES.indexOf(status) + 1;
-    if (issues.length > 0) this.spanIssues.set(span, issues);
-    this.tallies.span(status, issues, 1);
-  }
-
-  /** Sets each row's error and warning flags from its own issues and its span's issues located on it. */
-  private refreshFlags(rows: Iterable<number>): void {
-    const spanFlags = new Map<number, Map<number, number>>();
-    for (const row of rows) {
-      if (row >= this.count) continue;
-      let flag = (this.ownFlags[row] ?? 0) & (ERROR_FLAG | WARNING_FLAG);
-      const span = this.spanIndex.spanOf(row);
-      const spanIssues = span === NO_SPAN ? undefined : this.spanIssues.get(span);
-      if (spanIssues !== undefined) {
-        let flags = spanFlags.get(span);
-        if (!flags) {
-          flags = issueFlagsByRow(spanIssues);
-          spanFlags.set(span, flags);
-        }
-        flag |= flags.get(row) ?? 0;
-      }
-      this.setRowFlag(row, flag);
-    }
-  }
-
-  private setRowFlag(row: number, flag: number): void {
-    const old = this.rowFlags[row] ?? 0;
-    if (old === flag) return;
-    this.tallies.rowFlags(old, flag);
-    this.rowFlags[row] = flag;
+    this.engine.recomputeAll(
+      this.context,
+      this.count,
+      Array.from(this.columnStates.values(), (state) => state.issues),
+    );
   }
 }
