@@ -70,7 +70,8 @@ export class ColumnCells {
   compact(): void {
     if (this.values === null) return;
     const packed = ColumnCells.of(this.values, this.rows);
-    if (packed.values === null) return;
+    // Typed values (JSON, Parquet) stay as they are.
+    if (packed.values !== null) return;
     Object.assign(this, packed);
   }
 
@@ -159,18 +160,17 @@ export class ColumnCells {
 /** Text cells as one string and the offset where each starts; missing cells are listed as changed to missing. */
 function packText(cells: readonly CellValue[], count: number): PackedCells {
   const offsets = new Uint32Array(count + 1);
-  const parts: string[] = new Array<string>(count);
   const missing: [number, CellValue][] = [];
   let offset = 0;
   for (let row = 0; row < count; row++) {
     const cell = cells[row];
-    const text = typeof cell === 'string' ? cell : '';
-    if (cell === undefined) missing.push([row, undefined]);
-    parts[row] = text;
-    offset += text.length;
+    if (typeof cell === 'string') offset += cell.length;
+    else missing.push([row, undefined]);
     offsets[row + 1] = offset;
   }
-  return { kind: 'text', text: parts.join(''), offsets, changed: missing };
+  // NOTE: `join` writes a missing cell as empty text, as the offsets do.
+  const text = count === cells.length ? cells.join('') : cells.slice(0, count).join('');
+  return { kind: 'text', text, offsets, changed: missing };
 }
 
 /** The buffers of packed columns, to transfer to another thread without copying. */

@@ -119,11 +119,22 @@ export class SheetModel {
 
   /** A model from rows of cells aligned with `columns` (the shape files are read in). */
   static fromRows(columns: readonly ColumnSettings[], rows: readonly (readonly CellValue[])[]): SheetModel {
-    // NOTE: computed from loose cells (reading a slice of packed text per cell would be a string per cell to
-    // collect), then packed: the rows can go, and a million cells become a string per column.
-    const columnCells = columns.map((_, index) => ColumnCells.loose(rows.map((row) => row[index])));
-    const model = new SheetModel(columns, columnCells, rows.length);
-    for (const cells of columnCells) cells.compact();
+    return SheetModel.fromColumns(
+      columns,
+      columns.map((_, index) => rows.map((row) => row[index])),
+      rows.length,
+    );
+  }
+
+  /**
+   * A model from one array of cells per column, aligned with `columns`; the arrays become the sheet's (no copy).
+   * NOTE: computed from the cells as they are (reading a slice of packed text per cell would make a string per
+   * cell to collect), then packed: a million text cells become one string per column.
+   */
+  static fromColumns(columns: readonly ColumnSettings[], cells: CellValue[][], rowCount: number): SheetModel {
+    const columnCells = columns.map((_, index) => ColumnCells.loose(cells[index] ?? [], rowCount));
+    const model = new SheetModel(columns, columnCells, rowCount);
+    for (const column of columnCells) column.compact();
     return model;
   }
 

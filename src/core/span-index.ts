@@ -80,6 +80,8 @@ export class SpanIndex {
   }
 
   pack(): PackedSpanIndex {
+    // NOTE: the IDs as one string and offsets: a million strings would take seconds to post between threads.
+    this.ids.compact();
     return {
       ids: this.ids.pack(),
       spanCount: this.count,
