@@ -35,12 +35,15 @@ export interface ServerView {
  * Predicts what submitting the spans in this order would do, with the same rules the server applies
  * (`planSpanUpdate`): spans not found, type conflicts (including with keys typed by an earlier span of the
  * same submission), and store limits. Marked as predictions: the server decides when the patch is sent.
+ *
+ * @param fields the field types known so far, to which each span adds those it sets (a copy of `server.fields`
+ *   unless given): to predict one submission in parts, in order, pass the same map with every part
  */
 export function predictSubmission(
   spans: readonly { spanId: string; patch: readonly PatchEntry[] }[],
   server: ServerView,
+  fields: Map<string, StoredType | null> = new Map(server.fields),
 ): Map<string, SpanPrediction> {
-  const fields = new Map(server.fields);
   const predictions = new Map<string, SpanPrediction>();
   for (const { spanId, patch } of spans) {
     const before = server.spans.get(spanId);

@@ -13,12 +13,24 @@ import { useDefaultProject } from './use-default-project';
 /** Tabs whose view fills the window and scrolls inside (the sheet's grid, the preview's list), never the page. */
 const FILLED_TABS: ReadonlySet<TabId> = new Set(['sheet', 'preview']);
 
-/** The app frame: the header (banner) with the product name, and the main landmark: the tabs, each with its panel. */
-export function App() {
+/** What the app's tabs share: the sheet, the submission of it, and the Spans tab's search. */
+export interface AppStores {
+  sheet: SheetStore;
+  submission: SubmissionStore;
+  spans: SpansStore;
+}
+
+/**
+ * The app frame: the header (banner) with the product name, and the main landmark: the tabs, each with its panel.
+ * It holds the stores the tabs share (new ones unless `stores` are given, as tests do) and reads none of them:
+ * what a tab shows, the tab reads, so a change (a submission's progress) renders only what shows it.
+ */
+export function App({ stores }: { stores?: AppStores }) {
   const [active, setActive] = useState<TabId>('sheet');
-  const [store] = useState(() => new SheetStore());
-  const [submission] = useState(() => new SubmissionStore());
-  const [spans] = useState(() => new SpansStore());
+  const [{ sheet: store, submission, spans }] = useState(
+    (): AppStores =>
+      stores ?? { sheet: new SheetStore(), submission: new SubmissionStore(), spans: new SpansStore() },
+  );
   const { restoring, saveError, unrestored } = useAutosave(store);
   useOutcomeAutosave(submission);
   useDefaultProject();

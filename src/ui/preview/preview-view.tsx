@@ -1,8 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { ERROR_CODES, type IssueCode, severityOf, WARNING_CODES } from '@/core/issues';
 import { issueLabel } from '@/core/plain-words';
-import { type SheetModel, submittableCount } from '@/core/sheet-model';
+import { submittableCount } from '@/core/sheet-model';
 import { spanOrigins } from '@/core/spans-to-sheet';
 import { useConnectionSettings } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
@@ -12,7 +11,8 @@ import type { SheetStore } from '@/ui/sheet';
 import type { SubmissionStore } from '@/ui/submission';
 import { normalizeSearch, previewRank, problemsFirst, spanMatchesSearch } from './preview-order';
 import { type PreviewStatus, spanIssues, statusLabels } from './preview-status';
-import { SpanCard } from './span-card';
+import { SpanList } from './span-list';
+import { pageOf, SpanPager } from './span-pager';
 import { SubmitBar } from './submit-bar';
 import { type ServerPreview, upToDateOf, useServerView } from './use-server-view';
 
@@ -33,10 +33,18 @@ export function PreviewView({
   onSubmitted: () => void;
 }) {
   const version = useStore(sheet, (state) => state.version);
+  const model = useStore(sheet, (state) => state.model);
+  // NOTE: whether a submission runs and how many have ended, never its progress: the progress bar alone follows
+  // that, so a progress report renders nothing else.
+  const paused = useStore(sheet, (state) => state.readOnly);
+  const running = useStore(submission, (state) => state.running !== null);
+  const finishedRuns = useStore(submission, (state) => state.finishedRuns);
   const settings = useConnectionSettings();
-  const model = sheet.model;
-  const summary = model.summary();
-  const server = useServerView(model, version, settings);
+  // NOTE: the model changes in place; `version` says when. Nothing below reads every span on a render that
+  // changed none of what it is computed from.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
+  const summary = useMemo(() => model.summary(), [model, version]);
+  const server = useServerView(model, settings, { version, finishedRuns, paused: paused || running });
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
   const origins = useMemo(() => spanOrigins(model), [model, version]);
   const upToDate = upToDateOf(server);
@@ -50,41 +58,56 @@ export function PreviewView({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
     [model, version],
   );
+  const predictedFailures = server.state === 'ready' ? server.predictedFailures : 0;
+  const blockedSpans = summary.spansByStatus.blocked;
   const visible = useMemo(() => {
     const predictions = server.state === 'ready' ? server.predictions : null;
-    const shown = spanIds.filter((spanId) => {
-      if (statusFilter === 'predicted' && !predictions?.get(spanId)?.failure) return false;
-      if (
-        statusFilter !== 'all' &&
-        statusFilter !== 'predicted' &&
-        (upToDate.has(spanId) ? 'uptodate' : model.spanStatus(spanId)) !== statusFilter
-      ) {
-        return false;
-      }
-      if (codeFilter === null && query === '') return true;
-      const span = model.span(spanId);
-      if (span === undefined) return false;
-      if (codeFilter !== null && !spanIssues(model, span).some((issue) => issue.code === codeFilter))
-        return false;
-      return spanMatchesSearch(span, query);
-    });
-    // Problems first: spans predicted to fail, then blocked spans, then the rest in sheet order.
+    const shown =
+      statusFilter === 'all' && codeFilter === null && query === ''
+        ? spanIds
+        : spanIds.filter((spanId) => {
+            if (statusFilter === 'predicted' && !predictions?.get(spanId)?.failure) return false;
+            if (
+              statusFilter !== 'all' &&
+              statusFilter !== 'predicted' &&
+              (upToDate.has(spanId) ? 'uptodate' : model.spanStatus(spanId)) !== statusFilter
+            ) {
+              return false;
+            }
+            if (codeFilter === null && query === '') return true;
+            const span = model.span(spanId);
+            if (span === undefined) return false;
+            if (codeFilter !== null && !spanIssues(model, span).some((issue) => issue.code === codeFilter))
+              return false;
+            return spanMatchesSearch(span, query);
+          });
+    // Problems first: spans predicted to fail, then blocked spans, then the rest in sheet order. Without any
+    // problem, the order is the sheet's (nothing to read per span).
+    if (predictedFailures === 0 && blockedSpans === 0) return shown;
     return problemsFirst(shown, (spanId) =>
-      previewRank(model.spanStatus(spanId), Boolean(predictions?.get(spanId)?.failure)),
+      previewRank(
+        blockedSpans > 0 ? model.spanStatus(spanId) : undefined,
+        predictedFailures > 0 && Boolean(predictions?.get(spanId)?.failure),
+      ),
     );
-  }, [spanIds, statusFilter, codeFilter, query, server, upToDate, model]);
+  }, [spanIds, statusFilter, codeFilter, query, server, upToDate, model, predictedFailures, blockedSpans]);
 
-  const predictedFailures =
-    server.state === 'ready'
-      ? [...server.predictions.values()].filter((prediction) => prediction.failure).length
-      : 0;
+  // The page of the list shown: back to the first when the list changes (another filter or search, an edit).
+  const [paging, setPaging] = useState<{ list: readonly string[]; page: number }>({ list: visible, page: 0 });
+  const shownPage = paging.list === visible ? paging.page : 0;
+  const setPage = (page: number) => setPaging({ list: visible, page });
+  const shownSpans = useMemo(() => pageOf(visible, shownPage), [visible, shownPage]);
+
   const codes = [...ERROR_CODES, ...WARNING_CODES].filter((code) => (summary.byCode[code] ?? 0) > 0);
   // Up-to-date spans are counted apart from the Ready and With warnings spans they were.
-  const statusCounts: Record<PreviewStatus, number> = { ...summary.spansByStatus, uptodate: upToDate.size };
-  for (const spanId of upToDate) {
-    const status = model.spanStatus(spanId);
-    if (status !== undefined) statusCounts[status]--;
-  }
+  const statusCounts = useMemo(() => {
+    const counts: Record<PreviewStatus, number> = { ...summary.spansByStatus, uptodate: upToDate.size };
+    if (server.state === 'ready') {
+      for (const status of ['ready', 'warnings', 'blocked', 'empty'] as const)
+        counts[status] -= server.upToDateByStatus[status];
+    }
+    return counts;
+  }, [summary, upToDate, server]);
   const toSend = submittableCount(summary) - upToDate.size;
 
   return (
@@ -172,7 +195,8 @@ export function PreviewView({
           {visible.length > 0 && ', problems first'}
         </p>
       </div>
-      <SpanList model={model} spanIds={visible} server={server} version={version} origins={origins} />
+      <SpanPager total={visible.length} page={shownPage} onPage={setPage} />
+      <SpanList model={model} version={version} spanIds={shownSpans} server={server} origins={origins} />
     </div>
   );
 }
@@ -209,70 +233,4 @@ function ServerLine({ server, project }: { server: ServerPreview; project: strin
         </p>
       );
   }
-}
-
-function SpanList({
-  model,
-  spanIds,
-  server,
-  version,
-  origins,
-}: {
-  model: SheetModel;
-  spanIds: string[];
-  server: ServerPreview;
-  version: number;
-  /** Each span's name and kind, for rows that came from the Spans tab. */
-  origins: ReadonlyMap<string, { name: string; kind: string }>;
-}) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: spanIds.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => 140,
-    overscan: 4,
-    getItemKey: (index) => `${spanIds[index]}-${version}`,
-    initialRect: { width: 1200, height: 800 },
-  });
-  // NOTE: the scrolling region is focusable and named, so a keyboard can scroll 40,000 cards (arrows, Page Down)
-  // and a screen reader announces it; the list inside holds only the cards in view.
-  return (
-    <div ref={scrollRef} className="span-list" role="region" aria-label="Spans in the preview" tabIndex={0}>
-      {spanIds.length === 0 ? (
-        <p className="empty-state">No spans to show.</p>
-      ) : (
-        <div
-          role="list"
-          aria-label="Spans"
-          className="span-list-items"
-          style={{ height: virtualizer.getTotalSize() }}
-        >
-          {virtualizer.getVirtualItems().map((item) => {
-            const spanId = spanIds[item.index];
-            const span = spanId === undefined ? undefined : model.span(spanId);
-            if (!span) return null;
-            return (
-              <div
-                key={item.key}
-                role="listitem"
-                data-index={item.index}
-                ref={virtualizer.measureElement}
-                className="span-item"
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                <SpanCard
-                  model={model}
-                  span={span}
-                  prediction={server.state === 'ready' ? server.predictions.get(span.spanId) : undefined}
-                  compared={server.state === 'ready'}
-                  upToDate={upToDateOf(server).has(span.spanId)}
-                  origin={origins.get(span.spanId)}
-                />
-              </div>
-            );
-          })}
-        </div>
-      )}
-    </div>
-  );
 }

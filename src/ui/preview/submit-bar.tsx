@@ -36,8 +36,11 @@ export function SubmitBar({
 
   const start = () => {
     setConfirming(false);
+    const before = submission.outcome;
+    // Results only for this Submit's outcome: not after a cancel before anything was sent, nor a Submit that
+    // could not be sent (the problem shows here), even when an earlier submission's outcome is there.
     void submission.submit(sheet, settings, { upToDate }).then(() => {
-      if (submission.outcome) onSubmitted();
+      if (submission.outcome !== null && submission.outcome !== before) onSubmitted();
     });
   };
 

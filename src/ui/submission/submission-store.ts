@@ -1,12 +1,15 @@
 import { DEFAULT_BATCH_SIZE, type LogMetadataOptions, logMetadata, type PreparedBatch } from '@/client';
 import type { AggregatedResponse, SpanPatch } from '@/core/api-schema';
+import { submittableCount } from '@/core/sheet-model';
 import {
   blockedSpanErrors,
   buildOutcome,
   mergeRetry,
   type SubmissionOutcome,
 } from '@/core/submission-outcome';
+import { type SubmittableSpan, submittableSpansInSlices } from '@/core/submittable-spans';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import { nextMacrotask } from '@/ui/shared/in-slices';
 import { describeRequestError } from '@/ui/shared/request-error';
 import { Store } from '@/ui/shared/store';
 import type { SheetStore } from '@/ui/sheet';
@@ -25,6 +28,11 @@ export interface SubmissionState {
   problem: string | null;
   /** Why the saved results of the last submission could not be restored or saved; null when all is well. */
   savedProblem: string | null;
+  /**
+   * How many Submits and Retries have ended (delivered, failed or cancelled): each may have changed what the
+   * server stores, so what was read from it before is read again (the Preview's comparison).
+   */
+  finishedRuns: number;
 }
 
 /** Options of a Submit: the client's, and the spans Preview found already up to date (left out). */
@@ -45,7 +53,7 @@ export class SubmissionStore extends Store<SubmissionState> {
   private lastRunCancelled = false;
 
   constructor() {
-    super({ running: null, outcome: null, problem: null, savedProblem: null });
+    super({ running: null, outcome: null, problem: null, savedProblem: null, finishedRuns: 0 });
   }
 
   get running(): RunningSubmission | null {
@@ -90,23 +98,36 @@ export class SubmissionStore extends Store<SubmissionState> {
     const { upToDate, ...clientOptions } = options;
     const model = sheet.model;
     const source = sheet.source;
-    const submittable = model.submittableSpans();
-    const spans = upToDate ? submittable.filter((span) => !upToDate.has(span.span_id)) : submittable;
-    const blocked = blockedSpanErrors(model);
     const label = submissionLabel(source);
     const startedAt = new Date().toISOString();
+    // NOTE: read-only first: the spans to send are computed a slice at a time (the progress shows at once, and a
+    // large sheet does not freeze the page), and no edit may change the sheet in between.
     sheet.setReadOnly(true);
     try {
-      const result = await this.run(settings, spans, 'submit', {
-        ...clientOptions,
-        submission: { label },
-      });
+      let sent: SubmittableSpan[] = [];
+      let skippedUpToDate = 0;
+      const expected = Math.max(0, submittableCount(model.summary()) - (upToDate?.size ?? 0));
+      const choose = async (signal: AbortSignal) => {
+        const submittable = await submittableSpansInSlices(model, nextMacrotask, signal);
+        sent = upToDate ? submittable.filter((span) => !upToDate.has(span.span_id)) : submittable;
+        skippedUpToDate = submittable.length - sent.length;
+        return sent;
+      };
+      const result = await this.run(
+        settings,
+        'submit',
+        { expected, choose },
+        {
+          ...clientOptions,
+          submission: { label },
+        },
+      );
       if (!result) return;
       this.update({
         outcome: buildOutcome({
           model,
-          sent: spans,
-          blocked,
+          sent,
+          blocked: blockedSpanErrors(model),
           result,
           project: settings.project,
           label,
@@ -114,7 +135,7 @@ export class SubmissionStore extends Store<SubmissionState> {
           startedAt,
           finishedAt: new Date().toISOString(),
           cancelled: this.lastRunCancelled,
-          skippedUpToDate: submittable.length - spans.length,
+          skippedUpToDate,
         }),
       });
     } finally {
@@ -140,7 +161,8 @@ export class SubmissionStore extends Store<SubmissionState> {
     }));
     const notSent = outcome.result.not_sent.flatMap(spanOf);
     if (resend.length === 0 && notSent.length === 0) return;
-    const result = await this.run({ ...settings, project: outcome.project }, notSent, 'retry', {
+    const spans = { expected: notSent.length, choose: () => notSent };
+    const result = await this.run({ ...settings, project: outcome.project }, 'retry', spans, {
       ...options,
       resend,
       submission: { id: outcome.result.submission_id || undefined, label: outcome.label },
@@ -159,16 +181,25 @@ export class SubmissionStore extends Store<SubmissionState> {
     this.controller?.abort();
   }
 
+  /**
+   * Runs a Submit or a Retry: shows it running at once (with `spans.expected` new spans), chooses the new spans
+   * (`spans.choose`, which a cancel stops: then nothing is sent and there is no result), then sends them after
+   * the batches to re-send. Returns the result, or null when nothing could be sent (`problem` says why).
+   */
   private async run(
     settings: ConnectionSettings,
-    spans: SpanPatch[],
     kind: RunningSubmission['kind'],
+    spans: { expected: number; choose: (signal: AbortSignal) => Promise<SpanPatch[]> | SpanPatch[] },
     options: Partial<LogMetadataOptions>,
   ): Promise<AggregatedResponse | null> {
     const controller = new AbortController();
     this.controller = controller;
     const resent = options.resend ?? [];
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const totals = (newSpans: number) => ({
+      spansTotal: resent.reduce((total, batch) => total + batch.spans.length, newSpans),
+      batchesTotal: resent.length + Math.ceil(newSpans / batchSize),
+    });
     this.update({
       problem: null,
       running: {
@@ -178,11 +209,10 @@ export class SubmissionStore extends Store<SubmissionState> {
         updatedAt: Date.now(),
         progress: {
           spansDone: 0,
-          spansTotal: resent.reduce((total, batch) => total + batch.spans.length, spans.length),
+          ...totals(spans.expected),
           batchesDone: 0,
           batchesFailed: 0,
           spansUndelivered: 0,
-          batchesTotal: resent.length + Math.ceil(spans.length / batchSize),
           spansUpdated: 0,
           spansFailed: 0,
           retries: 0,
@@ -190,8 +220,19 @@ export class SubmissionStore extends Store<SubmissionState> {
         },
       },
     });
+    let sending = false;
     try {
-      return await logMetadata(settings.project, spans, {
+      const chosen = await spans.choose(controller.signal);
+      sending = true;
+      if (chosen.length !== spans.expected) {
+        const { running } = this.getState();
+        if (running) {
+          this.update({
+            running: { ...running, progress: { ...running.progress, ...totals(chosen.length) } },
+          });
+        }
+      }
+      return await logMetadata(settings.project, chosen, {
         ...toClientOptions(settings),
         ...options,
         signal: controller.signal,
@@ -201,6 +242,8 @@ export class SubmissionStore extends Store<SubmissionState> {
         },
       });
     } catch (error) {
+      // Cancelled while the spans were chosen: nothing was sent, there is nothing to say.
+      if (!sending && controller.signal.aborted) return null;
       const what = kind === 'retry' ? 'The Retry' : 'The submission';
       this.update({
         // The same words as every tab (one sentence for a server that cannot be reached, a refused key…).
@@ -208,9 +251,14 @@ export class SubmissionStore extends Store<SubmissionState> {
       });
       return null;
     } finally {
-      this.lastRunCancelled = controller.signal.aborted;
-      this.controller = null;
-      this.update({ running: null });
+      this.ended(controller);
     }
+  }
+
+  /** The end of a run, sent or not: no longer running, one more run ended. */
+  private ended(controller: AbortController): void {
+    this.lastRunCancelled = controller.signal.aborted;
+    this.controller = null;
+    this.update({ running: null, finishedRuns: this.getState().finishedRuns + 1 });
   }
 }
