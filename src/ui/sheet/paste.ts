@@ -2,7 +2,7 @@ import type { CellValue } from '@/core/cell-reading';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
 import type { ImportedTable } from '@/core/import';
 import type { CellChange, RowValues, SheetEdit, SheetModel } from '@/core/sheet-model';
-import { cellFromText, cellText } from '@/ui/shared/cell-text';
+import { cellFromText } from '@/ui/shared/cell-text';
 import type { CellPosition } from './grid-navigation';
 
 /**
@@ -57,7 +57,6 @@ export function tableFromPastedBlock(block: readonly (readonly string[])[]): Imp
 
 /** True when no cell of the sheet holds anything: a paste may replace it instead of filling it. */
 export function isSheetEmpty(model: SheetModel): boolean {
-  return model.columns.every((column) =>
-    model.columnCells(column.id).every((cell) => cellText(cell).trim() === ''),
-  );
+  // NOTE: each column is read until its first value, not copied: a filled sheet answers at its first cell.
+  return model.columns.every((column) => model.isColumnBlank(column.id));
 }

@@ -1,10 +1,10 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import { describeLocation } from '@/core/issues';
 import { cellText } from '@/ui/shared/cell-text';
 import { useStore } from '@/ui/shared/use-store';
+import { useFixedRows } from '@/ui/shared/use-fixed-rows';
 import { CellInspector } from './cell-inspector';
 import { ColumnHeader } from './column-header';
 import { GridCell, StatusBadge } from './grid-cell';
@@ -50,6 +50,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   const readOnly = useStore(store, (state) => state.readOnly);
   const gridId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
   /** The id of the column whose menu is open. */
@@ -76,14 +77,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   // million rows cost an integer each, not a row object each.
   const table = useTable({ features, columns, data: NO_ROWS });
 
-  const virtualizer = useVirtualizer({
-    count: visibleRows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // Render a first screenful before the scroll area is measured (and where it cannot be, as in jsdom).
-    initialRect: { width: 1200, height: 640 },
-  });
+  const virtualizer = useFixedRows({ count: visibleRows.length, rowHeight: ROW_HEIGHT, scrollRef, bodyRef });
 
   const columnCount = sheetColumns.length;
   const bounds = { rows: visibleRows.length, columns: columnCount, page: 1 };
@@ -113,7 +107,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   });
 
   useEffect(() => {
-    if (current.row !== HEADER_ROW) virtualizer.scrollToIndex(current.row, { align: 'auto' });
+    if (current.row !== HEADER_ROW) virtualizer.scrollToIndex(current.row);
   }, [current.row, virtualizer]);
 
   // Bring the active cell into view sideways, clear of the row-number column.
@@ -240,8 +234,13 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
               </div>
             ))}
           </div>
-          <div role="rowgroup" className="sheet-grid-body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
+          <div
+            ref={bodyRef}
+            role="rowgroup"
+            className="sheet-grid-body"
+            style={{ height: virtualizer.totalSize }}
+          >
+            {virtualizer.rows.map((item) => {
               const sheetRow = visibleRows[item.index];
               if (sheetRow === undefined) return null;
               const status = model.rowStatus(sheetRow);
