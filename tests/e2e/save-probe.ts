@@ -1,0 +1,109 @@
+import type { Page, Worker } from 'playwright-core';
+
+/** The IndexedDB writes one realm (the page or a worker) has made, as `installSaveProbe` records them. */
+interface SaveRecord {
+  /** Read-write transactions begun. */
+  started: number;
+  /** When each one ended (committed, failed or aborted), in milliseconds since the epoch. */
+  ended: number[];
+}
+
+declare global {
+  /** Set by the probe in the page and in its workers. */
+  var spanpatchSaveProbe: SaveRecord | undefined;
+}
+
+/**
+ * Wraps `IDBDatabase.prototype.transaction` in the realm it runs in, so every read-write transaction is counted
+ * and its end time kept. Runs in the browser (the page or a worker), never in Node: it must not refer to
+ * anything outside itself.
+ */
+function installSaveProbe(): void {
+  if (typeof IDBDatabase === 'undefined' || globalThis.spanpatchSaveProbe) return;
+  const record: SaveRecord = { started: 0, ended: [] };
+  globalThis.spanpatchSaveProbe = record;
+  const begin = IDBDatabase.prototype.transaction;
+  // NOTE: no named functions in here: the test runner's transform would name them with a helper the browser
+  // does not have.
+  IDBDatabase.prototype.transaction = function (
+    this: IDBDatabase,
+    ...args: Parameters<IDBDatabase['transaction']>
+  ) {
+    const opened = begin.apply(this, args);
+    if (opened.mode === 'readwrite') {
+      record.started++;
+      opened.addEventListener('complete', () =>
+        record.ended.push(performance.timeOrigin + performance.now()),
+      );
+      opened.addEventListener('abort', () => record.ended.push(performance.timeOrigin + performance.now()));
+    }
+    return opened;
+  };
+}
+
+function readSaveRecord(): SaveRecord {
+  return globalThis.spanpatchSaveProbe ?? { started: 0, ended: [] };
+}
+
+/**
+ * Counts the app's saves to IndexedDB, in the page (from before its first script, reloads included) and in the
+ * workers it starts (from the moment Playwright reports them), so a test or benchmark can wait for the autosave
+ * after an edit wherever the app runs it.
+ */
+export async function probeSaves(page: Page): Promise<void> {
+  await page.addInitScript(installSaveProbe);
+  page.on('worker', (worker: Worker) => {
+    worker.evaluate(installSaveProbe).catch(() => undefined);
+  });
+}
+
+/** The saves recorded so far, in the page and in its live workers. */
+async function savesSoFar(page: Page): Promise<{ pending: number; ended: number[] }> {
+  const realms = [
+    page.evaluate(readSaveRecord).catch(() => null),
+    ...page.workers().map((worker) => worker.evaluate(readSaveRecord).catch(() => null)),
+  ];
+  let pending = 0;
+  const ended: number[] = [];
+  for (const record of await Promise.all(realms)) {
+    if (!record) continue;
+    pending += record.started - record.ended.length;
+    ended.push(...record.ended);
+  }
+  return { pending, ended };
+}
+
+/** Milliseconds since the epoch, in the page's clock. */
+export function pageEpoch(page: Page): Promise<number> {
+  return page.evaluate(() => performance.timeOrigin + performance.now());
+}
+
+/**
+ * Waits until a save begun after `since` (ms since the epoch, see `pageEpoch`) has ended and no write is under
+ * way, then `quietMs` more with no new one; gives when the last one ended, or null when none ended within
+ * `timeoutMs` (the app saved nowhere this probe sees, or not at all).
+ */
+export async function waitForSave(
+  page: Page,
+  since: number,
+  { timeoutMs, quietMs = 300 }: { timeoutMs: number; quietMs?: number },
+): Promise<number | null> {
+  const giveUpAt = Date.now() + timeoutMs;
+  let lastSeen: number | null = null;
+  let quietSince = 0;
+  while (Date.now() < giveUpAt) {
+    const { pending, ended } = await savesSoFar(page);
+    const after = ended.filter((at) => at >= since);
+    const last = after.length === 0 ? null : Math.max(...after);
+    if (last !== null && pending === 0) {
+      if (last !== lastSeen) {
+        lastSeen = last;
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= quietMs) {
+        return last;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return lastSeen;
+}
