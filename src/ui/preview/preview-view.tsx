@@ -61,12 +61,12 @@ export function PreviewView({
   const predictedFailures = server.state === 'ready' ? server.predictedFailures : 0;
   const blockedSpans = summary.spansByStatus.blocked;
   const visible = useMemo(() => {
-    const predictions = server.state === 'ready' ? server.predictions : null;
+    const failures = server.state === 'ready' ? server.failures : null;
     const shown =
       statusFilter === 'all' && codeFilter === null && query === ''
         ? spanIds
         : spanIds.filter((spanId) => {
-            if (statusFilter === 'predicted' && !predictions?.get(spanId)?.failure) return false;
+            if (statusFilter === 'predicted' && !failures?.has(spanId)) return false;
             if (
               statusFilter !== 'all' &&
               statusFilter !== 'predicted' &&
@@ -87,7 +87,7 @@ export function PreviewView({
     return problemsFirst(shown, (spanId) =>
       previewRank(
         blockedSpans > 0 ? model.spanStatus(spanId) : undefined,
-        predictedFailures > 0 && Boolean(predictions?.get(spanId)?.failure),
+        predictedFailures > 0 && Boolean(failures?.has(spanId)),
       ),
     );
   }, [spanIds, statusFilter, codeFilter, query, server, upToDate, model, predictedFailures, blockedSpans]);

@@ -75,7 +75,7 @@ export const SpanList = memo(function SpanList({
                 <SpanCard
                   model={model}
                   span={span}
-                  prediction={server.state === 'ready' ? server.predictions.get(span.spanId) : undefined}
+                  prediction={server.state === 'ready' ? server.predict(span.spanId, span.patch) : undefined}
                   compared={server.state === 'ready'}
                   upToDate={upToDate.has(span.spanId)}
                   origin={origins.get(span.spanId)}

@@ -19,7 +19,13 @@ export type ServerPreview =
   | { state: 'loading' }
   | {
       state: 'ready';
-      predictions: Map<string, SpanPrediction>;
+      /** The spans predicted to fail, with their predictions (few: kept for the whole sheet). */
+      failures: ReadonlyMap<string, SpanPrediction>;
+      /**
+       * A span's prediction, for a card in view: its failure as predicted in submission order, else its keys
+       * against the server's values, computed when asked (a million kept predictions would be 400 MB).
+       */
+      predict: (spanId: string, patch: readonly PatchEntry[]) => SpanPrediction | undefined;
       /** Submittable spans whose every key the server already stores as asked: Submit leaves them out. */
       upToDate: ReadonlySet<string>;
       /** The spans of `upToDate` by their status in the sheet (Ready or With warnings), to count them apart. */
@@ -138,9 +144,10 @@ function usePausableRequest<T>(
   return paused ? WAITING : PENDING;
 }
 
-/** What a comparison finds: each submittable span's prediction, those already up to date, the project's keys. */
+/** What a comparison finds: the spans predicted to fail, those already up to date, the server's values. */
 interface Comparison {
-  predictions: Map<string, SpanPrediction>;
+  failures: Map<string, SpanPrediction>;
+  predict: (spanId: string, patch: readonly PatchEntry[]) => SpanPrediction | undefined;
   upToDate: ReadonlySet<string>;
   upToDateByStatus: Readonly<Record<SpanStatus, number>>;
   predictedFailures: number;
@@ -195,7 +202,7 @@ async function compareWithServer(
     };
     // The field types known so far: each slice's spans add those they set, as the server does in order.
     const fieldTypes = new Map(server.fields);
-    const predictions = new Map<string, SpanPrediction>();
+    const failures = new Map<string, SpanPrediction>();
     const upToDate = new Set<string>();
     const upToDateByStatus: Record<SpanStatus, number> = { ready: 0, warnings: 0, blocked: 0, empty: 0 };
     let predictedFailures = 0;
@@ -205,15 +212,29 @@ async function compareWithServer(
       for (const { spanId, status } of slice) {
         const prediction = predicted.get(spanId);
         if (prediction === undefined) continue;
-        predictions.set(spanId, prediction);
-        if (prediction.failure) predictedFailures++;
+        if (prediction.failure) {
+          failures.set(spanId, prediction);
+          predictedFailures++;
+        }
         if (isUpToDate(prediction)) {
           upToDate.add(spanId);
           upToDateByStatus[status]++;
         }
       }
     }
-    return { predictions, upToDate, upToDateByStatus, predictedFailures, fieldCount: fields.fields.length };
+    // NOTE: a span not predicted to fail is predicted alone when shown: without the types earlier spans set,
+    // which only decide failures, and those are kept.
+    const alone = { project, fields: new Map<string, StoredType | null>(), spans: stored };
+    const predict = (spanId: string, patch: readonly PatchEntry[]) =>
+      failures.get(spanId) ?? predictSubmission([{ spanId, patch }], alone).get(spanId);
+    return {
+      failures,
+      predict,
+      upToDate,
+      upToDateByStatus,
+      predictedFailures,
+      fieldCount: fields.fields.length,
+    };
   } finally {
     signal.removeEventListener('abort', stop);
   }
