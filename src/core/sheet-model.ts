@@ -1,19 +1,10 @@
 import { assertUnreachable } from './assert';
-import {
-  type CellValue,
-  type ColumnReading,
-  emptyKindCounts,
-  type Inference,
-  inferenceKind,
-  infersType,
-  inferType,
-  type KindCounts,
-  type ReadType,
-} from './cell-reading';
+import { type CellValue, type Inference, infersType, type ReadType } from './cell-reading';
 import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExample } from './column-notices';
-import { countsKinds, isDisplayOnlyChange, readingOf, sameCounts, sameInference } from './column-reading';
+import { isDisplayOnlyChange } from './column-reading';
+import { ColumnStates, type PackedInference } from './column-states';
 import type { ColumnSettings } from './columns';
-import { type Issue, makeIssue, type NoticeCode } from './issues';
+import type { Issue, NoticeCode } from './issues';
 import { BLANK_ROW, computeRow, type MappedColumn, type RowContext, type RowResult } from './row-patch';
 import { ColumnCells, type PackedCells, transferablesOf } from './sheet-cells';
 import { engineTransferables, type PackedEngine, type RowStatus, SheetEngine } from './sheet-engine';
@@ -50,13 +41,6 @@ export interface ColumnInfo {
 
 export type { RowStatus } from './sheet-engine';
 
-interface ColumnState {
-  counts: KindCounts;
-  inference: Inference;
-  reading: ColumnReading;
-  issues: Issue[];
-}
-
 /**
  * A sheet with everything computed from it, in the form a worker posts to the page: the cells packed per column,
  * the spans as integer arrays, per-row flags, span statuses and the summary's counts. The page opens it without
@@ -66,7 +50,7 @@ export interface PackedSheet extends PackedEngine {
   columns: ColumnSettings[];
   rowCount: number;
   cells: PackedCells[];
-  inferences: [string, { counts: KindCounts; inference: Inference }][];
+  inferences: [string, PackedInference][];
 }
 
 /** The buffers of a packed sheet, to post it to another thread without copying them. */
@@ -85,7 +69,7 @@ export class SheetModel {
   private columnList: ColumnSettings[];
   private readonly cellsById = new Map<string, ColumnCells>();
   private count: number;
-  private readonly columnStates = new Map<string, ColumnState>();
+  private readonly columnStates = new ColumnStates();
   private engine: SheetEngine;
   private sheetIssueList: SheetIssue[] = [];
   private context: RowContext;
@@ -154,10 +138,7 @@ export class SheetModel {
       rowCount: this.count,
       cells: this.packColumns(),
       ...this.engine.pack(),
-      inferences: [...this.columnStates].map(([id, state]) => [
-        id,
-        { counts: state.counts, inference: state.inference },
-      ]),
+      inferences: this.columnStates.pack(),
     };
   }
 
@@ -338,32 +319,25 @@ export class SheetModel {
     for (const change of cells)
       if (!before.has(change.row)) before.set(change.row, this.rowResult(change.row));
     const previous: CellChange[] = [];
-    const countedColumns = new Set<string>();
+    const countedColumns = new Set<ColumnSettings>();
     for (const change of cells) {
       const columnCells = this.cellsOf(change.columnId);
       const old = columnCells.get(change.row);
       previous.push({ row: change.row, columnId: change.columnId, value: old });
       columnCells.set(change.row, change.value);
-      const state = this.columnStates.get(change.columnId);
-      if (state && this.countsInference(change.columnId)) {
-        this.countKind(change.columnId, state, old, -1);
-        this.countKind(change.columnId, state, change.value, 1);
-        countedColumns.add(change.columnId);
-      }
+      const column = this.columnList.find((candidate) => candidate.id === change.columnId);
+      if (column && this.columnStates.countChange(column, old, change.value)) countedColumns.add(column);
     }
     const inverse: SheetEdit = { kind: 'set_cells', cells: previous.reverse() };
 
     const changedColumns: string[] = [];
     let flipped = false;
-    for (const columnId of countedColumns) {
-      const state = this.columnStates.get(columnId);
-      if (!state) continue;
-      const inference = inferType(state.counts);
-      if (!sameInference(inference, state.inference)) flipped = true;
-      if (!sameInference(inference, state.inference) || !sameCounts(inference.mixed, state.inference.mixed)) {
-        changedColumns.push(columnId);
-      }
-      this.setColumnState(columnId, inference);
+    for (const column of countedColumns) {
+      const change = this.columnStates.infer(column, (issues, sign) =>
+        this.engine.tallies.issues(issues, sign),
+      );
+      if (change.flipped) flipped = true;
+      if (change.changed) changedColumns.push(column.id);
     }
     if (flipped) {
       this.context = this.makeContext();
@@ -392,11 +366,8 @@ export class SheetModel {
       // Appending is the common case (a new row typed at the bottom): keep it incremental.
       const first = this.count;
       this.count += rows.length;
-      for (const [columnId, cells] of this.cellsById) {
-        cells.resize(this.count);
-        const state = this.columnStates.get(columnId);
-        if (state && this.countsInference(columnId)) state.counts.blank += rows.length;
-      }
+      for (const cells of this.cellsById.values()) cells.resize(this.count);
+      this.columnStates.countBlankRows(this.columnList, rows.length);
       this.engine.appendRows(rows.length);
       const changes = rows.flatMap((values, offset) =>
         Object.entries(values).map(([columnId, value]) => ({ row: first + offset, columnId, value })),
@@ -435,11 +406,8 @@ export class SheetModel {
         Object.keys(values).map((columnId) => ({ row: at + offset, columnId, value: undefined })),
       );
       const result = this.setCells(blanks);
-      for (const [columnId, cells] of this.cellsById) {
-        cells.resize(at);
-        const state = this.columnStates.get(columnId);
-        if (state && this.countsInference(columnId)) state.counts.blank -= count;
-      }
+      for (const cells of this.cellsById.values()) cells.resize(at);
+      this.columnStates.countBlankRows(this.columnList, -count);
       this.engine.dropRows(at);
       this.count = at;
       const rows = result.changes.rows === 'all' ? 'all' : result.changes.rows.filter((row) => row < at);
@@ -508,45 +476,10 @@ export class SheetModel {
     return { mapped, spanColumn: mapped.find(({ column }) => column.target.kind === 'span_id') ?? null };
   }
 
-  private countsInference(columnId: string): boolean {
-    const column = this.columnList.find((candidate) => candidate.id === columnId);
-    return column !== undefined && countsKinds(column);
-  }
-
-  private countKind(columnId: string, state: ColumnState, cell: CellValue, sign: 1 | -1): void {
-    const column = this.columnList.find((candidate) => candidate.id === columnId);
-    const kind = inferenceKind(cell, state.reading.idLike, column?.origin);
-    if (kind !== null) state.counts[kind] += sign;
-  }
-
-  /** A column's state from its counts: how it reads its cells and what is said about it. */
-  private stateOf(column: ColumnSettings, counts: KindCounts, inference: Inference): ColumnState {
-    const issues =
-      inference.mixed && infersType(column)
-        ? [makeIssue({ code: 'mixed_types_as_text', counts: inference.mixed }, null, column)]
-        : [];
-    return { counts, inference, reading: readingOf(column, inference), issues };
-  }
-
-  private setColumnState(columnId: string, inference: Inference): void {
-    const state = this.columnStates.get(columnId);
-    const column = this.columnList.find((candidate) => candidate.id === columnId);
-    if (!state || !column) return;
-    this.engine.tallies.issues(state.issues, -1);
-    const next = this.stateOf(column, state.counts, inference);
-    this.columnStates.set(columnId, next);
-    this.engine.tallies.issues(next.issues, 1);
-  }
-
   /** Opens what a worker computed: column states, spans, flags and counts, without reading a cell. */
   private restoreComputed(packed: PackedSheet): void {
     this.sheetIssueList = checkSheetColumns(this.columnList);
-    const inferences = new Map(packed.inferences);
-    for (const column of this.columnList) {
-      const known = inferences.get(column.id);
-      if (column.target.kind !== 'metadata' || !known) continue;
-      this.columnStates.set(column.id, this.stateOf(column, known.counts, known.inference));
-    }
+    this.columnStates.restore(this.columnList, packed.inferences);
     this.context = this.makeContext();
     this.engine.useContext(this.context);
   }
@@ -554,30 +487,13 @@ export class SheetModel {
   /** Recomputes everything from the cells: the from-scratch path, also used after structural edits. */
   private rebuild(): void {
     this.sheetIssueList = checkSheetColumns(this.columnList);
-    this.columnStates.clear();
-    for (const column of this.columnList) {
-      if (column.target.kind !== 'metadata') continue;
-      const counts = emptyKindCounts();
-      const idLike = readingOf(column, inferType(counts)).idLike;
-      if (countsKinds(column)) {
-        const cells = this.cellsOf(column.id);
-        for (let row = 0; row < this.count; row++) {
-          const kind = inferenceKind(cells.get(row), idLike, column.origin);
-          if (kind !== null) counts[kind]++;
-        }
-      }
-      this.columnStates.set(column.id, this.stateOf(column, counts, inferType(counts)));
-    }
+    this.columnStates.rebuild(this.columnList, (columnId) => this.cellsOf(columnId), this.count);
     this.context = this.makeContext();
     this.recomputeAll();
   }
 
   /** Recomputes every row and span from the current column states, and the summary counts with them. */
   private recomputeAll(): void {
-    this.engine.recomputeAll(
-      this.context,
-      this.count,
-      Array.from(this.columnStates.values(), (state) => state.issues),
-    );
+    this.engine.recomputeAll(this.context, this.count, this.columnStates.issues());
   }
 }
