@@ -21,5 +21,6 @@ export {
   type LogMetadataOptions,
   logMetadata,
   type PreparedBatch,
+  type SpansByBatch,
   type SubmissionProgress,
 } from './log-metadata';

@@ -79,6 +79,24 @@ export interface PreparedBatch {
   spans: SpanPatch[];
 }
 
+/**
+ * Spans whose patches are made a batch at a time, just before the batch is sent: a large sheet starts sending at
+ * once, and computing the next batch's patches overlaps the requests in flight. `patchesOf` gives the patches of
+ * the spans named, in order.
+ */
+export interface SpansByBatch {
+  spanIds: readonly string[];
+  /** One patch per span named, in the same order. */
+  patchesOf: (spanIds: readonly string[]) => SpanPatch[];
+}
+
+/** A batch of a submission: its spans' IDs, and their patches once made (always, unless `SpansByBatch`). */
+interface PendingBatch {
+  idempotencyKey: string;
+  spanIds: readonly string[];
+  spans: SpanPatch[] | null;
+}
+
 /** Spans per request unless the caller says otherwise (SPEC §7). */
 export const DEFAULT_BATCH_SIZE = 5_000;
 /** Requests in flight at once unless the caller says otherwise (SPEC §7). */
@@ -116,7 +134,7 @@ export const CANCELLED_IN_FLIGHT =
  */
 export async function logMetadata(
   project: string,
-  spans: readonly SpanPatch[],
+  spans: readonly SpanPatch[] | SpansByBatch,
   options: LogMetadataOptions = {},
 ): Promise<AggregatedResponse> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -130,17 +148,34 @@ export async function logMetadata(
   if (project === '') throw new RangeError('project must not be empty');
 
   const createKey = options.createIdempotencyKey ?? randomKey;
-  const batches: PreparedBatch[] = (options.resend ?? []).map((batch) => ({
+  const batches: PendingBatch[] = (options.resend ?? []).map((batch) => ({
     idempotencyKey: batch.idempotencyKey,
+    spanIds: batch.spans.map((span) => span.span_id),
     spans: [...batch.spans],
   }));
-  for (let start = 0; start < spans.length; start += batchSize)
-    batches.push({ idempotencyKey: createKey(), spans: spans.slice(start, start + batchSize) });
+  if ('patchesOf' in spans) {
+    for (let start = 0; start < spans.spanIds.length; start += batchSize)
+      batches.push({
+        idempotencyKey: createKey(),
+        spanIds: spans.spanIds.slice(start, start + batchSize),
+        spans: null,
+      });
+  } else {
+    for (let start = 0; start < spans.length; start += batchSize) {
+      const batch = spans.slice(start, start + batchSize);
+      batches.push({ idempotencyKey: createKey(), spanIds: batch.map((span) => span.span_id), spans: batch });
+    }
+  }
+  /** A batch's spans with their patches, made now if they were not yet. */
+  const prepared = (batch: PendingBatch): PreparedBatch => {
+    batch.spans ??= 'patchesOf' in spans ? spans.patchesOf(batch.spanIds) : [];
+    return { idempotencyKey: batch.idempotencyKey, spans: batch.spans };
+  };
   const submission = { id: options.submission?.id ?? randomKey(), label: options.submission?.label };
   const results: (BatchResult | undefined)[] = new Array<BatchResult | undefined>(batches.length);
   const progress: SubmissionProgress = {
     spansDone: 0,
-    spansTotal: batches.reduce((total, batch) => total + batch.spans.length, 0),
+    spansTotal: batches.reduce((total, batch) => total + batch.spanIds.length, 0),
     batchesDone: 0,
     batchesFailed: 0,
     spansUndelivered: 0,
@@ -158,8 +193,9 @@ export async function logMetadata(
     for (;;) {
       if (options.signal?.aborted) return;
       const index = nextBatch++;
-      const batch = batches[index];
-      if (batch === undefined) return;
+      const pending = batches[index];
+      if (pending === undefined) return;
+      const batch = prepared(pending);
       const result = await deliverBatch(project, batch, submission, index, options, (retrying) => {
         progress.retries++;
         report(retrying);
@@ -187,11 +223,11 @@ export async function logMetadata(
   batches.forEach((batch, index) => {
     const result = results[index];
     if (result?.kind === 'answered' || result?.kind === 'undelivered') parts.push(result.response);
-    else for (const span of batch.spans) notSent.push(span.span_id);
+    else for (const spanId of batch.spanIds) notSent.push(spanId);
     if (result?.kind === 'undelivered') {
       undelivered.push({
         idempotency_key: batch.idempotencyKey,
-        span_ids: batch.spans.map((span) => span.span_id),
+        span_ids: (batch.spans ?? []).map((span) => span.span_id),
       });
     }
   });

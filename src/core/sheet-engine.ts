@@ -147,6 +147,16 @@ export class SheetEngine {
     return Array.from(this.spans.ordered(), (span) => this.spans.id(span));
   }
 
+  /** The IDs of the spans whose status passes `test`, in the order of their first row (no lookup by ID). */
+  spanIdsWhere(test: (status: SpanStatus) => boolean): string[] {
+    const passes = SPAN_STATUSES.map(test);
+    const spanIds: string[] = [];
+    for (const span of this.spans.ordered()) {
+      if (passes[(this.spanStatusCodes[span] ?? 0) - 1]) spanIds.push(this.spans.id(span));
+    }
+    return spanIds;
+  }
+
   // ---- rows added and dropped at the bottom ----
 
   /** Rows added at the bottom, blank until set. */

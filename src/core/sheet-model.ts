@@ -210,6 +210,11 @@ export class SheetModel {
     return this.engine.spanIds();
   }
 
+  /** The IDs of the spans whose status passes `test`, in the order of their first row. */
+  spanIdsWhere(test: (status: SpanStatus) => boolean): string[] {
+    return this.engine.spanIdsWhere(test);
+  }
+
   /** The 1-based rows of a span, in sheet order. */
   spanRowNumbers(spanId: string): number[] {
     return this.engine.rowsOfSpan(spanId).map((index) => index + 1);

@@ -353,6 +353,54 @@ describe('logMetadata', () => {
     });
   }, 10_000);
 
+  it('makes the patches of spans given by ID a batch at a time, as each batch goes, and none for spans not sent', async () => {
+    const controller = new AbortController();
+    const made: string[][] = [];
+    const { fetch, requests } = scriptedFetch(async (request) => {
+      // Each batch's patches are made just before it is sent, not all at the start.
+      expect(made).toHaveLength(requests.length);
+      if (request.spanIds[0] === 'span-4') {
+        controller.abort();
+        return new Promise<Response>(() => undefined);
+      }
+      return ok(request);
+    });
+    const all = spans(8);
+    const progress: SubmissionProgress[] = [];
+    const result = await logMetadata(
+      'p',
+      {
+        spanIds: all.map((span) => span.span_id),
+        patchesOf: (spanIds) => {
+          made.push([...spanIds]);
+          return all.filter((span) => spanIds.includes(span.span_id));
+        },
+      },
+      {
+        ...fast,
+        fetch,
+        batchSize: 2,
+        concurrency: 1,
+        signal: controller.signal,
+        onProgress: (report) => progress.push(report),
+      },
+    );
+    expect(made).toEqual([
+      ['span-0', 'span-1'],
+      ['span-2', 'span-3'],
+      ['span-4', 'span-5'],
+    ]);
+    expect(requests.map((request) => request.spanIds)).toEqual(made);
+    expect(JSON.parse(requests[1]?.body ?? '{}')).toMatchObject({ spans: all.slice(2, 4) });
+    expect(progress[0]).toMatchObject({ spansTotal: 8, batchesTotal: 4 });
+    expect(result).toMatchObject({
+      spans_updated: 4,
+      spans_failed: 2,
+      not_sent: ['span-6', 'span-7'],
+      undelivered_batches: [{ span_ids: ['span-4', 'span-5'] }],
+    });
+  }, 10_000);
+
   it('counts an answer whose counts contradict the batch as a failed delivery, not as a result', async () => {
     const { fetch, requests } = scriptedFetch((request) =>
       Response.json({

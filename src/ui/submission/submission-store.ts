@@ -1,13 +1,20 @@
-import { DEFAULT_BATCH_SIZE, type LogMetadataOptions, logMetadata, type PreparedBatch } from '@/client';
+import {
+  DEFAULT_BATCH_SIZE,
+  type LogMetadataOptions,
+  logMetadata,
+  type PreparedBatch,
+  type SpansByBatch,
+} from '@/client';
 import type { AggregatedResponse, SpanPatch } from '@/core/api-schema';
 import { submittableCount } from '@/core/sheet-model';
 import {
   blockedSpanErrors,
   buildOutcome,
   mergeRetry,
+  retrySpanIds,
   type SubmissionOutcome,
 } from '@/core/submission-outcome';
-import { type SubmittableSpan, submittableSpansInSlices } from '@/core/submittable-spans';
+import { submittableSpanIds, submittedPatches } from '@/core/submittable-spans';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { nextMacrotask } from '@/ui/shared/in-slices';
 import { describeRequestError } from '@/ui/shared/request-error';
@@ -100,18 +107,20 @@ export class SubmissionStore extends Store<SubmissionState> {
     const source = sheet.source;
     const label = submissionLabel(source);
     const startedAt = new Date().toISOString();
-    // NOTE: read-only first: the spans to send are computed a slice at a time (the progress shows at once, and a
-    // large sheet does not freeze the page), and no edit may change the sheet in between.
+    // NOTE: read-only first: the spans' patches are made batch by batch while the submission runs, and no edit
+    // may change the sheet in between.
     sheet.setReadOnly(true);
     try {
-      let sent: SubmittableSpan[] = [];
       let skippedUpToDate = 0;
       const expected = Math.max(0, submittableCount(model.summary()) - (upToDate?.size ?? 0));
-      const choose = async (signal: AbortSignal) => {
-        const submittable = await submittableSpansInSlices(model, nextMacrotask, signal);
-        sent = upToDate ? submittable.filter((span) => !upToDate.has(span.span_id)) : submittable;
-        skippedUpToDate = submittable.length - sent.length;
-        return sent;
+      // The spans to send are chosen from their status (quick), and their patches made a batch at a time as the
+      // batches go: a large sheet starts sending at once, and the next batch's patches are made while one is in
+      // flight.
+      const choose = (): SpansByBatch => {
+        const submittable = submittableSpanIds(model);
+        const spanIds = upToDate ? submittable.filter((spanId) => !upToDate.has(spanId)) : submittable;
+        skippedUpToDate = submittable.length - spanIds.length;
+        return { spanIds, patchesOf: (batch) => submittedPatches(model, batch) };
       };
       const result = await this.run(
         settings,
@@ -126,7 +135,8 @@ export class SubmissionStore extends Store<SubmissionState> {
       this.update({
         outcome: buildOutcome({
           model,
-          sent,
+          // Only those Retry may send again are kept: their patches, made once more from the unchanged sheet.
+          sent: submittedPatches(model, retrySpanIds(result)),
           blocked: blockedSpanErrors(model),
           result,
           project: settings.project,
@@ -189,7 +199,7 @@ export class SubmissionStore extends Store<SubmissionState> {
   private async run(
     settings: ConnectionSettings,
     kind: RunningSubmission['kind'],
-    spans: { expected: number; choose: (signal: AbortSignal) => Promise<SpanPatch[]> | SpanPatch[] },
+    spans: { expected: number; choose: () => SpanPatch[] | SpansByBatch },
     options: Partial<LogMetadataOptions>,
   ): Promise<AggregatedResponse | null> {
     const controller = new AbortController();
@@ -222,13 +232,17 @@ export class SubmissionStore extends Store<SubmissionState> {
     });
     let sending = false;
     try {
-      const chosen = await spans.choose(controller.signal);
+      // Let the progress (and its Cancel) show before anything is sent: a cancel now sends nothing.
+      await nextMacrotask();
+      controller.signal.throwIfAborted();
+      const chosen = spans.choose();
       sending = true;
-      if (chosen.length !== spans.expected) {
+      const chosenCount = 'spanIds' in chosen ? chosen.spanIds.length : chosen.length;
+      if (chosenCount !== spans.expected) {
         const { running } = this.getState();
         if (running) {
           this.update({
-            running: { ...running, progress: { ...running.progress, ...totals(chosen.length) } },
+            running: { ...running, progress: { ...running.progress, ...totals(chosenCount) } },
           });
         }
       }
@@ -242,7 +256,7 @@ export class SubmissionStore extends Store<SubmissionState> {
         },
       });
     } catch (error) {
-      // Cancelled while the spans were chosen: nothing was sent, there is nothing to say.
+      // Cancelled before anything was sent: there is nothing to say.
       if (!sending && controller.signal.aborted) return null;
       const what = kind === 'retry' ? 'The Retry' : 'The submission';
       this.update({

@@ -133,7 +133,7 @@ describe('the comparison with the server during a submission', () => {
 
     act(() => screen.getByRole('button', { name: 'Submit 2,500 spans' }).click());
     act(() => within(screen.getByRole('dialog')).getByRole('button', { name: 'Submit 2,500 spans' }).click());
-    // The spans to send are still being chosen, a slice at a time: the progress shows, and Cancel stops it.
+    // The progress shows before anything is sent, and Cancel then stops it.
     act(() => screen.getByRole('button', { name: 'Cancel submission' }).click());
     await screen.findByRole('button', { name: 'Submit 2,500 spans' });
     expect(submission.getState()).toMatchObject({ running: null, problem: null, finishedRuns: 1 });

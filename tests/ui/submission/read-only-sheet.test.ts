@@ -82,7 +82,7 @@ describe('a read-only sheet', () => {
     expect(seen.find((state) => state.finishedRuns === 1)).toMatchObject({ readOnly: true, running: false });
   });
 
-  it('shows the submission at once while its spans are chosen a slice at a time; a cancel then sends nothing', async () => {
+  it('shows the submission at once, before anything is sent; a cancel then sends nothing', async () => {
     const batches = holdSubmissions();
     const sheet = sheetOf(...Array.from({ length: 4_500 }, (_, index) => `label ${index}`));
     const submission = new SubmissionStore();
