@@ -225,8 +225,11 @@ async function compareWithServer(
     // NOTE: a span not predicted to fail is predicted alone when shown: without the types earlier spans set,
     // which only decide failures, and those are kept.
     const alone = { project, fields: new Map<string, StoredType | null>(), spans: stored };
+    // Only the spans compared have a prediction (those a submission sends): a span not found on the server is
+    // among the failures, so one found neither there nor here was not compared (a blocked span).
     const predict = (spanId: string, patch: readonly PatchEntry[]) =>
-      failures.get(spanId) ?? predictSubmission([{ spanId, patch }], alone).get(spanId);
+      failures.get(spanId) ??
+      (stored.has(spanId) ? predictSubmission([{ spanId, patch }], alone).get(spanId) : undefined);
     return {
       failures,
       predict,
