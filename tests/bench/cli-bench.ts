@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { logMetadata } from '../../src/client/log-metadata';
 import { startServer } from '../../src/server/start-server';
 import { openSqliteStore } from '../../src/server/store/sqlite-store';
+import { llmSpan } from './patch-workload';
 
 const PROJECT = 'bench';
 const BIN = fileURLToPath(new URL('../../bin/spanpatch.mjs', import.meta.url));
@@ -78,16 +79,7 @@ export async function runCliBench(spans = 100_000, bigRows = 1_000_000) {
     const store = openSqliteStore(template);
     await store.ingestSpans(
       PROJECT,
-      Array.from({ length: spans }, (_, index) => ({
-        spanId: spanIdOf(index),
-        traceId: (index + 1).toString(16).padStart(32, '0'),
-        parentSpanId: null,
-        name: 'chat gpt-4o-mini',
-        kind: 'LLM',
-        startTime: new Date(Date.UTC(2025, 4, 5) + index * 1000).toISOString(),
-        endTime: null,
-        metadata: undefined,
-      })),
+      Array.from({ length: spans }, (_, index) => llmSpan(index, spanIdOf(index))),
     );
     await store.close();
     const csvPath = join(dir, 'review.csv');

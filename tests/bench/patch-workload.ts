@@ -26,6 +26,20 @@ export function benchSpans(start: number, end: number): IncomingSpan[] {
   });
 }
 
+/** A plain stored LLM span without metadata, each in its own trace, for the sheet and submit benchmarks. */
+export function llmSpan(index: number, spanId: string): IncomingSpan {
+  return {
+    spanId,
+    traceId: (index + 1).toString(16).padStart(32, '0'),
+    parentSpanId: null,
+    name: 'chat gpt-4o-mini',
+    kind: 'LLM',
+    startTime: new Date(Date.UTC(2025, 4, 5) + index * 1000).toISOString(),
+    endTime: null,
+    metadata: undefined,
+  };
+}
+
 /** The 5 keys each span gets: text, text, integer, float, text. */
 export function patchOf(index: number): Record<string, string | number> {
   return {

@@ -18,6 +18,7 @@ import { type RunningServer, startServer } from '../../src/server/start-server';
 import { launchChromium } from '../e2e/harness';
 import { probeSaves, waitForSave } from '../e2e/save-probe';
 import { generateSheetCsv, spanIdFor } from './generate';
+import { llmSpan } from './patch-workload';
 import {
   type Aim,
   atMost,
@@ -464,16 +465,7 @@ async function storeSpans(server: RunningServer, count: number): Promise<void> {
   for (let first = 0; first < count; first += batch) {
     const spans = Array.from({ length: Math.min(batch, count - first) }, (_, offset) => {
       const index = first + offset;
-      return {
-        spanId: spanIdFor(index),
-        traceId: (index + 1).toString(16).padStart(32, '0'),
-        parentSpanId: null,
-        name: 'chat gpt-4o-mini',
-        kind: 'LLM',
-        startTime: new Date(Date.UTC(2025, 4, 5) + index * 1000).toISOString(),
-        endTime: null,
-        metadata: undefined,
-      };
+      return llmSpan(index, spanIdFor(index));
     });
     await server.store.ingestSpans(PROJECT, spans);
   }

@@ -7,6 +7,7 @@ import { startServer } from '../../src/server/start-server';
 import { openSqliteStore } from '../../src/server/store/sqlite-store';
 import { launchChromium } from '../e2e/harness';
 import { atLeast, longTaskText, msText, printTable } from './report-table';
+import { llmSpan } from './patch-workload';
 
 const PROJECT = 'bench';
 
@@ -43,16 +44,7 @@ export async function runUiSubmitBench(spans = 100_000) {
     const store = openSqliteStore(template);
     await store.ingestSpans(
       PROJECT,
-      Array.from({ length: spans }, (_, index) => ({
-        spanId: spanIdOf(index),
-        traceId: (index + 1).toString(16).padStart(32, '0'),
-        parentSpanId: null,
-        name: 'chat gpt-4o-mini',
-        kind: 'LLM',
-        startTime: new Date(Date.UTC(2025, 4, 5) + index * 1000).toISOString(),
-        endTime: null,
-        metadata: undefined,
-      })),
+      Array.from({ length: spans }, (_, index) => llmSpan(index, spanIdOf(index))),
     );
     await store.close();
     const csvPath = join(dir, 'sheet.csv');
