@@ -11,6 +11,13 @@ export interface ImportProgress {
   rows: number;
 }
 
+/** How long the worker took to read and parse a file, to check it, and to pack it (milliseconds). */
+export interface ImportTimings {
+  readMs: number;
+  checkMs: number;
+  packMs: number;
+}
+
 /** How many rows of a file the mapping step is shown, to recognise its columns by. */
 export const MAPPING_PREVIEW_ROWS = 100;
 
@@ -39,8 +46,8 @@ export type ImportWorkerMessage =
   | { type: 'checking'; rows: number }
   /** Some columns were not recognised: the first rows, to map them; the worker waits for `build`. */
   | { type: 'mapping'; preview: ImportedTable; rowCount: number; columns: ColumnSettings[] }
-  /** The checked sheet, its buffers transferred. */
-  | { type: 'done'; sheet: PackedSheet }
+  /** The checked sheet, its buffers transferred, and how long each step took in the worker. */
+  | { type: 'done'; sheet: PackedSheet; timings: ImportTimings }
   | { type: 'rejected'; error: ImportError }
   /** What a reload finds in IndexedDB: the sheet (null when none) and the drafts set aside. */
   | { type: 'restored'; restored: RestoredInWorker | null; unrestored: UnrestoredDraft[] }
