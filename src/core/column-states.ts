@@ -103,6 +103,23 @@ export class ColumnStates {
     return true;
   }
 
+  /**
+   * Whether cells changing in a column (`[old, next]` pairs, in order) would change the type it is read as: then
+   * every row reads it anew. Counts nothing.
+   */
+  wouldFlip(column: ColumnSettings, changes: readonly [CellValue, CellValue][]): boolean {
+    const state = this.states.get(column.id);
+    if (!state || !countsKinds(column)) return false;
+    const counts = { ...state.counts };
+    for (const [old, next] of changes) {
+      const out = inferenceKind(old, state.reading.idLike, column.origin);
+      if (out !== null) counts[out]--;
+      const into = inferenceKind(next, state.reading.idLike, column.origin);
+      if (into !== null) counts[into]++;
+    }
+    return !sameInference(inferType(counts), state.inference);
+  }
+
   /** Counts blank rows added (`rows` > 0) or dropped (< 0) at the bottom. */
   countBlankRows(columns: readonly ColumnSettings[], rows: number): void {
     for (const column of columns) {

@@ -309,6 +309,66 @@ export class SheetModel {
     }
   }
 
+  /**
+   * Whether applying an edit recomputes the whole sheet: rows added or removed in the middle, columns added,
+   * removed or reconfigured, or cells that change the type a column is read as. Such an edit of a large sheet is
+   * better applied off the page (`SheetStore`); the model is not changed.
+   */
+  needsFullRecheck(edit: SheetEdit): boolean {
+    switch (edit.kind) {
+      case 'set_cells':
+        return this.cellsWouldFlip(edit.cells);
+      case 'insert_rows': {
+        if (edit.at !== this.count) return true;
+        const cells = edit.rows.flatMap((values, offset) =>
+          Object.entries(values).map(([columnId, value]) => ({ row: this.count + offset, columnId, value })),
+        );
+        return this.cellsWouldFlip(cells);
+      }
+      case 'delete_rows': {
+        if (edit.at + edit.count !== this.count) return true;
+        const cells: CellChange[] = [];
+        for (let row = edit.at; row < this.count; row++)
+          for (const column of this.columnList) cells.push({ row, columnId: column.id, value: undefined });
+        return this.cellsWouldFlip(cells);
+      }
+      case 'add_column':
+      case 'remove_column':
+        return true;
+      case 'update_column': {
+        const column = this.columnList.find((candidate) => candidate.id === edit.columnId);
+        const onlyName = Object.keys(edit.changes).every((key) => key === 'name');
+        if (onlyName && column?.target.kind === 'ignore') return false;
+        return !isDisplayOnlyChange(edit.changes);
+      }
+      default:
+        return assertUnreachable(edit);
+    }
+  }
+
+  /** Whether setting these cells flips the type a column is read as (rows added at the bottom start blank). */
+  private cellsWouldFlip(cells: readonly CellChange[]): boolean {
+    const current = new Map<string, CellValue>();
+    const byColumn = new Map<string, [CellValue, CellValue][]>();
+    for (const { row, columnId, value } of cells) {
+      const key = `${row}:${columnId}`;
+      // Rows added at the bottom start blank; a cell set twice changes from what the first change left.
+      const old = current.has(key)
+        ? current.get(key)
+        : row < this.count
+          ? this.cell(row, columnId)
+          : undefined;
+      current.set(key, value);
+      const list = byColumn.get(columnId);
+      if (list) list.push([old, value]);
+      else byColumn.set(columnId, [[old, value]]);
+    }
+    return this.columnList.some((column) => {
+      const changes = byColumn.get(column.id);
+      return changes !== undefined && this.columnStates.wouldFlip(column, changes);
+    });
+  }
+
   // ---- edits ----
 
   private cellsOf(columnId: string): ColumnCells {

@@ -333,6 +333,26 @@ describe('the incremental sheet model', () => {
     );
   });
 
+  it('says beforehand exactly which edits recompute the whole sheet', () => {
+    const seen = { full: 0, incremental: 0 };
+    fc.assert(
+      fc.property(initialRows, fc.array(editArbitrary, { minLength: 1, maxLength: 10 }), (rows, edits) => {
+        const model = build(rows);
+        for (const edit of edits) {
+          const real = concrete(model, edit);
+          if (!real) continue;
+          const predicted = model.needsFullRecheck(real);
+          const { changes } = model.apply(real);
+          expect(predicted).toBe(changes.rows === 'all');
+          seen[predicted ? 'full' : 'incremental']++;
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(seen.full).toBeGreaterThan(100);
+    expect(seen.incremental).toBeGreaterThan(100);
+  });
+
   it('restores the exact previous results when an edit is followed by its inverse', () => {
     fc.assert(
       fc.property(initialRows, fc.array(editArbitrary, { minLength: 1, maxLength: 8 }), (rows, edits) => {

@@ -47,6 +47,8 @@ const row = (page: Page, number: number) =>
     });
 /** The span ID cell (the sheet's first column) of a data row. */
 const spanIdCell = (page: Page, number: number) => row(page, number).getByRole('gridcell').first();
+/** The cell of the quality column (the fourth: whole numbers 1–5) of a data row. */
+const qualityCell = (page: Page, number: number) => row(page, number).getByRole('gridcell').nth(3);
 
 /** Moves to the last cell of the last row (Ctrl+End) and waits until that row is inside the grid's view. */
 async function goToLastRow(page: Page): Promise<void> {
@@ -105,6 +107,18 @@ describe(`a large sheet (${ROWS.toLocaleString('en-US')} rows) in a browser`, ()
         .toMatch(counts(ROWS - 1, 'spans'));
       expect(await summary(page).textContent()).toMatch(counts(ROWS, 'rows'));
 
+      // Text in the column of numbers (quality, the fourth): the column reads as text now, every row anew. That
+      // is rechecked off the page: the page says so, and shows the change once it is done.
+      await qualityCell(page, ROWS).click();
+      await page.keyboard.press('F2');
+      await editor.fill('high');
+      await editor.press('Enter');
+      const checking = page.getByRole('status').filter({ hasText: /Checking [\d,]+ rows after this change/ });
+      await checking.waitFor({ timeout: STEP_MS });
+      await checking.waitFor({ state: 'detached', timeout: STEP_MS });
+      expect(await qualityCell(page, ROWS).textContent()).toContain('high');
+      expect(await summary(page).textContent()).toMatch(counts(ROWS - 1, 'spans'));
+
       // Preview opens and lists spans.
       await page.getByRole('tab', { name: 'Preview' }).click();
       const spans = page.getByRole('list', { name: 'Spans' }).getByRole('listitem');
@@ -122,6 +136,7 @@ describe(`a large sheet (${ROWS.toLocaleString('en-US')} rows) in a browser`, ()
       expect(await summary(page).textContent()).toMatch(counts(ROWS - 1, 'spans'));
       await goToLastRow(page);
       expect(await spanIdCell(page, ROWS).textContent()).toContain(EDITED_SPAN_ID);
+      expect(await qualityCell(page, ROWS).textContent()).toContain('high');
       await context.close();
     },
     STEP_MS * 8,

@@ -4,7 +4,7 @@ import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
 import { getConnectionSettings, SettingsButton } from '@/ui/settings';
-import { SheetStore, SheetView, useAutosave } from '@/ui/sheet';
+import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
 import { TABS, type TabId, tabAfterKey } from './tabs';
@@ -29,7 +29,7 @@ export function App({ stores }: { stores?: AppStores }) {
   const [active, setActive] = useState<TabId>('sheet');
   const [{ sheet: store, submission, spans }] = useState(
     (): AppStores =>
-      stores ?? { sheet: new SheetStore(), submission: new SubmissionStore(), spans: new SpansStore() },
+      stores ?? { sheet: appSheetStore(), submission: new SubmissionStore(), spans: new SpansStore() },
   );
   const { restoring, saveError, unrestored } = useAutosave(store);
   useOutcomeAutosave(submission);

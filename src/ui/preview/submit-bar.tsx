@@ -30,6 +30,8 @@ export function SubmitBar({
   const problem = useStore(submission, (state) => state.problem);
   // NOTE: a new summary with every change of the sheet (the model changes in place; its state is new).
   const summary = useStore(sheet, (state) => state.model.summary());
+  // A change being rechecked off the page is not in the summary yet: Submit waits for it.
+  const checking = useStore(sheet, (state) => state.checking);
   const [confirming, setConfirming] = useState(false);
   const ready = submittableCount(summary) - upToDate.size;
   const { blocked, empty } = summary.spansByStatus;
@@ -64,7 +66,7 @@ export function SubmitBar({
       <button
         type="button"
         className="primary"
-        disabled={ready === 0 || settings.project === ''}
+        disabled={ready === 0 || settings.project === '' || checking}
         onClick={() => (ready > CONFIRM_ABOVE_SPANS ? setConfirming(true) : start())}
       >
         Submit {countText(ready, 'span')}

@@ -1,7 +1,7 @@
 import type { ColumnSettings } from '@/core/columns';
 import type { ImportError, ImportedTable } from '@/core/import';
 import type { SheetDraftSource } from '@/core/restore-sheet';
-import type { PackedSheet } from '@/core/sheet-model';
+import type { EditResult, PackedSheet, SheetEdit } from '@/core/sheet-model';
 import type { UnrestoredDraft } from './autosave';
 
 /** How far the import worker has read a file. */
@@ -28,7 +28,9 @@ export type ImportWorkerRequest =
   /** Check the file just read with the columns the user mapped. */
   | { type: 'build'; columns: ColumnSettings[] }
   /** Open the sheet autosave kept (reading IndexedDB, computing the sheet and replaying its edits here). */
-  | { type: 'restore' };
+  | { type: 'restore' }
+  /** Apply edits that recheck every row of a large sheet to this copy of it. */
+  | { type: 'apply'; sheet: PackedSheet; edits: readonly SheetEdit[] };
 
 /** The sheet autosave kept, opened in the worker: packed, with where it came from and its log. */
 export interface RestoredInWorker {
@@ -49,6 +51,8 @@ export type ImportWorkerMessage =
   /** The checked sheet, its buffers transferred, and how long each step took in the worker. */
   | { type: 'done'; sheet: PackedSheet; timings: ImportTimings }
   | { type: 'rejected'; error: ImportError }
+  /** The sheet after the edits asked, its buffers transferred, and each edit's result (its inverse). */
+  | { type: 'applied'; sheet: PackedSheet; results: EditResult[] }
   /** What a reload finds in IndexedDB: the sheet (null when none) and the drafts set aside. */
   | { type: 'restored'; restored: RestoredInWorker | null; unrestored: UnrestoredDraft[] }
   | { type: 'failed'; message: string };

@@ -1,11 +1,12 @@
 // A web worker that reads a dropped or chosen file off the main thread: bytes stream in from `file.stream()`,
 // `src/core/import` parses them, progress is posted as it goes, and then the sheet is checked here too
 // (`SheetModel`, every row and span) and posted packed, its buffers transferred: the page opens it without
-// computing a row. After a reload it opens the sheet autosave kept, the same way.
+// computing a row. After a reload it opens the sheet autosave kept, the same way; and it applies the edits of a
+// large sheet that recheck every row (a column whose type changes, rows added in the middle).
 import '@/ui/shared/strict-csp';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
 import { createFileImporter, type ImportedTable } from '@/core/import';
-import { packedSheetTransferables, SheetModel } from '@/core/sheet-model';
+import { type PackedSheet, packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet-model';
 import { loadSavedSheets } from './autosave';
 import {
   type ImportWorkerMessage,
@@ -24,6 +25,7 @@ globalThis.addEventListener('message', (event: MessageEvent<ImportWorkerRequest>
   const request = event.data;
   if (request.type === 'import') void readFile(request.file, request.knownKeys);
   else if (request.type === 'restore') void restore();
+  else if (request.type === 'apply') applyEdits(request.sheet, request.edits);
   else if (table !== null) check(table, request.columns);
   else post({ type: 'failed', message: 'There is no file to check: import it again.' });
 });
@@ -113,6 +115,18 @@ async function restore(): Promise<void> {
       { type: 'restored', restored: { sheet: packed, source, dirty, repairs, log }, unrestored },
       packedSheetTransferables(packed),
     );
+  } catch (error) {
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Applies edits that recheck every row to the sheet posted, and posts it back packed with the edits' results. */
+function applyEdits(sheet: PackedSheet, edits: readonly SheetEdit[]): void {
+  try {
+    const model = SheetModel.unpack(sheet);
+    const results = edits.map((edit) => model.apply(edit));
+    const packed = model.pack();
+    post({ type: 'applied', sheet: packed, results }, packedSheetTransferables(packed));
   } catch (error) {
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }

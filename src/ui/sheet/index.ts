@@ -2,4 +2,4 @@ export { loadLastSubmission, type SavedSubmission, saveLastSubmission } from './
 export { emptySheet, type SheetSource, type SheetState, SheetStore } from './sheet-store';
 export { SheetView } from './sheet-view';
 export { useAutosave } from './use-autosave';
-export { warmUpImportWorker } from './read-file';
+export { appSheetStore, warmUpImportWorker } from './read-file';

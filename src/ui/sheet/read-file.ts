@@ -2,6 +2,7 @@ import type { ColumnSettings } from '@/core/columns';
 import type { ImportError, ImportedTable } from '@/core/import';
 import { type PackedSheet, SheetModel } from '@/core/sheet-model';
 import type { SavedSheets } from './autosave';
+import { type ApplyOffPage, SheetStore } from './sheet-store';
 import type {
   ImportProgress,
   ImportTimings,
@@ -178,4 +179,40 @@ export function restoreInWorker(): Promise<SavedSheets> {
     });
     worker.postMessage({ type: 'restore' } satisfies ImportWorkerRequest);
   });
+}
+
+/**
+ * Applies edits that recheck every row of a large sheet in a worker (`SheetStore.applyOffPage`): a copy of the
+ * sheet goes there packed, and the sheet after the edits comes back packed, opened without computing a row.
+ */
+export const applyInWorker: ApplyOffPage = (model, edits) => {
+  const worker = takeWorker();
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      worker.terminate();
+      warmUpImportWorker();
+    };
+    worker.addEventListener('message', (event: MessageEvent<ImportWorkerMessage>) => {
+      const message = event.data;
+      if (message.type === 'applied') {
+        stop();
+        resolve({ model: SheetModel.unpack(message.sheet), results: message.results });
+      } else if (message.type === 'failed') {
+        stop();
+        reject(new Error(message.message));
+      }
+    });
+    worker.addEventListener('error', (event) => {
+      stop();
+      reject(new Error(event.message || 'The change could not be applied'));
+    });
+    worker.postMessage({ type: 'apply', sheet: model.pack(), edits } satisfies ImportWorkerRequest);
+  });
+};
+
+/** The app's sheet: a new sheet whose large rechecks run in a worker, where the browser has workers. */
+export function appSheetStore(): SheetStore {
+  const store = new SheetStore();
+  if (typeof Worker !== 'undefined') store.applyOffPage = applyInWorker;
+  return store;
 }

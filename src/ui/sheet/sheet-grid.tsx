@@ -47,7 +47,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   const model = useStore(store, (state) => state.model);
   const version = useStore(store, (state) => state.version);
   const structureVersion = useStore(store, (state) => state.structureVersion);
-  const readOnly = useStore(store, (state) => state.readOnly);
+  const readOnly = useStore(store, (state) => state.readOnly || state.checking);
   const gridId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);

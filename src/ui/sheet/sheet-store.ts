@@ -18,6 +18,15 @@ interface HistoryEntry {
 
 const MAX_HISTORY = 200;
 
+/** From this many rows, an edit that rechecks every row is applied off the page (when the store can). */
+export const OFF_PAGE_ROWS = 20_000;
+
+/** Applies edits to a copy of the sheet elsewhere (a worker) and returns the sheet after them, with their results. */
+export type ApplyOffPage = (
+  model: SheetModel,
+  edits: readonly SheetEdit[],
+) => Promise<{ model: SheetModel; results: EditResult[] }>;
+
 /** What views read of the sheet store; a new object after every change. */
 export interface SheetState {
   /** The sheet. NOTE: edits change it in place (for speed), so `version` says when to read it again. */
@@ -31,6 +40,11 @@ export interface SheetState {
   dirty: boolean;
   /** True while a submission runs: edits, undo and redo are refused. */
   readOnly: boolean;
+  /**
+   * True while an edit that rechecks every row of a large sheet is applied off the page (`applyOffPage`): the
+   * sheet shows as it was, and further edits, undo, redo and Submit wait.
+   */
+  checking: boolean;
   canUndo: boolean;
   canRedo: boolean;
   /** What the next undo would take back, for the button's title. */
@@ -54,6 +68,9 @@ export class SheetStore extends Store<SheetState> {
   private journal: SheetEdit[] = [];
   private replaced = 0;
 
+  /** Where edits that recheck a large sheet are applied (the import worker, in the app); null: on the page. */
+  applyOffPage: ApplyOffPage | null = null;
+
   constructor(model: SheetModel = emptySheet(), source: SheetSource = { name: 'New sheet', kind: 'new' }) {
     super({
       model,
@@ -62,6 +79,7 @@ export class SheetStore extends Store<SheetState> {
       source,
       dirty: false,
       readOnly: false,
+      checking: false,
       canUndo: false,
       canRedo: false,
       undoLabel: null,
@@ -124,15 +142,52 @@ export class SheetStore extends Store<SheetState> {
 
   /** Applies several edits as one step of undo (a paste that adds rows and fills cells). */
   applyAll(edits: readonly SheetEdit[], label: string): void {
-    if (this.readOnly || edits.length === 0) return;
+    if (this.readOnly || this.getState().checking || edits.length === 0) return;
+    if (this.offPage(edits, (results) => this.recordEdit(edits, results, label))) return;
     const model = this.model;
     const shape = shapeOf(model);
     const results = edits.map((edit) => model.apply(edit));
+    this.recordEdit(edits, results, label);
+    this.edited(shape, results);
+  }
+
+  /** Keeps an edit the user made: in the journal, and as a step of undo (which clears redo). */
+  private recordEdit(edits: readonly SheetEdit[], results: readonly EditResult[], label: string): void {
     this.journal.push(...edits);
     this.undoStack.push({ undo: results.map((result) => result.inverse).reverse(), label });
     if (this.undoStack.length > MAX_HISTORY) this.undoStack.shift();
     this.redoStack = [];
-    this.edited(shape, results);
+  }
+
+  /**
+   * Applies edits off the page when they recheck every row of a large sheet: the sheet shows as it was until the
+   * result comes back, then it takes its place (`done` records the edit). False when they are applied here.
+   * Should the worker fail, they are applied here after all.
+   */
+  private offPage(edits: readonly SheetEdit[], done: (results: readonly EditResult[]) => void): boolean {
+    const apply = this.applyOffPage;
+    const model = this.model;
+    if (apply === null || model.rowCount < OFF_PAGE_ROWS) return false;
+    if (!edits.some((edit) => model.needsFullRecheck(edit))) return false;
+    const generation = this.replaced;
+    const shape = shapeOf(model);
+    this.setState({ ...this.getState(), checking: true });
+    const settle = (next: SheetModel, results: readonly EditResult[]) => {
+      // A sheet replaced meanwhile (an import) makes the result moot.
+      if (this.replaced !== generation) return;
+      done(results);
+      this.setState({ ...this.getState(), model: next, checking: false });
+      this.edited(shape, results);
+    };
+    apply(model, edits).then(
+      ({ model: next, results }) => settle(next, results),
+      () =>
+        settle(
+          model,
+          edits.map((edit) => model.apply(edit)),
+        ),
+    );
+    return true;
   }
 
   undo(): void {
@@ -144,14 +199,18 @@ export class SheetStore extends Store<SheetState> {
   }
 
   private step(from: HistoryEntry[], to: HistoryEntry[]): void {
-    if (this.readOnly) return;
+    if (this.readOnly || this.getState().checking) return;
     const entry = from.pop();
     if (!entry) return;
+    const record = (results: readonly EditResult[]) => {
+      this.journal.push(...entry.undo);
+      to.push({ undo: results.map((result) => result.inverse).reverse(), label: entry.label });
+    };
+    if (this.offPage(entry.undo, record)) return;
     const model = this.model;
     const shape = shapeOf(model);
     const results = entry.undo.map((edit) => model.apply(edit));
-    this.journal.push(...entry.undo);
-    to.push({ undo: results.map((result) => result.inverse).reverse(), label: entry.label });
+    record(results);
     this.edited(shape, results);
   }
 
@@ -168,6 +227,7 @@ export class SheetStore extends Store<SheetState> {
         model,
         source,
         dirty,
+        checking: false,
         version: state.version + 1,
         structureVersion: state.structureVersion + 1,
       }),
@@ -222,8 +282,8 @@ export class SheetStore extends Store<SheetState> {
   private withHistory(state: SheetState): SheetState {
     return {
       ...state,
-      canUndo: this.undoStack.length > 0 && !state.readOnly,
-      canRedo: this.redoStack.length > 0 && !state.readOnly,
+      canUndo: this.undoStack.length > 0 && !state.readOnly && !state.checking,
+      canRedo: this.redoStack.length > 0 && !state.readOnly && !state.checking,
       undoLabel: this.undoStack.at(-1)?.label ?? null,
       redoLabel: this.redoStack.at(-1)?.label ?? null,
     };

@@ -33,10 +33,10 @@ export function SheetView({
   unrestored?: UnrestoredDrafts;
 }) {
   // The Sheet tab shows all of the store (summary, toolbar, source line): it follows every change.
-  const { model, readOnly, source, canUndo, canRedo, undoLabel, redoLabel } = useStore(
-    store,
-    (state) => state,
-  );
+  const state = useStore(store, (current) => current);
+  const { model, source, canUndo, canRedo, undoLabel, redoLabel, checking } = state;
+  // Edits wait while a submission runs, and while a change is rechecked off the page.
+  const readOnly = state.readOnly || checking;
   const [filter, setFilter] = useState<RowFilter>('all');
   const [pending, setPending] = useState<PendingReplace | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -178,9 +178,14 @@ export function SheetView({
         <SheetSummary summary={summary} unnamedKeys={model.columns.filter(isUnnamedKeyColumn).length} />
         <span className="sheet-source">
           {source.name}
-          {readOnly && ' · read-only while a submission runs'}
+          {state.readOnly && ' · read-only while a submission runs'}
         </span>
       </div>
+      {checking && (
+        <p className="banner" role="status">
+          Checking {countText(model.rowCount, 'row')} after this change… The sheet shows as it was until then.
+        </p>
+      )}
 
       {!restoring && <ColumnNotices store={store} knownKeys={knownKeys} keyInputRef={keyInputRef} />}
 
