@@ -115,7 +115,8 @@ export interface SheetBenchResult {
 }
 
 /** The phases whose longest main-thread task is kept: import and its first save, an edit and its autosave, … */
-type Phase = 'import' | 'importSave' | 'edit' | 'editSave' | 'restore' | 'preview' | 'previewCompare';
+type Phase =
+  'import' | 'importSave' | 'edit' | 'editSave' | 'recheck' | 'restore' | 'preview' | 'previewCompare';
 
 /** Row counts to run: `--rows=a,b` or BENCH_ROWS, else 100,000 and 1,000,000. */
 function sizesAsked(): number[] {
@@ -296,6 +297,7 @@ async function measure(
       importSave: null,
       edit: null,
       editSave: null,
+      recheck: null,
       restore: null,
       preview: null,
       previewCompare: null,
@@ -415,6 +417,19 @@ async function measure(
       result.notes.push('no save seen after the timed edits');
 
     await editsProfiled();
+
+    // An edit that rechecks every row: text in the column of whole numbers (quality, the 4th): the page says it
+    // checks, the worker does, the sheet comes back with the change.
+    const recheckProfiled = await profilePhase(page, rows, 'recheck');
+    const recheckFrom = await pageNow(page);
+    await editCell(page, 3, 4, 'high');
+    const checking = page.getByRole('status').filter({ hasText: /Checking [\d,]+ rows after this change/ });
+    await checking.waitFor({ state: 'detached', timeout });
+    const rechecked = await pageNow(page);
+    const recheckSaved = await saveEndedAt(page, rechecked, saveTimeout);
+    probe = await probeOf(page);
+    result.longest.recheck = longestIn(probe, recheckFrom, (recheckSaved ?? rechecked) + TAIL_MS);
+    await recheckProfiled();
 
     // Reload: from the navigation to the summary counting the rows again.
     const restoreProfiled = await profilePhase(page, rows, 'reload');
@@ -538,6 +553,7 @@ function report(results: SheetBenchResult[]): void {
     ['  its first save', 'importSave'],
     ['  one cell edit', 'edit'],
     ['  its autosave', 'editSave'],
+    ['  an edit that rechecks every row', 'recheck'],
     ['  reload → sheet restored', 'restore'],
     ['  opening Preview (to its span list)', 'preview'],
     ["  Preview's server comparison", 'previewCompare'],
