@@ -142,7 +142,7 @@ function modelFromRows(columns: readonly ColumnSettings[], rows: CellValue[][]):
     }
   }
   rows.length = 0;
-  return new SheetModel(columns, columnCells, rowCount);
+  return SheetModel.fromColumns(columns, columnCells, rowCount);
 }
 
 /** The file's format in words: "CSV (comma (,))", "Parquet". */
