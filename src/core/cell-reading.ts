@@ -164,14 +164,22 @@ function value(read: unknown, issues: readonly IssueDetails[] = NO_ISSUES): Cell
 /**
  * Reads one metadata cell as its column says: blank policy, `null` literal, explicit type or the column's
  * inferred type. `readType` is the inferred type for `auto` text columns, else the column's own type.
+ * `parsedJson` is the cell's text already parsed as JSON (when its kind was counted), so it is parsed once.
  */
-export function readCell(cell: CellValue, column: ColumnSettings, reading: ColumnReading): CellRead {
+export function readCell(
+  cell: CellValue,
+  column: ColumnSettings,
+  reading: ColumnReading,
+  parsedJson?: unknown,
+): CellRead {
   if (cell === undefined || isBlank(cell)) return column.blankPolicy === 'null' ? value(null) : skip;
   if (cell === null) return value(null);
   if (typeof cell === 'string') {
     if (isNullLiteral(cell)) return value(null);
     const { type } = reading;
     if (type === 'typed') return value(cell);
+    // NOTE: a JSON cell already parsed to count its kind (`TextClass` json) is not parsed again.
+    if (type === 'json' && parsedJson !== undefined) return value(parsedJson);
     return readText(cell, type, reading);
   }
   return readTyped(cell, reading.type);
@@ -256,17 +264,23 @@ function describeTyped(cell: unknown): string {
 
 /**
  * The kind of a cell for inference counting, or null when the cell does not take part. Text cells are classified
- * by their text; the typed values of a JSON or Parquet column (`origin` typed) by their own type.
+ * by their text; the typed values of a JSON or Parquet column (`origin` typed) by their own type. `onJson` gets
+ * the value of a text cell that parsed as JSON, to read it later without parsing it again.
  */
 export function inferenceKind(
   cell: CellValue,
   idLike: boolean,
   origin: ColumnSettings['origin'] = 'text',
+  onJson?: (parsed: unknown) => void,
 ): TextKind | null {
   if (cell === undefined) return 'blank';
   if (cell === null) return 'null';
   if (typeof cell === 'string') {
-    if (origin === 'text') return classifyText(cell, idLike).kind;
+    if (origin === 'text') {
+      const looks = classifyText(cell, idLike);
+      if (looks.kind === 'json') onJson?.(looks.value);
+      return looks.kind;
+    }
     return isBlank(cell) ? 'blank' : isNullLiteral(cell) ? 'null' : 'text';
   }
   if (origin === 'text') return null;

@@ -59,26 +59,37 @@ export class ColumnStates {
     return [...this.states].map(([id, state]) => [id, { counts: state.counts, inference: state.inference }]);
   }
 
-  /** Counts every cell of every metadata column again. */
+  /**
+   * Counts every cell of every metadata column again. Returns, per column read as JSON, its cells parsed while
+   * they were counted (by row), for the recompute that follows: so a JSON cell is parsed once.
+   */
   rebuild(
     columns: readonly ColumnSettings[],
     cellsOf: (columnId: string) => CellSource,
     rowCount: number,
-  ): void {
+  ): Map<string, Map<number, unknown>> {
     this.states.clear();
+    const parsed = new Map<string, Map<number, unknown>>();
     for (const column of columns) {
       if (column.target.kind !== 'metadata') continue;
       const counts = emptyKindCounts();
       const idLike = readingOf(column, inferType(counts)).idLike;
+      const values = new Map<number, unknown>();
       if (countsKinds(column)) {
         const cells = cellsOf(column.id);
-        for (let row = 0; row < rowCount; row++) {
-          const kind = inferenceKind(cells.get(row), idLike, column.origin);
+        let row = 0;
+        // NOTE: one function per column, not one per cell: a million cells are counted here.
+        const keep = (value: unknown) => values.set(row, value);
+        for (; row < rowCount; row++) {
+          const kind = inferenceKind(cells.get(row), idLike, column.origin, keep);
           if (kind !== null) counts[kind]++;
         }
       }
-      this.states.set(column.id, stateOf(column, counts, inferType(counts)));
+      const state = stateOf(column, counts, inferType(counts));
+      this.states.set(column.id, state);
+      if (values.size > 0 && state.reading.type === 'json') parsed.set(column.id, values);
     }
+    return parsed;
   }
 
   /** The states a worker counted (`pack`), without reading a cell. */

@@ -43,6 +43,8 @@ export interface MappedColumn {
   column: ColumnSettings;
   cells: CellSource;
   reading: ColumnReading | null;
+  /** JSON cells already parsed (by row), while a whole sheet is computed: each is parsed once. */
+  parsedJson?: ReadonlyMap<number, unknown>;
 }
 
 /** What computing a row needs to know about the sheet's columns, resolved once per column. */
@@ -80,9 +82,9 @@ export function computeRow(rowIndex: number, context: RowContext): RowResult {
     spanId = normalized.spanId;
     for (const details of normalized.issues) builder.add(details, context.spanColumn.column);
   }
-  for (const { column, cells, reading } of mapped) {
+  for (const { column, cells, reading, parsedJson } of mapped) {
     if (column.target.kind !== 'metadata' || reading === null) continue;
-    const read = readCell(cells.get(rowIndex), column, reading);
+    const read = readCell(cells.get(rowIndex), column, reading, parsedJson?.get(rowIndex));
     if (read.status === 'skip') continue;
     for (const details of read.issues) builder.add(details, column, reading.wholeColumn);
     if (read.status === 'value')

@@ -530,13 +530,14 @@ export class SheetModel {
 
   // ---- computation ----
 
-  private makeContext(): RowContext {
+  private makeContext(parsedJson?: ReadonlyMap<string, ReadonlyMap<number, unknown>>): RowContext {
     const mapped: MappedColumn[] = this.columnList
       .filter((column) => column.target.kind !== 'ignore')
       .map((column) => ({
         column,
         cells: this.cellsOf(column.id),
         reading: this.columnStates.get(column.id)?.reading ?? null,
+        parsedJson: parsedJson?.get(column.id),
       }));
     return { mapped, spanColumn: mapped.find(({ column }) => column.target.kind === 'span_id') ?? null };
   }
@@ -552,9 +553,16 @@ export class SheetModel {
   /** Recomputes everything from the cells: the from-scratch path, also used after structural edits. */
   private rebuild(): void {
     this.sheetIssueList = checkSheetColumns(this.columnList);
-    this.columnStates.rebuild(this.columnList, (columnId) => this.cellsOf(columnId), this.count);
-    this.context = this.makeContext();
+    const parsed = this.columnStates.rebuild(
+      this.columnList,
+      (columnId) => this.cellsOf(columnId),
+      this.count,
+    );
+    // The JSON cells parsed while they were counted are read from there by the recompute, then let go.
+    this.context = this.makeContext(parsed);
     this.recomputeAll();
+    this.context = this.makeContext();
+    this.engine.useContext(this.context);
   }
 
   /** Recomputes every row and span from the current column states, and the summary counts with them. */
