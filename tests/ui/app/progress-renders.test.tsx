@@ -4,21 +4,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
 import { App, type AppStores } from '@/ui/app/app';
-import { CONNECTION_STORAGE_KEY, reloadConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SpansStore } from '@/ui/spans';
 import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
 import { holdSubmissions } from '../submission/held-submissions';
 import { trackRenders } from './render-tracker';
+import { giveLayout, connectTo } from '../page-setup';
 
 const [A, B] = [spanId(0xa1), spanId(0xb2)];
 let server: TestServer;
 
 // jsdom lays nothing out: give the span list a size so the virtualizer renders cards.
 beforeAll(async () => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+  giveLayout({ height: 800, width: 1200 });
   server = await startTestServer();
   await ingestSpans(server, 'demo', [
     { spanId: A, metadata: { label: 'old' } },
@@ -31,12 +30,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  localStorage.clear();
-  localStorage.setItem(
-    CONNECTION_STORAGE_KEY,
-    JSON.stringify({ serverUrl: server.url, project: 'demo', rememberApiKey: false }),
-  );
-  reloadConnectionSettings();
+  connectTo({ serverUrl: server.url, project: 'demo' });
 });
 
 afterEach(() => {

@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
 import { PreviewView } from '@/ui/preview';
-import { CONNECTION_STORAGE_KEY, reloadConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
+import { giveLayout, connectTo } from '../page-setup';
 
 const SPANS = 1_000;
 const STORED = 600;
@@ -16,9 +16,7 @@ let server: TestServer;
 // jsdom lays nothing out: give the span list a size so the virtualizer renders cards, and each card a height
 // (measured at 0, every card of a long list would come into view, a few more at each render).
 beforeAll(async () => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
-  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 140 });
+  giveLayout({ height: 800, width: 1200, rowHeight: 140 });
   server = await startTestServer();
   await ingestSpans(
     server,
@@ -28,11 +26,7 @@ beforeAll(async () => {
       metadata: { label: 'good' },
     })),
   );
-  localStorage.setItem(
-    CONNECTION_STORAGE_KEY,
-    JSON.stringify({ serverUrl: server.url, project: 'demo', rememberApiKey: false }),
-  );
-  reloadConnectionSettings();
+  connectTo({ serverUrl: server.url, project: 'demo' });
 });
 
 afterAll(async () => {

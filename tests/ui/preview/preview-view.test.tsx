@@ -4,22 +4,20 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
 import { PreviewView } from '@/ui/preview';
-import { reloadConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
+import { giveLayout, connectTo } from '../page-setup';
 
 const A = '61dbffb32f20ddb6';
 const B = '0123456789abcdef';
 
 // jsdom lays nothing out: give the span list a size so the virtualizer renders cards.
 beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+  giveLayout({ height: 800, width: 1200 });
 });
 
 beforeEach(() => {
-  localStorage.clear();
-  reloadConnectionSettings();
+  connectTo(null);
 });
 
 afterEach(cleanup);

@@ -4,12 +4,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
 import { PreviewView } from '@/ui/preview';
-import { CONNECTION_STORAGE_KEY, reloadConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
 import { makeOutcome } from '../results/outcome-fixture';
 import { holdSubmissions } from '../submission/held-submissions';
+import { connectTo, giveLayout } from '../page-setup';
 
 const [A, C] = [spanId(0xa1), spanId(0xc3)];
 let server: TestServer;
@@ -17,9 +17,7 @@ let server: TestServer;
 // jsdom lays nothing out: give the span list a size so the virtualizer renders cards, and each card a height
 // (measured at 0, every card of a long list would come into view, a few more at each render).
 beforeAll(async () => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
-  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 140 });
+  giveLayout({ height: 800, width: 1200, rowHeight: 140 });
   server = await startTestServer();
 });
 
@@ -35,12 +33,7 @@ async function freshProject(): Promise<string> {
     { spanId: A, metadata: { label: 'good' } },
     { spanId: C, metadata: { label: 'bad' } },
   ]);
-  localStorage.clear();
-  localStorage.setItem(
-    CONNECTION_STORAGE_KEY,
-    JSON.stringify({ serverUrl: server.url, project: name, rememberApiKey: false }),
-  );
-  reloadConnectionSettings();
+  connectTo({ serverUrl: server.url, project: name });
   return name;
 }
 

@@ -4,18 +4,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet-model';
 import { PreviewView } from '@/ui/preview';
-import { CONNECTION_STORAGE_KEY, reloadConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
+import { giveLayout, connectTo } from '../page-setup';
 
 const [A, B, C] = [spanId(0xa1), spanId(0xb2), spanId(0xc3)];
 let server: TestServer;
 
 // jsdom lays nothing out: give the span list a size so the virtualizer renders cards.
 beforeAll(async () => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+  giveLayout({ height: 800, width: 1200 });
   server = await startTestServer();
   await ingestSpans(server, 'demo', [
     { spanId: A, metadata: { label: 'good', score: 3 } },
@@ -29,12 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  localStorage.clear();
-  localStorage.setItem(
-    CONNECTION_STORAGE_KEY,
-    JSON.stringify({ serverUrl: server.url, project: 'demo', rememberApiKey: false }),
-  );
-  reloadConnectionSettings();
+  connectTo({ serverUrl: server.url, project: 'demo' });
 });
 
 afterEach(cleanup);
