@@ -18,6 +18,7 @@ import { type RunningServer, startServer } from '../../src/server/start-server';
 import { launchChromium } from '../e2e/harness';
 import { probeSaves, waitForSave } from '../e2e/save-probe';
 import { generateSheetCsv, spanIdFor } from './generate';
+import { projectContext } from './bench-page';
 import { llmSpan } from './patch-workload';
 import {
   type Aim,
@@ -319,14 +320,7 @@ async function measure(
   await writeFile(csvPath, generateSheetCsv(rows));
   const pattern = rowsPattern(rows);
 
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addInitScript((project) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project, rememberApiKey: false }),
-    );
-  }, PROJECT);
-  await context.addInitScript(installPageProbe);
+  const context = await projectContext(browser, PROJECT, [installPageProbe]);
   const page = await context.newPage();
   await probeSaves(page);
   page.on('pageerror', (error) => result.notes.push(`page error: ${error.message}`));

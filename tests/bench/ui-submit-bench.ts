@@ -7,6 +7,7 @@ import { startServer } from '../../src/server/start-server';
 import { openSqliteStore } from '../../src/server/store/sqlite-store';
 import { launchChromium } from '../e2e/harness';
 import { atLeast, longTaskText, msText, printTable } from './report-table';
+import { projectContext } from './bench-page';
 import { llmSpan } from './patch-workload';
 
 const PROJECT = 'bench';
@@ -85,14 +86,7 @@ export async function runUiSubmitBench(spans = 100_000) {
     });
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-      await context.addInitScript((project) => {
-        localStorage.setItem(
-          'spanpatch.connection',
-          JSON.stringify({ serverUrl: location.origin, project, rememberApiKey: false }),
-        );
-      }, PROJECT);
-      await context.addInitScript(observeLongTasks);
+      const context = await projectContext(browser, PROJECT, [observeLongTasks]);
       const page = await context.newPage();
       await page.goto(server.url);
       await page.getByLabel('Import file').setInputFiles(csvPath);
