@@ -1,4 +1,4 @@
-import type { Delimiter } from './delimited';
+import type { Delimiter } from './delimiter-detection';
 import { isUtf8, startsAsUtf8, type TextEncoding } from './text-decoding';
 import { type ImportError, type ImportFormat, formatLabel } from './types';
 

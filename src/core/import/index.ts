@@ -2,6 +2,10 @@ export {
   createDelimitedParser,
   type DelimitedOptions,
   type DelimitedParser,
+  parseDelimited,
+  parsePastedCells,
+} from './delimited';
+export {
   type Delimiter,
   DELIMITERS,
   delimiterName,
@@ -9,9 +13,7 @@ export {
   detectNewline,
   DETECTION_SAMPLE_CHARS,
   type Newline,
-  parseDelimited,
-  parsePastedCells,
-} from './delimited';
+} from './delimiter-detection';
 export {
   detectFormat,
   fileExtension,
