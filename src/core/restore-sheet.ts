@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import type { CellValue } from './cell-reading';
-import {
-  blankPolicySchema,
-  type ColumnSettings,
-  columnSettingsSchema,
-  columnTargetSchema,
-  columnTypeSchema,
-  standardHeader,
-} from './columns';
+import { type ColumnSettings, columnSettingsSchema } from './columns';
 import { MAX_IMPORT_ROWS } from './import';
-import { NOTICE_CODES, type NoticeCode } from './issues';
 import { plural } from './import/types';
+import { capitalize, describeColumn, describeValue, isPlainObject, isRecord, quote } from './draft-words';
+import { giveUniqueIds, ignoredColumn, readColumn } from './restore-columns';
 import type { SheetModel } from './sheet-model';
 
 /**
@@ -86,9 +80,6 @@ export function sheetDraftOf(
 
 /** Thrown inside the reader when a draft cannot be restored; `restoreSheet` turns it into its result. */
 class Unrestorable extends Error {}
-
-const originSchema = columnSettingsSchema.shape.origin.unwrap();
-const columnIdSchema = columnSettingsSchema.shape.id;
 
 /**
  * Turns whatever the browser's storage holds into a valid sheet draft, as Excalidraw's `restore` does with a
@@ -207,116 +198,6 @@ function readCellList(value: unknown, index: number, name: string | null): unkno
     );
   }
   return value;
-}
-
-/** A column's settings with each setting repaired on its own, or null when the entry is not settings at all. */
-function readColumn(
-  entry: unknown,
-  index: number,
-  cells: readonly unknown[],
-  repairs: string[],
-): ColumnSettings | null {
-  if (!isRecord(entry)) return null;
-  const whole = columnSettingsSchema.safeParse(entry);
-  if (whole.success && entry.origin !== undefined) return whole.data;
-
-  const name = typeof entry.name === 'string' ? entry.name : null;
-  const where = describeColumn(index, name);
-  const fixed: string[] = [];
-  const target = columnTargetSchema.safeParse(entry.target);
-  if (!target.success) fixed.push('an unreadable target; it is ignored now');
-  const type = columnTypeSchema.safeParse(entry.type);
-  if (!type.success) {
-    fixed.push(
-      entry.type === undefined
-        ? 'no type; it reads as auto'
-        : `an unknown type (${describeValue(entry.type)}); it reads as auto`,
-    );
-  }
-  const blankPolicy = blankPolicySchema.safeParse(entry.blankPolicy);
-  if (!blankPolicy.success) fixed.push('no blank policy it could use; it skips blank cells');
-  const origin = originSchema.safeParse(entry.origin);
-  const acceptedNotices = readAcceptedNotices(entry.acceptedNotices, fixed);
-  const id = columnIdSchema.safeParse(entry.id);
-  if (!id.success) fixed.push('no id it could use; it has a new one');
-  const settings: ColumnSettings = {
-    id: id.data ?? '',
-    name: name ?? '',
-    target: target.data ?? { kind: 'ignore' },
-    type: type.data ?? 'auto',
-    blankPolicy: blankPolicy.data ?? 'skip',
-    origin: origin.data ?? (holdsTypedValues(cells) ? 'typed' : 'text'),
-    ...(acceptedNotices === undefined ? {} : { acceptedNotices }),
-  };
-  if (!origin.success && entry.origin !== undefined)
-    fixed.push('an unknown origin; it was read from its cells');
-  if (name === null) {
-    settings.name = standardHeader(settings.target, `Column ${index + 1}`);
-    fixed.push(`no name; it is called ${quote(settings.name)}`);
-  }
-  for (const fix of fixed) repairs.push(`${capitalize(where)} had ${fix}.`);
-  return settings;
-}
-
-/**
- * The column notices a column's user accepted: missing (drafts saved before notices) is none accepted; what is
- * not a known notice is left out, said in `fixed`, as accepting only ever changed what is shown.
- */
-function readAcceptedNotices(value: unknown, fixed: string[]): NoticeCode[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) {
-    fixed.push('accepted notices that could not be read; its notices are shown again');
-    return undefined;
-  }
-  const known = value.filter((code): code is NoticeCode => knownNotices.has(code));
-  if (known.length < value.length) {
-    fixed.push(
-      `${plural(value.length - known.length, 'accepted notice')} this version does not know; ${
-        value.length - known.length === 1 ? 'it was' : 'they were'
-      } left out`,
-    );
-  }
-  return known;
-}
-
-const knownNotices: ReadonlySet<unknown> = new Set(NOTICE_CODES);
-
-/** The settings of a column kept only for its cells: ignored, so nothing is sent until the user maps it. */
-function ignoredColumn(index: number, cells: readonly unknown[]): ColumnSettings {
-  return {
-    id: '',
-    name: `Column ${index + 1}`,
-    target: { kind: 'ignore' },
-    type: 'auto',
-    blankPolicy: 'skip',
-    origin: holdsTypedValues(cells) ? 'typed' : 'text',
-  };
-}
-
-/** The columns with unique, non-empty ids: a missing or repeated id is replaced by a new one. */
-function giveUniqueIds(columns: readonly ColumnSettings[], repairs: string[]): ColumnSettings[] {
-  const used = new Set(columns.map((column) => column.id));
-  const seen = new Set<string>();
-  let next = 0;
-  let repeated = 0;
-  const result = columns.map((column) => {
-    if (column.id !== '' && !seen.has(column.id)) {
-      seen.add(column.id);
-      return column;
-    }
-    // A missing id was reported with its column's other repairs.
-    if (column.id !== '') repeated++;
-    let id: string;
-    do id = `r${++next}`;
-    while (used.has(id));
-    used.add(id);
-    seen.add(id);
-    return { ...column, id };
-  });
-  if (repeated > 0) {
-    repairs.push(`${plural(repeated, 'column')} repeated another column's id; each has its own now.`);
-  }
-  return result;
 }
 
 /**
@@ -452,14 +333,6 @@ function lastFilledRow(list: readonly unknown[]): number {
   return 0;
 }
 
-/** True when a column holds a value that is neither text nor blank: it came from JSON, JSONL or Parquet. */
-function holdsTypedValues(list: readonly unknown[]): boolean {
-  for (const value of list) {
-    if (value !== undefined && typeof value !== 'string') return true;
-  }
-  return false;
-}
-
 /**
  * The draft as JSON text, for the user to download when it cannot be restored: big integers as their digits,
  * maps and sets as lists, and a value that refers back to itself as "[circular]", so any stored value can be written.
@@ -505,57 +378,12 @@ function jsonText(value: object): string | null {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value);
-}
-
-/** True for an object literal's kind of object (not a Map, a Date, a class instance), from any realm. */
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === null || Object.getPrototypeOf(prototype) === null;
-}
-
 function nameOf(entry: unknown): string | null {
   return isRecord(entry) && typeof entry.name === 'string' ? entry.name : null;
-}
-
-/** A value's kind in words: "text", "a number", "a list", "a Map". */
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return value.length <= 20 ? `the text ${quote(value)}` : 'text';
-    case 'number':
-    case 'bigint':
-      return `the number ${String(value)}`;
-    case 'boolean':
-      return String(value);
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return 'a symbol';
-    default:
-      return isPlainObject(value) ? 'an object' : `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
-  }
-}
-
-function describeColumn(index: number, name: string | null): string {
-  return name === null || name === '' ? `column ${index + 1}` : `column ${index + 1} (${quote(name)})`;
 }
 
 function describeColumns(indexes: readonly number[]): string {
   const numbers = indexes.map((index) => index + 1);
   if (numbers.length === 1) return `Column ${numbers[0]}`;
   return `Columns ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
-}
-
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
