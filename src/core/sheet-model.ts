@@ -2,12 +2,14 @@ import { assertUnreachable } from './assert';
 import { type CellValue, type Inference, infersType, type ReadType } from './cell-reading';
 import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExample } from './column-notices';
 import { isDisplayOnlyChange } from './column-reading';
-import { ColumnStates, type PackedInference } from './column-states';
+import { ColumnStates } from './column-states';
 import type { ColumnSettings } from './columns';
 import type { Issue, NoticeCode } from './issues';
 import { BLANK_ROW, computeRow, type MappedColumn, type RowContext, type RowResult } from './row-patch';
-import { ColumnCells, type PackedCells, transferablesOf } from './sheet-cells';
-import { engineTransferables, type PackedEngine, type RowStatus, SheetEngine } from './sheet-engine';
+import { needsFullRecheck } from './full-recheck';
+import type { PackedSheet } from './packed-sheet';
+import { ColumnCells, type PackedCells } from './sheet-cells';
+import { type RowStatus, SheetEngine } from './sheet-engine';
 import {
   ALL_CHANGED,
   type CellChange,
@@ -40,23 +42,7 @@ export interface ColumnInfo {
 }
 
 export type { RowStatus } from './sheet-engine';
-
-/**
- * A sheet with everything computed from it, in the form a worker posts to the page: the cells packed per column,
- * the spans as integer arrays, per-row flags, span statuses and the summary's counts. The page opens it without
- * computing a row (`SheetModel.unpack`).
- */
-export interface PackedSheet extends PackedEngine {
-  columns: ColumnSettings[];
-  rowCount: number;
-  cells: PackedCells[];
-  inferences: [string, PackedInference][];
-}
-
-/** The buffers of a packed sheet, to post it to another thread without copying them. */
-export function packedSheetTransferables(sheet: PackedSheet): ArrayBuffer[] {
-  return [...new Set([...transferablesOf(sheet.cells), ...engineTransferables(sheet)])];
-}
+export { type PackedSheet, packedSheetTransferables } from './packed-sheet';
 
 /**
  * The sheet and everything computed from it. Cells are kept per column (`ColumnCells`), spans as integers
@@ -310,63 +296,17 @@ export class SheetModel {
   }
 
   /**
-   * Whether applying an edit recomputes the whole sheet: rows added or removed in the middle, columns added,
-   * removed or reconfigured, or cells that change the type a column is read as. Such an edit of a large sheet is
-   * better applied off the page (`SheetStore`); the model is not changed.
+   * Whether applying an edit recomputes the whole sheet (`full-recheck.ts`): such an edit of a large sheet is
+   * better applied off the page (`SheetStore`). The model is not changed.
    */
   needsFullRecheck(edit: SheetEdit): boolean {
-    switch (edit.kind) {
-      case 'set_cells':
-        return this.cellsWouldFlip(edit.cells);
-      case 'insert_rows': {
-        if (edit.at !== this.count) return true;
-        const cells = edit.rows.flatMap((values, offset) =>
-          Object.entries(values).map(([columnId, value]) => ({ row: this.count + offset, columnId, value })),
-        );
-        return this.cellsWouldFlip(cells);
-      }
-      case 'delete_rows': {
-        if (edit.at + edit.count !== this.count) return true;
-        const cells: CellChange[] = [];
-        for (let row = edit.at; row < this.count; row++)
-          for (const column of this.columnList) cells.push({ row, columnId: column.id, value: undefined });
-        return this.cellsWouldFlip(cells);
-      }
-      case 'add_column':
-      case 'remove_column':
-        return true;
-      case 'update_column': {
-        const column = this.columnList.find((candidate) => candidate.id === edit.columnId);
-        const onlyName = Object.keys(edit.changes).every((key) => key === 'name');
-        if (onlyName && column?.target.kind === 'ignore') return false;
-        return !isDisplayOnlyChange(edit.changes);
-      }
-      default:
-        return assertUnreachable(edit);
-    }
+    return needsFullRecheck(this, edit);
   }
 
-  /** Whether setting these cells flips the type a column is read as (rows added at the bottom start blank). */
-  private cellsWouldFlip(cells: readonly CellChange[]): boolean {
-    const current = new Map<string, CellValue>();
-    const byColumn = new Map<string, [CellValue, CellValue][]>();
-    for (const { row, columnId, value } of cells) {
-      const key = `${row}:${columnId}`;
-      // Rows added at the bottom start blank; a cell set twice changes from what the first change left.
-      const old = current.has(key)
-        ? current.get(key)
-        : row < this.count
-          ? this.cell(row, columnId)
-          : undefined;
-      current.set(key, value);
-      const list = byColumn.get(columnId);
-      if (list) list.push([old, value]);
-      else byColumn.set(columnId, [[old, value]]);
-    }
-    return this.columnList.some((column) => {
-      const changes = byColumn.get(column.id);
-      return changes !== undefined && this.columnStates.wouldFlip(column, changes);
-    });
+  /** Whether cells changing in a column (`[old, next]` pairs, in order) would change the type it is read as. */
+  columnWouldFlip(columnId: string, changes: readonly [CellValue, CellValue][]): boolean {
+    const column = this.columnList.find((candidate) => candidate.id === columnId);
+    return column !== undefined && this.columnStates.wouldFlip(column, changes);
   }
 
   // ---- edits ----
