@@ -5,12 +5,11 @@ import { MAX_IMPORT_ROWS } from './import';
 import { plural } from './import/types';
 import { capitalize, describeColumn, describeValue, isPlainObject, isRecord, quote } from './draft-words';
 import { giveUniqueIds, ignoredColumn, readColumn } from './restore-columns';
-import type { SheetModel } from './sheet-model';
 
 /**
- * The format autosave writes. Format 1 is the only one there has been (git history of `autosave.ts`); a draft
- * without a format number is read as format 1. NOTE: a new format gets a reader here that migrates the older
- * ones to it, so every draft a past version wrote keeps opening.
+ * The format autosave wrote before it kept a log (format 2, `sheet-log.ts`): the whole sheet in one record. It is
+ * only read now, so every draft a past version wrote keeps opening; a draft without a format number is read as
+ * format 1.
  */
 export const SHEET_DRAFT_FORMAT = 1;
 
@@ -59,24 +58,6 @@ export type SheetDraft = z.infer<typeof sheetDraftSchema>;
 /** What `restoreSheet` made of a stored draft: a valid draft (with what it repaired), or why it could not. */
 export type SheetRestore =
   { ok: true; draft: SheetDraft; repairs: string[] } | { ok: false; reason: string; raw: unknown };
-
-/** The draft of a sheet as it is now, for autosave to keep. */
-export function sheetDraftOf(
-  model: Pick<SheetModel, 'columns' | 'rowCount' | 'columnCells'>,
-  source: SheetDraftSource,
-  dirty: boolean,
-  savedAt: string,
-): SheetDraft {
-  return {
-    format: SHEET_DRAFT_FORMAT,
-    columns: [...model.columns],
-    cells: model.columns.map((column) => [...model.columnCells(column.id)]),
-    rowCount: model.rowCount,
-    source: { name: source.name, kind: source.kind },
-    dirty,
-    savedAt,
-  };
-}
 
 /** Thrown inside the reader when a draft cannot be restored; `restoreSheet` turns it into its result. */
 class Unrestorable extends Error {}

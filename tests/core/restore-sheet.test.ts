@@ -7,7 +7,6 @@ import {
   restoreSheet,
   SHEET_DRAFT_FORMAT,
   type SheetDraft,
-  sheetDraftOf,
   sheetDraftSchema,
   type SheetRestore,
 } from '@/core/restore-sheet';
@@ -16,7 +15,7 @@ import { sheetOf } from './helpers';
 
 const SPAN = 'a1b2c3d4e5f60718';
 
-/** A sound draft, as autosave writes it, of a CSV-like sheet: span ID, one metadata key, patch document. */
+/** A sound draft, as autosave wrote it before format 2, of a CSV-like sheet: span ID, one metadata key, patch document. */
 function soundDraft(): SheetDraft {
   const model = sheetOf(
     ['context.span_id', 'attributes.metadata.score', 'patch_document'],
@@ -25,7 +24,15 @@ function soundDraft(): SheetDraft {
       ['b1b2c3d4e5f60718', '0.4', '{"metadata":{"tag":"x"}}'],
     ],
   );
-  return sheetDraftOf(model, { name: 'scores.csv', kind: 'file' }, true, '2025-03-04T10:00:05.000Z');
+  return {
+    format: SHEET_DRAFT_FORMAT,
+    columns: [...model.columns],
+    cells: model.columns.map((column) => model.columnCells(column.id)),
+    rowCount: model.rowCount,
+    source: { name: 'scores.csv', kind: 'file' },
+    dirty: true,
+    savedAt: '2025-03-04T10:00:05.000Z',
+  };
 }
 
 /** The draft `restoreSheet` made, failing the test with the reason when it refused. */
