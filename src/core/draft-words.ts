@@ -1,6 +1,7 @@
 // Reading a stored draft that may be anything: what a value is, and how to name it and its columns in a repair
 // or a refusal the user reads.
 
+/** True for a plain object (what JSON or a structured clone of an object literal gives), not a list or a Map. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value);
 }
@@ -34,14 +35,17 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** A column as a repair names it: `column 2 ("score")`, or `column 2` when it has no name. */
 export function describeColumn(index: number, name: string | null): string {
   return name === null || name === '' ? `column ${index + 1}` : `column ${index + 1} (${quote(name)})`;
 }
 
+/** Text in quotes, cut at 40 characters. */
 export function quote(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
+/** The text with its first letter capitalised, to start a sentence. */
 export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
