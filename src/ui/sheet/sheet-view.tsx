@@ -132,7 +132,11 @@ export function SheetView({
             }}
           />
         </label>
-        <button type="button" disabled={busy || readOnly} onClick={() => requestReplace({ kind: 'new' })}>
+        <button
+          type="button"
+          disabled={busy || readOnly || restoring}
+          onClick={() => requestReplace({ kind: 'new' })}
+        >
           New sheet
         </button>
         <span className="toolbar-separator" />

@@ -44,13 +44,15 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
 
   useEffect(() => {
     let cancelled = false;
+    // A sheet the user imported before the saved one came back wins: it is not replaced by the older one.
+    const generation = store.generation;
     // NOTE: the app restores in the import worker (no long task on the page); tests pass a fake IndexedDB.
     const saved =
       factory === undefined && typeof Worker !== 'undefined' ? restoreInWorker() : loadSavedSheets(factory);
     saved
       .then(({ sheet, unrestored }) => {
         if (cancelled) return;
-        if (sheet) {
+        if (sheet && store.generation === generation) {
           store.replace(sheet.model, sheet.source, sheet.dirty);
           if (sheet.log) markSaved(store, sheet.log, factory);
         }

@@ -3,9 +3,9 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { loadSavedSheets } from '@/ui/sheet/autosave';
+import { loadSavedSheets, saveSheet } from '@/ui/sheet/autosave';
 import { unrestoredDraftFileName } from '@/ui/sheet/restore-failed-notice';
-import { SheetStore } from '@/ui/sheet/sheet-store';
+import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetView } from '@/ui/sheet/sheet-view';
 import { useAutosave } from '@/ui/sheet/use-autosave';
 
@@ -72,6 +72,24 @@ describe('the Sheet tab restoring the saved sheet', () => {
     expect(second.model.columnCells('c0')[0]).toBe(SPAN);
     expect(second.dirty).toBe(true);
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('keeps a sheet imported before the saved one came back, and asks for New sheet only once it is back', async () => {
+    const database = new IDBFactory();
+    const saved = new SheetStore();
+    saved.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c0', value: SPAN }] }, 'Edit cell');
+    await saveSheet(saved, database);
+
+    const store = new SheetStore();
+    render(<SheetTab store={store} database={database} />);
+    // While the saved sheet comes back, New sheet waits (the sheet it would replace is not shown yet).
+    expect(screen.getByRole('button', { name: 'New sheet' })).toHaveProperty('disabled', true);
+    // A file imported meanwhile (its sheet arrives first) is not replaced by the older saved one.
+    store.replace(emptySheet(2, 'imported'), { name: 'imported.csv', kind: 'file' });
+    await waitFor(() => expect(screen.queryByText('Restoring your sheet…')).toBeNull());
+    expect(store.source.name).toBe('imported.csv');
+    expect(store.model.rowCount).toBe(2);
+    expect(screen.getByRole('button', { name: 'New sheet' })).toHaveProperty('disabled', false);
   });
 
   it('says a draft could not be restored and why, and offers it for download as it was', async () => {
