@@ -6,8 +6,10 @@ import {
   type ProjectsResponse,
   type PatchResponse,
   type SpanDetail,
-  type SpanQueryRequest,
-  type SpanQueryResponse,
+  type SpanIdsFound,
+  type FindSpanIdsRequest,
+  type SpansFound,
+  type FindSpansRequest,
   type SpansPage,
   type SubmissionChangesPage,
   type SubmissionDetail,
@@ -56,15 +58,44 @@ export function listSpans(
 
 /**
  * Finds spans (SPEC §10): by ID or trace ID (whole or prefix), part of a name, kinds, roots only, start time and
- * metadata conditions; newest first, a page at a time (pass `next_cursor` back as `cursor`). With `count`, the
- * answer says how many match in all; with `ids_only`, it lists only the IDs (up to 100,000 at once).
+ * metadata conditions; newest first, a page of up to 1,000 at a time (pass `next_cursor` back as `cursor`). With
+ * `count`, the answer says how many match in all.
  */
-export function querySpans(
+export async function querySpans(
   project: string,
-  query: SpanQueryRequest,
+  query: FindSpansRequest,
   options: ClientOptions = {},
-): Promise<SpanQueryResponse> {
-  return apiRequest(apiRoutes.querySpans, { params: { project }, body: query }, options);
+): Promise<SpansFound> {
+  const answer = await apiRequest(apiRoutes.querySpans, { params: { project }, body: query }, options);
+  if (!('spans' in answer)) throw unexpectedShape('span IDs', 'spans');
+  return answer;
+}
+
+/**
+ * Finds the IDs of the spans a filter matches (SPEC §10, `ids_only`), up to 100,000 a page, newest first: to
+ * select every match. With `count`, the answer says how many match in all.
+ */
+export async function querySpanIds(
+  project: string,
+  query: Omit<FindSpanIdsRequest, 'ids_only'>,
+  options: ClientOptions = {},
+): Promise<SpanIdsFound> {
+  const answer = await apiRequest(
+    apiRoutes.querySpans,
+    { params: { project }, body: { ...query, ids_only: true } },
+    options,
+  );
+  if (!('span_ids' in answer)) throw unexpectedShape('spans', 'span IDs');
+  return answer;
+}
+
+/** A query answered in the other shape than it asked for: an answer that breaks the contract. */
+function unexpectedShape(got: string, asked: string): ApiRequestError {
+  return new ApiRequestError(
+    200,
+    'invalid_response',
+    `The server's answer does not match the API: it lists ${got} where ${asked} were asked for`,
+  );
 }
 
 /** Fetches one span with its trace, its metadata and every change made to it. */

@@ -11,6 +11,7 @@ export {
   listSubmissionErrors,
   listSubmissions,
   lookupSpans,
+  querySpanIds,
   querySpans,
   revertSubmission,
   type SubmissionPageQuery,

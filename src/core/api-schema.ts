@@ -2,6 +2,39 @@ import { z } from 'zod';
 
 /** The HTTP contract (SPEC §6), shared: the server validates requests with it, the client validates responses. */
 
+/**
+ * An optional field of a request: left out, or sent as `null`, which means left out too (SPEC §10, on every
+ * route): Python sends `None` as `null`, and the API itself answers `next_cursor: null`.
+ */
+function optional<T extends z.ZodType>(schema: T) {
+  return schema
+    .nullish()
+    .transform((value) => value ?? undefined)
+    .optional();
+}
+
+/** An optional field of a request with a default: left out or `null`, it is `fallback`. */
+function optionalOr<T extends z.ZodType>(schema: T, fallback: z.util.NoUndefined<z.output<T>>) {
+  return schema
+    .nullish()
+    .default(fallback)
+    .transform((value) => value ?? fallback);
+}
+
+/** "unknown field \"txt\"": what a request object says of the fields it does not know. */
+const unknownFields = (issue: z.core.$ZodRawIssue) =>
+  issue.code === 'unrecognized_keys'
+    ? `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
+    : undefined;
+
+/**
+ * An object of a request whose unknown fields are refused, each named (SPEC §10), rather than ignored: a typo in
+ * a filter would otherwise match every span, and one in a revert would revert for real.
+ */
+function requestObject<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.strictObject(shape, { error: unknownFields });
+}
+
 /** Most spans in one metadata request. */
 export const MAX_SPANS_PER_REQUEST = 10_000;
 
@@ -36,14 +69,14 @@ export const submissionRefSchema = z.object({
     .min(1, SUBMISSION_ID_RULE)
     .max(100, SUBMISSION_ID_RULE)
     .regex(/^[A-Za-z0-9._:-]+$/, SUBMISSION_ID_RULE),
-  label: z.string().max(500, 'submission.label must be at most 500 characters').optional(),
+  label: optional(z.string().max(500, 'submission.label must be at most 500 characters')),
 });
 
 export const patchRequestSchema = z.object({
   spans: z
     .array(spanPatchSchema)
     .max(MAX_SPANS_PER_REQUEST, `at most ${MAX_SPANS_PER_REQUEST.toLocaleString('en-US')} spans per request`),
-  submission: submissionRefSchema.optional(),
+  submission: optional(submissionRefSchema),
 });
 
 export const spanErrorSchema = z.object({ span_id: z.string(), error_message: z.string() });
@@ -70,7 +103,7 @@ export const fieldsResponseSchema = z.object({
   fields: z.array(z.object({ key: z.string(), type: storedTypeSchema.nullable(), spans: count })),
 });
 
-export const lookupRequestSchema = z.object({
+export const lookupRequestSchema = requestObject({
   span_ids: z
     .array(z.string())
     .max(
@@ -105,55 +138,126 @@ export const MAX_QUERY_SPANS = 1_000;
 const noControlCharacters = (what: string) =>
   z.string().regex(/^[^\p{Cc}]*$/u, `${what} must not contain control characters`);
 
-/** A condition on a metadata key (SPEC §10). `value` is compared as the key's stored type. */
-export const metadataConditionSchema = z
-  .object({
-    key: noControlCharacters('key').min(1, 'key must not be empty').max(256),
-    op: z.enum(['eq', 'ne', 'lt', 'gt', 'contains', 'exists', 'missing']),
-    value: z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]).optional(),
-  })
-  .refine((condition) => ['exists', 'missing'].includes(condition.op) || condition.value !== undefined, {
-    message: 'value is needed for eq, ne, lt, gt and contains',
-    path: ['value'],
-  });
+const conditionKey = noControlCharacters('key').min(1, 'key must not be empty').max(256);
+const conditionText = z.string().max(10_000);
 
-const isoTime = z
-  .string()
-  .refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO 8601 time such as 2025-05-01T12:00:00Z');
+/**
+ * A condition on a metadata key (SPEC §10), one shape per `op`: `eq` and `ne` need a value (null finds the spans
+ * whose key holds null), `lt`, `gt` and `contains` a value that is not null, `exists` and `missing` none. `value`
+ * is compared as the key's stored type.
+ */
+export const metadataConditionSchema = z.discriminatedUnion(
+  'op',
+  [
+    requestObject({
+      key: conditionKey,
+      op: z.enum(['eq', 'ne']),
+      value: z.union([conditionText, z.number(), z.boolean(), z.null()], {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'value is needed for eq and ne (text, a number, true/false or null)'
+            : 'value must be text, a number, true/false or null',
+      }),
+    }),
+    requestObject({
+      key: conditionKey,
+      op: z.enum(['lt', 'gt', 'contains']),
+      value: z.union([conditionText, z.number(), z.boolean()], {
+        error: (issue) =>
+          issue.input === undefined || issue.input === null
+            ? 'value is needed for lt, gt and contains (text, a number or true/false)'
+            : 'value must be text, a number or true/false',
+      }),
+    }),
+    requestObject({
+      key: conditionKey,
+      op: z.enum(['exists', 'missing']),
+      value: optional(z.null({ error: 'exists and missing take no value: leave value out' })),
+    }),
+  ],
+  { error: 'op must be one of eq, ne, lt, gt, contains, exists, missing' },
+);
+
+/**
+ * A time of a filter: ISO 8601, a date and time (with `Z` or an offset; without one, the server's local time) or
+ * a date. NOTE: a pattern rather than a parse, so the OpenAPI document says exactly what the server takes.
+ */
+const isoTime = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()], {
+  error: 'must be an ISO 8601 time such as 2025-05-01T12:00:00Z',
+});
 
 /** What spans to find (SPEC §10); every field optional, all combined with AND. */
-export const spanFilterSchema = z.object({
-  text: noControlCharacters('text').max(256).optional(),
-  span_ids: z.array(z.string().max(256)).max(MAX_QUERY_IDS).optional(),
-  trace_ids: z.array(z.string().max(256)).max(10_000).optional(),
-  kinds: z.array(z.string().max(64)).max(50).optional(),
-  roots_only: z.boolean().optional(),
-  start: z.object({ from: isoTime.optional(), to: isoTime.optional() }).optional(),
-  metadata: z.array(metadataConditionSchema).max(20).optional(),
+export const spanFilterSchema = requestObject({
+  text: optional(noControlCharacters('text').max(256)),
+  span_ids: optional(z.array(z.string().max(256)).max(MAX_QUERY_IDS)),
+  trace_ids: optional(z.array(z.string().max(256)).max(10_000)),
+  kinds: optional(z.array(z.string().max(64)).max(50)),
+  roots_only: optional(z.boolean()),
+  start: optional(requestObject({ from: optional(isoTime), to: optional(isoTime) })),
+  metadata: optional(z.array(metadataConditionSchema).max(20)),
 });
 
-/** `POST /api/v1/projects/{project}/spans/query` (SPEC §10). */
+/** The fields of a query of spans besides its limit and `ids_only`. */
+const spanQueryFields = {
+  filter: optionalOr(spanFilterSchema, {}),
+  cursor: optional(z.string().min(1).max(500)),
+  count: optional(z.boolean()),
+};
+
+/** A query answered with the spans and their fields: at most 1,000 a page. */
+export const findSpansRequestSchema = requestObject({
+  ...spanQueryFields,
+  limit: optionalOr(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(
+        MAX_QUERY_SPANS,
+        `limit is at most ${MAX_QUERY_SPANS.toLocaleString('en-US')} (${MAX_QUERY_IDS.toLocaleString('en-US')} with ids_only)`,
+      ),
+    100,
+  ),
+  ids_only: optional(z.literal(false)),
+}).meta({
+  description: 'Spans with their fields, at most 1,000 a page; answers { spans, next_cursor, total? }',
+});
+
+/** A query answered with the span IDs alone (to select every match across pages): at most 100,000 a page. */
+export const findSpanIdsRequestSchema = requestObject({
+  ...spanQueryFields,
+  limit: optionalOr(z.number().int().min(1).max(MAX_QUERY_IDS), 100),
+  ids_only: z.literal(true),
+}).meta({ description: 'Span IDs alone, at most 100,000 a page; answers { span_ids, next_cursor, total? }' });
+
+/**
+ * `POST /api/v1/projects/{project}/spans/query` (SPEC §10), one shape per `ids_only`, so the OpenAPI document
+ * says which limit goes with which.
+ */
 export const spanQueryRequestSchema = z
-  .object({
-    filter: spanFilterSchema.default({}),
-    limit: z.number().int().min(1).max(MAX_QUERY_IDS).default(100),
-    cursor: z.string().min(1).max(500).optional(),
-    count: z.boolean().optional(),
-    ids_only: z.boolean().optional(),
+  .discriminatedUnion('ids_only', [findSpanIdsRequestSchema, findSpansRequestSchema], {
+    error: 'ids_only must be true or false',
   })
-  .refine((query) => query.ids_only === true || query.limit <= MAX_QUERY_SPANS, {
-    message: `limit is at most ${MAX_QUERY_SPANS.toLocaleString('en-US')} (${MAX_QUERY_IDS.toLocaleString('en-US')} with ids_only)`,
-    path: ['limit'],
+  .meta({
+    description:
+      'Finding spans. An optional field sent as null means left out; an unknown field, here or in filter, is a 400 naming it.',
   });
 
-/** The spans found, newest first, where the next page starts, and (with `count`) how many match in all. */
-export const spanQueryResponseSchema = z.object({
-  spans: z.array(spanSummarySchema),
-  /** With `ids_only`: the span IDs of the page, and `spans` is empty. */
-  span_ids: z.array(z.string()).optional(),
+const spanQueryAnswerFields = {
+  /** Where the next page starts; null on the last page. */
   next_cursor: z.string().nullable(),
+  /** With `count`: how many spans match in all. */
   total: count.optional(),
-});
+};
+
+/** The spans of a page, newest first. */
+export const spansFoundSchema = z.object({ spans: z.array(spanSummarySchema), ...spanQueryAnswerFields });
+
+/** With `ids_only`: the span IDs of a page, newest first, and no spans. */
+export const spanIdsFoundSchema = z.object({ span_ids: z.array(z.string()), ...spanQueryAnswerFields });
+
+/** What a query of spans answers: `{ spans, next_cursor, total? }`, or with `ids_only` `{ span_ids, … }`. */
+export const spanQueryResponseSchema = z.union([spansFoundSchema, spanIdsFoundSchema]);
 
 /** One span with its trace, metadata and every change ever made to it. */
 export const spanDetailSchema = z.object({
@@ -247,7 +351,7 @@ export const submissionErrorsPageSchema = z.object({
 });
 
 /** `POST /api/v1/submissions/{id}/revert`: `dry_run` answers what a revert would do, and writes nothing. */
-export const revertRequestSchema = z.object({ dry_run: z.boolean().default(false) });
+export const revertRequestSchema = requestObject({ dry_run: optionalOr(z.boolean(), false) });
 
 const IDEMPOTENCY_KEY_RULE = 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID fits)';
 
@@ -321,7 +425,11 @@ export type SpansPage = z.infer<typeof spansPageSchema>;
 export type MetadataCondition = z.infer<typeof metadataConditionSchema>;
 export type SpanFilter = z.infer<typeof spanFilterSchema>;
 export type SpanQueryRequest = z.input<typeof spanQueryRequestSchema>;
+export type FindSpansRequest = z.input<typeof findSpansRequestSchema>;
+export type FindSpanIdsRequest = z.input<typeof findSpanIdsRequestSchema>;
 export type SpanQueryResponse = z.infer<typeof spanQueryResponseSchema>;
+export type SpansFound = z.infer<typeof spansFoundSchema>;
+export type SpanIdsFound = z.infer<typeof spanIdsFoundSchema>;
 export type SpanDetail = z.infer<typeof spanDetailSchema>;
 export type Submission = z.infer<typeof submissionSchema>;
 export type SubmissionChange = z.infer<typeof submissionChangeSchema>;

@@ -181,9 +181,12 @@ export function isUnnamedKeyColumn(column: ColumnSettings): boolean {
 export function keyProblem(key: string): string | null {
   switch (invalidKeyReason(key.trim())) {
     case 'empty':
+    case 'blank':
       return "Name this column's key.";
     case 'too_long':
       return `A key is at most ${MAX_KEY_LENGTH} characters.`;
+    case 'control_character':
+      return 'A key cannot hold a control character such as a tab or a line break.';
     case 'reserved':
       return `"${key.trim()}" is reserved and cannot be a key.`;
     case null:

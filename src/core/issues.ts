@@ -1,5 +1,7 @@
 import { assertUnreachable } from './assert';
 import {
+  escapeControlCharacters,
+  firstControlCharacter,
   invalidKeyReason,
   MAX_KEY_LENGTH,
   MAX_PATCH_DEPTH,
@@ -155,7 +157,25 @@ function rowList(rows: number[], total: number): string {
 
 function quote(text: string): string {
   const short = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return JSON.stringify(short);
+  // NOTE: JSON escapes U+0000–U+001F but not U+007F, which is as invisible.
+  return escapeControlCharacters(JSON.stringify(short));
+}
+
+/** Why a metadata key cannot be stored, in words (the `invalid_key` error). */
+function invalidKeyMessage(key: string): string {
+  switch (invalidKeyReason(key)) {
+    case 'empty':
+      return 'Metadata key is empty: name the key.';
+    case 'blank':
+      return `Metadata key ${quote(key)} is only spaces: name the key.`;
+    case 'too_long':
+      return `Metadata key ${quote(key)} is longer than ${MAX_KEY_LENGTH} characters.`;
+    case 'control_character':
+      return `Metadata key ${quote(key)} holds a control character (${firstControlCharacter(key) ?? ''}), which a key cannot hold.`;
+    case 'reserved':
+    case null:
+      return `Metadata key ${quote(key)} is reserved and cannot be used.`;
+  }
 }
 
 /** The plain-language message of an issue, understandable without the specification. */
@@ -175,14 +195,8 @@ export function issueMessage(details: IssueDetails): string {
       return `patch_document is not valid JSON: ${details.reason}.`;
     case 'patch_failure':
       return `patch_document must be a JSON object like {"key": "value"}: ${details.reason}.`;
-    case 'invalid_key': {
-      const reason = invalidKeyReason(details.key);
-      return reason === 'empty'
-        ? 'Metadata key is empty: name the key.'
-        : reason === 'too_long'
-          ? `Metadata key ${quote(details.key)} is longer than ${MAX_KEY_LENGTH} characters.`
-          : `Metadata key ${quote(details.key)} is reserved and cannot be used.`;
-    }
+    case 'invalid_key':
+      return invalidKeyMessage(details.key);
     case 'unnamed_key':
       return "Name this column's key: a value in a column without a key cannot be sent.";
     case 'patch_too_large':

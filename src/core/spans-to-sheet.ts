@@ -1,6 +1,6 @@
 import type { CellValue } from './cell-reading';
 import { type ColumnSettings, type ColumnType, METADATA_PREFIX, SPAN_ID_COLUMN } from './columns';
-import { invalidKeyReason } from './patch-limits';
+import { firstControlCharacter, invalidKeyReason } from './patch-limits';
 import type { RowValues, SheetEdit, SheetModel } from './sheet-model';
 import type { StoredType, StoredValue } from './stored-form';
 
@@ -179,7 +179,11 @@ export function newKeyProblems(newKeys: readonly { key: string; value: string }[
     }
     const reason = invalidKeyReason(key);
     if (reason === 'too_long') problems.push(`New key ${row} is longer than 256 characters.`);
-    else if (reason !== null) problems.push(`New key ${row} cannot be named '${key}'.`);
+    else if (reason === 'control_character') {
+      problems.push(
+        `New key ${row} holds a control character (${firstControlCharacter(key) ?? ''}), which a key cannot hold.`,
+      );
+    } else if (reason !== null) problems.push(`New key ${row} cannot be named '${key}'.`);
     if (entry.value.trim() === '') problems.push(`New key ${row} ('${key}') has no value.`);
     const first = seen.get(key);
     if (first !== undefined) problems.push(`New key ${row} repeats '${key}' (new key ${first}).`);

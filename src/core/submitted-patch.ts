@@ -1,8 +1,11 @@
 import { formatErrorMessage } from './error-types';
 import { compactJson, describeJsonKind, describeValue, isJsonObject, jsonDepth, parseJson } from './json';
 import {
+  escapeControlCharacters,
   exceedsPatchDepth,
   exceedsPatchLength,
+  firstControlCharacter,
+  type InvalidKeyReason,
   invalidKeyReason,
   isSpanIdTooLong,
   MAX_KEY_LENGTH,
@@ -70,13 +73,10 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
   for (const [key, value] of Object.entries(document)) {
     const keyProblem = invalidKeyReason(key);
     if (keyProblem !== null) {
-      const why =
-        keyProblem === 'empty'
-          ? 'is empty'
-          : keyProblem === 'too_long'
-            ? `is longer than ${MAX_KEY_LENGTH} characters`
-            : 'is reserved';
-      return fail('patch_failure', `Invalid key '${key.slice(0, 64)}': the key ${why}`);
+      return fail(
+        'patch_failure',
+        `Invalid key '${escapeControlCharacters(key.slice(0, 64))}': the key ${whyKeyIsInvalid(key, keyProblem)}`,
+      );
     }
     const stored = toStoredForm(value);
     if (!stored.ok) {
@@ -100,6 +100,22 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
 
 function fail(type: 'parse_failure' | 'patch_failure', message: string) {
   return { ok: false as const, errorMessage: formatErrorMessage(type, message) };
+}
+
+/** Why a key is refused, in the words of a `patch_failure` message: "is reserved". */
+function whyKeyIsInvalid(key: string, reason: InvalidKeyReason): string {
+  switch (reason) {
+    case 'empty':
+      return 'is empty';
+    case 'blank':
+      return 'is only whitespace';
+    case 'too_long':
+      return `is longer than ${MAX_KEY_LENGTH} characters`;
+    case 'control_character':
+      return `holds a control character (${firstControlCharacter(key) ?? ''})`;
+    case 'reserved':
+      return 'is reserved';
+  }
 }
 
 /** The words of a `segment_not_found` failure (without the `[type]` prefix), the same from server and preview. */

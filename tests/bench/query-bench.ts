@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { querySpans } from '../../src/client';
+import { querySpanIds, querySpans } from '../../src/client';
 import type { SpanQueryRequest, SpanQueryResponse } from '../../src/core/api-schema';
 import { startServer } from '../../src/server/start-server';
 import { openSqliteStore } from '../../src/server/store/sqlite-store';
@@ -158,7 +158,7 @@ function median(values: number[]): number {
 }
 
 function answerIds(answer: SpanQueryResponse): string[] {
-  return answer.span_ids ?? answer.spans.map((span) => span.span_id);
+  return 'span_ids' in answer ? answer.span_ids : answer.spans.map((span) => span.span_id);
 }
 
 /**
@@ -169,7 +169,10 @@ async function timeCase(baseUrl: string, queryCase: QueryCase, count: boolean): 
   const request: SpanQueryRequest = { ...queryCase.request, ...(count ? { count: true } : {}) };
   const viaServer = async () => {
     const started = performance.now();
-    const answer = await querySpans(PROJECT, request, { baseUrl });
+    const answer =
+      request.ids_only === true
+        ? await querySpanIds(PROJECT, request, { baseUrl })
+        : await querySpans(PROJECT, request, { baseUrl });
     return { ms: performance.now() - started, answer };
   };
   const viaRaw = () => {

@@ -171,6 +171,20 @@ describe('a file the command line cannot use', () => {
     );
   });
 
+  it('refuses a header of 1,000,000 columns at once, saying how many it reads', async () => {
+    const names = [
+      'context.span_id',
+      ...Array.from({ length: 999_999 }, (_, i) => `attributes.metadata.k${i}`),
+    ];
+    const row = names.map((_, i) => (i === 0 ? '00000000000000a1' : '1'));
+    const path = await folder.write('million-columns.csv', `${names.join(',')}\n${row.join(',')}\n`);
+    const run = await runCli(['check', path], { cwd: folder.dir });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('million-columns.csv');
+    expect(run.stderr).toContain('The file has 1,000,000 columns; Spanpatch reads at most 1,000.');
+  });
+
   it('names the line of a ragged CSV', async () => {
     const path = await folder.write(
       'ragged.csv',

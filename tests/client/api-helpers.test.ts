@@ -8,6 +8,8 @@ import {
   listSubmissionErrors,
   listSubmissions,
   lookupSpans,
+  querySpanIds,
+  querySpans,
   revertSubmission,
   testConnection,
 } from '@/client/api-helpers';
@@ -51,6 +53,36 @@ describe('client helpers against a real server', () => {
     expect(
       (await listSpans('helpers', { q: spanId(12) }, options)).spans.map((span) => span.span_id),
     ).toEqual([spanId(12)]);
+  });
+
+  it('finds spans, or their IDs alone, each answer in its one shape, paging with the cursor it was given', async () => {
+    const first = await querySpans(
+      'helpers',
+      { filter: { text: null }, limit: 5, count: true, cursor: null },
+      options,
+    );
+    expect(first.spans).toHaveLength(5);
+    expect(first).not.toHaveProperty('span_ids');
+    expect(first.total).toBe(12);
+    const ids = await querySpanIds('helpers', { filter: {}, limit: 100_000, cursor: null }, options);
+    expect(ids).toEqual({
+      span_ids: Array.from({ length: 12 }, (_, i) => spanId(12 - i)),
+      next_cursor: null,
+    });
+    const rest = await querySpanIds('helpers', { limit: 10, cursor: first.next_cursor }, options);
+    expect(rest.span_ids).toEqual(ids.span_ids.slice(5));
+  });
+
+  it('refuses a query answer of the other shape as an answer that breaks the contract', async () => {
+    const answering =
+      (body: unknown): typeof fetch =>
+      async () =>
+        new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } });
+    const spansInstead = querySpanIds('p', {}, { fetch: answering({ spans: [], next_cursor: null }) });
+    await expect(spansInstead).rejects.toMatchObject({ code: 'invalid_response', kind: 'invalid_answer' });
+    await expect(spansInstead).rejects.toThrow(/lists spans where span IDs were asked for/);
+    const idsInstead = querySpans('p', {}, { fetch: answering({ span_ids: [], next_cursor: null }) });
+    await expect(idsInstead).rejects.toThrow(/lists span IDs where spans were asked for/);
   });
 
   it('looks up more span IDs than one request carries', async () => {

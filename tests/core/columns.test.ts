@@ -204,6 +204,7 @@ describe('naming a key', () => {
     ['   ', "Name this column's key."],
     ['k'.repeat(257), 'A key is at most 256 characters.'],
     ['__proto__', '"__proto__" is reserved and cannot be a key.'],
+    ['tab\tkey', 'A key cannot hold a control character such as a tab or a line break.'],
   ])('%j: %j', (key, problem) => {
     expect(keyProblem(key)).toBe(problem);
   });

@@ -21,11 +21,20 @@ describe('the limits of a patch (SPEC §5)', () => {
   it.each([
     ['', 'empty'],
     ['k'.repeat(257), 'too_long'],
+    [' ', 'blank'],
+    ['\t \u00a0', 'blank'],
+    ['a\u0000b', 'control_character'],
+    ['line\nbreak', 'control_character'],
+    ['\u001f', 'control_character'],
+    ['del\u007f', 'control_character'],
     ['__proto__', 'reserved'],
     ['constructor', 'reserved'],
     ['prototype', 'reserved'],
     ['k'.repeat(256), null],
     ['toString', null],
+    [' padded ', null],
+    ['next\u0085line', null],
+    ['a.b', null],
     ['score', null],
   ] as const)('says why the key %j cannot be stored: %s', (key, reason) => {
     expect(invalidKeyReason(key)).toBe(reason);

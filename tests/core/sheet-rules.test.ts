@@ -90,9 +90,13 @@ const cases: Case[] = [
     headers: [ID, meta('x'), PATCH],
     rows: [
       [A, 'x', ''],
-      [B, '', `{"":0,"__proto__":1,"constructor":2,"prototype":3,"${'k'.repeat(257)}":4}`],
+      [
+        B,
+        '',
+        `{"":0,"__proto__":1,"constructor":2,"prototype":3,"${'k'.repeat(257)}":4,"  ":5,"a\\u0000b":6,"del\u007f":7}`,
+      ],
     ],
-    at: Array.from({ length: 5 }, () => ({ row: 2, column: PATCH })),
+    at: Array.from({ length: 8 }, () => ({ row: 2, column: PATCH })),
   },
   {
     code: 'unnamed_key',
@@ -266,6 +270,9 @@ const messageParts: Record<IssueCode, (string | RegExp)[]> = {
     'Metadata key "constructor" is reserved',
     'Metadata key "prototype" is reserved',
     `Metadata key "${'k'.repeat(40)}…" is longer than 256 characters`,
+    'Metadata key "  " is only spaces: name the key.',
+    'Metadata key "a\\u0000b" holds a control character (U+0000), which a key cannot hold.',
+    'Metadata key "del\\u007f" holds a control character (U+007F), which a key cannot hold.',
   ],
   unnamed_key: ["Name this column's key"],
   patch_too_large: ['is 1,000,017 characters of JSON, over the limit of 1,000,000'],

@@ -240,6 +240,7 @@ describe('newKeyProblems', () => {
         { key: 'ticket', value: '  ' },
         { key: 'reviewed', value: 'false' },
         { key: 'k'.repeat(257), value: '1' },
+        { key: 'a\u0000b', value: '1' },
       ]),
     ).toEqual([
       'New key 2 has no name.',
@@ -247,6 +248,7 @@ describe('newKeyProblems', () => {
       "New key 4 ('ticket') has no value.",
       "New key 5 repeats 'reviewed' (new key 1).",
       'New key 6 is longer than 256 characters.',
+      'New key 7 holds a control character (U+0000), which a key cannot hold.',
     ]);
     expect(newKeyProblems([{ key: 'reviewed', value: 'true' }])).toEqual([]);
   });

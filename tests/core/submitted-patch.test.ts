@@ -25,6 +25,12 @@ describe('a submitted patch_document, as the server reads it', () => {
     [[1], /^\[patch_failure\] .*an array/],
     [{ '': 1 }, /^\[patch_failure\] Invalid key '': the key is empty/],
     [JSON.parse('{"__proto__": 1}'), /^\[patch_failure\] Invalid key '__proto__': the key is reserved/],
+    [{ '  ': 1 }, /^\[patch_failure\] Invalid key ' {2}': the key is only whitespace$/],
+    [
+      { 'a\u0000b': 1 },
+      /^\[patch_failure\] Invalid key 'a\\u0000b': the key holds a control character \(U\+0000\)$/,
+    ],
+    ['{"new\\nline": 1}', /^\[patch_failure\] Invalid key 'new\\u000aline': .*\(U\+000A\)$/],
     [{ ['k'.repeat(257)]: 1 }, /^\[patch_failure\] .*longer than 256 characters/],
     [{ n: 2 ** 60 }, /^\[patch_failure\] Value of 'n' .*beyond ±\(2\^53−1\)/],
     [

@@ -345,6 +345,25 @@ describe("hostile patch input: each problem is the span's own [patch_failure], n
     expect(spans.map((item) => item.metadata)).toEqual([{}, { ok: 'yes' }]);
   });
 
+  it('refuses a key of only spaces or holding a control character, which could never be found again', async () => {
+    await ingestSpans(server, 'unsearchable', [{ spanId: spanId(1) }, { spanId: spanId(2) }], auth);
+    const body = await patchRaw(
+      'unsearchable',
+      `{"spans":[${['{" ":"v"}', '{"a\\u0000b":"v","fine":"f"}', '{"tab\\tkey":1}', '{"del\u007f":1}']
+        .map((document) => span(spanId(1), document))
+        .join(',')},${span(spanId(2), '{"fine":"applied"}')}]}`,
+    );
+    expect(body).toMatchObject({ spans_processed: 5, spans_updated: 1, spans_failed: 4 });
+    expect(body.errors.map((error) => error.error_message)).toEqual([
+      "[patch_failure] Invalid key ' ': the key is only whitespace",
+      "[patch_failure] Invalid key 'a\\u0000b': the key holds a control character (U+0000)",
+      "[patch_failure] Invalid key 'tab\\u0009key': the key holds a control character (U+0009)",
+      "[patch_failure] Invalid key 'del\\u007f': the key holds a control character (U+007F)",
+    ]);
+    const { spans } = await lookup('unsearchable', [spanId(1), spanId(2)]);
+    expect(spans.map((item) => item.metadata)).toEqual([{}, { fine: 'applied' }]);
+  });
+
   it('refuses a reserved key such as __proto__ instead of dropping it, and applies none of that span', async () => {
     await ingestSpans(server, 'proto', [{ spanId: spanId(1) }, { spanId: spanId(2) }], auth);
     const body = await patchRaw(

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema } from '@/core/api-schema';
+import { apiErrorSchema, patchResponseSchema, submissionDetailSchema } from '@/core/api-schema';
 import { createKeyMatcher, parseApiKeys } from '@/server/http/auth';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
@@ -94,6 +94,49 @@ describe('request-level errors', () => {
     const notAnObject = await postJson(patchUrl(), [1, 2], auth);
     expect(notAnObject.status).toBe(400);
     expectApiError(notAnObject.body, 'invalid_body', /^The request body does not match the API: body: /);
+  });
+
+  it('takes an optional field sent as null as absent, on every route with a body', async () => {
+    const spans = [{ span_id: spanId(1), patch_document: { checked: 'yes' } }];
+    const withoutSubmission = await postJson(patchUrl(), { spans, submission: null }, auth);
+    expect(withoutSubmission.status, JSON.stringify(withoutSubmission.body)).toBe(200);
+    const unlabelled = await postJson(
+      patchUrl(),
+      {
+        spans: [{ span_id: spanId(1), patch_document: { checked: 'twice' } }],
+        submission: { id: 'null-label-1', label: null },
+      },
+      auth,
+    );
+    expect(unlabelled.status, JSON.stringify(unlabelled.body)).toBe(200);
+    expect(patchResponseSchema.parse(unlabelled.body).submission_id).toBe('null-label-1');
+    const submission = await fetch(`${server.url}/api/v1/submissions/null-label-1`, { headers: auth });
+    expect(submissionDetailSchema.parse(await submission.json()).label).toBeNull();
+    // dry_run sent as null is dry_run left out: the revert is made.
+    const revert = await postJson(
+      `${server.url}/api/v1/submissions/null-label-1/revert`,
+      { dry_run: null },
+      auth,
+    );
+    expect(revert.status, JSON.stringify(revert.body)).toBe(200);
+    expect(patchResponseSchema.parse(revert.body)).toMatchObject({ spans_updated: 1 });
+  });
+
+  it('answers 400 naming an unknown field of a revert or a lookup, so a typo never reverts for real', async () => {
+    const revert = await postJson(`${server.url}/api/v1/submissions/anything/revert`, { dry_rn: true }, auth);
+    expect(revert.status).toBe(400);
+    expectApiError(
+      revert.body,
+      'invalid_body',
+      'The request body does not match the API: body: unknown field "dry_rn"',
+    );
+    const lookup = await postJson(
+      `${server.url}/api/v1/projects/shop/spans/lookup`,
+      { span_ids: [], spanIds: [spanId(1)] },
+      auth,
+    );
+    expect(lookup.status).toBe(400);
+    expectApiError(lookup.body, 'invalid_body', /body: unknown field "spanIds"$/);
   });
 
   it('answers 400 for a malformed Idempotency-Key', async () => {

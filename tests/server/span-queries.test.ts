@@ -5,7 +5,7 @@ import {
   projectsResponseSchema,
   type SpanFilter,
   spanDetailSchema,
-  spanQueryResponseSchema,
+  spansFoundSchema,
 } from '@/core/api-schema';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
@@ -38,7 +38,8 @@ afterAll(() => server.stop());
 async function query(body: object) {
   const response = await postJson(`${server.url}/api/v1/projects/${project}/spans/query`, body);
   expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return spanQueryResponseSchema.parse(response.body);
+  expect(response.body).not.toHaveProperty('span_ids');
+  return spansFoundSchema.parse(response.body);
 }
 
 async function idsOf(filter: SpanFilter): Promise<number[]> {
@@ -113,10 +114,18 @@ describe('POST /spans/query (SPEC §10)', () => {
       cursor = page.next_cursor;
     }
     expect(seen.map((id) => Number.parseInt(id, 16) - 0xa00)).toEqual([11, 8, 7, 4, 3, 0]);
-    const ids = await query({ filter: {}, ids_only: true, limit: 100_000, count: true });
-    expect(ids.spans).toEqual([]);
-    expect(ids.span_ids).toHaveLength(13);
-    expect(ids.total).toBe(13);
+    // With ids_only the answer is one shape: the IDs, where the next page starts and the count; no spans.
+    const ids = await postJson(`${server.url}/api/v1/projects/${project}/spans/query`, {
+      filter: {},
+      ids_only: true,
+      limit: 100_000,
+      count: true,
+    });
+    expect(ids.status).toBe(200);
+    expect(ids.body).not.toHaveProperty('spans');
+    expect(Object.keys(ids.body as object).sort()).toEqual(['next_cursor', 'span_ids', 'total']);
+    expect(ids.body).toMatchObject({ next_cursor: null, total: 13 });
+    expect((ids.body as { span_ids: string[] }).span_ids).toHaveLength(13);
     const projects = projectsResponseSchema.parse((await getJson(`${server.url}/api/v1/projects`)).body);
     expect(projects.projects).toContainEqual({ name: project, spans: 13 });
   });
@@ -133,9 +142,80 @@ describe('POST /spans/query (SPEC §10)', () => {
       const response = await postJson(url, body);
       expect(response.status, JSON.stringify(body)).toBe(400);
     }
+    // The limit over 1,000 says how to get more; a condition that compares needs its value.
+    expect(await errorOf({ limit: 5000 })).toBe('limit: limit is at most 1,000 (100,000 with ids_only)');
+    expect(await errorOf({ filter: { metadata: [{ key: 'a', op: 'eq' }] } })).toBe(
+      'filter.metadata.0.value: value is needed for eq and ne (text, a number, true/false or null)',
+    );
+    expect(await errorOf({ filter: { metadata: [{ key: 'a', op: 'gt', value: null }] } })).toBe(
+      'filter.metadata.0.value: value is needed for lt, gt and contains (text, a number or true/false)',
+    );
     const missing = await postJson(`${server.url}/api/v1/projects/nope/spans/query`, {});
     expect(missing.status).toBe(404);
     expect(apiErrorSchema.parse(missing.body).error.code).toBe('project_not_found');
+  });
+});
+
+/** The 400 of a query body, without the words every such message starts with. */
+async function errorOf(body: unknown): Promise<string> {
+  const response = await postJson(`${server.url}/api/v1/projects/${project}/spans/query`, body);
+  expect(response.status, JSON.stringify(body)).toBe(400);
+  const { error } = apiErrorSchema.parse(response.body);
+  expect(error.code).toBe('invalid_body');
+  return error.message.replace(/^The request body does not match the API: /, '');
+}
+
+describe('POST /spans/query: the shape of a request (SPEC §10)', () => {
+  it('takes an optional field sent as null as absent, as Python sends None and the API answers next_cursor', async () => {
+    const everyFieldNull = {
+      filter: {
+        text: null,
+        span_ids: null,
+        trace_ids: null,
+        kinds: null,
+        roots_only: null,
+        start: { from: null, to: null },
+        metadata: null,
+      },
+      limit: null,
+      cursor: null,
+      count: null,
+      ids_only: null,
+    };
+    const all = await query(everyFieldNull);
+    expect(all.spans.length).toBeGreaterThanOrEqual(12);
+    expect(all.total).toBeUndefined();
+    expect((await query({ filter: null, cursor: null })).spans).toEqual(all.spans);
+    expect((await query({ filter: { start: null } })).spans).toEqual(all.spans);
+    // A page's next_cursor goes back as it came, null on the last page included.
+    let page = await query({ filter: { kinds: ['TOOL'] }, limit: 2, cursor: null });
+    const seen = page.spans.map((span) => span.span_id);
+    while (page.next_cursor !== null) {
+      page = await query({ filter: { kinds: ['TOOL'] }, limit: 2, cursor: page.next_cursor });
+      seen.push(...page.spans.map((span) => span.span_id));
+    }
+    expect(seen.map((id) => Number.parseInt(id, 16) - 0xa00)).toEqual([10, 6, 2]);
+    // A condition without a value may send it as null; exists and missing take no other.
+    const reviewed = await query({ filter: { metadata: [{ key: 'reviewed', op: 'exists', value: null }] } });
+    expect(reviewed.spans.map((span) => span.span_id)).toEqual([spanId(0xa05)]);
+    expect(
+      await errorOf({ filter: { metadata: [{ key: 'reviewed', op: 'exists', value: 'true' }] } }),
+    ).toMatch(/^filter\.metadata\.0\.value: exists and missing take no value/);
+  });
+
+  it('refuses an unknown field in the body or in filter with a 400 naming it, rather than matching every span', async () => {
+    expect(await errorOf({ filter: { txt: 'weather' } })).toBe('filter: unknown field "txt"');
+    expect(await errorOf({ limt: 5 })).toBe('body: unknown field "limt"');
+    expect(await errorOf({ filter: { kind: ['LLM'], root_only: true } })).toBe(
+      'filter: unknown fields "kind", "root_only"',
+    );
+    expect(await errorOf({ filter: { start: { form: '2025-05-01T00:00:00Z' } } })).toBe(
+      'filter.start: unknown field "form"',
+    );
+    expect(
+      await errorOf({ filter: { metadata: [{ key: 'model', op: 'eq', value: 'claude', vaule: 'x' }] } }),
+    ).toBe('filter.metadata.0: unknown field "vaule"');
+    expect(await errorOf({ ids_only: true, spans: [] })).toBe('body: unknown field "spans"');
   });
 });
 

@@ -9,7 +9,7 @@ import {
   newPapaParser,
   type ParserOutput,
 } from './delimiter-detection';
-import { MAX_IMPORT_ROWS, tooManyRows } from './limits';
+import { checkColumnCount, MAX_IMPORT_ROWS, tooManyRows } from './limits';
 import { type ImportError, type ImportResult, importFailure, plural } from './types';
 
 const RAGGED_LINES_LISTED = 5;
@@ -167,6 +167,13 @@ class DelimitedTextParser implements DelimitedParser {
         }
         this.header = record;
         this.width = record.length;
+        // NOTE: checked as soon as the header is read, before any row: a million columns would take minutes
+        // to check. An unnamed column at the end is not counted yet: it may be a delimiter ending each line.
+        const tooWide = checkColumnCount(record.length - unnamedAtEnd(record));
+        if (tooWide !== null) {
+          this.stop(tooWide);
+          return;
+        }
         continue;
       }
       if (i === unclosedAt) {
@@ -188,11 +195,14 @@ class DelimitedTextParser implements DelimitedParser {
         rows.push(record);
       }
     }
-    if (rows.length > MAX_IMPORT_ROWS) {
-      this.failure = tooManyRows(rows.length, false);
-      this.rows = [];
-      this.pending = '';
-    }
+    if (rows.length > MAX_IMPORT_ROWS) this.stop(tooManyRows(rows.length, false));
+  }
+
+  /** Stops the read with `failure`, dropping what was read. */
+  private stop(failure: ImportError): void {
+    this.failure = failure;
+    this.rows = [];
+    this.pending = '';
   }
 
   /** Skips a row of empty fields; in a one-column file that is an empty line. */
@@ -227,6 +237,9 @@ class DelimitedTextParser implements DelimitedParser {
     }
     if (this.ragged.length > 0) return this.raggedFailure(header, headerLine);
     const notes = this.notes(header);
+    // The unnamed columns at the end that hold values were kept: now they count.
+    const tooWide = checkColumnCount(header.length);
+    if (tooWide !== null) return { ok: false, error: tooWide };
     return {
       ok: true,
       table: {
@@ -326,6 +339,13 @@ class DelimitedTextParser implements DelimitedParser {
     }
     return dropped;
   }
+}
+
+/** How many unnamed columns end a header (`a,b,,` has two). */
+function unnamedAtEnd(header: readonly string[]): number {
+  let count = 0;
+  while (count < header.length && (header[header.length - 1 - count] ?? '').trim() === '') count++;
+  return count;
 }
 
 /** Column names used more than once (trimmed, any case), as `"name" (columns 2 and 5)`. */

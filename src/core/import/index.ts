@@ -26,7 +26,15 @@ export {
 // ./parquet-import here would put hyparquet back into every bundle that imports this folder (the import worker).
 export { createFileImporter, type FileImporter, importFile, importParquet } from './import-file';
 export { importJson, importJsonl } from './json-import';
-export { checkFileSize, describeSize, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, tooManyRows } from './limits';
+export {
+  checkColumnCount,
+  checkFileSize,
+  describeSize,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  tooManyRows,
+} from './limits';
 export { createTextChunkDecoder, type TextChunkDecoder, type TextEncoding } from './text-decoding';
 export {
   formatLabel,

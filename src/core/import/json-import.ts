@@ -1,7 +1,7 @@
 import type { CellValue } from '@/core/cell-reading';
 import { describeJsonKind, isJsonObject, parseJson } from '@/core/json';
-import { MAX_IMPORT_ROWS, tooManyRows } from './limits';
-import { type ImportResult, importFailure, plural } from './types';
+import { checkColumnCount, MAX_IMPORT_ROWS, tooManyRows } from './limits';
+import { type ImportError, type ImportResult, importFailure, plural } from './types';
 
 type JsonReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
 
@@ -43,11 +43,13 @@ function stripBom(text: string): string {
 
 const rowExample = 'such as {"context.span_id": "…", "attributes.metadata.reviewed": true}';
 
-/** Headers (keys in first-seen order across all objects) and rows (a missing key is `undefined`). */
-function tableFromObjects(objects: readonly Record<string, unknown>[]): {
-  headers: string[];
-  rows: CellValue[][];
-} {
+/**
+ * Headers (keys in first-seen order across all objects) and rows (a missing key is `undefined`), or `too_large`
+ * when the keys make more columns than a sheet reads (checked before any row is built).
+ */
+function tableFromObjects(
+  objects: readonly Record<string, unknown>[],
+): { headers: string[]; rows: CellValue[][] } | ImportError {
   const positions = new Map<string, number>();
   const headers: string[] = [];
   for (const object of objects) {
@@ -58,6 +60,8 @@ function tableFromObjects(objects: readonly Record<string, unknown>[]): {
       }
     }
   }
+  const tooWide = checkColumnCount(headers.length);
+  if (tooWide !== null) return tooWide;
   const width = headers.length;
   const rows = objects.map((object) => {
     const row = new Array<CellValue>(width).fill(undefined);
@@ -135,7 +139,9 @@ function objectsTable(
   objects: Record<string, unknown>[],
   notes: string[],
 ): ImportResult {
-  const { headers, rows } = tableFromObjects(objects);
+  const read = tableFromObjects(objects);
+  if ('code' in read) return { ok: false, error: read };
+  const { headers, rows } = read;
   if (headers.length === 0) {
     return importFailure(
       'empty_file',

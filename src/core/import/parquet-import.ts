@@ -6,7 +6,7 @@ import {
   parquetSchema,
 } from 'hyparquet';
 import type { CellValue } from '@/core/cell-reading';
-import { MAX_IMPORT_ROWS, tooManyRows } from './limits';
+import { checkColumnCount, MAX_IMPORT_ROWS, tooManyRows } from './limits';
 import { type ImportResult, importFailure, plural } from './types';
 
 /** Compression codecs hyparquet reads without extra decompressors. */
@@ -116,6 +116,8 @@ export async function importParquet(data: ArrayBuffer | Uint8Array): Promise<Imp
   }
   const names = parquetSchema(metadata).children.map((child) => child.element.name);
   if (names.length === 0) return importFailure('empty_file', 'The Parquet file has no columns.');
+  const tooWide = checkColumnCount(names.filter((name) => !PANDAS_INDEX.test(name)).length);
+  if (tooWide !== null) return { ok: false, error: tooWide };
   if (rowCount === 0) {
     return importFailure(
       'header_only',

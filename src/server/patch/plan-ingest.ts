@@ -2,6 +2,7 @@ import { planSpanUpdate } from '@/core/span-update';
 import { isJsonObject, jsonDepth, parseJson } from '@/core/json';
 import { isValidKey } from '@/core/patch-limits';
 import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from '@/core/stored-form';
+import { wellFormedText } from '@/core/well-formed-text';
 import type { FieldWrite, Metadata } from './plan-submission';
 
 /** A span as it arrives from a tracer, before it is stored. */
@@ -66,7 +67,7 @@ export function planIngest(
     const update = planSpanUpdate({}, entries, types);
     if (!update.ok) {
       warn(`Span ${span.spanId}: metadata not stored: ${update.errorMessage}`);
-      plan.inserts.push({ span, metadata: {} });
+      plan.inserts.push({ span: wellFormedSpan(span), metadata: {} });
       continue;
     }
     for (const [key, type] of update.fieldTypes) types.set(key, type);
@@ -77,7 +78,7 @@ export function planIngest(
       write.addedSpans++;
       fields.set(key, write);
     }
-    plan.inserts.push({ span, metadata: update.metadata });
+    plan.inserts.push({ span: wellFormedSpan(span), metadata: update.metadata });
   }
   if (warningCount > plan.warnings.length) {
     plan.warnings.push(`… and ${warningCount - plan.warnings.length} more`);
@@ -112,7 +113,9 @@ function storedEntries(
     return [];
   }
   const entries: [string, StoredValue][] = [];
-  for (const [key, value] of Object.entries(document)) {
+  for (const [sentKey, sentValue] of Object.entries(document)) {
+    const key = wellFormedText(sentKey);
+    const value = typeof sentValue === 'string' ? wellFormedText(sentValue) : sentValue;
     if (!isValidKey(key)) {
       warn(`Span ${span.spanId}: metadata key '${key.slice(0, 64)}' is not a valid key; left out`);
       continue;
@@ -132,4 +135,14 @@ function storedEntries(
     entries.push([key, stored.stored]);
   }
   return entries;
+}
+
+/**
+ * A span's text as both stores keep it: a lone surrogate (which OTLP/JSON's `\ud800` escapes can carry and UTF-8
+ * cannot) becomes one U+FFFD in its name and kind, as its metadata's keys and text values do.
+ */
+function wellFormedSpan(span: IncomingSpan): IncomingSpan {
+  const name = wellFormedText(span.name);
+  const kind = wellFormedText(span.kind);
+  return name === span.name && kind === span.kind ? span : { ...span, name, kind };
 }

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { apiRoutes } from '@/core/api-routes';
+import { wellFormedText } from '@/core/well-formed-text';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { readBody } from '@/server/http/read-body';
@@ -38,7 +39,8 @@ export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, log
     let inserted = 0;
     for (const [project, spans] of projects) {
       if (spans.length === 0) continue;
-      const outcome = await store.ingestSpans(project, spans);
+      // A project name with a lone surrogate is kept as both stores can: with U+FFFD (see plan-ingest.ts).
+      const outcome = await store.ingestSpans(wellFormedText(project), spans);
       inserted += outcome.inserted;
       notes.push(...outcome.warnings);
     }

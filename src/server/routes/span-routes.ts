@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { apiRoutes } from '@/core/api-routes';
+import type { SpanQueryResponse } from '@/core/api-schema';
 import { prepareSubmittedSpan } from '@/core/submitted-patch';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
@@ -35,19 +36,23 @@ export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: R
   );
 
   register(apiRoutes.querySpans, async (c, { params, body }) => {
+    const idsOnly = body.ids_only === true;
     const result = await store.searchSpans(params.project, {
       filter: body.filter,
       limit: body.limit,
       after: body.cursor === undefined ? null : decodeSpanCursor(body.cursor),
       count: body.count === true,
-      idsOnly: body.ids_only === true,
+      idsOnly,
     });
-    return c.json({
-      spans: result.spans,
-      ...(result.spanIds === null ? {} : { span_ids: result.spanIds }),
+    const page = {
       next_cursor: result.next ? encodeSpanCursor(result.next) : null,
       ...(result.total === null ? {} : { total: result.total }),
-    });
+    };
+    // One shape per request (SPEC §10): the spans, or with ids_only their IDs alone.
+    const answer: SpanQueryResponse = idsOnly
+      ? { span_ids: result.spanIds ?? result.spans.map((span) => span.span_id), ...page }
+      : { spans: result.spans, ...page };
+    return c.json(answer);
   });
 
   register(apiRoutes.getSpan, async (c, { params }) => {

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
-import { describeSize, type ImportedTable } from '@/core/import';
+import { checkColumnCount, describeSize, type ImportedTable } from '@/core/import';
 import { SheetModel } from '@/core/sheet-model';
 import type { ImportProgress } from './import-worker-protocol';
 import { readFileInWorker } from './read-file';
@@ -75,6 +75,11 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
 
   /** A table pasted with a header row: small, checked here, through the mapping step when a column is not recognised. */
   const pasted = (table: ImportedTable, source: SheetSource) => {
+    const tooWide = checkColumnCount(table.headers.length, 'The pasted block');
+    if (tooWide !== null) {
+      setProblem({ fileName: source.name, message: tooWide.message });
+      return;
+    }
     const { columns, allRecognized } = autoMapColumns(table.headers, table.origin, knownKeys);
     const finish = (mapped: ColumnSettings[]) => {
       // Let the "checking" message paint before the synchronous validation of every row.

@@ -26,8 +26,11 @@ export const CONDITION_OPS: readonly { op: ConditionOp; label: string }[] = [
   { op: 'missing', label: 'is not set' },
 ];
 
+/** The operators that compare with a value (all but `exists` and `missing`). */
+export type ValueOp = Exclude<ConditionOp, 'exists' | 'missing'>;
+
 /** True for the operators that compare with a value (all but `exists` and `missing`). */
-export function needsValue(op: ConditionOp): boolean {
+export function needsValue(op: ConditionOp): op is ValueOp {
   return op !== 'exists' && op !== 'missing';
 }
 
@@ -90,11 +93,8 @@ export function toSpanFilter(draft: SearchDraft): { filter: SpanFilter; incomple
       incomplete++;
       continue;
     }
-    metadata.push(
-      needsValue(condition.op)
-        ? { key, op: condition.op, value: condition.value }
-        : { key, op: condition.op },
-    );
+    const { op } = condition;
+    metadata.push(needsValue(op) ? { key, op, value: condition.value } : { key, op });
   }
   if (metadata.length > 0) filter.metadata = metadata;
   return { filter, incomplete };

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { getFields, querySpans } from '@/client';
+import { getFields, querySpanIds } from '@/client';
 import { MAX_QUERY_IDS } from '@/core/api-schema';
 import { toClientOptions, useConnectionSettings } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
@@ -84,14 +84,14 @@ export function SpansView({
     const controller = new AbortController();
     selectAllController.current = controller;
     setSelectAll({ status: 'working' });
-    querySpans(
+    querySpanIds(
       current.project,
-      { filter: current.filter, ids_only: true, limit: MAX_QUERY_IDS },
+      { filter: current.filter, limit: MAX_QUERY_IDS },
       { ...current.options, signal: controller.signal },
     ).then(
       (answer) => {
         if (controller.signal.aborted) return;
-        const ids = answer.span_ids ?? [];
+        const ids = answer.span_ids;
         const added = store.selectMany(ids);
         const more =
           answer.next_cursor !== null ? ` (the first ${MAX_QUERY_IDS.toLocaleString('en-US')})` : '';

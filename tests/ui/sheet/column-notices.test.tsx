@@ -225,6 +225,26 @@ describe('a block pasted with a header row (issue 12)', () => {
     expect(store.model.submittableSpans()).toEqual([{ span_id: A, patch_document: { label: 'refund' } }]);
   });
 
+  it('refuses a block of more than 1,000 columns, as a file, and leaves the sheet as it was', async () => {
+    const store = new SheetStore();
+    const before = store.model;
+    render(<SheetView store={store} restoring={false} />);
+    const grid = screen.getByRole('grid', { name: 'Sheet' });
+    const names = ['span_id', ...Array.from({ length: 1_000 }, (_, i) => `key${i}`)];
+    const text = `${names.join('\t')}\n${names.map((_, i) => (i === 0 ? A : 'x')).join('\t')}\n`;
+    fireEvent.paste(grid, { clipboardData: { getData: () => text } });
+    const problem = await waitFor(() => {
+      const found = screen.getAllByRole('alert').find((alert) => alert.textContent?.includes('not imported'));
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(problem?.textContent).toContain(
+      'Pasted sheet was not imported. The pasted block has 1,001 columns; Spanpatch reads at most 1,000.',
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(store.model).toBe(before);
+  });
+
   it("offers a header that is one of the project's keys as that key, and says so", () => {
     const table = tableFromPastedBlock([
       ['span_id', 'Label', 'priority'],

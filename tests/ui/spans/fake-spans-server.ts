@@ -1,10 +1,11 @@
 import { vi } from 'vitest';
-import type {
-  MetadataCondition,
-  SpanDetail,
-  SpanFilter,
-  SpanQueryRequest,
-  SpanSummary,
+import {
+  type MetadataCondition,
+  type SpanDetail,
+  type SpanFilter,
+  type SpanQueryRequest,
+  spanQueryRequestSchema,
+  type SpanSummary,
 } from '@/core/api-schema';
 import type { StoredValue } from '@/core/stored-form';
 import { json } from '../shared/fake-fetch';
@@ -126,18 +127,18 @@ export function stubSpansServer({
       return json(200, { fields: [...fields].map(([key, field]) => ({ key, ...field })) });
     }
     if (route === '/spans/query' && method === 'POST') {
-      const query = body as SpanQueryRequest;
+      // Checked as the real server checks it: the UI's tests fail on a body the server would refuse.
+      const query = spanQueryRequestSchema.parse(body);
       const held = hold?.(query);
       if (held) await held;
       if (init?.signal?.aborted) throw new DOMException('The request was cancelled', 'AbortError');
-      const found = filterSpans(newestFirst, query.filter ?? {});
+      const found = filterSpans(newestFirst, query.filter);
       const start = query.cursor === undefined ? 0 : Number(query.cursor);
-      const limit = query.limit ?? 100;
+      const { limit } = query;
       const page = found.slice(start, start + limit);
       const next = start + limit < found.length ? String(start + limit) : null;
       return json(200, {
-        spans: query.ids_only ? [] : page,
-        ...(query.ids_only ? { span_ids: page.map((span) => span.span_id) } : {}),
+        ...(query.ids_only ? { span_ids: page.map((span) => span.span_id) } : { spans: page }),
         next_cursor: next,
         ...(query.count ? { total: found.length } : {}),
       });
