@@ -10,10 +10,17 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** Why a command could not run at all: printed as one message, exit status 2. */
+/**
+ * Why a command could not run at all: printed as one message, exit status 2. A message of several lines is given
+ * as its lines, so that only the command line's own line breaks start a line.
+ */
 export class CommandError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly lines: readonly string[];
+
+  constructor(message: string | readonly string[]) {
+    const lines = typeof message === 'string' ? [message] : message;
+    super(lines.join('\n'));
     this.name = 'CommandError';
+    this.lines = lines;
   }
 }
