@@ -8,6 +8,8 @@ export const EXIT = {
   unusable: 2,
   /** A second Ctrl+C: quit at once. */
   interrupted: 130,
+  /** A second SIGTERM: quit at once. */
+  terminated: 143,
 } as const;
 
 /**
