@@ -124,7 +124,13 @@ export class Terminal {
   }
 }
 
-/** Lines as text to write, each kept to one line. */
+/**
+ * Lines as text to write, each kept to one line: a line break in one becomes a space, as `printableText` does on
+ * one line. The rest of `printableText` is done once for the whole text, by `TerminalOutput.write`.
+ * NOTE: `includes` first, because a check of a large file writes millions of lines and almost none has a break.
+ */
 function linesText(lines: readonly string[]): string {
-  return `${lines.map((line) => printableText(line)).join('\n')}\n`;
+  const oneLine = (line: string) =>
+    line.includes('\n') || line.includes('\r') ? line.replace(/\r\n|[\r\n]/g, ' ') : line;
+  return `${lines.map(oneLine).join('\n')}\n`;
 }

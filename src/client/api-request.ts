@@ -244,7 +244,8 @@ async function readAnswerText(
   { keepBeginning = false }: { keepBeginning?: boolean } = {},
 ): Promise<AnswerText> {
   const body = response.body;
-  if (body === null) return { text: '', complete: true };
+  // An answer without a body (204, HEAD).
+  if (!body) return { text: '', complete: true };
   const announced = Number(response.headers.get('Content-Length') ?? Number.NaN);
   // NOTE: a compressed answer announces its compressed size, so only the bytes read can be trusted below.
   if (response.headers.get('Content-Encoding') === null && announced > maxBytes) {
