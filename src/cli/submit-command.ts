@@ -46,8 +46,8 @@ const MAX_LABEL_LENGTH = 500;
 /**
  * `spanpatch submit FILE --project P`: one submission per run, as the app's Submit makes it: the sheet checked,
  * the spans already up to date on the server left out, the rest sent by the client in batches (progress bar on a
- * terminal, a line every few seconds otherwise), then the Results summary. Ctrl+C (or SIGTERM) stops sending and says what
- * was and was not sent.
+ * terminal, a line every few seconds otherwise), then the Results summary. Ctrl+C (or SIGTERM) stops sending and
+ * says what was and was not sent.
  */
 export async function runSubmit(file: string, options: SubmitOptions, io: CliIo): Promise<number> {
   const terminal = new Terminal(io, { json: options.json === true });
@@ -169,7 +169,7 @@ export async function runSubmit(file: string, options: SubmitOptions, io: CliIo)
  * `undelivered_batches`), and `spans_skipped_unchanged`, the spans left out because the server already had every
  * value as asked: never sent, so in none of §6's counts.
  */
-export function jsonAnswer(
+function jsonAnswer(
   result: AggregatedResponse,
   skippedUnchanged: number,
 ): AggregatedResponse & { spans_skipped_unchanged: number } {
