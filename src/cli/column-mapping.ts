@@ -10,6 +10,7 @@ import {
   METADATA_PREFIX,
   SPAN_ID_COLUMN,
 } from '@/core/columns';
+import { printableText } from '@/core/printable-text';
 import { CommandError } from './exit-status';
 
 /** What the command line says about columns: `--map`, `--type` and `--blank`, each `COLUMN=VALUE`. */
@@ -131,14 +132,15 @@ interface Unresolved {
   spanIdColumn: number | null;
 }
 
-function unmappedMessage(headers: readonly string[], unresolved: readonly Unresolved[]): string {
+function unmappedMessage(headers: readonly string[], unresolved: readonly Unresolved[]): string[] {
   const lines = [
     unresolved.length === 1
       ? 'One column is not recognised, and the app would ask what it feeds:'
       : `${unresolved.length} columns are not recognised, and the app would ask what they feed:`,
   ];
   for (const { header, index, spanIdColumn } of unresolved) {
-    const name = header.trim() === '' ? `#${index + 1}` : header.trim();
+    // A name that would not print as it is (a control character in it) is named by its position instead.
+    const name = header.trim() === '' || printableText(header) !== header ? `#${index + 1}` : header.trim();
     if (spanIdColumn !== null) {
       lines.push(
         `  ${columnLabel(header, index)} also names the span ID, like ${columnLabel(headers[spanIdColumn] ?? '', spanIdColumn)}: ` +
@@ -153,7 +155,7 @@ function unmappedMessage(headers: readonly string[], unresolved: readonly Unreso
         `or leave it out with --map ${shellQuoted(`${name}=ignore`)}.`,
     );
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /** Applies `--type` and `--blank` to the metadata columns they name. */

@@ -9,13 +9,17 @@ import type { Terminal } from './terminal';
 export async function confirm(terminal: Terminal, question: string): Promise<boolean> {
   const prompt = createInterface({
     input: terminal.io.stdin,
-    output: terminal.io.stderr as NodeJS.WritableStream,
+    // NOTE: the prompt drives the terminal itself (it echoes and edits the line), so it gets the raw stream; the
+    // question is made printable here instead.
+    output: terminal.io.stderr.raw as NodeJS.WritableStream,
   });
   const cancel = new AbortController();
   prompt.on('SIGINT', () => cancel.abort());
   prompt.on('close', () => cancel.abort());
   try {
-    const answer = await prompt.question(`${question} [y/N] `, { signal: cancel.signal });
+    const answer = await prompt.question(`${terminal.io.stderr.printable(question)} [y/N] `, {
+      signal: cancel.signal,
+    });
     return /^y(es)?$/i.test(answer.trim());
   } catch {
     terminal.note('');

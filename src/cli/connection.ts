@@ -53,6 +53,11 @@ export function requestProblem(error: unknown, connection: Connection, what: str
       `${what} failed: the server at ${server} refused the API key in SPANPATCH_KEY (${error.message}).`,
     );
   }
+  if (error.kind === 'invalid_answer') {
+    return new CommandError(
+      `${what} failed: the server at ${server} answered, but not as the API says: ${error.message}.`,
+    );
+  }
   return new CommandError(
     `${what} failed: the server at ${server} answered ${error.status}: ${error.message}`,
   );

@@ -8,12 +8,21 @@ export const EXIT = {
   unusable: 2,
   /** A second Ctrl+C: quit at once. */
   interrupted: 130,
+  /** A second SIGTERM: quit at once. */
+  terminated: 143,
 } as const;
 
-/** Why a command could not run at all: printed as one message, exit status 2. */
+/**
+ * Why a command could not run at all: printed as one message, exit status 2. A message of several lines is given
+ * as its lines, so that only the command line's own line breaks start a line.
+ */
 export class CommandError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly lines: readonly string[];
+
+  constructor(message: string | readonly string[]) {
+    const lines = typeof message === 'string' ? [message] : message;
+    super(lines.join('\n'));
     this.name = 'CommandError';
+    this.lines = lines;
   }
 }

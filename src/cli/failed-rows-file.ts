@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { CellValue } from '@/core/cell-reading';
 import { failedRowsCsv } from '@/core/failed-rows-csv';
 import type { SheetModel } from '@/core/sheet-model';
-import { outcomeFailures, type SubmissionOutcome } from '@/core/submission-outcome';
+import { notAppliedSpanIds, type SubmissionOutcome } from '@/core/submission-outcome';
 import { CommandError } from './exit-status';
 
 /** What `--failed-out` wrote. */
@@ -31,20 +31,20 @@ export function erroneousRowsWithoutSpan(model: SheetModel): SheetRow[] {
 }
 
 /**
- * Writes the rows of every span that failed (on the server, or never delivered) or that the sheet blocked, in
- * the file's own columns and order, as the app's Export does: formula-safe CSV (`failedRowsCsv`), ready to fix
- * and submit again; `otherRows` (rows blocked without a span) go in too. A file with no such row gets the header
- * alone.
+ * Writes the rows of every span not applied (`notAppliedSpanIds`: failed on the server, never delivered or of
+ * unknown outcome, blocked by the sheet, not sent), in the file's own columns and order, as the app's Export does:
+ * formula-safe CSV (`failedRowsCsv`), ready to fix and submit again; `otherRows` (rows blocked without a span) go
+ * in too. A file with no such row gets the header alone.
  */
 export async function writeFailedRows(
   path: string,
   outcome: SubmissionOutcome,
   otherRows: readonly SheetRow[] = [],
 ): Promise<FailedRowsWritten> {
-  const failures = outcomeFailures(outcome);
+  const spanIds = notAppliedSpanIds(outcome);
   const rows = new Map<number, readonly CellValue[]>(otherRows.map(({ row, cells }) => [row, cells]));
-  for (const failure of failures) {
-    const source = outcome.spans.get(failure.spanId);
+  for (const spanId of spanIds) {
+    const source = outcome.spans.get(spanId);
     source?.rows.forEach((row, index) => rows.set(row, source.cells[index] ?? []));
   }
   const ordered = [...rows].sort(([a], [b]) => a - b).map(([, cells]) => cells);
@@ -54,5 +54,5 @@ export async function writeFailedRows(
     const reason = error instanceof Error ? error.message : String(error);
     throw new CommandError(`The failed rows could not be written to ${path}: ${reason}`);
   }
-  return { spans: failures.length, rows: ordered.length };
+  return { spans: spanIds.length, rows: ordered.length };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { printableText } from '@/core/printable-text';
 import { addCheckCommand } from './check-command';
 import type { CommandContext } from './command-options';
 import { CommandError, EXIT } from './exit-status';
@@ -8,7 +9,7 @@ import { addPreviewCommand } from './preview-command';
 import { addRevertCommand } from './revert-command';
 import { addServeCommand } from './serve-command';
 import { addSubmitCommand } from './submit-command';
-import { type CliIo, painter } from './terminal';
+import { type CliIo, TerminalOutput } from './terminal';
 
 /** The version in package.json. */
 function version(): string {
@@ -17,8 +18,9 @@ function version(): string {
 }
 
 /**
- * The process's own streams and environment. A reader that stops reading (`spanpatch check big.csv | head`) ends
- * the run quietly, as other command-line tools do, instead of with a broken-pipe stack trace.
+ * The process's own streams, each behind a `TerminalOutput` (everything printed is made printable), and its
+ * environment. A reader that stops reading (`spanpatch check big.csv | head`) ends the run quietly, as other
+ * command-line tools do, instead of with a broken-pipe stack trace.
  */
 export function processIo(): CliIo {
   for (const stream of [process.stdout, process.stderr]) {
@@ -28,8 +30,8 @@ export function processIo(): CliIo {
     });
   }
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: new TerminalOutput(process.stdout, process.env),
+    stderr: new TerminalOutput(process.stderr, process.env),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
@@ -92,9 +94,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       // --help and --version end the parse with an "error" of status 0; a wrong option or argument is status 2.
       return error.exitCode === 0 ? EXIT.ok : EXIT.unusable;
     }
-    const paint = painter(io.stderr, io.env);
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`${paint('red', 'spanpatch:')} ${message}\n`);
+    const paint = io.stderr.paint;
+    // A message may be several lines (CommandError's `lines`); each keeps to its line, whatever a server put in it.
+    const lines =
+      error instanceof CommandError ? error.lines : [error instanceof Error ? error.message : String(error)];
+    io.stderr.write(`${paint('red', 'spanpatch:')} ${lines.map((line) => printableText(line)).join('\n')}\n`);
     if (!(error instanceof CommandError)) {
       // Not a problem the command line foresaw: its stack, for a bug report, when asked for.
       const stack = error instanceof Error ? error.stack : undefined;

@@ -6,6 +6,7 @@ import {
   type SubmissionOutcome,
 } from '@/core/submission-outcome';
 import { count, countOf, rowsText } from './format';
+import { type StopSignal, stoppedBy } from './interrupt';
 import type { Paint } from './terminal';
 
 /** How many failed or blocked spans are listed one by one before "… and N more". */
@@ -25,7 +26,7 @@ export function outcomeLines(
   outcome: SubmissionOutcome,
   summary: OutcomeSummary,
   paint: Paint,
-  { failedOutHint, interrupted }: { failedOutHint: boolean; interrupted: boolean },
+  { failedOutHint, interrupted }: { failedOutHint: boolean; interrupted: StopSignal | null },
 ): string[] {
   const id = outcome.result.submission_id;
   const lines = [
@@ -88,7 +89,7 @@ function cancelLines(
   outcome: SubmissionOutcome,
   summary: OutcomeSummary,
   paint: Paint,
-  interrupted: boolean,
+  interrupted: StopSignal | null,
 ): string[] {
   const unknown = inFlightWhenCancelled(outcome);
   const answered = summary.server.processed;
@@ -104,7 +105,7 @@ function cancelLines(
   return [
     paint(
       'yellow',
-      `  ${interrupted ? 'Cancelled with Ctrl+C' : 'Stopped before the end'}: ${parts.join('; ')}.`,
+      `  ${interrupted === null ? 'Stopped before the end' : stoppedBy(interrupted)}: ${parts.join('; ')}.`,
     ),
     '  Run the same command again to send the rest: spans the server already has as asked are left out as up to date.',
   ];

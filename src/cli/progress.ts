@@ -55,8 +55,10 @@ export function createProgressReporter(terminal: Terminal, project: string, tota
   if (terminal.io.stderr.isTTY === true) {
     const bar = new SingleBar(
       {
-        stream: terminal.io.stderr as NodeJS.WritableStream,
-        format: `Submitting to ${project} {bar} {percentage}% · {done} of {all} spans · {rate} spans/s{failed}`,
+        // NOTE: the bar drives the terminal itself (it moves the cursor), so it gets the raw stream; what it
+        // shows is made printable here instead.
+        stream: terminal.io.stderr.raw as NodeJS.WritableStream,
+        format: `Submitting to ${terminal.io.stderr.printable(project)} {bar} {percentage}% · {done} of {all} spans · {rate} spans/s{failed}`,
         hideCursor: true,
         barsize: 30,
         fps: 10,
@@ -70,7 +72,9 @@ export function createProgressReporter(terminal: Terminal, project: string, tota
       rate: count(rate(progress, startedAt)),
       failed:
         progress.batchesFailed > 0
-          ? paint('red', ` · ${countOf(progress.spansUndelivered, 'span')} not delivered`)
+          ? terminal.io.stderr.printable(
+              paint('red', ` · ${countOf(progress.spansUndelivered, 'span')} not delivered`),
+            )
           : '',
     });
     const initial: SubmissionProgress = {
@@ -95,7 +99,8 @@ export function createProgressReporter(terminal: Terminal, project: string, tota
         bar.update(progress.spansDone + progress.spansUndelivered, payload(progress));
         if (progress.retrying) {
           // NOTE: cli-progress redraws on its own line; a retry is said on a line of its own above it.
-          terminal.io.stderr.write(`\r\x1b[2K${paint('yellow', retryLine(progress.retrying))}\n`);
+          terminal.io.stderr.raw.write('\r\x1b[2K');
+          terminal.note(paint('yellow', retryLine(progress.retrying)));
         }
       },
       stop() {

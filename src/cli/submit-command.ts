@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { AggregatedResponse } from '@/core/api-schema';
 import { blockedSpanErrors, buildOutcome, summarizeOutcome } from '@/core/submission-outcome';
 import { sheetStatus, SHEET_ISSUE_HINT } from './check-command';
 import {
@@ -17,7 +18,7 @@ import { connectionFrom } from './connection';
 import { EXIT } from './exit-status';
 import { erroneousRowsWithoutSpan, writeFailedRows } from './failed-rows-file';
 import { count, countOf, rowsText } from './format';
-import { handleInterrupts } from './interrupt';
+import { handleInterrupts, type StopSignal } from './interrupt';
 import { outcomeLines } from './outcome-report';
 import { createProgressReporter, type ProgressReporter } from './progress';
 import { readSheetFile } from './read-sheet';
@@ -45,8 +46,8 @@ const MAX_LABEL_LENGTH = 500;
 /**
  * `spanpatch submit FILE --project P`: one submission per run, as the app's Submit makes it: the sheet checked,
  * the spans already up to date on the server left out, the rest sent by the client in batches (progress bar on a
- * terminal, a line every few seconds otherwise), then the Results summary. Ctrl+C stops sending and says what
- * was and was not sent.
+ * terminal, a line every few seconds otherwise), then the Results summary. Ctrl+C (or SIGTERM) stops sending and
+ * says what was and was not sent.
  */
 export async function runSubmit(file: string, options: SubmitOptions, io: CliIo): Promise<number> {
   const terminal = new Terminal(io, { json: options.json === true });
@@ -101,9 +102,11 @@ export async function runSubmit(file: string, options: SubmitOptions, io: CliIo)
     sendable.length > 0
       ? createProgressReporter(terminal, options.project, sendable.length)
       : { update: () => undefined, stop: () => undefined };
+  let interrupted: StopSignal | null = null;
   const restore = handleInterrupts(
     terminal,
-    () => {
+    (signal) => {
+      interrupted = signal;
       reporter.stop();
       cancel.abort();
     },
@@ -140,16 +143,17 @@ export async function runSubmit(file: string, options: SubmitOptions, io: CliIo)
   terminal.report(
     ...outcomeLines(outcome, summary, paint, {
       failedOutHint: options.failedOut === undefined,
-      interrupted: cancel.signal.aborted,
+      interrupted,
     }),
   );
-  if (options.json === true) terminal.json(result);
+  if (options.json === true) terminal.json(jsonAnswer(result, sent.upToDate));
   if (options.failedOut !== undefined) {
     const written = await writeFailedRows(resolve(io.cwd, options.failedOut), outcome, spanlessRows);
     terminal.report(
       written.rows === 0
-        ? `  No failed or blocked row: ${options.failedOut} has the header alone.`
-        : `  Wrote ${countOf(written.rows, 'failed or blocked row')} (${countOf(written.spans, 'span')}) to ${options.failedOut}, in the file's columns.`,
+        ? `  Every row was applied: ${options.failedOut} has the header alone.`
+        : `  Wrote ${countOf(written.rows, 'row')} not applied (${countOf(written.spans, 'span')} failed, blocked or not sent) ` +
+            `to ${options.failedOut}, in the file's columns.`,
     );
   }
   if (sent.problem !== null) {
@@ -158,6 +162,18 @@ export async function runSubmit(file: string, options: SubmitOptions, io: CliIo)
   }
   const applied = summary.failed + summary.blocked + summary.notSent + spanlessRows.length === 0;
   return applied ? EXIT.ok : EXIT.someFailed;
+}
+
+/**
+ * What `submit --json` prints: the aggregated response, its fields of SPEC §6 as they are (with `not_sent` and
+ * `undelivered_batches`), and `spans_skipped_unchanged`, the spans left out because the server already had every
+ * value as asked: never sent, so in none of §6's counts.
+ */
+function jsonAnswer(
+  result: AggregatedResponse,
+  skippedUnchanged: number,
+): AggregatedResponse & { spans_skipped_unchanged: number } {
+  return { ...result, spans_skipped_unchanged: skippedUnchanged };
 }
 
 export function addSubmitCommand(program: Command, context: CommandContext): void {
@@ -169,8 +185,8 @@ export function addSubmitCommand(program: Command, context: CommandContext): voi
         .description(
           'Checks the file as check does, leaves out the spans blocked by errors and those already up to date on ' +
             'the server, and sends the rest as one submission (labelled with the file name), in batches, with a ' +
-            'progress bar on a terminal. Then prints the results as the app does. Ctrl+C stops sending and says ' +
-            'what was sent, what was not, and what is unknown; a second Ctrl+C quits at once.',
+            'progress bar on a terminal. Then prints the results as the app does. Ctrl+C (or SIGTERM) stops sending ' +
+            'and says what was sent, what was not, and what is unknown; a second one quits at once.',
         )
         .argument('<file>', 'the sheet file')
         .requiredOption('--project <project>', 'the project the spans belong to')
@@ -181,11 +197,11 @@ export function addSubmitCommand(program: Command, context: CommandContext): voi
         )
         .option(
           '--failed-out <file.csv>',
-          "write the failed and blocked rows, in the file's own columns, to this CSV file",
+          "write every row not applied (failed, blocked, not sent, or in flight when stopped), in the file's own columns, to this CSV file",
         )
         .option(
           '--json',
-          'print only the aggregated response (SPEC §6) on standard output; everything else goes to standard error',
+          'print only the aggregated response (SPEC §6, plus spans_skipped_unchanged: the spans already up to date, not sent) on standard output; everything else goes to standard error',
         )
         .option('--batch-size <n>', 'spans per request (default 5,000)', integerAtLeast(1, 10_000))
         .option('--concurrency <n>', 'requests in flight at once (default 2)', integerAtLeast(1, 16)),

@@ -6,6 +6,7 @@ import {
   type QueryValue,
   routePath,
 } from '@/core/api-routes';
+import { answerTooLargeMessage, MAX_ANSWER_BYTES, MAX_ERROR_ANSWER_BYTES } from '@/core/answer-limits';
 import { apiErrorSchema, describeSchemaError } from '@/core/api-schema';
 import { DEFAULT_REQUEST_TIMEOUT_MS, formatDuration, parseRetryAfter, runWithTimeout } from './retry-timing';
 
@@ -88,6 +89,8 @@ export interface RouteRequest<R extends ApiRoute> {
 
 const NETWORK_ERROR = 'network_error';
 const INVALID_RESPONSE = 'invalid_response';
+/** The code of an answer the client stopped reading at `MAX_ANSWER_BYTES` (an invalid answer). */
+const ANSWER_TOO_LARGE = 'answer_too_large';
 
 /**
  * Calls a route of the API (from `apiRoutes`) and validates its answer with the route's shared schema: the one
@@ -128,13 +131,25 @@ export async function apiRequest<R extends JsonRoute>(
       if (!response.ok) throw await errorAnswer(response);
       // NOTE: the body is read as text first, so a connection that breaks mid-answer (a network failure) is told
       // apart from a complete answer that is not JSON (the server did answer, just not in the API).
+      let body: AnswerText;
       try {
-        return { status: response.status, text: await response.text() };
+        body = await readAnswerText(response, MAX_ANSWER_BYTES);
       } catch (error) {
         throw noAnswer(
           `The connection broke while the server's answer was arriving: ${describeNetworkError(error)}`,
         );
       }
+      if (!body.complete) {
+        throw new ApiRequestError(
+          response.status,
+          ANSWER_TOO_LARGE,
+          answerTooLargeMessage(MAX_ANSWER_BYTES),
+          {
+            kind: 'invalid_answer',
+          },
+        );
+      }
+      return { status: response.status, text: body.text };
     },
     timeoutMs,
     options.signal,
@@ -193,7 +208,9 @@ async function errorAnswer(response: Response): Promise<ApiRequestError> {
     kind: 'error_answer' as const,
     retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
   };
-  const text = await response.text().catch(() => '');
+  const { text } = await readAnswerText(response, MAX_ERROR_ANSWER_BYTES, { keepBeginning: true }).catch(
+    () => ({ text: '' }),
+  );
   try {
     const parsed = apiErrorSchema.safeParse(JSON.parse(text));
     if (parsed.success) {
@@ -205,6 +222,54 @@ async function errorAnswer(response: Response): Promise<ApiRequestError> {
   const detail = text.trim().slice(0, 200);
   const message = `HTTP ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`.trim();
   return new ApiRequestError(response.status, `http_${response.status}`, message, details);
+}
+
+/**
+ * An answer's body as text: all of it (`complete`); else, when the reading stopped at its cap, nothing, or with
+ * `keepBeginning` what came before the cap.
+ */
+interface AnswerText {
+  text: string;
+  complete: boolean;
+}
+
+/**
+ * Reads an answer's body as UTF-8 text, as `response.text()` does, but at most `maxBytes` (after decompression):
+ * an answer that announces more (Content-Length) is not read at all, one that sends more is read up to the cap,
+ * and either way the rest is cancelled, which closes the connection. Rejects when the connection breaks.
+ */
+async function readAnswerText(
+  response: Response,
+  maxBytes: number,
+  { keepBeginning = false }: { keepBeginning?: boolean } = {},
+): Promise<AnswerText> {
+  const body = response.body;
+  // An answer without a body (204, HEAD).
+  if (!body) return { text: '', complete: true };
+  const announced = Number(response.headers.get('Content-Length') ?? Number.NaN);
+  // NOTE: a compressed answer announces its compressed size, so only the bytes read can be trusted below.
+  if (response.headers.get('Content-Encoding') === null && announced > maxBytes) {
+    void body.cancel().catch(() => undefined);
+    return { text: '', complete: false };
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      if (!keepBeginning) return { text: '', complete: false };
+      parts.push(decoder.decode(value.subarray(0, value.byteLength - (bytes - maxBytes))));
+      return { text: parts.join(''), complete: false };
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return { text: parts.join(''), complete: true };
 }
 
 function apiUrl(baseUrl: string | undefined, path: string): string {

@@ -288,6 +288,21 @@ export function outcomeFailures(outcome: SubmissionOutcome): FailedSpan[] {
 }
 
 /**
+ * Every span of an outcome that was not applied, each once: those that failed on the server or were never
+ * delivered (whether the server applied them is unknown, in flight at a cancel included), those the sheet blocked,
+ * then those not sent. What a file of the rows to fix and submit again holds.
+ */
+export function notAppliedSpanIds(outcome: SubmissionOutcome): string[] {
+  return [
+    ...new Set([
+      ...outcome.result.errors.map((error) => error.span_id),
+      ...outcome.blocked.map((error) => error.span_id),
+      ...outcome.result.not_sent,
+    ]),
+  ];
+}
+
+/**
  * The type filters' counts (SPEC §8): always the six known types, then any other type present in order of first
  * appearance; each counts the failed and the blocked spans of its type, and says how many were blocked.
  */

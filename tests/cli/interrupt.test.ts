@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Submission } from '@/core/api-schema';
+import type { AggregatedResponse, Submission } from '@/core/api-schema';
 import { getJson, ingestSpans, postJson, startTestServer, type TestServer } from '../server/test-server';
 import { csv, runCli, type SlowProxy, startCli, startSlowProxy, tempFolder } from './cli-process';
 
@@ -13,11 +16,13 @@ let folder: Awaited<ReturnType<typeof tempFolder>>;
 beforeAll(async () => {
   server = await startTestServer();
   folder = await tempFolder();
-  await ingestSpans(
-    server,
-    'cli',
-    Array.from({ length: SPANS }, (_, index) => ({ spanId: spanIdOf(index), metadata: {} })),
-  );
+  for (const project of ['cli', 'term']) {
+    await ingestSpans(
+      server,
+      project,
+      Array.from({ length: SPANS }, (_, index) => ({ spanId: spanIdOf(index), metadata: {} })),
+    );
+  }
   // Every request waits 25 ms: 200 batches of 10 take seconds, so Ctrl+C lands mid-submit.
   proxy = await startSlowProxy(server.url, 25);
 });
@@ -28,8 +33,8 @@ afterAll(async () => {
   await folder.remove();
 });
 
-async function submissions(): Promise<Submission[]> {
-  const page = await getJson(`${server.url}/api/v1/submissions?project=cli&limit=100`);
+async function submissions(project = 'cli'): Promise<Submission[]> {
+  const page = await getJson(`${server.url}/api/v1/submissions?project=${project}&limit=100`);
   return (page.body as { submissions: Submission[] }).submissions;
 }
 
@@ -101,5 +106,63 @@ describe('Ctrl+C during submit', () => {
     const spans = (lookup.body as { spans: { metadata: Record<string, unknown> }[] }).spans;
     expect(spans).toHaveLength(SPANS);
     expect(spans.every((span) => span.metadata.reviewed === 'yes')).toBe(true);
+  }, 90_000);
+
+  it('stops on SIGTERM as on Ctrl+C: --json prints what is known, --failed-out holds every row not applied', async () => {
+    const path = await folder.write(
+      'term.csv',
+      csv(
+        ['context.span_id', 'attributes.metadata.reviewed'],
+        Array.from({ length: SPANS }, (_, index) => [spanIdOf(index), 'yes']),
+      ),
+    );
+    const args = ['submit', path, '--project', 'term', '--json', '--failed-out', 'not-applied.csv'];
+    const first = startCli([...args, '--batch-size', '10', '--concurrency', '1'], {
+      cwd: folder.dir,
+      env: { SPANPATCH_URL: proxy.url },
+    });
+    await waitFor(async () =>
+      (await submissions('term')).some((submission) => submission.spans_processed >= 30),
+    );
+    first.child.kill('SIGTERM');
+    const stopped = await first.finished;
+    expect(stopped.signal).toBeNull();
+    expect(stopped.status).toBe(1);
+    expect(stopped.stderr).toContain('Stopping: no new batch starts');
+    expect(stopped.stderr).toMatch(/Stopped by SIGTERM: [\d,]+ spans were sent and answered/);
+
+    // Standard output holds the aggregated response of what was done before the stop, and nothing else.
+    const result = JSON.parse(stopped.stdout) as AggregatedResponse & { spans_skipped_unchanged: number };
+    expect(result.spans_updated).toBeGreaterThanOrEqual(30);
+    expect(result.not_sent.length).toBeGreaterThan(0);
+    expect(result.spans_skipped_unchanged).toBe(0);
+    const notApplied = new Set([...result.errors.map((error) => error.span_id), ...result.not_sent]);
+    expect(result.spans_updated + notApplied.size).toBe(SPANS);
+
+    // Every row not applied: in flight (unknown), never sent, failed.
+    const written = Papa.parse<string[]>(await readFile(join(folder.dir, 'not-applied.csv'), 'utf8'), {
+      skipEmptyLines: true,
+    });
+    const [header, ...rows] = written.data;
+    expect(header).toEqual(['context.span_id', 'attributes.metadata.reviewed']);
+    expect(rows.map((row) => row[0]).sort()).toEqual([...notApplied].sort());
+    expect(stopped.stderr).toContain(`Wrote ${notApplied.size.toLocaleString('en-US')} rows not applied`);
+
+    // A second run leaves out what the first one applied, and says how many in --json.
+    await proxy.idle();
+    const [record] = await submissions('term');
+    const applied = record?.spans_updated ?? 0;
+    const second = await runCli(args, { cwd: folder.dir, env: { SPANPATCH_URL: server.url } });
+    expect(second.status).toBe(0);
+    const again = JSON.parse(second.stdout) as AggregatedResponse & { spans_skipped_unchanged: number };
+    expect(again).toMatchObject({
+      spans_processed: SPANS - applied,
+      spans_updated: SPANS - applied,
+      spans_failed: 0,
+      spans_skipped_unchanged: applied,
+    });
+    expect(second.stderr).toContain(
+      `${applied.toLocaleString('en-US')} spans already up to date on the server were not sent.`,
+    );
   }, 90_000);
 });

@@ -65,6 +65,7 @@ describe('spanpatch submit', () => {
       spans_updated: 2,
       spans_unchanged: 0,
       spans_failed: 2,
+      spans_skipped_unchanged: 0,
     });
     const errorTypes = Object.fromEntries(
       result.errors.map((error) => [error.span_id, /^\[(\w+)\]/.exec(error.error_message)?.[1]]),
@@ -127,6 +128,8 @@ describe('spanpatch submit', () => {
     const again = await runCli(['submit', path, '--project', 'cli', '--json'], options);
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ spans_processed: 0, spans_failed: 0, errors: [] });
+    // The spans left out as already up to date are counted beside the fields of SPEC §6.
+    expect(JSON.parse(again.stdout)).toMatchObject({ spans_skipped_unchanged: 2 });
     expect(again.stderr).toContain('2 spans already up to date on the server were not sent.');
   });
 });

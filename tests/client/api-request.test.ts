@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { apiRequest, ApiRequestError } from '@/client/api-request';
+import { answerTooLargeMessage, MAX_ANSWER_BYTES } from '@/core/answer-limits';
 import { apiRoutes } from '@/core/api-routes';
 
 interface SentRequest {
@@ -125,5 +128,108 @@ describe('apiRequest', () => {
       networkFailure: true,
       timedOut: false,
     });
+  });
+});
+
+/** What an endless server saw of one request: how many bytes it wrote, and when the client went away. */
+interface EndlessAnswer {
+  written: number;
+  closed: Promise<void>;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that answers every request with `status` and a body that never ends (a JSON
+ * beginning, then spaces, as fast as the client reads); `announce` sends a Content-Length first.
+ */
+async function startEndlessServer(options: { status?: number; announce?: number }) {
+  const answers: EndlessAnswer[] = [];
+  const server = createServer((_request, response) => {
+    const answer: EndlessAnswer = { written: 0, closed: Promise.resolve() };
+    answer.closed = new Promise((resolve) => response.once('close', () => resolve()));
+    answers.push(answer);
+    response.writeHead(options.status ?? 200, {
+      'content-type': 'application/json',
+      ...(options.announce === undefined ? {} : { 'content-length': String(options.announce) }),
+    });
+    const spaces = Buffer.alloc(1024 * 1024, ' ');
+    let stopped = false;
+    response.once('close', () => (stopped = true));
+    const pump = () => {
+      while (!stopped) {
+        answer.written += spaces.length;
+        if (!response.write(answer.written === spaces.length ? '{"projects":[' : spaces)) {
+          response.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answers,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('apiRequest against a server whose answer never ends', () => {
+  it(`stops reading above ${MAX_ANSWER_BYTES / 1024 / 1024} MB and says so`, async () => {
+    const server = await startEndlessServer({});
+    try {
+      const error = await failureOf(
+        apiRequest(apiRoutes.listProjects, { params: {} }, { baseUrl: server.url, timeoutMs: Infinity }),
+      );
+      expect(error).toMatchObject({
+        status: 200,
+        code: 'answer_too_large',
+        kind: 'invalid_answer',
+        networkFailure: false,
+        message: answerTooLargeMessage(),
+      });
+      expect(error.message).toContain("The server's answer was over 500 MB");
+      // The client hung up: the server could not write much past the cap (what the sockets buffer).
+      await server.answers[0]?.closed;
+      expect(server.answers[0]?.written).toBeLessThan(MAX_ANSWER_BYTES + 64 * 1024 * 1024);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('refuses at once an answer that announces more than the cap, without reading it', async () => {
+    const server = await startEndlessServer({ announce: MAX_ANSWER_BYTES + 1 });
+    try {
+      const error = await failureOf(
+        apiRequest(apiRoutes.listProjects, { params: {} }, { baseUrl: server.url, timeoutMs: Infinity }),
+      );
+      expect(error).toMatchObject({
+        status: 200,
+        code: 'answer_too_large',
+        message: answerTooLargeMessage(),
+      });
+      await server.answers[0]?.closed;
+      expect(server.answers[0]?.written).toBeLessThan(MAX_ANSWER_BYTES / 4);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads only the beginning of an error answer that never ends, and reports its status', async () => {
+    const server = await startEndlessServer({ status: 502 });
+    try {
+      const error = await failureOf(
+        apiRequest(apiRoutes.listProjects, { params: {} }, { baseUrl: server.url, timeoutMs: Infinity }),
+      );
+      expect(error).toMatchObject({ status: 502, code: 'http_502', kind: 'error_answer' });
+      expect(error.message).toBe('HTTP 502 Bad Gateway: {"projects":[');
+      await server.answers[0]?.closed;
+      expect(server.answers[0]?.written).toBeLessThan(MAX_ANSWER_BYTES / 4);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   buildOutcome,
   errorTypeCounts,
   mergeRetry,
+  notAppliedSpanIds,
   outcomeFailures,
   retrySpanIds,
   type SubmissionOutcome,
@@ -157,6 +158,50 @@ describe('buildOutcome', () => {
     expect([...outcome.patches]).toEqual([['aaaaaaaaaaaaaaa6', { score: 6 }]]);
     expect(outcome.label).toBe('review.csv');
     expect(outcome.lastRetry).toBeNull();
+  });
+});
+
+describe('notAppliedSpanIds', () => {
+  it('lists every span not applied once: failed or unknown, blocked, then not sent', () => {
+    const model = reviewSheet();
+    const cancelled = aggregateResponses(
+      [
+        {
+          spans_processed: 1,
+          spans_updated: 0,
+          spans_unchanged: 0,
+          spans_failed: 1,
+          errors: [connectionFailure('aaaaaaaaaaaaaaa1')],
+          submission_id: 'sub-1',
+        },
+      ],
+      { submissionId: 'sub-1', notSent: ['aaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaa6'] },
+    );
+    const outcome = buildOutcome({
+      model,
+      sent: model.submittableSpans(),
+      blocked: blockedSpanErrors(model),
+      result: cancelled,
+      project: 'demo',
+      label: 'review.csv',
+      source: { name: 'review.csv', kind: 'file' },
+      startedAt: '2025-05-05T10:42:00.000Z',
+      finishedAt: '2025-05-05T10:42:03.000Z',
+      cancelled: true,
+    });
+    expect(notAppliedSpanIds(outcome)).toEqual([
+      'aaaaaaaaaaaaaaa1',
+      'aaaaaaaaaaaaaaa3',
+      'aaaaaaaaaaaaaaa4',
+      'aaaaaaaaaaaaaaa5',
+      'aaaaaaaaaaaaaaa2',
+      'aaaaaaaaaaaaaaa6',
+    ]);
+    // The failures table lists no span not sent; the rows to submit again include them.
+    expect(outcomeFailures(outcome).map((failure) => failure.spanId)).not.toContain('aaaaaaaaaaaaaaa2');
+    expect(notAppliedSpanIds(reviewOutcome())).toEqual(
+      outcomeFailures(reviewOutcome()).map((failure) => failure.spanId),
+    );
   });
 });
 
