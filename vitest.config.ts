@@ -20,9 +20,11 @@ const notOnPostgres = [
   // Open a SQLite store or file directly: the demo seed on a SQLite store, a restart on the same SQLite file.
   'tests/server/demo-seed.test.ts',
   'tests/client/server-restart.test.ts',
-  // No server at all: configuration parsing, the pure patch planners, the client against fake fetches.
+  // No server at all: configuration parsing, the pure patch planners, the OTLP counts, the client against fake
+  // fetches.
   'tests/server/config.test.ts',
   'tests/server/patch/**',
+  'tests/server/otlp/**',
   'tests/client/api-request.test.ts',
   'tests/client/log-metadata.test.ts',
 ];

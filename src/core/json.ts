@@ -23,17 +23,20 @@ export function parseJson(text: string): JsonParseResult {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    const failure = locateJsonError(text);
-    const { line, column } = lineAndColumn(text, failure.offset);
-    const token = /\b(NaN|-?Infinity)\b/.exec(text);
-    const hint = token ? ` (${token[1]} is not JSON: write null, or leave the key out)` : '';
-    return {
-      ok: false,
-      message: `${failure.message} at line ${line}, column ${column}${hint}`,
-      line,
-      column,
-    };
+    return { ok: false, ...describeJsonError(text) };
   }
+}
+
+/**
+ * Says where (1-based line and column) and what is wrong in text that is not JSON, as parseJson does when it
+ * fails, without parsing it: for text known to be invalid, such as one whose parts JSON.parse refused.
+ */
+export function describeJsonError(text: string): { message: string; line: number; column: number } {
+  const failure = locateJsonError(text);
+  const { line, column } = lineAndColumn(text, failure.offset);
+  const token = /\b(NaN|-?Infinity)\b/.exec(text);
+  const hint = token ? ` (${token[1]} is not JSON: write null, or leave the key out)` : '';
+  return { message: `${failure.message} at line ${line}, column ${column}${hint}`, line, column };
 }
 
 /** 1-based line and column of a character offset in a text. */

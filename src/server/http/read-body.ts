@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGunzip } from 'node:zlib';
 import type { Context } from 'hono';
 import { parseJson } from '@/core/json';
 import { HttpError } from './api-error';
@@ -27,54 +30,77 @@ function busy(): HttpError {
   );
 }
 
+/** True for the errors zlib raises on bytes that are not gzip (their codes are Z_DATA_ERROR, Z_BUF_ERROR, …). */
+function isZlibError(error: unknown): boolean {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
 /**
  * Reads a request body up to a size limit (413 beyond it, from Content-Length or while streaming) and undoes a
- * gzip Content-Encoding, with the same limit on the decompressed size. The bytes count against the server's body
- * budget for as long as the request lasts (503 with Retry-After when the server holds too much already).
+ * gzip Content-Encoding as the bytes arrive, with the same limit on the decompressed size. The bytes count
+ * against the server's body budget for as long as the request lasts (503 with Retry-After when the server holds
+ * too much already). `inspect`, when given, sees each decoded chunk as it comes and may throw (an HttpError) to
+ * refuse the body before the rest is read. NOTE: gzip is undone by a zlib stream, on Node's thread pool and
+ * chunk by chunk, so neither a large body nor a gzip bomb holds the event loop.
  */
-export async function readBody(c: Context<AppEnv>, maxBytes: number): Promise<Buffer> {
+export async function readBody(
+  c: Context<AppEnv>,
+  maxBytes: number,
+  inspect?: (chunk: Uint8Array) => void,
+): Promise<Buffer> {
   const request = c.req.raw;
   const lease = c.get('bodyLease');
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (Number.isFinite(declared) && declared > 0 && !lease.reserve(declared)) throw busy();
-  let reserved = Number.isFinite(declared) ? declared : 0;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes || (size > reserved && !lease.reserve(size - reserved))) {
-        await reader.cancel().catch(() => undefined);
-        throw size > maxBytes ? tooLarge(maxBytes) : busy();
-      }
-      reserved = Math.max(reserved, size);
-      chunks.push(value);
-    }
-  }
-  const body = Buffer.concat(chunks, size);
   const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
-  if (encoding === 'identity' || encoding === '') return body;
-  if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+  const gzipped = encoding === 'gzip' || encoding === 'x-gzip';
+  if (!gzipped && encoding !== 'identity' && encoding !== '') {
     throw new HttpError(
       415,
       'unsupported_encoding',
       `Content-Encoding '${encoding}' is not supported; use gzip`,
     );
   }
-  let inflated: Buffer;
-  try {
-    inflated = gunzipSync(body, { maxOutputLength: maxBytes });
-  } catch (error) {
-    if (error instanceof RangeError) throw tooLarge(maxBytes);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new HttpError(400, 'malformed_body', `The body is not valid gzip: ${reason}`);
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > 0 && !lease.reserve(declared)) throw busy();
+  let reserved = Number.isFinite(declared) ? declared : 0;
+  let received = 0;
+  const receive = async function* (raw: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of raw) {
+      received += chunk.byteLength;
+      if (received > maxBytes) throw tooLarge(maxBytes);
+      if (received > reserved && !lease.reserve(received - reserved)) throw busy();
+      reserved = Math.max(reserved, received);
+      yield chunk;
+    }
+  };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const keep = async (decoded: AsyncIterable<Uint8Array>) => {
+    for await (const chunk of decoded) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      if (gzipped && !lease.reserve(chunk.byteLength)) throw busy();
+      inspect?.(chunk);
+      chunks.push(chunk);
+    }
+  };
+  if (!request.body) return Buffer.alloc(0);
+  // NOTE: a Node stream, so that when a stage throws, the pipeline cancels the body's reader (a read still
+  // waiting for bytes the client has not sent would otherwise hold the request open).
+  const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
+  if (!gzipped) {
+    await pipeline(body, receive, keep);
+  } else {
+    try {
+      await pipeline(body, receive, createGunzip(), keep);
+    } catch (error) {
+      if (!isZlibError(error)) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new HttpError(400, 'malformed_body', `The body is not valid gzip: ${reason}`);
+    }
   }
-  if (!lease.reserve(inflated.byteLength)) throw busy();
-  return inflated;
+  return Buffer.concat(chunks, size);
 }
 
 /**

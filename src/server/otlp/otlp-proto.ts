@@ -76,9 +76,39 @@ message ExportTracePartialSuccess {
 message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
 `;
 
+/**
+ * The same request with each span left as its bytes (the envelope package): decoding it builds the resources and
+ * scopes but no span, so spans can then be decoded one at a time. Names and field numbers are those above, so
+ * messages about the envelope read the same.
+ */
+const otlpEnvelopeProto = `
+syntax = "proto3";
+
+package envelope;
+
+message ScopeSpans {
+  opentelemetry.proto.InstrumentationScope scope = 1;
+  repeated bytes spans = 2;
+  string schema_url = 3;
+}
+message ResourceSpans {
+  opentelemetry.proto.Resource resource = 1;
+  repeated ScopeSpans scope_spans = 2;
+  string schema_url = 3;
+}
+message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+`;
+
 const root = protobuf.parse(otlpTraceProto, { keepCase: false }).root;
+protobuf.parse(otlpEnvelopeProto, root, { keepCase: false });
 
 /** The OTLP `ExportTraceServiceRequest` message type. */
 export const exportTraceRequestType = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
+/** The OTLP `Resource` message type. */
+export const resourceType = root.lookupType('opentelemetry.proto.Resource');
+/** The OTLP `Span` message type. */
+export const spanType = root.lookupType('opentelemetry.proto.Span');
+/** `ExportTraceServiceRequest` with each span as its bytes, to decode spans one at a time. */
+export const exportEnvelopeType = root.lookupType('envelope.ExportTraceServiceRequest');
 /** The OTLP `ExportTraceServiceResponse` message type. */
 export const exportTraceResponseType = root.lookupType('opentelemetry.proto.ExportTraceServiceResponse');

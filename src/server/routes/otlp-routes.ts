@@ -4,7 +4,7 @@ import { wellFormedText } from '@/core/well-formed-text';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { readBody } from '@/server/http/read-body';
-import { type DecodeResult, decodeJsonTraces, decodeProtobufTraces } from '@/server/otlp/decode-traces';
+import { jsonTraceDecoder, protobufTraceDecoder } from '@/server/otlp/decode-traces';
 import { exportTraceResponseType } from '@/server/otlp/otlp-proto';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
@@ -23,17 +23,27 @@ function encodingOf(contentType: string | undefined): Encoding {
 }
 
 /**
- * OTLP/HTTP trace ingest (SPEC §6). A body that cannot be decoded is a 400 and stores nothing; otherwise every
- * readable span is stored, and spans that could not be read are reported as an OTLP partial success.
+ * OTLP/HTTP trace ingest (SPEC §6). A body that cannot be decoded is a 400 and stores nothing; one that holds more
+ * spans (or values) than an export may is a 413 as soon as the count passes the limit, before the rest is read;
+ * otherwise every readable span is stored, and spans that could not be read are reported as an OTLP partial
+ * success.
  */
 export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, logger }: RouteDeps): void {
   const register = routeRegistrar(app, maxBodyBytes);
   register(apiRoutes.ingestTraces, async (c) => {
     const encoding = encodingOf(c.req.header('Content-Type'));
-    const body = await readBody(c, maxBodyBytes);
-    const decoded: DecodeResult =
-      encoding === 'json' ? decodeJsonTraces(body.toString('utf8')) : decodeProtobufTraces(body);
-    if (!decoded.ok) throw new HttpError(400, 'malformed_otlp', decoded.message);
+    const decoder = encoding === 'json' ? jsonTraceDecoder() : protobufTraceDecoder();
+    const body = await readBody(c, maxBodyBytes, (chunk) => {
+      decoder.add(chunk);
+      const exceeded = decoder.limitExceeded;
+      if (exceeded !== null) throw new HttpError(413, 'export_too_large', exceeded);
+    });
+    const decoded = await decoder.decode(body);
+    if (!decoded.ok) {
+      throw decoded.problem === 'too_large'
+        ? new HttpError(413, 'export_too_large', decoded.message)
+        : new HttpError(400, 'malformed_otlp', decoded.message);
+    }
     const { projects, rejectedSpans, rejections } = decoded.traces;
     const notes = [...rejections];
     let inserted = 0;
