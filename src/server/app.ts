@@ -114,7 +114,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     if (error instanceof HttpError) return c.json(error.toBody(), error.status, error.headers);
     if (error instanceof SubmissionConflictError) {
-      return c.json({ error: { code: error.code, message: error.message } }, 422);
+      return c.json({ error: { code: error.code, message: error.message } }, error.status);
     }
     if (error instanceof IdempotencyKeyReusedError) {
       return c.json({ error: { code: 'idempotency_key_reused', message: error.message } }, 422);
