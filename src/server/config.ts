@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ApiKey, parseApiKeys } from './http/auth';
+import { parseTrustedProxies } from './http/client-address';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
@@ -21,6 +22,11 @@ export interface ServerConfig {
   /** Most request-body bytes held at once over all requests. */
   maxBufferedBytes: number;
   staticDir: string | null;
+  /**
+   * SPANPATCH_TRUSTED_PROXY: the proxies (load balancers) in front of the server, as IP addresses and CIDR ranges;
+   * only behind them is a client's address read from `X-Forwarded-For`. Empty when unset.
+   */
+  trustedProxies: string[];
 }
 
 const origin = z.string().refine((text) => {
@@ -70,6 +76,17 @@ const envSchema = z.object({
   SPANPATCH_MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
   SPANPATCH_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BUFFERED_BYTES),
   SPANPATCH_STATIC_DIR: z.string().trim().min(1).optional(),
+  SPANPATCH_TRUSTED_PROXY: z
+    .string()
+    .default('')
+    .transform((text, context) => {
+      try {
+        return parseTrustedProxies(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** Thrown when the environment does not configure a valid server; the message lists every problem. */
@@ -83,7 +100,8 @@ export class ConfigError extends Error {
 /**
  * Reads and validates the server's configuration from environment variables: PORT, HOST, SPANPATCH_DB,
  * SPANPATCH_DATABASE_URL (PostgreSQL instead of SQLite), SPANPATCH_API_KEYS (`name:key,name:key:read,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
- * SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR. Empty variables count as unset.
+ * SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR, SPANPATCH_TRUSTED_PROXY (addresses and CIDR ranges). Empty
+ * variables count as unset.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const present = Object.fromEntries(
@@ -106,5 +124,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     maxBodyBytes: env_.SPANPATCH_MAX_BODY_BYTES,
     maxBufferedBytes: env_.SPANPATCH_MAX_BUFFERED_BYTES,
     staticDir: env_.SPANPATCH_STATIC_DIR ?? null,
+    trustedProxies: env_.SPANPATCH_TRUSTED_PROXY,
   };
 }

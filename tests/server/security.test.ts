@@ -239,17 +239,64 @@ describe('read-only keys and wrong keys', () => {
     expect(lookupResponseSchema.parse(after.body).spans[0]?.metadata).toEqual({ label: 'good' });
   });
 
-  it('slows down a client address that keeps presenting wrong keys (429 with Retry-After)', async () => {
+  it('slows down a client address that keeps presenting wrong keys (429 with Retry-After), never a valid key', async () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const wrong = await getJson(`${server.url}/api/v1/projects`, {
         Authorization: `Bearer guess-${attempt}`,
       });
       expect(wrong.status).toBe(403);
     }
-    const limited = await fetch(`${server.url}/api/v1/projects`, { headers: writer });
+    const limited = await fetch(`${server.url}/api/v1/projects`, {
+      headers: { Authorization: 'Bearer guess-3' },
+    });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
     expectApiError(await limited.json(), 'too_many_attempts', /wrong API key/);
+    // The right key from the same address is never refused by the limit: only failures are limited.
+    expect((await getJson(`${server.url}/api/v1/projects`, writer)).status).toBe(200);
+    expect((await getJson(`${server.url}/api/v1/projects`, reader)).status).toBe(200);
+    // A header pretending to be another client changes nothing without a trusted proxy.
+    const spoofed = await getJson(`${server.url}/api/v1/projects`, {
+      Authorization: 'Bearer guess-4',
+      'X-Forwarded-For': '203.0.113.77',
+    });
+    expect(spoofed.status).toBe(429);
+  });
+});
+
+describe('behind a trusted proxy (SPANPATCH_TRUSTED_PROXY)', () => {
+  let server: TestServer;
+  const writer = { Authorization: 'Bearer writer-key-1' };
+  const wrongFrom = (client: string, forwardedFor = `${client}, 127.0.0.1`) => ({
+    Authorization: 'Bearer not-a-key',
+    'X-Forwarded-For': forwardedFor,
+  });
+
+  beforeAll(async () => {
+    // The test connects from 127.0.0.1: the proxy in front of the server, as a load balancer would be.
+    server = await startTestServer({
+      apiKeys: [{ name: 'writer', key: 'writer-key-1' }],
+      authRateLimit: { maxFailures: 3, windowMs: 60_000 },
+      trustedProxies: ['127.0.0.1', '10.0.0.0/8'],
+    });
+  });
+  afterAll(() => server.stop());
+
+  it('limits each client behind the proxy apart, by the address the proxies forwarded', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const wrong = await getJson(`${server.url}/api/v1/projects`, wrongFrom('203.0.113.5, 10.1.2.3'));
+      expect(wrong.status).toBe(403);
+    }
+    expect((await getJson(`${server.url}/api/v1/projects`, wrongFrom('203.0.113.5'))).status).toBe(429);
+    // Another client behind the same load balancer is not held back by the first one's guesses.
+    expect((await getJson(`${server.url}/api/v1/projects`, wrongFrom('203.0.113.6'))).status).toBe(403);
+    // A client that puts an address of its own in front is still known by the one the proxy saw.
+    const spoofed = wrongFrom('', '198.51.100.1, 203.0.113.5');
+    expect((await getJson(`${server.url}/api/v1/projects`, spoofed)).status).toBe(429);
+    expect(
+      (await getJson(`${server.url}/api/v1/projects`, { ...writer, 'X-Forwarded-For': '203.0.113.5' }))
+        .status,
+    ).toBe(200);
   });
 });
 
