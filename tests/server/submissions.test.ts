@@ -384,6 +384,41 @@ describe('revert (SPEC §9)', () => {
     expect(await submissionRecord(server, submission.id)).toMatchObject({ batches: accepted });
   });
 
+  it('stores exactly the metadata planned: changed, new and null keys, a span twice in a batch, and reverts', async () => {
+    await ingestSpans(server, 'exact', [
+      { spanId: spanId(1), metadata: { tier: 'free', score: 3, note: 'x' } },
+      { spanId: spanId(2), metadata: { tier: 'pro' } },
+    ]);
+    const lookup = async () => {
+      const answer = await postJson(`${server.url}/api/v1/projects/exact/spans/lookup`, {
+        span_ids: [spanId(1), spanId(2)],
+      });
+      return lookupResponseSchema.parse(answer.body).spans.map((span) => span.metadata);
+    };
+    const sent = await postJson(patchUrl('exact'), {
+      spans: [
+        { span_id: spanId(1), patch_document: { tier: 'pro', score: null, added: 1.5 } },
+        { span_id: spanId(2), patch_document: { tier: 'enterprise', first: 'a' } },
+        { span_id: spanId(2), patch_document: { first: 'b', second: 2 } },
+      ],
+      submission: { id: 'exact-1' },
+    });
+    expect(patchResponseSchema.parse(sent.body)).toMatchObject({ spans_updated: 3, spans_failed: 0 });
+    expect(await lookup()).toEqual([
+      { tier: 'pro', score: null, note: 'x', added: 1.5 },
+      { tier: 'enterprise', first: 'b', second: 2 },
+    ]);
+    const reverted = await postJson(`${server.url}/api/v1/submissions/exact-1/revert`, {});
+    expect(patchResponseSchema.parse(reverted.body)).toMatchObject({ spans_failed: 0 });
+    expect(await lookup()).toEqual([{ tier: 'free', score: 3, note: 'x' }, { tier: 'pro' }]);
+    const redo = patchResponseSchema.parse(reverted.body).submission_id;
+    expect((await postJson(`${server.url}/api/v1/submissions/${redo}/revert`, {})).status).toBe(200);
+    expect(await lookup()).toEqual([
+      { tier: 'pro', score: null, note: 'x', added: 1.5 },
+      { tier: 'enterprise', first: 'b', second: 2 },
+    ]);
+  });
+
   it('answers 404 for a submission whose project was deleted since', async () => {
     await ingestSpans(server, 'shrinking', [{ spanId: spanId(1) }, { spanId: spanId(2) }]);
     const submitted = await logMetadata(
