@@ -11,13 +11,23 @@ describe('loadConfig', () => {
       dbPath: './data/spanpatch.db',
       databaseUrl: null,
       apiKeys: [],
-      corsOrigins: DEFAULT_CORS_ORIGINS,
+      corsOrigins: [],
       logLevel: 'info',
       maxBodyBytes: 50 * 1024 * 1024,
       maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
       trustedProxies: [],
     });
+  });
+
+  it("allows the Vite dev server's origins by default only in development (NODE_ENV=development)", () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).corsOrigins).toEqual(DEFAULT_CORS_ORIGINS);
+    expect(DEFAULT_CORS_ORIGINS).toContain('http://localhost:5173');
+    expect(loadConfig({ NODE_ENV: 'production' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test' }).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ NODE_ENV: 'development', SPANPATCH_CORS_ORIGINS: 'https://app.example.com' }).corsOrigins,
+    ).toEqual(['https://app.example.com']);
   });
 
   it('reads every variable, treating empty ones as unset', () => {

@@ -416,6 +416,63 @@ describe('where the server listens', () => {
     });
   }
 
+  /** Runs the server as `npm start` does (its configuration from the environment) until `use` is done with it. */
+  async function withMain<T>(env: Record<string, string>, use: (url: string) => Promise<T>): Promise<T> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SPANPATCH_DB: join(dir, 'cors.db'),
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /Spanpatch is running at (http:\/\/\S+)/.exec(output)?.[1];
+          if (found !== undefined) resolve(found);
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)));
+      });
+      return await use(url);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  /** A browser's CORS preflight for a JSON write from the Vite dev server's page. */
+  const preflight = (url: string) =>
+    fetch(`${url}/api/v1/projects/demo/spans/metadata`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
+
+  it("allows no other page's origin as configured by npm start, and the Vite dev server's in development", async () => {
+    await withMain({}, async (url) => {
+      const answer = await preflight(url);
+      expect(answer.headers.get('Access-Control-Allow-Origin')).toBeNull();
+      expect(answer.headers.get('Access-Control-Allow-Methods')).toBeNull();
+      expect(answer.headers.get('Access-Control-Allow-Headers')).toBeNull();
+    });
+    await withMain({ NODE_ENV: 'development' }, async (url) => {
+      const answer = await preflight(url);
+      expect(answer.headers.get('Access-Control-Allow-Origin')).toBe('http://localhost:5173');
+      expect(answer.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('content-type');
+    });
+  });
+
   it('refuses a non-loopback HOST without API keys, with one clear line', async () => {
     const result = await runMain({ HOST: '0.0.0.0' });
     expect(result.code).toBe(1);
