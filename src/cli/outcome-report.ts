@@ -35,7 +35,9 @@ export function outcomeLines(
       (summary.sent > 0 && id !== '' ? ` (submission ${id})` : ''),
     `  Sent ${count(summary.sent)} · ` +
       `${paint(summary.updated > 0 ? 'green' : 'dim', `Updated ${count(summary.updated)}`)}, of which ${count(summary.alreadyUpToDate)} already up to date · ` +
-      `${paint(summary.failed > 0 ? 'red' : 'dim', `Failed ${count(summary.failed)}`)}, of which ${count(summary.neverDelivered)} never delivered · ` +
+      `${paint(summary.failed > 0 ? 'red' : 'dim', `Failed ${count(summary.failed)}`)}, of which ${count(summary.neverDelivered)} never delivered` +
+      (summary.refused > 0 ? `, ${count(summary.refused)} refused (submission reverted)` : '') +
+      ' · ' +
       `${paint(summary.blocked > 0 ? 'red' : 'dim', `Blocked in the sheet ${count(summary.blocked)}`)} · ` +
       `${paint(summary.notSent > 0 ? 'yellow' : 'dim', `Not sent ${count(summary.notSent)}`)}`,
   ];
@@ -44,7 +46,10 @@ export function outcomeLines(
       `  The server received ${countOf(summary.server.processed, 'span')} of this submission ` +
         `(${count(summary.server.updated)} updated, ${count(summary.server.failed)} failed): the totals History shows for it` +
         (summary.neverDelivered > 0
-          ? `; the other ${countOf(summary.neverDelivered, 'span')} never reached it.`
+          ? `; the other ${countOf(summary.neverDelivered, 'span')} never reached it`
+          : '') +
+        (summary.refused > 0
+          ? `; ${countOf(summary.refused, 'span')} ${summary.refused === 1 ? 'was' : 'were'} refused because the submission was reverted while still sending.`
           : '.'),
     );
   }

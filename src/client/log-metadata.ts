@@ -7,7 +7,7 @@ import {
   type SpanPatch,
   type SubmissionRef,
 } from '@/core/api-schema';
-import { formatErrorMessage } from '@/core/error-types';
+import { formatErrorMessage, formatSubmissionReverted, SUBMISSION_REVERTED } from '@/core/error-types';
 import { findResponseContradiction } from '@/core/response-consistency';
 import { apiRequest, ApiRequestError, type ClientOptions } from './api-request';
 import { backoffDelay, formatDuration, randomKey, sleep } from './retry-timing';
@@ -102,9 +102,13 @@ export const DEFAULT_BATCH_SIZE = 5_000;
 /** Requests in flight at once unless the caller says otherwise (SPEC §7). */
 export const DEFAULT_CONCURRENCY = 2;
 
-/** How a batch ended: answered by the server, not delivered (its spans fail with connection_failure), or not sent. */
+/**
+ * How a batch ended: answered by the server, refused whole by it (its spans fail with the server's reason, and
+ * sending it again would be refused the same), not delivered (its spans fail with connection_failure), or not sent.
+ */
 type BatchResult =
   | { kind: 'answered'; response: PatchResponse }
+  | { kind: 'refused'; response: PatchResponse }
   | { kind: 'undelivered'; response: PatchResponse }
   | { kind: 'not_sent' };
 
@@ -117,6 +121,11 @@ interface Attempt {
   mayHaveApplied: boolean;
   /** True when the user cancelled during the attempt: stop at once, without retrying. */
   cancelled?: boolean;
+  /**
+   * Set when the server refused the batch for good and applied nothing of it (a 409 `submission_reverted`): what
+   * each of its spans fails with, the server's message.
+   */
+  refusal?: string;
 }
 
 /** What the spans of a batch aborted by a cancel fail with (SPEC §7). */
@@ -130,7 +139,9 @@ export const CANCELLED_IN_FLIGHT =
  * errors, timeouts, 5xx and 429 with exponential backoff and jitter, honouring Retry-After; validates every
  * answer with the shared schema and against its batch's counts. Returns one aggregated response: spans of a
  * batch that could not be delivered (or whose answer contradicts it, or that a cancel aborted in flight) fail
- * with `[connection_failure] <what happened>`, spans not sent because of a cancel are listed in `not_sent`.
+ * with `[connection_failure] <what happened>`, spans not sent because of a cancel are listed in `not_sent`. A batch
+ * the server refuses because its submission was reverted meanwhile (409) fails with `[submission_reverted]` and the
+ * server's message: it applied nothing, and it is not offered for a Retry.
  */
 export async function logMetadata(
   project: string,
@@ -201,7 +212,7 @@ export async function logMetadata(
         report(retrying);
       });
       results[index] = result;
-      if (result.kind === 'answered') {
+      if (result.kind === 'answered' || result.kind === 'refused') {
         progress.spansDone += batch.spans.length;
         progress.batchesDone++;
         progress.spansUpdated += result.response.spans_updated;
@@ -222,7 +233,7 @@ export async function logMetadata(
   const undelivered: AggregatedResponse['undelivered_batches'] = [];
   batches.forEach((batch, index) => {
     const result = results[index];
-    if (result?.kind === 'answered' || result?.kind === 'undelivered') parts.push(result.response);
+    if (result !== undefined && result.kind !== 'not_sent') parts.push(result.response);
     else for (const spanId of batch.spanIds) notSent.push(spanId);
     if (result?.kind === 'undelivered') {
       undelivered.push({
@@ -251,6 +262,7 @@ async function deliverBatch(
     const outcome = await sendOnce(project, batch, submission, idempotencyKey, options);
     if ('response' in outcome) return { kind: 'answered', response: outcome.response };
     if (outcome.cancelled) return undeliverable(batch, outcome.failure);
+    if (outcome.refusal !== undefined) return refused(batch, outcome.refusal);
     mayHaveApplied ||= outcome.mayHaveApplied;
     const tries = attempt + 1;
     const failure = tries > 1 ? `${outcome.failure} (after ${tries} attempts)` : outcome.failure;
@@ -277,17 +289,25 @@ async function deliverBatch(
 }
 
 function undeliverable(batch: readonly SpanPatch[], failure: string): BatchResult {
-  const errorMessage = formatErrorMessage('connection_failure', failure);
   return {
     kind: 'undelivered',
-    response: {
-      spans_processed: batch.length,
-      spans_updated: 0,
-      spans_unchanged: 0,
-      spans_failed: batch.length,
-      errors: batch.map((span) => ({ span_id: span.span_id, error_message: errorMessage })),
-      submission_id: '',
-    },
+    response: everySpanFailed(batch, formatErrorMessage('connection_failure', failure)),
+  };
+}
+
+function refused(batch: readonly SpanPatch[], errorMessage: string): BatchResult {
+  return { kind: 'refused', response: everySpanFailed(batch, errorMessage) };
+}
+
+/** The answer of a batch none of whose spans was applied, each failing with the same message. */
+function everySpanFailed(batch: readonly SpanPatch[], errorMessage: string): PatchResponse {
+  return {
+    spans_processed: batch.length,
+    spans_updated: 0,
+    spans_unchanged: 0,
+    spans_failed: batch.length,
+    errors: batch.map((span) => ({ span_id: span.span_id, error_message: errorMessage })),
+    submission_id: '',
   };
 }
 
@@ -339,12 +359,21 @@ async function sendOnce(
 /**
  * Whether a failed attempt is worth retrying: network failures and timeouts (the batch may have been applied),
  * 5xx and 429 (honouring Retry-After; a 429 or 503 was not applied), never other error answers or an answer that
- * breaks the contract.
+ * breaks the contract. A 409 `submission_reverted` is a refusal: the server applied nothing, and never will.
  */
 function failedAttempt(error: ApiRequestError): Attempt {
   if (error.networkFailure) return outcomeUnknown(error.message, true);
   if (error.kind === 'invalid_answer' || error.status === null) return outcomeUnknown(error.message, false);
   const status = error.status;
+  if (status === 409 && error.code === SUBMISSION_REVERTED) {
+    return {
+      failure: error.message,
+      retryable: false,
+      retryAfterMs: null,
+      mayHaveApplied: false,
+      refusal: formatSubmissionReverted(error.message),
+    };
+  }
   return {
     failure: error.message.startsWith('HTTP ') ? error.message : `HTTP ${status}: ${error.message}`,
     retryable: status === 429 || status >= 500,

@@ -28,7 +28,7 @@ import {
  */
 
 /** HTTP statuses an API route can answer with `{ error: { code, message } }` (SPEC §6). */
-export type ApiErrorStatus = 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 503;
+export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /** A schema of the contract under the name the OpenAPI document lists it by (`components.schemas`). */
 export interface NamedSchema<T extends z.ZodType = z.ZodType> {
@@ -77,6 +77,8 @@ export interface ApiRoute {
   response: RouteResponse;
   /** Statuses of the route's error answers, `{ error: { code, message } }`. */
   errors: readonly ApiErrorStatus[];
+  /** The `code`s a status of `errors` answers with, where the route has its own (documented in OpenAPI). */
+  errorCodes?: Readonly<Partial<Record<ApiErrorStatus, readonly string[]>>>;
 }
 
 /** Declares a route, keeping the exact types of its schemas for the server's handlers and the client. */
@@ -137,7 +139,11 @@ export const apiRoutes = {
     headers: patchHeadersSchema,
     body: { kind: 'json', schema: json('PatchRequest', patchRequestSchema) },
     response: { description: 'Per-span results', schema: json('PatchResponse', patchResponseSchema) },
-    errors: [...PROJECT_BODY_ERRORS, 422],
+    errors: [...PROJECT_BODY_ERRORS, 409, 422],
+    errorCodes: {
+      409: ['submission_reverted'],
+      422: ['idempotency_key_reused', 'submission_id_taken'],
+    },
   }),
   lookupSpans: route({
     id: 'lookupSpans',
@@ -256,6 +262,7 @@ export const apiRoutes = {
       schema: json('PatchResponse', patchResponseSchema),
     },
     errors: [...PROJECT_BODY_ERRORS, 422],
+    errorCodes: { 422: ['already_reverted'] },
   }),
   ingestTraces: route({
     id: 'ingestTraces',

@@ -26,6 +26,17 @@ export function formatRevertConflict(key: string, now: string | number | null | 
   return `[revert_conflict] '${key}' changed after this submission (now ${value.slice(0, 200)})`;
 }
 
+/**
+ * The type of the spans of a batch the server refused whole, applying nothing, because its submission was reverted
+ * while it was still sending (SPEC §9, a 409): sending the batch again would be refused the same.
+ */
+export const SUBMISSION_REVERTED = 'submission_reverted';
+
+/** The failure of each span of a batch refused as `submission_reverted`, with the server's message. */
+export function formatSubmissionReverted(serverMessage: string): string {
+  return `[${SUBMISSION_REVERTED}] ${serverMessage}`;
+}
+
 /** Splits `[type] message` into its type and text; a message without a prefix is type `unknown`. */
 export function parseErrorMessage(errorMessage: string): { type: ErrorType; detail: string } {
   const match = /^\[([A-Za-z0-9_.-]+)\]\s?([\s\S]*)$/.exec(errorMessage);

@@ -1,4 +1,9 @@
-import { type ErrorType, type KnownErrorType, parseErrorMessage } from './error-types';
+import {
+  type ErrorType,
+  type KnownErrorType,
+  parseErrorMessage,
+  type SUBMISSION_REVERTED,
+} from './error-types';
 import type { IssueCode } from './issues';
 import type { StoredType } from './stored-form';
 
@@ -56,7 +61,10 @@ export function issueLabel(code: IssueCode): string {
   return issueLabels[code];
 }
 
-const errorTypeLabels: Record<KnownErrorType | 'revert_conflict' | 'unknown', string> = {
+const errorTypeLabels: Record<
+  KnownErrorType | 'revert_conflict' | typeof SUBMISSION_REVERTED | 'unknown',
+  string
+> = {
   parse_failure: 'Not valid JSON',
   patch_failure: 'Patch not accepted',
   type_conflict: 'Type conflict',
@@ -64,6 +72,7 @@ const errorTypeLabels: Record<KnownErrorType | 'revert_conflict' | 'unknown', st
   connection_failure: 'Not delivered',
   druid_rejection: 'Rejected by the store',
   revert_conflict: 'Changed since',
+  submission_reverted: 'Refused: submission reverted',
   unknown: 'Other',
 };
 

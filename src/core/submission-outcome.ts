@@ -1,7 +1,13 @@
 import type { AggregatedResponse, SpanError } from './api-schema';
 import type { CellValue } from './cell-reading';
 import type { ColumnSettings } from './columns';
-import { ERROR_TYPES, type ErrorType, formatErrorMessage, parseErrorMessage } from './error-types';
+import {
+  ERROR_TYPES,
+  type ErrorType,
+  formatErrorMessage,
+  parseErrorMessage,
+  SUBMISSION_REVERTED,
+} from './error-types';
 import { errorTypeOfIssue } from './issue-error-types';
 import { describeLocation, ERROR_CODES, type ErrorCode, type Issue, issueMessage } from './issues';
 import type { SheetDraftSource } from './restore-sheet';
@@ -80,7 +86,7 @@ export interface ErrorTypeCount {
 /**
  * The figures of the Results summary. They add up: `sent = updated + failed`; `failed` and `blocked` are the
  * failures table's rows and the type filters' counts; `server` is what the server recorded for the submission,
- * which History shows (the spans never delivered are the difference).
+ * which History shows (the spans never delivered, and those refused after a revert, are the difference).
  */
 export interface OutcomeSummary {
   /** Spans sent, delivered or not: updated + failed. */
@@ -92,6 +98,11 @@ export interface OutcomeSummary {
   failed: number;
   /** Of the failed, those never delivered (connection_failure). */
   neverDelivered: number;
+  /**
+   * Of the failed, those the server refused whole because the submission was reverted while it was still sending
+   * (`submission_reverted`): nothing of them was applied or recorded, and a Retry would be refused the same.
+   */
+  refused: number;
   /** Blocked by the sheet's errors, never sent. */
   blocked: number;
   /** Not sent because the user cancelled. */
@@ -325,12 +336,25 @@ export function errorTypeCounts(outcome: SubmissionOutcome): ErrorTypeCount[] {
   return [...counts.values()];
 }
 
+/**
+ * Why the server refused spans whole (SPEC §9: their submission was reverted while it was still sending), in the
+ * server's words without the `[type]`; null when it refused none.
+ */
+export function refusalMessage(outcome: SubmissionOutcome): string | null {
+  for (const error of outcome.result.errors) {
+    const { type, detail } = parseErrorMessage(error.error_message);
+    if (type === SUBMISSION_REVERTED) return detail;
+  }
+  return null;
+}
+
 /** The figures of the Results summary, computed once from the outcome so every view shows the same numbers. */
 export function summarizeOutcome(outcome: SubmissionOutcome): OutcomeSummary {
   const { result } = outcome;
-  const neverDelivered = result.errors.filter(
-    (error) => parseErrorMessage(error.error_message).type === 'connection_failure',
-  ).length;
+  const typeCount = (type: string) =>
+    result.errors.filter((error) => parseErrorMessage(error.error_message).type === type).length;
+  const neverDelivered = typeCount('connection_failure');
+  const refused = typeCount(SUBMISSION_REVERTED);
   const blocked = outcome.blocked.length;
   return {
     sent: result.spans_processed,
@@ -338,14 +362,15 @@ export function summarizeOutcome(outcome: SubmissionOutcome): OutcomeSummary {
     alreadyUpToDate: result.spans_unchanged,
     failed: result.spans_failed,
     neverDelivered,
+    refused,
     blocked,
     notSent: result.not_sent.length,
     listed: result.errors.length + blocked,
     server: {
-      processed: result.spans_processed - neverDelivered,
+      processed: result.spans_processed - neverDelivered - refused,
       updated: result.spans_updated,
       unchanged: result.spans_unchanged,
-      failed: result.spans_failed - neverDelivered,
+      failed: result.spans_failed - neverDelivered - refused,
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
 import { type ApiKey, type AuthRateLimit, requireApiKey } from './http/auth';
+import { TrustedProxies } from './http/client-address';
 import { BodyBudget } from './http/body-budget';
 import { compressResponses } from './http/compression';
 import { requireLoopbackHost } from './http/loopback-host';
@@ -31,6 +32,8 @@ export interface AppOptions {
   maxBufferedBytes?: number;
   /** Failed API key attempts allowed per client address (default 10 a minute). */
   authRateLimit?: AuthRateLimit;
+  /** Proxies (addresses, CIDR ranges) whose `X-Forwarded-For` names the client; none by default. */
+  trustedProxies?: readonly string[];
   /** A built UI to serve, with index.html for every other GET path; null serves the API only. */
   staticDir: string | null;
   logger: Logger;
@@ -89,7 +92,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     );
   }
 
-  const auth = requireApiKey(options.apiKeys, options.authRateLimit);
+  const auth = requireApiKey(
+    options.apiKeys,
+    options.authRateLimit,
+    new TrustedProxies(options.trustedProxies ?? []),
+  );
   app.use('/api/*', auth);
   app.use('/v1/*', auth);
   // The routes of the shared table (src/core/api-routes.ts); /healthz, outside /api and /v1, stays open.
@@ -114,7 +121,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     if (error instanceof HttpError) return c.json(error.toBody(), error.status, error.headers);
     if (error instanceof SubmissionConflictError) {
-      return c.json({ error: { code: error.code, message: error.message } }, 422);
+      return c.json({ error: { code: error.code, message: error.message } }, error.status);
     }
     if (error instanceof IdempotencyKeyReusedError) {
       return c.json({ error: { code: 'idempotency_key_reused', message: error.message } }, 422);

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { type ApiKey, parseApiKeys } from './http/auth';
+import { parseTrustedProxies } from './http/client-address';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
-/** Browser origins allowed by default: the Vite dev server, so `npm run dev` can call a local API. */
+/**
+ * Browser origins allowed by default in development only (NODE_ENV=development): the Vite dev server, so a page of
+ * `npm run dev` may call this server directly. Otherwise no other origin is allowed unless SPANPATCH_CORS_ORIGINS
+ * lists it.
+ */
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 
 /** The server's configuration, read from environment variables at start. */
@@ -21,6 +26,11 @@ export interface ServerConfig {
   /** Most request-body bytes held at once over all requests. */
   maxBufferedBytes: number;
   staticDir: string | null;
+  /**
+   * SPANPATCH_TRUSTED_PROXY: the proxies (load balancers) in front of the server, as IP addresses and CIDR ranges;
+   * only behind them is a client's address read from `X-Forwarded-For`. Empty when unset.
+   */
+  trustedProxies: string[];
 }
 
 const origin = z.string().refine((text) => {
@@ -58,18 +68,28 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((text) =>
-      text === undefined
-        ? DEFAULT_CORS_ORIGINS
-        : text
-            .split(',')
-            .map((item) => item.trim())
-            .filter((item) => item !== ''),
+      text
+        ?.split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
     )
-    .pipe(z.array(origin)),
+    .pipe(z.array(origin).optional()),
+  NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SPANPATCH_MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
   SPANPATCH_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BUFFERED_BYTES),
   SPANPATCH_STATIC_DIR: z.string().trim().min(1).optional(),
+  SPANPATCH_TRUSTED_PROXY: z
+    .string()
+    .default('')
+    .transform((text, context) => {
+      try {
+        return parseTrustedProxies(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** Thrown when the environment does not configure a valid server; the message lists every problem. */
@@ -82,8 +102,10 @@ export class ConfigError extends Error {
 
 /**
  * Reads and validates the server's configuration from environment variables: PORT, HOST, SPANPATCH_DB,
- * SPANPATCH_DATABASE_URL (PostgreSQL instead of SQLite), SPANPATCH_API_KEYS (`name:key,name:key:read,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
- * SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR. Empty variables count as unset.
+ * SPANPATCH_DATABASE_URL (PostgreSQL instead of SQLite), SPANPATCH_API_KEYS (`name:key,name:key:read,…`),
+ * SPANPATCH_CORS_ORIGINS (default none; the Vite dev server's when NODE_ENV=development), LOG_LEVEL,
+ * SPANPATCH_MAX_BODY_BYTES, SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR, SPANPATCH_TRUSTED_PROXY (addresses
+ * and CIDR ranges). Empty variables count as unset.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const present = Object.fromEntries(
@@ -101,10 +123,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     dbPath: env_.SPANPATCH_DB,
     databaseUrl: env_.SPANPATCH_DATABASE_URL ?? null,
     apiKeys: env_.SPANPATCH_API_KEYS,
-    corsOrigins: env_.SPANPATCH_CORS_ORIGINS,
+    corsOrigins:
+      env_.SPANPATCH_CORS_ORIGINS ?? (env_.NODE_ENV === 'development' ? [...DEFAULT_CORS_ORIGINS] : []),
     logLevel: env_.LOG_LEVEL,
     maxBodyBytes: env_.SPANPATCH_MAX_BODY_BYTES,
     maxBufferedBytes: env_.SPANPATCH_MAX_BUFFERED_BYTES,
     staticDir: env_.SPANPATCH_STATIC_DIR ?? null,
+    trustedProxies: env_.SPANPATCH_TRUSTED_PROXY,
   };
 }

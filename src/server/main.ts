@@ -46,6 +46,7 @@ export async function runServer(
     databaseUrl: config.databaseUrl,
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
+    trustedProxies: config.trustedProxies,
     maxBodyBytes: config.maxBodyBytes,
     maxBufferedBytes: config.maxBufferedBytes,
     staticDir: staticDir === null ? null : resolve(staticDir),

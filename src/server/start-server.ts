@@ -37,6 +37,11 @@ export interface StartServerOptions {
   maxBufferedBytes?: number;
   /** Failed API key attempts allowed per client address. Default 10 a minute. */
   authRateLimit?: AuthRateLimit;
+  /**
+   * The proxies in front of the server (IP addresses, CIDR ranges): behind them, a client's address for the
+   * failed-key limit is read from `X-Forwarded-For`. Default none: the socket's peer.
+   */
+  trustedProxies?: readonly string[];
   /** A built UI to serve (dist/ui) with index.html for every other GET path. */
   staticDir?: string | null;
   /** Seeds the demo project when the database has no project yet. Default false. */
@@ -98,6 +103,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
     ...(options.authRateLimit === undefined ? {} : { authRateLimit: options.authRateLimit }),
+    ...(options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies }),
     staticDir: options.staticDir ?? null,
     logger,
     isClosing: () => closing,

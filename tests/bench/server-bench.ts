@@ -19,7 +19,8 @@ async function createStore(path: string, count: number): Promise<void> {
 
 /**
  * The same writes as the server, done directly with better-sqlite3, one transaction per batch: read each span's
- * metadata, merge the patch, write it back, and record each key's change and the submission. `multiRow` writes
+ * metadata, merge the patch, write it back with the row of each key in `span_values` (the table behind metadata
+ * queries), and record each key's change and the submission. `multiRow` writes
  * the change rows 100 per INSERT, as the server does; otherwise one prepared INSERT per row.
  */
 function rawWrites(path: string, count: number, batchSize: number, multiRow: boolean): number {
@@ -31,8 +32,14 @@ function rawWrites(path: string, count: number, batchSize: number, multiRow: boo
   const read = db
     .prepare<[number, string], string>('SELECT metadata FROM spans WHERE project_id = ? AND span_id = ?')
     .pluck();
-  const update = db.prepare(
-    'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ?',
+  const update = db
+    .prepare<[string, string, number, string], number>(
+      'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ? RETURNING id',
+    )
+    .pluck();
+  const setValue = db.prepare<[number, number, string, string]>(
+    `INSERT INTO span_values (span_rowid, project_id, key, value) VALUES (?, ?, ?, json_extract(?, '$'))
+     ON CONFLICT (span_rowid, key) DO UPDATE SET value = excluded.value`,
   );
   const submission = db.prepare(
     `INSERT INTO submissions (public_id, project_id, created_at, finished_at, key_name,
@@ -73,7 +80,10 @@ function rawWrites(path: string, count: number, batchSize: number, multiRow: boo
           }
           metadata[key] = value;
         }
-        update.run(JSON.stringify(metadata), now, projectId, spanId);
+        const rowid = update.get(JSON.stringify(metadata), now, projectId, spanId) ?? 0;
+        for (const [key, value] of Object.entries(patchOf(index))) {
+          setValue.run(rowid, projectId, key, JSON.stringify(value));
+        }
       }
       for (let offset = 0; offset < pending.length; offset += 6)
         change.run(pending.slice(offset, offset + 6));
@@ -181,7 +191,159 @@ export async function runServerBench(
   }
 }
 
+/** The metadata a span of the key-count bench starts with: `keys` keys, text and numbers alternating. */
+function metadataOfKeys(index: number, keys: number): string {
+  const metadata: Record<string, string | number> = {};
+  for (let key = 0; key < keys; key++) {
+    metadata[`k${String(key).padStart(2, '0')}`] = key % 2 === 0 ? `value ${index} ${key}` : index + key;
+  }
+  return JSON.stringify(metadata);
+}
+
+/** The 2-key patch of the key-count bench: changes two keys every span already holds. */
+function twoKeyPatch(index: number): Record<string, string | number> {
+  return { k00: `changed ${index}`, k01: index * 2 };
+}
+
+export interface KeyCountBenchResult {
+  spans: number;
+  batchSize: number;
+  runs: number;
+  /** How many keys each span holds before the patch, in the two stores compared. */
+  keys: { few: number; many: number };
+  times: { fewKeys: number[]; manyKeys: number[]; rawManyKeys: number[] };
+  /** Median wall time of the client's 2-key submission on spans holding few keys, ms. */
+  fewKeysMs: number;
+  /** The same on spans holding many keys, ms. */
+  manyKeysMs: number;
+  /** The same writes on spans holding many keys, done directly with better-sqlite3, ms. */
+  rawManyKeysMs: number;
+  /** Time on many-key spans over time on few-key spans: 1 when a write costs what it changes. */
+  ratio: number;
+  /** Server rate over raw rate on many-key spans. */
+  ratioToRaw: number;
+}
+
+/**
+ * A 2-key patch of `spans` spans, through the client and server, on spans that already hold 2 keys and on spans
+ * that hold 22: a write should cost what it changes, not what the span already holds (the metadata query table
+ * behind SPEC §10 is kept per key). The raw baseline does the same writes on the 22-key spans with better-sqlite3.
+ */
+export async function runKeyCountBench(
+  spans = 20_000,
+  batchSize = 5_000,
+  runs = 3,
+): Promise<KeyCountBenchResult> {
+  const keys = { few: 2, many: 22 };
+  const dir = await mkdtemp(join(tmpdir(), 'spanpatch-bench-keys-'));
+  try {
+    const templates = { few: join(dir, 'few.db'), many: join(dir, 'many.db') };
+    for (const size of ['few', 'many'] as const) {
+      const store = openSqliteStore(templates[size]);
+      const incoming = benchSpans(0, spans).map((span, index) => ({
+        ...span,
+        metadata: metadataOfKeys(index, keys[size]),
+      }));
+      await store.ingestSpans(PROJECT, incoming);
+      await store.close();
+    }
+    const fresh = async (size: 'few' | 'many', name: string) => {
+      const path = join(dir, `${name}.db`);
+      await copyFile(templates[size], path);
+      return path;
+    };
+    const patches: SpanPatch[] = Array.from({ length: spans }, (_, index) => ({
+      span_id: spanIdOf(index),
+      patch_document: twoKeyPatch(index),
+    }));
+    const times = { fewKeys: [] as number[], manyKeys: [] as number[], rawManyKeys: [] as number[] };
+    for (let run = 0; run < runs; run++) {
+      times.rawManyKeys.push(rawPatchWrites(await fresh('many', `raw-${run}`), spans, batchSize));
+      times.fewKeys.push(await serverRun(await fresh('few', `few-${run}`), patches, batchSize));
+      times.manyKeys.push(await serverRun(await fresh('many', `many-${run}`), patches, batchSize));
+    }
+    const fewKeysMs = median(times.fewKeys);
+    const manyKeysMs = median(times.manyKeys);
+    const rawManyKeysMs = median(times.rawManyKeys);
+    return {
+      spans,
+      batchSize,
+      runs,
+      keys,
+      times,
+      fewKeysMs,
+      manyKeysMs,
+      rawManyKeysMs,
+      ratio: manyKeysMs / fewKeysMs,
+      ratioToRaw: rawManyKeysMs / manyKeysMs,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The key-count bench's writes done directly with better-sqlite3: read, merge, write back, one change row per key. */
+function rawPatchWrites(path: string, count: number, batchSize: number): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const projectId =
+    db.prepare<[string], number>('SELECT id FROM projects WHERE name = ?').pluck().get(PROJECT) ?? 0;
+  const read = db
+    .prepare<[number, string], string>('SELECT metadata FROM spans WHERE project_id = ? AND span_id = ?')
+    .pluck();
+  const update = db
+    .prepare<[string, string, number, string], number>(
+      'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ? RETURNING id',
+    )
+    .pluck();
+  const setValue = db.prepare<[number, number, string, string]>(
+    `INSERT INTO span_values (span_rowid, project_id, key, value) VALUES (?, ?, ?, json_extract(?, '$'))
+     ON CONFLICT (span_rowid, key) DO UPDATE SET value = excluded.value`,
+  );
+  const submission = db.prepare(
+    `INSERT INTO submissions (public_id, project_id, created_at, finished_at, key_name,
+       spans_processed, spans_updated, spans_failed) VALUES (?, ?, ?, ?, NULL, ?, ?, 0)`,
+  );
+  const change = db.prepare(
+    `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const started = performance.now();
+  for (let start = 0; start < count; start += batchSize) {
+    db.transaction(() => {
+      const now = new Date().toISOString();
+      const end = Math.min(count, start + batchSize);
+      const submissionId = submission.run(
+        `raw-${start}`,
+        projectId,
+        now,
+        now,
+        end - start,
+        end - start,
+      ).lastInsertRowid;
+      for (let index = start; index < end; index++) {
+        const spanId = spanIdOf(index);
+        const metadata = JSON.parse(read.get(projectId, spanId) ?? '{}') as Record<string, unknown>;
+        for (const [key, value] of Object.entries(twoKeyPatch(index))) {
+          const existed = Object.hasOwn(metadata, key);
+          change.run(submissionId, spanId, key, existed ? 1 : 0, existed ? metadata[key] : null, value);
+          metadata[key] = value;
+        }
+        const rowid = update.get(JSON.stringify(metadata), now, projectId, spanId) ?? 0;
+        for (const [key, value] of Object.entries(twoKeyPatch(index))) {
+          setValue.run(rowid, projectId, key, JSON.stringify(value));
+        }
+      }
+    })();
+  }
+  const elapsed = performance.now() - started;
+  db.close();
+  return elapsed;
+}
+
 async function report(): Promise<void> {
+  await reportKeyCount();
   const result = await runServerBench();
   const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')} spans/s`;
   console.log(
@@ -208,3 +370,23 @@ async function report(): Promise<void> {
 
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) await report();
+
+async function reportKeyCount(): Promise<void> {
+  const result = await runKeyCountBench();
+  const seconds = (values: number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(' / ');
+  console.log(
+    `key-count bench, ${result.spans.toLocaleString('en-US')} span patches × 2 keys, batches of ${result.batchSize.toLocaleString('en-US')}, median of ${result.runs} runs`,
+  );
+  const line = (label: string, ms: number) =>
+    console.log(`  ${label.padEnd(58)} ${`${Math.round(ms)} ms`.padStart(10)}`);
+  line(`client → server, spans holding ${result.keys.few} keys`, result.fewKeysMs);
+  line(`client → server, spans holding ${result.keys.many} keys`, result.manyKeysMs);
+  line(`raw better-sqlite3, spans holding ${result.keys.many} keys`, result.rawManyKeysMs);
+  console.log(
+    `  ratio ${result.ratio.toFixed(2)}: ${result.keys.many}-key spans over ${result.keys.few}-key spans (aim: close to 1)`,
+  );
+  console.log(`  ratio ${result.ratioToRaw.toFixed(2)} of the raw rate on ${result.keys.many}-key spans`);
+  console.log(
+    `  every run, s: ${result.keys.few} keys ${seconds(result.times.fewKeys)}; ${result.keys.many} keys ${seconds(result.times.manyKeys)}; raw ${seconds(result.times.rawManyKeys)}\n`,
+  );
+}

@@ -279,6 +279,33 @@ describe('logMetadata', () => {
     ]);
   });
 
+  it('reports a batch refused because its submission was reverted as refused with the server message, never as undelivered', async () => {
+    const message = "The submission 's-1' was reverted while it was still sending";
+    const refusal = Response.json({ error: { code: 'submission_reverted', message } }, { status: 409 });
+    const { fetch, requests } = scriptedFetch((request) => okFor(request), refusal);
+    const progress: SubmissionProgress[] = [];
+    const result = await logMetadata('p', spans(4), {
+      ...fast,
+      fetch,
+      batchSize: 2,
+      concurrency: 1,
+      onProgress: (report) => progress.push(report),
+    });
+    expect(requests).toHaveLength(2);
+    expect(result).toMatchObject({ spans_processed: 4, spans_updated: 2, spans_failed: 2, not_sent: [] });
+    expect(result.errors).toEqual([
+      { span_id: 'span-2', error_message: `[submission_reverted] ${message}` },
+      { span_id: 'span-3', error_message: `[submission_reverted] ${message}` },
+    ]);
+    expect(result.undelivered_batches).toEqual([]);
+    expect(progress.at(-1)).toMatchObject({
+      batchesDone: 2,
+      batchesFailed: 0,
+      spansUndelivered: 0,
+      spansFailed: 2,
+    });
+  });
+
   it('counts an answer that does not match the schema as a failed delivery', async () => {
     const { fetch, requests } = scriptedFetch(Response.json({ spans_processed: 'lots' }));
     const result = await logMetadata('p', spans(2), { ...fast, fetch });

@@ -213,11 +213,46 @@ describe('summarizeOutcome: figures that agree', () => {
       alreadyUpToDate: 1,
       failed: 2,
       neverDelivered: 1,
+      refused: 0,
       blocked: 3,
       notSent: 0,
       listed: 5,
       server: { processed: 2, updated: 1, unchanged: 1, failed: 1 },
     });
+  });
+
+  it('tells spans refused after a revert from spans never delivered, and from what the server recorded', () => {
+    const outcome = reviewOutcome();
+    const refusal = {
+      span_id: 'aaaaaaaaaaaaaaa9',
+      error_message: "[submission_reverted] The submission 'sub-1' was reverted while it was still sending",
+    };
+    const refused = {
+      ...outcome,
+      result: aggregateResponses(
+        [
+          outcome.result,
+          {
+            spans_processed: 1,
+            spans_updated: 0,
+            spans_unchanged: 0,
+            spans_failed: 1,
+            errors: [refusal],
+            submission_id: '',
+          },
+        ],
+        { submissionId: 'sub-1', undelivered: outcome.result.undelivered_batches },
+      ),
+    };
+    expect(summarizeOutcome(refused)).toMatchObject({
+      sent: 4,
+      failed: 3,
+      neverDelivered: 1,
+      refused: 1,
+      server: { processed: 2, updated: 1, unchanged: 1, failed: 1 },
+    });
+    // Not offered for a Retry: the server would refuse it the same.
+    expect(retrySpanIds(refused.result)).toEqual(['aaaaaaaaaaaaaaa6']);
   });
 
   it('counts the filters over failed and blocked spans alike, as the table lists them', () => {
@@ -267,6 +302,7 @@ describe('mergeRetry', () => {
       alreadyUpToDate: 1,
       failed: 1,
       neverDelivered: 0,
+      refused: 0,
       blocked: 3,
       notSent: 0,
       listed: 4,

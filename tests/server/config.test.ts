@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CORS_ORIGINS, loadConfig } from '@/server/config';
+import { clientAddress, TrustedProxies } from '@/server/http/client-address';
 import { startServer } from '@/server/start-server';
 
 describe('loadConfig', () => {
@@ -10,12 +11,23 @@ describe('loadConfig', () => {
       dbPath: './data/spanpatch.db',
       databaseUrl: null,
       apiKeys: [],
-      corsOrigins: DEFAULT_CORS_ORIGINS,
+      corsOrigins: [],
       logLevel: 'info',
       maxBodyBytes: 50 * 1024 * 1024,
       maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
+      trustedProxies: [],
     });
+  });
+
+  it("allows the Vite dev server's origins by default only in development (NODE_ENV=development)", () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).corsOrigins).toEqual(DEFAULT_CORS_ORIGINS);
+    expect(DEFAULT_CORS_ORIGINS).toContain('http://localhost:5173');
+    expect(loadConfig({ NODE_ENV: 'production' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test' }).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ NODE_ENV: 'development', SPANPATCH_CORS_ORIGINS: 'https://app.example.com' }).corsOrigins,
+    ).toEqual(['https://app.example.com']);
   });
 
   it('reads every variable, treating empty ones as unset', () => {
@@ -29,6 +41,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       SPANPATCH_MAX_BODY_BYTES: '1000',
       SPANPATCH_STATIC_DIR: '',
+      SPANPATCH_TRUSTED_PROXY: '10.0.0.0/8, 192.168.1.7,::1, fd00::/8',
     });
     expect(config).toEqual({
       port: 9000,
@@ -44,6 +57,7 @@ describe('loadConfig', () => {
       maxBodyBytes: 1000,
       maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
+      trustedProxies: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8'],
     });
   });
 
@@ -61,6 +75,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a trusted proxy that is not an address or a CIDR range, naming it', () => {
+    for (const entry of ['10.0.0.0/33', 'proxy.internal', '10.0.0', '::1/129', '10.0.0.0/']) {
+      expect(() => loadConfig({ SPANPATCH_TRUSTED_PROXY: `127.0.0.1, ${entry}` })).toThrow(
+        new RegExp(`SPANPATCH_TRUSTED_PROXY: '${entry.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' is not`),
+      );
+    }
+  });
+
   it('takes postgresql:// as well as postgres://, and never repeats a refused URL with its password', () => {
     expect(loadConfig({ SPANPATCH_DATABASE_URL: 'postgresql://db/spans' }).databaseUrl).toBe(
       'postgresql://db/spans',
@@ -68,6 +90,29 @@ describe('loadConfig', () => {
     const refused = () => loadConfig({ SPANPATCH_DATABASE_URL: 'postgres:/typo:secret@db/spans' });
     expect(refused).toThrow(/SPANPATCH_DATABASE_URL: must be a PostgreSQL URL/);
     expect(refused).not.toThrow(/secret/);
+  });
+});
+
+describe('the client address, by SPANPATCH_TRUSTED_PROXY', () => {
+  const proxies = new TrustedProxies(['10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+
+  it('is the socket address unless the socket is a trusted proxy', () => {
+    expect(clientAddress('203.0.113.9', '198.51.100.1', proxies)).toBe('203.0.113.9');
+    expect(clientAddress('203.0.113.9', undefined, new TrustedProxies([]))).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.5', '198.51.100.1', new TrustedProxies([]))).toBe('10.0.0.5');
+    expect(clientAddress(undefined, '198.51.100.1', proxies)).toBe('unknown');
+  });
+
+  it('walks X-Forwarded-For from the right, past trusted proxies, to the first address that is not one', () => {
+    expect(clientAddress('10.0.0.5', '198.51.100.1', proxies)).toBe('198.51.100.1');
+    expect(clientAddress('10.0.0.5', '6.6.6.6, 198.51.100.1, 192.168.1.7', proxies)).toBe('198.51.100.1');
+    expect(clientAddress('::ffff:10.0.0.5', ' 198.51.100.1 ,10.9.9.9', proxies)).toBe('198.51.100.1');
+    expect(clientAddress('fd00::1', '2001:db8::7', proxies)).toBe('2001:db8::7');
+    expect(clientAddress('10.0.0.5', '[2001:db8::7]:4711, 198.51.100.2:80', proxies)).toBe('198.51.100.2');
+    // Every hop trusted: the leftmost one is the client; no header: the proxy itself.
+    expect(clientAddress('10.0.0.5', '10.1.1.1, 192.168.1.7', proxies)).toBe('10.1.1.1');
+    expect(clientAddress('10.0.0.5', undefined, proxies)).toBe('10.0.0.5');
+    expect(clientAddress('10.0.0.5', ' , ', proxies)).toBe('10.0.0.5');
   });
 });
 

@@ -104,6 +104,10 @@ describe('the route table (src/core/api-routes.ts)', () => {
     expect(patch?.responses['422']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
     });
+    expect(patch?.responses['409']).toMatchObject({
+      description: 'Error: submission_reverted',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+    });
     const spans = document.paths['/api/v1/projects/{project}/spans']?.get;
     expect(spans?.parameters?.filter((parameter) => parameter.in === 'query').map((p) => p.name)).toEqual([
       'limit',

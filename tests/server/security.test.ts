@@ -239,17 +239,64 @@ describe('read-only keys and wrong keys', () => {
     expect(lookupResponseSchema.parse(after.body).spans[0]?.metadata).toEqual({ label: 'good' });
   });
 
-  it('slows down a client address that keeps presenting wrong keys (429 with Retry-After)', async () => {
+  it('slows down a client address that keeps presenting wrong keys (429 with Retry-After), never a valid key', async () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const wrong = await getJson(`${server.url}/api/v1/projects`, {
         Authorization: `Bearer guess-${attempt}`,
       });
       expect(wrong.status).toBe(403);
     }
-    const limited = await fetch(`${server.url}/api/v1/projects`, { headers: writer });
+    const limited = await fetch(`${server.url}/api/v1/projects`, {
+      headers: { Authorization: 'Bearer guess-3' },
+    });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
     expectApiError(await limited.json(), 'too_many_attempts', /wrong API key/);
+    // The right key from the same address is never refused by the limit: only failures are limited.
+    expect((await getJson(`${server.url}/api/v1/projects`, writer)).status).toBe(200);
+    expect((await getJson(`${server.url}/api/v1/projects`, reader)).status).toBe(200);
+    // A header pretending to be another client changes nothing without a trusted proxy.
+    const spoofed = await getJson(`${server.url}/api/v1/projects`, {
+      Authorization: 'Bearer guess-4',
+      'X-Forwarded-For': '203.0.113.77',
+    });
+    expect(spoofed.status).toBe(429);
+  });
+});
+
+describe('behind a trusted proxy (SPANPATCH_TRUSTED_PROXY)', () => {
+  let server: TestServer;
+  const writer = { Authorization: 'Bearer writer-key-1' };
+  const wrongFrom = (client: string, forwardedFor = `${client}, 127.0.0.1`) => ({
+    Authorization: 'Bearer not-a-key',
+    'X-Forwarded-For': forwardedFor,
+  });
+
+  beforeAll(async () => {
+    // The test connects from 127.0.0.1: the proxy in front of the server, as a load balancer would be.
+    server = await startTestServer({
+      apiKeys: [{ name: 'writer', key: 'writer-key-1' }],
+      authRateLimit: { maxFailures: 3, windowMs: 60_000 },
+      trustedProxies: ['127.0.0.1', '10.0.0.0/8'],
+    });
+  });
+  afterAll(() => server.stop());
+
+  it('limits each client behind the proxy apart, by the address the proxies forwarded', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const wrong = await getJson(`${server.url}/api/v1/projects`, wrongFrom('203.0.113.5, 10.1.2.3'));
+      expect(wrong.status).toBe(403);
+    }
+    expect((await getJson(`${server.url}/api/v1/projects`, wrongFrom('203.0.113.5'))).status).toBe(429);
+    // Another client behind the same load balancer is not held back by the first one's guesses.
+    expect((await getJson(`${server.url}/api/v1/projects`, wrongFrom('203.0.113.6'))).status).toBe(403);
+    // A client that puts an address of its own in front is still known by the one the proxy saw.
+    const spoofed = wrongFrom('', '198.51.100.1, 203.0.113.5');
+    expect((await getJson(`${server.url}/api/v1/projects`, spoofed)).status).toBe(429);
+    expect(
+      (await getJson(`${server.url}/api/v1/projects`, { ...writer, 'X-Forwarded-For': '203.0.113.5' }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -368,6 +415,63 @@ describe('where the server listens', () => {
       child.on('exit', (code) => resolve({ code, stderr, stdout }));
     });
   }
+
+  /** Runs the server as `npm start` does (its configuration from the environment) until `use` is done with it. */
+  async function withMain<T>(env: Record<string, string>, use: (url: string) => Promise<T>): Promise<T> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SPANPATCH_DB: join(dir, 'cors.db'),
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /Spanpatch is running at (http:\/\/\S+)/.exec(output)?.[1];
+          if (found !== undefined) resolve(found);
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)));
+      });
+      return await use(url);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  /** A browser's CORS preflight for a JSON write from the Vite dev server's page. */
+  const preflight = (url: string) =>
+    fetch(`${url}/api/v1/projects/demo/spans/metadata`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
+
+  it("allows no other page's origin as configured by npm start, and the Vite dev server's in development", async () => {
+    await withMain({}, async (url) => {
+      const answer = await preflight(url);
+      expect(answer.headers.get('Access-Control-Allow-Origin')).toBeNull();
+      expect(answer.headers.get('Access-Control-Allow-Methods')).toBeNull();
+      expect(answer.headers.get('Access-Control-Allow-Headers')).toBeNull();
+    });
+    await withMain({ NODE_ENV: 'development' }, async (url) => {
+      const answer = await preflight(url);
+      expect(answer.headers.get('Access-Control-Allow-Origin')).toBe('http://localhost:5173');
+      expect(answer.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('content-type');
+    });
+  });
 
   it('refuses a non-loopback HOST without API keys, with one clear line', async () => {
     const result = await runMain({ HOST: '0.0.0.0' });

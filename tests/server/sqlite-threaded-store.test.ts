@@ -325,7 +325,11 @@ describe('the SQLite store with its writes on a worker thread', () => {
     // NOTE: a crash of the thread (out of memory, a native fault) is made here by ending it from outside.
     const thread = (store as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer;
     await thread.worker.terminate();
-    expect(await rejection(cut)).toEqual(new Error("The database's write thread stopped (exit code 1)"));
+    const stopped = await rejection(cut);
+    expect(stopped).toBeInstanceOf(StoreUnavailableError);
+    expect((stopped as StoreUnavailableError).message).toMatch(
+      /^The database's write thread stopped unexpectedly \(exit code 1\) during this write\./,
+    );
     expect((await store.lookupSpans('p', [spanId(1)])).spans[0]?.metadata).toEqual({ turn: 0 });
     expect(await store.listSubmissions({ project: 'p', limit: 10, before: null })).toEqual({
       submissions: [],
@@ -339,6 +343,46 @@ describe('the SQLite store with its writes on a worker thread', () => {
       after: 'restart',
     });
     expect(await store.health()).toEqual({ writable: true });
+  });
+
+  it('answers 503, never 500, when the write thread dies during a request, and takes the next on a new thread', async () => {
+    // NOTE: a hook for tests only: the write thread started with this variable ends itself, as a crash would, on a
+    // metadata write to this project. The thread started again later does not have it.
+    process.env.SPANPATCH_TEST_WRITE_THREAD_EXIT_ON = 'crashing';
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer({ port: 0, dbPath: newPath(), logLevel: 'silent' });
+    } finally {
+      delete process.env.SPANPATCH_TEST_WRITE_THREAD_EXIT_ON;
+    }
+    try {
+      await server.store.ingestSpans('crashing', spans(3));
+      const patch = (label: string) =>
+        fetch(`${server.url}/api/v1/projects/crashing/spans/metadata`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ spans: [{ span_id: spanId(1), patch_document: { label } }] }),
+        });
+      const crashed = await patch('lost');
+      expect(crashed.status).toBe(503);
+      const body = (await crashed.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('store_unavailable');
+      expect(body.error.message).toMatch(
+        /^The database's write thread stopped unexpectedly \(exit code \d+\)/,
+      );
+      expect(body.error.message).toMatch(/try again/);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+
+      const next = await patch('kept');
+      expect(next.status).toBe(200);
+      expect((await server.store.lookupSpans('crashing', [spanId(1)])).spans[0]?.metadata).toEqual({
+        turn: 0,
+        label: 'kept',
+      });
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it('is the store the server runs on SQLite', async () => {

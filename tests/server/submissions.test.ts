@@ -277,6 +277,148 @@ describe('revert (SPEC §9)', () => {
     expect((await metadataOf([spanId(20)]))[spanId(20)]).toMatchObject({ tier: 'pro', reviewed: 'true' });
   });
 
+  it('refuses a batch of a submission reverted while it was still sending (409), and applies nothing of it', async () => {
+    const ids = [spanId(30), spanId(31), spanId(32), spanId(33)];
+    const before = await metadataOf(ids);
+    const submission = { id: 'still-sending-1', label: 'late.csv' };
+    const first = await postJson(patchUrl(), {
+      spans: [spanId(30), spanId(31)].map((id) => ({ span_id: id, patch_document: { late: 'first' } })),
+      submission,
+    });
+    expect(first.status).toBe(200);
+    const revertUrl = `${server.url}/api/v1/submissions/${submission.id}/revert`;
+    const reverted = patchResponseSchema.parse((await postJson(revertUrl, {})).body);
+    expect(reverted).toMatchObject({ spans_updated: 2, spans_failed: 0 });
+
+    // The rest of the Submit arrives after the revert.
+    const late = await postJson(
+      patchUrl(),
+      {
+        spans: [spanId(32), spanId(33)].map((id) => ({ span_id: id, patch_document: { late: 'second' } })),
+        submission,
+      },
+      { 'Idempotency-Key': 'late-batch-1' },
+    );
+    expect(late.status).toBe(409);
+    const refusal = apiErrorSchema.parse(late.body).error;
+    expect(refusal.code).toBe('submission_reverted');
+    expect(refusal.message).toMatch(/'still-sending-1' was reverted/);
+    expect(refusal.message).toMatch(/nothing of it was applied/);
+    expect(refusal.message).not.toMatch(/\n\s+at /);
+
+    expect(await metadataOf(ids)).toEqual(before);
+    const record = await submissionRecord(server, submission.id);
+    expect(record).toMatchObject({ batches: 1, spans_processed: 2, spans_updated: 2 });
+    expect(record.reverted_by).toBe(reverted.submission_id);
+    expect(record.changes.map((change) => change.span_id)).toEqual([spanId(30), spanId(31)]);
+    // Sent again with its Idempotency-Key, it is refused again: it was never recorded.
+    const again = await postJson(
+      patchUrl(),
+      {
+        spans: [spanId(32), spanId(33)].map((id) => ({ span_id: id, patch_document: { late: 'second' } })),
+        submission,
+      },
+      { 'Idempotency-Key': 'late-batch-1' },
+    );
+    expect(again.status).toBe(409);
+    const twice = await postJson(revertUrl, {});
+    expect(twice.status).toBe(422);
+    expect(apiErrorSchema.parse(twice.body).error.code).toBe('already_reverted');
+
+    // The client reports such a batch as refused with the server's words, never as undelivered (no Retry).
+    const client = await logMetadata(
+      project,
+      [spanId(32), spanId(33)].map((id) => ({ span_id: id, patch_document: { late: 'third' } })),
+      { baseUrl: server.url, submission },
+    );
+    expect(client).toMatchObject({ spans_processed: 2, spans_updated: 0, spans_failed: 2 });
+    expect(client.errors).toEqual(
+      [spanId(32), spanId(33)].map((id) => ({
+        span_id: id,
+        error_message: `[submission_reverted] ${refusal.message}`,
+      })),
+    );
+    expect(client.undelivered_batches).toEqual([]);
+    expect(await metadataOf(ids)).toEqual(before);
+  });
+
+  it('never applies a batch after the revert of its submission, when both race', async () => {
+    const racing = 'racing';
+    const count = 60;
+    const ids = Array.from({ length: count }, (_, i) => spanId(i + 1));
+    await ingestSpans(
+      server,
+      racing,
+      ids.map((id, i) => ({ spanId: id, metadata: { step: i } })),
+    );
+    const submission = { id: 'racing-submission', label: 'race.csv' };
+    const batchOf = (index: number) => ({
+      spans: ids.slice(index * 5, index * 5 + 5).map((id) => ({ span_id: id, patch_document: { step: -1 } })),
+      submission,
+    });
+    // Two senders, as the client sends, with the revert made once three batches are in.
+    let next = 0;
+    const answers: { status: number }[] = [];
+    let revert: ReturnType<typeof postJson> | null = null;
+    const sender = async () => {
+      for (let index = next++; index < count / 5; index = next++) {
+        answers.push(await postJson(patchUrl(racing), batchOf(index)));
+        if (answers.length === 3) {
+          revert = postJson(`${server.url}/api/v1/submissions/${submission.id}/revert`, {});
+        }
+      }
+    };
+    await Promise.all([sender(), sender()]);
+    const reverted = await (revert as ReturnType<typeof postJson> | null);
+    expect(reverted?.status).toBe(200);
+    for (const answer of answers) expect([200, 409]).toContain(answer.status);
+    const accepted = answers.filter((answer) => answer.status === 200).length;
+    // Every batch accepted came before the revert, which undid all of them; the refused ones applied nothing.
+    expect(patchResponseSchema.parse(reverted?.body)).toMatchObject({
+      spans_processed: accepted * 5,
+      spans_updated: accepted * 5,
+    });
+    const lookup = await postJson(`${server.url}/api/v1/projects/${racing}/spans/lookup`, { span_ids: ids });
+    const metadata = lookupResponseSchema.parse(lookup.body).spans.map((span) => span.metadata.step);
+    expect(metadata).toEqual(ids.map((_, i) => i));
+    expect(await submissionRecord(server, submission.id)).toMatchObject({ batches: accepted });
+  });
+
+  it('stores exactly the metadata planned: changed, new and null keys, a span twice in a batch, and reverts', async () => {
+    await ingestSpans(server, 'exact', [
+      { spanId: spanId(1), metadata: { tier: 'free', score: 3, note: 'x' } },
+      { spanId: spanId(2), metadata: { tier: 'pro' } },
+    ]);
+    const lookup = async () => {
+      const answer = await postJson(`${server.url}/api/v1/projects/exact/spans/lookup`, {
+        span_ids: [spanId(1), spanId(2)],
+      });
+      return lookupResponseSchema.parse(answer.body).spans.map((span) => span.metadata);
+    };
+    const sent = await postJson(patchUrl('exact'), {
+      spans: [
+        { span_id: spanId(1), patch_document: { tier: 'pro', score: null, added: 1.5 } },
+        { span_id: spanId(2), patch_document: { tier: 'enterprise', first: 'a' } },
+        { span_id: spanId(2), patch_document: { first: 'b', second: 2 } },
+      ],
+      submission: { id: 'exact-1' },
+    });
+    expect(patchResponseSchema.parse(sent.body)).toMatchObject({ spans_updated: 3, spans_failed: 0 });
+    expect(await lookup()).toEqual([
+      { tier: 'pro', score: null, note: 'x', added: 1.5 },
+      { tier: 'enterprise', first: 'b', second: 2 },
+    ]);
+    const reverted = await postJson(`${server.url}/api/v1/submissions/exact-1/revert`, {});
+    expect(patchResponseSchema.parse(reverted.body)).toMatchObject({ spans_failed: 0 });
+    expect(await lookup()).toEqual([{ tier: 'free', score: 3, note: 'x' }, { tier: 'pro' }]);
+    const redo = patchResponseSchema.parse(reverted.body).submission_id;
+    expect((await postJson(`${server.url}/api/v1/submissions/${redo}/revert`, {})).status).toBe(200);
+    expect(await lookup()).toEqual([
+      { tier: 'pro', score: null, note: 'x', added: 1.5 },
+      { tier: 'enterprise', first: 'b', second: 2 },
+    ]);
+  });
+
   it('answers 404 for a submission whose project was deleted since', async () => {
     await ingestSpans(server, 'shrinking', [{ spanId: spanId(1) }, { spanId: spanId(2) }]);
     const submitted = await logMetadata(

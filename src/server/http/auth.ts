@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { HttpError } from './api-error';
-import { clientAddressOf } from './client-address';
+import { clientAddressOf, TrustedProxies } from './client-address';
 import { FailedAttempts } from './failed-attempts';
 
 /** What a key may do: `read` keys are refused on every write (SPEC §12). */
@@ -74,7 +74,7 @@ export interface AuthVariables {
   keyAccess: KeyAccess;
 }
 
-/** How many wrong keys one client address may present before it must wait. */
+/** How many wrong keys one client address may present before its wrong keys are answered 429. */
 export interface AuthRateLimit {
   /** Failed attempts allowed per window. Default 10. */
   maxFailures: number;
@@ -86,11 +86,14 @@ const defaultRateLimit: AuthRateLimit = { maxFailures: 10, windowMs: 60_000 };
 
 /**
  * Requires `Authorization: Bearer <key>` when keys are configured: 401 without a key, 403 with a wrong one, and
- * 429 (with Retry-After) for a client address that has presented too many wrong keys lately.
+ * 429 (with Retry-After) for a wrong key from a client address that has presented too many wrong keys lately. Only
+ * failures are limited: a valid key always passes, so a guesser (or a shared address) never locks out the right key.
+ * The client address is the socket's peer, or what `trustedProxies` forwarded (see `clientAddress`).
  */
 export function requireApiKey(
   keys: readonly ApiKey[],
   rateLimit: AuthRateLimit = defaultRateLimit,
+  trustedProxies: TrustedProxies = new TrustedProxies([]),
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   const match = createKeyMatcher(keys);
   const failures = new FailedAttempts(rateLimit.maxFailures, rateLimit.windowMs);
@@ -99,17 +102,6 @@ export function requireApiKey(
       c.set('keyName', null);
       c.set('keyAccess', 'write');
       return next();
-    }
-    const address = clientAddressOf(c);
-    const waitMs = failures.waitMs(address);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw new HttpError(
-        429,
-        'too_many_attempts',
-        `Too many requests with a wrong API key from this address; try again in ${seconds} s`,
-        { 'Retry-After': String(seconds) },
-      );
     }
     const header = c.req.header('Authorization') ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -122,7 +114,18 @@ export function requireApiKey(
     }
     const apiKey = match(bearer[1].trim());
     if (apiKey === null) {
+      const address = clientAddressOf(c, trustedProxies);
+      const waitMs = failures.waitMs(address);
       failures.record(address);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        throw new HttpError(
+          429,
+          'too_many_attempts',
+          `Too many requests with a wrong API key from this address; try again in ${seconds} s`,
+          { 'Retry-After': String(seconds) },
+        );
+      }
       throw new HttpError(403, 'forbidden', 'The API key is not valid for this server');
     }
     c.set('keyName', apiKey.name);

@@ -1,7 +1,8 @@
 /**
  * Counts failed attempts per client address in a sliding window, so a guesser is slowed down while a person who
  * mistyped a key once is not. NOTE: the table is bounded: beyond `maxAddresses` the oldest address is forgotten,
- * so a flood of spoofed addresses cannot exhaust memory.
+ * so a flood of spoofed addresses cannot exhaust memory, and each address keeps only its last `maxFailures` times,
+ * all that `waitMs` reads, however fast it keeps failing.
  */
 export class FailedAttempts {
   private readonly attempts = new Map<string, number[]>();
@@ -17,6 +18,7 @@ export class FailedAttempts {
   record(address: string): void {
     const times = this.recent(address);
     times.push(this.now());
+    if (times.length > this.maxFailures) times.splice(0, times.length - this.maxFailures);
     this.attempts.delete(address);
     this.attempts.set(address, times);
     if (this.attempts.size > this.maxAddresses) {

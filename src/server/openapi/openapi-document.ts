@@ -84,7 +84,11 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[] = Object.values
     for (const [status, description] of Object.entries(response.alsoStatuses ?? {})) {
       responses[status] = { ...success, description };
     }
-    for (const status of [...route.errors].sort((a, b) => a - b)) responses[String(status)] = errorAnswer;
+    for (const status of [...route.errors].sort((a, b) => a - b)) {
+      const codes = route.errorCodes?.[status];
+      responses[String(status)] =
+        codes === undefined ? errorAnswer : { ...errorAnswer, description: `Error: ${codes.join(', ')}` };
+    }
 
     const { body } = route;
     const parameters = parametersOf(route);

@@ -10,6 +10,7 @@ import {
   type BatchRecord,
   type BatchRow,
   checkSameSubmitter,
+  checkStillOpen,
   type SubmissionRow,
   submissionColumns,
   toChange,
@@ -63,8 +64,9 @@ export class PostgresSubmissions {
   }
 
   /**
-   * Records one applied batch: finds or creates its submission (a submission ID of another project or API key is a
-   * `SubmissionConflictError`), adds the batch's totals, and stores its changes and errors. Returns the answer.
+   * Records one applied batch: finds or creates its submission (a submission ID of another project or API key, or of
+   * a submission reverted since, is a `SubmissionConflictError`), adds the batch's totals, and stores its changes
+   * and errors. Returns the answer.
    */
   async recordBatch(
     sql: Sql,
@@ -297,6 +299,7 @@ export class PostgresSubmissions {
     const existing = await queryOne<SubmissionRow>(sql, `${byPublicId} FOR UPDATE OF s`, [publicId]);
     if (existing) {
       checkSameSubmitter(existing, record, publicId);
+      checkStillOpen(existing);
       return existing;
     }
     // NOTE: another server may insert the same ID meanwhile: the unique violation rolls this transaction back,

@@ -1,25 +1,66 @@
+import type { StoredValue } from '@/core/stored-form';
 import type { IngestPlan } from '@/server/patch/plan-ingest';
-import type { FieldWrite, Metadata, SpanWrite } from '@/server/patch/plan-submission';
+import type { FieldWrite, SpanWrite } from '@/server/patch/plan-submission';
 import type { Sql } from './postgres-db';
 import { jsonParam } from './postgres-text';
 
 // The writes of a batch, set-based: one statement per table, the rows passed as arrays and unnested.
 
-/** Writes the spans' metadata after a batch (a span written twice by one batch keeps its last metadata). */
+/**
+ * Writes the spans' metadata after a batch: only the keys each span's changes set or removed, merged into the
+ * stored `jsonb` by PostgreSQL (`(metadata - removed) || set`), so a write sends and parses what it changes, not
+ * every key the span holds. The spans were locked when the batch read them, so what is stored is what was planned
+ * against; a span written twice by one batch gets its changes in order.
+ */
 export async function updateSpans(
   sql: Sql,
   projectId: number,
   writes: readonly SpanWrite[],
   now: string,
 ): Promise<void> {
-  const last = new Map<string, Metadata>();
-  for (const write of writes) last.set(write.spanId, write.metadata);
-  if (last.size === 0) return;
+  const bySpan = new Map<string, { set: Map<string, StoredValue>; removed: Set<string> }>();
+  for (const write of writes) {
+    let span = bySpan.get(write.spanId);
+    if (!span) {
+      span = { set: new Map(), removed: new Set() };
+      bySpan.set(write.spanId, span);
+    }
+    for (const change of write.changes) {
+      if (change.removed === true) {
+        span.set.delete(change.key);
+        span.removed.add(change.key);
+      } else {
+        span.set.set(change.key, change.after);
+        span.removed.delete(change.key);
+      }
+    }
+  }
+  if (bySpan.size === 0) return;
+  const removedSpans: string[] = [];
+  const removedKeys: string[] = [];
+  for (const [spanId, span] of bySpan) {
+    for (const key of span.removed) {
+      removedSpans.push(spanId);
+      removedKeys.push(key);
+    }
+  }
   await sql.query(
-    `UPDATE spans s SET metadata = u.metadata, updated_at = $2
-     FROM unnest($3::text[], $4::jsonb[]) AS u (span_id, metadata)
+    `UPDATE spans s SET metadata = (s.metadata - coalesce(r.keys, '{}'::text[])) || u.patch, updated_at = $2
+     FROM unnest($3::text[], $4::jsonb[]) AS u (span_id, patch)
+       LEFT JOIN (
+         SELECT r.span_id, array_agg(r.key) AS keys FROM unnest($5::text[], $6::text[]) AS r (span_id, key)
+         GROUP BY r.span_id
+       ) r ON r.span_id = u.span_id
      WHERE s.project_id = $1 AND s.span_id = u.span_id`,
-    [projectId, now, [...last.keys()], [...last.values()].map(jsonParam)],
+    [
+      projectId,
+      now,
+      [...bySpan.keys()],
+      // NOTE: fromEntries defines own properties, so a key such as `__proto__` stays a key.
+      [...bySpan.values()].map((span) => jsonParam(Object.fromEntries(span.set))),
+      removedSpans,
+      removedKeys,
+    ],
   );
 }
 

@@ -27,8 +27,8 @@ export interface PatchSubmission {
   idempotencyKey: { key: string; requestDigest: string } | null;
   /**
    * The submission this batch belongs to (SPEC §9): batches with the same ID are one submission, with totals
-   * that add up. Null: the batch is a submission of its own. An ID that belongs to another project or API key
-   * throws `SubmissionConflictError`.
+   * that add up. Null: the batch is a submission of its own. An ID that belongs to another project or API key, or
+   * a submission reverted already, throws `SubmissionConflictError` and applies nothing.
    */
   submission: SubmissionRef | null;
 }

@@ -15,7 +15,12 @@ import type {
 import type { StoredType } from '@/core/stored-form';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
 import { changesToRevert, planRevert, restoredKeys, revertDryRunResponse } from '@/server/patch/plan-revert';
-import { type FieldWrite, type Metadata, planSubmission } from '@/server/patch/plan-submission';
+import {
+  type FieldWrite,
+  type Metadata,
+  planSubmission,
+  type SpanWrite,
+} from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
   PatchOutcome,
@@ -126,9 +131,18 @@ export class SqliteSpanStore implements SpanStore {
         `SELECT span_id, metadata, updated_at FROM spans
          WHERE project_id = ? AND span_id IN (SELECT value FROM json_each(?))`,
       ),
-      updateSpan: db.prepare<[string, string, number, string]>(
-        'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ?',
+      updateSpan: db
+        .prepare<[string, string, number, string], number>(
+          'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ? RETURNING id',
+        )
+        .pluck(),
+      // NOTE: the value goes through SQLite's JSON reader, so a key's row holds exactly what json_each reads from
+      // the span's metadata (the insert trigger's rows, and those of the queries): 2 stays an integer, 2.5 a real.
+      setValue: db.prepare<[number, number, string, string]>(
+        `INSERT INTO span_values (span_rowid, project_id, key, value) VALUES (?, ?, ?, json_extract(?, '$'))
+         ON CONFLICT (span_rowid, key) DO UPDATE SET value = excluded.value`,
       ),
+      removeValue: db.prepare<[number, string]>('DELETE FROM span_values WHERE span_rowid = ? AND key = ?'),
       insertSpan: db.prepare<
         [number, string, string, string | null, string, string, string, string | null, string]
       >(
@@ -369,7 +383,6 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   private applyPatchesNow(submission: PatchSubmission): PatchOutcome {
-    const { statements } = this;
     const projectId = this.requireProject(submission.project);
     const now = new Date().toISOString();
     const record: BatchRecord = {
@@ -387,9 +400,7 @@ export class SqliteSpanStore implements SpanStore {
     const current = this.currentMetadataOf(projectId, spanIds);
     const plan = planSubmission(submission.project, submission.spans, current, this.fieldTypesOf(projectId));
     const response = this.submissions.recordBatch(record, plan);
-    for (const write of plan.writes) {
-      statements.updateSpan.run(JSON.stringify(write.metadata), now, projectId, write.spanId);
-    }
+    for (const write of plan.writes) this.writeSpan(projectId, write, now);
     this.writeFields(projectId, plan.fields);
     return { response, replayed: false };
   }
@@ -409,13 +420,26 @@ export class SqliteSpanStore implements SpanStore {
       revertBatchRecord(original, request.keyName, revertId, now),
       { ...plan, spansUnchanged: 0 },
     );
-    for (const write of plan.writes) {
-      this.statements.updateSpan.run(JSON.stringify(write.metadata), now, projectId, write.spanId);
-    }
+    for (const write of plan.writes) this.writeSpan(projectId, write, now);
     for (const [key, count] of plan.removedKeys) this.statements.addFieldSpans.run(-count, projectId, key);
     for (const [key, count] of restoredKeys(plan)) this.statements.addFieldSpans.run(count, projectId, key);
     this.submissions.markReverted(original.id, revertId);
     return response;
+  }
+
+  /**
+   * Writes a span's metadata after a planned write, and the rows of `span_values` (the table behind metadata
+   * queries) of the keys it changed: nothing else of the span. NOTE: every metadata write goes through here; no
+   * trigger keeps `span_values` on an update, since one would have to rewrite every key of the span.
+   */
+  private writeSpan(projectId: number, write: SpanWrite, now: string): void {
+    const { statements } = this;
+    const rowid = statements.updateSpan.get(JSON.stringify(write.metadata), now, projectId, write.spanId);
+    if (rowid === undefined) return;
+    for (const change of write.changes) {
+      if (change.removed === true) statements.removeValue.run(rowid, change.key);
+      else statements.setValue.run(rowid, projectId, change.key, JSON.stringify(change.after));
+    }
   }
 
   private currentMetadataOf(projectId: number, spanIds: ReadonlySet<string>): Map<string, Metadata> {

@@ -10,6 +10,7 @@ import {
   type BatchRow,
   type ChangeColumns,
   checkSameSubmitter,
+  checkStillOpen,
   type SubmissionRow,
   submissionColumns,
   toChange,
@@ -115,8 +116,9 @@ export class SqliteSubmissions {
   }
 
   /**
-   * Records one applied batch: finds or creates its submission (a submission ID of another project or API key is a
-   * `SubmissionConflictError`), adds the batch's totals, and stores its changes and errors. Returns the answer.
+   * Records one applied batch: finds or creates its submission (a submission ID of another project or API key, or of
+   * a submission reverted since, is a `SubmissionConflictError`), adds the batch's totals, and stores its changes
+   * and errors. Returns the answer.
    */
   recordBatch(record: BatchRecord, plan: Omit<SubmissionPlan, 'fields'>): PatchResponse {
     const { statements } = this;
@@ -268,6 +270,7 @@ export class SqliteSubmissions {
     const existing = statements.byPublicId.get(publicId);
     if (existing) {
       checkSameSubmitter(existing, record, publicId);
+      checkStillOpen(existing);
       return existing;
     }
     const reverts =

@@ -82,6 +82,18 @@ function startWorker(data: WriteWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [] });
 }
 
+/**
+ * Why the writes in flight on a write thread that crashed failed: a store failure (503), never a bug of the request.
+ * A write is one transaction, so it is all or nothing; the client's retry (same Idempotency-Key) applies it once.
+ */
+function threadStopped(what: string, cause?: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(
+    'write_thread_stopped',
+    `The database's write thread ${what} during this write. A write is all or nothing, and a new thread takes the next one: try again (a retry with the same Idempotency-Key applies it at most once).`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
 interface PendingWrite {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -99,12 +111,12 @@ class WriteThread {
   private constructor(private readonly worker: Worker) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (message: FromWriteWorker) => this.receive(message));
-    worker.on('error', (error) => this.stop(error));
+    worker.on('error', (error) => this.stop(threadStopped(`failed: ${error.message}`, error)));
     worker.on('exit', (code) => {
       this.stop(
         this.closing
           ? new Error('The span store is closed')
-          : new Error(`The database's write thread stopped (exit code ${code})`),
+          : threadStopped(`stopped unexpectedly (exit code ${code})`),
       );
     });
   }
@@ -354,7 +366,12 @@ export class ThreadedSqliteStore implements SpanStore {
       (error: unknown) => {
         this.restarting = null;
         if (error instanceof StoreOpenError) throw new StoreUnavailableError('cannot_open', error.message);
-        throw error;
+        const why = error instanceof Error ? error.message : String(error);
+        throw new StoreUnavailableError(
+          'write_thread_stopped',
+          `The database's write thread could not start again (${why}); try again.`,
+          { cause: error },
+        );
       },
     );
     return this.restarting;

@@ -4,7 +4,7 @@ import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused-error';
 import type { IngestOutcome, PatchOutcome, PatchSubmission, RevertRequest } from './span-store';
 import { StoreOpenError } from './store-open-error';
-import { type StoreFailureReason, StoreUnavailableError } from './store-unavailable-error';
+import { type StoreUnavailableReason, StoreUnavailableError } from './store-unavailable-error';
 import { SubmissionConflictError } from './submission-conflict-error';
 import { UnknownProjectError } from './unknown-project-error';
 
@@ -55,7 +55,12 @@ interface SerializedCause {
  * the same message (a structured clone would keep only an `Error`'s message, not its class or fields).
  */
 export type SerializedError =
-  | { kind: 'store_unavailable'; reason: StoreFailureReason; message: string; cause: SerializedCause | null }
+  | {
+      kind: 'store_unavailable';
+      reason: StoreUnavailableReason;
+      message: string;
+      cause: SerializedCause | null;
+    }
   | { kind: 'unknown_project'; project: string }
   | { kind: 'idempotency_key_reused'; idempotencyKey: string }
   | { kind: 'submission_conflict'; code: SubmissionConflictError['code']; message: string }

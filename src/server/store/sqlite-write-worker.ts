@@ -14,10 +14,21 @@ import {
   type WriteWorkerData,
 } from './sqlite-write-protocol';
 
+/**
+ * NOTE: a hook for tests only, set by none of the server's configuration: a thread started with this variable ends
+ * itself on a metadata write to the project it names, as a crash would, so a test can watch the server survive it.
+ */
+const exitOnProject = process.env.SPANPATCH_TEST_WRITE_THREAD_EXIT_ON;
+
 function run(store: SpanStore, call: WriteCall): Promise<unknown> {
   switch (call.method) {
-    case 'applyPatches':
-      return store.applyPatches(decodeSubmission(call.submission));
+    case 'applyPatches': {
+      const submission = decodeSubmission(call.submission);
+      if (exitOnProject !== undefined && exitOnProject !== '' && submission.project === exitOnProject) {
+        process.exit(70);
+      }
+      return store.applyPatches(submission);
+    }
     case 'ingestSpans':
       return store.ingestSpans(call.project, call.spans);
     case 'revertSubmission':

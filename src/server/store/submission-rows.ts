@@ -147,6 +147,20 @@ export function checkSameSubmitter(existing: SubmissionRow, record: BatchRecord,
   }
 }
 
+/**
+ * Throws `SubmissionConflictError` (`submission_reverted`) when a batch names a submission that was reverted: a
+ * revert stops a submission still sending, so nothing can join it after the revert and escape being undone. A store
+ * calls it in the transaction that writes the batch, holding what the revert's own transaction holds.
+ */
+export function checkStillOpen(existing: SubmissionRow): void {
+  if (existing.reverted_by !== null) {
+    throw new SubmissionConflictError(
+      'submission_reverted',
+      `The submission '${existing.public_id}' was reverted (by '${existing.reverted_by}') while it was still sending, so this batch was refused and nothing of it was applied. Submit again to apply these spans as a new submission.`,
+    );
+  }
+}
+
 /** Throws `SubmissionConflictError` when a submission to revert was reverted already. */
 export function checkNotReverted(original: SubmissionRow): void {
   if (original.reverted_by !== null) {

@@ -105,6 +105,10 @@ export function RevertDialog({
         changed goes back to its values before it, and keys it added are removed. A span changed since is left
         as it is.
       </p>
+      <p className="revert-note">
+        A revert also stops this submission if it is still sending (a Submit or a command line run in
+        progress): the batches that arrive after the revert are refused and change nothing.
+      </p>
       <p role="status" className="revert-status">
         {run.status === 'done'
           ? resultText(summarizeRevert(run.result))

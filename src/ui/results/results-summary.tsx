@@ -5,8 +5,9 @@ const number = (count: number) => count.toLocaleString('en-US');
 
 /**
  * The figures of the submission, which sheet or file it came from and when: sent (= updated + failed), updated
- * (of which already up to date), failed (of which never delivered), blocked by the sheet, and not sent because
- * of a cancel; then the totals the server recorded, which History shows for the same submission.
+ * (of which already up to date), failed (of which never delivered, or refused after a revert), blocked by the
+ * sheet, and not sent because of a cancel; then the totals the server recorded, which History shows for the same
+ * submission.
  */
 export function ResultsSummary({
   outcome,
@@ -43,6 +44,7 @@ export function ResultsSummary({
             {number(summary.failed)}{' '}
             <span className="results-count-part">
               of which {number(summary.neverDelivered)} never delivered
+              {summary.refused > 0 && `, ${number(summary.refused)} refused (submission reverted)`}
             </span>
           </dd>
         </div>
@@ -59,7 +61,9 @@ export function ResultsSummary({
         The server received {countText(server.processed, 'span')} of this submission ({number(server.updated)}{' '}
         updated, {number(server.failed)} failed): the totals History shows for it
         {summary.neverDelivered > 0 &&
-          `; the other ${countText(summary.neverDelivered, 'span')} never reached it`}
+          `; ${summary.refused > 0 ? '' : 'the other '}${countText(summary.neverDelivered, 'span')} never reached it`}
+        {summary.refused > 0 &&
+          `; ${countText(summary.refused, 'span')} ${summary.refused === 1 ? 'was' : 'were'} refused because the submission was reverted while still sending`}
         .
         {outcome.skippedUpToDate > 0 &&
           ` ${countText(outcome.skippedUpToDate, 'span')} already up to date on the server ${outcome.skippedUpToDate === 1 ? 'was' : 'were'} not sent.`}

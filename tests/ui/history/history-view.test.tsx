@@ -481,6 +481,9 @@ describe('the History tab: revert', () => {
 
     const dialog = screen.getByRole('dialog', { name: 'Revert submission' });
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(dialog.textContent).toContain(
+      'A revert also stops this submission if it is still sending (a Submit or a command line run in progress): the batches that arrive after the revert are refused and change nothing.',
+    );
     await waitFor(() =>
       expect(within(dialog).getByRole('status').textContent).toBe(
         '2 spans of 3 will go back to their values before this submission. 1 span cannot, listed below.',

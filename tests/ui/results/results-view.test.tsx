@@ -428,6 +428,28 @@ describe('the Results tab', () => {
     expect(screen.queryByRole('button', { name: /^Retry/ })).toBeNull();
   });
 
+  it('shows spans refused after a revert as refused with the server message, not as never delivered', () => {
+    const message =
+      "The submission 'sub-1' was reverted (by 'rev-1') while it was still sending, so this batch was refused and nothing of it was applied. Submit again to apply these spans as a new submission.";
+    const refused: FixtureSpan[] = ['rf-0001', 'rf-0002', 'rf-0003'].map((spanId, index) => ({
+      spanId,
+      message: `[submission_reverted] ${message}`,
+      rows: [{ row: 20 + index, cells: [spanId, index, 'late'] }],
+    }));
+    renderResults(makeOutcome(refused));
+    const summary = screen.getByRole('status', { name: 'Submission summary' }).textContent ?? '';
+    expect(summary).toContain('Failed3 of which 0 never delivered, 3 refused (submission reverted)');
+    expect(summary).toContain(
+      'The server received 28 spans of this submission (28 updated, 0 failed): the totals History shows for it; 3 spans were refused because the submission was reverted while still sending.',
+    );
+    expect(screen.getByRole('alert').textContent).toBe(
+      `The server refused 3 spans and applied nothing of them: ${message}`,
+    );
+    expect(screen.queryByText(/never delivered \(the connection failed\)/)).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Retry/ })).toBeNull();
+    expect(filterCounts().counts).toMatchObject({ submission_reverted: 3, connection_failure: 0 });
+  });
+
   it('shows a running Retry with its progress bar and Cancel, then says plainly that it failed again', async () => {
     const { submission, onRetry } = renderResults(makeOutcome());
     const requests: string[] = [];
