@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { patchResponseSchema, spanQueryResponseSchema } from '@/core/api-schema';
+import { patchResponseSchema, spansFoundSchema } from '@/core/api-schema';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 // The table behind metadata queries on SQLite (`span_values`, one row per span and key): after every kind of
@@ -55,7 +55,7 @@ async function matching(filter: unknown): Promise<string[]> {
     limit: 100,
   });
   expect(answer.status).toBe(200);
-  return spanQueryResponseSchema
+  return spansFoundSchema
     .parse(answer.body)
     .spans.map((span) => span.span_id)
     .sort();
