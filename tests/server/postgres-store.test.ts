@@ -382,6 +382,38 @@ describe('a PostgreSQL server that cannot serve', () => {
     }
   });
 
+  it('a connection lost in the middle of a write: 503 with Retry-After, the process lives, and /healthz is fine once it is back', async () => {
+    const { name, url } = await newDatabase();
+    const store = await openPostgresStore(url);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await store.ingestSpans('p', [incoming(1)]);
+      // Another server holds the project's turn: the write waits inside its transaction, on a checked-out connection.
+      await holder.query('BEGIN');
+      await holder.query("SELECT id FROM projects WHERE name = 'p' FOR UPDATE");
+      const write = store.applyPatches(patch('p', [[spanId(1), { lost: 'yes' }]])).catch((e: unknown) => e);
+      const waiting = `FROM pg_stat_activity WHERE datname = '${name}' AND wait_event_type = 'Lock'`;
+      while ((await admin<{ n: number }>(`SELECT count(*)::int AS n ${waiting}`))[0]?.n !== 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The database ends that connection, as a restart does.
+      await admin(`SELECT pg_terminate_backend(pid) ${waiting}`);
+      const error = await write;
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error).toMatchObject({ reason: 'cannot_open', retryAfterSeconds: 2 });
+      expect((error as Error).message).toMatch(/may be restarting\. Retry in a moment/);
+      await holder.query('ROLLBACK');
+      // The database is fine again: /healthz says so at once, without waiting for a write to succeed.
+      expect(await store.health()).toEqual({ writable: true });
+      await store.applyPatches(patch('p', [[spanId(1), { lost: 'no' }]]));
+      expect((await store.lookupSpans('p', [spanId(1)])).spans[0]?.metadata).toEqual({ lost: 'no' });
+    } finally {
+      await holder.end();
+      await store.close();
+    }
+  });
+
   it('unreachable: every call answers 503 with a plain message, and /healthz says so', async () => {
     const store = new PostgresSpanStore('postgres://spanpatch@127.0.0.1:1/spans', {
       connectionTimeoutMs: 2000,
