@@ -115,6 +115,11 @@ export const metadataConditionSchema = z
   .refine((condition) => ['exists', 'missing'].includes(condition.op) || condition.value !== undefined, {
     message: 'value is needed for eq, ne, lt, gt and contains',
     path: ['value'],
+  })
+  // NOTE: lt and gt order values, and null has no place in that order (SPEC §10: a null field means absent).
+  .refine((condition) => !['lt', 'gt'].includes(condition.op) || condition.value !== null, {
+    message: 'value is needed for lt and gt: a number or a text to compare with, not null',
+    path: ['value'],
   });
 
 const isoTime = z

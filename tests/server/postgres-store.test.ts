@@ -541,6 +541,28 @@ describe('sizes SQLite takes', () => {
   });
 });
 
+describe('finding spans', () => {
+  it('finds nothing less or greater than null, rather than failing (the API refuses such a filter)', async () => {
+    const { url } = await newDatabase();
+    const store = await openPostgresStore(url);
+    try {
+      await store.ingestSpans('p', [incoming(1, { turn: 1 })]);
+      for (const op of ['lt', 'gt'] as const) {
+        const found = await store.searchSpans('p', {
+          filter: { metadata: [{ key: 'turn', op, value: null }] },
+          limit: 10,
+          after: null,
+          count: true,
+          idsOnly: false,
+        });
+        expect(found).toMatchObject({ spans: [], total: 0 });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('finding spans at scale', () => {
   it('answers ID, trace, name and metadata lookups through their indexes', async () => {
     const { url } = await newDatabase();

@@ -133,6 +133,12 @@ describe('POST /spans/query (SPEC §10)', () => {
       const response = await postJson(url, body);
       expect(response.status, JSON.stringify(body)).toBe(400);
     }
+    // lt and gt order values: null has no place in that order, and (SPEC §10) a null field means it is absent.
+    for (const op of ['lt', 'gt']) {
+      const response = await postJson(url, { filter: { metadata: [{ key: 'turn', op, value: null }] } });
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(apiErrorSchema.parse(response.body).error.message).toMatch(/filter\.metadata\.0\.value: /);
+    }
     const missing = await postJson(`${server.url}/api/v1/projects/nope/spans/query`, {});
     expect(missing.status).toBe(404);
     expect(apiErrorSchema.parse(missing.body).error.code).toBe('project_not_found');

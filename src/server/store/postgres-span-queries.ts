@@ -235,38 +235,42 @@ function addMetadataCondition(
     where.add(`${op === 'eq' ? '' : 'NOT '}(s.metadata @> ${where.param(held)}::jsonb)`);
     return;
   }
-  const key = where.param(condition.key);
+  // NOTE: each case makes the key a parameter only when its condition uses it: PostgreSQL cannot type a parameter
+  // that no part of the statement uses, and refuses the statement.
+  const key = () => where.param(condition.key);
   switch (op) {
     case 'exists':
-      where.add(`s.metadata ? ${key}`);
+      where.add(`s.metadata ? ${key()}`);
       return;
     case 'missing':
-      where.add(`NOT (s.metadata ? ${key})`);
+      where.add(`NOT (s.metadata ? ${key()})`);
       return;
     case 'contains': {
       const pattern = `%${escapeLike(String(condition.value ?? ''))}%`;
-      where.add(`(s.metadata ->> ${key}) ILIKE ${where.param(pattern)}`);
+      where.add(`(s.metadata ->> ${key()}) ILIKE ${where.param(pattern)}`);
       return;
     }
     case 'lt':
     case 'gt': {
       const value = storedFormOf(condition.value, type);
       if (value === null) {
+        // Null has no place in the order (the API refuses it): nothing matches.
         where.add('false');
         return;
       }
-      // NOTE: SQLite's order across types, kept: every number sorts before every text; null matches nothing.
+      // NOTE: SQLite's order across types, kept: every number sorts before every text.
       const sign = op === 'lt' ? '<' : '>';
+      const json = key();
       const numbers =
         typeof value === 'number'
-          ? `(s.metadata -> ${key})::numeric ${sign} ${where.param(value)}::numeric`
+          ? `(s.metadata -> ${json})::numeric ${sign} ${where.param(value)}::numeric`
           : String(op === 'lt');
       const texts =
         typeof value === 'string'
-          ? `(s.metadata ->> ${key}) COLLATE "C" ${sign} ${where.param(value)}::text`
+          ? `(s.metadata ->> ${json}) COLLATE "C" ${sign} ${where.param(value)}::text`
           : String(op === 'gt');
       where.add(
-        `CASE jsonb_typeof(s.metadata -> ${key}) WHEN 'number' THEN ${numbers} WHEN 'string' THEN ${texts} ELSE false END`,
+        `CASE jsonb_typeof(s.metadata -> ${json}) WHEN 'number' THEN ${numbers} WHEN 'string' THEN ${texts} ELSE false END`,
       );
       return;
     }
