@@ -542,6 +542,39 @@ describe('sizes SQLite takes', () => {
 });
 
 describe('finding spans', () => {
+  it('fills in the search form of every name when it upgrades a database, so old spans are found as new ones', async () => {
+    const { url } = await newDatabase();
+    const store = await openPostgresStore(url);
+    await store.ingestSpans('p', [incoming(1, {}, 'ÉCOLE normale'), incoming(2, {}, 'Straße')]);
+    await store.close();
+    // Back to the schema before: names indexed as they are, no search form.
+    await admin(
+      `DROP INDEX spans_by_name; ALTER TABLE spans DROP COLUMN search_name;
+       CREATE INDEX spans_by_name ON spans USING gin (name gin_trgm_ops);
+       UPDATE schema_version SET version = ${SCHEMA_VERSION - 1}`,
+      url,
+    );
+    const upgraded = await openPostgresStore(url);
+    try {
+      await upgraded.ingestSpans('p', [incoming(3, {}, 'école du soir')]);
+      const find = async (text: string) =>
+        (
+          await upgraded.searchSpans('p', {
+            filter: { text },
+            limit: 10,
+            after: null,
+            count: false,
+            idsOnly: true,
+          })
+        ).spanIds;
+      expect(await find('école')).toEqual([spanId(3), spanId(1)]);
+      expect(await find('É')).toEqual([spanId(3), spanId(1)]);
+      expect(await find('STRASSE')).toEqual([spanId(2)]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   it('finds nothing less or greater than null, rather than failing (the API refuses such a filter)', async () => {
     const { url } = await newDatabase();
     const store = await openPostgresStore(url);

@@ -6,7 +6,9 @@ import {
   type SpanFilter,
   spanDetailSchema,
   spanQueryResponseSchema,
+  spansPageSchema,
 } from '@/core/api-schema';
+import { nameMatches } from '@/core/search-text';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;
@@ -142,6 +144,62 @@ describe('POST /spans/query (SPEC §10)', () => {
     const missing = await postJson(`${server.url}/api/v1/projects/nope/spans/query`, {});
     expect(missing.status).toBe(404);
     expect(apiErrorSchema.parse(missing.body).error.code).toBe('project_not_found');
+  });
+});
+
+describe('text search, the same on both stores (src/core/search-text.ts)', () => {
+  it('finds names in any case and script, accents however typed, by long and short searches alike', async () => {
+    const names = [
+      'ÉCOLE normale',
+      'école',
+      'Étape 2',
+      'ΟΔΟΣ',
+      'Поиск документов',
+      'Straße',
+      'cafe\u0301 au lait',
+      'ﬁle upload',
+      'plain ascii',
+    ];
+    await ingestSpans(
+      server,
+      'names',
+      names.map((name, i) => ({ spanId: spanId(0xc00 + i), name, startTimeUnixNano: at(i) })),
+    );
+    const searches = [
+      'école',
+      'ÉCOLE',
+      'é',
+      'É',
+      'ét',
+      'οδος',
+      'ПОИСК',
+      'strasse',
+      'CAFÉ',
+      'file',
+      'ﬁ',
+      'ecole',
+      'p',
+    ];
+    for (const text of searches) {
+      // Newest first, as every list.
+      const expected = names
+        .map((name, i) => ({ name, id: spanId(0xc00 + i) }))
+        .filter(({ name }) => nameMatches(name, text))
+        .map(({ id }) => id)
+        .reverse();
+      const found = await postJson(`${server.url}/api/v1/projects/names/spans/query`, { filter: { text } });
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      const ids = spanQueryResponseSchema.parse(found.body).spans.map((span) => span.span_id);
+      expect(ids, text).toEqual(expected);
+      const page = await getJson(`${server.url}/api/v1/projects/names/spans?q=${encodeURIComponent(text)}`);
+      expect(
+        spansPageSchema.parse(page.body).spans.map((span) => span.span_id),
+        text,
+      ).toEqual(expected);
+    }
+    // The rule itself: these are the cases the stores used to disagree on.
+    expect(nameMatches('ÉCOLE normale', 'école')).toBe(true);
+    expect(nameMatches('Étape 2', 'é')).toBe(true);
   });
 });
 

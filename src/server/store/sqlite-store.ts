@@ -12,6 +12,7 @@ import type {
   Submission,
   SubmissionChange,
 } from '@/core/api-schema';
+import { searchForm } from '@/core/search-text';
 import type { StoredType } from '@/core/stored-form';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
 import { changesToRevert, planRevert, restoredKeys, revertDryRunResponse } from '@/server/patch/plan-revert';
@@ -130,11 +131,11 @@ export class SqliteSpanStore implements SpanStore {
         'UPDATE spans SET metadata = ?, updated_at = ? WHERE project_id = ? AND span_id = ?',
       ),
       insertSpan: db.prepare<
-        [number, string, string, string | null, string, string, string, string | null, string]
+        [number, string, string, string | null, string, string, string, string, string | null, string]
       >(
         `INSERT INTO spans
-           (project_id, span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (project_id, span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       addFieldSpans: db.prepare<[number, number, string]>(
         'UPDATE fields SET span_count = max(0, span_count + ?) WHERE project_id = ? AND key = ?',
@@ -226,6 +227,7 @@ export class SqliteSpanStore implements SpanStore {
             span.traceId,
             span.parentSpanId,
             span.name,
+            searchForm(span.name),
             span.kind,
             span.startTime,
             span.endTime,
