@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PatchResponse } from '@/core/api-schema';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import type { SubmittedSpan } from '@/server/patch/plan-submission';
-import { postgresUnavailable } from '@/server/store/postgres-failure';
+import { LostAtCommit, postgresUnavailable } from '@/server/store/postgres-failure';
 import { SCHEMA_VERSION } from '@/server/store/postgres-migrations';
 import { openPostgresStore, PostgresSpanStore } from '@/server/store/postgres-store';
 import type { PatchSubmission } from '@/server/store/span-store';
@@ -465,6 +465,17 @@ describe('a PostgreSQL server that cannot serve', () => {
         'The disk of the PostgreSQL database postgres://db.example/spans is full: the server cannot save changes. Free some space on the database server, then retry.',
     });
     expect(postgresUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }), 'x')).toBeNull();
+  });
+
+  it('a connection lost while a write was being committed: 503, saying it may have been saved and how to retry', () => {
+    const lost = postgresUnavailable(
+      new LostAtCommit(new Error('Connection terminated unexpectedly')),
+      'postgres://db.example/spans',
+    );
+    expect(lost).toMatchObject({ reason: 'cannot_open', retryAfterSeconds: 2 });
+    expect(lost?.message).toBe(
+      'The PostgreSQL database postgres://db.example/spans cannot be reached (Connection terminated unexpectedly): the server cannot read or save changes. Check that PostgreSQL is running and accepts connections there, then retry. The connection was lost while the change was being saved, so it may or may not have been saved: retry with the same Idempotency-Key, which applies it at most once.',
+    );
   });
 });
 
