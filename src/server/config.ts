@@ -19,6 +19,8 @@ export interface ServerConfig {
   dbPath: string;
   /** SPANPATCH_DATABASE_URL: a PostgreSQL database used instead of the SQLite file; null when unset. */
   databaseUrl: string | null;
+  /** SPANPATCH_DATABASE_READ_CONNECTIONS / _WRITE_CONNECTIONS: PostgreSQL pool sizes; null for the defaults. */
+  databaseConnections: { reads: number | null; writes: number | null };
   apiKeys: ApiKey[];
   corsOrigins: string[];
   logLevel: LogLevel;
@@ -53,6 +55,8 @@ const envSchema = z.object({
       'must be a PostgreSQL URL such as postgres://user:password@host:5432/spanpatch',
     )
     .optional(),
+  SPANPATCH_DATABASE_READ_CONNECTIONS: z.coerce.number().int().min(1).max(1000).optional(),
+  SPANPATCH_DATABASE_WRITE_CONNECTIONS: z.coerce.number().int().min(1).max(1000).optional(),
   SPANPATCH_API_KEYS: z
     .string()
     .default('')
@@ -102,7 +106,8 @@ export class ConfigError extends Error {
 
 /**
  * Reads and validates the server's configuration from environment variables: PORT, HOST, SPANPATCH_DB,
- * SPANPATCH_DATABASE_URL (PostgreSQL instead of SQLite), SPANPATCH_API_KEYS (`name:key,name:key:read,…`),
+ * SPANPATCH_DATABASE_URL (PostgreSQL instead of SQLite), SPANPATCH_DATABASE_READ_CONNECTIONS and
+ * SPANPATCH_DATABASE_WRITE_CONNECTIONS (its pool sizes), SPANPATCH_API_KEYS (`name:key,name:key:read,…`),
  * SPANPATCH_CORS_ORIGINS (default none; the Vite dev server's when NODE_ENV=development), LOG_LEVEL,
  * SPANPATCH_MAX_BODY_BYTES, SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR, SPANPATCH_TRUSTED_PROXY (addresses
  * and CIDR ranges). Empty variables count as unset.
@@ -122,6 +127,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     host: env_.HOST ?? null,
     dbPath: env_.SPANPATCH_DB,
     databaseUrl: env_.SPANPATCH_DATABASE_URL ?? null,
+    databaseConnections: {
+      reads: env_.SPANPATCH_DATABASE_READ_CONNECTIONS ?? null,
+      writes: env_.SPANPATCH_DATABASE_WRITE_CONNECTIONS ?? null,
+    },
     apiKeys: env_.SPANPATCH_API_KEYS,
     corsOrigins:
       env_.SPANPATCH_CORS_ORIGINS ?? (env_.NODE_ENV === 'development' ? [...DEFAULT_CORS_ORIGINS] : []),

@@ -44,6 +44,7 @@ export async function runServer(
     host,
     dbPath: resolve(config.dbPath),
     databaseUrl: config.databaseUrl,
+    databaseConnections: config.databaseConnections,
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
     trustedProxies: config.trustedProxies,

@@ -9,7 +9,7 @@ import { createLogger, type Logger, type LogLevel } from './logger';
 import { seedDemoProject } from './demo/seed-demo';
 import type { SpanStore } from './store/span-store';
 import { databaseLabel } from './store/postgres-failure';
-import { openPostgresStore } from './store/postgres-store';
+import { openPostgresStore, type PostgresStoreOptions } from './store/postgres-store';
 import { openSqliteStore } from './store/sqlite-store';
 import { openThreadedSqliteStore } from './store/sqlite-threaded-store';
 
@@ -19,6 +19,8 @@ export interface StartServerOptions {
   dbPath: string;
   /** A PostgreSQL database (`postgres://…`) to use instead of SQLite; its schema is created or brought up to date. */
   databaseUrl?: string | null;
+  /** PostgreSQL only: connections for reads and for writes (see PostgresStoreOptions). Default 8 and 4. */
+  databaseConnections?: { reads?: number | null; writes?: number | null };
   /**
    * SQLite only: where writes run. Default 'worker', a thread of their own, so a long write never stalls a read or
    * /healthz; 'event-loop' runs them on the server's thread, as before (kept to compare the two in benchmarks).
@@ -53,6 +55,13 @@ export interface StartServerOptions {
   shutdownGraceMs?: number;
 }
 
+function poolOptions(connections: StartServerOptions['databaseConnections']): PostgresStoreOptions {
+  return {
+    ...(connections?.reads ? { readConnections: connections.reads } : {}),
+    ...(connections?.writes ? { writeConnections: connections.writes } : {}),
+  };
+}
+
 /** A listening server. */
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8787 */
@@ -78,7 +87,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const logger = options.logger ?? createLogger(options.logLevel ?? 'warn');
   const store = options.databaseUrl
-    ? await openPostgresStore(options.databaseUrl)
+    ? await openPostgresStore(options.databaseUrl, poolOptions(options.databaseConnections))
     : options.sqliteWrites === 'event-loop'
       ? openSqliteStore(options.dbPath)
       : await openThreadedSqliteStore(options.dbPath);

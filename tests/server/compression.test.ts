@@ -1,8 +1,12 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compressResponses } from '@/server/http/compression';
 import { startTestServer, type TestServer } from './test-server';
 
 /** A raw GET, so the test sees the bytes on the wire (fetch would undo the compression). */
@@ -53,5 +57,45 @@ describe('response compression (SPEC §12)', () => {
     const plain = await rawGet(`${server.url}/api/openapi.json`, {});
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(plain.body.toString('utf8'))).toMatchObject({ openapi: '3.1.0' });
+  });
+
+  it('sends every answer whole, with its Content-Length, so that one cut off on the way cannot pass for complete', async () => {
+    for (const encoding of ['gzip', '']) {
+      for (const path of ['/api/openapi.json', '/assets/index.js', '/healthz']) {
+        const answer = await rawGet(`${server.url}${path}`, encoding ? { 'Accept-Encoding': encoding } : {});
+        expect(answer.headers['transfer-encoding'], path).toBeUndefined();
+        expect(answer.headers['content-length'], path).toBe(String(answer.body.length));
+      }
+    }
+  });
+
+  it('answers an error, never an empty 200, when an answer fails while it is being made', async () => {
+    const app = new Hono();
+    app.onError(() => new Response('The answer failed', { status: 500 }));
+    app.use('*', compressResponses());
+    const failing = () =>
+      new ReadableStream({
+        pull(controller) {
+          controller.error(new Error('the database connection was lost'));
+        },
+      });
+    app.get('/failing', () => new Response(failing(), { headers: { 'Content-Type': 'text/plain' } }));
+    app.get(
+      '/failing-json',
+      () => new Response(failing(), { headers: { 'Content-Type': 'application/json' } }),
+    );
+    const http = createServer(getRequestListener(app.fetch));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      for (const path of ['/failing', '/failing-json']) {
+        for (const encoding of ['gzip', '']) {
+          const answer = await rawGet(`${base}${path}`, encoding ? { 'Accept-Encoding': encoding } : {});
+          expect(answer.status, `${path} ${encoding}`).toBe(500);
+        }
+      }
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 });

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       host: null,
       dbPath: './data/spanpatch.db',
       databaseUrl: null,
+      databaseConnections: { reads: null, writes: null },
       apiKeys: [],
       corsOrigins: [],
       logLevel: 'info',
@@ -36,6 +37,8 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       SPANPATCH_DB: '/var/lib/spanpatch/db.sqlite',
       SPANPATCH_DATABASE_URL: 'postgres://spanpatch:secret@db.internal:5432/spans',
+      SPANPATCH_DATABASE_READ_CONNECTIONS: '12',
+      SPANPATCH_DATABASE_WRITE_CONNECTIONS: '6',
       SPANPATCH_API_KEYS: 'ci:abc,ana:def',
       SPANPATCH_CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
       LOG_LEVEL: 'debug',
@@ -48,6 +51,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dbPath: '/var/lib/spanpatch/db.sqlite',
       databaseUrl: 'postgres://spanpatch:secret@db.internal:5432/spans',
+      databaseConnections: { reads: 12, writes: 6 },
       apiKeys: [
         { name: 'ci', key: 'abc', access: 'write' },
         { name: 'ana', key: 'def', access: 'write' },
@@ -90,6 +94,17 @@ describe('loadConfig', () => {
     const refused = () => loadConfig({ SPANPATCH_DATABASE_URL: 'postgres:/typo:secret@db/spans' });
     expect(refused).toThrow(/SPANPATCH_DATABASE_URL: must be a PostgreSQL URL/);
     expect(refused).not.toThrow(/secret/);
+  });
+
+  it('refuses a PostgreSQL pool size that is not a whole number of connections, naming the variable', () => {
+    for (const size of ['0', 'eight', '2.5']) {
+      expect(() => loadConfig({ SPANPATCH_DATABASE_WRITE_CONNECTIONS: size })).toThrow(
+        /SPANPATCH_DATABASE_WRITE_CONNECTIONS: /,
+      );
+      expect(() => loadConfig({ SPANPATCH_DATABASE_READ_CONNECTIONS: size })).toThrow(
+        /SPANPATCH_DATABASE_READ_CONNECTIONS: /,
+      );
+    }
   });
 });
 

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PatchResponse } from '@/core/api-schema';
+import type { MetadataCondition, PatchResponse } from '@/core/api-schema';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import type { SubmittedSpan } from '@/server/patch/plan-submission';
-import { postgresUnavailable } from '@/server/store/postgres-failure';
+import { LostAtCommit, postgresUnavailable } from '@/server/store/postgres-failure';
 import { SCHEMA_VERSION } from '@/server/store/postgres-migrations';
 import { openPostgresStore, PostgresSpanStore } from '@/server/store/postgres-store';
 import type { PatchSubmission } from '@/server/store/span-store';
@@ -382,6 +382,38 @@ describe('a PostgreSQL server that cannot serve', () => {
     }
   });
 
+  it('a connection lost in the middle of a write: 503 with Retry-After, the process lives, and /healthz is fine once it is back', async () => {
+    const { name, url } = await newDatabase();
+    const store = await openPostgresStore(url);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await store.ingestSpans('p', [incoming(1)]);
+      // Another server holds the project's turn: the write waits inside its transaction, on a checked-out connection.
+      await holder.query('BEGIN');
+      await holder.query("SELECT id FROM projects WHERE name = 'p' FOR UPDATE");
+      const write = store.applyPatches(patch('p', [[spanId(1), { lost: 'yes' }]])).catch((e: unknown) => e);
+      const waiting = `FROM pg_stat_activity WHERE datname = '${name}' AND wait_event_type = 'Lock'`;
+      while ((await admin<{ n: number }>(`SELECT count(*)::int AS n ${waiting}`))[0]?.n !== 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The database ends that connection, as a restart does.
+      await admin(`SELECT pg_terminate_backend(pid) ${waiting}`);
+      const error = await write;
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error).toMatchObject({ reason: 'cannot_open', retryAfterSeconds: 2 });
+      expect((error as Error).message).toMatch(/may be restarting\. Retry in a moment/);
+      await holder.query('ROLLBACK');
+      // The database is fine again: /healthz says so at once, without waiting for a write to succeed.
+      expect(await store.health()).toEqual({ writable: true });
+      await store.applyPatches(patch('p', [[spanId(1), { lost: 'no' }]]));
+      expect((await store.lookupSpans('p', [spanId(1)])).spans[0]?.metadata).toEqual({ lost: 'no' });
+    } finally {
+      await holder.end();
+      await store.close();
+    }
+  });
+
   it('unreachable: every call answers 503 with a plain message, and /healthz says so', async () => {
     const store = new PostgresSpanStore('postgres://spanpatch@127.0.0.1:1/spans', {
       connectionTimeoutMs: 2000,
@@ -433,6 +465,17 @@ describe('a PostgreSQL server that cannot serve', () => {
         'The disk of the PostgreSQL database postgres://db.example/spans is full: the server cannot save changes. Free some space on the database server, then retry.',
     });
     expect(postgresUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }), 'x')).toBeNull();
+  });
+
+  it('a connection lost while a write was being committed: 503, saying it may have been saved and how to retry', () => {
+    const lost = postgresUnavailable(
+      new LostAtCommit(new Error('Connection terminated unexpectedly')),
+      'postgres://db.example/spans',
+    );
+    expect(lost).toMatchObject({ reason: 'cannot_open', retryAfterSeconds: 2 });
+    expect(lost?.message).toBe(
+      'The PostgreSQL database postgres://db.example/spans cannot be reached (Connection terminated unexpectedly): the server cannot read or save changes. Check that PostgreSQL is running and accepts connections there, then retry. The connection was lost while the change was being saved, so it may or may not have been saved: retry with the same Idempotency-Key, which applies it at most once.',
+    );
   });
 });
 
@@ -503,6 +546,62 @@ describe('sizes SQLite takes', () => {
       expect(spans.map((span) => String(span.metadata.note).length)).toEqual([200_000, 300_000]);
       expect(await store.deleteProject(project)).toBe(true);
       expect(await store.listProjects()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('finding spans', () => {
+  it('fills in the search form of every name when it upgrades a database, so old spans are found as new ones', async () => {
+    const { url } = await newDatabase();
+    const store = await openPostgresStore(url);
+    await store.ingestSpans('p', [incoming(1, {}, 'ÉCOLE normale'), incoming(2, {}, 'Straße')]);
+    await store.close();
+    // Back to the schema before: names indexed as they are, no search form.
+    await admin(
+      `DROP INDEX spans_by_name; ALTER TABLE spans DROP COLUMN search_name;
+       CREATE INDEX spans_by_name ON spans USING gin (name gin_trgm_ops);
+       UPDATE schema_version SET version = ${SCHEMA_VERSION - 1}`,
+      url,
+    );
+    const upgraded = await openPostgresStore(url);
+    try {
+      await upgraded.ingestSpans('p', [incoming(3, {}, 'école du soir')]);
+      const find = async (text: string) =>
+        (
+          await upgraded.searchSpans('p', {
+            filter: { text },
+            limit: 10,
+            after: null,
+            count: false,
+            idsOnly: true,
+          })
+        ).spanIds;
+      expect(await find('école')).toEqual([spanId(3), spanId(1)]);
+      expect(await find('É')).toEqual([spanId(3), spanId(1)]);
+      expect(await find('STRASSE')).toEqual([spanId(2)]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  it('finds nothing less or greater than null, rather than failing (the API refuses such a filter)', async () => {
+    const { url } = await newDatabase();
+    const store = await openPostgresStore(url);
+    try {
+      await store.ingestSpans('p', [incoming(1, { turn: 1 })]);
+      for (const op of ['lt', 'gt'] as const) {
+        const found = await store.searchSpans('p', {
+          // NOTE: a condition the API's schema refuses, reaching the store anyway: it must not fail.
+          filter: { metadata: [{ key: 'turn', op, value: null } as unknown as MetadataCondition] },
+          limit: 10,
+          after: null,
+          count: true,
+          idsOnly: false,
+        });
+        expect(found).toMatchObject({ spans: [], total: 0 });
+      }
     } finally {
       await store.close();
     }

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fieldsResponseSchema,
@@ -7,53 +6,10 @@ import {
   submissionsResponseSchema,
 } from '@/core/api-schema';
 import { createTestDatabase } from '../support/postgres-cluster';
+import { type ServerProcess, startServerProcess, stopServerProcess } from '../support/server-process';
 import { getJson, ingestSpans, postJson, spanId, submissionRecord } from './test-server';
 
 // Two real server processes, stateless, sharing one PostgreSQL database (SPEC §11).
-
-interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-}
-
-function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: process.cwd(),
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      SPANPATCH_DATABASE_URL: databaseUrl,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    let errors = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${errors}`)), 60_000);
-    child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Spanpatch is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ url: match[1], child });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}: ${errors}`));
-    });
-  });
-}
-
-function stopServerProcess(server: ServerProcess | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGTERM');
-  });
-}
 
 let a: ServerProcess | undefined;
 let b: ServerProcess | undefined;
@@ -69,8 +25,8 @@ const patchUrl = (server: ServerProcess, name = project) =>
 beforeAll(async () => {
   const databaseUrl = await createTestDatabase();
   // NOTE: one after the other, so only the first seeds the demo project; both then serve the same database.
-  a = await startServerProcess(databaseUrl);
-  b = await startServerProcess(databaseUrl);
+  a = await startServerProcess({ SPANPATCH_DATABASE_URL: databaseUrl });
+  b = await startServerProcess({ SPANPATCH_DATABASE_URL: databaseUrl });
   await ingestSpans(
     a,
     project,

@@ -6,7 +6,9 @@ import {
   type SpanFilter,
   spanDetailSchema,
   spansFoundSchema,
+  spansPageSchema,
 } from '@/core/api-schema';
+import { nameMatches } from '@/core/search-text';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;
@@ -216,6 +218,62 @@ describe('POST /spans/query: the shape of a request (SPEC §10)', () => {
       await errorOf({ filter: { metadata: [{ key: 'model', op: 'eq', value: 'claude', vaule: 'x' }] } }),
     ).toBe('filter.metadata.0: unknown field "vaule"');
     expect(await errorOf({ ids_only: true, spans: [] })).toBe('body: unknown field "spans"');
+  });
+});
+
+describe('text search, the same on both stores (src/core/search-text.ts)', () => {
+  it('finds names in any case and script, accents however typed, by long and short searches alike', async () => {
+    const names = [
+      'ÉCOLE normale',
+      'école',
+      'Étape 2',
+      'ΟΔΟΣ',
+      'Поиск документов',
+      'Straße',
+      'cafe\u0301 au lait',
+      'ﬁle upload',
+      'plain ascii',
+    ];
+    await ingestSpans(
+      server,
+      'names',
+      names.map((name, i) => ({ spanId: spanId(0xc00 + i), name, startTimeUnixNano: at(i) })),
+    );
+    const searches = [
+      'école',
+      'ÉCOLE',
+      'é',
+      'É',
+      'ét',
+      'οδος',
+      'ПОИСК',
+      'strasse',
+      'CAFÉ',
+      'file',
+      'ﬁ',
+      'ecole',
+      'p',
+    ];
+    for (const text of searches) {
+      // Newest first, as every list.
+      const expected = names
+        .map((name, i) => ({ name, id: spanId(0xc00 + i) }))
+        .filter(({ name }) => nameMatches(name, text))
+        .map(({ id }) => id)
+        .reverse();
+      const found = await postJson(`${server.url}/api/v1/projects/names/spans/query`, { filter: { text } });
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      const ids = spansFoundSchema.parse(found.body).spans.map((span) => span.span_id);
+      expect(ids, text).toEqual(expected);
+      const page = await getJson(`${server.url}/api/v1/projects/names/spans?q=${encodeURIComponent(text)}`);
+      expect(
+        spansPageSchema.parse(page.body).spans.map((span) => span.span_id),
+        text,
+      ).toEqual(expected);
+    }
+    // The rule itself: these are the cases the stores used to disagree on.
+    expect(nameMatches('ÉCOLE normale', 'école')).toBe(true);
+    expect(nameMatches('Étape 2', 'é')).toBe(true);
   });
 });
 

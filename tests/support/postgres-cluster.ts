@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { appendFile, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -148,9 +148,8 @@ async function checkConnection(url: string): Promise<void> {
 
 /**
  * The PostgreSQL the tests run against: the one SPANPATCH_TEST_DATABASE_URL names (nothing is started), else a
- * throwaway cluster from the machine's initdb, pg_ctl and postgres (found as `npm test`'s set-up finds them), in a
- * fresh temp folder, listening on 127.0.0.1 on a free port with trust authentication, run as the `postgres` user
- * when this process is root. Throws with the reason when neither is possible; the caller never skips.
+ * throwaway cluster (see startThrowawayCluster). Throws with the reason when neither is possible; the caller never
+ * skips.
  */
 export async function startPostgresCluster(env: NodeJS.ProcessEnv = process.env): Promise<PostgresCluster> {
   const chosen = chosenUrl(env);
@@ -158,6 +157,38 @@ export async function startPostgresCluster(env: NodeJS.ProcessEnv = process.env)
     await checkConnection(chosen);
     return { url: chosen, throwaway: false, stop: async () => undefined };
   }
+  return startThrowawayCluster(env);
+}
+
+/** How a throwaway cluster may be stopped: `pg_ctl stop -m <mode>`. */
+export type ShutdownMode = 'smart' | 'fast' | 'immediate';
+
+/** A cluster this process started, which a test may restart, stop, crash and start again. */
+export interface ThrowawayCluster extends PostgresCluster {
+  throwaway: true;
+  /** `pg_ctl restart -m <mode>`: returns once the server accepts connections again. */
+  restart(mode: ShutdownMode): Promise<void>;
+  /** `pg_ctl stop -m <mode>`: returns once the server is down. */
+  shutdown(mode: ShutdownMode): Promise<void>;
+  /** Ends the postmaster with SIGKILL, as a crash or the OOM killer would; its backends notice and exit. */
+  kill(): Promise<void>;
+  /**
+   * Starts the server again on the same port after shutdown() or kill(): after a kill, once the old backends have
+   * exited and released the shared memory (until then PostgreSQL refuses to start).
+   */
+  start(): Promise<void>;
+}
+
+/**
+ * A throwaway cluster from the machine's initdb, pg_ctl and postgres (found as `npm test`'s set-up finds them), in
+ * a fresh temp folder, listening on 127.0.0.1 on a free port with trust authentication, run as the `postgres` user
+ * when this process is root. `settings` override those of postgresql.conf (CLUSTER_SETTINGS). Throws with the
+ * reason when there is no PostgreSQL to start.
+ */
+export async function startThrowawayCluster(
+  env: NodeJS.ProcessEnv = process.env,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<ThrowawayCluster> {
   const bin = findPostgresBin(env);
   if (bin === undefined) {
     throw new Error(
@@ -186,38 +217,27 @@ export async function startPostgresCluster(env: NodeJS.ProcessEnv = process.env)
       '--locale=C',
       '--no-sync',
     ]);
-    const settings = Object.entries({ ...CLUSTER_SETTINGS, unix_socket_directories: `'${dir}'` })
+    const conf = Object.entries({ ...CLUSTER_SETTINGS, ...settings, unix_socket_directories: `'${dir}'` })
       .map(([name, value]) => `${name} = ${value}`)
       .join('\n');
-    await appendFile(join(data, 'postgresql.conf'), `\n# spanpatch tests\n${settings}\n`);
+    await appendFile(join(data, 'postgresql.conf'), `\n# spanpatch tests\n${conf}\n`);
 
     // A port found free can be taken before the server binds it: then try another.
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const port = await freePort();
+      const startArgs = ['start', '-D', data, '-l', log, '-w', '-t', '60', '-s', '-o', `-p ${port}`];
       try {
-        await runClusterProgram(pgCtl, [
-          'start',
-          '-D',
-          data,
-          '-l',
-          log,
-          '-w',
-          '-t',
-          '60',
-          '-s',
-          '-o',
-          `-p ${port}`,
-        ]);
+        await runClusterProgram(pgCtl, startArgs);
       } catch (error) {
         lastError = new Error(
           `${(error as Error).message}\nThe server's log ends with:\n${await logTail(log)}`,
         );
         continue;
       }
-      const stopArgs = ['stop', '-D', data, '-m', 'immediate', '-w', '-s'];
+      const stopArgs = (mode: ShutdownMode) => ['stop', '-D', data, '-m', mode, '-w', '-s'];
       const stopNow = () => {
-        spawnSync(...asClusterOwner(pgCtl, stopArgs), { stdio: 'ignore' });
+        spawnSync(...asClusterOwner(pgCtl, stopArgs('immediate')), { stdio: 'ignore' });
         rmSync(dir, { recursive: true, force: true });
       };
       // If the run ends without teardown (an uncaught error, process.exit), the server must not outlive it.
@@ -235,8 +255,49 @@ export async function startPostgresCluster(env: NodeJS.ProcessEnv = process.env)
         throwaway: true,
         async stop() {
           process.removeListener('exit', stopNow);
-          await runClusterProgram(pgCtl, stopArgs);
+          if (isRunning(data)) await runClusterProgram(pgCtl, stopArgs('immediate'));
           await rm(dir, { recursive: true, force: true });
+        },
+        async restart(mode) {
+          await runClusterProgram(pgCtl, [
+            'restart',
+            ...stopArgs(mode).slice(1),
+            '-l',
+            log,
+            '-o',
+            `-p ${port}`,
+          ]);
+        },
+        async shutdown(mode) {
+          await runClusterProgram(pgCtl, stopArgs(mode));
+        },
+        async kill() {
+          const pid = postmasterPid(data);
+          if (pid === null)
+            throw new Error('The test cluster is not running: there is no postmaster to kill');
+          const backends = childrenOf(pid);
+          process.kill(pid, 'SIGKILL');
+          await waitFor(
+            () => !isAlive(pid) && backends.every((backend) => !isAlive(backend)),
+            'the killed postmaster and its backends to exit',
+          );
+        },
+        async start() {
+          // NOTE: after a SIGKILL, PostgreSQL refuses to start while a backend of the old postmaster still holds
+          // the shared memory; the backends exit as soon as they notice their postmaster is gone.
+          let failure: unknown;
+          for (let tries = 0; tries < 60; tries += 1) {
+            try {
+              await runClusterProgram(pgCtl, startArgs);
+              return;
+            } catch (error) {
+              failure = error;
+              await new Promise((resolve) => setTimeout(resolve, 500));
+            }
+          }
+          throw new Error(
+            `${(failure as Error).message}\nThe server's log ends with:\n${await logTail(log)}`,
+          );
         },
       };
     }
@@ -245,6 +306,67 @@ export async function startPostgresCluster(env: NodeJS.ProcessEnv = process.env)
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The postmaster's process ID from its postmaster.pid, or null when there is none. */
+function postmasterPid(data: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True while a process runs (a zombie, ended but not yet reaped by its parent, counts as ended). */
+function isAlive(pid: number): boolean {
+  if (existsSync('/proc')) {
+    try {
+      const stat = readFileSync(join('/proc', String(pid), 'stat'), 'utf8');
+      return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The processes a process started (its backends, for a postmaster), as Linux's /proc lists them. */
+function childrenOf(parent: number): number[] {
+  if (!existsSync('/proc')) return [];
+  const children: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The parent's ID is the second field after the command, which is in parentheses and may hold spaces.
+      const stat = readFileSync(join('/proc', name, 'stat'), 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(name));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return children;
+}
+
+/** True when the cluster's postmaster is running. */
+function isRunning(data: string): boolean {
+  const pid = postmasterPid(data);
+  return pid !== null && isAlive(pid);
+}
+
+/** Waits until `done()` holds, checking every 50 ms, for at most a minute. */
+async function waitFor(done: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; tries < 1200; tries += 1) {
+    if (done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Gave up waiting for ${what}`);
 }
 
 /** A short random name part for this run, so that databases of two runs on one server never collide. */
@@ -290,10 +412,10 @@ function serverUrl(): string {
 /**
  * Creates an empty database for one test server on the tests' PostgreSQL and returns its URL. Its name is
  * spanpatch_test_<run>_<random>; the run's databases go with the throwaway cluster, or are dropped at the end of
- * the run on a server named by SPANPATCH_TEST_DATABASE_URL.
+ * the run on a server named by SPANPATCH_TEST_DATABASE_URL. `url`: another server to create it on (a cluster a
+ * test started for itself).
  */
-export async function createTestDatabase(): Promise<string> {
-  const url = serverUrl();
+export async function createTestDatabase(url: string = serverUrl()): Promise<string> {
   const prefix = process.env.SPANPATCH_TEST_DATABASE_PREFIX ?? databasePrefix(newRunId());
   const name = `${prefix}${randomBytes(6).toString('hex')}`;
   try {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isLostConnection } from './postgres-failure';
+import { isLostConnection, LostAtCommit } from './postgres-failure';
 import { decodeRow, encodeParam, parseStoredJson } from './postgres-text';
 
 const INT8_OID = 20;
@@ -71,6 +71,8 @@ class LostAtBegin extends Error {
 
 /** How to open the connections of a store. */
 export interface PoolOptions {
+  /** What the pool is for: its connections show in pg_stat_activity as `spanpatch <purpose>`. */
+  purpose: string;
   max: number;
   /** How long a query waits for a free connection (or for a new one to open). */
   connectionTimeoutMs: number;
@@ -96,7 +98,7 @@ export class Database implements Sql {
         ? {}
         : { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }),
       types,
-      application_name: 'spanpatch',
+      application_name: `spanpatch ${options.purpose}`,
     });
     // NOTE: a connection that breaks while idle (the database restarted) emits here; without a listener the
     // process would end. The pool drops it and connects anew for the next query.
@@ -151,22 +153,33 @@ export class Database implements Sql {
     rollback: boolean,
   ): Promise<T> {
     const client = await this.pool.connect();
-    let lost: Error | undefined;
+    // NOTE: the pool listens for errors of its idle connections only. A connection lost while checked out (the
+    // database restarted or crashed) emits 'error' on the client, which would end the process without a listener
+    // of its own; the transaction learns of the loss from the query that fails, and the client is not reused.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     try {
       await client.query(begin).catch((error: unknown) => {
         throw isLostConnection(error) ? new LostAtBegin(error) : error;
       });
       const result = await work(new PgSql(client));
-      await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
+      await client.query(rollback ? 'ROLLBACK' : 'COMMIT').catch((error: unknown) => {
+        throw !rollback && isLostConnection(error) ? new LostAtCommit(error) : error;
+      });
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         // The connection itself failed (lost, timed out): it is not given back to be used again.
-        lost = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       });
       throw error;
     } finally {
-      client.release(lost);
+      // NOTE: released first, so the pool's own listener is back on the client before this one goes.
+      client.release(broken);
+      client.off('error', onError);
     }
   }
 

@@ -80,6 +80,26 @@ export function isLostConnection(error: unknown): boolean {
   );
 }
 
+/** How long a client should wait to retry while the database cannot be reached or is restarting. */
+const RECONNECT_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * A transaction whose connection was lost while its COMMIT was on the way: PostgreSQL may or may not have saved
+ * it. Thrown by the pool (postgres-db.ts) with the connection's error as its cause.
+ */
+export class LostAtCommit extends Error {
+  constructor(override readonly cause: unknown) {
+    super('The connection was lost while the transaction was committing', { cause });
+    this.name = 'LostAtCommit';
+  }
+}
+
+/** True when the failure is one that passes: the database is down, restarting, or cut off for now. */
+function isTransient(error: unknown): boolean {
+  // 57P03: the database is starting up, or shutting down.
+  return isLostConnection(error) || codeOf(error) === '57P03';
+}
+
 /** What `pg`'s pool says when no connection came free, or opened, within its wait. */
 function isPoolTimeout(error: unknown): boolean {
   return codeOf(error) === null && /^timeout exceeded when trying to connect/.test(messageOf(error));
@@ -105,6 +125,15 @@ function says(error: unknown): string {
  * else (a bug, a constraint), which stays an internal error.
  */
 export function postgresUnavailable(error: unknown, label: string): StoreUnavailableError | null {
+  if (error instanceof LostAtCommit) {
+    const failure = postgresUnavailable(error.cause, label);
+    if (failure === null) return null;
+    return new StoreUnavailableError(
+      failure.reason,
+      `${failure.message} The connection was lost while the change was being saved, so it may or may not have been saved: retry with the same Idempotency-Key, which applies it at most once.`,
+      { cause: error.cause, retryAfterSeconds: failure.retryAfterSeconds ?? RECONNECT_RETRY_AFTER_SECONDS },
+    );
+  }
   const reason = reasonOf(error);
   if (reason === null) return null;
   const database = `The PostgreSQL database ${label}`;
@@ -145,7 +174,10 @@ export function postgresUnavailable(error: unknown, label: string): StoreUnavail
       message = `${database} holds damaged data (${says(error)}). Repair or restore it from a backup, then retry.`;
       break;
   }
-  return new StoreUnavailableError(reason, message, { cause: error });
+  return new StoreUnavailableError(reason, message, {
+    cause: error,
+    ...(isTransient(error) ? { retryAfterSeconds: RECONNECT_RETRY_AFTER_SECONDS } : {}),
+  });
 }
 
 /** A one-line `StoreOpenError` for a failure while opening the PostgreSQL database: which one, and what to do. */

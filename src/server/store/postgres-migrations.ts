@@ -1,4 +1,32 @@
+import { searchForm } from '@/core/search-text';
 import type { Database, Sql } from './postgres-db';
+
+/** One migration: SQL to run, or steps that need the code (text computed by a rule of src/core). */
+type Migration = string | ((sql: Sql) => Promise<void>);
+
+/** Spans per statement when a migration fills a new column. */
+const FILL_BATCH = 5_000;
+
+/**
+ * Fills spans.search_name with each name's search form (src/core/search-text.ts), a batch of spans at a time in
+ * ID order.
+ */
+async function fillSearchNames(sql: Sql): Promise<void> {
+  for (let after = 0; ;) {
+    const rows = await sql.query<{ id: number; name: string }>(
+      'SELECT id, name FROM spans WHERE id > $1 ORDER BY id LIMIT $2',
+      [after, FILL_BATCH],
+    );
+    const last = rows.at(-1);
+    if (last === undefined) return;
+    await sql.query(
+      `UPDATE spans s SET search_name = u.search_name
+       FROM unnest($1::bigint[], $2::text[]) AS u (id, search_name) WHERE s.id = u.id`,
+      [rows.map((row) => row.id), rows.map((row) => searchForm(row.name))],
+    );
+    after = last.id;
+  }
+}
 
 /**
  * The PostgreSQL schema, one entry per version: the SQLite schema's tables and columns (sqlite-migrations.ts),
@@ -9,7 +37,7 @@ import type { Database, Sql } from './postgres-db';
  * does, whatever the database's locale (the cursors and `lt`/`gt` filters depend on it). Times stay ISO 8601 text,
  * as SQLite keeps them, so both stores answer the very same strings.
  */
-const migrations: readonly string[] = [
+const migrations: readonly Migration[] = [
   `
   CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
@@ -115,6 +143,17 @@ const migrations: readonly string[] = [
     PRIMARY KEY (submission_id, position)
   );
   `,
+  // Name searches match the search form of the name (src/core/search-text.ts), the same rule as on SQLite: the
+  // trigram index moves to that form.
+  async (sql) => {
+    await sql.query('ALTER TABLE spans ADD COLUMN search_name text COLLATE "C"');
+    await fillSearchNames(sql);
+    await sql.query(`
+      ALTER TABLE spans ALTER COLUMN search_name SET NOT NULL;
+      DROP INDEX spans_by_name;
+      CREATE INDEX spans_by_name ON spans USING gin (search_name gin_trgm_ops);
+    `);
+  },
 ];
 
 /** The schema version this code expects. */
@@ -141,9 +180,10 @@ export async function migrate(db: Database): Promise<void> {
       );
     }
     for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
-      const text = migrations[version - 1];
-      if (text === undefined) break;
-      await sql.query(text);
+      const migration = migrations[version - 1];
+      if (migration === undefined) break;
+      if (typeof migration === 'string') await sql.query(migration);
+      else await migration(sql);
       await sql.query('UPDATE schema_version SET version = $1', [version]);
     }
   });

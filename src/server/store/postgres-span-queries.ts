@@ -1,4 +1,5 @@
 import type { MetadataCondition, SpanDetail, SpanFilter, SpanSummary } from '@/core/api-schema';
+import { searchForm } from '@/core/search-text';
 import type { StoredType } from '@/core/stored-form';
 import { storedFormOf } from './condition-value';
 import type { Metadata } from '@/server/patch/plan-submission';
@@ -62,7 +63,7 @@ class Conditions {
 
 /**
  * Finding and browsing spans on PostgreSQL (SPEC §10), with the SQLite store's semantics: span and trace IDs by
- * range scans on their indexes, names by the trigram index, metadata by the GIN index on `metadata` (eq, ne,
+ * range scans on their indexes, names by the trigram index on their search form (src/core/search-text.ts), metadata by the GIN index on `metadata` (eq, ne,
  * exists, missing). Newest first, with a cursor; optionally the total count, or only the IDs.
  */
 export class PostgresSpanQueries {
@@ -76,11 +77,9 @@ export class PostgresSpanQueries {
       );
     }
     if (query.search) {
-      const escaped = escapeLike(query.search);
-      const prefix = where.param(`${escaped}%`);
-      where.add(
-        `(s.span_id ILIKE ${prefix} OR s.trace_id ILIKE ${prefix} OR s.name ILIKE ${where.param(`%${escaped}%`)})`,
-      );
+      const prefix = where.param(`${escapeLike(query.search)}%`);
+      const name = where.param(`%${escapeLike(searchForm(query.search))}%`);
+      where.add(`(s.span_id ILIKE ${prefix} OR s.trace_id ILIKE ${prefix} OR s.search_name LIKE ${name})`);
     }
     const rows = await sql.query<SpanRow>(
       `SELECT ${spanColumns} FROM spans s WHERE ${where.toString()}
@@ -192,15 +191,16 @@ export class PostgresSpanQueries {
     const text = filter.text?.trim();
     if (text) {
       // NOTE: each alternative names the project, so PostgreSQL can answer each from its own index (a range on
-      // (project_id, span_id) or (project_id, trace_id), the trigram index on the name) and OR the results.
+      // (project_id, span_id) or (project_id, trace_id), the trigram index on the name's search form) and OR the
+      // results.
       const id = text.toLowerCase();
       const from = where.param(id);
       const to = where.param(afterPrefix(id));
-      const name = where.param(`%${escapeLike(text)}%`);
+      const name = where.param(`%${escapeLike(searchForm(text))}%`);
       where.add(
         `((s.project_id = ${project} AND s.span_id >= ${from} AND s.span_id < ${to})
           OR (s.project_id = ${project} AND s.trace_id >= ${from} AND s.trace_id < ${to})
-          OR s.name ILIKE ${name})`,
+          OR s.search_name LIKE ${name})`,
       );
     }
     if (filter.span_ids) where.add(`s.span_id = ANY (${where.param(filter.span_ids)}::text[])`);
@@ -235,38 +235,42 @@ function addMetadataCondition(
     where.add(`${op === 'eq' ? '' : 'NOT '}(s.metadata @> ${where.param(held)}::jsonb)`);
     return;
   }
-  const key = where.param(condition.key);
+  // NOTE: each case makes the key a parameter only when its condition uses it: PostgreSQL cannot type a parameter
+  // that no part of the statement uses, and refuses the statement.
+  const key = () => where.param(condition.key);
   switch (op) {
     case 'exists':
-      where.add(`s.metadata ? ${key}`);
+      where.add(`s.metadata ? ${key()}`);
       return;
     case 'missing':
-      where.add(`NOT (s.metadata ? ${key})`);
+      where.add(`NOT (s.metadata ? ${key()})`);
       return;
     case 'contains': {
       const pattern = `%${escapeLike(String(condition.value ?? ''))}%`;
-      where.add(`(s.metadata ->> ${key}) ILIKE ${where.param(pattern)}`);
+      where.add(`(s.metadata ->> ${key()}) ILIKE ${where.param(pattern)}`);
       return;
     }
     case 'lt':
     case 'gt': {
       const value = storedFormOf(condition.value, type);
       if (value === null) {
+        // Null has no place in the order (the API refuses it): nothing matches.
         where.add('false');
         return;
       }
-      // NOTE: SQLite's order across types, kept: every number sorts before every text; null matches nothing.
+      // NOTE: SQLite's order across types, kept: every number sorts before every text.
       const sign = op === 'lt' ? '<' : '>';
+      const json = key();
       const numbers =
         typeof value === 'number'
-          ? `(s.metadata -> ${key})::numeric ${sign} ${where.param(value)}::numeric`
+          ? `(s.metadata -> ${json})::numeric ${sign} ${where.param(value)}::numeric`
           : String(op === 'lt');
       const texts =
         typeof value === 'string'
-          ? `(s.metadata ->> ${key}) COLLATE "C" ${sign} ${where.param(value)}::text`
+          ? `(s.metadata ->> ${json}) COLLATE "C" ${sign} ${where.param(value)}::text`
           : String(op === 'gt');
       where.add(
-        `CASE jsonb_typeof(s.metadata -> ${key}) WHEN 'number' THEN ${numbers} WHEN 'string' THEN ${texts} ELSE false END`,
+        `CASE jsonb_typeof(s.metadata -> ${json}) WHEN 'number' THEN ${numbers} WHEN 'string' THEN ${texts} ELSE false END`,
       );
       return;
     }

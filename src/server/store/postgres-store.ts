@@ -38,22 +38,34 @@ import type {
 import type { StoreUnavailableError } from './store-unavailable-error';
 import type { BatchRecord } from './submission-rows';
 
-/** How the PostgreSQL store connects. */
+/** How the PostgreSQL store connects (README "Running with PostgreSQL"). */
 export interface PostgresStoreOptions {
-  /** Connections for reads and /healthz. Default 8. */
+  /** Connections for reads. Default 8. */
   readConnections?: number;
   /** Connections for writes (one transaction each). Default 4. */
   writeConnections?: number;
-  /** How long a request waits for a free connection before it answers 503. Default 30 s. */
+  /** How long a read waits for a free connection before it answers 503. Default 30 s. */
   connectionTimeoutMs?: number;
 }
 
+/** Connections for reads unless configured (SPANPATCH_DATABASE_READ_CONNECTIONS). */
+export const DEFAULT_READ_CONNECTIONS = 8;
+/** Connections for writes unless configured (SPANPATCH_DATABASE_WRITE_CONNECTIONS). */
+export const DEFAULT_WRITE_CONNECTIONS = 4;
+/** Connections the health probe keeps for itself, besides reads and writes. */
+export const PROBE_CONNECTIONS = 1;
+
 /** How long /healthz keeps reporting a failed read or write, unless a write succeeds first. */
 const RECENT_FAILURE_MS = 60_000;
-/** How long a write waits for its project's turn (or its spans) before it answers 503. */
-const WRITE_LOCK_TIMEOUT_MS = 60_000;
+/**
+ * How long a write waits for its turn before it answers 503 (busy): for a connection, then for its project's row.
+ * NOTE: writes of one project take turns anyway, so a queue of writes for connections is a queue for that turn.
+ */
+const WRITE_WAIT_MS = 60_000;
 /** How long PostgreSQL lets a write transaction sit idle before ending it. */
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+/** How long the health probe waits for its connection: one that cannot be had this soon counts as a failure. */
+const PROBE_WAIT_MS = 5_000;
 /** How long the health probe waits for a row lock before counting the database as busy, hence writable. */
 const PROBE_LOCK_TIMEOUT = '200ms';
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -90,28 +102,46 @@ export class PostgresSpanStore implements SpanStore {
   readonly label: string;
   readonly reads: Database;
   readonly writes: Database;
+  /** The health probe's own connection: /healthz never waits behind reads or writes. */
+  private readonly probes: Database;
   private readonly submissions = new PostgresSubmissions();
   private readonly queries = new PostgresSpanQueries();
   private closed: Promise<void> | null = null;
-  /** The last storage failure, until a write succeeds; /healthz reports it for a while. */
+  /**
+   * The last failure that the health probe cannot see for itself (a full disk, an I/O error, damaged data, a
+   * table the user may not write), until a write succeeds.
+   */
   private lastFailure: { error: StoreUnavailableError; at: number } | null = null;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     this.label = databaseLabel(url);
-    const connectionTimeoutMs = options.connectionTimeoutMs ?? 30_000;
     // NOTE: a connection that breaks while idle is dropped by the pool; the next request connects anew.
     const ignore = () => undefined;
-    this.reads = new Database(url, { max: options.readConnections ?? 8, connectionTimeoutMs }, ignore);
-    // NOTE: a write waits its project's turn for at most a minute (then 503, busy), and a transaction left open by
-    // a server that froze or lost its network is ended after a minute, so it cannot hold a project's turn for long.
+    this.reads = new Database(
+      url,
+      {
+        purpose: 'reads',
+        max: options.readConnections ?? DEFAULT_READ_CONNECTIONS,
+        connectionTimeoutMs: options.connectionTimeoutMs ?? 30_000,
+      },
+      ignore,
+    );
+    // NOTE: a write waits its turn for at most a minute (then 503, busy), and a transaction left open by a server
+    // that froze or lost its network is ended after a minute, so it cannot hold a project's turn for long.
     this.writes = new Database(
       url,
       {
-        max: options.writeConnections ?? 4,
-        connectionTimeoutMs,
-        lockTimeoutMs: WRITE_LOCK_TIMEOUT_MS,
+        purpose: 'writes',
+        max: options.writeConnections ?? DEFAULT_WRITE_CONNECTIONS,
+        connectionTimeoutMs: WRITE_WAIT_MS,
+        lockTimeoutMs: WRITE_WAIT_MS,
         idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
       },
+      ignore,
+    );
+    this.probes = new Database(
+      url,
+      { purpose: 'health', max: PROBE_CONNECTIONS, connectionTimeoutMs: PROBE_WAIT_MS },
       ignore,
     );
   }
@@ -292,7 +322,9 @@ export class PostgresSpanStore implements SpanStore {
   }
 
   async close(): Promise<void> {
-    this.closed ??= Promise.all([this.reads.close(), this.writes.close()]).then(() => undefined);
+    this.closed ??= Promise.all([this.reads.close(), this.writes.close(), this.probes.close()]).then(
+      () => undefined,
+    );
     return this.closed;
   }
 
@@ -303,7 +335,7 @@ export class PostgresSpanStore implements SpanStore {
    */
   private async probeWrite(): Promise<void> {
     try {
-      await this.reads.transaction(
+      await this.probes.transaction(
         async (sql) => {
           await sql.query(`SET LOCAL lock_timeout = '${PROBE_LOCK_TIMEOUT}'`);
           await sql.query('UPDATE schema_version SET version = version');
@@ -362,7 +394,12 @@ export class PostgresSpanStore implements SpanStore {
   private failed(error: unknown): unknown {
     const failure = postgresUnavailable(error, this.label);
     if (failure === null) return error;
-    this.lastFailure = { error: failure, at: Date.now() };
+    // NOTE: a busy database (no connection free in time, a row lock held too long) can still write, and one that
+    // cannot be reached or is restarting is seen by the probe itself: /healthz reporting either for a minute would
+    // have a load balancer take healthy servers out when they are needed most, or keep them out once it is back.
+    if (failure.reason !== 'locked' && failure.reason !== 'cannot_open') {
+      this.lastFailure = { error: failure, at: Date.now() };
+    }
     return failure;
   }
 }

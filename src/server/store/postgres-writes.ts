@@ -1,4 +1,5 @@
 import type { StoredValue } from '@/core/stored-form';
+import { searchForm } from '@/core/search-text';
 import type { IngestPlan } from '@/server/patch/plan-ingest';
 import type { FieldWrite, SpanWrite } from '@/server/patch/plan-submission';
 import type { Sql } from './postgres-db';
@@ -73,16 +74,20 @@ export async function insertSpans(
   if (inserts.length === 0) return;
   const column = <T>(pick: (insert: IngestPlan['inserts'][number]) => T) => inserts.map(pick);
   await sql.query(
-    `INSERT INTO spans (project_id, span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)
-     SELECT $1, i.span_id, i.trace_id, i.parent_span_id, i.name, i.kind, i.start_time, i.end_time, i.metadata
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
-       AS i (span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)`,
+    `INSERT INTO spans
+       (project_id, span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata)
+     SELECT $1, i.span_id, i.trace_id, i.parent_span_id, i.name, i.search_name, i.kind, i.start_time, i.end_time,
+       i.metadata
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+       $10::jsonb[])
+       AS i (span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata)`,
     [
       projectId,
       column(({ span }) => span.spanId),
       column(({ span }) => span.traceId),
       column(({ span }) => span.parentSpanId),
       column(({ span }) => span.name),
+      column(({ span }) => searchForm(span.name)),
       column(({ span }) => span.kind),
       column(({ span }) => span.startTime),
       column(({ span }) => span.endTime),

@@ -1,4 +1,12 @@
 import type Database from 'better-sqlite3';
+import { searchForm } from '@/core/search-text';
+
+/**
+ * The search form of a text (src/core/search-text.ts) as a SQL function, for the migration that fills it in.
+ * NOTE: registered on the connection by `migrate`, and used by migrations only: the schema itself (triggers,
+ * indexes) never calls it, so any SQLite client can still write the file.
+ */
+const SEARCH_FORM_FUNCTION = 'spanpatch_search_form';
 
 /**
  * The SQLite schema, one entry per version. A database records the last version it ran in `schema_version`;
@@ -175,6 +183,25 @@ const migrations: readonly string[] = [
   `
   DROP TRIGGER span_values_update;
   `,
+  // Name searches match the search form of the name (src/core/search-text.ts), the same rule as on PostgreSQL:
+  // the writer stores that form beside the name, and the full-text index moves to it, matching it exactly.
+  `
+  ALTER TABLE spans ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
+  UPDATE spans SET search_name = ${SEARCH_FORM_FUNCTION}(name);
+  DROP TRIGGER span_names_insert;
+  DROP TRIGGER span_names_delete;
+  DROP TABLE span_names;
+  CREATE VIRTUAL TABLE span_names USING fts5 (
+    search_name, content = 'spans', content_rowid = 'id', tokenize = 'trigram case_sensitive 1'
+  );
+  INSERT INTO span_names (span_names) VALUES ('rebuild');
+  CREATE TRIGGER span_names_insert AFTER INSERT ON spans BEGIN
+    INSERT INTO span_names (rowid, search_name) VALUES (new.id, new.search_name);
+  END;
+  CREATE TRIGGER span_names_delete AFTER DELETE ON spans BEGIN
+    INSERT INTO span_names (span_names, rowid, search_name) VALUES ('delete', old.id, old.search_name);
+  END;
+  `,
 ];
 
 /** The schema version this code expects. */
@@ -182,6 +209,9 @@ export const SCHEMA_VERSION = migrations.length;
 
 /** Brings a database up to the current schema; refuses a database written by a newer version. */
 export function migrate(db: Database.Database): void {
+  db.function(SEARCH_FORM_FUNCTION, { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? searchForm(text) : text,
+  );
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare<[], { version: number }>('SELECT version FROM schema_version').get();
   if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MetadataCondition, SpanDetail, SpanFilter } from '@/core/api-schema';
+import { searchForm } from '@/core/search-text';
 import type { StoredType } from '@/core/stored-form';
 import { storedFormOf } from './condition-value';
 import { type SpanRow, spanRowColumns, toSpanSummary } from './sqlite-rows';
@@ -8,7 +9,7 @@ import { type SpanChangeRow, toSpanChange } from './submission-rows';
 
 /** The most spans of a trace a span's detail lists. */
 const MAX_TRACE_SPANS = 1_000;
-/** FTS5's trigram tokenizer matches substrings of at least this many characters; shorter ones use LIKE. */
+/** FTS5's trigram tokenizer matches substrings of at least this many characters; shorter ones are looked for. */
 const TRIGRAM = 3;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -32,7 +33,7 @@ class Conditions {
 
 /**
  * Finding spans on SQLite (SPEC §10): each filter becomes a condition that an index answers: span and trace IDs
- * by range scans on their indexes, names by the trigram full-text index, metadata by `span_values`. Newest first,
+ * by range scans on their indexes, names by the trigram full-text index of their search form, metadata by `span_values`. Newest first,
  * with a cursor; optionally the total count, or only the IDs.
  */
 export class SqliteSpanQueries {
@@ -50,8 +51,8 @@ export class SqliteSpanQueries {
     }
     if (query.search) {
       variant += 's';
-      const escaped = query.search.replace(/[\\%_]/g, (c) => `\\${c}`);
-      params.push(`${escaped}%`, `${escaped}%`, `%${escaped}%`);
+      const escaped = escapeLike(query.search);
+      params.push(`${escaped}%`, `${escaped}%`, searchForm(query.search));
     }
     params.push(query.limit + 1);
     const rows = this.spanPageStatement(variant).all(...params);
@@ -70,7 +71,7 @@ export class SqliteSpanQueries {
       if (variant.includes('a')) conditions.push('(start_time, span_id) < (?, ?)');
       if (variant.includes('s')) {
         conditions.push(
-          "(span_id LIKE ? ESCAPE '\\' OR trace_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')",
+          "(span_id LIKE ? ESCAPE '\\' OR trace_id LIKE ? ESCAPE '\\' OR instr(search_name, ?) > 0)",
         );
       }
       statement = this.db.prepare<unknown[], SpanRow>(
@@ -191,12 +192,14 @@ export class SqliteSpanQueries {
         'SELECT id FROM spans WHERE project_id = ? AND trace_id >= ? AND trace_id < ?',
       ];
       const params: unknown[] = [projectId, id, afterPrefix(id), projectId, id, afterPrefix(id)];
-      if ([...text].length >= TRIGRAM) {
+      // Names match in their search form (src/core/search-text.ts), which the full-text index holds as it is.
+      const name = searchForm(text);
+      if ([...name].length >= TRIGRAM) {
         matches.push('SELECT rowid FROM span_names WHERE span_names MATCH ?');
-        params.push(`"${text.replace(/"/g, '""')}"`);
+        params.push(`"${name.replace(/"/g, '""')}"`);
       } else {
-        matches.push("SELECT id FROM spans WHERE project_id = ? AND name LIKE ? ESCAPE '\\'");
-        params.push(projectId, `%${escapeLike(text)}%`);
+        matches.push('SELECT id FROM spans WHERE project_id = ? AND instr(search_name, ?) > 0');
+        params.push(projectId, name);
       }
       where.add(`s.id IN (${matches.join(' UNION ALL ')})`, ...params);
     }

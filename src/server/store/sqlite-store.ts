@@ -12,6 +12,7 @@ import type {
   Submission,
   SubmissionChange,
 } from '@/core/api-schema';
+import { searchForm } from '@/core/search-text';
 import type { StoredType } from '@/core/stored-form';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
 import { changesToRevert, planRevert, restoredKeys, revertDryRunResponse } from '@/server/patch/plan-revert';
@@ -144,11 +145,11 @@ export class SqliteSpanStore implements SpanStore {
       ),
       removeValue: db.prepare<[number, string]>('DELETE FROM span_values WHERE span_rowid = ? AND key = ?'),
       insertSpan: db.prepare<
-        [number, string, string, string | null, string, string, string, string | null, string]
+        [number, string, string, string | null, string, string, string, string, string | null, string]
       >(
         `INSERT INTO spans
-           (project_id, span_id, trace_id, parent_span_id, name, kind, start_time, end_time, metadata)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (project_id, span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       addFieldSpans: db.prepare<[number, number, string]>(
         'UPDATE fields SET span_count = max(0, span_count + ?) WHERE project_id = ? AND key = ?',
@@ -240,6 +241,7 @@ export class SqliteSpanStore implements SpanStore {
             span.traceId,
             span.parentSpanId,
             span.name,
+            searchForm(span.name),
             span.kind,
             span.startTime,
             span.endTime,
