@@ -21,6 +21,21 @@ export interface ServerConfig {
   /** Most request-body bytes held at once over all requests. */
   maxBufferedBytes: number;
   staticDir: string | null;
+  /**
+   * SPANPATCH_DEMO: seed the demo project on an empty database. Unset: on for the embedded SQLite database, off
+   * when SPANPATCH_DATABASE_URL names a PostgreSQL one (a shared, real database).
+   */
+  seedDemo: boolean;
+  /** SPANPATCH_METRICS: serve GET /metrics (Prometheus). Default off. */
+  metrics: boolean;
+}
+
+/** A switch variable: `0` (off) or `1` (on). */
+function onOff(what: string) {
+  return z
+    .enum(['0', '1'], { error: `must be 0 or 1 (${what})` })
+    .transform((value) => value === '1')
+    .optional();
 }
 
 const origin = z.string().refine((text) => {
@@ -70,6 +85,8 @@ const envSchema = z.object({
   SPANPATCH_MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
   SPANPATCH_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BUFFERED_BYTES),
   SPANPATCH_STATIC_DIR: z.string().trim().min(1).optional(),
+  SPANPATCH_DEMO: onOff('1 seeds the demo project on an empty database, 0 never does'),
+  SPANPATCH_METRICS: onOff('1 serves GET /metrics, 0 does not'),
 });
 
 /** Thrown when the environment does not configure a valid server; the message lists every problem. */
@@ -83,7 +100,8 @@ export class ConfigError extends Error {
 /**
  * Reads and validates the server's configuration from environment variables: PORT, HOST, SPANPATCH_DB,
  * SPANPATCH_DATABASE_URL (PostgreSQL instead of SQLite), SPANPATCH_API_KEYS (`name:key,name:key:read,…`), SPANPATCH_CORS_ORIGINS, LOG_LEVEL, SPANPATCH_MAX_BODY_BYTES,
- * SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR. Empty variables count as unset.
+ * SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR, SPANPATCH_DEMO (0 or 1), SPANPATCH_METRICS (0 or 1). Empty
+ * variables count as unset.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const present = Object.fromEntries(
@@ -106,5 +124,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     maxBodyBytes: env_.SPANPATCH_MAX_BODY_BYTES,
     maxBufferedBytes: env_.SPANPATCH_MAX_BUFFERED_BYTES,
     staticDir: env_.SPANPATCH_STATIC_DIR ?? null,
+    seedDemo: env_.SPANPATCH_DEMO ?? env_.SPANPATCH_DATABASE_URL === undefined,
+    metrics: env_.SPANPATCH_METRICS ?? false,
   };
 }

@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       maxBodyBytes: 50 * 1024 * 1024,
       maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
+      seedDemo: true,
+      metrics: false,
     });
   });
 
@@ -29,6 +31,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       SPANPATCH_MAX_BODY_BYTES: '1000',
       SPANPATCH_STATIC_DIR: '',
+      SPANPATCH_DEMO: '1',
+      SPANPATCH_METRICS: '1',
     });
     expect(config).toEqual({
       port: 9000,
@@ -44,7 +48,26 @@ describe('loadConfig', () => {
       maxBodyBytes: 1000,
       maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
+      seedDemo: true,
+      metrics: true,
     });
+  });
+
+  it('seeds the demo project by default on the embedded SQLite database only, unless SPANPATCH_DEMO says', () => {
+    const postgres = 'postgres://spanpatch@db.internal:5432/spans';
+    expect(loadConfig({}).seedDemo).toBe(true);
+    expect(loadConfig({ SPANPATCH_DATABASE_URL: postgres }).seedDemo).toBe(false);
+    expect(loadConfig({ SPANPATCH_DEMO: '0' }).seedDemo).toBe(false);
+    expect(loadConfig({ SPANPATCH_DEMO: '1', SPANPATCH_DATABASE_URL: postgres }).seedDemo).toBe(true);
+    expect(loadConfig({ SPANPATCH_DEMO: '', SPANPATCH_DATABASE_URL: postgres }).seedDemo).toBe(false);
+  });
+
+  it('takes only 0 or 1 for SPANPATCH_DEMO and SPANPATCH_METRICS, saying what each means', () => {
+    expect(() => loadConfig({ SPANPATCH_DEMO: 'yes', SPANPATCH_METRICS: 'on' })).toThrow(
+      'Invalid server configuration:\n' +
+        '  SPANPATCH_DEMO: must be 0 or 1 (1 seeds the demo project on an empty database, 0 never does)\n' +
+        '  SPANPATCH_METRICS: must be 0 or 1 (1 serves GET /metrics, 0 does not)',
+    );
   });
 
   it('lists every problem in one readable error', () => {
