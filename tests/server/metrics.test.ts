@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer, testStore } from './test-server';
 
@@ -84,14 +86,21 @@ describe('GET /metrics', () => {
     }
   });
 
-  it('names a path no route matches as one label, never the raw path', async () => {
-    server = await startTestServer({ metrics: true });
-    for (const path of ['/a', '/b', '/c']) await fetch(`${server.url}${path}`);
+  it('names a path no route matches as one label, and the app’s files as another, never the raw path', async () => {
+    const probe = await startTestServer();
+    const uiDir = join(probe.dir, 'ui');
+    await probe.stop();
+    await mkdir(uiDir, { recursive: true });
+    await writeFile(join(uiDir, 'index.html'), '<!doctype html><title>Spanpatch</title>');
+    server = await startTestServer({ metrics: true, staticDir: uiDir });
+    for (const path of ['/a', '/b', '/c', '/', '/history']) await fetch(`${server.url}${path}`);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(sample(text, 'spanpatch_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(
       3,
     );
+    expect(sample(text, 'spanpatch_http_requests_total{method="GET",route="static",status="200"}')).toBe(2);
     expect(text).not.toContain('route="/a"');
+    expect(text).not.toContain('route="/history"');
   });
 
   it('needs the API key when the server has keys', async () => {
