@@ -75,7 +75,8 @@ export function prepareUi(root: string = PROJECT_ROOT): string | null {
 
 /**
  * Starts the server as `npm start` does: the UI (built when stale) and the API on one port (PORT, default 8787),
- * the demo project seeded on an empty database, stopped gracefully by Ctrl+C. See `runServer` for the rest.
+ * the demo project seeded on an empty SQLite database (SPANPATCH_DEMO), stopped gracefully by Ctrl+C. See
+ * `runServer` for the rest.
  */
 export async function serveApp(options: ServeAppOptions = {}): Promise<RunningServer> {
   const root = options.root ?? PROJECT_ROOT;

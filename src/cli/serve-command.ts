@@ -33,7 +33,8 @@ export function addServeCommand(program: Command, context: CommandContext): void
     .summary('start the server with the app (as npm start)')
     .description(
       'Starts the Spanpatch server with the app on one port, as `npm start` does: it builds the UI when needed, ' +
-        'opens (and migrates) the database, seeds the demo project on an empty one, and prints its address. ' +
+        'opens (and migrates) the database, seeds the demo project on an empty SQLite one (SPANPATCH_DEMO=0: never), ' +
+        'and prints its address. ' +
         'Ctrl+C stops it after the requests in flight.',
     )
     .option(

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import {
   fieldsResponseSchema,
-  healthResponseSchema,
+  livenessResponseSchema,
+  readinessResponseSchema,
   lookupRequestSchema,
   lookupResponseSchema,
   patchHeadersSchema,
@@ -95,17 +96,44 @@ const PROJECT_BODY_ERRORS = [400, 401, 403, 404, 413, 415, 429, 503] as const;
 
 /** Every route of the API, by id. */
 export const apiRoutes = {
+  liveness: route({
+    id: 'liveness',
+    method: 'GET',
+    path: '/livez',
+    summary: 'Liveness: the server process answers (it asks nothing of the store); for restarts',
+    auth: 'none',
+    writes: false,
+    response: {
+      description: '{ status: "ok" }',
+      schema: json('LivenessResponse', livenessResponseSchema),
+    },
+    errors: [],
+  }),
+  readiness: route({
+    id: 'readiness',
+    method: 'GET',
+    path: '/readyz',
+    summary: 'Readiness: the store answers a query now; for a load balancer',
+    auth: 'none',
+    writes: false,
+    response: {
+      description: '{ status: "ok", store: { kind, schema_version } }',
+      schema: json('ReadinessResponse', readinessResponseSchema),
+      alsoStatuses: { 503: '{ status: "unavailable", store: { kind, message } }' },
+    },
+    errors: [],
+  }),
   health: route({
     id: 'health',
     method: 'GET',
     path: '/healthz',
-    summary: 'Health: whether the server is up and its store can write',
+    summary: 'Readiness under its older name: the same answer as /readyz',
     auth: 'none',
     writes: false,
     response: {
-      description: '{ status: "ok", store: { writable: true } }',
-      schema: json('HealthResponse', healthResponseSchema),
-      alsoStatuses: { 503: '{ status: "degraded", store: { writable: false, message } }' },
+      description: '{ status: "ok", store: { kind, schema_version } }',
+      schema: json('ReadinessResponse', readinessResponseSchema),
+      alsoStatuses: { 503: '{ status: "unavailable", store: { kind, message } }' },
     },
     errors: [],
   }),

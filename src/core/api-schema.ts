@@ -405,10 +405,20 @@ export const submissionPageQuerySchema = z.object({
     .meta({ description: 'Start of a span ID, or part of a key (changes) or of a message (errors)' }),
 });
 
-/** What `/healthz` answers: 200 with `ok` when the store can write, 503 with `degraded` and why otherwise. */
-export const healthResponseSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  store: z.object({ writable: z.boolean(), message: z.string().optional() }),
+/** What `/livez` answers while the server's process runs: it asks nothing of the store. */
+export const livenessResponseSchema = z.object({ status: z.literal('ok') });
+
+/**
+ * What `/readyz` (and `/healthz`, its older name) answers: 200 with `ok`, the store's kind and schema version when
+ * the store answers a query now; 503 with `unavailable` and what is wrong, in plain words, when it does not.
+ */
+export const readinessResponseSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  store: z.object({
+    kind: z.enum(['sqlite', 'postgres']),
+    schema_version: z.number().int().optional(),
+    message: z.string().optional(),
+  }),
 });
 
 export type SpanPatch = z.infer<typeof spanPatchSchema>;
@@ -438,7 +448,8 @@ export type SubmissionRef = z.infer<typeof submissionRefSchema>;
 export type SubmissionChangesPage = z.infer<typeof submissionChangesPageSchema>;
 export type SubmissionErrorsPage = z.infer<typeof submissionErrorsPageSchema>;
 export type SubmissionsResponse = z.infer<typeof submissionsResponseSchema>;
-export type HealthResponse = z.infer<typeof healthResponseSchema>;
+export type LivenessResponse = z.infer<typeof livenessResponseSchema>;
+export type ReadinessResponse = z.infer<typeof readinessResponseSchema>;
 
 /** A submission's combined result across batches, in the format of one response, plus what was not sent. */
 export interface AggregatedResponse extends PatchResponse {

@@ -1,5 +1,6 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
 import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
@@ -9,8 +10,10 @@ import { BodyBudget } from './http/body-budget';
 import { compressResponses } from './http/compression';
 import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
+import { requestContext, requestLog } from './http/request-context';
 import { securityHeaders } from './http/security-headers';
 import { serveSpaFile } from './http/static-files';
+import { ServerMetrics } from './metrics';
 import { registerOtlpRoutes } from './routes/otlp-routes';
 import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
@@ -39,31 +42,44 @@ export interface AppOptions {
   logger: Logger;
   /** True once the server is shutting down: responses then close their connection. */
   isClosing: () => boolean;
+  /** Serve GET /metrics (Prometheus), behind the API keys when there are keys. Default false: a 404. */
+  metrics?: boolean;
 }
 
 const apiPath = /^\/(api|v1)(\/|$)/;
+
+/**
+ * The route a request matched, as a label for the metrics: its pattern (`/api/v1/projects/{project}/spans`), never
+ * the raw path; `static` for a file of the built app, `unmatched` for anything else.
+ */
+function routeLabel(c: Context<AppEnv>): string {
+  // NOTE: middleware is registered for every method (ALL); a route, for its own.
+  const route = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL');
+  if (route) return route.path.replace(/:([^/]+)/g, '{$1}');
+  return c.var.servedFile === true ? 'static' : 'unmatched';
+}
 
 /** The server's HTTP app: auth, CORS, the routes of SPEC §6, JSON errors, and the UI's static files. */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const { logger } = options;
   const app = new Hono<AppEnv>();
-  const deps = { store: options.store, maxBodyBytes: options.maxBodyBytes, logger };
+  const metrics = new ServerMetrics(options.store, { processMetrics: options.metrics === true });
+  const deps = { store: options.store, maxBodyBytes: options.maxBodyBytes, logger, metrics };
 
   const bodyBudget = new BodyBudget(
     Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, options.maxBodyBytes),
   );
 
+  const trustedProxies = new TrustedProxies(options.trustedProxies ?? []);
+  app.use('*', requestContext(logger, trustedProxies));
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
     if (options.isClosing()) c.header('Connection', 'close');
-    logger.info(
-      {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      },
+    const ms = performance.now() - started;
+    metrics.observeRequest(c.req.method, routeLabel(c), c.res.status, ms / 1000);
+    requestLog(c).info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms) },
       'request',
     );
   });
@@ -86,20 +102,24 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
         origin: [...options.corsOrigins],
         allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Idempotency-Key'],
         allowMethods: ['GET', 'POST', 'OPTIONS'],
-        exposeHeaders: ['Idempotent-Replayed', 'Retry-After'],
+        exposeHeaders: ['Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
         maxAge: 600,
       }),
     );
   }
 
-  const auth = requireApiKey(
-    options.apiKeys,
-    options.authRateLimit,
-    new TrustedProxies(options.trustedProxies ?? []),
-  );
+  const auth = requireApiKey(options.apiKeys, options.authRateLimit, trustedProxies);
   app.use('/api/*', auth);
   app.use('/v1/*', auth);
-  // The routes of the shared table (src/core/api-routes.ts); /healthz, outside /api and /v1, stays open.
+  // NOTE: /metrics is for Prometheus, not part of the API: outside the shared route table, there only when turned on.
+  if (options.metrics === true) {
+    app.use('/metrics', auth);
+    app.get('/metrics', async (c) => {
+      const { text, contentType } = await metrics.exposition();
+      return c.body(text, 200, { 'Content-Type': contentType });
+    });
+  }
+  // The routes of the shared table (src/core/api-routes.ts); the probes, outside /api and /v1, stay open.
   registerServiceRoutes(app, deps);
   registerSpanRoutes(app, deps);
   registerSubmissionRoutes(app, deps);
@@ -113,9 +133,15 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       (c.req.method === 'GET' || c.req.method === 'HEAD')
     ) {
       const response = await serveSpaFile(c, staticDir);
-      if (response) return response;
+      if (response) {
+        c.set('servedFile', true);
+        return response;
+      }
     }
-    return c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` } }, 404);
+    const message = `No route ${c.req.method} ${c.req.path}`;
+    // JSON for the API; a plain 404 elsewhere (never the app's page in place of a missing file or probe).
+    if (apiPath.test(c.req.path)) return c.json({ error: { code: 'not_found', message } }, 404);
+    return c.text(message, 404);
   });
 
   app.onError((error, c) => {
@@ -130,13 +156,14 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       return c.json({ error: { code: 'project_not_found', message: error.message } }, 404);
     }
     if (error instanceof StoreUnavailableError) {
-      logger.error({ reason: error.reason, method: c.req.method, path: c.req.path }, error.message);
+      metrics.storeError(error.reason);
+      requestLog(c).error({ reason: error.reason, method: c.req.method, path: c.req.path }, error.message);
       const retryAfter = error.retryAfterSeconds;
       const headers: Record<string, string> =
         retryAfter === null ? {} : { 'Retry-After': String(retryAfter) };
       return c.json({ error: { code: 'store_unavailable', message: error.message } }, 503, headers);
     }
-    logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    requestLog(c).error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json(
       { error: { code: 'internal_error', message: 'The server failed to handle the request' } },
       500,

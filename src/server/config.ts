@@ -33,6 +33,21 @@ export interface ServerConfig {
    * only behind them is a client's address read from `X-Forwarded-For`. Empty when unset.
    */
   trustedProxies: string[];
+  /**
+   * SPANPATCH_DEMO: seed the demo project on an empty database. Unset: on for the embedded SQLite database, off
+   * when SPANPATCH_DATABASE_URL names a PostgreSQL one (a shared, real database).
+   */
+  seedDemo: boolean;
+  /** SPANPATCH_METRICS: serve GET /metrics (Prometheus). Default off. */
+  metrics: boolean;
+}
+
+/** A switch variable: `0` (off) or `1` (on). */
+function onOff(what: string) {
+  return z
+    .enum(['0', '1'], { error: `must be 0 or 1 (${what})` })
+    .transform((value) => value === '1')
+    .optional();
 }
 
 const origin = z.string().refine((text) => {
@@ -94,6 +109,8 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  SPANPATCH_DEMO: onOff('1 seeds the demo project on an empty database, 0 never does'),
+  SPANPATCH_METRICS: onOff('1 serves GET /metrics, 0 does not'),
 });
 
 /** Thrown when the environment does not configure a valid server; the message lists every problem. */
@@ -110,7 +127,7 @@ export class ConfigError extends Error {
  * SPANPATCH_DATABASE_WRITE_CONNECTIONS (its pool sizes), SPANPATCH_API_KEYS (`name:key,name:key:read,…`),
  * SPANPATCH_CORS_ORIGINS (default none; the Vite dev server's when NODE_ENV=development), LOG_LEVEL,
  * SPANPATCH_MAX_BODY_BYTES, SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR, SPANPATCH_TRUSTED_PROXY (addresses
- * and CIDR ranges). Empty variables count as unset.
+ * and CIDR ranges), SPANPATCH_DEMO (0 or 1), SPANPATCH_METRICS (0 or 1). Empty variables count as unset.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const present = Object.fromEntries(
@@ -139,5 +156,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     maxBufferedBytes: env_.SPANPATCH_MAX_BUFFERED_BYTES,
     staticDir: env_.SPANPATCH_STATIC_DIR ?? null,
     trustedProxies: env_.SPANPATCH_TRUSTED_PROXY,
+    seedDemo: env_.SPANPATCH_DEMO ?? env_.SPANPATCH_DATABASE_URL === undefined,
+    metrics: env_.SPANPATCH_METRICS ?? false,
   };
 }

@@ -12,7 +12,7 @@ import { StoreUnavailableError } from './store/store-unavailable-error';
 export interface RunOptions {
   /** Overrides SPANPATCH_STATIC_DIR: the built UI to serve. */
   staticDir?: string | null;
-  /** Seed the demo project on an empty database. Default true. */
+  /** Seed the demo project on an empty database. Default: SPANPATCH_DEMO (see `loadConfig`). */
   seedDemo?: boolean;
 }
 
@@ -51,7 +51,8 @@ export async function runServer(
     maxBodyBytes: config.maxBodyBytes,
     maxBufferedBytes: config.maxBufferedBytes,
     staticDir: staticDir === null ? null : resolve(staticDir),
-    seedDemo: options.seedDemo ?? true,
+    seedDemo: options.seedDemo ?? config.seedDemo,
+    metrics: config.metrics,
     logger,
   });
   const health = await server.store.health();

@@ -44,10 +44,12 @@ export interface StartServerOptions {
    * failed-key limit is read from `X-Forwarded-For`. Default none: the socket's peer.
    */
   trustedProxies?: readonly string[];
-  /** A built UI to serve (dist/ui) with index.html for every other GET path. */
+  /** A built UI to serve (dist/ui), with index.html for the app's own pages. */
   staticDir?: string | null;
   /** Seeds the demo project when the database has no project yet. Default false. */
   seedDemo?: boolean;
+  /** Serves GET /metrics (Prometheus), behind the API keys when there are keys. Default false. */
+  metrics?: boolean;
   logger?: Logger;
   /** Used when no logger is given. Default 'warn'. */
   logLevel?: LogLevel;
@@ -116,6 +118,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     staticDir: options.staticDir ?? null,
     logger,
     isClosing: () => closing,
+    metrics: options.metrics ?? false,
   });
   const server = createServer(getRequestListener(app.fetch));
   let inFlight = 0;

@@ -18,6 +18,8 @@ describe('loadConfig', () => {
       maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
       trustedProxies: [],
+      seedDemo: true,
+      metrics: false,
     });
   });
 
@@ -45,6 +47,8 @@ describe('loadConfig', () => {
       SPANPATCH_MAX_BODY_BYTES: '1000',
       SPANPATCH_STATIC_DIR: '',
       SPANPATCH_TRUSTED_PROXY: '10.0.0.0/8, 192.168.1.7,::1, fd00::/8',
+      SPANPATCH_DEMO: '1',
+      SPANPATCH_METRICS: '1',
     });
     expect(config).toEqual({
       port: 9000,
@@ -62,7 +66,26 @@ describe('loadConfig', () => {
       maxBufferedBytes: 128 * 1024 * 1024,
       staticDir: null,
       trustedProxies: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8'],
+      seedDemo: true,
+      metrics: true,
     });
+  });
+
+  it('seeds the demo project by default on the embedded SQLite database only, unless SPANPATCH_DEMO says', () => {
+    const postgres = 'postgres://spanpatch@db.internal:5432/spans';
+    expect(loadConfig({}).seedDemo).toBe(true);
+    expect(loadConfig({ SPANPATCH_DATABASE_URL: postgres }).seedDemo).toBe(false);
+    expect(loadConfig({ SPANPATCH_DEMO: '0' }).seedDemo).toBe(false);
+    expect(loadConfig({ SPANPATCH_DEMO: '1', SPANPATCH_DATABASE_URL: postgres }).seedDemo).toBe(true);
+    expect(loadConfig({ SPANPATCH_DEMO: '', SPANPATCH_DATABASE_URL: postgres }).seedDemo).toBe(false);
+  });
+
+  it('takes only 0 or 1 for SPANPATCH_DEMO and SPANPATCH_METRICS, saying what each means', () => {
+    expect(() => loadConfig({ SPANPATCH_DEMO: 'yes', SPANPATCH_METRICS: 'on' })).toThrow(
+      'Invalid server configuration:\n' +
+        '  SPANPATCH_DEMO: must be 0 or 1 (1 seeds the demo project on an empty database, 0 never does)\n' +
+        '  SPANPATCH_METRICS: must be 0 or 1 (1 serves GET /metrics, 0 does not)',
+    );
   });
 
   it('lists every problem in one readable error', () => {

@@ -48,7 +48,11 @@ async function call(
   } catch {
     // Not JSON (an OTLP answer can be protobuf): no error code.
   }
-  return { status: response.status, code: error?.code ?? null, message: error?.message ?? null };
+  // Outside /api and /v1 (the probes), the generic 404 is plain text: its message is the whole answer.
+  const plainNotFound =
+    response.status === 404 && (response.headers.get('content-type') ?? '').startsWith('text/plain');
+  const message = error?.message ?? (plainNotFound ? text : null);
+  return { status: response.status, code: error?.code ?? null, message };
 }
 
 const isNoRoute = (answer: { status: number; message: string | null }) =>

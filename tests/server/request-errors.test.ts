@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, patchResponseSchema, submissionDetailSchema } from '@/core/api-schema';
 import { createKeyMatcher, parseApiKeys } from '@/server/http/auth';
-import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
+import { ingestSpans, postJson, spanId, startTestServer, type TestServer, testStore } from './test-server';
 
 let server: TestServer;
 const key = 'k3y-for-tests-8d1e0c';
@@ -45,7 +45,10 @@ describe('authentication', () => {
     expect((await fetch(`${server.url}/api/v1/projects`, { headers: auth })).status).toBe(200);
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', store: { writable: true } });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      store: { kind: testStore(), schema_version: expect.any(Number) as number },
+    });
   });
 
   it('matches keys by hash, checking every key, and parses name:key lists', () => {
@@ -187,9 +190,11 @@ describe('request-level errors', () => {
     const route = await fetch(`${server.url}/api/v1/nowhere`, { headers: auth });
     expect(route.status).toBe(404);
     expectApiError(await route.json(), 'not_found', 'No route GET /api/v1/nowhere');
+    // Outside /api and /v1 a 404 is plain text (never the app's page): see probes.test.ts.
     const outside = await fetch(`${server.url}/some/page`);
     expect(outside.status).toBe(404);
-    expectApiError(await outside.json(), 'not_found', 'No route GET /some/page');
+    expect(outside.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await outside.text()).toBe('No route GET /some/page');
 
     const project = await postJson(`${server.url}/api/v1/projects/nope/spans/metadata`, { spans: [] }, auth);
     expect(project.status).toBe(404);

@@ -11,6 +11,7 @@ import { lookupResponseSchema, patchResponseSchema, submissionsResponseSchema } 
 import { createApp } from '@/server/app';
 import { createLogger } from '@/server/logger';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
+import { SCHEMA_VERSION } from '@/server/store/sqlite-migrations';
 import { openSqliteStore, SqliteSpanStore } from '@/server/store/sqlite-store';
 import { getJson, otlpJson, postJson, spanId } from './test-server';
 
@@ -84,6 +85,15 @@ async function serveStore(store: SqliteSpanStore): Promise<{ url: string; close(
 
 const patchUrl = (url: string) => `${url}/api/v1/projects/p/spans/metadata`;
 
+/**
+ * What /healthz (readiness) answers while the store answers reads: a store that cannot write still serves reads,
+ * so a load balancer keeps the server; its writes answer 503 saying why.
+ */
+const ready = {
+  status: 200,
+  body: { status: 'ok', store: { kind: 'sqlite', schema_version: SCHEMA_VERSION } },
+};
+
 async function storedMetadata(url: string): Promise<unknown[]> {
   const lookup = await postJson(`${url}/api/v1/projects/p/spans/lookup`, {
     span_ids: [spanId(1), spanId(2), spanId(3)],
@@ -105,17 +115,14 @@ describe('a full disk', () => {
     served = null;
   });
 
-  it('answers 503 with a plain message, applies nothing, reports it on /healthz, and recovers', async () => {
+  it('answers 503 with a plain message, applies nothing, stays ready for reads, and recovers', async () => {
     const path = await seededDatabase('full');
     const db = new Database(path);
     // The file may not grow by one page: SQLite then fails as on a full disk (SQLITE_FULL).
     db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
     served = await serveStore(new SqliteSpanStore(db));
     const { url } = served;
-    expect(await getJson(`${url}/healthz`)).toEqual({
-      status: 200,
-      body: { status: 'ok', store: { writable: true } },
-    });
+    expect(await getJson(`${url}/healthz`)).toEqual(ready);
 
     // The first span's change is small; the others need new pages. None of it may stay.
     const spans = [
@@ -130,19 +137,13 @@ describe('a full disk', () => {
     expect(full.headers.get('retry-after')).toBeNull();
     expect(await storedMetadata(url)).toEqual([{ turn: 1 }, { turn: 2 }, { turn: 3 }]);
     expect(await submissionCount(url)).toBe(0);
-    expect(await getJson(`${url}/healthz`)).toEqual({
-      status: 503,
-      body: { status: 'degraded', store: { writable: false, message } },
-    });
+    expect(await getJson(`${url}/healthz`)).toEqual(ready);
 
     db.pragma('max_page_count = 1000000');
     const retried = await postJson(patchUrl(url), { spans });
     expect(retried.status).toBe(200);
     expect(patchResponseSchema.parse(retried.body)).toMatchObject({ spans_updated: 3, spans_failed: 0 });
-    expect(await getJson(`${url}/healthz`)).toEqual({
-      status: 200,
-      body: { status: 'ok', store: { writable: true } },
-    });
+    expect(await getJson(`${url}/healthz`)).toEqual(ready);
     expect(await submissionCount(url)).toBe(1);
   });
 });
@@ -163,10 +164,7 @@ describe('a database locked by another program', () => {
     const other = new Database(path);
     other.exec('BEGIN IMMEDIATE');
     try {
-      expect(await getJson(`${url}/healthz`)).toEqual({
-        status: 200,
-        body: { status: 'ok', store: { writable: true } },
-      });
+      expect(await getJson(`${url}/healthz`)).toEqual(ready);
       const patch = await postJson(patchUrl(url), {
         spans: [{ span_id: spanId(1), patch_document: { turn: 9 } }],
       });
@@ -198,15 +196,12 @@ describe('a database the server may not write', () => {
     served = null;
   });
 
-  it('still reads; writes and ingest answer 503 saying the file is read-only; /healthz says so before any write', async () => {
+  it('still reads, so stays ready; writes and ingest answer 503 saying the file is read-only', async () => {
     const path = await seededDatabase('read-only-connection');
     served = await serveStore(new SqliteSpanStore(new Database(path, { readonly: true })));
     const { url } = served;
     const message = `The database file ${path} is read-only: the server cannot save changes. Make the file (and its -wal and -shm files) writable by the server's user, then retry.`;
-    expect(await getJson(`${url}/healthz`)).toEqual({
-      status: 503,
-      body: { status: 'degraded', store: { writable: false, message } },
-    });
+    expect(await getJson(`${url}/healthz`)).toEqual(ready);
     expect(await storedMetadata(url)).toEqual([{ turn: 1 }, { turn: 2 }, { turn: 3 }]);
 
     const patch = await postJson(patchUrl(url), {
@@ -227,10 +222,7 @@ describe('a database the server may not write', () => {
     try {
       const message = `The database file ${path} is read-only: the server cannot save changes. Make the file (and its -wal and -shm files) writable by the server's user, then retry.`;
       await server.printed(message);
-      expect(await getJson(`${server.url}/healthz`)).toEqual({
-        status: 503,
-        body: { status: 'degraded', store: { writable: false, message } },
-      });
+      expect(await getJson(`${server.url}/healthz`)).toEqual(ready);
       expect(await storedMetadata(server.url)).toEqual([{ turn: 1 }, { turn: 2 }, { turn: 3 }]);
       const patch = await postJson(patchUrl(server.url), {
         spans: [{ span_id: spanId(1), patch_document: { turn: 9 } }],

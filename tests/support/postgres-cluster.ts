@@ -30,6 +30,11 @@ export interface PostgresCluster {
   throwaway: boolean;
   /** Stops the cluster and removes its folder; nothing for a server it did not start. */
   stop(): Promise<void>;
+  /**
+   * A throwaway cluster only (null otherwise): stops the server as an outage would, keeping its data (connections
+   * are refused until `restart`), and starts it again on the same port.
+   */
+  outage: { stop(): Promise<void>; restart(): Promise<void> } | null;
 }
 
 /** Settings for speed over durability: the cluster is thrown away at the end of the run. */
@@ -155,7 +160,7 @@ export async function startPostgresCluster(env: NodeJS.ProcessEnv = process.env)
   const chosen = chosenUrl(env);
   if (chosen !== undefined) {
     await checkConnection(chosen);
-    return { url: chosen, throwaway: false, stop: async () => undefined };
+    return { url: chosen, throwaway: false, stop: async () => undefined, outage: null };
   }
   return startThrowawayCluster(env);
 }
@@ -298,6 +303,11 @@ export async function startThrowawayCluster(
           throw new Error(
             `${(failure as Error).message}\nThe server's log ends with:\n${await logTail(log)}`,
           );
+        },
+        outage: {
+          stop: () => runClusterProgram(pgCtl, ['stop', '-D', data, '-m', 'fast', '-w', '-s']),
+          restart: () =>
+            runClusterProgram(pgCtl, ['start', '-D', data, '-l', log, '-w', '-s', '-o', `-p ${port}`]),
         },
       };
     }

@@ -101,8 +101,13 @@ export function clientAddress(
   return client;
 }
 
+/** The address of the socket's peer of a request: the client, or the proxy in front of it. */
+export function socketAddressOf(c: Context): string | undefined {
+  const env = c.env as Partial<HttpBindings> | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
 /** The address of the client of a request (see `clientAddress`). */
 export function clientAddressOf(c: Context, trusted: TrustedProxies): string {
-  const env = c.env as Partial<HttpBindings> | undefined;
-  return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('X-Forwarded-For'), trusted);
+  return clientAddress(socketAddressOf(c), c.req.header('X-Forwarded-For'), trusted);
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
+import { isAppPage } from '@/core/app-pages';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,8 +31,8 @@ async function isFile(path: string): Promise<boolean> {
 
 /**
  * Serves a built single-page app from a directory: the file at the request path when there is one (never outside
- * the directory), otherwise `index.html`, so client-side routes load the app. Returns null (the caller answers
- * 404) for a missing file with an extension, or when the directory has no index.html.
+ * the directory), otherwise `index.html` for a page of the app (`isAppPage`: `/` and the app's views). Returns null
+ * (the caller answers 404) for any other path, so a probe of `/metrics` or a stale asset link never gets the app.
  */
 export async function serveSpaFile(c: Context, directory: string): Promise<Response | null> {
   const root = resolve(directory);
@@ -45,8 +46,7 @@ export async function serveSpaFile(c: Context, directory: string): Promise<Respo
   if (extname(path).toLowerCase() === '.map') return null;
   const inside = path === root || path.startsWith(root + sep);
   const found = inside && (await isFile(path));
-  // NOTE: a missing file with an extension (a stale asset link) is a 404, not the app's HTML.
-  if (!found && extname(path) !== '') return null;
+  if (!found && !isAppPage(c.req.path)) return null;
   const file = found ? path : resolve(root, 'index.html');
   if (!(await isFile(file))) return null;
   const body = await readFile(file);

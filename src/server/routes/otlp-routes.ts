@@ -4,6 +4,7 @@ import { wellFormedText } from '@/core/well-formed-text';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { readBody } from '@/server/http/read-body';
+import { requestLog } from '@/server/http/request-context';
 import { jsonTraceDecoder, protobufTraceDecoder } from '@/server/otlp/decode-traces';
 import { exportTraceResponseType } from '@/server/otlp/otlp-proto';
 import { routeRegistrar } from './register-route';
@@ -28,7 +29,7 @@ function encodingOf(contentType: string | undefined): Encoding {
  * otherwise every readable span is stored, and spans that could not be read are reported as an OTLP partial
  * success.
  */
-export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, logger }: RouteDeps): void {
+export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: RouteDeps): void {
   const register = routeRegistrar(app, maxBodyBytes);
   register(apiRoutes.ingestTraces, async (c) => {
     const encoding = encodingOf(c.req.header('Content-Type'));
@@ -54,7 +55,7 @@ export function registerOtlpRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, log
       inserted += outcome.inserted;
       notes.push(...outcome.warnings);
     }
-    logger.debug({ inserted, rejectedSpans }, 'ingested OTLP spans');
+    requestLog(c).debug({ inserted, rejectedSpans }, 'ingested OTLP spans');
     const partialSuccess = notes.length > 0 ? { rejectedSpans, errorMessage: notes.join('; ') } : null;
     if (encoding === 'protobuf') {
       const message = exportTraceResponseType.fromObject(partialSuccess ? { partialSuccess } : {});

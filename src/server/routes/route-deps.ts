@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ServerMetrics } from '@/server/metrics';
 import type { SpanStore } from '@/server/store/span-store';
 
 /** What the routes need from the server. */
@@ -6,4 +7,5 @@ export interface RouteDeps {
   store: SpanStore;
   maxBodyBytes: number;
   logger: Logger;
+  metrics: ServerMetrics;
 }

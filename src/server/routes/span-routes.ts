@@ -9,7 +9,7 @@ import type { RouteDeps } from './route-deps';
 import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';
 
 /** Routes about a project's spans (SPEC §6): projects, metadata patch, lookup, fields, browse. */
-export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: RouteDeps): void {
+export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, metrics }: RouteDeps): void {
   const register = routeRegistrar(app, maxBodyBytes);
   register(apiRoutes.listProjects, async (c) => c.json({ projects: await store.listProjects() }));
 
@@ -28,6 +28,7 @@ export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: R
       submission: body.submission ?? null,
     });
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
+    else metrics.recordBatch('patch', outcome.response);
     return c.json(outcome.response);
   });
 

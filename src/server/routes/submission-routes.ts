@@ -30,7 +30,10 @@ const cursorOf = (next: number | null) => (next === null ? null : encodePosition
  * The history of submissions (SPEC §9): submissions newest first, paged; one submission; its changes (each key's
  * value before and after) and errors, paged and searchable; and revert.
  */
-export function registerSubmissionRoutes(app: Hono<AppEnv>, { store, maxBodyBytes }: RouteDeps): void {
+export function registerSubmissionRoutes(
+  app: Hono<AppEnv>,
+  { store, maxBodyBytes, metrics }: RouteDeps,
+): void {
   const register = routeRegistrar(app, maxBodyBytes);
   register(apiRoutes.listSubmissions, async (c, { query }) => {
     const list = await store.listSubmissions({
@@ -66,6 +69,7 @@ export function registerSubmissionRoutes(app: Hono<AppEnv>, { store, maxBodyByte
       keyName: c.get('keyName'),
     });
     if (!response) throw notFound(params.id);
+    if (!body.dry_run) metrics.recordBatch('revert', response);
     return c.json(response);
   });
 }

@@ -183,6 +183,11 @@ export class Database implements Sql {
     }
   }
 
+  /** The pool's connections now: open, idle among them, and queries waiting for one. */
+  connections(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

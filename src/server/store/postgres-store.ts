@@ -30,6 +30,8 @@ import type {
   SpanSearchResult,
   SpanStore,
   StoreHealth,
+  StoreLoad,
+  StoreReadiness,
   SubmissionList,
   SubmissionListQuery,
   SubmissionPage,
@@ -319,6 +321,31 @@ export class PostgresSpanStore implements SpanStore {
       return { writable: false, message: failure.error.message };
     }
     return { writable: true };
+  }
+
+  async ready(): Promise<StoreReadiness> {
+    try {
+      // NOTE: on the probe's own connection, so readiness never waits behind reads or writes.
+      const [row] = await this.probes.query<{ version: number }>('SELECT version FROM schema_version');
+      return { ready: true, kind: 'postgres', schemaVersion: row?.version ?? 0 };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      const message =
+        postgresUnavailable(error, this.label)?.message ??
+        `The PostgreSQL database ${this.label} does not answer: ${why}`;
+      return { ready: false, kind: 'postgres', message };
+    }
+  }
+
+  load(): StoreLoad {
+    return {
+      pools: [
+        { name: 'reads', ...this.reads.connections() },
+        { name: 'writes', ...this.writes.connections() },
+        { name: 'health', ...this.probes.connections() },
+      ],
+      queuedWrites: null,
+    };
   }
 
   async close(): Promise<void> {

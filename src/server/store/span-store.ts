@@ -127,8 +127,27 @@ export interface SpanPage {
   next: SpanPosition | null;
 }
 
-/** Whether a store can write, as `/healthz` reports it; when it cannot, what is wrong and what to do. */
+/** Whether a store can write, as the server warns at start; when it cannot, what is wrong and what to do. */
 export type StoreHealth = { writable: true } | { writable: false; message: string };
+
+/** Which database a store keeps its data in. */
+export type StoreKind = 'sqlite' | 'postgres';
+
+/**
+ * Whether a store answers a query now, as `/readyz` reports it: its schema version, or what is wrong and what to
+ * do.
+ */
+export type StoreReadiness =
+  | { ready: true; kind: StoreKind; schemaVersion: number }
+  | { ready: false; kind: StoreKind; message: string };
+
+/** How busy a store's connections are, for /metrics. */
+export interface StoreLoad {
+  /** PostgreSQL's connection pools (empty for SQLite). */
+  pools: { name: string; total: number; idle: number; waiting: number }[];
+  /** Writes sent to SQLite's write thread and not answered yet; null for a store without one. */
+  queuedWrites: number | null;
+}
 
 /**
  * Everything the routes need from storage. Methods are async so a networked store (PostgreSQL) can implement
@@ -173,5 +192,12 @@ export interface SpanStore {
    * throws. Cheap enough for every health probe.
    */
   health(): Promise<StoreHealth>;
+  /**
+   * Asks the store one cheap read now (never a state kept from an earlier failure); never throws. What /readyz and
+   * /healthz answer.
+   */
+  ready(): Promise<StoreReadiness>;
+  /** How busy the store's connections are right now, for /metrics; never throws. */
+  load(): StoreLoad;
   close(): Promise<void>;
 }

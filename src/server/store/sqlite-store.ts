@@ -33,6 +33,8 @@ import type {
   SpanSearchResult,
   SpanStore,
   StoreHealth,
+  StoreLoad,
+  StoreReadiness,
   SubmissionList,
   SubmissionListQuery,
   SubmissionPage,
@@ -49,6 +51,7 @@ import {
   storeOpenError,
   storeUnavailable,
 } from './sqlite-failure';
+import { databaseFileProblem, type FileIdentity, fileIdentityOf } from './sqlite-file';
 import { migrate } from './sqlite-migrations';
 import type { StoreUnavailableError } from './store-unavailable-error';
 import { UnknownProjectError } from './unknown-project-error';
@@ -104,7 +107,13 @@ export class SqliteSpanStore implements SpanStore {
   /** The last storage failure, until a write succeeds; /healthz reports it for a while. */
   private lastFailure: { error: StoreUnavailableError; at: number } | null = null;
 
+  /** The database file as it was opened, to tell when its path names another file or none. */
+  private readonly file: FileIdentity | null;
+  private readonly schemaVersion: Database.Statement<[], number>;
+
   constructor(private readonly db: Database.Database) {
+    this.file = fileIdentityOf(db.name);
+    this.schemaVersion = db.prepare<[], number>('SELECT version FROM schema_version').pluck();
     this.submissions = new SqliteSubmissions(db);
     this.queries = new SqliteSpanQueries(db);
     this.statements = {
@@ -326,6 +335,23 @@ export class SqliteSpanStore implements SpanStore {
       return { writable: false, message: failure.error.message };
     }
     return { writable: true };
+  }
+
+  async ready(): Promise<StoreReadiness> {
+    const path = this.db.name;
+    const moved = await databaseFileProblem(path, this.file);
+    if (moved !== null) return { ready: false, kind: 'sqlite', message: moved };
+    try {
+      return { ready: true, kind: 'sqlite', schemaVersion: this.schemaVersion.get() ?? 0 };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      const message = storeUnavailable(error, path)?.message ?? `The database ${path} cannot be read: ${why}`;
+      return { ready: false, kind: 'sqlite', message };
+    }
+  }
+
+  load(): StoreLoad {
+    return { pools: [], queuedWrites: null };
   }
 
   async close(): Promise<void> {

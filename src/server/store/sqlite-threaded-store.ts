@@ -24,6 +24,8 @@ import type {
   SpanSearchResult,
   SpanStore,
   StoreHealth,
+  StoreLoad,
+  StoreReadiness,
   SubmissionList,
   SubmissionListQuery,
   SubmissionPage,
@@ -311,6 +313,14 @@ export class ThreadedSqliteStore implements SpanStore {
       return { writable: false, message: failure.error.message };
     }
     return { writable: true };
+  }
+
+  ready(): Promise<StoreReadiness> {
+    return this.reader.ready();
+  }
+
+  load(): StoreLoad {
+    return { pools: [], queuedWrites: this.inFlight.size };
   }
 
   /** Lets the writes under way finish, then ends the write thread and closes both connections. */
