@@ -138,7 +138,7 @@ describe('the package from npm pack', () => {
     expect(answer.stdout.trim()).toBe(version);
   });
 
-  it('serves the app and the API from `spanpatch serve`', async () => {
+  it('serves the app and the API from `spanpatch serve`, and backs up its database', async () => {
     if (!browser) throw new Error('No browser');
     const project = 'from-the-package';
     const spans = [1, 2, 3].map((n) => ({ spanId: spanId(n), name: `packaged span ${n}` }));
@@ -164,5 +164,12 @@ describe('the package from npm pack', () => {
     const matching = page.getByRole('status', { name: 'Matching spans' });
     await expect.poll(() => matching.textContent()).toBe('3 spans match');
     await context.close();
+
+    const backup = await run(
+      join(appDir, 'node_modules', '.bin', 'spanpatch'),
+      ['backup', 'backup.db', '--db', join(dir, 'data', 'spans.db')],
+      { cwd: appDir, env: cleanEnv() },
+    );
+    expect(backup.stdout).toMatch(/^Backed up .*: [\d,]+ spans? in [\d,]+ projects?, schema version \d+/);
   });
 });
