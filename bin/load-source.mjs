@@ -1,4 +1,4 @@
-// Loads Spanpatch's TypeScript sources in Node through tsx, from the repository or from an installed package:
+// Loads Spanpatch's TypeScript sources in Node through tsx, in the repository (an installed package runs dist/cli):
 // `bin/spanpatch.mjs` (the command line) and `scripts/start.mjs` (`npm start`) both start here.
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,9 @@ let aliasRegistered = false;
 
 /**
  * Imports a TypeScript module of the project by its path from the project's root (`src/cli/main.ts`).
- * NOTE: tsx resolves the `@/` alias from tsconfig.json only for files outside node_modules; an installed package
- * lives inside node_modules, so the alias is resolved by a small hook of our own (`alias-hooks.mjs`) as well.
+ * NOTE: tsx resolves the `@/` alias from tsconfig.json only for files outside node_modules; a checkout of the
+ * repository may itself sit inside a node_modules folder, so the alias is resolved by a small hook of our own
+ * (`alias-hooks.mjs`) as well.
  */
 export async function importSource(path) {
   if (!aliasRegistered) {

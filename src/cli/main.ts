@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { printableText } from '@/core/printable-text';
+import { addBackupCommand } from './backup-command';
 import { addCheckCommand } from './check-command';
 import type { CommandContext } from './command-options';
 import { CommandError, EXIT } from './exit-status';
@@ -71,6 +72,7 @@ Examples:
   addSubmitCommand(program, context);
   addHistoryCommand(program, context);
   addRevertCommand(program, context);
+  addBackupCommand(program, context);
   return program;
 }
 

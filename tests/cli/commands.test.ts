@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 describe('the spanpatch command', () => {
-  it.each(['serve', 'check', 'preview', 'submit', 'history', 'revert'])(
+  it.each(['serve', 'check', 'preview', 'submit', 'history', 'revert', 'backup'])(
     'explains %s with --help',
     async (command) => {
       const run = await runCli([command, '--help'], { cwd: folder.dir });
@@ -27,7 +27,7 @@ describe('the spanpatch command', () => {
   it('lists its commands, and exits 2 without one', async () => {
     const help = await runCli(['--help'], { cwd: folder.dir });
     expect(help.status).toBe(0);
-    for (const command of ['serve', 'check', 'preview', 'submit', 'history', 'revert']) {
+    for (const command of ['serve', 'check', 'preview', 'submit', 'history', 'revert', 'backup']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
     const none = await runCli([], { cwd: folder.dir });

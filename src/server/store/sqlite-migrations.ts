@@ -207,6 +207,16 @@ const migrations: readonly string[] = [
 /** The schema version this code expects. */
 export const SCHEMA_VERSION = migrations.length;
 
+/** The schema version a database is at, as `migrate` left it: 0 for one no Spanpatch has migrated yet. */
+export function readSchemaVersion(db: Database.Database): number {
+  const table = db
+    .prepare<[], 1>("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    .pluck()
+    .get();
+  if (table === undefined) return 0;
+  return db.prepare<[], number>('SELECT version FROM schema_version').pluck().get() ?? 0;
+}
+
 /** Brings a database up to the current schema; refuses a database written by a newer version. */
 export function migrate(db: Database.Database): void {
   db.function(SEARCH_FORM_FUNCTION, { deterministic: true }, (text: unknown) =>

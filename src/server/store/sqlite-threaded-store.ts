@@ -58,18 +58,28 @@ function moduleFileUrl(url: string): URL {
     : pathToFileURL(join(process.cwd(), decodeURIComponent(parsed.pathname)));
 }
 
-const workerUrl = new URL('./sqlite-write-worker.ts', moduleFileUrl(import.meta.url));
+const moduleUrl = moduleFileUrl(import.meta.url);
 
 /**
- * Starts the write worker. The server runs from TypeScript sources (`node --import tsx`, `tsImport` in `npm start`
- * and the command line, or vitest's own transform), and on Node 20 a worker thread cannot load a `.ts` entry even
- * with tsx's `--import` in its options: a few lines of JavaScript register tsx there (found from this file, so the
- * server's working folder does not matter), resolve the `@/` alias to this source tree (tsx would take it from the
- * working folder's tsconfig.json, and never inside node_modules, where an installed Spanpatch lives), then load the
- * worker file. NOTE: tsx's CommonJS hook, not its ESM one (`tsImport`): it starts the thread in a third of the time
- * (about 70 ms, not 200), as it needs no loader thread of its own.
+ * Whether this module runs compiled: from the installed package's dist/cli (scripts/build-cli.mjs), where the
+ * write worker is built to `sqlite-write-worker.js` beside it, rather than from its TypeScript source.
+ */
+const compiled = moduleUrl.pathname.endsWith('.js');
+
+/**
+ * Starts the write worker. Compiled, it is plain JavaScript beside this module. From the TypeScript sources
+ * (`node --import tsx`, `tsImport` in `npm start` and the command line in the repository, or vitest's own
+ * transform), on Node 20 a worker thread cannot load a `.ts` entry even with tsx's `--import` in its options: a
+ * few lines of JavaScript register tsx there (found from this file, so the server's working folder does not
+ * matter), resolve the `@/` alias to this source tree (tsx would take it from the working folder's tsconfig.json),
+ * then load the worker file. NOTE: tsx's CommonJS hook, not its ESM one (`tsImport`): it starts the thread in a
+ * third of the time (about 70 ms, not 200), as it needs no loader thread of its own.
  */
 function startWorker(data: WriteWorkerData): Worker {
+  if (compiled) {
+    return new Worker(new URL('./sqlite-write-worker.js', moduleUrl), { workerData: data, execArgv: [] });
+  }
+  const workerUrl = new URL('./sqlite-write-worker.ts', moduleUrl);
   const tsx = JSON.stringify(createRequire(workerUrl).resolve('tsx/cjs/api'));
   const src = JSON.stringify(fileURLToPath(new URL('../../', workerUrl)));
   const worker = JSON.stringify(fileURLToPath(workerUrl));
