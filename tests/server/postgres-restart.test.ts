@@ -173,7 +173,7 @@ describe('PostgreSQL restarting under load, two servers', () => {
       );
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: 'degraded', store: { writable: false } });
+      expect(await health.json()).toMatchObject({ status: 'unavailable', store: { kind: 'postgres' } });
     }
     await cluster.start();
     // Back: the next request succeeds on each server.
