@@ -11,6 +11,7 @@ import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { securityHeaders } from './http/security-headers';
 import { serveSpaFile } from './http/static-files';
+import { registerIdentityRoutes } from './routes/identity-routes';
 import { registerOtlpRoutes } from './routes/otlp-routes';
 import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
@@ -101,6 +102,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('/v1/*', auth);
   // The routes of the shared table (src/core/api-routes.ts); /healthz, outside /api and /v1, stays open.
   registerServiceRoutes(app, deps);
+  registerIdentityRoutes(app, deps);
   registerSpanRoutes(app, deps);
   registerSubmissionRoutes(app, deps);
   registerOtlpRoutes(app, deps);
