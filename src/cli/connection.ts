@@ -48,6 +48,12 @@ export function requestProblem(error: unknown, connection: Connection, what: str
       `${what} failed: the server at ${server} needs an API key (${error.message}). Set SPANPATCH_KEY.`,
     );
   }
+  if (error.status === 403 && error.code === 'read_only_key') {
+    return new CommandError(
+      `${what} failed: the API key in SPANPATCH_KEY is read-only (${error.message}). A read-only key can ` +
+        'read, preview and run revert --dry-run; to change spans, set SPANPATCH_KEY to a key that may write.',
+    );
+  }
   if (error.status === 403) {
     return new CommandError(
       `${what} failed: the server at ${server} refused the API key in SPANPATCH_KEY (${error.message}).`,

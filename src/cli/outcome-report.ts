@@ -1,8 +1,10 @@
 import { CANCELLED_IN_FLIGHT } from '@/client/log-metadata';
+import { refusalReason } from '@/core/plain-words';
 import {
   errorTypeCounts,
   outcomeFailures,
   type OutcomeSummary,
+  refusalOf,
   type SubmissionOutcome,
 } from '@/core/submission-outcome';
 import { count, countOf, rowsText } from './format';
@@ -19,7 +21,7 @@ export function inFlightWhenCancelled(outcome: SubmissionOutcome): number {
 
 /**
  * The Results summary of the app, in text: sent (= updated + failed), updated (of which already up to date),
- * failed (of which never delivered), blocked in the sheet, not sent; what the server recorded (History's totals);
+ * failed (of which never delivered, and refused: after a revert, or for the API key), blocked in the sheet, not sent; what the server recorded (History's totals);
  * the spans left out as up to date; a cancel said plainly; then the failures by type and one by one.
  */
 export function outcomeLines(
@@ -29,6 +31,8 @@ export function outcomeLines(
   { failedOutHint, interrupted }: { failedOutHint: boolean; interrupted: StopSignal | null },
 ): string[] {
   const id = outcome.result.submission_id;
+  const refusal = summary.refused > 0 ? refusalOf(outcome) : null;
+  const reason = refusal === null ? null : refusalReason(refusal.type);
   const lines = [
     '',
     `${paint('bold', `Results of ${outcome.label}`)} in project ${outcome.project}` +
@@ -36,7 +40,7 @@ export function outcomeLines(
     `  Sent ${count(summary.sent)} · ` +
       `${paint(summary.updated > 0 ? 'green' : 'dim', `Updated ${count(summary.updated)}`)}, of which ${count(summary.alreadyUpToDate)} already up to date · ` +
       `${paint(summary.failed > 0 ? 'red' : 'dim', `Failed ${count(summary.failed)}`)}, of which ${count(summary.neverDelivered)} never delivered` +
-      (summary.refused > 0 ? `, ${count(summary.refused)} refused (submission reverted)` : '') +
+      (reason ? `, ${count(summary.refused)} refused (${reason.short})` : '') +
       ' · ' +
       `${paint(summary.blocked > 0 ? 'red' : 'dim', `Blocked in the sheet ${count(summary.blocked)}`)} · ` +
       `${paint(summary.notSent > 0 ? 'yellow' : 'dim', `Not sent ${count(summary.notSent)}`)}`,
@@ -48,8 +52,8 @@ export function outcomeLines(
         (summary.neverDelivered > 0
           ? `; the other ${countOf(summary.neverDelivered, 'span')} never reached it`
           : '') +
-        (summary.refused > 0
-          ? `; ${countOf(summary.refused, 'span')} ${summary.refused === 1 ? 'was' : 'were'} refused because the submission was reverted while still sending.`
+        (reason
+          ? `; ${countOf(summary.refused, 'span')} ${summary.refused === 1 ? 'was' : 'were'} refused because ${reason.because}.`
           : '.'),
     );
   }

@@ -1,6 +1,7 @@
 import { apiRoutes } from '@/core/api-routes';
 import {
   type FieldsResponse,
+  type Identity,
   type LookupResponse,
   MAX_SPANS_PER_REQUEST,
   type ProjectsResponse,
@@ -154,19 +155,42 @@ export function revertSubmission(
   return apiRequest(apiRoutes.revertSubmission, { params: { id }, body: { dry_run: dryRun } }, options);
 }
 
-/** What a connection test found: the projects, or why the server could not be used. */
+/**
+ * Who the server takes this connection's key to be, and so what it may do (`GET /api/v1/me`): a read-only key is
+ * a `viewer`. Null when the server does not say (a server older than the route answers 404): what it refuses
+ * then shows when it refuses it.
+ */
+export async function whoAmI(options: ClientOptions = {}): Promise<Identity | null> {
+  try {
+    return await apiRequest(apiRoutes.getMe, { params: {} }, options);
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** What a connection test found: the projects and who the key is, or why the server could not be used. */
 export type ConnectionCheck =
-  | { ok: true; projects: ProjectsResponse['projects'] }
+  | {
+      ok: true;
+      projects: ProjectsResponse['projects'];
+      /** Who the server takes the key to be (a read-only key is a viewer); null when it does not say. */
+      identity: Identity | null;
+    }
   | {
       ok: false;
       reason: 'unreachable' | 'unauthorized' | 'forbidden' | 'invalid_response' | 'error';
       message: string;
     };
 
-/** Checks that the server answers and accepts the API key, for a settings screen's "Test connection". */
+/**
+ * Checks that the server answers and accepts the API key, and asks what the key may do, for a settings screen's
+ * "Test connection".
+ */
 export async function testConnection(options: ClientOptions = {}): Promise<ConnectionCheck> {
   try {
-    return { ok: true, projects: (await listProjects(options)).projects };
+    const { projects } = await listProjects(options);
+    return { ok: true, projects, identity: await whoAmI(options) };
   } catch (error) {
     if (!(error instanceof ApiRequestError)) throw error;
     return failedConnectionCheck(error);

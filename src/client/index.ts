@@ -16,6 +16,7 @@ export {
   revertSubmission,
   type SubmissionPageQuery,
   testConnection,
+  whoAmI,
 } from './api-helpers';
 export {
   DEFAULT_BATCH_SIZE,

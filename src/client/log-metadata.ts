@@ -7,7 +7,7 @@ import {
   type SpanPatch,
   type SubmissionRef,
 } from '@/core/api-schema';
-import { formatErrorMessage, formatSubmissionReverted, SUBMISSION_REVERTED } from '@/core/error-types';
+import { formatErrorMessage, formatRefusal, KEY_REFUSED, SUBMISSION_REVERTED } from '@/core/error-types';
 import { findResponseContradiction } from '@/core/response-consistency';
 import { apiRequest, ApiRequestError, type ClientOptions } from './api-request';
 import { backoffDelay, formatDuration, randomKey, sleep } from './retry-timing';
@@ -122,8 +122,8 @@ interface Attempt {
   /** True when the user cancelled during the attempt: stop at once, without retrying. */
   cancelled?: boolean;
   /**
-   * Set when the server refused the batch for good and applied nothing of it (a 409 `submission_reverted`): what
-   * each of its spans fails with, the server's message.
+   * Set when the server refused the batch for good and applied nothing of it (a 409 `submission_reverted`, or a
+   * 401 / 403 for the API key): what each of its spans fails with, the server's message.
    */
   refusal?: string;
 }
@@ -140,8 +140,9 @@ export const CANCELLED_IN_FLIGHT =
  * answer with the shared schema and against its batch's counts. Returns one aggregated response: spans of a
  * batch that could not be delivered (or whose answer contradicts it, or that a cancel aborted in flight) fail
  * with `[connection_failure] <what happened>`, spans not sent because of a cancel are listed in `not_sent`. A batch
- * the server refuses because its submission was reverted meanwhile (409) fails with `[submission_reverted]` and the
- * server's message: it applied nothing, and it is not offered for a Retry.
+ * the server refuses whole fails with the server's message, typed as the refusal it is: `[submission_reverted]`
+ * when its submission was reverted meanwhile (409), `[key_refused]` for the API key (401 none, 403 a wrong or
+ * read-only key). It applied nothing, and it is not offered for a Retry: the same batch would be refused the same.
  */
 export async function logMetadata(
   project: string,
@@ -359,19 +360,26 @@ async function sendOnce(
 /**
  * Whether a failed attempt is worth retrying: network failures and timeouts (the batch may have been applied),
  * 5xx and 429 (honouring Retry-After; a 429 or 503 was not applied), never other error answers or an answer that
- * breaks the contract. A 409 `submission_reverted` is a refusal: the server applied nothing, and never will.
+ * breaks the contract. A 409 `submission_reverted`, and a 401 or 403 for the API key, are refusals: the server
+ * applied nothing, and never will for this batch as it is sent.
  */
 function failedAttempt(error: ApiRequestError): Attempt {
   if (error.networkFailure) return outcomeUnknown(error.message, true);
   if (error.kind === 'invalid_answer' || error.status === null) return outcomeUnknown(error.message, false);
   const status = error.status;
-  if (status === 409 && error.code === SUBMISSION_REVERTED) {
+  const refusal =
+    status === 409 && error.code === SUBMISSION_REVERTED
+      ? SUBMISSION_REVERTED
+      : status === 401 || status === 403
+        ? KEY_REFUSED
+        : null;
+  if (refusal !== null) {
     return {
       failure: error.message,
       retryable: false,
       retryAfterMs: null,
       mayHaveApplied: false,
-      refusal: formatSubmissionReverted(error.message),
+      refusal: formatRefusal(refusal, error.message),
     };
   }
   return {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   fieldsResponseSchema,
+  identitySchema,
   livenessResponseSchema,
   readinessResponseSchema,
   lookupRequestSchema,
@@ -68,8 +69,11 @@ export interface ApiRoute {
   summary: string;
   /** `api_key`: needs `Authorization: Bearer <key>` when the server has keys; `none`: always open. */
   auth: 'api_key' | 'none';
-  /** True when the route changes stored data: a read-only key is refused with 403 (SPEC §12). */
-  writes: boolean;
+  /**
+   * True when the route changes stored data: a read-only key is refused with 403 (SPEC §12). `unless_dry_run`:
+   * it does unless its JSON body says `dry_run: true`, which writes nothing and a read-only key may ask for.
+   */
+  writes: boolean | 'unless_dry_run';
   /** Request headers the route reads, each checked: a malformed one is a 400 `invalid_<header_name>`. */
   headers?: z.ZodObject;
   /** Query parameters, checked with this schema: a 400 `invalid_query` otherwise. */
@@ -145,6 +149,17 @@ export const apiRoutes = {
     auth: 'api_key',
     writes: false,
     response: { description: 'The OpenAPI document', contentTypes: ['application/json'] },
+    errors: [401, 403, 429],
+  }),
+  getMe: route({
+    id: 'getMe',
+    method: 'GET',
+    path: '/api/v1/me',
+    summary:
+      'Who the server takes the caller to be, and what they may do: a read-only key is a viewer, any other key (or none, on a server without keys) an editor',
+    auth: 'api_key',
+    writes: false,
+    response: { description: 'The caller', schema: json('Identity', identitySchema) },
     errors: [401, 403, 429],
   }),
   listProjects: route({
@@ -283,7 +298,7 @@ export const apiRoutes = {
     summary:
       'Undo a submission: each span whose keys still hold what it wrote goes back; dry_run answers the same and writes nothing',
     auth: 'api_key',
-    writes: true,
+    writes: 'unless_dry_run',
     body: { kind: 'json', schema: json('RevertRequest', revertRequestSchema) },
     response: {
       description: 'Per-span results of the revert, itself a submission (none on a dry run)',

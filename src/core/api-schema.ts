@@ -421,6 +421,26 @@ export const readinessResponseSchema = z.object({
   }),
 });
 
+/**
+ * Roles (SPEC §16): a `viewer` reads and previews; an `editor` also submits and reverts; an `admin` also manages
+ * keys. A read-only API key (`name:key:read`, SPEC §12) is a viewer, any other key an editor.
+ */
+export const roleSchema = z.enum(['viewer', 'editor', 'admin']);
+
+/**
+ * `GET /api/v1/me`: who the server takes the caller to be, and so what they may do. The start of SPEC §16's
+ * answer: today a caller is an API key (`via: "key"`, its name) or, on a server without keys, anyone
+ * (`via: "none"`, no name, an editor); sign-in adds `via: "session"` with a person's name and email.
+ */
+export const identitySchema = z.object({
+  /** The API key's name; null on a server without keys. */
+  name: z.string().nullable(),
+  /** The person's email once people sign in (SPEC §16); null for an API key. */
+  email: z.string().nullable(),
+  role: roleSchema,
+  via: z.enum(['key', 'none']),
+});
+
 export type SpanPatch = z.infer<typeof spanPatchSchema>;
 export type PatchRequest = z.infer<typeof patchRequestSchema>;
 export type SpanError = z.infer<typeof spanErrorSchema>;
@@ -450,6 +470,8 @@ export type SubmissionErrorsPage = z.infer<typeof submissionErrorsPageSchema>;
 export type SubmissionsResponse = z.infer<typeof submissionsResponseSchema>;
 export type LivenessResponse = z.infer<typeof livenessResponseSchema>;
 export type ReadinessResponse = z.infer<typeof readinessResponseSchema>;
+export type Role = z.infer<typeof roleSchema>;
+export type Identity = z.infer<typeof identitySchema>;
 
 /** A submission's combined result across batches, in the format of one response, plus what was not sent. */
 export interface AggregatedResponse extends PatchResponse {

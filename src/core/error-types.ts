@@ -32,9 +32,28 @@ export function formatRevertConflict(key: string, now: string | number | null | 
  */
 export const SUBMISSION_REVERTED = 'submission_reverted';
 
-/** The failure of each span of a batch refused as `submission_reverted`, with the server's message. */
-export function formatSubmissionReverted(serverMessage: string): string {
-  return `[${SUBMISSION_REVERTED}] ${serverMessage}`;
+/**
+ * The type of the spans of a batch the server refused whole for its API key, applying nothing (SPEC §6: 401 no
+ * key, 403 a wrong key or a read-only key on a write): sending it again with the same key would be refused the same.
+ */
+export const KEY_REFUSED = 'key_refused';
+
+/**
+ * The types of the spans of a batch the server refused whole, applying nothing of it: never "not delivered", and
+ * never offered for a Retry, since sending it again would be refused the same.
+ */
+export const REFUSAL_TYPES = [SUBMISSION_REVERTED, KEY_REFUSED] as const;
+
+export type RefusalType = (typeof REFUSAL_TYPES)[number];
+
+/** Whether a failure type is a refusal of the whole batch (`REFUSAL_TYPES`). */
+export function isRefusalType(type: ErrorType): type is RefusalType {
+  return (REFUSAL_TYPES as readonly string[]).includes(type);
+}
+
+/** The failure of each span of a batch the server refused whole: `[type] <the server's message>`. */
+export function formatRefusal(type: RefusalType, serverMessage: string): string {
+  return `[${type}] ${serverMessage}`;
 }
 
 /** Splits `[type] message` into its type and text; a message without a prefix is type `unknown`. */

@@ -1,9 +1,4 @@
-import {
-  type ErrorType,
-  type KnownErrorType,
-  parseErrorMessage,
-  type SUBMISSION_REVERTED,
-} from './error-types';
+import { type ErrorType, type KnownErrorType, parseErrorMessage, type RefusalType } from './error-types';
 import type { IssueCode } from './issues';
 import type { StoredType } from './stored-form';
 
@@ -61,10 +56,7 @@ export function issueLabel(code: IssueCode): string {
   return issueLabels[code];
 }
 
-const errorTypeLabels: Record<
-  KnownErrorType | 'revert_conflict' | typeof SUBMISSION_REVERTED | 'unknown',
-  string
-> = {
+const errorTypeLabels: Record<KnownErrorType | 'revert_conflict' | RefusalType | 'unknown', string> = {
   parse_failure: 'Not valid JSON',
   patch_failure: 'Patch not accepted',
   type_conflict: 'Type conflict',
@@ -73,6 +65,7 @@ const errorTypeLabels: Record<
   druid_rejection: 'Rejected by the store',
   revert_conflict: 'Changed since',
   submission_reverted: 'Refused: submission reverted',
+  key_refused: 'Refused: API key',
   unknown: 'Other',
 };
 
@@ -82,6 +75,22 @@ const errorTypeLabels: Record<
  */
 export function errorTypeLabel(type: ErrorType): string {
   return Object.hasOwn(errorTypeLabels, type) ? errorTypeLabels[type as keyof typeof errorTypeLabels] : type;
+}
+
+const refusalWords: Record<RefusalType, { short: string; because: string }> = {
+  submission_reverted: {
+    short: 'submission reverted',
+    because: 'the submission was reverted while still sending',
+  },
+  key_refused: { short: 'API key refused', because: 'the server refused the API key' },
+};
+
+/**
+ * Why the server refused spans whole, in words: `short` for a count ("3 refused (submission reverted)"), and
+ * `because` for a sentence ("3 spans were refused because the server refused the API key").
+ */
+export function refusalReason(type: RefusalType): { short: string; because: string } {
+  return refusalWords[type];
 }
 
 /**

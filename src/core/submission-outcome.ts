@@ -5,8 +5,9 @@ import {
   ERROR_TYPES,
   type ErrorType,
   formatErrorMessage,
+  isRefusalType,
   parseErrorMessage,
-  SUBMISSION_REVERTED,
+  type RefusalType,
 } from './error-types';
 import { errorTypeOfIssue } from './issue-error-types';
 import { describeLocation, ERROR_CODES, type ErrorCode, type Issue, issueMessage } from './issues';
@@ -86,7 +87,7 @@ export interface ErrorTypeCount {
 /**
  * The figures of the Results summary. They add up: `sent = updated + failed`; `failed` and `blocked` are the
  * failures table's rows and the type filters' counts; `server` is what the server recorded for the submission,
- * which History shows (the spans never delivered, and those refused after a revert, are the difference).
+ * which History shows (the spans never delivered, and those the server refused whole, are the difference).
  */
 export interface OutcomeSummary {
   /** Spans sent, delivered or not: updated + failed. */
@@ -99,8 +100,9 @@ export interface OutcomeSummary {
   /** Of the failed, those never delivered (connection_failure). */
   neverDelivered: number;
   /**
-   * Of the failed, those the server refused whole because the submission was reverted while it was still sending
-   * (`submission_reverted`): nothing of them was applied or recorded, and a Retry would be refused the same.
+   * Of the failed, those the server refused whole (`REFUSAL_TYPES`): because the submission was reverted while it
+   * was still sending, or for the API key (none, wrong, or read-only). Nothing of them was applied or recorded,
+   * and a Retry would be refused the same.
    */
   refused: number;
   /** Blocked by the sheet's errors, never sent. */
@@ -337,13 +339,14 @@ export function errorTypeCounts(outcome: SubmissionOutcome): ErrorTypeCount[] {
 }
 
 /**
- * Why the server refused spans whole (SPEC §9: their submission was reverted while it was still sending), in the
- * server's words without the `[type]`; null when it refused none.
+ * Why the server refused spans whole (`REFUSAL_TYPES`: their submission was reverted while it was still sending,
+ * SPEC §9; or the API key was missing, wrong or read-only, SPEC §12): the type and the server's words without the
+ * `[type]`, of the first refused span; null when it refused none.
  */
-export function refusalMessage(outcome: SubmissionOutcome): string | null {
+export function refusalOf(outcome: SubmissionOutcome): { type: RefusalType; message: string } | null {
   for (const error of outcome.result.errors) {
     const { type, detail } = parseErrorMessage(error.error_message);
-    if (type === SUBMISSION_REVERTED) return detail;
+    if (isRefusalType(type)) return { type, message: detail };
   }
   return null;
 }
@@ -351,10 +354,10 @@ export function refusalMessage(outcome: SubmissionOutcome): string | null {
 /** The figures of the Results summary, computed once from the outcome so every view shows the same numbers. */
 export function summarizeOutcome(outcome: SubmissionOutcome): OutcomeSummary {
   const { result } = outcome;
-  const typeCount = (type: string) =>
-    result.errors.filter((error) => parseErrorMessage(error.error_message).type === type).length;
-  const neverDelivered = typeCount('connection_failure');
-  const refused = typeCount(SUBMISSION_REVERTED);
+  const typeCount = (matches: (type: ErrorType) => boolean) =>
+    result.errors.filter((error) => matches(parseErrorMessage(error.error_message).type)).length;
+  const neverDelivered = typeCount((type) => type === 'connection_failure');
+  const refused = typeCount(isRefusalType);
   const blocked = outcome.blocked.length;
   return {
     sent: result.spans_processed,

@@ -14,6 +14,7 @@ import { requestContext, requestLog } from './http/request-context';
 import { securityHeaders } from './http/security-headers';
 import { serveSpaFile } from './http/static-files';
 import { ServerMetrics } from './metrics';
+import { registerIdentityRoutes } from './routes/identity-routes';
 import { registerOtlpRoutes } from './routes/otlp-routes';
 import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
@@ -121,6 +122,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   }
   // The routes of the shared table (src/core/api-routes.ts); the probes, outside /api and /v1, stay open.
   registerServiceRoutes(app, deps);
+  registerIdentityRoutes(app, deps);
   registerSpanRoutes(app, deps);
   registerSubmissionRoutes(app, deps);
   registerOtlpRoutes(app, deps);

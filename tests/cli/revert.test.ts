@@ -96,3 +96,79 @@ describe('spanpatch revert', () => {
     expect(await metadataOf('00000000000000c2')).toEqual({ quality: 4, reviewer: 'ana' });
   });
 });
+
+describe('spanpatch revert and submit with a read-only key', () => {
+  let keyed: TestServer;
+  const writerEnv = () => ({ SPANPATCH_URL: keyed.url, SPANPATCH_KEY: 'sk-cli-writer' });
+  const readerEnv = () => ({ SPANPATCH_URL: keyed.url, SPANPATCH_KEY: 'sk-cli-reader' });
+  let submissionId: string;
+
+  beforeAll(async () => {
+    keyed = await startTestServer({
+      apiKeys: [
+        { name: 'writer', key: 'sk-cli-writer' },
+        { name: 'ci', key: 'sk-cli-reader', access: 'read' },
+      ],
+    });
+    await ingestSpans(keyed, 'ro', [{ spanId: '00000000000000d1', metadata: { quality: 1 } }], {
+      Authorization: 'Bearer sk-cli-writer',
+    });
+    const path = await folder.write(
+      'ro-review.csv',
+      csv(['context.span_id', 'attributes.metadata.quality'], [['00000000000000d1', '5']]),
+    );
+    const run = await runCli(['submit', path, '--project', 'ro', '--json'], {
+      cwd: folder.dir,
+      env: writerEnv(),
+    });
+    expect(run.status).toBe(0);
+    submissionId = (JSON.parse(run.stdout) as AggregatedResponse).submission_id;
+  });
+
+  afterAll(async () => {
+    await keyed.stop();
+  });
+
+  const qualityNow = async () => {
+    const answer = await postJson(
+      `${keyed.url}/api/v1/projects/ro/spans/lookup`,
+      { span_ids: ['00000000000000d1'] },
+      { Authorization: 'Bearer sk-cli-writer' },
+    );
+    return (answer.body as { spans: { metadata: { quality?: unknown } }[] }).spans[0]?.metadata.quality;
+  };
+
+  it('shows what a revert would do with --dry-run, and writes nothing', async () => {
+    const dryRun = await runCli(['revert', submissionId, '--dry-run'], { cwd: folder.dir, env: readerEnv() });
+    expect(dryRun.stderr).toBe('');
+    expect(dryRun.status).toBe(0);
+    expect(dryRun.stdout).toContain('00000000000000d1  quality: 5 → 1');
+    expect(dryRun.stdout).toContain('Dry run: 1 span would go back. Nothing was written.');
+    expect(await qualityNow()).toBe(5);
+  });
+
+  it('refuses the revert itself, saying the key is read-only and what it can do (exit 2)', async () => {
+    const revert = await runCli(['revert', submissionId, '--yes'], { cwd: folder.dir, env: readerEnv() });
+    expect(revert.status).toBe(2);
+    expect(revert.stdout).toContain('Dry run: 1 span would go back. Nothing was written.');
+    expect(revert.stderr).toContain(
+      `Reverting ${submissionId} failed: the API key in SPANPATCH_KEY is read-only`,
+    );
+    expect(revert.stderr).toContain('revert --dry-run');
+    expect(await qualityNow()).toBe(5);
+  });
+
+  it('reports a submit as refused for the key with the server message, not as never delivered', async () => {
+    const path = await folder.write(
+      'ro-again.csv',
+      csv(['context.span_id', 'attributes.metadata.quality'], [['00000000000000d1', '7']]),
+    );
+    const run = await runCli(['submit', path, '--project', 'ro'], { cwd: folder.dir, env: readerEnv() });
+    expect(run.status).toBe(1);
+    const report = `${run.stdout}${run.stderr}`;
+    expect(report).toContain('Failed 1, of which 0 never delivered, 1 refused (API key refused)');
+    expect(report).toContain("[key_refused] The API key 'ci' is read-only");
+    expect(report).not.toContain('connection_failure');
+    expect(await qualityNow()).toBe(5);
+  });
+});

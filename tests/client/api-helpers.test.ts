@@ -12,6 +12,7 @@ import {
   querySpans,
   revertSubmission,
   testConnection,
+  whoAmI,
 } from '@/client/api-helpers';
 import { ApiRequestError } from '@/client/api-request';
 import { logMetadata } from '@/client/log-metadata';
@@ -153,7 +154,11 @@ describe('client helpers against a real server', () => {
   });
 
   it('tests the connection: ok, unauthorized, forbidden, unreachable', async () => {
-    expect(await testConnection(options)).toEqual({ ok: true, projects: [{ name: 'helpers', spans: 12 }] });
+    expect(await testConnection(options)).toEqual({
+      ok: true,
+      projects: [{ name: 'helpers', spans: 12 }],
+      identity: { name: 'ui', email: null, role: 'editor', via: 'key' },
+    });
     expect(await testConnection({ baseUrl: server.url })).toMatchObject({
       ok: false,
       reason: 'unauthorized',
@@ -170,5 +175,16 @@ describe('client helpers against a real server', () => {
       reason: 'unreachable',
       message: expect.stringMatching(/^Could not reach the server: fetch failed: .*ECONNREFUSED/),
     });
+  });
+
+  it('asks who the key is (GET /api/v1/me), and takes a server without the route as not saying', async () => {
+    expect(await whoAmI(options)).toEqual({ name: 'ui', email: null, role: 'editor', via: 'key' });
+    const older = (async () =>
+      Response.json(
+        { error: { code: 'not_found', message: 'No route GET /api/v1/me' } },
+        { status: 404 },
+      )) as typeof fetch;
+    expect(await whoAmI({ ...options, fetch: older })).toBeNull();
+    await expect(whoAmI({ baseUrl: server.url })).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -271,12 +271,40 @@ describe('logMetadata', () => {
   });
 
   it('does not retry a request-level error, and reports the server message', async () => {
-    const { fetch, requests } = scriptedFetch(status(403));
+    // NOTE: a 403 was this test's example until a refused key became a refusal (below); a 400 is one still.
+    const { fetch, requests } = scriptedFetch(status(400));
     const result = await logMetadata('p', spans(1), { ...fast, fetch });
     expect(requests).toHaveLength(1);
     expect(result.errors).toEqual([
-      { span_id: 'span-0', error_message: '[connection_failure] HTTP 403: server says 403' },
+      { span_id: 'span-0', error_message: '[connection_failure] HTTP 400: server says 400' },
     ]);
+  });
+
+  it('reports batches the server refused for the key (401, 403) as refused with its message, never as undelivered', async () => {
+    const message = "The API key 'ci' is read-only: it cannot change spans. Use a key without ':read'";
+    for (const [code, errorCode] of [
+      [403, 'read_only_key'],
+      [403, 'forbidden'],
+      [401, 'unauthorized'],
+    ] as const) {
+      const refusal = Response.json({ error: { code: errorCode, message } }, { status: code });
+      const { fetch, requests } = scriptedFetch(refusal);
+      const progress: SubmissionProgress[] = [];
+      const result = await logMetadata('p', spans(4), {
+        ...fast,
+        fetch,
+        batchSize: 2,
+        concurrency: 1,
+        onProgress: (report) => progress.push(report),
+      });
+      expect(requests, `${code} ${errorCode} is not retried`).toHaveLength(2);
+      expect(result).toMatchObject({ spans_processed: 4, spans_updated: 0, spans_failed: 4, not_sent: [] });
+      expect(result.errors.map((error) => error.error_message)).toEqual(
+        Array.from({ length: 4 }, () => `[key_refused] ${message}`),
+      );
+      expect(result.undelivered_batches).toEqual([]);
+      expect(progress.at(-1)).toMatchObject({ batchesDone: 2, batchesFailed: 0, spansUndelivered: 0 });
+    }
   });
 
   it('reports a batch refused because its submission was reverted as refused with the server message, never as undelivered', async () => {

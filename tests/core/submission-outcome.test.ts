@@ -11,6 +11,7 @@ import {
   mergeRetry,
   notAppliedSpanIds,
   outcomeFailures,
+  refusalOf,
   retrySpanIds,
   type SubmissionOutcome,
   summarizeOutcome,
@@ -252,6 +253,41 @@ describe('summarizeOutcome: figures that agree', () => {
       server: { processed: 2, updated: 1, unchanged: 1, failed: 1 },
     });
     // Not offered for a Retry: the server would refuse it the same.
+    expect(retrySpanIds(refused.result)).toEqual(['aaaaaaaaaaaaaaa6']);
+  });
+
+  it('tells spans refused for the API key (401, 403) as refused too, with the server message, never for a Retry', () => {
+    const outcome = reviewOutcome();
+    const message = "The API key 'ci' is read-only: it cannot change spans. Use a key without ':read'";
+    const refused = {
+      ...outcome,
+      result: aggregateResponses(
+        [
+          outcome.result,
+          {
+            spans_processed: 2,
+            spans_updated: 0,
+            spans_unchanged: 0,
+            spans_failed: 2,
+            errors: ['aaaaaaaaaaaaaaa8', 'aaaaaaaaaaaaaaa9'].map((span_id) => ({
+              span_id,
+              error_message: `[key_refused] ${message}`,
+            })),
+            submission_id: '',
+          },
+        ],
+        { submissionId: 'sub-1', undelivered: outcome.result.undelivered_batches },
+      ),
+    };
+    expect(summarizeOutcome(refused)).toMatchObject({
+      sent: 5,
+      failed: 4,
+      neverDelivered: 1,
+      refused: 2,
+      server: { processed: 2, updated: 1, unchanged: 1, failed: 1 },
+    });
+    expect(refusalOf(refused)).toEqual({ type: 'key_refused', message });
+    expect(refusalOf(outcome)).toBeNull();
     expect(retrySpanIds(refused.result)).toEqual(['aaaaaaaaaaaaaaa6']);
   });
 

@@ -36,20 +36,27 @@ export function guardPage(page: Page, guards: PageGuards = {}): void {
 
 /**
  * Opens the app in a fresh browser context whose saved connection (localStorage) already names `project` on
- * this server, so the app starts connected to it.
+ * this server (and `apiKey`, remembered, when given), so the app starts connected to it.
  */
 export async function openWithProject(
   app: AppUnderTest,
   project: string,
-  options: { context?: BrowserContextOptions; guards?: PageGuards } = {},
+  options: { context?: BrowserContextOptions; guards?: PageGuards; apiKey?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await app.browser.newContext(options.context);
-  await context.addInitScript((name) => {
-    localStorage.setItem(
-      'spanpatch.connection',
-      JSON.stringify({ serverUrl: location.origin, project: name, rememberApiKey: false }),
-    );
-  }, project);
+  await context.addInitScript(
+    ({ name, apiKey }) => {
+      localStorage.setItem(
+        'spanpatch.connection',
+        JSON.stringify(
+          apiKey === null
+            ? { serverUrl: location.origin, project: name, rememberApiKey: false }
+            : { serverUrl: location.origin, project: name, apiKey, rememberApiKey: true },
+        ),
+      );
+    },
+    { name: project, apiKey: options.apiKey ?? null },
+  );
   const page = await context.newPage();
   guardPage(page, options.guards);
   await page.goto(app.url);

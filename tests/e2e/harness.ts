@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ApiKey } from '@/server/http/auth';
 import { type RunningServer, startServer } from '@/server/start-server';
 import { findChromium } from '../../scripts/system-requirements.mjs';
 import { guardPage } from './app-helpers';
@@ -50,8 +51,10 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
-/** Starts the server with the built UI and a browser for one test file. */
-export async function startApp(options: { seedDemo?: boolean } = {}): Promise<AppUnderTest> {
+/** Starts the server with the built UI and a browser for one test file; `apiKeys` as SPANPATCH_API_KEYS (none). */
+export async function startApp(
+  options: { seedDemo?: boolean; apiKeys?: ApiKey[] } = {},
+): Promise<AppUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'spanpatch-e2e-'));
   const serve = (port: number) =>
     startServer({
@@ -60,6 +63,7 @@ export async function startApp(options: { seedDemo?: boolean } = {}): Promise<Ap
       host: '127.0.0.1',
       staticDir: resolve('dist/ui-e2e'),
       seedDemo: options.seedDemo ?? true,
+      ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
       logLevel: 'silent',
     });
   const first = await serve(0);

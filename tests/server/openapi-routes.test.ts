@@ -29,16 +29,20 @@ function pathOf(route: ApiRoute): string {
   return routePath(route, params);
 }
 
-/** Calls a route with a small JSON body where it takes one, and returns the status and the error code if any. */
+/**
+ * Calls a route with a small JSON body where it takes one (`{}` unless given), and returns the status and the error
+ * code if any.
+ */
 async function call(
   route: ApiRoute,
   headers: Record<string, string>,
   method: string = route.method,
+  body = '{}',
 ): Promise<{ status: number; code: string | null; message: string | null }> {
   const response = await fetch(`${server.url}${pathOf(route)}`, {
     method,
     headers: { ...headers, ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
-    body: method === 'POST' ? '{}' : null,
+    body: method === 'POST' ? body : null,
   });
   const text = await response.text();
   let error: { code: string; message: string } | null = null;
@@ -160,6 +164,13 @@ describe('the route table (src/core/api-routes.ts)', () => {
           status: 403,
           code: 'read_only_key',
         });
+        if (route.writes === 'unless_dry_run') {
+          const dryRun = await call(route, reader, route.method, '{"dry_run":true}');
+          expect(dryRun.code, `${route.path} lets a read-only key ask for a dry run`).not.toBe(
+            'read_only_key',
+          );
+          expect(dryRun.status).not.toBe(403);
+        }
       } else {
         expect(readOnly.code, `${route.path} lets a read-only key read`).not.toBe('read_only_key');
         expect(readOnly.status).not.toBe(403);

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import type { KeyAccess } from '@/core/access';
 import { HttpError } from './api-error';
 import { clientAddressOf, TrustedProxies } from './client-address';
 import { FailedAttempts } from './failed-attempts';
 
 /** What a key may do: `read` keys are refused on every write (SPEC §12). */
-export type KeyAccess = 'read' | 'write';
+export type { KeyAccess };
 
 /** An API key the server accepts, with the name recorded on each submission sent with it. */
 export interface ApiKey {
@@ -134,16 +135,24 @@ export function requireApiKey(
   };
 }
 
+/**
+ * Throws the 403 `read_only_key` when the request's key is read-only: for a write, and for a route that writes
+ * unless its body asks for a dry run, once its body says it does not.
+ */
+export function refuseReadOnlyKey(key: AuthVariables): void {
+  if (key.keyAccess === 'read') {
+    throw new HttpError(
+      403,
+      'read_only_key',
+      `The API key '${key.keyName ?? ''}' is read-only: it cannot change spans. Use a key without ':read'`,
+    );
+  }
+}
+
 /** Refuses a write made with a read-only key (403), for the routes that change stored data. */
 export function requireWriteAccess(): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    if (c.get('keyAccess') === 'read') {
-      throw new HttpError(
-        403,
-        'read_only_key',
-        `The API key '${c.get('keyName') ?? ''}' is read-only: it cannot change spans. Use a key without ':read'`,
-      );
-    }
+    refuseReadOnlyKey({ keyName: c.get('keyName'), keyAccess: c.get('keyAccess') });
     return next();
   };
 }

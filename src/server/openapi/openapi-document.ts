@@ -96,9 +96,14 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[] = Object.values
       operationId: route.id,
       summary: route.summary,
       ...(route.auth === 'none' ? { security: [] } : {}),
-      ...(route.writes
+      ...(route.writes === true
         ? { description: 'Changes stored data: a read-only API key is refused with 403.' }
-        : {}),
+        : route.writes === 'unless_dry_run'
+          ? {
+              description:
+                'Changes stored data unless dry_run is true: a read-only API key is refused with 403, but may ask for a dry run.',
+            }
+          : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(body === undefined
         ? {}

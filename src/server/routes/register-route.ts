@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { type ApiRoute, type NamedSchema, type PathParams, pathParamNames } from '@/core/api-routes';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
-import { requireWriteAccess } from '@/server/http/auth';
+import { refuseReadOnlyKey, requireWriteAccess } from '@/server/http/auth';
 import { readJsonBody } from '@/server/http/read-body';
 import { parseBody, parseQuery } from './validate-request';
 
@@ -45,7 +45,8 @@ export type RegisterRoute = <const R extends ApiRoute>(route: R, handler: RouteH
  * Registers routes of the shared table (`apiRoutes`) on the app. Before a handler runs: a write refuses a
  * read-only key (403), then the headers the route reads are checked (400 `invalid_<header>`), then its query
  * (400 `invalid_query`), then its JSON body is read within `maxBodyBytes` and checked (415, 413, 400
- * `malformed_json` / `invalid_body`). NOTE: API keys are checked earlier, by the auth middleware on `/api/*` and
+ * `malformed_json` / `invalid_body`); a route that writes `unless_dry_run` refuses a read-only key only then, once
+ * its body says it is not a dry run. NOTE: API keys are checked earlier, by the auth middleware on `/api/*` and
  * `/v1/*`; the test of the route table checks that this matches each route's `auth`.
  */
 export function routeRegistrar(app: Hono<AppEnv>, maxBodyBytes: number): RegisterRoute {
@@ -63,13 +64,21 @@ export function routeRegistrar(app: Hono<AppEnv>, maxBodyBytes: number): Registe
         body = parseBody(route.body.schema.schema, json.value);
         bodyDigest = json.sha256;
       }
+      if (route.writes === 'unless_dry_run' && !isDryRun(body)) {
+        refuseReadOnlyKey({ keyName: c.get('keyName'), keyAccess: c.get('keyAccess') });
+      }
       // NOTE: each part was checked above with the route's own schema, which is what RouteInput says.
       return handler(c, { params, headers, query, body, bodyDigest } as RouteInput<typeof route>);
     };
     const path = honoPath(route.path);
-    if (route.writes) app.on(route.method, path, requireWriteAccess(), handle);
+    if (route.writes === true) app.on(route.method, path, requireWriteAccess(), handle);
     else app.on(route.method, path, handle);
   };
+}
+
+/** Whether a checked body asks for a dry run (`dry_run: true`): it writes nothing. */
+function isDryRun(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'dry_run' in body && body.dry_run === true;
 }
 
 /** Checks the request headers a route reads; the first problem is a 400 named after its header. */

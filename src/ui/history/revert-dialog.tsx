@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { revertSubmission } from '@/client';
+import { whyNotAllowed } from '@/core/access';
 import type { PatchResponse, Submission } from '@/core/api-schema';
-import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import { type ConnectionSettings, toClientOptions, useIdentity } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { useRequest } from '@/ui/shared/use-request';
@@ -56,7 +57,8 @@ type RevertRun =
  * The "Revert submission" dialog (SPEC §9): it first runs the revert as a dry run and shows what it would do
  * (spans that go back, spans changed since with their value now, spans gone), then reverts on "Revert N spans"
  * and shows the revert's own result. `onChanged` is called when a revert ends, with the revert's submission ID
- * (null when it failed: it may still have been written, if only the answer was lost).
+ * (null when it failed: it may still have been written, if only the answer was lost). With a read-only key the dry
+ * run still shows what a revert would do, and "Revert N spans" is disabled with the reason in a note beside it.
  */
 export function RevertDialog({
   submission,
@@ -74,6 +76,8 @@ export function RevertDialog({
   const dryRun = useRequest(`${submission.id}#${checks}`, (signal) =>
     revertSubmission(submission.id, { dryRun: true }, { ...toClientOptions(settings), signal }),
   );
+  const notAllowed = whyNotAllowed(useIdentity(settings), 'revert');
+  const reasonId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   // NOTE: the button that started the revert is disabled while it runs, which drops the focus; take it back.
   useEffect(() => {
@@ -135,6 +139,11 @@ export function RevertDialog({
       ) : (
         plan && <RevertDetails summary={plan} done={false} />
       )}
+      {plan && notAllowed !== null && run.status === 'idle' && (
+        <p id={reasonId} className="revert-not-allowed">
+          {notAllowed}
+        </p>
+      )}
       <div className="modal-actions">
         {(dryRun.status === 'failed' || run.status === 'failed') && (
           <button
@@ -154,7 +163,8 @@ export function RevertDialog({
           <button
             type="button"
             className="primary"
-            disabled={toRevert === 0 || run.status === 'reverting'}
+            disabled={toRevert === 0 || run.status === 'reverting' || notAllowed !== null}
+            aria-describedby={notAllowed !== null && run.status === 'idle' ? reasonId : undefined}
             onClick={revert}
           >
             Revert {countText(toRevert, 'span')}

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import { whyNotAllowed } from '@/core/access';
 import { submittableCount } from '@/core/sheet-model';
 import { ConfirmDialog } from '@/ui/shared/modal';
-import type { ConnectionSettings } from '@/ui/settings';
+import { type ConnectionSettings, useIdentity } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
@@ -10,7 +11,10 @@ import { SubmissionProgressBar, type SubmissionStore } from '@/ui/submission';
 /** Submissions larger than this ask first, naming the project. */
 export const CONFIRM_ABOVE_SPANS = 1000;
 
-/** The Submit button with what it leaves out, the confirmation for large submissions, and the progress. */
+/**
+ * The Submit button with what it leaves out, the confirmation for large submissions, and the progress. With a
+ * read-only key, Submit is disabled and the reason is said beside it (and is the button's description).
+ */
 export function SubmitBar({
   sheet,
   submission,
@@ -33,6 +37,8 @@ export function SubmitBar({
   // A change being rechecked off the page is not in the summary yet: Submit waits for it.
   const checking = useStore(sheet, (state) => state.checking);
   const [confirming, setConfirming] = useState(false);
+  const notAllowed = whyNotAllowed(useIdentity(settings), 'submit');
+  const reasonId = useId();
   const ready = submittableCount(summary) - upToDate.size;
   const { blocked, empty } = summary.spansByStatus;
 
@@ -66,7 +72,8 @@ export function SubmitBar({
       <button
         type="button"
         className="primary"
-        disabled={ready === 0 || settings.project === '' || checking}
+        disabled={ready === 0 || settings.project === '' || checking || notAllowed !== null}
+        aria-describedby={notAllowed === null ? undefined : reasonId}
         onClick={() => (ready > CONFIRM_ABOVE_SPANS ? setConfirming(true) : start())}
       >
         Submit {countText(ready, 'span')}
@@ -76,6 +83,11 @@ export function SubmitBar({
           ? 'Choose a project in Settings to submit.'
           : `to project ${settings.project}${leftOut ? `; ${leftOut} ${blocked + empty + upToDate.size === 1 ? 'is' : 'are'} not sent` : ''}`}
       </span>
+      {notAllowed !== null && (
+        <p id={reasonId} className="submit-not-allowed">
+          {notAllowed}
+        </p>
+      )}
       {problem && (
         <p role="alert" className="banner banner-error">
           {problem}

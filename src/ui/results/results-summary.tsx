@@ -1,12 +1,13 @@
-import type { OutcomeSummary, SubmissionOutcome } from '@/core/submission-outcome';
+import { refusalReason } from '@/core/plain-words';
+import { type OutcomeSummary, refusalOf, type SubmissionOutcome } from '@/core/submission-outcome';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 
 const number = (count: number) => count.toLocaleString('en-US');
 
 /**
  * The figures of the submission, which sheet or file it came from and when: sent (= updated + failed), updated
- * (of which already up to date), failed (of which never delivered, or refused after a revert), blocked by the
- * sheet, and not sent because of a cancel; then the totals the server recorded, which History shows for the same
+ * (of which already up to date), failed (of which never delivered, or refused: after a revert, or for the API key),
+ * blocked by the sheet, and not sent because of a cancel; then the totals the server recorded, which History shows for the same
  * submission.
  */
 export function ResultsSummary({
@@ -17,6 +18,8 @@ export function ResultsSummary({
   summary: OutcomeSummary;
 }) {
   const { server } = summary;
+  const refusal = summary.refused > 0 ? refusalOf(outcome) : null;
+  const reason = refusal === null ? null : refusalReason(refusal.type);
   return (
     <div role="status" aria-label="Submission summary" className="results-summary">
       <p className="results-title">
@@ -44,7 +47,7 @@ export function ResultsSummary({
             {number(summary.failed)}{' '}
             <span className="results-count-part">
               of which {number(summary.neverDelivered)} never delivered
-              {summary.refused > 0 && `, ${number(summary.refused)} refused (submission reverted)`}
+              {reason && `, ${number(summary.refused)} refused (${reason.short})`}
             </span>
           </dd>
         </div>
@@ -62,8 +65,8 @@ export function ResultsSummary({
         updated, {number(server.failed)} failed): the totals History shows for it
         {summary.neverDelivered > 0 &&
           `; ${summary.refused > 0 ? '' : 'the other '}${countText(summary.neverDelivered, 'span')} never reached it`}
-        {summary.refused > 0 &&
-          `; ${countText(summary.refused, 'span')} ${summary.refused === 1 ? 'was' : 'were'} refused because the submission was reverted while still sending`}
+        {reason &&
+          `; ${countText(summary.refused, 'span')} ${summary.refused === 1 ? 'was' : 'were'} refused because ${reason.because}`}
         .
         {outcome.skippedUpToDate > 0 &&
           ` ${countText(outcome.skippedUpToDate, 'span')} already up to date on the server ${outcome.skippedUpToDate === 1 ? 'was' : 'were'} not sent.`}

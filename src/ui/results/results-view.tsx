@@ -6,7 +6,7 @@ import { errorTypeLabel } from '@/core/plain-words';
 import {
   errorTypeCounts,
   outcomeFailures,
-  refusalMessage,
+  refusalOf,
   type SubmissionOutcome,
   summarizeOutcome,
 } from '@/core/submission-outcome';
@@ -103,7 +103,7 @@ function OutcomeResults({
   const shownRows = useMemo(() => failedRowCells(outcome, shown), [outcome, shown]);
   const filtered = isFilterActive(filter);
   const retryCount = summary.neverDelivered + summary.notSent;
-  const refusal = useMemo(() => refusalMessage(outcome), [outcome]);
+  const refusal = useMemo(() => refusalOf(outcome), [outcome]);
   const retryReport = outcome.lastRetry ? retryReportText(outcome.lastRetry) : null;
   const sheetReplaced = sheetName !== outcome.source.name || sheetKind !== outcome.source.kind;
 
@@ -145,7 +145,7 @@ function OutcomeResults({
       {refusal !== null && summary.refused > 0 && !running && (
         <p role="alert" className="banner banner-error results-refused">
           The server refused {countText(summary.refused, 'span')} and applied nothing of{' '}
-          {summary.refused === 1 ? 'it' : 'them'}: {refusal}
+          {summary.refused === 1 ? 'it' : 'them'}: {refusal.message}
         </p>
       )}
       {retryReport && !running && (

@@ -1,4 +1,5 @@
 import type { ClientOptions, ConnectionCheck } from '@/client';
+import { connectedAs } from '@/core/access';
 import type { ProjectsResponse } from '@/core/api-schema';
 import { countText } from '@/ui/shared/format';
 import { describeFailedCheck } from '@/ui/shared/request-error';
@@ -57,8 +58,8 @@ function listProjects(projects: readonly ServerProject[]): string {
 }
 
 /**
- * Says in plain words what a connection test found: connected (with the project's span count), which project
- * to pick, or what is wrong — server unreachable, API key missing or refused, project unknown (listing those
+ * Says in plain words what a connection test found: connected (as which key, whether it is read-only, and the
+ * project's span count), which project to pick, or what is wrong — server unreachable, API key missing or refused, project unknown (listing those
  * that exist), or not a Spanpatch server.
  */
 export function describeConnectionCheck(
@@ -67,22 +68,32 @@ export function describeConnectionCheck(
 ): ConnectionStatus {
   const { serverUrl, apiKey, project, pageOrigin } = context;
   if (check.ok) {
+    // NOTE: a read-only key is said first, before the project: it is what the user must know before working.
+    const { as, readOnly } = connectedAs(check.identity);
     const found = check.projects.find((candidate) => candidate.name === project);
-    if (found)
+    if (found) {
+      const spans = `${found.name}, ${countText(found.spans, 'span')}`;
       return {
         outcome: 'connected',
-        text: `Connected: project ${found.name}, ${countText(found.spans, 'span')}`,
+        text: readOnly
+          ? `Connected${as} — ${readOnly}. Project ${spans}.`
+          : `Connected${as}: project ${spans}`,
       };
+    }
     const existing =
       check.projects.length === 0
         ? 'It has no projects yet: send traces to it first.'
         : `Projects there: ${listProjects(check.projects)}.`;
+    const connected = `Connected to ${serverUrl}${as}${readOnly ? ` — ${readOnly}.` : ''}`;
     if (project === '') {
-      return { outcome: 'choose-project', text: `Connected to ${serverUrl}. Choose a project. ${existing}` };
+      return {
+        outcome: 'choose-project',
+        text: `${connected}${readOnly ? '' : '.'} Choose a project. ${existing}`,
+      };
     }
     return {
       outcome: 'unknown-project',
-      text: `Connected to ${serverUrl}, but it has no project "${project}". ${existing}`,
+      text: `${connected}${readOnly ? ' It' : ', but it'} has no project "${project}". ${existing}`,
     };
   }
   // NOTE: a failure is said as every tab says it (one sentence for an unreachable server, src/ui/shared).

@@ -18,3 +18,4 @@ export { getConnectionSettings, reloadConnectionSettings, setConnectionSettings 
 export { type ConnectionStatus, describeConnectionCheck, toClientOptions } from './connection-status';
 export { SettingsButton } from './settings-button';
 export { useConnectionSettings } from './use-connection-settings';
+export { useIdentity } from './use-identity';
