@@ -119,7 +119,10 @@ class ArizeEmulator(flight.FlightServerBase):
     def check_key(self, context) -> None:
         values = self.headers_of(context).get("auth-token-bin", [])
         if self.refuse_key or len(values) != 1 or values[0] != self.api_key:
-            raise flight.FlightUnauthenticatedError("invalid API key")
+            # NOTE: echoes the key it was given, as a careless server might: the client must keep it out of
+            # every message it makes of this answer.
+            given = ", ".join(header_text(value) for value in values)
+            raise flight.FlightUnauthenticatedError(f"invalid API key '{given}'")
 
     def wait(self) -> None:
         """Waits `delay` seconds before answering; a reset ends the wait and the call, which then applies nothing."""

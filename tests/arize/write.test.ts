@@ -262,7 +262,11 @@ describe('writeSpanMetadata when Arize gives no usable answer', () => {
       outcomeUnknown: false,
       grpcStatus: 'UNAUTHENTICATED',
     });
-    expect(wrongKey.reason).toMatch(/^Arize AX refused the API key \(ARIZE_API_KEY\)/);
+    // The emulator echoes the key it was given; the reason keeps it out.
+    expect(wrongKey.reason).toMatch(
+      /^Arize AX refused the API key \(ARIZE_API_KEY\): invalid API key '\[API key\]'/,
+    );
+    expect(wrongKey.reason).not.toContain('not-the-key');
     await emulator.configure({ refuse_key: true });
     expect(failureOf(await client.writeSpanMetadata(batch)).kind).toBe('key_refused');
     const stored = await emulator.spans('Support bot (prod)');
