@@ -85,4 +85,5 @@ export const EXIT_STATUS_HELP = `
 Exit status:
   0  everything was applied (check: nothing blocks a span)
   1  some spans failed, were blocked by errors in the sheet, or were not sent
-  2  the file, the options or the server could not be used`;
+  2  the file, the options or the server could not be used (a submit that lost its server mid-run still
+     prints its results first: --json and --failed-out as at the end of a run)`;

@@ -79,7 +79,7 @@ export function addHistoryCommand(program: Command, context: CommandContext): vo
       .command('history')
       .summary('list submissions, newest first')
       .description(
-        "Lists the submissions the server keeps (SPEC §9), newest first, a page at a time: each one's ID, kind, " +
+        "Lists the submissions the server keeps, newest first, a page at a time: each one's ID, kind, " +
           'label, API key name, totals and revert links. Use an ID with revert.',
       )
       .option('--project <project>', 'only the submissions to this project (default: all projects)')

@@ -133,14 +133,17 @@ export function addRevertCommand(program: Command, context: CommandContext): voi
       .command('revert')
       .summary('undo a submission (see what goes back with --dry-run)')
       .description(
-        'Undoes a submission (SPEC §9): each key it changed goes back to its value before, when the span still has ' +
+        'Undoes a submission: each key it changed goes back to its value before, when the span still has ' +
           'the value the submission wrote; a span changed since is left as it is and reported. Shows what goes ' +
           'back first; --dry-run stops there. The revert is itself a submission, listed by history.',
       )
       .argument('<id>', 'the submission ID (from history, or the submission_id of submit --json)')
       .option('--dry-run', 'show what would go back, and write nothing')
       .option('-y, --yes', 'do not ask before reverting from a terminal')
-      .option('--json', "print only the server's answer (SPEC §6 format) on standard output"),
+      .option(
+        '--json',
+        "print only the server's answer on standard output: the revert's per-span results and its submission_id (with --dry-run, what it would do)",
+      ),
   )
     .addHelpText(
       'after',

@@ -35,7 +35,7 @@ export function addServeCommand(program: Command, context: CommandContext): void
       'Starts the Spanpatch server with the app on one port, as `npm start` does: it builds the UI when needed, ' +
         'opens (and migrates) the database, seeds the demo project on an empty SQLite one (SPANPATCH_DEMO=0: never), ' +
         'and prints its address. ' +
-        'Ctrl+C stops it after the requests in flight.',
+        'Ctrl+C or SIGTERM stops it after the requests in flight.',
     )
     .option(
       '--port <port>',
@@ -48,8 +48,10 @@ export function addServeCommand(program: Command, context: CommandContext): void
     .addHelpText(
       'after',
       `
-Every variable of the server's configuration applies (see the README, "The server"): SPANPATCH_API_KEYS,
-SPANPATCH_DATABASE_URL, LOG_LEVEL, …
+Every variable of the server's configuration applies (the README's "Configuration reference" lists them):
+SPANPATCH_API_KEYS, SPANPATCH_DATABASE_URL, SPANPATCH_TRUSTED_PROXY, LOG_LEVEL, …
+Run this program itself, not through npx, wherever a signal stops it (a container, kill): npx does not pass
+SIGTERM on, so stopping npx would leave the server running.
 
 Examples:
   $ spanpatch serve

@@ -201,7 +201,7 @@ export function addSubmitCommand(program: Command, context: CommandContext): voi
         )
         .option(
           '--json',
-          'print only the aggregated response (SPEC §6, plus spans_skipped_unchanged: the spans already up to date, not sent) on standard output; everything else goes to standard error',
+          'print only the response for the whole run on standard output (spans_processed, spans_updated, spans_unchanged, spans_failed, errors, submission_id, not_sent, undelivered_batches, and spans_skipped_unchanged: the spans already up to date, not sent), even when the run stops early; everything else goes to standard error',
         )
         .option('--batch-size <n>', 'spans per request (default 5,000)', integerAtLeast(1, 10_000))
         .option('--concurrency <n>', 'requests in flight at once (default 2)', integerAtLeast(1, 16)),
