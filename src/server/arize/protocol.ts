@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { ARIZE_PROTO } from './proto/arize-proto';
+import { arizeProtoText } from './proto/arize-proto';
 import { FLIGHT_PROTO } from './proto/flight-proto';
 
 /** The protobuf messages of Arrow Flight and of Arize, parsed once from the vendored texts. */
@@ -8,7 +8,7 @@ function parseRoot(): protobuf.Root {
   const timestamp = protobuf.common.get('google/protobuf/timestamp.proto');
   if (timestamp?.nested) root.addJSON(timestamp.nested);
   protobuf.parse(FLIGHT_PROTO, root, { keepCase: true });
-  protobuf.parse(ARIZE_PROTO, root, { keepCase: true });
+  protobuf.parse(arizeProtoText, root, { keepCase: true });
   root.resolveAll();
   return root;
 }

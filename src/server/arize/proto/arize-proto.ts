@@ -10,7 +10,7 @@
  *   `flight.proto`, package `public`): what the first `PutResult.app_metadata` of a metadata DoPut holds.
  * Fields of these messages that Spanpatch never sets or reads are left out; protobuf skips them when decoding.
  */
-export const ARIZE_PROTO = `
+export const arizeProtoText = `
 syntax = "proto3";
 
 package public;
