@@ -53,7 +53,7 @@ def test_get_spans_by_id_keeps_their_order_and_names_those_missing(
 def test_get_spans_by_a_filter_page_after_page(server_url: str, project: str) -> None:
     ingest(server_url, project, [(span_id(n), {"quality": n % 5}) for n in range(1, 2_501)])
     client = Client(url=server_url)
-    low = client.get_spans(project, filter={"metadata": [{"key": "quality", "op": "lt", "value": 2}]})
+    low = client.get_spans(project, filter={"metadata": [{"key": "quality", "op": "lt", "value": np.int64(2)}]})
     assert len(low) == 1_000
     assert set(low["attributes.metadata.quality"]) == {0, 1}
     assert len(client.get_spans(project)) == 2_500

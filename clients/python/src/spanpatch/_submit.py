@@ -45,7 +45,7 @@ class _State:
     next_batch: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
-    fatal: SpanpatchError | None = None
+    fatal: BaseException | None = None
 
 
 def send_submission(
@@ -85,7 +85,7 @@ def send_submission(
                     state.next_batch += 1
                 if index >= total:
                     return
-                try:
+                try:  # NOTE: any failure stops the call and is raised by it, never lost on this thread.
                     result = _deliver(
                         transport,
                         (project, path),
@@ -97,7 +97,7 @@ def send_submission(
                         log,
                         projects,
                     )
-                except SpanpatchError as error:
+                except BaseException as error:
                     with state.lock:
                         if state.fatal is None:
                             state.fatal = error
@@ -122,7 +122,7 @@ def send_submission(
         for thread in threads:
             while thread.is_alive():
                 thread.join(0.2)
-    except BaseException:
+    except KeyboardInterrupt:
         # NOTE: Ctrl+C in a notebook: no new batch starts; a request in flight ends on its own thread.
         state.stop.set()
         log(
@@ -134,8 +134,9 @@ def send_submission(
     delivered = [result for result in results if result is not None]
     response = _aggregate(delivered, submission["id"], blocked, not_sent)
     if state.fatal is not None:
-        sent = sum(1 for result in delivered if result.kind != "undelivered")
-        state.fatal.response = response if sent else None
+        if isinstance(state.fatal, SpanpatchError):
+            sent = sum(1 for result in delivered if result.kind != "undelivered")
+            state.fatal.response = response if sent else None
         raise state.fatal
     undelivered = [result for result in delivered if result.kind == "undelivered"]
     if delivered and len(undelivered) == len(delivered):

@@ -15,6 +15,7 @@ from ._frame import read_frame
 from ._submit import send_submission
 from ._tables import record_table, span_row, span_table
 from ._transport import RetryPolicy, Transport, format_seconds, path_of, plural
+from ._values import CellProblem, to_json_value
 from .errors import InvalidResponseError, ValidationError
 from .response import MetadataResponse, SpanError
 
@@ -246,7 +247,7 @@ class Client:
             >>> client.log_metadata(dataframe=df, project_name="support-bot")
         """
         _check_project(project_name)
-        base_filter: dict[str, Any] = dict(filter) if filter is not None else {}
+        base_filter = _plain_filter(filter)
         if limit is not None and limit < 1:
             raise ValueError("limit must be 1 or more")
         if span_ids is None:
@@ -446,6 +447,19 @@ def _server_url(url: str | None) -> str:
 def _check_project(project_name: object) -> None:
     if not isinstance(project_name, str) or not project_name.strip():
         raise ValidationError("project_name must be a non-empty string: the Spanpatch project the spans are in.")
+
+
+def _plain_filter(filter: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A filter as JSON: numpy and pandas values (``df["quality"].max()``) as Python's own."""
+    if filter is None:
+        return {}
+    if not isinstance(filter, Mapping):
+        raise ValueError(f"filter must be a dict of the query's fields, not a {type(filter).__name__}")
+    try:
+        plain = to_json_value(filter)
+    except CellProblem as problem:
+        raise ValueError(f"The filter cannot be sent: {problem}") from None
+    return dict(plain)
 
 
 def _id_list(span_ids: Iterable[Any]) -> list[str]:
