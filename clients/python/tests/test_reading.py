@@ -315,3 +315,24 @@ def test_without_validate_what_cannot_be_sent_is_blocked_and_the_server_judges_t
         ),
     ]
     assert read.spans == [("c", RawDocument("{not json")), ("d", {"score": 3.0})]
+
+
+def test_a_frame_of_plain_cells_reads_the_same_as_any_other() -> None:
+    # The fast path (plain cells, IDs as sent) and the cell-by-cell one agree, limits and IDs included.
+    frame = pd.DataFrame(
+        {
+            "context.span_id": ["a", "b", "c"],
+            "attributes.metadata.text": ["x" * 1_000_000, "y", "z"],
+            "attributes.metadata.n": [1, 2, 3],
+        }
+    )
+    with pytest.raises(ValidationError) as raised:
+        read_frame(frame)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "Row 0: the span's patch is 1,000,017 characters of JSON as stored; the limit is 1,000,000"
+    ]
+    frame["context.span_id"] = ["a", "b ", "C0FFEE"]
+    read = read_frame(frame.iloc[1:])
+    assert read.spans == [("b", {"text": "y", "n": 2}), ("c0ffee", {"text": "z", "n": 3})]
+    fast = read_frame(pd.DataFrame({"context.span_id": ["a", "b", "a"], "attributes.metadata.n": [1, 2, 3]}))
+    assert fast.spans == [("a", {"n": 3}), ("b", {"n": 2})]
