@@ -36,8 +36,9 @@ class BatchResult:
 
     kind: Literal["answered", "refused", "undelivered"]
     response: dict[str, Any]
-    #: For ``undelivered``: the last failure, and whether no attempt got any answer at all.
+    #: For ``undelivered``: the last failure, and how many attempts were made.
     failure: AttemptFailure | None = None
+    tries: int = 1
 
 
 @dataclass
@@ -142,7 +143,8 @@ def send_submission(
     if delivered and len(undelivered) == len(delivered):
         failure = undelivered[-1].failure
         if failure is not None:
-            error = transport.error(failure, "Sending the metadata", project=project, tries=policy.max_retries + 1)
+            tries = undelivered[-1].tries
+            error = transport.error(failure, "Sending the metadata", project=project, tries=tries)
             if isinstance(error, (ServerUnreachableError, ServerError, InvalidResponseError)):
                 error.response = response
                 raise error
@@ -184,17 +186,18 @@ def _deliver(
                 )
             if not failure.retryable and not failure.no_answer:
                 if failure.kind == "invalid_answer":
-                    return _undelivered(span_ids, failure.message, failure)
+                    return _undelivered(span_ids, failure.message, failure, attempt + 1)
                 raise transport.error(failure, "Sending the metadata", project=project, projects=projects) from None
             tries = attempt + 1
             described = f"{failure.message} (after {tries} attempts)" if tries > 1 else failure.message
             if attempt >= policy.max_retries:
-                return _undelivered(span_ids, described, failure)
+                return _undelivered(span_ids, described, failure, tries)
             if failure.retry_after is not None and failure.retry_after > policy.max_delay:
                 return _undelivered(
                     span_ids,
                     f"{failure.message}; the server asked to retry after {format_seconds(failure.retry_after)}",
                     failure,
+                    tries,
                 )
             delay = policy.delay(attempt, failure.retry_after)
             log(
@@ -210,13 +213,14 @@ def _deliver(
                 span_ids,
                 f"The server's answer contradicts the request: {problem}",
                 AttemptFailure(problem, "invalid_answer", answer.status, "invalid_response"),
+                attempt + 1,
             )
         return BatchResult("answered", answer.body)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _undelivered(span_ids: list[str], message: str, failure: AttemptFailure) -> BatchResult:
-    return BatchResult("undelivered", _every_span_failed(span_ids, f"[connection_failure] {message}"), failure)
+def _undelivered(span_ids: list[str], message: str, failure: AttemptFailure, tries: int) -> BatchResult:
+    return BatchResult("undelivered", _every_span_failed(span_ids, f"[connection_failure] {message}"), failure, tries)
 
 
 def _every_span_failed(span_ids: list[str], message: str) -> dict[str, Any]:
