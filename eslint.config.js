@@ -122,7 +122,7 @@ const boundaries = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist', 'data', 'coverage', 'node_modules', 'public'] },
+  { ignores: ['dist', 'data', 'coverage', 'node_modules', 'public', '.venv-test'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,6 +1,6 @@
 /**
- * The environment the finders read: PATH, CHROME_PATH, SPANPATCH_TEST_DATABASE_URL and the test-only
- * SPANPATCH_SETUP_CANDIDATES and SPANPATCH_SETUP_POSTGRES_ROOT.
+ * The environment the finders read: PATH, CHROME_PATH, SPANPATCH_TEST_DATABASE_URL, SPANPATCH_PYTHON and the
+ * test-only SPANPATCH_SETUP_CANDIDATES, SPANPATCH_SETUP_POSTGRES_ROOT and SPANPATCH_SETUP_VENV.
  */
 export type FinderEnv = Record<string, string | undefined>;
 
@@ -29,4 +29,15 @@ export function findPostgresBin(env?: FinderEnv): string | undefined;
 export function isPostgresUrl(text: string): boolean;
 export function withoutPassword(text: string): string;
 export function findPostgres(env?: FinderEnv): string | undefined;
+export const PYTHON_COMMAND: 'python3';
+export const PYTHON_VARIABLE: 'SPANPATCH_PYTHON';
+export function findPython(env?: FinderEnv): string | undefined;
+export const TEST_VENV: '.venv-test';
+export const PYTHON_TEST_PACKAGES: readonly string[];
+export const PYTHON_CLIENT_DIR: string;
+export const TEST_VENV_MARKER: string;
+export function testVenvDir(env?: FinderEnv): string;
+export function venvPython(dir: string): string;
+export function testVenvStamp(python: string): string;
+export function testVenvIsReady(dir: string, stamp: string): boolean;
 export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[];

@@ -3,8 +3,14 @@
 // scripts/test-setup.mjs can run it before anything else; the browser tests' harness and the PostgreSQL test
 // harness (tests/support/postgres-cluster.ts) import the same finders.
 // Types: system-requirements.d.mts.
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root folder. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where a Chromium or Chrome is usually installed, in the order they are tried after CHROME_PATH. */
 export const CHROMIUM_PLACES = [
@@ -185,6 +191,109 @@ function whyNoPostgres(env) {
   return `none found: ${POSTGRES_URL_VARIABLE} is unset;${where} no folder on PATH holds ${programs}.`;
 }
 
+/** The Python the tests' virtual environment is made with, when SPANPATCH_PYTHON does not name one. */
+export const PYTHON_COMMAND = 'python3';
+
+/** The Python set by hand instead of python3 on PATH. */
+export const PYTHON_VARIABLE = 'SPANPATCH_PYTHON';
+
+/** Exits 0 with Python 3.10 or later that can make a virtual environment (Debian's python3-venv), 3 when older. */
+const PYTHON_CHECK =
+  'import sys; sys.exit(3) if sys.version_info < (3, 10) else None; import venv, ensurepip';
+
+/** What is wrong with a Python for the tests: null when nothing, else why, in words. */
+function pythonProblem(path, env) {
+  if (!isExecutableFile(path)) return 'is not an executable file';
+  const result = spawnSync(path, ['-c', PYTHON_CHECK], { env, stdio: 'ignore', timeout: 60_000 });
+  if (result.status === 0) return null;
+  if (result.status === 3) return 'is older than Python 3.10';
+  return "cannot make a virtual environment: it lacks the venv module (Debian's python3-venv)";
+}
+
+/**
+ * The Python the tests' virtual environment is made with: SPANPATCH_PYTHON when set (and nothing else, so a wrong
+ * one is reported rather than silently replaced), else python3 on PATH; it must be 3.10 or later and have the venv
+ * module (on Debian, the python3-venv package). Undefined when there is none.
+ */
+export function findPython(env = process.env) {
+  const chosen = env[PYTHON_VARIABLE];
+  const path = chosen !== undefined && chosen !== '' ? chosen : findOnPath(PYTHON_COMMAND, env);
+  return path !== undefined && pythonProblem(path, env) === null ? path : undefined;
+}
+
+/** Why no usable Python was found, in one sentence. */
+function whyNoPython(env) {
+  const chosen = env[PYTHON_VARIABLE];
+  if (chosen !== undefined && chosen !== '') {
+    return `${PYTHON_VARIABLE} is set to ${chosen}, which ${pythonProblem(chosen, env)}.`;
+  }
+  const onPath = findOnPath(PYTHON_COMMAND, env);
+  if (onPath === undefined) return `none found: ${PYTHON_VARIABLE} is unset; no ${PYTHON_COMMAND} on PATH.`;
+  return `${PYTHON_COMMAND} on PATH (${onPath}) ${pythonProblem(onPath, env)}.`;
+}
+
+/** The project-local virtual environment of the Python tests (gitignored), made by `npm test`'s set-up. */
+export const TEST_VENV = '.venv-test';
+
+/** What the test environment holds besides the client: its tests' needs, and those of the Arize peer and Excel tests. */
+export const PYTHON_TEST_PACKAGES = [
+  'pyarrow',
+  'pandas',
+  'numpy',
+  'requests',
+  'pytest',
+  'openpyxl',
+  'hatchling',
+  'editables',
+  'mypy',
+  'ruff',
+];
+
+/** The Python client, installed into the test environment in editable mode (its changes need no reinstall). */
+export const PYTHON_CLIENT_DIR = join(ROOT, 'clients', 'python');
+
+/** The file in the test environment that says what it was made with (see `testVenvStamp`). */
+export const TEST_VENV_MARKER = '.spanpatch-test-env.json';
+
+/**
+ * The folder of the Python test environment: `.venv-test` in the repository. Tests replace it with
+ * SPANPATCH_SETUP_VENV.
+ */
+export function testVenvDir(env = process.env) {
+  const override = env.SPANPATCH_SETUP_VENV;
+  return override !== undefined && override !== '' ? override : join(ROOT, TEST_VENV);
+}
+
+/** The Python interpreter of a virtual environment. */
+export function venvPython(dir) {
+  return process.platform === 'win32' ? join(dir, 'Scripts', 'python.exe') : join(dir, 'bin', 'python');
+}
+
+/**
+ * What a ready test environment's marker holds: the Python it was made from, the packages, and a hash of the
+ * client's pyproject.toml (its dependencies); a change of any of them installs again.
+ */
+export function testVenvStamp(python) {
+  let pyproject = '';
+  try {
+    pyproject = readFileSync(join(PYTHON_CLIENT_DIR, 'pyproject.toml'), 'utf8');
+  } catch {
+    // No client yet: the hash of nothing.
+  }
+  const client = createHash('sha256').update(pyproject).digest('hex');
+  return `${JSON.stringify({ python, packages: PYTHON_TEST_PACKAGES, client }, null, 2)}\n`;
+}
+
+/** True when the test environment in `dir` exists and was made with `stamp` (`testVenvStamp`). */
+export function testVenvIsReady(dir, stamp) {
+  if (!existsSync(venvPython(dir))) return false;
+  try {
+    return readFileSync(join(dir, TEST_VENV_MARKER), 'utf8') === stamp;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every program the tests need from the machine. `find` returns its path or undefined; `debianPackage` is what
  * `npm test` installs with apt-get when it can; `setByHand` is what the user sets to point at one they have, and
@@ -208,5 +317,14 @@ export const SYSTEM_REQUIREMENTS = [
     whyMissing: whyNoPostgres,
     setByHand: POSTGRES_URL_VARIABLE,
     setByHandExample: `export ${POSTGRES_URL_VARIABLE}=postgres://user:password@localhost:5432/postgres`,
+  },
+  {
+    name: 'Python',
+    neededFor: 'the Python client tests (clients/python), in a virtual environment',
+    find: findPython,
+    debianPackage: 'python3-venv',
+    whyMissing: whyNoPython,
+    setByHand: PYTHON_VARIABLE,
+    setByHandExample: `export ${PYTHON_VARIABLE}=/path/to/python3`,
   },
 ];

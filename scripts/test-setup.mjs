@@ -4,11 +4,28 @@
 // packages when this process can (root, with apt-get), after one line saying so; otherwise the script stops with
 // exit code 1 and the command to run, before the typecheck or any test starts.
 //
+// Then it makes the Python tests' virtual environment (.venv-test) with the Python found, and installs their packages
+// and the client in clients/python into it, from this machine's own wheel index when pip is set up with one; a
+// ready environment (its marker matches) is used as it is. When that fails, the script stops with pip's output.
+//
 // Test-only overrides: SPANPATCH_SETUP_CANDIDATES replaces the usual places searched for Chromium and
-// SPANPATCH_SETUP_POSTGRES_ROOT the folder searched for PostgreSQL (see system-requirements.mjs), and
-// SPANPATCH_SETUP_CAN_INSTALL=0 or 1 replaces the "running as root" check (apt-get must still be on PATH).
+// SPANPATCH_SETUP_POSTGRES_ROOT the folder searched for PostgreSQL (see system-requirements.mjs),
+// SPANPATCH_SETUP_VENV the folder of the Python environment, and SPANPATCH_SETUP_CAN_INSTALL=0 or 1 replaces the
+// "running as root" check (apt-get must still be on PATH).
 import { spawnSync } from 'node:child_process';
-import { findOnPath, SYSTEM_REQUIREMENTS } from './system-requirements.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  findOnPath,
+  PYTHON_CLIENT_DIR,
+  PYTHON_TEST_PACKAGES,
+  SYSTEM_REQUIREMENTS,
+  TEST_VENV_MARKER,
+  testVenvDir,
+  testVenvIsReady,
+  testVenvStamp,
+  venvPython,
+} from './system-requirements.mjs';
 
 const env = process.env;
 
@@ -90,3 +107,71 @@ if (missing.length > 0 && installable && aptGetPath !== undefined) {
 
 if (missing.length > 0) stop(missing);
 for (const { requirement, path } of results) console.log(`${requirement.name}: ${path}`);
+
+/** Stops `npm test` when the Python environment cannot be made: what failed, its output, and what to do. */
+function stopPython(command, result) {
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (output !== '') console.error(output);
+  const why = result.error ? result.error.message : `it exited with ${result.status ?? result.signal}`;
+  console.error(
+    [
+      `npm test stopped: the Python test environment could not be made: \`${command.join(' ')}\` failed (${why}${output === '' ? '' : '; its output is above'}).`,
+      `Fix what it says, or remove ${testVenvDir(env)} to start afresh, then run npm test again.`,
+    ].join('\n'),
+  );
+  process.exit(1);
+}
+
+/** Runs a command of the Python set-up with its output kept, shown only when it fails (which stops the script). */
+function runPython(command) {
+  const result = spawnSync(command[0], command.slice(1), {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) stopPython(command, result);
+}
+
+/**
+ * The index pip installs from: when pip is set up with a local wheel index (a file:// extra index) and no index of
+ * its own, that one, so that pip never waits on a public index this machine cannot reach; else pip's own choice.
+ */
+function pipIndexArguments(python) {
+  const result = spawnSync(python, ['-m', 'pip', 'config', 'list'], { env, encoding: 'utf8' });
+  if (result.status !== 0) return [];
+  const settings = result.stdout.split('\n').map((line) => /^([^=]+)=(.*)$/.exec(line.trim()));
+  const values = (name) =>
+    settings
+      .filter((match) => match !== null && match[1].endsWith(`.${name}`))
+      .flatMap((match) => match[2].replace(/^'(.*)'$/, '$1').split(/\s+/))
+      .filter((value) => value !== '');
+  if (values('index-url').length > 0) return [];
+  const local = values('extra-index-url').find((url) => url.startsWith('file:'));
+  return local === undefined ? [] : ['--index-url', local];
+}
+
+/** Makes (or reuses) the Python tests' virtual environment with the packages and the client installed. */
+function preparePythonEnvironment(python) {
+  const dir = testVenvDir(env);
+  const stamp = testVenvStamp(python);
+  if (testVenvIsReady(dir, stamp)) {
+    console.log(`Python test environment: ${dir} (ready)`);
+    return;
+  }
+  const venv = venvPython(dir);
+  const works = spawnSync(venv, ['-c', 'pass'], { env, stdio: 'ignore' }).status === 0;
+  if (!works) runPython([python, '-m', 'venv', '--clear', dir]);
+  const index = pipIndexArguments(venv);
+  const from = index.length > 0 ? ` from ${index[1]}` : '';
+  console.log(
+    `Installing the Python test packages into ${dir}${from}: ${PYTHON_TEST_PACKAGES.join(', ')} and the client in clients/python.`,
+  );
+  const pip = [venv, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
+  runPython([...pip, ...index, ...PYTHON_TEST_PACKAGES]);
+  runPython([...pip, '--no-build-isolation', '--no-deps', '--editable', PYTHON_CLIENT_DIR]);
+  writeFileSync(join(dir, TEST_VENV_MARKER), stamp);
+  console.log(`Python test environment: ${dir} (installed)`);
+}
+
+const python = results.find(({ requirement }) => requirement.name === 'Python')?.path;
+if (python !== undefined) preparePythonEnvironment(python);
