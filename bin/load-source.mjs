@@ -16,7 +16,7 @@ let aliasRegistered = false;
 export async function importSource(path) {
   if (!aliasRegistered) {
     aliasRegistered = true;
-    // Threads the server starts register tsx on their own (src/server/store/sqlite-threaded-store.ts); tsx finds the
+    // Threads the server starts register tsx on their own (src/server/store/sqlite/threaded-sqlite-store.ts); tsx finds the
     // tsconfig.json (and so the `@/` alias) from the working folder unless told where it is.
     process.env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL('tsconfig.json', root));
     register('./alias-hooks.mjs', import.meta.url, {

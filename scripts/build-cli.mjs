@@ -1,7 +1,7 @@
 // `npm run build` (after `vite build`), and so `npm pack` (prepack): compiles the command line and the server,
 // which it starts with `spanpatch serve`, into plain JavaScript in dist/cli, for the installed package.
 // - Entries: src/cli/main.ts (what bin/spanpatch.mjs runs) and the SQLite store's write thread, which the server
-//   starts from `sqlite-write-worker.js` beside its own module (src/server/store/sqlite-threaded-store.ts).
+//   starts from `sqlite-write-worker.js` beside its own module (src/server/store/sqlite/threaded-sqlite-store.ts).
 // - Every file lands in dist/cli, chunks included, two folders below the package's root as src/cli's files are two
 //   below the repository's: the paths the code finds from its own module (package.json, dist/ui) hold in both.
 // - Code splitting keeps the server (hono, pg, better-sqlite3, pino) in chunks of its own that only
@@ -26,7 +26,7 @@ const result = await build({
   absWorkingDir: new URL('.', root).pathname,
   entryPoints: {
     main: 'src/cli/main.ts',
-    'sqlite-write-worker': 'src/server/store/sqlite-write-worker.ts',
+    'sqlite-write-worker': 'src/server/store/sqlite/sqlite-write-worker.ts',
   },
   outdir: 'dist/cli',
   chunkNames: '[name]-[hash]',

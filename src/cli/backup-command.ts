@@ -69,7 +69,7 @@ export async function runBackup(file: string, options: BackupOptions, io: CliIo)
     throw new CommandError(`The folder ${dirname(destination)} does not exist: create it first.`);
   }
   // NOTE: loaded here, not at the top: the store's modules would slow every other command's start.
-  const { backupSqliteDatabase, SqliteBackupError } = await import('@/server/store/sqlite-backup');
+  const { backupSqliteDatabase, SqliteBackupError } = await import('@/server/store/sqlite/sqlite-backup');
   let backup;
   try {
     backup = await backupSqliteDatabase(source, destination, { replace: options.force === true });

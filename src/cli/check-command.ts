@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SheetSummary } from '@/core/sheet-model';
+import type { SheetSummary } from '@/core/sheet';
 import { addSheetOptions, type CommandContext, EXIT_STATUS_HELP, type SheetOptions } from './command-options';
 import { EXIT } from './exit-status';
 import { readSheetFile, type SheetFile } from './read-sheet';

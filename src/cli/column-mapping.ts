@@ -10,7 +10,7 @@ import {
   METADATA_PREFIX,
   SPAN_ID_COLUMN,
 } from '@/core/columns';
-import { printableText } from '@/core/printable-text';
+import { printableText } from '@/core/text';
 import { CommandError } from './exit-status';
 
 /** What the command line says about columns: `--map`, `--type` and `--blank`, each `COLUMN=VALUE`. */

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import type { CellValue } from '@/core/cell-reading';
-import { failedRowsCsv } from '@/core/failed-rows-csv';
-import type { SheetModel } from '@/core/sheet-model';
-import { notAppliedSpanIds, type SubmissionOutcome } from '@/core/submission-outcome';
+import type { CellValue } from '@/core/import';
+import { failedRowsCsv, notAppliedSpanIds, type SubmissionOutcome } from '@/core/outcome';
+import type { SheetModel } from '@/core/sheet';
 import { CommandError } from './exit-status';
 
 /** What `--failed-out` wrote. */

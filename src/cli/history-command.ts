@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listSubmissions } from '@/client';
-import type { Submission } from '@/core/api-schema';
+import type { Submission } from '@/core/api';
 import {
   addServerOption,
   type CommandContext,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { printableText } from '@/core/printable-text';
+import { printableText } from '@/core/text';
 import { addBackupCommand } from './backup-command';
 import { addCheckCommand } from './check-command';
 import type { CommandContext } from './command-options';

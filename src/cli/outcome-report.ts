@@ -1,12 +1,12 @@
 import { CANCELLED_IN_FLIGHT } from '@/client/log-metadata';
-import { refusalReason } from '@/core/plain-words';
 import {
   errorTypeCounts,
   outcomeFailures,
   type OutcomeSummary,
   refusalOf,
   type SubmissionOutcome,
-} from '@/core/submission-outcome';
+} from '@/core/outcome';
+import { refusalReason } from '@/core/words';
 import { count, countOf, rowsText } from './format';
 import { type StopSignal, stoppedBy } from './interrupt';
 import type { Paint } from './terminal';

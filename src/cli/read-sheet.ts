@@ -1,16 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
 import {
+  type CellValue,
   createFileImporter,
   delimiterName,
   describeSize,
-  type ImportFormat,
   formatLabel,
+  type ImportFormat,
 } from '@/core/import';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { type MappingOptions, mapColumns } from './column-mapping';
 import { CommandError } from './exit-status';
 

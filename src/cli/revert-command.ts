@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getSubmission, listSubmissionChanges, revertSubmission } from '@/client';
-import type { PatchResponse, SubmissionChange } from '@/core/api-schema';
+import type { PatchResponse, SubmissionChange } from '@/core/api';
 import {
   addServerOption,
   type CommandContext,

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_BATCH_SIZE, getFields, logMetadata, lookupSpans, type SubmissionProgress } from '@/client';
-import type { AggregatedResponse, LookupResponse } from '@/core/api-schema';
-import { predictSubmission, upToDateSpanIds } from '@/core/predict';
-import type { SubmittableSpan } from '@/core/sheet-model';
-import { type SpanResult, storedPatch } from '@/core/span-patch';
-import type { StoredType } from '@/core/stored-form';
+import type { AggregatedResponse, LookupResponse } from '@/core/api';
+import {
+  predictSubmission,
+  type SpanResult,
+  storedPatch,
+  type StoredType,
+  upToDateSpanIds,
+} from '@/core/patch';
+import type { SubmittableSpan } from '@/core/sheet';
 import { type Connection, requestProblem } from './connection';
 import type { CommandError } from './exit-status';
 

@@ -1,9 +1,14 @@
 import { getFields, lookupSpans } from '@/client';
-import { type LookupResponse, MAX_SPANS_PER_REQUEST } from '@/core/api-schema';
-import { predictSubmission, type SpanPrediction, upToDateSpanIds } from '@/core/predict';
-import type { SheetModel } from '@/core/sheet-model';
-import { isSubmittable, type SpanResult } from '@/core/span-patch';
-import type { StoredType } from '@/core/stored-form';
+import { type LookupResponse, MAX_SPANS_PER_REQUEST } from '@/core/api';
+import {
+  isSubmittable,
+  predictSubmission,
+  type SpanPrediction,
+  type SpanResult,
+  type StoredType,
+  upToDateSpanIds,
+} from '@/core/patch';
+import type { SheetModel } from '@/core/sheet';
 import { type Connection, requestProblem } from './connection';
 import { count, countOf, rowsText } from './format';
 import type { Paint } from './terminal';

@@ -1,4 +1,3 @@
-import { type ColumnNotice, exampleText, noticeSummary } from '@/core/column-notices';
 import { describeSize } from '@/core/import';
 import {
   describeLocation,
@@ -8,7 +7,7 @@ import {
   issueMessage,
   WARNING_CODES,
 } from '@/core/issues';
-import type { SheetSummary } from '@/core/sheet-model';
+import { type ColumnNotice, exampleText, noticeSummary, type SheetSummary } from '@/core/sheet';
 import { count, countOf } from './format';
 import { describeFormat, type SheetFile } from './read-sheet';
 import type { Paint, Terminal } from './terminal';

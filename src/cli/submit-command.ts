@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { AggregatedResponse } from '@/core/api-schema';
-import { blockedSpanErrors, buildOutcome, summarizeOutcome } from '@/core/submission-outcome';
+import type { AggregatedResponse } from '@/core/api';
+import { blockedSpanErrors, buildOutcome, summarizeOutcome } from '@/core/outcome';
 import { sheetStatus, SHEET_ISSUE_HINT } from './check-command';
 import {
   addServerOption,

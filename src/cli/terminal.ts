@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { printableJson, type PrintableOptions, printableText } from '@/core/printable-text';
+import { printableJson, type PrintableOptions, printableText } from '@/core/text';
 
 /** A stream the command line writes to: process.stdout or stderr. */
 export interface OutputStream {

@@ -1,22 +1,22 @@
-import { apiRoutes } from '@/core/api-routes';
 import {
+  apiRoutes,
   type FieldsResponse,
+  type FindSpanIdsRequest,
+  type FindSpansRequest,
   type Identity,
   type LookupResponse,
   MAX_SPANS_PER_REQUEST,
-  type ProjectsResponse,
   type PatchResponse,
+  type ProjectsResponse,
   type SpanDetail,
   type SpanIdsFound,
-  type FindSpanIdsRequest,
   type SpansFound,
-  type FindSpansRequest,
   type SpansPage,
   type SubmissionChangesPage,
   type SubmissionDetail,
   type SubmissionErrorsPage,
   type SubmissionsResponse,
-} from '@/core/api-schema';
+} from '@/core/api';
 import { apiRequest, ApiRequestError, type ClientOptions } from './api-request';
 
 /** Lists the server's projects with their span counts. */

@@ -1,13 +1,16 @@
 import type { z } from 'zod';
 import {
+  answerTooLargeMessage,
+  apiErrorSchema,
   type ApiRoute,
+  describeSchemaError,
+  MAX_ANSWER_BYTES,
+  MAX_ERROR_ANSWER_BYTES,
   type NamedSchema,
   type PathParams,
   type QueryValue,
   routePath,
-} from '@/core/api-routes';
-import { answerTooLargeMessage, MAX_ANSWER_BYTES, MAX_ERROR_ANSWER_BYTES } from '@/core/answer-limits';
-import { apiErrorSchema, describeSchemaError } from '@/core/api-schema';
+} from '@/core/api';
 import { DEFAULT_REQUEST_TIMEOUT_MS, formatDuration, parseRetryAfter, runWithTimeout } from './retry-timing';
 
 /** Where the server is and how to reach it; shared by every client call. */

@@ -1,14 +1,17 @@
-import { apiRoutes } from '@/core/api-routes';
 import {
   type AggregatedResponse,
   aggregateResponses,
+  apiRoutes,
+  findResponseContradiction,
+  formatErrorMessage,
+  formatRefusal,
+  KEY_REFUSED,
   MAX_SPANS_PER_REQUEST,
   type PatchResponse,
   type SpanPatch,
+  SUBMISSION_REVERTED,
   type SubmissionRef,
-} from '@/core/api-schema';
-import { formatErrorMessage, formatRefusal, KEY_REFUSED, SUBMISSION_REVERTED } from '@/core/error-types';
-import { findResponseContradiction } from '@/core/response-consistency';
+} from '@/core/api';
 import { apiRequest, ApiRequestError, type ClientOptions } from './api-request';
 import { backoffDelay, formatDuration, randomKey, sleep } from './retry-timing';
 

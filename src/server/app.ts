@@ -2,11 +2,18 @@ import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
+import {
+  IdempotencyKeyReusedError,
+  type SpanStore,
+  StoreUnavailableError,
+  SubmissionConflictError,
+  UnknownProjectError,
+} from '@/server/store';
 import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
 import { type ApiKey, type AuthRateLimit, requireApiKey } from './http/auth';
-import { TrustedProxies } from './http/client-address';
 import { BodyBudget } from './http/body-budget';
+import { TrustedProxies } from './http/client-address';
 import { compressResponses } from './http/compression';
 import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
@@ -19,11 +26,6 @@ import { registerOtlpRoutes } from './routes/otlp-routes';
 import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
 import { registerSubmissionRoutes } from './routes/submission-routes';
-import type { SpanStore } from './store/span-store';
-import { IdempotencyKeyReusedError } from './store/idempotency-key-reused-error';
-import { SubmissionConflictError } from './store/submission-conflict-error';
-import { StoreUnavailableError } from './store/store-unavailable-error';
-import { UnknownProjectError } from './store/unknown-project-error';
 
 /** What the HTTP app is built from. */
 export interface AppOptions {
@@ -120,7 +122,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       return c.body(text, 200, { 'Content-Type': contentType });
     });
   }
-  // The routes of the shared table (src/core/api-routes.ts); the probes, outside /api and /v1, stay open.
+  // The routes of the shared table (src/core/api/api-routes.ts); the probes, outside /api and /v1, stay open.
   registerServiceRoutes(app, deps);
   registerIdentityRoutes(app, deps);
   registerSpanRoutes(app, deps);

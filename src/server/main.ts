@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { databaseLabel, StoreOpenError, StoreUnavailableError } from '@/server/store';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { isLoopbackHost } from './http/loopback-host';
 import { createLogger } from './logger';
 import { type RunningServer, type StartServerOptions, startServer } from './start-server';
-import { databaseLabel } from './store/postgres-failure';
-import { StoreOpenError } from './store/store-open-error';
-import { StoreUnavailableError } from './store/store-unavailable-error';
 
 /** What `npm start` decides beyond the environment variables. */
 export interface RunOptions {

@@ -1,8 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { PatchResponse } from '@/core/api-schema';
-import { ERROR_TYPES, parseErrorMessage } from '@/core/error-types';
-import type { SpanStore } from './store/span-store';
-import type { StoreUnavailableReason } from './store/store-unavailable-error';
+import { ERROR_TYPES, parseErrorMessage, type PatchResponse } from '@/core/api';
+import type { SpanStore, StoreUnavailableReason } from '@/server/store';
 
 /** The error types a failed span is counted under; a message of any other type counts as `unknown`. */
 const COUNTED_ERROR_TYPES: ReadonlySet<string> = new Set([...ERROR_TYPES, 'revert_conflict', 'unknown']);

@@ -1,17 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import {
+  databaseLabel,
+  openPostgresStore,
+  openSqliteStore,
+  openThreadedSqliteStore,
+  type PostgresStoreOptions,
+  type SpanStore,
+} from '@/server/store';
 import { createApp } from './app';
+import { seedDemoProject } from './demo/seed-demo';
 import type { ApiKey, AuthRateLimit } from './http/auth';
 import { isLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
 import { createLogger, type Logger, type LogLevel } from './logger';
-import { seedDemoProject } from './demo/seed-demo';
-import type { SpanStore } from './store/span-store';
-import { databaseLabel } from './store/postgres-failure';
-import { openPostgresStore, type PostgresStoreOptions } from './store/postgres-store';
-import { openSqliteStore } from './store/sqlite-store';
-import { openThreadedSqliteStore } from './store/sqlite-threaded-store';
 
 /** How to start the server; only the database path is required. */
 export interface StartServerOptions {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toStoredForm, type StoredValue } from '@/core/stored-form';
+import { toStoredForm, type StoredValue } from '@/core/patch';
 import { type ArizeClient, createArizeClient } from '@/server/arize';
 import {
   type ArizeEmulator,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logMetadata } from '../../src/client/log-metadata';
 import { startServer } from '../../src/server/start-server';
-import { openSqliteStore } from '../../src/server/store/sqlite-store';
+import { openSqliteStore } from '../../src/server/store';
 import { llmSpan } from './patch-workload';
 
 const PROJECT = 'bench';

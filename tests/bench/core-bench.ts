@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { autoMapColumns } from '../../src/core/columns';
-import { SheetModel } from '../../src/core/sheet-model';
+import { SheetModel } from '../../src/core/sheet';
 import { generateSheetCsv } from './generate';
 
 /** Median of a few timed runs of `work`, in milliseconds. */

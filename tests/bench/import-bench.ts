@@ -6,7 +6,7 @@
 import Papa from 'papaparse';
 import { autoMapColumns } from '@/core/columns';
 import { createDelimitedParser, importFile, parseDelimited } from '@/core/import';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { generateSheetCsv } from './generate';
 
 const ROWS = 100_000;

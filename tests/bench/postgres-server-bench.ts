@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { logMetadata } from '../../src/client/log-metadata';
-import type { SpanPatch } from '../../src/core/api-schema';
-import { startServer } from '../../src/server/start-server';
-import { benchSpans, patchOf, spanIdOf } from './patch-workload';
-import { openPostgresStore } from '../../src/server/store/postgres-store';
 import { POSTGRES_URL_VARIABLE } from '../../scripts/system-requirements.mjs';
+import { logMetadata } from '../../src/client/log-metadata';
+import type { SpanPatch } from '../../src/core/api';
+import { startServer } from '../../src/server/start-server';
+import { openPostgresStore } from '../../src/server/store';
 import { startPostgresCluster, withDatabase } from '../support/postgres-cluster';
+import { benchSpans, patchOf, spanIdOf } from './patch-workload';
 
 // The server benchmark against PostgreSQL: span patches through the client and a real server on a PostgreSQL
 // store, against the same writes done directly with `pg`, in the same run. It starts a throwaway cluster (as the

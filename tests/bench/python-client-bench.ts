@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testVenvDir, venvPython } from '../../scripts/system-requirements.mjs';
 import { logMetadata } from '../../src/client/log-metadata';
-import { openSqliteStore } from '../../src/server/store/sqlite-store';
+import { openSqliteStore } from '../../src/server/store';
 import { startServerProcess, stopServerProcess } from '../support/server-process';
 import { llmSpan, patchOf, spanIdOf } from './patch-workload';
 

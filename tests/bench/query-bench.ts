@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { querySpanIds, querySpans } from '../../src/client';
-import type { SpanQueryRequest, SpanQueryResponse } from '../../src/core/api-schema';
+import type { SpanQueryResponse } from '../../src/core/api';
+import type { SpanQueryRequest } from '../../src/core/api/api-schema';
 import { startServer } from '../../src/server/start-server';
-import { openSqliteStore } from '../../src/server/store/sqlite-store';
+import { openSqliteStore } from '../../src/server/store';
 import { traceSpanBatches } from './generate';
 
 const PROJECT = 'bench';

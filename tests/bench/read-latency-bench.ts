@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { logMetadata } from '../../src/client/log-metadata';
-import type { SpanPatch } from '../../src/core/api-schema';
+import type { SpanPatch } from '../../src/core/api';
 import { type StartServerOptions, startServer } from '../../src/server/start-server';
 
 const PROJECT = 'bench';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { logMetadata } from '../../src/client/log-metadata';
-import type { SpanPatch } from '../../src/core/api-schema';
+import type { SpanPatch } from '../../src/core/api';
 import { startServer } from '../../src/server/start-server';
+import { openSqliteStore } from '../../src/server/store';
 import { benchSpans, patchOf, spanIdOf } from './patch-workload';
-import { openSqliteStore } from '../../src/server/store/sqlite-store';
 
 const PROJECT = 'bench';
 

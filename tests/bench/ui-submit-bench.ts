@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import { logMetadata } from '../../src/client/log-metadata';
 import { startServer } from '../../src/server/start-server';
-import { openSqliteStore } from '../../src/server/store/sqlite-store';
+import { openSqliteStore } from '../../src/server/store';
 import { launchChromium } from '../e2e/harness';
-import { atLeast, longTaskText, msText, printTable } from './report-table';
 import { projectContext } from './bench-page';
 import { llmSpan } from './patch-workload';
+import { atLeast, longTaskText, msText, printTable } from './report-table';
 
 const PROJECT = 'bench';
 

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ANSWER_BYTES } from '@/core/answer-limits';
-import type { AggregatedResponse } from '@/core/api-schema';
+import { type AggregatedResponse, MAX_ANSWER_BYTES } from '@/core/api';
 import { csv, runCli, tempFolder } from './cli-process';
 
 /**

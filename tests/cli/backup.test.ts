@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '@/server/store/sqlite-store';
+import { openSqliteStore } from '@/server/store';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from '../server/test-server';
 import { runCli, tempFolder } from './cli-process';
 

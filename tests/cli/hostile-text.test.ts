@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregatedResponse, Submission } from '@/core/api-schema';
+import type { AggregatedResponse, Submission } from '@/core/api';
 import { type CliRun, csv, runCli, tempFolder } from './cli-process';
 
 /** Anything a terminal obeys: C0 but tab and line feed, DEL, C1, bidi embeddings, overrides and isolates. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregatedResponse, Submission } from '@/core/api-schema';
+import type { AggregatedResponse, Submission } from '@/core/api';
 import { getJson, ingestSpans, postJson, startTestServer, type TestServer } from '../server/test-server';
 import { csv, runCli, type SlowProxy, startCli, startSlowProxy, tempFolder } from './cli-process';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregatedResponse } from '@/core/api-schema';
+import type { AggregatedResponse } from '@/core/api';
 import { getJson, ingestSpans, postJson, startTestServer, type TestServer } from '../server/test-server';
 import { csv, runCli, tempFolder } from './cli-process';
 

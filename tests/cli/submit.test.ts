@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregatedResponse } from '@/core/api-schema';
+import type { AggregatedResponse } from '@/core/api';
 import {
   ingestSpans,
   postJson,

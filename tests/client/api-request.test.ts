@@ -2,8 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { apiRequest, ApiRequestError } from '@/client/api-request';
-import { answerTooLargeMessage, MAX_ANSWER_BYTES } from '@/core/answer-limits';
-import { apiRoutes } from '@/core/api-routes';
+import { answerTooLargeMessage, apiRoutes, MAX_ANSWER_BYTES } from '@/core/api';
 
 interface SentRequest {
   url: string;

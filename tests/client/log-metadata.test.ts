@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PatchResponse, SpanPatch } from '@/core/api-schema';
 import { CANCELLED_IN_FLIGHT, logMetadata, type SubmissionProgress } from '@/client/log-metadata';
 import { backoffDelay, parseRetryAfter } from '@/client/retry-timing';
+import type { PatchResponse, SpanPatch } from '@/core/api';
 
 interface SentRequest {
   url: string;

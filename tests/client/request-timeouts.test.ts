@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listProjects } from '@/client/api-helpers';
 import { ApiRequestError } from '@/client/api-request';
 import { CANCELLED_IN_FLIGHT, logMetadata, type SubmissionProgress } from '@/client/log-metadata';
-import type { PatchResponse, SpanPatch } from '@/core/api-schema';
+import type { PatchResponse, SpanPatch } from '@/core/api';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../server/test-server';
 
 /** What a raw test server saw of one request. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupSpans } from '@/client/api-helpers';
 import { logMetadata } from '@/client/log-metadata';
-import type { SpanPatch } from '@/core/api-schema';
+import type { SpanPatch } from '@/core/api';
 import { demoSpanIds } from '@/server/demo/demo-spans';
 import { startServer } from '@/server/start-server';
 import { ingestSpans, spanId } from '../server/test-server';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { connectedAs, identityOf, mayWrite, roleOfKey, whyNotAllowed } from '@/core/access';
-import { identitySchema } from '@/core/api-schema';
+import { connectedAs, identityOf, whyNotAllowed } from '@/core/api';
+import { mayWrite, roleOfKey } from '@/core/api/access';
+import { identitySchema } from '@/core/api/api-schema';
 
 describe('what a caller may do (SPEC §12 read-only keys, as SPEC §16 roles)', () => {
   it('makes a read-only key a viewer, any other key an editor, and anyone an editor without keys', () => {

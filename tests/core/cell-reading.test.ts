@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  classifyText,
+  type ColumnSettings,
   emptyKindCounts,
   inferType,
   type KindCounts,
   readCell,
   typedCellFromText,
-} from '@/core/cell-reading';
-import type { ColumnSettings } from '@/core/columns';
+} from '@/core/columns';
+import { classifyText } from '@/core/columns/cell-reading';
 
 const column = (overrides: Partial<ColumnSettings> = {}): ColumnSettings => ({
   id: 'c1',

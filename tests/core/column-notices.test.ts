@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '@/core/cell-reading';
+import { autoMapColumns, type ColumnSettings } from '@/core/columns';
+import { type CellValue, importFile } from '@/core/import';
+import { NOTICE_CODES, type NoticeCode } from '@/core/issues';
+import { storedPatch } from '@/core/patch';
 import {
   acceptedAfter,
   type ColumnNotice,
   exampleText,
   noticeSummary,
+  SheetModel,
   splitNotices,
-} from '@/core/column-notices';
-import { autoMapColumns, type ColumnSettings } from '@/core/columns';
-import { importFile } from '@/core/import';
-import { NOTICE_CODES, type NoticeCode } from '@/core/issues';
-import { SheetModel } from '@/core/sheet-model';
-import { storedPatch } from '@/core/span-patch';
+} from '@/core/sheet';
 import { allIssues, sheetOf } from './helpers';
 
 const ID = 'context.span_id';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   autoMapColumns,
   autoMapHeader,
+  checkSheetColumns,
   type ColumnSettings,
   isIdLikeName,
   isUnnamedKeyColumn,
@@ -11,7 +12,6 @@ import {
   standardColumns,
   suggestedKey,
 } from '@/core/columns';
-import { checkSheetColumns } from '@/core/sheet-issues';
 
 describe('auto-mapping headers (SPEC §1)', () => {
   it.each([

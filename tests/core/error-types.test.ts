@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   aggregateResponses,
-  patchRequestSchema,
-  patchResponseSchema,
   describeSchemaError,
-} from '@/core/api-schema';
-import { countByErrorType, ERROR_TYPES, formatErrorMessage, parseErrorMessage } from '@/core/error-types';
+  ERROR_TYPES,
+  formatErrorMessage,
+  parseErrorMessage,
+  patchResponseSchema,
+} from '@/core/api';
+import { patchRequestSchema } from '@/core/api/api-schema';
+import { countByErrorType } from '@/core/api/error-types';
 
 describe('the error taxonomy (SPEC §6, §8)', () => {
   it('formats and parses [type] messages', () => {

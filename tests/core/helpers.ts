@@ -1,7 +1,7 @@
-import type { CellValue } from '@/core/cell-reading';
 import { autoMapColumns, type ColumnSettings } from '@/core/columns';
+import type { CellValue } from '@/core/import';
 import type { Issue, IssueCode } from '@/core/issues';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 
 /** A sheet from a header row and rows of cells, mapped as an import would map it. */
 export function sheetOf(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactJson, containsNonFiniteNumber, jsonDepth, parseJson } from '@/core/json';
+import { compactJson, containsNonFiniteNumber, jsonDepth, parseJson } from '@/core/text';
 
 /** An array nested `levels` deep around `leaf`, built without recursion. */
 function nestedArray(levels: number, leaf: unknown): unknown {

@@ -9,7 +9,7 @@ import {
   MAX_PATCH_DEPTH,
   MAX_PATCH_LENGTH,
   MAX_SPAN_ID_LENGTH,
-} from '@/core/patch-limits';
+} from '@/core/api';
 
 describe('the limits of a patch (SPEC §5)', () => {
   it('states the numbers of the contract', () => {

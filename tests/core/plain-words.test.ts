@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_TYPES, formatErrorMessage } from '@/core/error-types';
+import { ERROR_TYPES, formatErrorMessage } from '@/core/api';
 import { ERROR_CODES, type IssueCode, WARNING_CODES } from '@/core/issues';
+import { planSpanUpdate, type StoredType } from '@/core/patch';
 import {
   describeErrorMessage,
   errorTypeLabel,
   fieldTypeName,
   issueLabel,
-  storedTypeName,
   unreachableServerText,
-} from '@/core/plain-words';
-import { planSpanUpdate } from '@/core/span-update';
-import type { StoredType } from '@/core/stored-form';
+} from '@/core/words';
+import { storedTypeName } from '@/core/words/plain-words';
 
 /** Codes and type names that must never reach the UI's text. */
 const CODE_LIKE = /\b[a-z]+_[a-z_]+\b|Int64|Float64|Utf8/;

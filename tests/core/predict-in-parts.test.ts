@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { predictSubmission, type ServerView } from '@/core/predict';
-import { SheetModel } from '@/core/sheet-model';
-import type { StoredType } from '@/core/stored-form';
+import { predictSubmission, type StoredType } from '@/core/patch';
+import type { ServerView } from '@/core/patch/predict';
+import { SheetModel } from '@/core/sheet';
 
 describe('predicting a submission in parts', () => {
   it('predicts as at once when every part gets the same map of field types, in order', () => {

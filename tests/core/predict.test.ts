@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isUpToDate, predictSubmission, upToDateSpanIds } from '@/core/predict';
-import type { PatchEntry } from '@/core/row-patch';
-import type { StoredValue } from '@/core/stored-form';
+import {
+  isUpToDate,
+  type PatchEntry,
+  predictSubmission,
+  type StoredValue,
+  upToDateSpanIds,
+} from '@/core/patch';
 
 const entry = (key: string, stored: StoredValue): PatchEntry => ({
   key,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { printableJson, printableText } from '@/core/printable-text';
+import { printableJson, printableText } from '@/core/text';
 
 /** Anything a terminal obeys: C0 but tab and line feed, DEL, C1, bidi embeddings, overrides and isolates. */
 // eslint-disable-next-line no-control-regex

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findResponseContradiction, type PatchCounts } from '@/core/response-consistency';
+import { findResponseContradiction } from '@/core/api';
+import type { PatchCounts } from '@/core/api/response-consistency';
 
 const sent = ['a', 'b', 'c'];
 

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '@/core/cell-reading';
 import { type ColumnSettings, standardColumns } from '@/core/columns';
+import { draftAsJson, restoreSheet } from '@/core/draft';
 import {
-  draftAsJson,
   MAX_DRAFT_ROWS,
-  restoreSheet,
   SHEET_DRAFT_FORMAT,
   type SheetDraft,
   sheetDraftSchema,
   type SheetRestore,
-} from '@/core/restore-sheet';
-import { SheetModel } from '@/core/sheet-model';
+} from '@/core/draft/restore-sheet';
+import type { CellValue } from '@/core/import';
+import { SheetModel } from '@/core/sheet';
 import { sheetOf } from './helpers';
 
 const SPAN = 'a1b2c3d4e5f60718';

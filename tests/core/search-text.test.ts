@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nameMatches, searchForm } from '@/core/search-text';
+import { searchForm } from '@/core/text';
+import { nameMatches } from '@/core/text/search-text';
 
 describe('searchForm and nameMatches (SPEC §10: a substring of the name)', () => {
   it('ignores case in every script, whatever the length of the search', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ColumnCells, transferablesOf } from '@/core/sheet-cells';
+import { ColumnCells } from '@/core/sheet';
+import { transferablesOf } from '@/core/sheet/sheet-cells';
 
 describe('ColumnCells: a column of cells, packed when it is text', () => {
   it('packs text cells into one string and offsets, and reads each back as it was', () => {

@@ -1,12 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '@/core/cell-reading';
-import { acceptedAfter } from '@/core/column-notices';
 import type { ColumnSettings, ColumnType } from '@/core/columns';
+import type { CellValue } from '@/core/import';
 import { NOTICE_CODES, type NoticeCode } from '@/core/issues';
-import { packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet-model';
-import { computeSpan, quietSingleRowStatus, storedPatch } from '@/core/span-patch';
-import { toStoredForm } from '@/core/stored-form';
+import { computeSpan, quietSingleRowStatus, storedPatch, toStoredForm } from '@/core/patch';
+import { acceptedAfter, packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet';
 import { sheetOf } from './helpers';
 
 const A = '61dbffb32f20ddb6';

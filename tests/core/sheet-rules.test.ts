@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
+import type { CellValue } from '@/core/import';
 import { type IssueCode, issueMessage } from '@/core/issues';
-import { storedPatch } from '@/core/span-patch';
+import { storedPatch } from '@/core/patch';
 import { allIssues, located, sheetOf } from './helpers';
 
 const ID = 'context.span_id';
@@ -320,7 +320,7 @@ describe('every warning and error code, at its row and column (SPEC §2–5)', (
   });
 
   it('covers every code, with the column notices', async () => {
-    const { ERROR_CODES, WARNING_CODES, NOTICE_CODES } = await import('@/core/issues');
+    const { ERROR_CODES, WARNING_CODES, NOTICE_CODES } = await import('@/core/issues/issues');
     expect(new Set([...cases.map((c) => c.code), ...NOTICE_CODES])).toEqual(
       new Set([...ERROR_CODES, ...WARNING_CODES]),
     );

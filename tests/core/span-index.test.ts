@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpanIndex, spanIndexTransferables } from '@/core/span-index';
+import { SpanIndex, spanIndexTransferables } from '@/core/sheet/span-index';
 
 describe('SpanIndex: span IDs as integers, rows as linked lists', () => {
   it('interns each ID once and keeps each span’s rows in sheet order', () => {

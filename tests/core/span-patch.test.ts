@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { submittableCount } from '@/core/sheet-model';
-import { isSubmittable, SPAN_STATUSES, type SpanStatus } from '@/core/span-patch';
+import { isSubmittable, SPAN_STATUSES, type SpanStatus } from '@/core/patch';
+import { submittableCount } from '@/core/sheet';
 import { sheetOf } from './helpers';
 
 describe('which spans a submit sends (SPEC §4)', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSpanUpdate } from '@/core/span-update';
-import type { StoredType, StoredValue } from '@/core/stored-form';
+import { planSpanUpdate, type StoredType, type StoredValue } from '@/core/patch';
 
 describe('planning one span update against the project types', () => {
   const fields = new Map<string, StoredType | null>([

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { standardColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
 import {
   appendSheetEdits,
-  columnTypeOf,
   newKeyProblems,
+  SheetModel,
   type SpanForSheet,
   spanOrigins,
   spansToSheet,
-  storedValueCell,
-} from '@/core/spans-to-sheet';
+} from '@/core/sheet';
+import { columnTypeOf, storedValueCell } from '@/core/sheet/spans-to-sheet';
 import { allIssues } from './helpers';
 
 const SPANS: SpanForSheet[] = [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkStoredType, storedTypeOf, toStoredForm } from '@/core/stored-form';
+import { checkStoredType, toStoredForm } from '@/core/patch';
+import { storedTypeOf } from '@/core/patch/stored-form';
 
 describe('stored form (SPEC §3)', () => {
   it.each([

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AggregatedResponse, aggregateResponses } from '@/core/api-schema';
-import { ERROR_TYPES } from '@/core/error-types';
-import { errorTypeOfIssue, ISSUE_ERROR_TYPES } from '@/core/issue-error-types';
-import { ERROR_CODES } from '@/core/issues';
+import { type AggregatedResponse, aggregateResponses, ERROR_TYPES } from '@/core/api';
+import { ERROR_CODES, errorTypeOfIssue } from '@/core/issues';
+import { ISSUE_ERROR_TYPES } from '@/core/issues/issue-error-types';
 import {
   blockedSpanErrors,
   buildOutcome,
@@ -12,11 +11,12 @@ import {
   notAppliedSpanIds,
   outcomeFailures,
   refusalOf,
+  restoreOutcome,
   retrySpanIds,
+  storedOutcomeOf,
   type SubmissionOutcome,
   summarizeOutcome,
-} from '@/core/submission-outcome';
-import { restoreOutcome, storedOutcomeOf } from '@/core/restore-outcome';
+} from '@/core/outcome';
 import { sheetOf } from './helpers';
 
 const HEADERS = ['context.span_id', 'attributes.metadata.score', 'patch_document'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepareSubmittedPatch, prepareSubmittedSpan } from '@/core/submitted-patch';
+import { prepareSubmittedSpan } from '@/core/patch';
+import { prepareSubmittedPatch } from '@/core/patch/submitted-patch';
 
 describe('a submitted patch_document, as the server reads it', () => {
   it('converts each top-level value to its stored form', () => {

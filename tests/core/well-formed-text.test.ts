@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wellFormedText } from '@/core/well-formed-text';
+import { wellFormedText } from '@/core/text';
 
 describe('wellFormedText', () => {
   it.each([

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Submission, submissionsResponseSchema } from '@/core/api-schema';
-import { errorTypeLabel } from '@/core/plain-words';
+import type { Submission } from '@/core/api';
+import { submissionsResponseSchema } from '@/core/api/api-schema';
+import { errorTypeLabel } from '@/core/words';
 import { holdBatchesAfterFirst, ingestProject, openWithProject, writeSheet } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorTypeLabel } from '@/core/plain-words';
+import { errorTypeLabel } from '@/core/words';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
 import { holdBatchesAfterFirst, ingestProject, openWithProject, writeSheet } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSpans, DEMO_PROJECT, demoSpanIds } from '@/server/demo/demo-spans';
 import { seedDemoProject } from '@/server/demo/seed-demo';
-import { openSqliteStore, type SqliteSpanStore } from '@/server/store/sqlite-store';
+import { openSqliteStore } from '@/server/store';
+import type { SqliteSpanStore } from '@/server/store/sqlite/sqlite-store';
 import { startTestServer } from './test-server';
 
 let dir: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema, lookupResponseSchema, patchResponseSchema } from '@/core/api-schema';
+import { apiErrorSchema, patchResponseSchema } from '@/core/api';
+import { lookupResponseSchema } from '@/core/api/api-schema';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 /**

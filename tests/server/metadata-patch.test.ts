@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lookupResponseSchema, patchResponseSchema, submissionsResponseSchema } from '@/core/api-schema';
+import { patchResponseSchema } from '@/core/api';
+import { lookupResponseSchema, submissionsResponseSchema } from '@/core/api/api-schema';
 import {
   getJson,
   ingestSpans,

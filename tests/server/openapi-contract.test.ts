@@ -1,7 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema } from '@/core/api-schema';
+import { apiErrorSchema } from '@/core/api';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 /**

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiRoute, apiRoutes, routePath } from '@/core/api-routes';
-import { apiErrorSchema } from '@/core/api-schema';
+import { apiErrorSchema, type ApiRoute, apiRoutes, routePath } from '@/core/api';
 import { startTestServer, type TestServer } from './test-server';
 
 const routes: readonly ApiRoute[] = Object.values(apiRoutes);
@@ -62,7 +61,7 @@ async function call(
 const isNoRoute = (answer: { status: number; message: string | null }) =>
   answer.status === 404 && (answer.message ?? '').startsWith('No route');
 
-describe('the route table (src/core/api-routes.ts)', () => {
+describe('the route table (src/core/api/api-routes.ts)', () => {
   it('declares each route once: unique ids, and no method and path twice', () => {
     expect(new Set(routes.map((route) => route.id)).size).toBe(routes.length);
     expect(new Set(routes.map((route) => `${route.method} ${route.path}`)).size).toBe(routes.length);

@@ -1,7 +1,8 @@
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema, projectsResponseSchema } from '@/core/api-schema';
+import { apiErrorSchema } from '@/core/api';
+import { projectsResponseSchema } from '@/core/api/api-schema';
 import {
   MAX_SPANS_PER_EXPORT,
   MAX_VALUES_OUTSIDE_SPANS,

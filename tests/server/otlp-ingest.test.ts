@@ -7,12 +7,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  apiErrorSchema,
-  fieldsResponseSchema,
-  lookupResponseSchema,
-  spansPageSchema,
-} from '@/core/api-schema';
+import { apiErrorSchema } from '@/core/api';
+import { fieldsResponseSchema, lookupResponseSchema, spansPageSchema } from '@/core/api/api-schema';
 import { exportTraceRequestType, exportTraceResponseType } from '@/server/otlp/otlp-proto';
 import { getJson, otlpJson, postJson, spanId, startTestServer, type TestServer } from './test-server';
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logMetadata } from '@/client';
-import type { AggregatedResponse } from '@/core/api-schema';
+import type { AggregatedResponse } from '@/core/api';
 import { createTestDatabase } from '../support/postgres-cluster';
 import { type ServerProcess, startServerProcess, stopServerProcess } from '../support/server-process';
 import { ingestSpans, spanId } from './test-server';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '@/server/start-server';
-import { SCHEMA_VERSION } from '@/server/store/postgres-migrations';
+import { SCHEMA_VERSION } from '@/server/store/postgres/postgres-migrations';
 import { type PostgresCluster, startPostgresCluster, withDatabase } from '../support/postgres-cluster';
 import { getJson, ingestSpans, postJson, spanId } from './test-server';
 

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logMetadata } from '@/client/log-metadata';
-import {
-  type AggregatedResponse,
-  apiErrorSchema,
-  lookupResponseSchema,
-  type Submission,
-  submissionsResponseSchema,
-} from '@/core/api-schema';
+import { type AggregatedResponse, apiErrorSchema, type Submission } from '@/core/api';
+import { lookupResponseSchema, submissionsResponseSchema } from '@/core/api/api-schema';
 import {
   createTestDatabase,
   startThrowawayCluster,

@@ -2,16 +2,19 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MetadataCondition, PatchResponse } from '@/core/api-schema';
+import type { MetadataCondition, PatchResponse } from '@/core/api';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import type { SubmittedSpan } from '@/server/patch/plan-submission';
-import { LostAtCommit, postgresUnavailable } from '@/server/store/postgres-failure';
-import { SCHEMA_VERSION } from '@/server/store/postgres-migrations';
-import { openPostgresStore, PostgresSpanStore } from '@/server/store/postgres-store';
+import {
+  openPostgresStore,
+  StoreOpenError,
+  StoreUnavailableError,
+  SubmissionConflictError,
+} from '@/server/store';
+import { LostAtCommit, postgresUnavailable } from '@/server/store/postgres/postgres-failure';
+import { SCHEMA_VERSION } from '@/server/store/postgres/postgres-migrations';
+import { PostgresSpanStore } from '@/server/store/postgres/postgres-store';
 import type { PatchSubmission } from '@/server/store/span-store';
-import { StoreOpenError } from '@/server/store/store-open-error';
-import { StoreUnavailableError } from '@/server/store/store-unavailable-error';
-import { SubmissionConflictError } from '@/server/store/submission-conflict-error';
 import { spanId } from './test-server';
 
 // What only the PostgreSQL store does: migrations when several servers start at once, several servers writing to

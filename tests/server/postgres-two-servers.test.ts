@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fieldsResponseSchema,
-  lookupResponseSchema,
-  patchResponseSchema,
-  submissionsResponseSchema,
-} from '@/core/api-schema';
+import { patchResponseSchema } from '@/core/api';
+import { fieldsResponseSchema, lookupResponseSchema, submissionsResponseSchema } from '@/core/api/api-schema';
 import { createTestDatabase } from '../support/postgres-cluster';
 import { type ServerProcess, startServerProcess, stopServerProcess } from '../support/server-process';
 import { getJson, ingestSpans, postJson, spanId, submissionRecord } from './test-server';

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_VIEWS } from '@/core/app-pages';
-import { SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION } from '@/server/store/postgres-migrations';
-import { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '@/server/store/sqlite-migrations';
+import { APP_VIEWS } from '@/core/api/app-pages';
+import { SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION } from '@/server/store/postgres/postgres-migrations';
+import { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '@/server/store/sqlite/sqlite-migrations';
 import { TABS } from '@/ui/app/tabs';
 import { startTestServer, type TestServer, testStore } from './test-server';
 

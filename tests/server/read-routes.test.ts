@@ -6,7 +6,7 @@ import {
   projectsResponseSchema,
   spansPageSchema,
   submissionsResponseSchema,
-} from '@/core/api-schema';
+} from '@/core/api/api-schema';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema, patchResponseSchema, submissionDetailSchema } from '@/core/api-schema';
+import { apiErrorSchema, patchResponseSchema } from '@/core/api';
+import { submissionDetailSchema } from '@/core/api/api-schema';
 import { createKeyMatcher, parseApiKeys } from '@/server/http/auth';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer, testStore } from './test-server';
 

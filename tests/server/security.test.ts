@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema, lookupResponseSchema, patchResponseSchema } from '@/core/api-schema';
+import { apiErrorSchema, patchResponseSchema } from '@/core/api';
+import { lookupResponseSchema } from '@/core/api/api-schema';
 import { hostNameOf, isLoopbackHost } from '@/server/http/loopback-host';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 

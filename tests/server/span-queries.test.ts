@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logMetadata } from '@/client/log-metadata';
+import { apiErrorSchema, type SpanFilter } from '@/core/api';
 import {
-  apiErrorSchema,
   projectsResponseSchema,
-  type SpanFilter,
   spanDetailSchema,
   spansFoundSchema,
   spansPageSchema,
-} from '@/core/api-schema';
-import { nameMatches } from '@/core/search-text';
+} from '@/core/api/api-schema';
+import { nameMatches } from '@/core/text/search-text';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;
@@ -221,7 +220,7 @@ describe('POST /spans/query: the shape of a request (SPEC §10)', () => {
   });
 });
 
-describe('text search, the same on both stores (src/core/search-text.ts)', () => {
+describe('text search, the same on both stores (src/core/text/search-text.ts)', () => {
   it('finds names in any case and script, accents however typed, by long and short searches alike', async () => {
     const names = [
       'ÉCOLE normale',

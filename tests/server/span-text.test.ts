@@ -4,7 +4,7 @@ import {
   projectsResponseSchema,
   spanDetailSchema,
   spansFoundSchema,
-} from '@/core/api-schema';
+} from '@/core/api/api-schema';
 import { getJson, otlpJson, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 /**

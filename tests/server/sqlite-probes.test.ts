@@ -8,8 +8,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '@/server/app';
 import { createLogger } from '@/server/logger';
-import { SCHEMA_VERSION } from '@/server/store/sqlite-migrations';
-import { openSqliteStore, SqliteSpanStore } from '@/server/store/sqlite-store';
+import { openSqliteStore } from '@/server/store';
+import { SCHEMA_VERSION } from '@/server/store/sqlite/sqlite-migrations';
+import { SqliteSpanStore } from '@/server/store/sqlite/sqlite-store';
 import { getJson, ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer | null = null;

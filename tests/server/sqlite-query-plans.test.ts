@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpanFilter } from '@/core/api-schema';
-import type { SqliteSpanStore } from '@/server/store/sqlite-store';
+import type { SpanFilter } from '@/core/api';
+import type { SqliteSpanStore } from '@/server/store/sqlite/sqlite-store';
 import { ingestSpans, spanId, startTestServer, type TestServer } from './test-server';
 
 // SQLite's own query plans (EXPLAIN QUERY PLAN); the PostgreSQL store's are checked in postgres-store.test.ts.

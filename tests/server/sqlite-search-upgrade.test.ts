@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
-import { SCHEMA_VERSION } from '@/server/store/sqlite-migrations';
-import { openSqliteStore } from '@/server/store/sqlite-store';
+import { openSqliteStore } from '@/server/store';
+import { SCHEMA_VERSION } from '@/server/store/sqlite/sqlite-migrations';
 import { spanId } from './test-server';
 
-// A SQLite file written before names were searched in their search form (src/core/search-text.ts): the schema
+// A SQLite file written before names were searched in their search form (src/core/text/search-text.ts): the schema
 // before the current one.
 
 let dir: string;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { patchResponseSchema, spansFoundSchema } from '@/core/api-schema';
+import { patchResponseSchema } from '@/core/api';
+import { spansFoundSchema } from '@/core/api/api-schema';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from './test-server';
 
 // The table behind metadata queries on SQLite (`span_values`, one row per span and key): after every kind of

@@ -3,18 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { prepareSubmittedSpan } from '@/core/submitted-patch';
+import { prepareSubmittedSpan } from '@/core/patch';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { startServer } from '@/server/start-server';
-import { IdempotencyKeyReusedError } from '@/server/store/idempotency-key-reused-error';
-import type { PatchSubmission, SpanStore } from '@/server/store/span-store';
-import { openSqliteStore } from '@/server/store/sqlite-store';
-import { openThreadedSqliteStore, ThreadedSqliteStore } from '@/server/store/sqlite-threaded-store';
-import { deserializeError, serializeError } from '@/server/store/sqlite-write-protocol';
-import { StoreOpenError } from '@/server/store/store-open-error';
-import { StoreUnavailableError } from '@/server/store/store-unavailable-error';
-import { SubmissionConflictError } from '@/server/store/submission-conflict-error';
-import { UnknownProjectError } from '@/server/store/unknown-project-error';
+import {
+  IdempotencyKeyReusedError,
+  openSqliteStore,
+  openThreadedSqliteStore,
+  type SpanStore,
+  StoreOpenError,
+  StoreUnavailableError,
+  SubmissionConflictError,
+  UnknownProjectError,
+} from '@/server/store';
+import type { PatchSubmission } from '@/server/store/span-store';
+import { deserializeError, serializeError } from '@/server/store/sqlite/sqlite-write-protocol';
+import { ThreadedSqliteStore } from '@/server/store/sqlite/threaded-sqlite-store';
 import { spanId } from './test-server';
 
 let dir: string;

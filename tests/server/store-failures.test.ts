@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { lookupResponseSchema, patchResponseSchema, submissionsResponseSchema } from '@/core/api-schema';
+import { patchResponseSchema } from '@/core/api';
+import { lookupResponseSchema, submissionsResponseSchema } from '@/core/api/api-schema';
 import { createApp } from '@/server/app';
 import { createLogger } from '@/server/logger';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
-import { SCHEMA_VERSION } from '@/server/store/sqlite-migrations';
-import { openSqliteStore, SqliteSpanStore } from '@/server/store/sqlite-store';
+import { openSqliteStore } from '@/server/store';
+import { SCHEMA_VERSION } from '@/server/store/sqlite/sqlite-migrations';
+import { SqliteSpanStore } from '@/server/store/sqlite/sqlite-store';
 import { getJson, otlpJson, postJson, spanId } from './test-server';
 
 // Root ignores file permissions, so a read-only file is made real here in two ways: a SQLite connection opened

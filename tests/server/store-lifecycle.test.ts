@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { patchResponseSchema } from '@/core/api-schema';
-import { SCHEMA_VERSION } from '@/server/store/sqlite-migrations';
-import { openSqliteStore } from '@/server/store/sqlite-store';
-import { StoreOpenError } from '@/server/store/store-open-error';
+import { patchResponseSchema } from '@/core/api';
+import { openSqliteStore, StoreOpenError } from '@/server/store';
+import { SCHEMA_VERSION } from '@/server/store/sqlite/sqlite-migrations';
 import { ingestSpans, spanId, startTestServer } from './test-server';
 
 let dir: string;

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logMetadata } from '@/client/log-metadata';
+import { apiErrorSchema, patchResponseSchema } from '@/core/api';
 import {
-  apiErrorSchema,
   lookupResponseSchema,
-  patchResponseSchema,
   submissionChangesPageSchema,
   submissionErrorsPageSchema,
   submissionsResponseSchema,
-} from '@/core/api-schema';
+} from '@/core/api/api-schema';
 import {
   getJson,
   ingestSpans,

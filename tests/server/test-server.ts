@@ -1,14 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type SpanError,
-  spanErrorSchema,
-  type SubmissionChange,
-  submissionChangeSchema,
-  type SubmissionDetail,
-  submissionDetailSchema,
-} from '@/core/api-schema';
+import type { SpanError, SubmissionChange, SubmissionDetail } from '@/core/api';
+import { spanErrorSchema, submissionChangeSchema, submissionDetailSchema } from '@/core/api/api-schema';
 import { type RunningServer, type StartServerOptions, startServer } from '@/server/start-server';
 import { createTestDatabase, hasTables } from '../support/postgres-cluster';
 

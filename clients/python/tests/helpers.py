@@ -99,7 +99,7 @@ def seed_spans(database: Path, project: str, span_ids: Sequence[str]) -> None:
     with the server's own store."""
     node = os.environ.get("SPANPATCH_NODE") or shutil.which("node") or "node"
     script = (
-        "import { openSqliteStore } from './src/server/store/sqlite-store.ts';"
+        "import { openSqliteStore } from './src/server/store/sqlite/sqlite-store.ts';"
         "const [db, project, ...ids] = process.argv.slice(1);"
         "const store = openSqliteStore(db);"
         "await store.ingestSpans(project, ids.map((spanId, i) => ({ spanId,"

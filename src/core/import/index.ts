@@ -1,3 +1,12 @@
+/**
+ * Reading a file (SPEC §1): CSV/TSV, JSON, JSONL and Parquet into headers and rows of cells, with the limits
+ * of an import.
+ * NOTE: `importParquet` is import-file's wrapper that loads ./parquet-import on first use. Exporting
+ * ./parquet-import here would put hyparquet back into every bundle that imports this room (the import worker).
+ *
+ * The front door of src/core/import: code outside the room imports it from here (`@/core/import`) only.
+ * It may import: text, api, issues. (eslint.config.js)
+ */
 export {
   createDelimitedParser,
   type DelimitedOptions,
@@ -7,11 +16,11 @@ export {
 } from './delimited';
 export {
   type Delimiter,
-  DELIMITERS,
   delimiterName,
+  DELIMITERS,
   detectDelimiter,
-  detectNewline,
   DETECTION_SAMPLE_CHARS,
+  detectNewline,
   type Newline,
 } from './delimiter-detection';
 export {
@@ -22,8 +31,6 @@ export {
   sniffText,
   type TextSniff,
 } from './detect-format';
-// NOTE: `importParquet` is import-file's wrapper that loads ./parquet-import on first use. Re-exporting
-// ./parquet-import here would put hyparquet back into every bundle that imports this folder (the import worker).
 export { createFileImporter, type FileImporter, importFile, importParquet } from './import-file';
 export { importJson, importJsonl } from './json-import';
 export {
@@ -37,10 +44,12 @@ export {
 } from './limits';
 export { createTextChunkDecoder, type TextChunkDecoder, type TextEncoding } from './text-decoding';
 export {
+  type CellValue,
   formatLabel,
   type ImportedTable,
   type ImportError,
   type ImportErrorCode,
   type ImportFormat,
   type ImportResult,
+  plural,
 } from './types';

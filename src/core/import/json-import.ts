@@ -1,7 +1,6 @@
-import type { CellValue } from '@/core/cell-reading';
-import { describeJsonKind, isJsonObject, parseJson } from '@/core/json';
+import { describeJsonKind, isJsonObject, parseJson } from '@/core/text';
 import { checkColumnCount, MAX_IMPORT_ROWS, tooManyRows } from './limits';
-import { type ImportError, type ImportResult, importFailure, plural } from './types';
+import { type CellValue, type ImportError, importFailure, type ImportResult, plural } from './types';
 
 type JsonReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
 

@@ -5,7 +5,7 @@ import {
   parquetRead,
   parquetSchema,
 } from 'hyparquet';
-import type { CellValue } from '@/core/cell-reading';
+import type { CellValue } from './types';
 import { checkColumnCount, MAX_IMPORT_ROWS, tooManyRows } from './limits';
 import { type ImportResult, importFailure, plural } from './types';
 

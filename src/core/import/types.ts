@@ -1,4 +1,8 @@
-import type { CellValue } from '@/core/cell-reading';
+/**
+ * A cell as a sheet holds it: text (CSV, TSV, the grid), or a typed value from JSON, JSONL or Parquet.
+ * `undefined` is a missing value.
+ */
+export type CellValue = string | number | bigint | boolean | null | undefined | object;
 
 /** The file formats a sheet can be imported from. */
 export type ImportFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet';

@@ -1,8 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
-import type { PatchResponse } from '@/core/api-schema';
-import { compactJson } from '@/core/json';
-import { findResponseContradiction } from '@/core/response-consistency';
-import type { StoredValue } from '@/core/stored-form';
+import { findResponseContradiction, type PatchResponse } from '@/core/api';
+import type { StoredValue } from '@/core/patch';
+import { compactJson } from '@/core/text';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { patchFlightData, recordBatchesOf } from './arrow-ipc';
 import type { ArizeConfig } from './config';

@@ -1,6 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { PatchResponse } from '@/core/api-schema';
-import { formatErrorMessage } from '@/core/error-types';
+import { formatErrorMessage, type PatchResponse } from '@/core/api';
 import { FlightCallError, type FlightEndpointAddress } from './flight-transport';
 import { withoutSecret } from './secret';
 

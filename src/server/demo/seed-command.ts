@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@/server/config';
-import { openSqliteStore } from '@/server/store/sqlite-store';
+import { openSqliteStore } from '@/server/store';
 import { seedDemoProject } from './seed-demo';
 
 /** `npm run seed`: re-creates the demo project in the database SPANPATCH_DB names (default ./data/spanpatch.db). */

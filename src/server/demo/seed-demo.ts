@@ -1,4 +1,4 @@
-import type { SpanStore } from '@/server/store/span-store';
+import type { SpanStore } from '@/server/store';
 import { buildDemoSpans, DEMO_PROJECT } from './demo-spans';
 
 /** Re-creates the demo project: removes it with its history, then stores the deterministic demo spans. */

@@ -1,5 +1,4 @@
-import type { ApiErrorStatus } from '@/core/api-routes';
-import type { ApiError } from '@/core/api-schema';
+import type { ApiError, ApiErrorStatus } from '@/core/api';
 
 /** A request-level problem, answered as `{ error: { code, message } }` with its HTTP status. */
 export class HttpError extends Error {

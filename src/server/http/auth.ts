@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import type { KeyAccess } from '@/core/access';
+import type { KeyAccess } from '@/core/api';
 import { HttpError } from './api-error';
 import { clientAddressOf, TrustedProxies } from './client-address';
 import { FailedAttempts } from './failed-attempts';

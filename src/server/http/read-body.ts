@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import type { Context } from 'hono';
-import { parseJson } from '@/core/json';
+import { parseJson } from '@/core/text';
 import { HttpError } from './api-error';
 import type { AppEnv } from './app-env';
 

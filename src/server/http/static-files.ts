@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
-import { isAppPage } from '@/core/app-pages';
+import { isAppPage } from '@/core/api';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { type ApiRoute, apiRoutes, type NamedSchema, pathParamNames } from '@/core/api-routes';
-import { apiErrorSchema } from '@/core/api-schema';
+import { apiErrorSchema, type ApiRoute, apiRoutes, type NamedSchema, pathParamNames } from '@/core/api';
 
 type JsonObject = Record<string, unknown>;
 
@@ -53,8 +52,8 @@ function parametersOf(route: ApiRoute): JsonObject[] {
 }
 
 /**
- * The OpenAPI 3.1 document of the HTTP API (SPEC §6), generated from the route table (src/core/api-routes.ts)
- * and its shared zod schemas (src/core/api-schema.ts), so the document cannot drift from what the server
+ * The OpenAPI 3.1 document of the HTTP API (SPEC §6), generated from the route table (src/core/api/api-routes.ts)
+ * and its shared zod schemas (src/core/api/api-schema.ts), so the document cannot drift from what the server
  * registers and validates, or from what the client calls.
  */
 export function buildOpenApiDocument(routes: readonly ApiRoute[] = Object.values(apiRoutes)): JsonObject {

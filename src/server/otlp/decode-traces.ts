@@ -1,8 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import protobuf from 'protobufjs';
 import { z } from 'zod';
-import { describeSchemaError } from '@/core/api-schema';
-import { describeJsonError } from '@/core/json';
+import { describeSchemaError } from '@/core/api';
+import { describeJsonError } from '@/core/text';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import {
   countJsonExport,

@@ -1,8 +1,12 @@
-import { planSpanUpdate } from '@/core/span-update';
-import { isJsonObject, jsonDepth, parseJson } from '@/core/json';
-import { isValidKey } from '@/core/patch-limits';
-import { checkStoredType, type StoredType, type StoredValue, toStoredForm } from '@/core/stored-form';
-import { wellFormedText } from '@/core/well-formed-text';
+import { isValidKey } from '@/core/api';
+import {
+  checkStoredType,
+  planSpanUpdate,
+  type StoredType,
+  type StoredValue,
+  toStoredForm,
+} from '@/core/patch';
+import { isJsonObject, jsonDepth, parseJson, wellFormedText } from '@/core/text';
 import type { FieldWrite, Metadata } from './plan-submission';
 
 /** A span as it arrives from a tracer, before it is stored. */

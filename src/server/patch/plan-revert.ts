@@ -1,7 +1,11 @@
-import type { PatchResponse, SpanError, SubmissionChange } from '@/core/api-schema';
-import { formatErrorMessage, formatRevertConflict } from '@/core/error-types';
-import { segmentNotFoundMessage } from '@/core/submitted-patch';
-import type { RecordedChange } from '@/core/span-update';
+import {
+  formatErrorMessage,
+  formatRevertConflict,
+  type PatchResponse,
+  type SpanError,
+  type SubmissionChange,
+} from '@/core/api';
+import { type RecordedChange, segmentNotFoundMessage } from '@/core/patch';
 import type { Metadata, SpanWrite } from './plan-submission';
 
 /** One recorded change of the submission being reverted, with its span. */

@@ -1,8 +1,12 @@
-import { type PreparedPatch, segmentNotFoundMessage } from '@/core/submitted-patch';
-import { type RecordedChange, planSpanUpdate } from '@/core/span-update';
-import type { SpanError } from '@/core/api-schema';
-import { formatErrorMessage } from '@/core/error-types';
-import type { StoredType, StoredValue } from '@/core/stored-form';
+import { formatErrorMessage, type SpanError } from '@/core/api';
+import {
+  planSpanUpdate,
+  type PreparedPatch,
+  type RecordedChange,
+  segmentNotFoundMessage,
+  type StoredType,
+  type StoredValue,
+} from '@/core/patch';
 
 /** Span metadata as stored. */
 export type Metadata = Record<string, StoredValue>;

@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
-import { identityOf } from '@/core/access';
-import { apiRoutes } from '@/core/api-routes';
+import { apiRoutes, identityOf } from '@/core/api';
 import type { AppEnv } from '@/server/http/app-env';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';

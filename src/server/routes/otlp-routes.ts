@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import { apiRoutes } from '@/core/api-routes';
-import { wellFormedText } from '@/core/well-formed-text';
+import { apiRoutes } from '@/core/api';
+import { wellFormedText } from '@/core/text';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { readBody } from '@/server/http/read-body';

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { type ApiRoute, type NamedSchema, type PathParams, pathParamNames } from '@/core/api-routes';
+import { type ApiRoute, type NamedSchema, type PathParams, pathParamNames } from '@/core/api';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { refuseReadOnlyKey, requireWriteAccess } from '@/server/http/auth';

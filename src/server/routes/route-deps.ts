@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServerMetrics } from '@/server/metrics';
-import type { SpanStore } from '@/server/store/span-store';
+import type { SpanStore } from '@/server/store';
 
 /** What the routes need from the server. */
 export interface RouteDeps {

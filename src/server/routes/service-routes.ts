@@ -1,9 +1,8 @@
 import type { Context, Hono } from 'hono';
-import { apiRoutes } from '@/core/api-routes';
-import type { LivenessResponse, ReadinessResponse } from '@/core/api-schema';
+import { apiRoutes, type LivenessResponse, type ReadinessResponse } from '@/core/api';
 import type { AppEnv } from '@/server/http/app-env';
 import { buildOpenApiDocument } from '@/server/openapi/openapi-document';
-import type { SpanStore } from '@/server/store/span-store';
+import type { SpanStore } from '@/server/store';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HttpError } from '@/server/http/api-error';
-import type { SpanPosition } from '@/server/store/span-store';
+import type { SpanPosition } from '@/server/store';
 
 const cursorSchema = z.tuple([z.string(), z.string()]);
 

@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
-import { apiRoutes } from '@/core/api-routes';
-import type { SpanQueryResponse } from '@/core/api-schema';
-import { prepareSubmittedSpan } from '@/core/submitted-patch';
+import { apiRoutes, type SpanQueryResponse } from '@/core/api';
+import { prepareSubmittedSpan } from '@/core/patch';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { routeRegistrar } from './register-route';

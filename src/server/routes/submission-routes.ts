@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
-import { apiRoutes } from '@/core/api-routes';
+import { apiRoutes } from '@/core/api';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
-import type { SubmissionPageQuery } from '@/server/store/span-store';
+import type { SubmissionPageQuery } from '@/server/store';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
 import { decodePositionCursor, encodePositionCursor } from './span-cursor';

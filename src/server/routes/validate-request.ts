@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeSchemaError } from '@/core/api-schema';
+import { describeSchemaError } from '@/core/api';
 import { HttpError } from '@/server/http/api-error';
 
 /** Validates a request's query parameters with a zod schema: a 400 that names the parameter otherwise. */

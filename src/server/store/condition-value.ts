@@ -1,5 +1,5 @@
-import type { MetadataCondition } from '@/core/api-schema';
-import type { StoredType, StoredValue } from '@/core/stored-form';
+import type { MetadataCondition } from '@/core/api';
+import type { StoredType, StoredValue } from '@/core/patch';
 
 /**
  * A metadata condition's value (SPEC §10) as the key stores it: a number for a numeric key (when the text reads as

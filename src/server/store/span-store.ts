@@ -10,7 +10,7 @@ import type {
   Submission,
   SubmissionChange,
   SubmissionRef,
-} from '@/core/api-schema';
+} from '@/core/api';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import type { SubmittedSpan } from '@/server/patch/plan-submission';
 

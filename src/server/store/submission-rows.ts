@@ -1,5 +1,5 @@
-import type { SpanDetail, Submission, SubmissionChange, SubmissionRef } from '@/core/api-schema';
-import type { StoredValue } from '@/core/stored-form';
+import type { SpanDetail, Submission, SubmissionChange, SubmissionRef } from '@/core/api';
+import type { StoredValue } from '@/core/patch';
 import { SubmissionConflictError } from './submission-conflict-error';
 
 // The rows of the history tables as both stores read them (the same columns on SQLite and PostgreSQL), and as the

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';

@@ -1,6 +1,11 @@
 import { ApiRequestError } from '@/client';
-import type { PatchResponse, SpanError, Submission, SubmissionChange } from '@/core/api-schema';
-import { parseErrorMessage } from '@/core/error-types';
+import {
+  parseErrorMessage,
+  type PatchResponse,
+  type SpanError,
+  type Submission,
+  type SubmissionChange,
+} from '@/core/api';
 import type { ConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { listSubmissions } from '@/client';
-import type { Submission } from '@/core/api-schema';
+import type { Submission } from '@/core/api';
 import { toClientOptions, useConnectionSettings } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';

@@ -1,13 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { revertSubmission } from '@/client';
-import { whyNotAllowed } from '@/core/access';
-import type { PatchResponse, Submission } from '@/core/api-schema';
+import { type PatchResponse, type Submission, whyNotAllowed } from '@/core/api';
 import { type ConnectionSettings, toClientOptions, useIdentity } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { useRequest } from '@/ui/shared/use-request';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
-import { spanErrorColumns } from './span-error-columns';
 import {
   describeRevertError,
   type RevertConflict,
@@ -15,6 +13,7 @@ import {
   submissionLabel,
   summarizeRevert,
 } from './history-format';
+import { spanErrorColumns } from './span-error-columns';
 
 const conflictColumns: VirtualTableColumn<RevertConflict>[] = [
   {

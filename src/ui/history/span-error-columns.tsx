@@ -1,6 +1,5 @@
-import type { SpanError } from '@/core/api-schema';
-import { parseErrorMessage } from '@/core/error-types';
-import { describeErrorMessage } from '@/core/plain-words';
+import { parseErrorMessage, type SpanError } from '@/core/api';
+import { describeErrorMessage } from '@/core/words';
 import { supportDetailsText } from '@/ui/shared/support-details';
 import type { VirtualTableColumn } from '@/ui/shared/virtual-table';
 

@@ -1,16 +1,16 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { getSubmission, listSubmissionChanges, listSubmissionErrors } from '@/client';
-import type { Submission, SubmissionChange } from '@/core/api-schema';
+import type { Submission, SubmissionChange } from '@/core/api';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';
 import { useRequest } from '@/ui/shared/use-request';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
-import { spanErrorColumns } from './span-error-columns';
 import { afterText, beforeText, kindText, submissionLabel, totalsText } from './history-format';
-import { SubmissionLink } from './submission-link';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
+import { spanErrorColumns } from './span-error-columns';
+import { SubmissionLink } from './submission-link';
 import { type PagedList, usePagedList } from './use-paged-list';
 
 /** How many changes or errors one "Load more" reads. */

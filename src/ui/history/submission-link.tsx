@@ -1,4 +1,4 @@
-import type { Submission } from '@/core/api-schema';
+import type { Submission } from '@/core/api';
 import { linkedSubmissionText } from './history-format';
 
 /**

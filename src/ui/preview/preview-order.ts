@@ -1,4 +1,4 @@
-import type { SpanResult, SpanStatus } from '@/core/span-patch';
+import type { SpanResult, SpanStatus } from '@/core/patch';
 import { valueText } from '@/ui/shared/cell-text';
 
 /** Where a span stands in the Preview's order: problems first, then the rest in sheet order. */

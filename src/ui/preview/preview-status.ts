@@ -1,6 +1,6 @@
 import type { Issue } from '@/core/issues';
-import type { SheetModel } from '@/core/sheet-model';
-import type { SpanResult, SpanStatus } from '@/core/span-patch';
+import type { SpanResult, SpanStatus } from '@/core/patch';
+import type { SheetModel } from '@/core/sheet';
 
 /** A span's status in the Preview: the sheet's, or up to date when the server already has what it asks. */
 export type PreviewStatus = SpanStatus | 'uptodate';

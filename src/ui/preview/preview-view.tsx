@@ -1,8 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { ERROR_CODES, type IssueCode, severityOf, WARNING_CODES } from '@/core/issues';
-import { issueLabel } from '@/core/plain-words';
-import { submittableCount } from '@/core/sheet-model';
-import { spanOrigins } from '@/core/spans-to-sheet';
+import { spanOrigins, submittableCount } from '@/core/sheet';
+import { issueLabel } from '@/core/words';
 import { useConnectionSettings } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { supportDetailsText } from '@/ui/shared/support-details';

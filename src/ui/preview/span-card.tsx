@@ -1,8 +1,7 @@
 import { describeLocation, type Issue, issueMessage } from '@/core/issues';
-import { describeErrorMessage, issueLabel } from '@/core/plain-words';
-import type { SpanPrediction } from '@/core/predict';
-import type { SheetModel } from '@/core/sheet-model';
-import type { SpanResult } from '@/core/span-patch';
+import type { SpanPrediction, SpanResult } from '@/core/patch';
+import type { SheetModel } from '@/core/sheet';
+import { describeErrorMessage, issueLabel } from '@/core/words';
 import { valueText } from '@/ui/shared/cell-text';
 import { SupportDetails } from '@/ui/shared/support-details';
 import { BreakableName } from './breakable-name';

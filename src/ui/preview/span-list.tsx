@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type RefObject, useCallback, useRef } from 'react';
-import type { SheetModel } from '@/core/sheet-model';
+import type { SheetModel } from '@/core/sheet';
 import { SpanCard } from './span-card';
 import { type ServerPreview, upToDateOf } from './use-server-view';
 

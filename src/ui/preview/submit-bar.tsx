@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
-import { whyNotAllowed } from '@/core/access';
-import { submittableCount } from '@/core/sheet-model';
-import { ConfirmDialog } from '@/ui/shared/modal';
+import { whyNotAllowed } from '@/core/api';
+import { submittableCount } from '@/core/sheet';
 import { type ConnectionSettings, useIdentity } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
+import { ConfirmDialog } from '@/ui/shared/modal';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import { SubmissionProgressBar, type SubmissionStore } from '@/ui/submission';

@@ -1,14 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getFields, lookupSpans } from '@/client';
-import type { PatchEntry } from '@/core/row-patch';
-import { isUpToDate, predictSubmission, type SpanPrediction } from '@/core/predict';
-import type { SheetModel } from '@/core/sheet-model';
-import { isSubmittable, type SpanStatus } from '@/core/span-patch';
-import type { StoredType, StoredValue } from '@/core/stored-form';
+import {
+  isSubmittable,
+  isUpToDate,
+  type PatchEntry,
+  predictSubmission,
+  type SpanPrediction,
+  type SpanStatus,
+  type StoredType,
+  type StoredValue,
+} from '@/core/patch';
+import type { SheetModel } from '@/core/sheet';
+import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { inSlices } from '@/ui/shared/in-slices';
 import { describeRequestError } from '@/ui/shared/request-error';
 import type { RequestState } from '@/ui/shared/use-request';
-import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 
 /**
  * The server's side of the preview: current metadata, predicted failures and the spans already up to date (not

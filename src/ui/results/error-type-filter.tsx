@@ -1,6 +1,6 @@
-import type { ErrorType } from '@/core/error-types';
-import { errorTypeLabel } from '@/core/plain-words';
-import type { ErrorTypeCount } from '@/core/submission-outcome';
+import type { ErrorType } from '@/core/api';
+import type { ErrorTypeCount } from '@/core/outcome';
+import { errorTypeLabel } from '@/core/words';
 import { supportDetailsText } from '@/ui/shared/support-details';
 
 /** The words of a type's button: "Not valid JSON (267) · 267 blocked before sending" for `parse_failure`. */

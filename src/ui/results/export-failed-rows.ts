@@ -21,4 +21,4 @@ export function failedRowsFileName(sheetLabel: string): string {
 }
 
 // The formula-safe CSV is pure, shared with the command line's `--failed-out`: it lives in core.
-export { escapeSpreadsheetFormula, failedRowsCsv } from '@/core/failed-rows-csv';
+export { escapeSpreadsheetFormula, failedRowsCsv } from '@/core/outcome';

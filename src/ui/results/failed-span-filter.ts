@@ -1,6 +1,6 @@
-import type { CellValue } from '@/core/cell-reading';
-import { describeErrorMessage } from '@/core/plain-words';
-import type { FailedSpan, SubmissionOutcome } from '@/core/submission-outcome';
+import type { CellValue } from '@/core/import';
+import type { FailedSpan, SubmissionOutcome } from '@/core/outcome';
+import { describeErrorMessage } from '@/core/words';
 
 /** What narrows the failed spans: the error types selected (none selected = every type) and a search text. */
 export interface FailedSpanFilter {

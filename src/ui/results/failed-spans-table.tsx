@@ -1,5 +1,5 @@
-import { describeErrorMessage, errorTypeLabel } from '@/core/plain-words';
-import type { FailedSpan } from '@/core/submission-outcome';
+import type { FailedSpan } from '@/core/outcome';
+import { describeErrorMessage, errorTypeLabel } from '@/core/words';
 import { supportDetailsText } from '@/ui/shared/support-details';
 import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
 import { formatSourceRows } from './failed-span-filter';

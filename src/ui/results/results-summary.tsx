@@ -1,5 +1,5 @@
-import { refusalReason } from '@/core/plain-words';
-import { type OutcomeSummary, refusalOf, type SubmissionOutcome } from '@/core/submission-outcome';
+import { type OutcomeSummary, refusalOf, type SubmissionOutcome } from '@/core/outcome';
+import { refusalReason } from '@/core/words';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 
 const number = (count: number) => count.toLocaleString('en-US');

@@ -1,15 +1,15 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { CellValue } from '@/core/cell-reading';
+import type { CellValue } from '@/core/import';
 import type { ColumnSettings } from '@/core/columns';
-import type { ErrorType } from '@/core/error-types';
-import { errorTypeLabel } from '@/core/plain-words';
+import type { ErrorType } from '@/core/api';
+import { errorTypeLabel } from '@/core/words';
 import {
   errorTypeCounts,
   outcomeFailures,
   refusalOf,
   type SubmissionOutcome,
   summarizeOutcome,
-} from '@/core/submission-outcome';
+} from '@/core/outcome';
 import { countText } from '@/ui/shared/format';
 import { ConfirmDialog } from '@/ui/shared/modal';
 import { supportDetailsText } from '@/ui/shared/support-details';

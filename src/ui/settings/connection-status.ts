@@ -1,6 +1,5 @@
 import type { ClientOptions, ConnectionCheck } from '@/client';
-import { connectedAs } from '@/core/access';
-import type { ProjectsResponse } from '@/core/api-schema';
+import { connectedAs, type ProjectsResponse } from '@/core/api';
 import { countText } from '@/ui/shared/format';
 import { describeFailedCheck } from '@/ui/shared/request-error';
 import type { ConnectionSettings } from './connection-form-schema';

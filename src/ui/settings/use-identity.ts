@@ -1,5 +1,5 @@
 import { whoAmI } from '@/client';
-import type { Identity } from '@/core/api-schema';
+import type { Identity } from '@/core/api';
 import { useRequest } from '@/ui/shared/use-request';
 import type { ConnectionSettings } from './connection-form-schema';
 import { toClientOptions } from './connection-status';

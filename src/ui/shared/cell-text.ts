@@ -1,7 +1,7 @@
-import { type CellValue, typedCellFromText } from '@/core/cell-reading';
-import type { ColumnSettings } from '@/core/columns';
+import { type ColumnSettings, typedCellFromText } from '@/core/columns';
+import type { CellValue } from '@/core/import';
 
-export { cellText } from '@/core/failed-rows-csv';
+export { cellText } from '@/core/columns';
 
 /** The cell value for text the user typed: text columns keep text; typed columns read JSON literals. */
 export function cellFromText(text: string, column: ColumnSettings): CellValue {

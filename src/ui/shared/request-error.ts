@@ -1,6 +1,6 @@
 import { ApiRequestError, type ConnectionCheck, failedConnectionCheck } from '@/client';
-import { assertUnreachable } from '@/core/assert';
-import { unreachableServerText } from '@/core/plain-words';
+import { assertUnreachable } from '@/core/text';
+import { unreachableServerText } from '@/core/words';
 
 /** A connection check or request that failed, as the client classifies it. */
 export type FailedCheck = Extract<ConnectionCheck, { ok: false }>;

@@ -1,7 +1,6 @@
-import type { CellValue } from '@/core/cell-reading';
 import { type ColumnSettings, standardColumns } from '@/core/columns';
-import type { ImportedTable } from '@/core/import';
-import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet-model';
+import type { CellValue, ImportedTable } from '@/core/import';
+import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet';
 import { Store } from '@/ui/shared/store';
 
 /** Where the sheet came from, shown to the user and kept with autosave. */

@@ -1,5 +1,4 @@
-import { splitNotices } from '@/core/column-notices';
-import type { SheetSummary as Summary } from '@/core/sheet-model';
+import { type SheetSummary as Summary, splitNotices } from '@/core/sheet';
 import { countText } from '@/ui/shared/format';
 
 /**

@@ -5,8 +5,8 @@ import {
   markSaved,
   saveSheet,
   type UnrestoredDraft,
-} from './autosave';
-import { restoreInWorker } from './read-file';
+} from '@/ui/sheet/autosave/autosave';
+import { restoreInWorker } from '@/ui/sheet/import/import-worker-client';
 import type { SheetStore } from './sheet-store';
 
 const SAVE_DELAY_MS = 600;

@@ -1,14 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FieldsResponse } from '@/core/api-schema';
-import { fieldTypeName } from '@/core/plain-words';
-import { SheetModel } from '@/core/sheet-model';
-import { newKeyProblems, spansToSheet } from '@/core/spans-to-sheet';
+import type { FieldsResponse } from '@/core/api';
+import { newKeyProblems, SheetModel, spansToSheet } from '@/core/sheet';
+import { fieldTypeName } from '@/core/words';
 import type { ConnectionSettings } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { ConfirmDialog, Modal } from '@/ui/shared/modal';
+import { describeRequestError } from '@/ui/shared/request-error';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
-import { describeRequestError } from '@/ui/shared/request-error';
 import { appendToSheet, isSheetBlank, readSpansForSheet, type ReadProgress } from './spans-for-sheet';
 import type { SpansStore } from './spans-store';
 

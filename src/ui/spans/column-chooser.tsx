@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { FieldsResponse } from '@/core/api-schema';
-import { fieldTypeName } from '@/core/plain-words';
+import type { FieldsResponse } from '@/core/api';
+import { fieldTypeName } from '@/core/words';
 import { countText } from '@/ui/shared/format';
 
 type Field = FieldsResponse['fields'][number];

@@ -1,12 +1,12 @@
 import { useRef, useState } from 'react';
 import { getSpan } from '@/client';
-import type { SpanDetail } from '@/core/api-schema';
+import type { SpanDetail } from '@/core/api';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
-import { useRequest } from '@/ui/shared/use-request';
 import { describeRequestError } from '@/ui/shared/request-error';
+import { useRequest } from '@/ui/shared/use-request';
 import { changeAfterText, changeBeforeText, formatSpanTime } from './spans-format';
 
 type TraceSpan = SpanDetail['trace'][number];

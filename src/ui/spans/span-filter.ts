@@ -1,4 +1,4 @@
-import type { MetadataCondition, SpanFilter } from '@/core/api-schema';
+import type { MetadataCondition, SpanFilter } from '@/core/api';
 
 /** The OpenInference span kinds the kind filter offers. */
 export const SPAN_KINDS = [

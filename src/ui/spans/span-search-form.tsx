@@ -1,6 +1,6 @@
 import { useId, useRef } from 'react';
-import type { FieldsResponse } from '@/core/api-schema';
-import { fieldTypeName } from '@/core/plain-words';
+import type { FieldsResponse } from '@/core/api';
+import { fieldTypeName } from '@/core/words';
 import { useStore } from '@/ui/shared/use-store';
 import {
   CONDITION_OPS,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { type ClientOptions, querySpans } from '@/client';
-import type { SpanFilter, SpanSummary } from '@/core/api-schema';
+import type { SpanFilter, SpanSummary } from '@/core/api';
 import { Store } from '@/ui/shared/store';
 import { useStore } from '@/ui/shared/use-store';
 

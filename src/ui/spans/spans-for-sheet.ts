@@ -1,8 +1,7 @@
 import { lookupSpans, querySpans } from '@/client';
-import { MAX_QUERY_SPANS, MAX_SPANS_PER_REQUEST } from '@/core/api-schema';
-import type { SheetModel } from '@/core/sheet-model';
-import { appendSheetEdits, type SpanForSheet, type SpansSheet } from '@/core/spans-to-sheet';
-import type { StoredValue } from '@/core/stored-form';
+import { MAX_QUERY_SPANS, MAX_SPANS_PER_REQUEST } from '@/core/api';
+import type { StoredValue } from '@/core/patch';
+import { appendSheetEdits, type SheetModel, type SpanForSheet, type SpansSheet } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import type { SheetStore } from '@/ui/sheet';
 import type { SpanLabel } from './spans-store';

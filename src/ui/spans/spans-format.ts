@@ -1,5 +1,5 @@
-import type { SpanDetail } from '@/core/api-schema';
-import type { StoredValue } from '@/core/stored-form';
+import type { SpanDetail } from '@/core/api';
+import type { StoredValue } from '@/core/patch';
 import { valueText } from '@/ui/shared/cell-text';
 
 const spanTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

@@ -1,4 +1,4 @@
-import type { SpanSummary } from '@/core/api-schema';
+import type { SpanSummary } from '@/core/api';
 import { Store } from '@/ui/shared/store';
 import { EMPTY_DRAFT, type SearchDraft } from './span-filter';
 

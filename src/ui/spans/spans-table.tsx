@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useRef } from 'react';
-import type { SpanSummary } from '@/core/api-schema';
+import type { SpanSummary } from '@/core/api';
 import { formatSpanTime, metadataCellText } from './spans-format';
 import '@/ui/shared/virtual-table.css';
 

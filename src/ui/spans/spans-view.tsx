@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getFields, querySpanIds } from '@/client';
-import { MAX_QUERY_IDS } from '@/core/api-schema';
+import { MAX_QUERY_IDS } from '@/core/api';
 import { toClientOptions, useConnectionSettings } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { useRequest } from '@/ui/shared/use-request';

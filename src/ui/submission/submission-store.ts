@@ -5,16 +5,15 @@ import {
   type PreparedBatch,
   type SpansByBatch,
 } from '@/client';
-import type { AggregatedResponse, SpanPatch } from '@/core/api-schema';
-import { submittableCount } from '@/core/sheet-model';
+import type { AggregatedResponse, SpanPatch } from '@/core/api';
 import {
   blockedSpanErrors,
   buildOutcome,
   mergeRetry,
   retrySpanIds,
   type SubmissionOutcome,
-} from '@/core/submission-outcome';
-import { submittableSpanIds, submittedPatches } from '@/core/submittable-spans';
+} from '@/core/outcome';
+import { submittableCount, submittableSpanIds, submittedPatches } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { nextMacrotask } from '@/ui/shared/in-slices';
 import { describeRequestError } from '@/ui/shared/request-error';

@@ -1,5 +1,5 @@
 import type { SubmissionProgress } from '@/client';
-import type { RetryReport } from '@/core/submission-outcome';
+import type { RetryReport } from '@/core/outcome';
 import { countText } from '@/ui/shared/format';
 
 /** What the progress line needs of a running submission. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { SubmissionOutcome } from '@/core/submission-outcome';
+import type { SubmissionOutcome } from '@/core/outcome';
 import { loadLastSubmission, saveLastSubmission } from '@/ui/sheet';
 import type { SubmissionStore } from './submission-store';
 

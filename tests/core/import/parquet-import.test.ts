@@ -2,7 +2,7 @@ import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { importParquet } from '@/core/import';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { pandasLikeParquet } from '../../fixtures/import/make-parquet-fixtures';
 import { fixtureBytes, failure, table } from './fixture-files';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredType } from '@/core/stored-form';
+import type { StoredType } from '@/core/patch';
 import { type IncomingSpan, MAX_INGEST_METADATA_DEPTH, planIngest } from '@/server/patch/plan-ingest';
 
 const A = 'aaaaaaaaaaaaaaaa';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredType } from '@/core/stored-form';
-import { prepareSubmittedSpan } from '@/core/submitted-patch';
+import { prepareSubmittedSpan, type StoredType } from '@/core/patch';
 import { type Metadata, planSubmission } from '@/server/patch/plan-submission';
 
 const PROJECT = 'demo';

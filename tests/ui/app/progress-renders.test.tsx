@@ -2,15 +2,15 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { App, type AppStores } from '@/ui/app/app';
 import { SheetStore } from '@/ui/sheet';
 import { SpansStore } from '@/ui/spans';
 import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
+import { giveLayout, connectTo } from '../page-setup';
 import { holdSubmissions } from '../submission/held-submissions';
 import { trackRenders } from './render-tracker';
-import { giveLayout, connectTo } from '../page-setup';
 
 const [A, B] = [spanId(0xa1), spanId(0xb2)];
 let server: TestServer;

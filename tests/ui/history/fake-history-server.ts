@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { PatchResponse, SpanError, Submission, SubmissionChange } from '@/core/api-schema';
+import type { PatchResponse, SpanError, Submission, SubmissionChange } from '@/core/api';
 import { json, refuseKey } from '../shared/fake-fetch';
 
 export { stubUnreachable } from '../shared/fake-fetch';

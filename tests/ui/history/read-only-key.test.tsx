@@ -2,7 +2,7 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { patchResponseSchema } from '@/core/api-schema';
+import { patchResponseSchema } from '@/core/api';
 import { HistoryView } from '@/ui/history';
 import { setConnectionSettings } from '@/ui/settings';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from '../../server/test-server';

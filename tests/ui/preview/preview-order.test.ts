@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PatchEntry } from '@/core/row-patch';
-import type { SpanStatus } from '@/core/span-patch';
-import type { StoredValue } from '@/core/stored-form';
+import type { PatchEntry, SpanStatus, StoredValue } from '@/core/patch';
 import {
   normalizeSearch,
   type PreviewRank,

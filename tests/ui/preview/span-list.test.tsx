@@ -3,7 +3,7 @@ import { act, cleanup, render, renderHook, screen, within } from '@testing-libra
 import { createRef } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { PreviewView } from '@/ui/preview';
 import { useSpanVirtualizer } from '@/ui/preview/span-list';
 import { SheetStore } from '@/ui/sheet';

@@ -2,14 +2,14 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { PreviewView } from '@/ui/preview';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
+import { connectTo, giveLayout } from '../page-setup';
 import { makeOutcome } from '../results/outcome-fixture';
 import { holdSubmissions } from '../submission/held-submissions';
-import { connectTo, giveLayout } from '../page-setup';
 
 const [A, C] = [spanId(0xa1), spanId(0xc3)];
 let server: TestServer;

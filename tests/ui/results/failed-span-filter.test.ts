@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { outcomeFailures } from '@/core/outcome';
 import {
   failedRowCells,
   filterFailedSpans,
   formatSourceRows,
   isFilterActive,
 } from '@/ui/results/failed-span-filter';
-import { outcomeFailures } from '@/core/submission-outcome';
 import { BLOCKED, FAILED, makeOutcome } from './outcome-fixture';
 
 const outcome = makeOutcome(FAILED, {}, false, BLOCKED);

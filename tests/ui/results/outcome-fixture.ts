@@ -1,7 +1,7 @@
-import type { AggregatedResponse } from '@/core/api-schema';
-import type { CellValue } from '@/core/cell-reading';
+import type { AggregatedResponse } from '@/core/api';
 import { autoMapColumns } from '@/core/columns';
-import type { SubmissionOutcome } from '@/core/submission-outcome';
+import type { CellValue } from '@/core/import';
+import type { SubmissionOutcome } from '@/core/outcome';
 
 /** A failed span of a fixture: its ID, its error message, and its sheet rows (1-based) with their cells. */
 export interface FixtureSpan {

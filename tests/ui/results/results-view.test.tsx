@@ -2,9 +2,9 @@
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { ERROR_TYPES } from '@/core/error-types';
-import { errorTypeLabel } from '@/core/plain-words';
-import { type SubmissionOutcome, summarizeOutcome } from '@/core/submission-outcome';
+import { ERROR_TYPES } from '@/core/api';
+import { type SubmissionOutcome, summarizeOutcome } from '@/core/outcome';
+import { errorTypeLabel } from '@/core/words';
 import { ResultsView } from '@/ui/results';
 import type { ConnectionSettings } from '@/ui/settings';
 import { formatSubmissionTime } from '@/ui/shared/format';

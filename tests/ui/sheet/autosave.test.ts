@@ -1,10 +1,9 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '@/core/cell-reading';
 import type { ColumnSettings } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
-import { storedOutcomeOf } from '@/core/restore-outcome';
-import type { SubmissionOutcome } from '@/core/submission-outcome';
+import type { CellValue } from '@/core/import';
+import { storedOutcomeOf, type SubmissionOutcome } from '@/core/outcome';
+import { SheetModel } from '@/core/sheet';
 import {
   discardUnrestoredDraft,
   loadLastSubmission,
@@ -13,7 +12,7 @@ import {
   type SavedSheets,
   saveLastSubmission,
   saveSheet,
-} from '@/ui/sheet/autosave';
+} from '@/ui/sheet/autosave/autosave';
 import { SheetStore } from '@/ui/sheet/sheet-store';
 
 const SPAN = 'a1b2c3d4e5f60718';

@@ -7,7 +7,7 @@ import {
   type KeyPress,
   moveActiveCell,
   startsTyping,
-} from '@/ui/sheet/grid-navigation';
+} from '@/ui/sheet/grid/grid-navigation';
 
 /** A key press with the modifiers given. */
 const press = (key: string, modifiers: Partial<Omit<KeyPress, 'key'>> = {}): KeyPress => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet-model';
+import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet';
 import { type ApplyOffPage, OFF_PAGE_ROWS, SheetStore } from '@/ui/sheet/sheet-store';
 
 const spanIdOf = (index: number) => (index + 1).toString(16).padStart(16, '0');

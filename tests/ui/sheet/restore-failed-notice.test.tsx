@@ -3,8 +3,8 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { loadSavedSheets, saveSheet } from '@/ui/sheet/autosave';
-import { unrestoredDraftFileName } from '@/ui/sheet/restore-failed-notice';
+import { loadSavedSheets, saveSheet } from '@/ui/sheet/autosave/autosave';
+import { unrestoredDraftFileName } from '@/ui/sheet/autosave/restore-failed-notice';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetView } from '@/ui/sheet/sheet-view';
 import { useAutosave } from '@/ui/sheet/use-autosave';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { importFile } from '@/core/import';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
-import { SAMPLES } from '@/ui/sheet/samples';
+import { SAMPLES } from '@/ui/sheet/import/samples';
 
 const demoIds = new Set(buildDemoSpans().map((span) => span.spanId));
 

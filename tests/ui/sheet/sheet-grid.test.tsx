@@ -3,11 +3,11 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
-import { SheetGrid } from '@/ui/sheet/sheet-grid';
+import { SheetModel } from '@/core/sheet';
+import { useStore } from '@/ui/shared/use-store';
+import { SheetGrid } from '@/ui/sheet/grid/sheet-grid';
 import { SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetSummary } from '@/ui/sheet/sheet-summary';
-import { useStore } from '@/ui/shared/use-store';
 
 const A = '61dbffb32f20ddb6';
 

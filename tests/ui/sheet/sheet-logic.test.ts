@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
+import { SheetModel } from '@/core/sheet';
 import { cellFromText, cellText } from '@/ui/shared/cell-text';
-import { formatClipboardTable } from '@/ui/sheet/clipboard';
-import { isSheetEmpty, pasteEdits, tableFromPastedBlock } from '@/ui/sheet/paste';
-import { freshColumnId, newMetadataColumn } from '@/ui/sheet/new-column';
-import { filterRows } from '@/ui/sheet/row-filter';
+import { freshColumnId, newMetadataColumn } from '@/ui/sheet/columns/new-column';
+import { formatClipboardTable } from '@/ui/sheet/grid/clipboard';
+import { isSheetEmpty, pasteEdits, tableFromPastedBlock } from '@/ui/sheet/grid/paste';
+import { filterRows } from '@/ui/sheet/grid/row-filter';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 
 const A = '61dbffb32f20ddb6';

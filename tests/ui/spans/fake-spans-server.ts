@@ -1,13 +1,7 @@
 import { vi } from 'vitest';
-import {
-  type MetadataCondition,
-  type SpanDetail,
-  type SpanFilter,
-  type SpanQueryRequest,
-  spanQueryRequestSchema,
-  type SpanSummary,
-} from '@/core/api-schema';
-import type { StoredValue } from '@/core/stored-form';
+import type { MetadataCondition, SpanDetail, SpanFilter, SpanSummary } from '@/core/api';
+import { type SpanQueryRequest, spanQueryRequestSchema } from '@/core/api/api-schema';
+import type { StoredValue } from '@/core/patch';
 import { json } from '../shared/fake-fetch';
 
 export { stubUnreachable } from '../shared/fake-fetch';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { spanQueryRequestSchema } from '@/core/api-schema';
-import { EMPTY_DRAFT, localTimeToIso, toSpanFilter } from '@/ui/spans/span-filter';
+import { spanQueryRequestSchema } from '@/core/api/api-schema';
 import { SpansStore } from '@/ui/spans';
+import { EMPTY_DRAFT, localTimeToIso, toSpanFilter } from '@/ui/spans/span-filter';
 
 describe('toSpanFilter', () => {
   it('leaves out what is blank', () => {

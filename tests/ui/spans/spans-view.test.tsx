@@ -2,10 +2,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SpanDetail } from '@/core/api-schema';
+import type { SpanDetail } from '@/core/api';
 import { standardColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
-import { spanOrigins } from '@/core/spans-to-sheet';
+import { SheetModel, spanOrigins } from '@/core/sheet';
 import { setConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';

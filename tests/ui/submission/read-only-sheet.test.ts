@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { type SheetEdit, SheetModel } from '@/core/sheet-model';
+import { type SheetEdit, SheetModel } from '@/core/sheet';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';

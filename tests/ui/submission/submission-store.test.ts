@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubmissionProgress } from '@/client';
-import { type Submission, submissionsResponseSchema } from '@/core/api-schema';
+import type { Submission } from '@/core/api';
+import { submissionsResponseSchema } from '@/core/api/api-schema';
 import { autoMapColumns } from '@/core/columns';
-import { SheetModel } from '@/core/sheet-model';
-import { summarizeOutcome, type SubmissionOutcome } from '@/core/submission-outcome';
+import { summarizeOutcome, type SubmissionOutcome } from '@/core/outcome';
+import { SheetModel } from '@/core/sheet';
 import type { ConnectionSettings } from '@/ui/settings';
 import { type SheetSource, SheetStore } from '@/ui/sheet';
 import { retryReportText, SubmissionStore } from '@/ui/submission';

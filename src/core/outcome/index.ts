@@ -1,0 +1,25 @@
+/**
+ * The outcome of a Submit (SPEC §9, §13): figures that agree, a Retry merged in, its saved form repaired or
+ * refused, and the failed rows as a formula-safe CSV.
+ *
+ * The front door of src/core/outcome: code outside the room imports it from here (`@/core/outcome`) only.
+ * It may import: text, api, issues, import, columns, patch, sheet, draft. (eslint.config.js)
+ */
+export { escapeSpreadsheetFormula, failedRowsCsv } from './failed-rows-csv';
+export { restoreOutcome, storedOutcomeOf } from './restore-outcome';
+export {
+  blockedSpanErrors,
+  buildOutcome,
+  type ErrorTypeCount,
+  errorTypeCounts,
+  type FailedSpan,
+  mergeRetry,
+  notAppliedSpanIds,
+  outcomeFailures,
+  type OutcomeSummary,
+  refusalOf,
+  type RetryReport,
+  retrySpanIds,
+  type SubmissionOutcome,
+  summarizeOutcome,
+} from './submission-outcome';

@@ -1,0 +1,14 @@
+/**
+ * Plain words: type names, issue labels, error types and server messages as a person reads them.
+ *
+ * The front door of src/core/words: code outside the room imports it from here (`@/core/words`) only.
+ * It may import: text, api, issues, import, columns, patch, sheet, draft, outcome. (eslint.config.js)
+ */
+export {
+  describeErrorMessage,
+  errorTypeLabel,
+  fieldTypeName,
+  issueLabel,
+  refusalReason,
+  unreachableServerText,
+} from './plain-words';

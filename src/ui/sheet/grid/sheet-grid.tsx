@@ -1,0 +1,332 @@
+import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { ColumnSettings } from '@/core/columns';
+import { describeLocation } from '@/core/issues';
+import { cellText } from '@/ui/shared/cell-text';
+import { useStore } from '@/ui/shared/use-store';
+import { useFixedRows } from '@/ui/shared/use-fixed-rows';
+import { CellInspector } from './cell-inspector';
+import { ColumnHeader } from './column-header';
+import { GridCell, StatusBadge } from './grid-cell';
+import { type CellPosition, clampPosition, gridKeyAction, HEADER_ROW } from './grid-navigation';
+import { filterRows, type RowFilter } from './row-filter';
+import type { SheetStore } from '@/ui/sheet/sheet-store';
+import { type CellAt, useCellEditor } from './use-cell-editor';
+import { useGridClipboard } from './use-grid-clipboard';
+import './sheet-grid.css';
+
+const ROW_HEIGHT = 32;
+const STATUS_WIDTH = 88;
+
+/** A grid row for the table, which lays out the header only (`NO_ROWS`). */
+interface GridRow {
+  /** The row's index in the sheet (0-based). */
+  index: number;
+}
+
+const NO_ROWS: GridRow[] = [];
+
+const features = tableFeatures({});
+const columnHelper = createColumnHelper<typeof features, GridRow>();
+
+declare module '@tanstack/react-table' {
+  // Declaration merging types the metadata each grid column carries (TanStack's ColumnMeta).
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TFeatures, TData, TValue> {
+    sheetColumn?: ColumnSettings;
+  }
+}
+
+/**
+ * The editable, virtualized grid of the sheet (the WAI-ARIA data grid pattern): one Tab stop whose active cell,
+ * the column headers included, moves with the arrow keys; one DOM row per visible row only. Editing lives in
+ * `useCellEditor`, copy and paste in `useGridClipboard`, the keys in `grid-navigation.ts`; the grid renders what
+ * `src/core` computed for each cell.
+ */
+export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFilter }) {
+  const model = useStore(store, (state) => state.model);
+  const version = useStore(store, (state) => state.version);
+  const structureVersion = useStore(store, (state) => state.structureVersion);
+  const readOnly = useStore(store, (state) => state.readOnly || state.checking);
+  const gridId = useId();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
+  /** The id of the column whose menu is open. */
+  const [menuColumnId, setMenuColumnId] = useState<string | null>(null);
+
+  const filterVersion = filter === 'all' ? structureVersion : version;
+  const visibleRows = useMemo(
+    () => filterRows((row) => model.rowStatus(row), model.rowCount, filter),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; versions say when
+    [model, filter, filterVersion],
+  );
+  const sheetColumns = model.columns;
+  const columns = useMemo(
+    () =>
+      columnHelper.columns(
+        sheetColumns.map((column) =>
+          columnHelper.display({ id: column.id, header: column.name, meta: { sheetColumn: column } }),
+        ),
+      ),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- columns change with the structure version
+    [sheetColumns, structureVersion],
+  );
+  // NOTE: the table lays out the header only: rows are drawn from `visibleRows` as they scroll into view, so a
+  // million rows cost an integer each, not a row object each.
+  const table = useTable({ features, columns, data: NO_ROWS });
+
+  const virtualizer = useFixedRows({ count: visibleRows.length, rowHeight: ROW_HEIGHT, scrollRef, bodyRef });
+
+  const columnCount = sheetColumns.length;
+  const bounds = { rows: visibleRows.length, columns: columnCount, page: 1 };
+  const current = clampPosition(active, bounds);
+  const activeSheetRow = visibleRows[current.row];
+  const activeColumn = sheetColumns[current.column];
+  const cellId = (position: CellPosition) =>
+    position.row === HEADER_ROW
+      ? `${gridId}-head-${position.column}`
+      : `${gridId}-cell-${position.row}-${position.column}`;
+  const activeId = columnCount > 0 ? cellId(current) : undefined;
+
+  const cellAt: CellAt = (position) => {
+    const row = visibleRows[position.row];
+    const column = sheetColumns[position.column];
+    return row === undefined || !column ? null : { row, column };
+  };
+  const focusGrid = () => gridRef.current?.focus({ preventScroll: true });
+  const editor = useCellEditor({ store, gridRef, cellAt, bounds, readOnly, onMove: setActive });
+  const clipboard = useGridClipboard({
+    store,
+    filter,
+    visibleRows,
+    active: current,
+    readOnly,
+    onPastedSheet: () => setActive({ row: 0, column: 0 }),
+  });
+
+  useEffect(() => {
+    if (current.row !== HEADER_ROW) virtualizer.scrollToIndex(current.row);
+  }, [current.row, virtualizer]);
+
+  // Bring the active cell into view sideways, clear of the row-number column.
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    const cell = activeId ? document.getElementById(activeId) : null;
+    if (!scroller || !cell) return;
+    const left = cell.offsetLeft;
+    const right = left + cell.offsetWidth;
+    if (left - STATUS_WIDTH < scroller.scrollLeft) scroller.scrollLeft = Math.max(0, left - STATUS_WIDTH);
+    else if (right > scroller.scrollLeft + scroller.clientWidth)
+      scroller.scrollLeft = right - scroller.clientWidth;
+  }, [activeId]);
+
+  // Fixed widths keep the sticky header aligned with the absolutely positioned rows.
+  const template = `${STATUS_WIDTH}px ${sheetColumns
+    .map((column) =>
+      column.target.kind === 'patch_document'
+        ? '340px'
+        : column.target.kind === 'span_id'
+          ? '190px'
+          : column.target.kind === 'ignore'
+            ? '120px'
+            : '210px',
+    )
+    .join(' ')}`;
+
+  /** Rows a PageUp or PageDown moves: a screenful less one. */
+  const pageSize = () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
+
+  const onGridKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    // Keys in the cell editor and the column menu are theirs.
+    if (event.target !== event.currentTarget || editor.editing) return;
+    const action = gridKeyAction(current, event, { ...bounds, page: pageSize() });
+    if (!action) return;
+    event.preventDefault();
+    switch (action.kind) {
+      case 'undo':
+        store.undo();
+        return;
+      case 'redo':
+        store.redo();
+        return;
+      case 'move':
+        setActive(action.to);
+        return;
+      case 'open_menu':
+        if (activeColumn) setMenuColumnId(activeColumn.id);
+        return;
+      case 'edit':
+        editor.start(current, action.text, action.text !== null);
+        return;
+      case 'clear':
+        if (readOnly || activeSheetRow === undefined || !activeColumn) return;
+        if (model.cell(activeSheetRow, activeColumn.id) === undefined) return;
+        store.apply(
+          {
+            kind: 'set_cells',
+            cells: [{ row: activeSheetRow, columnId: activeColumn.id, value: undefined }],
+          },
+          `Clear row ${activeSheetRow + 1}`,
+        );
+        return;
+    }
+  };
+
+  const activeIssues =
+    activeSheetRow !== undefined && activeColumn ? model.cellIssues(activeSheetRow, activeColumn.id) : [];
+
+  return (
+    <div className="sheet-grid-frame">
+      <div
+        ref={gridRef}
+        id={gridId}
+        role="grid"
+        aria-label="Sheet"
+        aria-rowcount={visibleRows.length + 1}
+        aria-colcount={columnCount + 1}
+        aria-readonly={readOnly || undefined}
+        aria-activedescendant={activeId}
+        tabIndex={0}
+        className="sheet-grid"
+        onKeyDown={onGridKeyDown}
+        onPaste={clipboard.onPaste}
+        onCopy={clipboard.onCopy}
+      >
+        <div ref={scrollRef} className="sheet-grid-scroll">
+          <div role="rowgroup" className="sheet-grid-head">
+            {table.getHeaderGroups().map((group) => (
+              <div
+                key={group.id}
+                role="row"
+                aria-rowindex={1}
+                className="sheet-row"
+                style={{ gridTemplateColumns: template }}
+              >
+                <div role="columnheader" aria-colindex={1} className="sheet-status-head">
+                  Row
+                </div>
+                {group.headers.map((header, index) => {
+                  const column = header.column.columnDef.meta?.sheetColumn;
+                  if (!column) return null;
+                  const position = { row: HEADER_ROW, column: index };
+                  return (
+                    <ColumnHeader
+                      key={header.id}
+                      id={cellId(position)}
+                      store={store}
+                      column={column}
+                      columnIndex={index + 2}
+                      active={current.row === HEADER_ROW && current.column === index}
+                      menuOpen={menuColumnId === column.id}
+                      onOpenMenu={() => {
+                        setActive(position);
+                        setMenuColumnId(column.id);
+                      }}
+                      onCloseMenu={(returnFocus) => {
+                        setMenuColumnId(null);
+                        if (returnFocus) focusGrid();
+                      }}
+                    />
+                  );
+                })}
+              </div>
+            ))}
+          </div>
+          <div
+            ref={bodyRef}
+            role="rowgroup"
+            className="sheet-grid-body"
+            style={{ height: virtualizer.totalSize }}
+          >
+            {virtualizer.rows.map((item) => {
+              const sheetRow = visibleRows[item.index];
+              if (sheetRow === undefined) return null;
+              const status = model.rowStatus(sheetRow);
+              const rowIssues = model.rowIssues(sheetRow);
+              return (
+                <div
+                  key={sheetRow}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  className={`sheet-row sheet-row-${status}`}
+                  style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)` }}
+                >
+                  <div role="rowheader" aria-colindex={1} className="sheet-status">
+                    <span className="sheet-row-number">{sheetRow + 1}</span>
+                    <StatusBadge status={status} issues={rowIssues} />
+                    {!readOnly && (
+                      <button
+                        type="button"
+                        className="row-delete"
+                        aria-label={`Delete row ${sheetRow + 1}`}
+                        title={`Delete row ${sheetRow + 1}`}
+                        tabIndex={-1}
+                        onClick={() =>
+                          store.apply(
+                            { kind: 'delete_rows', at: sheetRow, count: 1 },
+                            `Delete row ${sheetRow + 1}`,
+                          )
+                        }
+                      >
+                        ×
+                      </button>
+                    )}
+                  </div>
+                  {sheetColumns.map((column, columnIndex) => {
+                    const position = { row: item.index, column: columnIndex };
+                    const editing = editor.editing;
+                    const isEditing =
+                      editing !== null &&
+                      editing.position.row === item.index &&
+                      editing.position.column === columnIndex;
+                    return (
+                      <GridCell
+                        key={column.id}
+                        id={cellId(position)}
+                        columnIndex={columnIndex + 2}
+                        text={cellText(model.cell(sheetRow, column.id))}
+                        issues={rowIssues.filter((issue) => issue.columnId === column.id)}
+                        active={item.index === current.row && columnIndex === current.column}
+                        editing={isEditing ? editing : null}
+                        onEditText={editor.setText}
+                        onEditorKeyDown={editor.onKeyDown}
+                        onEditorBlur={editor.onBlur}
+                        onSelect={() => {
+                          setActive(position);
+                          focusGrid();
+                        }}
+                        onOpen={() => {
+                          setActive(position);
+                          editor.start(position, null, false);
+                        }}
+                      />
+                    );
+                  })}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        {visibleRows.length === 0 && (
+          <p className="sheet-grid-empty">
+            {filter === 'all' ? 'This sheet has no rows yet.' : `No rows with ${filter}.`}
+          </p>
+        )}
+      </div>
+      <CellInspector
+        location={
+          !activeColumn
+            ? null
+            : describeLocation({
+                row: activeSheetRow === undefined ? null : activeSheetRow + 1,
+                column: activeColumn.name,
+              })
+        }
+        issues={activeIssues}
+        hint={current.row === HEADER_ROW ? "Enter opens the column's menu" : undefined}
+      />
+    </div>
+  );
+}
