@@ -33,31 +33,105 @@ const uiNoServer = {
 const uiFeatures = ['app', 'history', 'preview', 'results', 'settings', 'sheet', 'spans', 'submission'];
 
 /**
+ * src/core's rooms, bottom to top. Each is a folder whose index.ts is its front door: the rest of the code imports a
+ * room only from there (`@/core/<room>`), and a room imports only the rooms below it, so rooms never make a circle
+ * (tldraw's `packages/store`, Excalidraw's `math → element → excalidraw`). Inside a room, files import each other
+ * by `./x`. Tests may reach a room's internals, to test one module.
+ */
+const coreRooms = [
+  'text',
+  'api',
+  'issues',
+  'import',
+  'columns',
+  'patch',
+  'sheet',
+  'draft',
+  'outcome',
+  'words',
+];
+
+const coreFrontDoors = {
+  group: ['@/core/*/**', '../core/**', '../../core/**'],
+  message:
+    "That is a room's internals: import src/core through the room's front door, @/core/<room> (its index.ts).",
+};
+
+const coreOnly = [
+  {
+    group: ['@/ui/*', '@/client/*', '@/server/*', '../ui/*', '../client/*', '../server/*'],
+    message: 'src/core imports nothing but core.',
+  },
+  { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/core has no React.' },
+  {
+    group: nodeBuiltins,
+    message: 'src/core has no Node imports: the browser, a worker and the server all use it.',
+  },
+];
+
+/** src/server/store: the stores meet the rest of the server through `@/server/store` (its index.ts). */
+const storeFrontDoor = {
+  group: ['@/server/store/**', '../store/**', './store/**'],
+  message: 'Meet the stores through their front door, @/server/store (its index.ts).',
+};
+const serverNoClient = {
+  group: ['@/ui/*', '@/client/*', '../ui/*', '../client/*'],
+  message: 'src/server imports core only.',
+};
+const storeNotItsDoor = {
+  group: ['../**'],
+  message: 'Inside src/server/store, import a file of another folder by `@/server/store/…`.',
+};
+/** Exact specifiers (a pattern would take in what is below it too). */
+const storeDoorFromInside = [
+  {
+    name: '@/server/store',
+    message:
+      'Inside src/server/store, import the file itself (`@/server/store/span-store`), never the front door.',
+  },
+];
+
+/**
  * Import direction: core <- client <- ui, core <- server, and cli on top of core and client (its `serve` and
  * `backup` commands alone import the server). Nothing imports ui; ui never imports server.
  * NOTE: ESLint keeps only the last `no-restricted-imports` that applies to a file, so the entries after `ui`,
- * which narrow it for the shared folder and each feature, repeat `uiNoServer`.
+ * which narrow it for the shared folder and each feature, repeat `uiNoServer`; each room of core repeats `coreOnly`.
  */
 const boundaries = {
   core: {
     files: ['src/core/**/*.ts'],
-    patterns: [
-      {
-        group: ['@/ui/*', '@/client/*', '@/server/*', '../ui/*', '../client/*', '../server/*'],
-        message: 'src/core imports nothing but core.',
-      },
-      { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/core has no React.' },
-      {
-        group: nodeBuiltins,
-        message: 'src/core has no Node imports: the browser, a worker and the server all use it.',
-      },
-    ],
+    patterns: coreOnly,
   },
+  ...Object.fromEntries(
+    coreRooms.map((room, index) => {
+      const below = coreRooms.slice(0, index);
+      const notBelow = coreRooms.slice(index);
+      return [
+        `core-${room}`,
+        {
+          files: [`src/core/${room}/**/*.ts`],
+          patterns: [
+            ...coreOnly,
+            {
+              group: ['@/core/*/**', '../**'],
+              message:
+                "That is another room's internals: import it through its front door, @/core/<room>; inside a room, import by ./x.",
+            },
+            {
+              group: notBelow.map((other) => `@/core/${other}`),
+              message: `src/core/${room} imports only the rooms below it (${below.join(', ') || 'none'}); the rooms, bottom to top: ${coreRooms.join(', ')}.`,
+            },
+          ],
+        },
+      ];
+    }),
+  ),
   client: {
     files: ['src/client/**/*.ts'],
     patterns: [
       { group: ['@/ui/*', '@/server/*', '../ui/*', '../server/*'], message: 'src/client imports core only.' },
       { group: nodeBuiltins, message: 'src/client runs in the browser too: no Node imports.' },
+      coreFrontDoors,
     ],
   },
   cli: {
@@ -69,26 +143,71 @@ const boundaries = {
         message:
           'src/cli imports core and client; only src/cli/serve*.ts and backup*.ts (`serve`, `backup`) import the server.',
       },
+      coreFrontDoors,
     ],
   },
   cliServe: {
     files: ['src/cli/serve*.ts', 'src/cli/backup*.ts'],
-    patterns: [{ group: ['@/ui/*', '../ui/*'], message: 'src/cli never imports the UI.' }],
+    patterns: [
+      { group: ['@/ui/*', '../ui/*'], message: 'src/cli never imports the UI.' },
+      coreFrontDoors,
+      storeFrontDoor,
+    ],
   },
   server: {
     files: ['src/server/**/*.ts'],
+    patterns: [serverNoClient, coreFrontDoors, storeFrontDoor],
+  },
+  store: {
+    files: ['src/server/store/**/*.ts'],
+    ignores: ['src/server/store/index.ts'],
+    paths: storeDoorFromInside,
     patterns: [
-      { group: ['@/ui/*', '@/client/*', '../ui/*', '../client/*'], message: 'src/server imports core only.' },
+      serverNoClient,
+      coreFrontDoors,
+      storeNotItsDoor,
+      {
+        group: ['@/server/store/sqlite/**', '@/server/store/postgres/**'],
+        message: 'What both stores share imports neither store.',
+      },
     ],
+  },
+  storeSqlite: {
+    files: ['src/server/store/sqlite/**/*.ts'],
+    paths: storeDoorFromInside,
+    patterns: [
+      serverNoClient,
+      coreFrontDoors,
+      storeNotItsDoor,
+      {
+        group: ['@/server/store/postgres/**'],
+        message: 'The SQLite store never imports the PostgreSQL one.',
+      },
+    ],
+  },
+  storePostgres: {
+    files: ['src/server/store/postgres/**/*.ts'],
+    paths: storeDoorFromInside,
+    patterns: [
+      serverNoClient,
+      coreFrontDoors,
+      storeNotItsDoor,
+      { group: ['@/server/store/sqlite/**'], message: 'The PostgreSQL store never imports the SQLite one.' },
+    ],
+  },
+  storeDoor: {
+    files: ['src/server/store/index.ts'],
+    patterns: [serverNoClient, coreFrontDoors],
   },
   ui: {
     files: ['src/ui/**/*.{ts,tsx}'],
-    patterns: [uiNoServer],
+    patterns: [uiNoServer, coreFrontDoors],
   },
   uiShared: {
     files: ['src/ui/shared/**/*.{ts,tsx}'],
     patterns: [
       uiNoServer,
+      coreFrontDoors,
       {
         group: ['@/ui/*', '!@/ui/shared', '@/ui/*/**', '!@/ui/shared/**', '../**'],
         message: 'src/ui/shared imports no feature: features build on it, not the other way round.',
@@ -102,6 +221,7 @@ const boundaries = {
         files: [`src/ui/${feature}/**/*.{ts,tsx}`],
         patterns: [
           uiNoServer,
+          coreFrontDoors,
           {
             group: ['@/ui/*/**', `!@/ui/${feature}/**`, '!@/ui/shared/**', '../**'],
             message:
@@ -146,7 +266,9 @@ export default tseslint.config(
   ...Object.values(boundaries).map(({ files, patterns, ...rest }) => ({
     files,
     ...('ignores' in rest ? { ignores: rest.ignores } : {}),
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns, ...('paths' in rest ? { paths: rest.paths } : {}) }],
+    },
   })),
   {
     files: ['src/**/*.{ts,tsx}'],
