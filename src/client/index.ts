@@ -1,23 +1,15 @@
 export { ApiRequestError, type ClientOptions, type RequestFailureKind } from './api-request';
+export { type ConnectionCheck, failedConnectionCheck, testConnection, whoAmI } from './connection-check';
+export { getFields, listProjects } from './project-requests';
+export { getSpan, listSpans, lookupSpans, querySpanIds, querySpans } from './span-requests';
 export {
-  type ConnectionCheck,
-  failedConnectionCheck,
-  getFields,
-  getSpan,
   getSubmission,
-  listProjects,
-  listSpans,
   listSubmissionChanges,
   listSubmissionErrors,
   listSubmissions,
-  lookupSpans,
-  querySpanIds,
-  querySpans,
   revertSubmission,
   type SubmissionPageQuery,
-  testConnection,
-  whoAmI,
-} from './api-helpers';
+} from './submission-requests';
 export {
   DEFAULT_BATCH_SIZE,
   type LogMetadataOptions,

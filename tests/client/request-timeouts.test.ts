@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listProjects } from '@/client/api-helpers';
 import { ApiRequestError } from '@/client/api-request';
 import { CANCELLED_IN_FLIGHT, logMetadata, type SubmissionProgress } from '@/client/log-metadata';
+import { listProjects } from '@/client/project-requests';
 import type { PatchResponse, SpanPatch } from '@/core/api';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../server/test-server';
 

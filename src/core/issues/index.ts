@@ -19,6 +19,7 @@ export {
   makeIssue,
   NOTICE_CODES,
   type NoticeCode,
+  type Severity,
   severityOf,
   WARNING_CODES,
 } from './issues';

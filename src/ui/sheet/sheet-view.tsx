@@ -8,7 +8,7 @@ import { RestoreFailedNotice } from '@/ui/sheet/autosave/restore-failed-notice';
 import { ColumnNotices } from '@/ui/sheet/columns/column-notices';
 import { AddColumnDialog } from '@/ui/sheet/columns/key-field';
 import { newMetadataColumn } from '@/ui/sheet/columns/new-column';
-import { isSheetEmpty } from '@/ui/sheet/grid/paste';
+import { everyCellBlank } from '@/ui/sheet/grid/paste';
 import type { RowFilter } from '@/ui/sheet/grid/row-filter';
 import { SheetGrid } from '@/ui/sheet/grid/sheet-grid';
 import { MappingDialog } from '@/ui/sheet/import/mapping-dialog';
@@ -47,7 +47,7 @@ export function SheetView({
   const knownKeys = useProjectKeys();
   const importer = useSheetImport(store, knownKeys);
   const summary = model.summary();
-  const empty = isSheetEmpty(model);
+  const empty = everyCellBlank(model);
 
   // A block pasted with a header row onto the empty sheet goes through the mapping step, as a file does.
   const pastedTable = useStore(store, (state) => state.pastedTable);
@@ -76,7 +76,7 @@ export function SheetView({
 
   /** Asks first when the sheet holds edits that would be lost. */
   const requestReplace = (request: PendingReplace) => {
-    if (store.dirty && !isSheetEmpty(store.model)) setPending(request);
+    if (store.dirty && !everyCellBlank(store.model)) setPending(request);
     else replaceSheet(request);
   };
 

@@ -8,7 +8,7 @@ import { ConfirmDialog, Modal } from '@/ui/shared/modal';
 import { describeRequestError } from '@/ui/shared/request-error';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
-import { appendToSheet, isSheetBlank, readSpansForSheet, type ReadProgress } from './spans-for-sheet';
+import { appendToSheet, everyRowBlank, readSpansForSheet, type ReadProgress } from './spans-for-sheet';
 import type { SpansStore } from './spans-store';
 
 type Field = FieldsResponse['fields'][number];
@@ -57,7 +57,7 @@ export function AddToSheetDialog({
   const shownKeys = useStore(spans, (state) => state.shownKeys);
   const sheetRows = useStore(sheet, (state) => state.model.rowCount);
   const readOnly = useStore(sheet, (state) => state.readOnly);
-  const blank = useStore(sheet, (state) => isSheetBlank(state.model));
+  const blank = useStore(sheet, (state) => everyRowBlank(state.model));
   const [chosen, setChosen] = useState<readonly string[]>(() =>
     shownKeys.filter((key) => fields.some((field) => field.key === key)),
   );

@@ -74,8 +74,11 @@ export async function readSpansForSheet({
   }));
 }
 
-/** True when no row of the sheet has anything in a mapped column: adding spans may take its place. */
-export function isSheetBlank(model: SheetModel): boolean {
+/**
+ * True when every row is blank as the sheet counts it: nothing in a mapped column (an ignored column may hold
+ * values). Adding spans may then take the sheet's place.
+ */
+export function everyRowBlank(model: SheetModel): boolean {
   return model.summary().blankRows === model.rowCount;
 }
 

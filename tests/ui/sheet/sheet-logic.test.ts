@@ -4,7 +4,7 @@ import { SheetModel } from '@/core/sheet';
 import { cellFromText, cellText } from '@/ui/shared/cell-text';
 import { freshColumnId, newMetadataColumn } from '@/ui/sheet/columns/new-column';
 import { formatClipboardTable } from '@/ui/sheet/grid/clipboard';
-import { isSheetEmpty, pasteEdits, tableFromPastedBlock } from '@/ui/sheet/grid/paste';
+import { everyCellBlank, pasteEdits, tableFromPastedBlock } from '@/ui/sheet/grid/paste';
 import { filterRows } from '@/ui/sheet/grid/row-filter';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 
@@ -118,8 +118,8 @@ describe('pasting a block', () => {
         ['x', '3'],
       ]),
     ).toBeNull();
-    expect(isSheetEmpty(emptySheet())).toBe(true);
-    expect(isSheetEmpty(sheet([[A, '']]))).toBe(false);
+    expect(everyCellBlank(emptySheet())).toBe(true);
+    expect(everyCellBlank(sheet([[A, '']]))).toBe(false);
   });
 });
 

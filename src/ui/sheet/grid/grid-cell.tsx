@@ -1,10 +1,10 @@
-import { type Issue, issueMessage } from '@/core/issues';
+import { type Issue, issueMessage, type Severity } from '@/core/issues';
 import type { RowStatus } from '@/core/sheet';
 import { countText } from '@/ui/shared/format';
 import type { EditingState } from './use-cell-editor';
 
 /** The most severe of a cell's issues, or null. */
-function severityOf(issues: readonly Issue[]): 'error' | 'warning' | null {
+function worstSeverity(issues: readonly Issue[]): Severity | null {
   if (issues.some((issue) => issue.severity === 'error')) return 'error';
   return issues.length > 0 ? 'warning' : null;
 }
@@ -39,7 +39,7 @@ export function GridCell({
   onSelect: () => void;
   onOpen: () => void;
 }) {
-  const severity = severityOf(issues);
+  const severity = worstSeverity(issues);
   const messages = issues.map(issueMessage);
   const descriptionId = `${id}-issues`;
   return (

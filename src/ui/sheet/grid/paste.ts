@@ -54,8 +54,8 @@ export function tableFromPastedBlock(block: readonly (readonly string[])[]): Imp
   return { format: 'tsv', headers: [...header], rows: padded, origin: 'text', notes: [] };
 }
 
-/** True when no cell of the sheet holds anything: a paste may replace it instead of filling it. */
-export function isSheetEmpty(model: SheetModel): boolean {
+/** True when every cell of the sheet is blank, ignored columns too: a paste may replace it instead of filling it. */
+export function everyCellBlank(model: SheetModel): boolean {
   // NOTE: each column is read until its first value, not copied: a filled sheet answers at its first cell.
   return model.columns.every((column) => model.isColumnBlank(column.id));
 }

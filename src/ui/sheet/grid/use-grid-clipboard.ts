@@ -4,7 +4,7 @@ import { countText } from '@/ui/shared/format';
 import type { SheetStore } from '@/ui/sheet/sheet-store';
 import { formatClipboardTable } from './clipboard';
 import { type CellPosition, HEADER_ROW } from './grid-navigation';
-import { isSheetEmpty, pasteEdits, tableFromPastedBlock } from './paste';
+import { everyCellBlank, pasteEdits, tableFromPastedBlock } from './paste';
 import type { RowFilter } from './row-filter';
 
 /** The grid's copy and paste handlers. */
@@ -52,7 +52,7 @@ export function useGridClipboard({
       event.preventDefault();
       const { model } = store;
       const block = parsePastedCells(text);
-      const pastedTable = isSheetEmpty(model) ? tableFromPastedBlock(block) : null;
+      const pastedTable = everyCellBlank(model) ? tableFromPastedBlock(block) : null;
       if (pastedTable) {
         // It goes through the mapping step, as a file does (the Sheet tab takes it from the store).
         store.pasteSheet(pastedTable);

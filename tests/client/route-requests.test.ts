@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiRequestError,
   getFields,
   getSubmission,
   listProjects,
@@ -7,15 +8,14 @@ import {
   listSubmissionChanges,
   listSubmissionErrors,
   listSubmissions,
+  logMetadata,
   lookupSpans,
   querySpanIds,
   querySpans,
   revertSubmission,
   testConnection,
   whoAmI,
-} from '@/client/api-helpers';
-import { ApiRequestError } from '@/client/api-request';
-import { logMetadata } from '@/client/log-metadata';
+} from '@/client';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../server/test-server';
 
 let server: TestServer;
