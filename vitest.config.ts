@@ -52,6 +52,8 @@ export default defineConfig({
           include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
           exclude: ['tests/e2e/**', 'tests/bench/**', 'node_modules/**', ...postgresOnly, 'tests/support/**'],
           env: { SPANPATCH_TEST_STORE: 'sqlite' },
+          // Longer waits for the component tests (jsdom) on a busy machine.
+          setupFiles: ['tests/ui/setup.ts'],
         },
       },
       {

@@ -6,11 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository's root folder. */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The repository's root folder. NOTE: from the module's path, not `new URL`: under jsdom (the UI's tests load this file too) URL is jsdom's. */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where a Chromium or Chrome is usually installed, in the order they are tried after CHROME_PATH. */
 export const CHROMIUM_PLACES = [

@@ -84,13 +84,15 @@ describe('accessibility: axe-core in every tab, dialog, popover and filtered sta
     // The mapping step of a file with a column it does not know.
     await tab('Sheet').click();
     await page.getByLabel('Import file').setInputFiles(fixture('unknown-columns.csv'));
-    await page.getByRole('dialog', { name: /Map the columns of unknown-columns\.csv/ }).waitFor();
+    const mapping = page.getByRole('dialog', { name: /Map the columns of unknown-columns\.csv/ });
+    await mapping.waitFor();
     await check('Mapping dialog');
     // Mapping the unknown column to a blank key shows the dialog's problems.
     const quality = page.getByRole('row', { name: 'Column quality' });
     await quality.getByLabel('Maps to').selectOption('metadata');
     await quality.getByLabel('Key').fill('');
     await quality.getByLabel('Key').press('Tab');
+    await mapping.getByRole('alert').filter({ hasText: 'Name the key of column quality' }).waitFor();
     await check('Mapping dialog with a problem');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
@@ -112,9 +114,15 @@ describe('accessibility: axe-core in every tab, dialog, popover and filtered sta
     await tab('Preview').click();
     await page.getByText('Compared with project demo').waitFor();
     await check('Preview, with data');
-    await page.getByRole('button', { name: /^Predicted to fail/ }).click();
+    const predicted = page.getByRole('button', { name: /^Predicted to fail/ });
+    await predicted.click();
+    await expect.poll(() => predicted.getAttribute('aria-pressed')).toBe('true');
+    const shownCount = page.getByText(/^Showing \d+ of \d+ spans/);
+    await expect.poll(() => shownCount.textContent()).toMatch(/^Showing 2 of \d+ spans/);
     await check('Preview, filtered to predicted failures');
+    // Every span of the sample has a score: the search keeps both.
     await page.getByRole('searchbox', { name: 'Search the preview' }).fill('score');
+    await expect.poll(() => shownCount.textContent()).toMatch(/^Showing 2 of \d+ spans/);
     await check('Preview, searched');
 
     // Submit, then Results, filtered by a type.
@@ -122,10 +130,11 @@ describe('accessibility: axe-core in every tab, dialog, popover and filtered sta
     const summary = page.getByRole('status', { name: 'Submission summary' });
     await summary.waitFor();
     await check('Results, with data');
-    await page
+    const typeConflict = page
       .getByRole('group', { name: 'Filter by error type' })
-      .getByRole('button', { name: /^Type conflict/ })
-      .click();
+      .getByRole('button', { name: /^Type conflict/ });
+    await typeConflict.click();
+    await expect.poll(() => typeConflict.getAttribute('aria-pressed')).toBe('true');
     await check('Results, filtered by a type');
 
     // History with the submission, and its Revert dialog.

@@ -46,8 +46,11 @@ export interface AppUnderTest {
   startServerAgain(): Promise<void>;
   browser: Browser;
   dir: string;
-  /** A fresh browser context (empty storage) with a page on the app. */
-  openPage(): Promise<{ context: BrowserContext; page: Page }>;
+  /**
+   * A fresh browser context (empty storage) with a page on the app; `beforeLoad` runs in the page before the
+   * app's scripts (Playwright's `addInitScript`).
+   */
+  openPage(options?: { beforeLoad?: () => void }): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -82,9 +85,10 @@ export async function startApp(
       app.server = await serve(first.port);
       stopped = false;
     },
-    async openPage() {
+    async openPage({ beforeLoad } = {}) {
       const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
+      if (beforeLoad) await page.addInitScript(beforeLoad);
       // The app must run under its own Content-Security-Policy without a single violation (SPEC §12).
       guardPage(page, { csp: true });
       await page.goto(first.url);

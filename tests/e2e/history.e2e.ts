@@ -112,27 +112,28 @@ describe('History in the browser', () => {
     await rowRevert.focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Revert submission' });
+    const insideDialog = () => dialog.evaluate((element) => element.contains(document.activeElement));
     await dialog.getByRole('button', { name: 'Revert 2 spans', exact: true }).waitFor();
-    expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await expect.poll(insideDialog).toBe(true);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Revert 2 spans');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Revert 2 spans');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await rowRevert.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expect.poll(() => rowRevert.evaluate((element) => element === document.activeElement)).toBe(true);
 
     // The dry run: two spans go back, the edited one is a conflict with its value now.
     await rowRevert.click();
     await dialog.waitFor();
-    expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await expect.poll(insideDialog).toBe(true);
     const status = dialog.getByRole('status');
     await expect
       .poll(() => status.textContent())
       .toBe('2 spans of 3 will go back to their values before this submission. 1 span cannot, listed below.');
-    expect(await tableCells(dialog.getByRole('table', { name: 'Spans changed since' }))).toEqual([
-      [edited, 'prompt_version', 'v7'],
-    ]);
+    await expect
+      .poll(() => tableCells(dialog.getByRole('table', { name: 'Spans changed since' })))
+      .toEqual([[edited, 'prompt_version', 'v7']]);
     const confirm = dialog.getByRole('button', { name: 'Revert 2 spans', exact: true });
-    expect(await confirm.isEnabled()).toBe(true);
+    await expect.poll(() => confirm.isEnabled()).toBe(true);
     // The dry run wrote nothing.
     expect(await metadataNow()).toEqual(submittedMetadata);
     expect(await submissionCount()).toBe(countBefore);
@@ -143,9 +144,9 @@ describe('History in the browser', () => {
       .toBe(
         'Reverted 2 spans. 1 span failed, listed below. The revert is now the newest submission in History.',
       );
-    expect(await tableCells(dialog.getByRole('table', { name: 'Spans changed since' }))).toEqual([
-      [edited, 'prompt_version', 'v7'],
-    ]);
+    await expect
+      .poll(() => tableCells(dialog.getByRole('table', { name: 'Spans changed since' })))
+      .toEqual([[edited, 'prompt_version', 'v7']]);
 
     // Exactly the metadata before, with the added key removed; the span edited since is left as it is.
     const after = await metadataNow();
@@ -168,8 +169,10 @@ describe('History in the browser', () => {
     await expect
       .poll(() => row.getByRole('cell').first().textContent())
       .toMatch(/^revert-me\.csvReverted by Revert of revert-me\.csv/);
-    expect(await row.getByRole('button', { name: 'Revert', exact: true }).isDisabled()).toBe(true);
-    expect(await detail.getByRole('button', { name: 'Revert', exact: true }).isDisabled()).toBe(true);
+    await expect.poll(() => row.getByRole('button', { name: 'Revert', exact: true }).isDisabled()).toBe(true);
+    await expect
+      .poll(() => detail.getByRole('button', { name: 'Revert', exact: true }).isDisabled())
+      .toBe(true);
 
     // The revert opens from the link, with its own changes: the added key removed.
     await row.getByRole('link', { name: /^Revert of revert-me\.csv/ }).click();
@@ -177,9 +180,9 @@ describe('History in the browser', () => {
     const revertChanges = revertDetail.getByRole('table', { name: 'Changes' });
     await expect.poll(async () => (await tableCells(revertChanges)).length).toBe(4);
     expect(await tableCells(revertChanges)).toContainEqual([first, 'e2e_reviewed', '"yes"', 'removed']);
-    expect(await tableCells(revertDetail.getByRole('table', { name: 'Errors' }))).toEqual([
-      [edited, 'Changed since', "'prompt_version' changed after this submission (now v7)"],
-    ]);
+    await expect
+      .poll(() => tableCells(revertDetail.getByRole('table', { name: 'Errors' })))
+      .toEqual([[edited, 'Changed since', "'prompt_version' changed after this submission (now v7)"]]);
     await context.close();
   });
 
@@ -199,13 +202,13 @@ describe('History in the browser', () => {
     const { context, page } = await openHistory(project);
     const rows = submissionsTable(page, project).getByRole('row');
     await rowOf(page, project, 'page-1004.csv').waitFor();
-    expect(await rows.count()).toBe(101);
+    await expect.poll(() => rows.count()).toBe(101);
     const more = page.getByRole('button', { name: 'Load more submissions' });
     for (let shown = 100; shown < 1_005; shown += 100) {
       await more.click();
       await expect.poll(() => rows.count()).toBe(Math.min(shown + 100, 1_005) + 1);
     }
-    expect(await more.count()).toBe(0);
+    await expect.poll(() => more.count()).toBe(0);
     await expect
       .poll(() => page.getByRole('status').first().textContent())
       .toBe('Showing all 1,005 submissions, newest first.');

@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
+import { writeSheet } from './app-helpers';
 import { type AppUnderTest, fixture, startApp } from './harness';
 
 // The support engineer's job with the keyboard alone: every action is a key press (page.keyboard); locators only
@@ -28,8 +29,21 @@ const focusedElement = (page: Page) =>
   page.evaluate(() => {
     const element = document.activeElement;
     const grid = document.querySelector('[role="grid"]');
+    const role = element?.getAttribute('role') ?? element?.tagName.toLowerCase() ?? 'none';
+    // Its accessible name, roughly as a screen reader finds it: a generic element (a `div`) has none of its own.
+    const labelledBy = (element?.getAttribute('aria-labelledby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' ');
+    // A label's text, without that of the control inside it (a select's options).
+    const label =
+      element instanceof HTMLInputElement || element instanceof HTMLSelectElement
+        ? (element.labels?.[0]?.textContent ?? '').replace(element.textContent ?? '', '')
+        : '';
+    const fromContent = ['button', 'a', 'tab', 'link', 'option'].includes(role) ? element?.textContent : '';
     return {
-      role: element?.getAttribute('role') ?? element?.tagName.toLowerCase() ?? 'none',
+      role,
+      name: (element?.getAttribute('aria-label') || labelledBy || label || fromContent || '').trim(),
       text: (element?.getAttribute('aria-label') ?? element?.textContent ?? '').trim().slice(0, 60),
       inGrid: element !== null && grid !== null && grid !== element && grid.contains(element),
       isGrid: element !== null && element === grid,
@@ -81,32 +95,34 @@ describe('the whole job with the keyboard alone', () => {
     await page.keyboard.press('Enter');
     const keyInput = page.getByLabel("Name this column's key");
     await keyInput.waitFor();
-    expect(await focused(keyInput)).toBe(true);
+    await expect.poll(() => focused(keyInput)).toBe(true);
     await page.keyboard.type(KEY);
     await page.keyboard.press('Enter');
     await keyInput.waitFor({ state: 'detached' });
 
     // Into the grid: one Tab stop, on the first cell of the first row.
     await tabTo(page, grid(page));
-    expect(await activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
 
     // ArrowUp goes to the header row; on a header Enter opens the column's menu, never the cell editor.
     await page.keyboard.press('ArrowUp');
-    expect(await activeCell(page)).toMatchObject({ role: 'columnheader', row: '1', column: '2' });
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'columnheader', row: '1', column: '2' });
     await page.keyboard.press('ArrowRight');
-    expect(await activeCell(page)).toMatchObject({ role: 'columnheader', column: '3' });
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'columnheader', column: '3' });
     expect((await activeCell(page)).text).toContain(`attributes.metadata.${KEY}`);
     await page.keyboard.press('Enter');
     const menu = page.getByRole('dialog', { name: /^Column / });
     await menu.waitFor();
     expect(await page.getByRole('textbox', { name: 'Cell value' }).count()).toBe(0);
-    expect(await menu.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await expect.poll(() => menu.evaluate((element) => element.contains(document.activeElement))).toBe(true);
     // The menu shows the key just named.
-    expect(
-      await menu.evaluate((element) =>
-        Array.from(element.querySelectorAll('input'), (input) => input.value).join(' '),
-      ),
-    ).toContain(KEY);
+    await expect
+      .poll(() =>
+        menu.evaluate((element) =>
+          Array.from(element.querySelectorAll('input'), (input) => input.value).join(' '),
+        ),
+      )
+      .toContain(KEY);
     // Tab stays inside the open menu, all the way round; Esc closes it and goes back to its header.
     for (let presses = 0; presses < 10; presses += 1) {
       await page.keyboard.press('Tab');
@@ -114,14 +130,14 @@ describe('the whole job with the keyboard alone', () => {
     }
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
-    expect(await focused(grid(page))).toBe(true);
+    await expect.poll(() => focused(grid(page))).toBe(true);
     expect(await activeCell(page)).toMatchObject({ role: 'columnheader', column: '3' });
     expect((await activeCell(page)).text).toContain(`attributes.metadata.${KEY}`);
 
     // Three span IDs and their values: typing replaces a cell, an arrow keeps it and moves, Enter moves down.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Home');
-    expect(await activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
     for (const [index, spanId] of spans.entries()) {
       await page.keyboard.type(spanId);
       await page.keyboard.press('ArrowRight');
@@ -131,19 +147,19 @@ describe('the whole job with the keyboard alone', () => {
     }
     const summary = page.getByRole('status', { name: 'Sheet summary' });
     await expect.poll(() => summary.textContent()).toContain('3 spans');
-    expect(await summary.textContent()).toContain('0 errors');
+    await expect.poll(() => summary.textContent()).toContain('0 errors');
 
     // Esc leaves editing and stays on the cell, the value as it was.
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowRight');
-    expect(await activeCell(page)).toMatchObject({ row: '4', column: '3', text: 'checked 3' });
+    await expect.poll(() => activeCell(page)).toMatchObject({ row: '4', column: '3', text: 'checked 3' });
     await page.keyboard.press('F2');
     const editor = page.getByRole('textbox', { name: 'Cell value' });
     await editor.waitFor();
     await page.keyboard.type(' and more');
     await page.keyboard.press('Escape');
     await editor.waitFor({ state: 'detached' });
-    expect(await focused(grid(page))).toBe(true);
+    await expect.poll(() => focused(grid(page))).toBe(true);
     expect(await activeCell(page)).toMatchObject({ row: '4', column: '3', text: 'checked 3' });
     // Esc again, with nothing being edited, harms nothing.
     await page.keyboard.press('Escape');
@@ -151,17 +167,19 @@ describe('the whole job with the keyboard alone', () => {
 
     // Tab and Shift+Tab leave the grid at its edges: from the last cell forward, from the first cell back.
     await page.keyboard.press('Control+End');
-    expect(await activeCell(page)).toMatchObject({ role: 'gridcell', row: '6', column: '4' });
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'gridcell', row: '6', column: '4' });
     await page.keyboard.press('Tab');
-    expect(await focusedElement(page)).toMatchObject({ inGrid: false, isGrid: false });
+    await expect.poll(() => focusedElement(page)).toMatchObject({ inGrid: false, isGrid: false });
     await tabTo(page, grid(page), true);
     await page.keyboard.press('Control+Home');
-    expect(await activeCell(page)).toMatchObject({ role: 'columnheader', column: '2' });
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'columnheader', column: '2' });
     await page.keyboard.press('Shift+Tab');
-    expect(await focusedElement(page)).toMatchObject({ inGrid: false, isGrid: false, beforeGrid: true });
+    await expect
+      .poll(() => focusedElement(page))
+      .toMatchObject({ inGrid: false, isGrid: false, beforeGrid: true });
     // Tab from the cell editor keeps the value typed and leaves the grid too.
     await page.keyboard.press('Tab');
-    expect(await focused(grid(page))).toBe(true);
+    await expect.poll(() => focused(grid(page))).toBe(true);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
@@ -170,7 +188,9 @@ describe('the whole job with the keyboard alone', () => {
     await page.keyboard.type('x');
     await editor.waitFor();
     await page.keyboard.press('Shift+Tab');
-    expect(await focusedElement(page)).toMatchObject({ inGrid: false, isGrid: false, beforeGrid: true });
+    await expect
+      .poll(() => focusedElement(page))
+      .toMatchObject({ inGrid: false, isGrid: false, beforeGrid: true });
     await expect.poll(() => summary.textContent()).toContain('4 rows');
     await tabTo(page, grid(page));
     await page.keyboard.press('Delete');
@@ -179,7 +199,7 @@ describe('the whole job with the keyboard alone', () => {
     // Preview, from the tab list: arrows move between tabs.
     await tabTo(page, page.getByRole('tab', { name: 'Sheet' }), true);
     await page.keyboard.press('ArrowRight');
-    expect(await focused(page.getByRole('tab', { name: 'Preview' }))).toBe(true);
+    await expect.poll(() => focused(page.getByRole('tab', { name: 'Preview' }))).toBe(true);
     await page.getByText('Compared with project demo').waitFor();
     for (const [index, spanId] of spans.entries()) {
       const card = page.getByRole('article', { name: `Span ${spanId}` });
@@ -196,21 +216,22 @@ describe('the whole job with the keyboard alone', () => {
     const results = page.getByRole('status', { name: 'Submission summary' });
     await results.waitFor();
     await expect.poll(() => results.textContent()).toMatch(/Sent\s*3(?![\d,])/);
-    expect(await results.textContent()).toMatch(/Updated\s*3(?![\d,])/);
-    expect(await results.textContent()).toMatch(/Failed\s*0(?![\d,])/);
-    expect(await focused(page.getByRole('tab', { name: 'Results' }))).toBe(true);
+    await expect.poll(() => results.textContent()).toMatch(/Updated\s*3(?![\d,])/);
+    await expect.poll(() => results.textContent()).toMatch(/Failed\s*0(?![\d,])/);
+    await expect.poll(() => focused(page.getByRole('tab', { name: 'Results' }))).toBe(true);
 
     // History: the submission, opened with Enter, lists the three changes.
     await page.keyboard.press('ArrowRight');
-    expect(await focused(page.getByRole('tab', { name: 'History' }))).toBe(true);
+    await expect.poll(() => focused(page.getByRole('tab', { name: 'History' }))).toBe(true);
     const open = page.getByRole('button', { name: /^Open( submission)?$/ }).first();
     await open.waitFor();
     await tabTo(page, open);
     await page.keyboard.press('Enter');
+    const detail = page.locator('#submission-detail');
     for (const spanId of spans) {
-      await page.getByText(spanId).first().waitFor();
+      await detail.getByText(spanId).first().waitFor();
     }
-    expect(await page.locator('#submission-detail').textContent()).toContain(KEY);
+    expect(await detail.textContent()).toContain(KEY);
     await context.close();
   });
 
@@ -224,14 +245,14 @@ describe('the whole job with the keyboard alone', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Connection settings' });
     await dialog.waitFor();
-    expect(await inside(dialog)).toBe(true);
+    await expect.poll(() => inside(dialog)).toBe(true);
     for (const key of [...Array<string>(15).fill('Tab'), ...Array<string>(15).fill('Shift+Tab')]) {
       await page.keyboard.press(key);
       expect(await inside(dialog)).toBe(true);
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await focused(settings)).toBe(true);
+    await expect.poll(() => focused(settings)).toBe(true);
 
     // NOTE: the file itself is picked in the system's file chooser, outside the page: set on the focused input.
     const importFile = page.getByLabel('Import file');
@@ -239,14 +260,88 @@ describe('the whole job with the keyboard alone', () => {
     await importFile.setInputFiles(fixture('unknown-columns.csv'));
     const mapping = page.getByRole('dialog', { name: /^Map the columns of unknown-columns\.csv/ });
     await mapping.waitFor();
-    expect(await inside(mapping)).toBe(true);
+    await expect.poll(() => inside(mapping)).toBe(true);
     for (const key of [...Array<string>(25).fill('Tab'), ...Array<string>(25).fill('Shift+Tab')]) {
       await page.keyboard.press(key);
       expect(await inside(mapping)).toBe(true);
     }
     await page.keyboard.press('Escape');
     await mapping.waitFor({ state: 'detached' });
-    expect(await focused(importFile)).toBe(true);
+    await expect.poll(() => focused(importFile)).toBe(true);
+    await context.close();
+  });
+
+  it('keeps the grid one Tab stop on a sheet that scrolls both ways: Tab and Shift+Tab leave it for named controls', async () => {
+    // A pandas export of 500 rows, wider and taller than the grid's view.
+    const header = [
+      '',
+      'context.span_id',
+      ...Array.from({ length: 10 }, (_, key) => `attributes.metadata.field_${key + 1}`),
+    ];
+    const rows = Array.from({ length: 500 }, (_, row) => [
+      String(row),
+      (row + 1).toString(16).padStart(16, '0'),
+      ...Array.from({ length: 10 }, (_, key) => `value ${row}-${key}`),
+    ]);
+    const path = await writeSheet(app.dir, 'pandas-500.csv', header, rows);
+    const { context, page } = await app.openPage();
+    await page.getByRole('button', { name: 'Settings' }).waitFor();
+    await page.getByLabel('Import file').setInputFiles(path);
+    await page.getByRole('status', { name: 'Sheet summary' }).filter({ hasText: '500 rows' }).waitFor();
+
+    /** How the grid's view scrolls: whether it can (down, sideways), and how far it has. */
+    const gridScroll = () =>
+      grid(page).evaluate((frame) => {
+        const scroller = [frame, ...frame.querySelectorAll('*')].find((element) =>
+          /(auto|scroll)/.test(getComputedStyle(element).overflowY),
+        );
+        return {
+          down: scroller !== undefined && scroller.scrollHeight > scroller.clientHeight,
+          sideways: scroller !== undefined && scroller.scrollWidth > scroller.clientWidth,
+          top: scroller?.scrollTop ?? 0,
+          left: scroller?.scrollLeft ?? 0,
+        };
+      });
+    await expect.poll(gridScroll).toMatchObject({ down: true, sideways: true });
+
+    /** Presses Tab (Shift+Tab when `backwards`) and gives where the focus went, past the page's end if need be. */
+    const pressTab = async (backwards = false) => {
+      await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+      const stop = await focusedElement(page);
+      // NOTE: past the page's last control a browser moves to its own bar (headless: the page's body); the next
+      // Tab comes round to the page's first control.
+      if (stop.role !== 'body') return stop;
+      await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+      return focusedElement(page);
+    };
+    const outsideTheGrid = { inGrid: false, isGrid: false, name: expect.stringMatching(/\S/) };
+
+    // From the first cell: Tab leaves the grid for the next named control, Shift+Tab for the one before it.
+    await tabTo(page, grid(page));
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
+    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Settings' });
+    await tabTo(page, grid(page), true);
+    expect(await pressTab(true)).toMatchObject({ ...outsideTheGrid, beforeGrid: true, name: 'Show' });
+
+    // Scrolled both ways to the last cell, the same.
+    await tabTo(page, grid(page));
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => activeCell(page)).toMatchObject({ role: 'gridcell', row: '501', column: '13' });
+    await expect
+      .poll(async () => {
+        const { top, left } = await gridScroll();
+        return top > 0 && left > 0;
+      })
+      .toBe(true);
+    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Settings' });
+    await tabTo(page, grid(page), true);
+    await expect.poll(() => activeCell(page)).toMatchObject({ row: '501', column: '13' });
+    expect(await pressTab(true)).toMatchObject({ ...outsideTheGrid, beforeGrid: true, name: 'Show' });
+
+    // A click in the grid gives the focus to the grid, and the keys go on working from there.
+    await grid(page).getByRole('gridcell').first().click();
+    await expect.poll(() => focused(grid(page))).toBe(true);
+    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Settings' });
     await context.close();
   });
 });

@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
 import { openWithProject } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
+import { screenshot } from './screenshots';
 
 let app: AppUnderTest;
 let pandasCsv: string;
@@ -103,12 +104,12 @@ describe('layout in the browser', () => {
     it(`has no page scrollbar on Sheet and Preview at ${width}×${height}`, async () => {
       const { context, page } = await openAt(width, height);
       await page.getByRole('grid', { name: 'Sheet' }).waitFor();
-      expect(await pageOverflow(page)).toEqual({ x: 0, y: 0 });
+      await expect.poll(() => pageOverflow(page)).toEqual({ x: 0, y: 0 });
       await importPandas(page);
-      expect(await pageOverflow(page)).toEqual({ x: 0, y: 0 });
+      await expect.poll(() => pageOverflow(page)).toEqual({ x: 0, y: 0 });
       await page.getByRole('tab', { name: 'Preview' }).click();
       await page.getByText('Compared with project demo').waitFor();
-      expect(await pageOverflow(page)).toEqual({ x: 0, y: 0 });
+      await expect.poll(() => pageOverflow(page)).toEqual({ x: 0, y: 0 });
       await context.close();
     });
   }
@@ -148,7 +149,7 @@ describe('layout in the browser', () => {
     expect(after?.x).toBe(before?.x);
     const statusHead = await grid.getByRole('columnheader').first().boundingBox();
     expect(statusHead?.x).toBe(before?.x);
-    await page.screenshot({ path: '/tmp/layout-sheet-scrolled-1024.png' });
+    await screenshot(page, 'layout-sheet-scrolled-1024');
     await context.close();
   });
 
@@ -162,16 +163,23 @@ describe('layout in the browser', () => {
       .click();
     const menu = page.getByRole('dialog', { name: /^Column / });
     await menu.waitFor();
-    const menuBox = await menu.boundingBox();
-    // The menu is whole in the grid's view (the grid scrolls to show it), and each field inside the menu.
-    const gridBox = await page.locator('.sheet-grid-scroll').boundingBox();
-    if (menuBox && gridBox) expect(menuBox.x + menuBox.width).toBeLessThanOrEqual(gridBox.x + gridBox.width);
+    // The menu is whole in the grid's view (the grid scrolls to show it, once it is open), and each field inside
+    // the menu.
+    const rightEdge = async (locator: Locator) => {
+      const box = await locator.boundingBox();
+      return box === null ? null : box.x + box.width;
+    };
+    const gridRight = await rightEdge(page.locator('.sheet-grid-scroll'));
+    expect(gridRight).not.toBeNull();
+    await expect.poll(() => rightEdge(menu)).toBeLessThanOrEqual(gridRight ?? 0);
+    const menuRight = await rightEdge(menu);
+    expect(menuRight).not.toBeNull();
     for (const field of ['Maps to', 'Key', 'Type', 'Blank cells']) {
-      const box = await menu.getByLabel(field, { exact: true }).boundingBox();
-      expect(box, field).not.toBeNull();
-      if (box && menuBox) expect(box.x + box.width, field).toBeLessThanOrEqual(menuBox.x + menuBox.width);
+      const right = await rightEdge(menu.getByLabel(field, { exact: true }));
+      expect(right, field).not.toBeNull();
+      expect(right, field).toBeLessThanOrEqual(menuRight ?? 0);
     }
-    await page.screenshot({ path: '/tmp/layout-column-menu-1024.png' });
+    await screenshot(page, 'layout-column-menu-1024');
     await context.close();
   });
 
@@ -183,7 +191,7 @@ describe('layout in the browser', () => {
     const first = page.getByRole('article').first();
     await first.getByRole('cell', { name: 'unchanged' }).waitFor();
     expect(await brokenWords(page, '.preview-view')).toEqual([]);
-    await page.screenshot({ path: '/tmp/layout-preview-1024.png' });
+    await screenshot(page, 'layout-preview-1024');
     await context.close();
   });
 
@@ -197,13 +205,15 @@ describe('layout in the browser', () => {
     await page.getByText('Compared with project demo').waitFor();
 
     const cards = page.getByRole('article');
-    const badges = await cards.locator('.status-pill').allTextContents();
+    const badges = () => cards.locator('.status-pill').allTextContents();
     // Two predicted failures, then the blocked span, then the rest.
-    expect(badges.slice(0, 3)).toEqual(['Predicted to fail', 'Predicted to fail', 'Blocked']);
-    expect(badges.slice(3)).not.toContain('Predicted to fail');
-    expect(badges.slice(3)).not.toContain('Blocked');
+    await expect
+      .poll(async () => (await badges()).slice(0, 3))
+      .toEqual(['Predicted to fail', 'Predicted to fail', 'Blocked']);
+    expect((await badges()).slice(3)).not.toContain('Predicted to fail');
+    expect((await badges()).slice(3)).not.toContain('Blocked');
     const conflict = page.getByRole('article', { name: 'Span 16546f0d4cb86d80' });
-    expect(await conflict.locator('.status-pill').textContent()).toBe('Predicted to fail');
+    await expect.poll(() => conflict.locator('.status-pill').textContent()).toBe('Predicted to fail');
     // In words; the server's own message only in the collapsed details for support.
     expect(await conflict.innerText()).toContain(
       "Predicted to fail (type conflict): 'score' holds decimal numbers; this value is text.",
@@ -213,15 +223,17 @@ describe('layout in the browser', () => {
       "[type_conflict] Type conflict on 'score': stored Float64, patch has Utf8",
     );
 
-    await page.screenshot({ path: '/tmp/layout-preview-problems-1024.png' });
+    await screenshot(page, 'layout-preview-problems-1024');
 
+    // NOTE: the list follows the search a moment after it is typed (a deferred render): wait for the cards the
+    // search asks for, never for a count the list before it may already have.
     const search = page.getByRole('searchbox', { name: 'Search the preview' });
+    const shownSpans = () =>
+      cards.evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
     await search.fill('ffffffff');
-    await expect.poll(() => cards.count()).toBe(1);
-    expect(await cards.first().getAttribute('aria-label')).toBe('Span ffffffffffffffff');
+    await expect.poll(shownSpans).toEqual(['Span ffffffffffffffff']);
     await search.fill('refund issued');
-    await expect.poll(() => cards.count()).toBe(1);
-    expect(await cards.first().getAttribute('aria-label')).toBe('Span 8053890f674ef839');
+    await expect.poll(shownSpans).toEqual(['Span 8053890f674ef839']);
     await search.fill('ticket_id');
     await expect.poll(() => cards.count()).toBeGreaterThan(1);
     await search.fill('');
@@ -229,7 +241,7 @@ describe('layout in the browser', () => {
     // The list scrolls from the keyboard: it is a named, focusable region.
     const list = page.getByRole('region', { name: 'Spans in the preview' });
     await list.focus();
-    expect(await list.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expect.poll(() => list.evaluate((element) => element === document.activeElement)).toBe(true);
 
     // The failed rows are exported under the sheet's name.
     await page.getByRole('button', { name: /^Submit \d+ spans?$/ }).click();
@@ -239,7 +251,7 @@ describe('layout in the browser', () => {
       page.getByRole('button', { name: 'Export failed rows' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('spreadsheet-export-failed-rows.csv');
-    await page.screenshot({ path: '/tmp/layout-results-1024.png' });
+    await screenshot(page, 'layout-results-1024');
     await context.close();
   });
 });

@@ -47,7 +47,7 @@ describe('code loaded only when it is used, under the strict Content-Security-Po
 
     await page.getByLabel('Import file').setInputFiles(resolve('tests/fixtures/import/pandas-like.parquet'));
     await expect.poll(() => summary(page).textContent()).toContain('3 rows');
-    expect(await summary(page).textContent()).toContain('3 spans');
+    await expect.poll(() => summary(page).textContent()).toContain('3 spans');
     expect(await text(page, 2, 1)).toBe('8f2a1c0d9e7b6a54');
     expect(requested).toHaveLength(1);
     await context.close();
@@ -83,7 +83,7 @@ describe('code loaded only when it is used, under the strict Content-Security-Po
     await page.keyboard.type('not a url');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await focused(settings)).toBe(true);
+    await expect.poll(() => focused(settings)).toBe(true);
 
     // Opened again, the code is already there: no second download.
     await page.keyboard.press('Enter');

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppUnderTest, startApp } from './harness';
+import { savedSheet } from './save-probe';
 
 let app: AppUnderTest;
 
@@ -36,6 +37,7 @@ describe('signal over noise: column notices (issue 12)', () => {
     await expect.poll(() => summary(page).textContent()).toContain('40 rows');
 
     // Two column notices, not 66 warnings: what needs attention is the three real problems.
+    await expect.poll(() => summary(page).textContent()).toContain('2 column notices');
     const text = (await summary(page).textContent()) ?? '';
     expect(text).toContain('1 error');
     expect(text).toContain('3 warnings');
@@ -68,8 +70,12 @@ describe('signal over noise: column notices (issue 12)', () => {
       '1 accepted conversion',
     );
 
-    // Remembered with the sheet: a reload brings the sheet back with its notices accepted.
-    await page.waitForTimeout(1000);
+    // Remembered with the sheet: once both Accepts are saved, a reload brings the sheet back with them.
+    const acceptedSaved = async () => {
+      const saved = await savedSheet(page);
+      return saved?.ok ? saved.model.columnNotices().filter((notice) => notice.accepted).length : 0;
+    };
+    await expect.poll(acceptedSaved).toBe(2);
     await page.reload();
     await expect.poll(() => summary(page).textContent()).toContain('Accepted: 2 conversions');
     expect(await needsAttention(page).count()).toBe(0);
@@ -100,7 +106,7 @@ describe('signal over noise: column notices (issue 12)', () => {
     const priority = dialog.getByRole('row', { name: 'Column priority' });
     expect(await priority.getByLabel('Maps to').inputValue()).toBe('ignore');
     await priority.getByLabel('Maps to').selectOption('metadata');
-    expect(await priority.getByLabel('Key').inputValue()).toBe('priority');
+    await expect.poll(() => priority.getByLabel('Key').inputValue()).toBe('priority');
     await dialog.getByRole('button', { name: 'Import 1 row' }).click();
     await dialog.waitFor({ state: 'detached' });
 

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppUnderTest, startApp } from './harness';
+import { screenshot } from './screenshots';
 
 let app: AppUnderTest;
 
@@ -42,14 +43,14 @@ describe('the preview in a browser, against the demo project', () => {
     );
 
     const summary = page.getByRole('status', { name: 'Preview summary' });
-    expect(await summary.textContent()).toContain('Blocked: 1');
-    expect(await summary.textContent()).toContain('Predicted to fail: 2');
+    await expect.poll(() => summary.textContent()).toContain('Blocked: 1');
+    await expect.poll(() => summary.textContent()).toContain('Predicted to fail: 2');
     await page.getByRole('button', { name: /^Blocked: 1/ }).click();
-    expect(await page.getByRole('article').count()).toBe(1);
-    expect(await page.getByRole('article').first().textContent()).toContain(
-      'patch_document is not valid JSON',
-    );
-    await page.screenshot({ path: '/tmp/preview.png', fullPage: false });
+    await expect.poll(() => page.getByRole('article').count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('article').first().textContent())
+      .toContain('patch_document is not valid JSON');
+    await screenshot(page, 'preview');
     expect(await page.getByRole('button', { name: 'Submit 4 spans' }).isEnabled()).toBe(true);
     await context.close();
   });

@@ -1,4 +1,7 @@
 import type { Page, Worker } from 'playwright-core';
+import { z } from 'zod';
+import { type CellChange, sheetEditSchema } from '@/core/sheet-edits';
+import { type LogRestore, logKeys, openSheetLog, sheetLogHeadSchema } from '@/core/sheet-log';
 
 /** The IndexedDB writes one realm (the page or a worker) has made, as `installSaveProbe` records them. */
 interface SaveRecord {
@@ -106,4 +109,87 @@ export async function waitForSave(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return lastSeen;
+}
+
+/**
+ * Reads records of the sheet autosave keeps in this page's IndexedDB (null when it has none yet), without creating
+ * anything. NOTE: the database and store names are autosave's (src/ui/sheet/autosave.ts). What comes back keeps
+ * what JSON would lose and a reload reads: typed arrays, and keys whose value is undefined (an emptied cell).
+ */
+function readSavedRecords(page: Page, keys: string[]): Promise<unknown[] | null> {
+  return page.evaluate(
+    (wanted) =>
+      new Promise<unknown[] | null>((resolve, reject) => {
+        const request = indexedDB.open('spanpatch');
+        // Not there yet: create nothing (the app makes its database itself).
+        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onerror = () =>
+          request.error?.name === 'AbortError' ? resolve(null) : reject(request.error);
+        request.onsuccess = () => {
+          const database = request.result;
+          if (!database.objectStoreNames.contains('sheets')) {
+            database.close();
+            resolve(null);
+            return;
+          }
+          const objects = database.transaction('sheets', 'readonly').objectStore('sheets');
+          // NOTE: no function assigned to a name in here (see installSaveProbe).
+          Promise.all(
+            wanted.map(
+              (key) =>
+                new Promise<unknown>((found, failed) => {
+                  const got = objects.get(key);
+                  got.onsuccess = () => found(got.result);
+                  got.onerror = () => failed(got.error);
+                }),
+            ),
+          ).then((values) => {
+            database.close();
+            resolve(values);
+          }, reject);
+        };
+      }),
+    keys,
+  );
+}
+
+/** The saved log's head, or null while no sheet is saved as a log. */
+async function savedHead(page: Page) {
+  const [head] = (await readSavedRecords(page, ['current'])) ?? [];
+  const parsed = sheetLogHeadSchema.safeParse(head);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * The sheet a reload would give back now: the log autosave kept in this page's IndexedDB, opened by the app's own
+ * `openSheetLog`; null while no sheet is saved. Reads every column: for sheets of a few thousand rows.
+ */
+export async function savedSheet(page: Page): Promise<LogRestore | null> {
+  const head = await savedHead(page);
+  if (head === null) return null;
+  const keys = logKeys(head.id);
+  const records = await readSavedRecords(page, [
+    ...head.columns.map((_, index) => keys.column(index)),
+    ...Array.from({ length: head.logLength }, (_, index) => keys.edits(index)),
+  ]);
+  if (records === null) return null;
+  return openSheetLog(head, records.slice(0, head.columns.length), records.slice(head.columns.length));
+}
+
+/**
+ * The cells set by the edits saved after the sheet's columns (what a reload replays on them), in order; null while
+ * no sheet is saved. Reads the head and the records of edits only, never the columns: for a large sheet, whose
+ * edits are appended to its log once its import was saved.
+ */
+export async function savedCellEdits(page: Page): Promise<CellChange[] | null> {
+  const head = await savedHead(page);
+  if (head === null) return null;
+  const keys = logKeys(head.id);
+  const records = await readSavedRecords(
+    page,
+    Array.from({ length: head.logLength }, (_, index) => keys.edits(index)),
+  );
+  const edits = z.array(z.array(sheetEditSchema)).safeParse(records);
+  if (!edits.success) return null;
+  return edits.data.flat().flatMap((edit) => (edit.kind === 'set_cells' ? edit.cells : []));
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppUnderTest, fixture, startApp } from './harness';
+import { savedSheet } from './save-probe';
 
 let app: AppUnderTest;
 
@@ -24,6 +25,53 @@ const cell = (page: Page, row: number, column: number) =>
 /** The value a cell shows. */
 const text = (page: Page, row: number, column: number) =>
   cell(page, row, column).locator('.sheet-cell-text').textContent();
+
+/** The page's gate on what its workers say (`installImportGate`). */
+interface ImportGate {
+  hold: boolean;
+}
+
+declare global {
+  var spanpatchImportGate: ImportGate | undefined;
+}
+
+/**
+ * Wraps the page's `Worker` message listeners before the app starts: while the gate holds, a worker's messages
+ * other than progress reports never reach the app (the import's check, its sheet, its failure). Runs in the page:
+ * it must not refer to anything outside itself, nor name a function (see save-probe.ts).
+ */
+function installImportGate(): void {
+  const gate: ImportGate = { hold: false };
+  globalThis.spanpatchImportGate = gate;
+  const listen = Worker.prototype.addEventListener;
+  Worker.prototype.addEventListener = function (
+    this: Worker,
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ) {
+    if (type !== 'message' || typeof listener !== 'function')
+      return listen.call(this, type, listener, options);
+    return listen.call(
+      this,
+      type,
+      (event: Event) => {
+        const data = (event as MessageEvent<{ type?: unknown } | null>).data;
+        if (gate.hold && data?.type !== 'progress') return;
+        listener.call(this, event);
+      },
+      options,
+    );
+  };
+}
+
+/** Holds (or lets through again) what the page's workers say after their progress, as `installImportGate` does. */
+async function holdImportAnswers(page: Page, hold: boolean): Promise<void> {
+  await page.evaluate((on) => {
+    if (!globalThis.spanpatchImportGate) throw new Error('installImportGate was not run in this page');
+    globalThis.spanpatchImportGate.hold = on;
+  }, hold);
+}
 
 async function importFile(page: Page, name: string) {
   await page.getByLabel('Import file').setInputFiles(fixture(name));
@@ -61,7 +109,7 @@ describe('the sheet in a browser', () => {
 
     await importFile(page, 'labels.jsonl');
     await expect.poll(() => text(page, 1, 3)).toBe('{"escalated":true}');
-    expect(await summary(page).textContent()).toContain('2 spans');
+    await expect.poll(() => summary(page).textContent()).toContain('2 spans');
     await context.close();
   });
 
@@ -105,7 +153,9 @@ describe('the sheet in a browser', () => {
     await expect.poll(() => summary(page).textContent()).toContain('1 error');
     expect(await cell(page, 2, 4).getAttribute('aria-invalid')).toBe('true');
     await cell(page, 2, 4).click();
-    expect(await page.locator('.cell-inspector').textContent()).toContain('patch_document is not valid JSON');
+    await expect
+      .poll(() => page.locator('.cell-inspector').textContent())
+      .toContain('patch_document is not valid JSON');
 
     await typeInto(page, 2, 4, '{"note": "checked"}');
     await expect.poll(() => summary(page).textContent()).toContain('0 errors');
@@ -139,7 +189,7 @@ describe('the sheet in a browser', () => {
     await expect.poll(() => summary(page).textContent()).toContain('1 error');
     await page.getByLabel('Show').selectOption('errors');
     await expect.poll(() => grid(page).getAttribute('aria-rowcount')).toBe('2');
-    expect(await grid(page).getByRole('rowheader').first().textContent()).toContain('1');
+    await expect.poll(() => grid(page).getByRole('rowheader').first().textContent()).toContain('1');
     await page.getByLabel('Show').selectOption('all');
     await expect.poll(() => grid(page).getAttribute('aria-rowcount')).toBe('5');
 
@@ -150,8 +200,15 @@ describe('the sheet in a browser', () => {
     await ask.getByRole('button', { name: 'Cancel' }).click();
     expect(await summary(page).textContent()).toContain('4 rows');
 
-    // Reload: the sheet comes back as it was.
-    await page.waitForTimeout(1000);
+    // Reload: once the sheet is saved as it is now (its last edit: the first row's span ID emptied), it comes
+    // back as it was.
+    const saved = async () => {
+      const restored = await savedSheet(page);
+      if (!restored?.ok) return null;
+      const { model } = restored;
+      return { rows: model.rowCount, firstSpanId: model.cell(0, model.columns[0]?.id ?? '') ?? '' };
+    };
+    await expect.poll(saved).toEqual({ rows: 4, firstSpanId: '' });
     await page.reload();
     await expect.poll(() => summary(page).textContent()).toContain('4 rows');
     expect(await summary(page).textContent()).toContain('1 error');
@@ -160,7 +217,7 @@ describe('the sheet in a browser', () => {
   });
 
   it('shows progress for a large file, and Cancel leaves the sheet as it was', async () => {
-    const { context, page } = await app.openPage();
+    const { context, page } = await app.openPage({ beforeLoad: installImportGate });
     await importFile(page, 'reviewed.csv');
     await expect.poll(() => summary(page).textContent()).toContain('3 rows');
 
@@ -173,10 +230,16 @@ describe('the sheet in a browser', () => {
       path,
       ['context.span_id,attributes.metadata.reviewed,attributes.metadata.quality', ...rows].join('\n'),
     );
+    // The file is read, but what the import worker says after its progress is held back: the import stays in
+    // its reading step, with its Cancel, however fast or slow this machine reads.
+    await holdImportAnswers(page, true);
     await page.getByLabel('Import file').setInputFiles(path);
-    await page.getByRole('progressbar', { name: 'Importing large.csv' }).waitFor();
+    const progress = page.getByRole('progressbar', { name: 'Importing large.csv' });
+    await progress.waitFor();
+    await expect.poll(async () => Number(await progress.getAttribute('value'))).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Cancel import' }).click();
     await page.getByRole('progressbar').waitFor({ state: 'detached' });
+    await holdImportAnswers(page, false);
     expect(await summary(page).textContent()).toContain('3 rows');
     expect(await text(page, 1, 1)).toBe('61dbffb32f20ddb6');
     await context.close();

@@ -133,7 +133,7 @@ describe('finding spans and tagging them from the Spans tab, against the demo pr
       .waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
-    expect(await open.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expect.poll(() => open.evaluate((element) => element === document.activeElement)).toBe(true);
     await context.close();
   });
 });

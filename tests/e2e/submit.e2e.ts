@@ -79,8 +79,8 @@ describe('submitting and working through failures', () => {
     const summary = resultsSummary(page);
     await summary.waitFor();
     await expect.poll(() => summary.textContent()).toMatch(/Sent\s*36(?![\d,])/);
-    expect(await summary.textContent()).toMatch(/Updated\s*30(?![\d,])/);
-    expect(await summary.textContent()).toMatch(/Failed\s*6(?![\d,])/);
+    await expect.poll(() => summary.textContent()).toMatch(/Updated\s*30(?![\d,])/);
+    await expect.poll(() => summary.textContent()).toMatch(/Failed\s*6(?![\d,])/);
 
     for (const [type, count] of [
       ['parse_failure', 0],
@@ -126,7 +126,7 @@ describe('submitting and working through failures', () => {
       .getByRole('button', { name: /^Open( submission)?$/ })
       .first()
       .click();
-    await page.getByText(HTML_PAYLOAD).first().waitFor();
+    await page.locator('#submission-detail').getByText(HTML_PAYLOAD).first().waitFor();
     expect(await page.locator('img').count()).toBe(0);
 
     // Fix in sheet: the failed rows become the sheet.

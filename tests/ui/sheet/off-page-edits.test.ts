@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet';
 import { type ApplyOffPage, OFF_PAGE_ROWS, SheetStore } from '@/ui/sheet/sheet-store';
@@ -25,10 +25,7 @@ function heldWorker() {
       });
     });
   };
-  const release = async () => {
-    waiting.shift()?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  };
+  const release = () => waiting.shift()?.();
   return { apply, calls, release };
 }
 
@@ -53,8 +50,8 @@ describe('edits that recheck every row of a large sheet', () => {
     store.apply({ kind: 'set_cells', cells: [{ row: 1, columnId: scoreId, value: '9' }] }, 'Edit cell');
     expect(scoreOf(store, 1)).toBe('1');
 
-    await worker.release();
-    expect(store.getState().checking).toBe(false);
+    worker.release();
+    await vi.waitFor(() => expect(store.getState().checking).toBe(false));
     expect(store.model).not.toBe(before);
     expect(scoreOf(store, 0)).toBe('high');
     expect(store.model.summary().byCode.mixed_types_as_text).toBe(1);
@@ -67,7 +64,9 @@ describe('edits that recheck every row of a large sheet', () => {
     // Its undo rechecks every row too: off the page again.
     store.undo();
     expect(worker.calls).toHaveLength(2);
-    await worker.release();
+    expect(store.getState().checking).toBe(true);
+    worker.release();
+    await vi.waitFor(() => expect(store.getState().checking).toBe(false));
     expect(scoreOf(store, 0)).toBe('0');
     expect(store.model.summary().byCode.mixed_types_as_text).toBeUndefined();
     expect(store.canRedo).toBe(true);
@@ -98,8 +97,8 @@ describe('edits that recheck every row of a large sheet', () => {
     store.applyOffPage = () => Promise.reject(new Error('the worker could not start'));
     const scoreId = store.model.columns[1]?.id ?? '';
     store.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: scoreId, value: 'high' }] }, 'Edit cell');
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(store.getState().checking).toBe(false);
+    expect(store.getState().checking).toBe(true);
+    await vi.waitFor(() => expect(store.getState().checking).toBe(false));
     expect(scoreOf(store, 0)).toBe('high');
     expect(store.canUndo).toBe(true);
   });

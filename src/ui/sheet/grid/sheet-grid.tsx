@@ -49,9 +49,9 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   const structureVersion = useStore(store, (state) => state.structureVersion);
   const readOnly = useStore(store, (state) => state.readOnly || state.checking);
   const gridId = useId();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const bodyRef = useRef<HTMLDivElement>(null);
+  /** The grid, which is its own scroll area. */
   const gridRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
   /** The id of the column whose menu is open. */
   const [menuColumnId, setMenuColumnId] = useState<string | null>(null);
@@ -77,7 +77,12 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   // million rows cost an integer each, not a row object each.
   const table = useTable({ features, columns, data: NO_ROWS });
 
-  const virtualizer = useFixedRows({ count: visibleRows.length, rowHeight: ROW_HEIGHT, scrollRef, bodyRef });
+  const virtualizer = useFixedRows({
+    count: visibleRows.length,
+    rowHeight: ROW_HEIGHT,
+    scrollRef: gridRef,
+    bodyRef,
+  });
 
   const columnCount = sheetColumns.length;
   const bounds = { rows: visibleRows.length, columns: columnCount, page: 1 };
@@ -110,17 +115,19 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
     if (current.row !== HEADER_ROW) virtualizer.scrollToIndex(current.row);
   }, [current.row, virtualizer]);
 
-  // Bring the active cell into view sideways, clear of the row-number column.
+  // Bring the active cell into view sideways, clear of the row-number column. NOTE: measured on its column's header,
+  // which is always drawn: a row far down (Ctrl+End) is drawn only once the grid has scrolled to it.
+  const activeHeadId = columnCount > 0 ? cellId({ row: HEADER_ROW, column: current.column }) : undefined;
   useEffect(() => {
-    const scroller = scrollRef.current;
-    const cell = activeId ? document.getElementById(activeId) : null;
+    const scroller = gridRef.current;
+    const cell = activeHeadId ? document.getElementById(activeHeadId) : null;
     if (!scroller || !cell) return;
     const left = cell.offsetLeft;
     const right = left + cell.offsetWidth;
     if (left - STATUS_WIDTH < scroller.scrollLeft) scroller.scrollLeft = Math.max(0, left - STATUS_WIDTH);
     else if (right > scroller.scrollLeft + scroller.clientWidth)
       scroller.scrollLeft = right - scroller.clientWidth;
-  }, [activeId]);
+  }, [activeId, activeHeadId]);
 
   // Fixed widths keep the sticky header aligned with the absolutely positioned rows.
   const template = `${STATUS_WIDTH}px ${sheetColumns
@@ -136,7 +143,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
     .join(' ')}`;
 
   /** Rows a PageUp or PageDown moves: a screenful less one. */
-  const pageSize = () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
+  const pageSize = () => Math.max(1, Math.floor((gridRef.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
 
   const onGridKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
     // Keys in the cell editor and the column menu are theirs.
@@ -179,22 +186,24 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
 
   return (
     <div className="sheet-grid-frame">
-      <div
-        ref={gridRef}
-        id={gridId}
-        role="grid"
-        aria-label="Sheet"
-        aria-rowcount={visibleRows.length + 1}
-        aria-colcount={columnCount + 1}
-        aria-readonly={readOnly || undefined}
-        aria-activedescendant={activeId}
-        tabIndex={0}
-        className="sheet-grid"
-        onKeyDown={onGridKeyDown}
-        onPaste={clipboard.onPaste}
-        onCopy={clipboard.onCopy}
-      >
-        <div ref={scrollRef} className="sheet-grid-scroll">
+      <div className="sheet-grid">
+        {/* NOTE: the grid is its own scroll area. A scroll area inside it would be a second, unnamed Tab stop:
+            Chromium makes a scroll area focusable when nothing in it is. */}
+        <div
+          ref={gridRef}
+          id={gridId}
+          role="grid"
+          aria-label="Sheet"
+          aria-rowcount={visibleRows.length + 1}
+          aria-colcount={columnCount + 1}
+          aria-readonly={readOnly || undefined}
+          aria-activedescendant={activeId}
+          tabIndex={0}
+          className="sheet-grid-scroll"
+          onKeyDown={onGridKeyDown}
+          onPaste={clipboard.onPaste}
+          onCopy={clipboard.onCopy}
+        >
           <div role="rowgroup" className="sheet-grid-head">
             {table.getHeaderGroups().map((group) => (
               <div
