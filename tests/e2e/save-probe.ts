@@ -1,7 +1,8 @@
 import type { Page, Worker } from 'playwright-core';
 import { z } from 'zod';
-import { type CellChange, sheetEditSchema } from '@/core/sheet-edits';
-import { type LogRestore, logKeys, openSheetLog, sheetLogHeadSchema } from '@/core/sheet-log';
+import { logKeys, openSheetLog } from '@/core/draft';
+import { type LogRestore, sheetLogHeadSchema } from '@/core/draft/sheet-log';
+import { type CellChange, sheetEditSchema } from '@/core/sheet';
 
 /** The IndexedDB writes one realm (the page or a worker) has made, as `installSaveProbe` records them. */
 interface SaveRecord {
@@ -113,7 +114,7 @@ export async function waitForSave(
 
 /**
  * Reads records of the sheet autosave keeps in this page's IndexedDB (null when it has none yet), without creating
- * anything. NOTE: the database and store names are autosave's (src/ui/sheet/autosave.ts). What comes back keeps
+ * anything. NOTE: the database and store names are autosave's (src/ui/sheet/autosave/autosave.ts). What comes back keeps
  * what JSON would lose and a reload reads: typed arrays, and keys whose value is undefined (an emptied cell).
  */
 function readSavedRecords(page: Page, keys: string[]): Promise<unknown[] | null> {
