@@ -161,6 +161,11 @@ async function savedHead(page: Page) {
   return parsed.success ? parsed.data : null;
 }
 
+/** The rows of the sheet saved in this page's IndexedDB (its columns written), or null while none is saved. */
+export async function savedRowCount(page: Page): Promise<number | null> {
+  return (await savedHead(page))?.rowCount ?? null;
+}
+
 /**
  * The sheet a reload would give back now: the log autosave kept in this page's IndexedDB, opened by the app's own
  * `openSheetLog`; null while no sheet is saved. Reads every column: for sheets of a few thousand rows.

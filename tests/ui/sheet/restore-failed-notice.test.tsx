@@ -90,6 +90,11 @@ describe('the Sheet tab restoring the saved sheet', () => {
     expect(store.source.name).toBe('imported.csv');
     expect(store.model.rowCount).toBe(2);
     expect(screen.getByRole('button', { name: 'New sheet' })).toHaveProperty('disabled', false);
+    // Nothing is edited after it, yet it is saved: a reload gives the imported sheet back, not the older one.
+    await waitFor(async () => {
+      const reloaded = await loadSavedSheets(database);
+      expect(reloaded.sheet?.source.name).toBe('imported.csv');
+    }, SAVED);
   });
 
   it('says a draft could not be restored and why, and offers it for download as it was', async () => {
