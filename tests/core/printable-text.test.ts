@@ -72,7 +72,8 @@ describe('printableJson', () => {
     expect(printableJson(value)).toBe(JSON.stringify(value, null, 2));
     fc.assert(
       fc.property(fc.jsonValue(), (json) => {
-        expect(JSON.parse(printableJson(json))).toEqual(json);
+        // As JSON gives it back: JSON has no -0 (JSON.stringify writes it as 0).
+        expect(JSON.parse(printableJson(json))).toEqual(JSON.parse(JSON.stringify(json)));
         expect(printableJson(json)).not.toMatch(OBEYED);
       }),
     );

@@ -4,7 +4,13 @@ import type { ColumnSettings, ColumnType } from '@/core/columns';
 import type { CellValue } from '@/core/import';
 import { NOTICE_CODES, type NoticeCode } from '@/core/issues';
 import { computeSpan, quietSingleRowStatus, storedPatch, toStoredForm } from '@/core/patch';
-import { acceptedAfter, packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet';
+import {
+  acceptedAfter,
+  BULK_EDIT_ROWS,
+  packedSheetTransferables,
+  type SheetEdit,
+  SheetModel,
+} from '@/core/sheet';
 import { sheetOf } from './helpers';
 
 const A = '61dbffb32f20ddb6';
@@ -489,5 +495,29 @@ describe('properties of the merged patch', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a bulk edit of cells (a fill down a large part of the sheet)', () => {
+  it('recomputes every row once, says so beforehand, and gives the same answers as a sheet built from scratch', () => {
+    const rows = BULK_EDIT_ROWS + 500;
+    const model = build(Array.from({ length: rows }, (_, row) => baseColumns.map((_, index) => row + index)));
+    const before = snapshot(model);
+    const bulk: SheetEdit = {
+      kind: 'set_cells',
+      cells: Array.from({ length: BULK_EDIT_ROWS }, (_, row) => ({ row, columnId: 'm0', value: 'checked' })),
+    };
+    expect(model.needsFullRecheck(bulk)).toBe(true);
+    const { changes, inverse } = model.apply(bulk);
+    expect(changes.rows).toBe('all');
+    expect(snapshot(model)).toEqual(snapshot(fromScratch(model)));
+    model.apply(inverse);
+    expect(snapshot(model)).toEqual(before);
+
+    // Fewer rows than that, or only a small part of a larger sheet: row by row, as before.
+    const small: SheetEdit = { ...bulk, cells: bulk.cells.slice(0, BULK_EDIT_ROWS - 1) };
+    expect(model.needsFullRecheck(small)).toBe(false);
+    expect(model.apply(small).changes.rows).not.toBe('all');
+    expect(snapshot(model)).toEqual(snapshot(fromScratch(model)));
   });
 });

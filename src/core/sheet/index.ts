@@ -28,3 +28,4 @@ export {
   spansToSheet,
 } from './spans-to-sheet';
 export { type SubmittableSpan, submittableSpanIds, submittedPatches } from './submittable-spans';
+export { BULK_EDIT_ROWS } from './full-recheck';

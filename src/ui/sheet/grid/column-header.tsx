@@ -20,6 +20,7 @@ export function ColumnHeader({
   menuOpen: open,
   onOpenMenu,
   onCloseMenu,
+  onFillColumn,
 }: {
   id: string;
   store: SheetStore;
@@ -31,6 +32,8 @@ export function ColumnHeader({
   onOpenMenu: () => void;
   /** Closes the menu; `returnFocus` gives the focus back to the grid (not after a click elsewhere). */
   onCloseMenu: (returnFocus: boolean) => void;
+  /** Selects the column's shown cells and asks for a value to fill them with; absent when it cannot be filled. */
+  onFillColumn?: () => void;
 }) {
   const menuId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -135,6 +138,11 @@ export function ColumnHeader({
             </p>
           ))}
           <div className="column-menu-actions">
+            {onFillColumn && (
+              <button type="button" onClick={onFillColumn}>
+                Fill column…
+              </button>
+            )}
             <button
               type="button"
               className="danger"

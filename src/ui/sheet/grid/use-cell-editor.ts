@@ -29,7 +29,7 @@ export interface CellEditor {
 
 /**
  * Inline editing of one cell at a time (Phoenix's `useEditableTableCell`): Enter or an arrow keeps the value and
- * moves, Escape drops it and stays, Tab keeps it and leaves the grid. A kept value goes to the store as one
+ * moves, Ctrl+Enter puts it in every selected cell, Escape drops it and stays, Tab keeps it and leaves the grid. A kept value goes to the store as one
  * undoable edit; focus goes back to the grid whenever the editor closes from the keyboard.
  */
 export function useCellEditor({
@@ -39,6 +39,7 @@ export function useCellEditor({
   bounds,
   readOnly,
   onMove,
+  onFillSelection,
 }: {
   store: SheetStore;
   gridRef: RefObject<HTMLElement | null>;
@@ -46,6 +47,8 @@ export function useCellEditor({
   bounds: GridBounds;
   readOnly: boolean;
   onMove: (position: CellPosition) => void;
+  /** Puts a value in every selected cell (the editor's Ctrl+Enter). */
+  onFillSelection: (text: string) => void;
 }): CellEditor {
   const [editing, setEditing] = useState<EditingState | null>(null);
   // NOTE: the edit as the event handlers see it, updated at once: the blur that follows Enter, Escape or Tab
@@ -109,6 +112,11 @@ export function useCellEditor({
         case 'commit':
           commit();
           onMove(action.to);
+          focusGrid();
+          return;
+        case 'commit_to_selection':
+          update(null);
+          if (state) onFillSelection(state.text);
           focusGrid();
           return;
         case 'commit_and_leave':
