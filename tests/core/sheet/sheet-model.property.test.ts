@@ -5,7 +5,7 @@ import type { CellValue } from '@/core/import';
 import { NOTICE_CODES, type NoticeCode } from '@/core/issues';
 import { computeSpan, quietSingleRowStatus, storedPatch, toStoredForm } from '@/core/patch';
 import { acceptedAfter, packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet';
-import { sheetOf } from './helpers';
+import { sheetOf } from '../helpers';
 
 const A = '61dbffb32f20ddb6';
 const B = '0123456789abcdef';
