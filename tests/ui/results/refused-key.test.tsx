@@ -76,7 +76,9 @@ describe('a Submit refused for its API key', () => {
     );
     expect(screen.queryByText(/never delivered \(the connection failed\)/)).toBeNull();
     expect(screen.queryByRole('button', { name: /^Retry/ })).toBeNull();
-    expect(screen.getByRole('button', { name: /^Refused: API key \(3\)/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Refused: API key \(3\)/ }).getAttribute('aria-pressed')).toBe(
+      'false',
+    );
   });
 
   it('without a key: refused with the server message, no Retry', async () => {
