@@ -47,7 +47,9 @@ class InProcessImportWorker extends EventTarget {
 
 /**
  * Gives jsdom the import worker, run in-process (`InProcessImportWorker`): a file dropped or chosen then goes the
- * real import path, read, mapped and checked by the worker's own code. Undo with `vi.unstubAllGlobals()`.
+ * real import path, read, mapped and checked by the worker's own code. Undo with `vi.unstubAllGlobals()`. NOTE: a
+ * restore there (`useAutosave` without an IndexedDB of its own) reads the global `indexedDB`, which jsdom lacks:
+ * stub one (fake-indexeddb's `IDBFactory`) for that.
  */
 export function runImportWorkerInProcess(): void {
   vi.stubGlobal('Worker', InProcessImportWorker);
