@@ -40,7 +40,7 @@ describe('the Preview tab', () => {
     expect(within(errors).getByRole('listitem').textContent).toMatch(
       /^Row 2, column patch_document: patch_document is not valid JSON/,
     );
-    expect(within(blocked).getByText('Blocked', { selector: '.status-pill' })).toBeTruthy();
+    expect(blocked.querySelector('.status-pill')?.textContent).toBe('Blocked');
 
     const ready = screen.getByRole('article', { name: `Span ${A}` });
     const label = within(ready).getByRole('row', { name: /^label/ });

@@ -42,7 +42,10 @@ describe('the Preview of more spans than a page holds', () => {
 
     // A search is a new list: back to its first page (here the only one, so no pager).
     await user.type(screen.getByRole('searchbox', { name: 'Search the preview' }), spanIdOf(24_999));
-    expect(await screen.findByText(/Showing 1 of 25,000 spans/)).toBeTruthy();
+    await screen.findByText(/Showing 1 of 25,000 spans/);
+    expect(screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'))).toEqual([
+      `Span ${spanIdOf(24_999)}`,
+    ]);
     expect(screen.queryByRole('navigation', { name: 'Pages of spans' })).toBeNull();
   });
 });

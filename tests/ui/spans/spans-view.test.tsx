@@ -187,8 +187,8 @@ describe('the Spans tab: finding spans', () => {
     );
     view.unmount();
     useProject('');
-    renderSpans();
-    expect(screen.getByText('Choose a project in Settings to find its spans.')).toBeTruthy();
+    const { view: withoutProject } = renderSpans();
+    expect(withoutProject.container.textContent).toBe('Choose a project in Settings to find its spans.');
   });
 });
 
@@ -225,7 +225,8 @@ describe('the Spans tab: selecting spans', () => {
     await user.click(screen.getByRole('button', { name: 'Select all 450 matching' }));
     await waitFor(() => expect(selection().textContent).toBe('450 spans selected'));
     expect(server.queries().at(-1)).toMatchObject({ filter: {}, ids_only: true, limit: 100_000 });
-    expect(screen.getByText('Selected 450 matching spans, 449 of them new.')).toBeTruthy();
+    screen.getByText('Selected 450 matching spans, 449 of them new.');
+    expect(screen.getByRole('button', { name: 'Select all 450 matching' })).toHaveProperty('disabled', false);
 
     // A new search keeps the selection; Clear selection empties it.
     await user.type(screen.getByRole('searchbox', { name: 'Search spans' }), 'lookup');

@@ -124,7 +124,8 @@ export function fillDownChanges(range: CellRange, grid: FillGrid): CellChange[] 
 export function clearChanges(range: CellRange, grid: FillGrid): CellChange[] {
   const changes: CellChange[] = [];
   eachCell(range, grid, (row, column) => {
-    if (!sameCell(grid.cell(row, column.id), undefined)) changes.push({ row, columnId: column.id, value: undefined });
+    if (!sameCell(grid.cell(row, column.id), undefined))
+      changes.push({ row, columnId: column.id, value: undefined });
   });
   return changes;
 }

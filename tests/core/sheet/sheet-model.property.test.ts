@@ -11,7 +11,7 @@ import {
   type SheetEdit,
   SheetModel,
 } from '@/core/sheet';
-import { sheetOf } from './helpers';
+import { sheetOf } from '../helpers';
 
 const A = '61dbffb32f20ddb6';
 const B = '0123456789abcdef';

@@ -139,7 +139,9 @@ describe('the grid from the keyboard (WAI-ARIA data grid)', () => {
     const header = activeCell(grid);
     expect(header?.getAttribute('role')).toBe('columnheader');
     expect(header?.textContent).toContain('attributes.metadata.score');
-    expect(screen.getByText("Enter opens the column's menu")).toBeTruthy();
+    expect(screen.getByText("Enter opens the column's menu").parentElement?.textContent).toBe(
+      "Column attributes.metadata.scoreEnter opens the column's menu",
+    );
 
     await user.keyboard('{Enter}');
     const menu = screen.getByRole('dialog', { name: 'Column attributes.metadata.score' });

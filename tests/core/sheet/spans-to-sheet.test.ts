@@ -9,7 +9,7 @@ import {
   spansToSheet,
 } from '@/core/sheet';
 import { columnTypeOf, storedValueCell } from '@/core/sheet/spans-to-sheet';
-import { allIssues } from './helpers';
+import { allIssues } from '../helpers';
 
 const SPANS: SpanForSheet[] = [
   {

@@ -10,7 +10,7 @@ import {
 } from '@/core/draft/restore-sheet';
 import type { CellValue } from '@/core/import';
 import { SheetModel } from '@/core/sheet';
-import { sheetOf } from './helpers';
+import { sheetOf } from '../helpers';
 
 const SPAN = 'a1b2c3d4e5f60718';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSubmittable, SPAN_STATUSES, type SpanStatus } from '@/core/patch';
 import { submittableCount } from '@/core/sheet';
-import { sheetOf } from './helpers';
+import { sheetOf } from '../helpers';
 
 describe('which spans a submit sends (SPEC §4)', () => {
   it.each<[SpanStatus, boolean]>([

@@ -12,7 +12,7 @@ import {
   SheetModel,
   splitNotices,
 } from '@/core/sheet';
-import { allIssues, sheetOf } from './helpers';
+import { allIssues, sheetOf } from '../helpers';
 
 const ID = 'context.span_id';
 const meta = (key: string) => `attributes.metadata.${key}`;

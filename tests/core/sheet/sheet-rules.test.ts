@@ -3,7 +3,7 @@ import type { ColumnSettings } from '@/core/columns';
 import type { CellValue } from '@/core/import';
 import { type IssueCode, issueMessage } from '@/core/issues';
 import { storedPatch } from '@/core/patch';
-import { allIssues, located, sheetOf } from './helpers';
+import { allIssues, located, sheetOf } from '../helpers';
 
 const ID = 'context.span_id';
 const PATCH = 'patch_document';

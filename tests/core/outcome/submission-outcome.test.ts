@@ -17,7 +17,7 @@ import {
   type SubmissionOutcome,
   summarizeOutcome,
 } from '@/core/outcome';
-import { sheetOf } from './helpers';
+import { sheetOf } from '../helpers';
 
 const HEADERS = ['context.span_id', 'attributes.metadata.score', 'patch_document'];
 const NUMBER_SCORE = { 'attributes.metadata.score': { type: 'number' as const } };
