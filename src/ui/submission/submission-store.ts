@@ -213,6 +213,7 @@ export class SubmissionStore extends Store<SubmissionState> {
       problem: null,
       running: {
         project: settings.project,
+        serverUrl: settings.serverUrl,
         kind,
         startedAt: Date.now(),
         updatedAt: Date.now(),
