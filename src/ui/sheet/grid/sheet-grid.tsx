@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import { describeLocation } from '@/core/issues';
 import { cellText } from '@/ui/shared/cell-text';
+import { TableStore } from '@/ui/shared/data-table';
 import { useStore } from '@/ui/shared/use-store';
 import { useFixedRows } from '@/ui/shared/use-fixed-rows';
 import { CellInspector } from './cell-inspector';
@@ -53,6 +54,8 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
+  /** The state beside the grid: the cell being edited. */
+  const [tableStore] = useState(() => new TableStore());
   /** The id of the column whose menu is open. */
   const [menuColumnId, setMenuColumnId] = useState<string | null>(null);
 
@@ -101,7 +104,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
     return row === undefined || !column ? null : { row, column };
   };
   const focusGrid = () => gridRef.current?.focus({ preventScroll: true });
-  const editor = useCellEditor({ store, gridRef, cellAt, bounds, readOnly, onMove: setActive });
+  const editor = useCellEditor({ store, tableStore, gridRef, cellAt, bounds, readOnly, onMove: setActive });
   const clipboard = useGridClipboard({
     store,
     filter,
