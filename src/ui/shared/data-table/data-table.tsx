@@ -1,4 +1,11 @@
-import { createColumnHelper, type RowData, tableFeatures, useTable } from '@tanstack/react-table';
+import {
+  constructRow,
+  createColumnHelper,
+  type Row as TableRow,
+  type RowData,
+  tableFeatures,
+  useTable,
+} from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from '@/ui/shared/use-store';
@@ -100,8 +107,8 @@ function pageRows(element: HTMLElement | null, rowHeight: number): number {
 }
 
 /**
- * A table that renders only the rows in view, so it stays fast at 100,000 rows: the columns and rows are TanStack
- * Table's, the rows in view TanStack Virtual's. It has the table, row, column header and cell roles, with
+ * A table that renders only the rows in view, so it stays fast at 100,000 rows: the columns, headers, rows and
+ * cells are TanStack Table's (its rows made only for the rows drawn), the rows in view TanStack Virtual's. It has the table, row, column header and cell roles, with
  * `aria-rowcount` and `aria-rowindex` for the rows not in the DOM. Rows have a fixed height; longer text is cut and
  * shown whole in the cell's tooltip. The table is focusable, so a keyboard scrolls it. A row is an object (as
  * TanStack Table's rows are).
@@ -135,7 +142,10 @@ export function DataTable<Row extends RowData>({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [store] = useState(() => new TableStore());
   const focusRow = useStore(store, (state) => state.focusRow);
-  const keys = useMemo(() => rows.map((row, index) => rowKey(row, index)), [rows, rowKey]);
+  // NOTE: a row's key depends on the row and its place alone: computed again for new rows, not a new `rowKey`.
+  const rowKeyRef = useRef(rowKey);
+  rowKeyRef.current = rowKey;
+  const keys = useMemo(() => rows.map((row, index) => rowKeyRef.current(row, index)), [rows]);
 
   /** The columns as laid out, the checkbox column first when rows can be selected. */
   const layout = useMemo(
@@ -174,12 +184,24 @@ export function DataTable<Row extends RowData>({
     features,
     columns: tableColumns,
     data,
-    getRowId: (row: Row, index: number) => keys[index] ?? rowKey(row, index),
   });
-  const tableRows = table.getRowModel().rows;
+  // NOTE: TanStack's rows are made for the rows drawn only, as they scroll into view: its row model would make a
+  // row object for each of 100,000 rows before drawing the first (a second, where this takes a millisecond).
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new table or new columns make the rows anew
+  const madeRows = useMemo(() => new WeakMap<Row, TableRow<typeof features, Row>>(), [table, tableColumns]);
+  const rowAt = (index: number) => {
+    const original = rows[index];
+    const key = keys[index];
+    if (original === undefined || key === undefined) return undefined;
+    const made = madeRows.get(original);
+    if (made && made.index === index && made.id === key) return made;
+    const row = constructRow(table, key, original, index, 0);
+    madeRows.set(original, row);
+    return row;
+  };
 
   const virtualizer = useVirtualizer({
-    count: tableRows.length,
+    count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 10,
@@ -260,7 +282,7 @@ export function DataTable<Row extends RowData>({
       </div>
       <div role="rowgroup" className="data-table-body" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
-          const row = tableRows[item.index];
+          const row = rowAt(item.index);
           if (row === undefined) return null;
           const selected = selection?.selected.has(row.id) ?? false;
           return (
