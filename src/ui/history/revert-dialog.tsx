@@ -1,11 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { revertSubmission } from '@/client';
 import { type PatchResponse, type Submission, whyNotAllowed } from '@/core/api';
 import { type ConnectionSettings, toClientOptions, useIdentity } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { useRequest } from '@/ui/shared/use-request';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
 import {
   describeRevertError,
   type RevertConflict,
@@ -15,7 +15,7 @@ import {
 } from './history-format';
 import { spanErrorColumns } from './span-error-columns';
 
-const conflictColumns: VirtualTableColumn<RevertConflict>[] = [
+const conflictColumns: DataTableColumn<RevertConflict>[] = [
   {
     id: 'span',
     header: 'Span ID',
@@ -40,8 +40,13 @@ const conflictColumns: VirtualTableColumn<RevertConflict>[] = [
   },
 ];
 
-const goneColumns: VirtualTableColumn<string>[] = [
-  { id: 'span', header: 'Span ID', width: 240, grow: true, cell: (spanId) => <code>{spanId}</code> },
+/** A span gone, as a row of the table (a table's rows are objects). */
+interface GoneSpan {
+  spanId: string;
+}
+
+const goneColumns: DataTableColumn<GoneSpan>[] = [
+  { id: 'span', header: 'Span ID', width: 240, grow: true, cell: (gone) => <code>{gone.spanId}</code> },
 ];
 
 const otherColumns = spanErrorColumns({ type: 160, message: 260 });
@@ -193,6 +198,7 @@ function resultText(result: RevertSummary): string {
 
 /** The spans a revert leaves alone, and why: changed since (with the value now), gone, or another failure. */
 function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolean }) {
+  const gone = useMemo(() => summary.gone.map((spanId): GoneSpan => ({ spanId })), [summary.gone]);
   return (
     <>
       {summary.conflicts.length > 0 && (
@@ -204,7 +210,7 @@ function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolea
             {done ? 'These were left as they are' : 'These will be left as they are'}: a key the submission
             set holds another value now.
           </p>
-          <VirtualTable
+          <DataTable
             label="Spans changed since"
             rows={summary.conflicts}
             columns={conflictColumns}
@@ -218,11 +224,11 @@ function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolea
             Spans gone: {countText(summary.gone.length, 'span')}
           </h3>
           <p className="revert-note">These spans no longer exist on the server.</p>
-          <VirtualTable
+          <DataTable
             label="Spans gone"
-            rows={summary.gone}
+            rows={gone}
             columns={goneColumns}
-            rowKey={(spanId, index) => `${spanId}\u0000${index}`}
+            rowKey={(row, index) => `${row.spanId}\u0000${index}`}
           />
         </section>
       )}
@@ -231,7 +237,7 @@ function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolea
           <h3 id="revert-other-title" className="revert-subtitle">
             Other failures: {countText(summary.other.length, 'span')}
           </h3>
-          <VirtualTable
+          <DataTable
             label="Other failures"
             rows={summary.other}
             columns={otherColumns}

@@ -6,7 +6,7 @@ import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';
 import { useRequest } from '@/ui/shared/use-request';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
 import { afterText, beforeText, kindText, submissionLabel, totalsText } from './history-format';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
 import { spanErrorColumns } from './span-error-columns';
@@ -19,7 +19,7 @@ export const DETAIL_PAGE_SIZE = 200;
 /** How long the search waits after the last keystroke before it asks the server. */
 const SEARCH_DELAY_MS = 250;
 
-const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
+const changeColumns: DataTableColumn<SubmissionChange>[] = [
   {
     id: 'span',
     header: 'Span ID',
@@ -277,7 +277,7 @@ function SubmissionRecords({
         empty="This submission changed no metadata."
         settings={settings}
         table={(rows) => (
-          <VirtualTable
+          <DataTable
             label="Changes"
             rows={rows}
             columns={changeColumns}
@@ -293,7 +293,7 @@ function SubmissionRecords({
         empty="No span failed."
         settings={settings}
         table={(rows) => (
-          <VirtualTable
+          <DataTable
             label="Errors"
             rows={rows}
             columns={errorColumns}

@@ -184,7 +184,7 @@ export function SpansView({
           spans={search.spans}
           shownKeys={shownKeys}
           selected={selected}
-          onSelect={(spanId, on) => store.setSelected(spanId, on)}
+          onSelectionChange={(next) => store.setSelection(next)}
           onOpen={setOpened}
           hasMore={search.nextCursor !== null && search.moreError === null}
           onNearEnd={loadMore}

@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import { describeLocation } from '@/core/issues';
 import { cellText } from '@/ui/shared/cell-text';
+import { TableStore } from '@/ui/shared/data-table';
 import { countText } from '@/ui/shared/format';
 import { useStore } from '@/ui/shared/use-store';
 import { useFixedRows } from '@/ui/shared/use-fixed-rows';
@@ -57,6 +58,8 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
+  /** The state beside the grid: the cell being edited. */
+  const [tableStore] = useState(() => new TableStore());
   /** The id of the column whose menu is open. */
   const [menuColumnId, setMenuColumnId] = useState<string | null>(null);
 
@@ -115,6 +118,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   });
   const editor = useCellEditor({
     store,
+    tableStore,
     gridRef,
     cellAt,
     bounds,
