@@ -87,10 +87,10 @@ export interface PreparedBatch {
  * once, and computing the next batch's patches overlaps the requests in flight. `patchesOf` gives the patches of
  * the spans named, in order.
  */
-export interface SpansByBatch {
+export interface SpansByBatch<Span extends SpanPatch = SpanPatch> {
   spanIds: readonly string[];
   /** One patch per span named, in the same order. */
-  patchesOf: (spanIds: readonly string[]) => SpanPatch[];
+  patchesOf: (spanIds: readonly string[]) => Span[];
 }
 
 /** A batch of a submission: its spans' IDs, and their patches once made (always, unless `SpansByBatch`). */

@@ -1,19 +1,7 @@
-import {
-  DEFAULT_BATCH_SIZE,
-  type LogMetadataOptions,
-  logMetadata,
-  type PreparedBatch,
-  type SpansByBatch,
-} from '@/client';
-import type { AggregatedResponse, SpanPatch } from '@/core/api';
-import {
-  blockedSpanErrors,
-  buildOutcome,
-  mergeRetry,
-  retrySpanIds,
-  type SubmissionOutcome,
-} from '@/core/outcome';
-import { submittableCount, submittableSpanIds, submittedPatches } from '@/core/sheet';
+import { type LogMetadataOptions, retryOf, type SpansByBatch, SubmissionRun } from '@/client';
+import type { AggregatedResponse } from '@/core/api';
+import { blockedSpanErrors, buildOutcome, mergeRetry, type SubmissionOutcome } from '@/core/outcome';
+import { submittableCount, submittableSpanIds, type SubmittableSpan, submittedPatches } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { nextMacrotask } from '@/ui/shared/in-slices';
 import { describeRequestError } from '@/ui/shared/request-error';
@@ -115,7 +103,7 @@ export class SubmissionStore extends Store<SubmissionState> {
       // The spans to send are chosen from their status (quick), and their patches made a batch at a time as the
       // batches go: a large sheet starts sending at once, and the next batch's patches are made while one is in
       // flight.
-      const choose = (): SpansByBatch => {
+      const choose = (): SpansByBatch<SubmittableSpan> => {
         const submittable = submittableSpanIds(model);
         const spanIds = upToDate ? submittable.filter((spanId) => !upToDate.has(spanId)) : submittable;
         skippedUpToDate = submittable.length - spanIds.length;
@@ -135,9 +123,9 @@ export class SubmissionStore extends Store<SubmissionState> {
         outcome: buildOutcome({
           model,
           // Only those Retry may send again are kept: their patches, made once more from the unchanged sheet.
-          sent: submittedPatches(model, retrySpanIds(result)),
+          sent: result.unfinished,
           blocked: blockedSpanErrors(model),
-          result,
+          result: result.result,
           project: settings.project,
           label,
           source,
@@ -160,15 +148,7 @@ export class SubmissionStore extends Store<SubmissionState> {
   async retry(settings: ConnectionSettings, options: Partial<LogMetadataOptions> = {}): Promise<void> {
     const outcome = this.outcome;
     if (!outcome || this.running) return;
-    const spanOf = (spanId: string): SpanPatch[] => {
-      const patch = outcome.patches.get(spanId);
-      return patch ? [{ span_id: spanId, patch_document: patch }] : [];
-    };
-    const resend: PreparedBatch[] = outcome.result.undelivered_batches.map((batch) => ({
-      idempotencyKey: batch.idempotency_key,
-      spans: batch.span_ids.flatMap(spanOf),
-    }));
-    const notSent = outcome.result.not_sent.flatMap(spanOf);
+    const { resend, spans: notSent } = retryOf(outcome.result, (spanId) => outcome.patches.get(spanId));
     if (resend.length === 0 && notSent.length === 0) return;
     const spans = { expected: notSent.length, choose: () => notSent };
     const result = await this.run({ ...settings, project: outcome.project }, 'retry', spans, {
@@ -178,7 +158,7 @@ export class SubmissionStore extends Store<SubmissionState> {
     });
     if (!result) return;
     this.update({
-      outcome: mergeRetry(outcome, result, new Date().toISOString(), this.lastRunCancelled),
+      outcome: mergeRetry(outcome, result.result, new Date().toISOString(), this.lastRunCancelled),
     });
   }
 
@@ -198,16 +178,20 @@ export class SubmissionStore extends Store<SubmissionState> {
   private async run(
     settings: ConnectionSettings,
     kind: RunningSubmission['kind'],
-    spans: { expected: number; choose: () => SpanPatch[] | SpansByBatch },
+    spans: { expected: number; choose: () => SubmittableSpan[] | SpansByBatch<SubmittableSpan> },
     options: Partial<LogMetadataOptions>,
-  ): Promise<AggregatedResponse | null> {
+  ): Promise<{ result: AggregatedResponse; unfinished: SubmittableSpan[] } | null> {
     const controller = new AbortController();
     this.controller = controller;
-    const resent = options.resend ?? [];
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const totals = (newSpans: number) => ({
-      spansTotal: resent.reduce((total, batch) => total + batch.spans.length, newSpans),
-      batchesTotal: resent.length + Math.ceil(newSpans / batchSize),
+    const run = new SubmissionRun<SubmittableSpan>(settings.project, {
+      ...toClientOptions(settings),
+      ...options,
+      expected: spans.expected,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        const { running } = this.getState();
+        if (running) this.update({ running: { ...running, progress, updatedAt: Date.now() } });
+      },
     });
     this.update({
       problem: null,
@@ -216,17 +200,7 @@ export class SubmissionStore extends Store<SubmissionState> {
         kind,
         startedAt: Date.now(),
         updatedAt: Date.now(),
-        progress: {
-          spansDone: 0,
-          ...totals(spans.expected),
-          batchesDone: 0,
-          batchesFailed: 0,
-          spansUndelivered: 0,
-          spansUpdated: 0,
-          spansFailed: 0,
-          retries: 0,
-          retrying: null,
-        },
+        progress: run.progress(),
       },
     });
     let sending = false;
@@ -236,24 +210,9 @@ export class SubmissionStore extends Store<SubmissionState> {
       controller.signal.throwIfAborted();
       const chosen = spans.choose();
       sending = true;
-      const chosenCount = 'spanIds' in chosen ? chosen.spanIds.length : chosen.length;
-      if (chosenCount !== spans.expected) {
-        const { running } = this.getState();
-        if (running) {
-          this.update({
-            running: { ...running, progress: { ...running.progress, ...totals(chosenCount) } },
-          });
-        }
-      }
-      return await logMetadata(settings.project, chosen, {
-        ...toClientOptions(settings),
-        ...options,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          const { running } = this.getState();
-          if (running) this.update({ running: { ...running, progress, updatedAt: Date.now() } });
-        },
-      });
+      run.expect('spanIds' in chosen ? chosen.spanIds.length : chosen.length);
+      await run.send(chosen);
+      return { result: run.result(), unfinished: run.unfinished() };
     } catch (error) {
       // Cancelled before anything was sent: there is nothing to say.
       if (!sending && controller.signal.aborted) return null;
