@@ -5,10 +5,10 @@ import {
   predictSubmission,
   type SpanResult,
   storedPatch,
+  type StoredSpanPatch,
   type StoredType,
   upToDateSpanIds,
 } from '@/core/patch';
-import type { SubmittableSpan } from '@/core/sheet';
 import { type Connection, requestProblem } from './connection';
 import type { CommandError } from './exit-status';
 
@@ -28,7 +28,7 @@ export interface SendResult {
   /** Spans left out because the server already had every value as asked. */
   upToDate: number;
   /** The spans sent whose outcome is not known or that were never sent (for the outcome). */
-  unfinished: SubmittableSpan[];
+  unfinished: StoredSpanPatch[];
   /** Why sending stopped before the end when the server could no longer be asked; null otherwise. */
   problem: CommandError | null;
 }
@@ -86,7 +86,7 @@ export async function sendSubmission(
   let next: Promise<LookupResponse> | null = parts.length > 0 && !options.signal.aborted ? lookUp(0) : null;
   next?.catch(() => undefined);
 
-  const run = new SubmissionRun<SubmittableSpan>(project, {
+  const run = new SubmissionRun(project, {
     ...connection,
     batchSize,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -125,7 +125,7 @@ export async function sendSubmission(
     });
     const current = upToDateSpanIds(predictions);
     upToDate += current.size;
-    const toSend: SubmittableSpan[] = [];
+    const toSend: StoredSpanPatch[] = [];
     for (const span of part) {
       if (!current.has(span.spanId))
         toSend.push({ span_id: span.spanId, patch_document: storedPatch(span.patch) });

@@ -1,4 +1,5 @@
-import { type AggregatedResponse, aggregateResponses, type SpanPatch } from '@/core/api';
+import { type AggregatedResponse, aggregateResponses } from '@/core/api';
+import type { StoredPatch, StoredSpanPatch } from '@/core/patch';
 import {
   DEFAULT_BATCH_SIZE,
   type LogMetadataOptions,
@@ -37,7 +38,7 @@ export function emptyProgress(): SubmissionProgress {
  * one `submission.id` (the batches to re-send going first), the parts' answers combined into one, and the spans
  * whose outcome is open kept for a Retry. The app and the command line only render `onProgress`.
  */
-export class SubmissionRun<Span extends SpanPatch = SpanPatch> {
+export class SubmissionRun {
   /** The submission every part belongs to: its one ID (given, e.g. by a Retry, or a new random one) and label. */
   readonly submission: { id: string; label?: string };
   private readonly batchSize: number;
@@ -51,7 +52,7 @@ export class SubmissionRun<Span extends SpanPatch = SpanPatch> {
   private current = emptyProgress();
   private readonly answers: AggregatedResponse[] = [];
   private readonly notSent: string[] = [];
-  private readonly open: Span[] = [];
+  private readonly open: StoredSpanPatch[] = [];
 
   constructor(
     readonly project: string,
@@ -113,7 +114,10 @@ export class SubmissionRun<Span extends SpanPatch = SpanPatch> {
    * returns its answer. `handedOver` is how many expected spans the part accounts for, those sent and those left
    * out (`spans` unless said).
    */
-  async send(spans: readonly Span[] | SpansByBatch<Span>, handedOver?: number): Promise<AggregatedResponse> {
+  async send(
+    spans: readonly StoredSpanPatch[] | SpansByBatch,
+    handedOver?: number,
+  ): Promise<AggregatedResponse> {
     const count = 'spanIds' in spans ? spans.spanIds.length : spans.length;
     this.remaining = Math.max(0, this.remaining - (handedOver ?? count));
     const resend = this.resend;
@@ -174,7 +178,7 @@ export class SubmissionRun<Span extends SpanPatch = SpanPatch> {
    * The new spans sent whose outcome is open (their batch not delivered, or not sent because of a cancel), with
    * the patches they were sent with: what a Retry sends again.
    */
-  unfinished(): Span[] {
+  unfinished(): StoredSpanPatch[] {
     return [...this.open];
   }
 
@@ -188,11 +192,11 @@ export class SubmissionRun<Span extends SpanPatch = SpanPatch> {
  * and Idempotency-Key, so the server applies it at most once), then the spans not sent as new ones. `patchOf`
  * gives the patch a span was sent with (none: left out).
  */
-export function retryOf<Patch extends SpanPatch['patch_document']>(
+export function retryOf(
   result: AggregatedResponse,
-  patchOf: (spanId: string) => Patch | undefined,
-): { resend: PreparedBatch[]; spans: { span_id: string; patch_document: Patch }[] } {
-  const spanOf = (spanId: string): { span_id: string; patch_document: Patch }[] => {
+  patchOf: (spanId: string) => StoredPatch | undefined,
+): { resend: PreparedBatch[]; spans: StoredSpanPatch[] } {
+  const spanOf = (spanId: string): StoredSpanPatch[] => {
     const patch = patchOf(spanId);
     return patch ? [{ span_id: spanId, patch_document: patch }] : [];
   };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SubmissionProgress } from '@/client/log-metadata';
 import { retryOf, SubmissionRun } from '@/client/submission-run';
-import type { AggregatedResponse, PatchResponse, SpanPatch } from '@/core/api';
+import type { AggregatedResponse, PatchResponse } from '@/core/api';
+import type { StoredSpanPatch } from '@/core/patch';
 
 interface SentRequest {
   idempotencyKey: string | null;
@@ -15,7 +16,7 @@ function scriptedFetch(answer: (request: SentRequest) => Response | Error) {
   const requests: SentRequest[] = [];
   const fetchImpl = (_input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const body = JSON.parse(String(init?.body)) as {
-      spans: SpanPatch[];
+      spans: StoredSpanPatch[];
       submission?: { id: string; label?: string };
     };
     const request: SentRequest = {
@@ -43,7 +44,7 @@ function updated(request: SentRequest): Response {
   return Response.json(body);
 }
 
-function spans(from: number, count: number): SpanPatch[] {
+function spans(from: number, count: number): StoredSpanPatch[] {
   return Array.from({ length: count }, (_, i) => ({
     span_id: `span-${from + i}`,
     patch_document: { n: from + i },

@@ -27,4 +27,4 @@ export {
   type SpansSheet,
   spansToSheet,
 } from './spans-to-sheet';
-export { type SubmittableSpan, submittableSpanIds, submittedPatches } from './submittable-spans';
+export { submittableSpanIds, submittedPatches } from './submittable-spans';

@@ -1,7 +1,8 @@
 import { type LogMetadataOptions, retryOf, type SpansByBatch, SubmissionRun } from '@/client';
 import type { AggregatedResponse } from '@/core/api';
 import { blockedSpanErrors, buildOutcome, mergeRetry, type SubmissionOutcome } from '@/core/outcome';
-import { submittableCount, submittableSpanIds, type SubmittableSpan, submittedPatches } from '@/core/sheet';
+import type { StoredSpanPatch } from '@/core/patch';
+import { submittableCount, submittableSpanIds, submittedPatches } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { nextMacrotask } from '@/ui/shared/in-slices';
 import { describeRequestError } from '@/ui/shared/request-error';
@@ -103,7 +104,7 @@ export class SubmissionStore extends Store<SubmissionState> {
       // The spans to send are chosen from their status (quick), and their patches made a batch at a time as the
       // batches go: a large sheet starts sending at once, and the next batch's patches are made while one is in
       // flight.
-      const choose = (): SpansByBatch<SubmittableSpan> => {
+      const choose = (): SpansByBatch => {
         const submittable = submittableSpanIds(model);
         const spanIds = upToDate ? submittable.filter((spanId) => !upToDate.has(spanId)) : submittable;
         skippedUpToDate = submittable.length - spanIds.length;
@@ -178,12 +179,12 @@ export class SubmissionStore extends Store<SubmissionState> {
   private async run(
     settings: ConnectionSettings,
     kind: RunningSubmission['kind'],
-    spans: { expected: number; choose: () => SubmittableSpan[] | SpansByBatch<SubmittableSpan> },
+    spans: { expected: number; choose: () => StoredSpanPatch[] | SpansByBatch },
     options: Partial<LogMetadataOptions>,
-  ): Promise<{ result: AggregatedResponse; unfinished: SubmittableSpan[] } | null> {
+  ): Promise<{ result: AggregatedResponse; unfinished: StoredSpanPatch[] } | null> {
     const controller = new AbortController();
     this.controller = controller;
-    const run = new SubmissionRun<SubmittableSpan>(settings.project, {
+    const run = new SubmissionRun(settings.project, {
       ...toClientOptions(settings),
       ...options,
       expected: spans.expected,
