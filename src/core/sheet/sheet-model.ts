@@ -17,6 +17,7 @@ import {
   type RowResult,
   type SpanResult,
   type SpanStatus,
+  type StoredSpanPatch,
 } from '@/core/patch';
 import { assertUnreachable } from '@/core/text';
 import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExample } from './column-notices';
@@ -35,7 +36,7 @@ import {
 } from './sheet-edits';
 import { type RowStatus, SheetEngine } from './sheet-engine';
 import type { SheetSummary } from './sheet-tallies';
-import { type SubmittableSpan, submittableSpans } from './submittable-spans';
+import { submittableSpans } from './submittable-spans';
 
 /** How a metadata column reads its cells, and what is said about the column as a whole. */
 export interface ColumnInfo {
@@ -217,7 +218,7 @@ export class SheetModel {
   }
 
   /** The spans that will be submitted (`isSubmittable`): no errors, something to change, and a sheet not blocked. */
-  submittableSpans(): SubmittableSpan[] {
+  submittableSpans(): StoredSpanPatch[] {
     return submittableSpans(this);
   }
 

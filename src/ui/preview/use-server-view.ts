@@ -7,8 +7,8 @@ import {
   predictSubmission,
   type SpanPrediction,
   type SpanStatus,
+  type StoredPatch,
   type StoredType,
-  type StoredValue,
 } from '@/core/patch';
 import type { SheetModel } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
@@ -197,7 +197,7 @@ async function compareWithServer(
       throw error;
     });
 
-    const stored = new Map<string, Readonly<Record<string, StoredValue>>>();
+    const stored = new Map<string, Readonly<StoredPatch>>();
     for await (const [start, end] of inSlices(lookup.spans.length, { signal: controller.signal })) {
       for (const span of lookup.spans.slice(start, end)) stored.set(span.span_id, span.metadata);
     }

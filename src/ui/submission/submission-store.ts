@@ -1,18 +1,7 @@
-import {
-  DEFAULT_BATCH_SIZE,
-  type LogMetadataOptions,
-  logMetadata,
-  type PreparedBatch,
-  type SpansByBatch,
-} from '@/client';
-import type { AggregatedResponse, SpanPatch } from '@/core/api';
-import {
-  blockedSpanErrors,
-  buildOutcome,
-  mergeRetry,
-  retrySpanIds,
-  type SubmissionOutcome,
-} from '@/core/outcome';
+import { type LogMetadataOptions, retryOf, type SpansByBatch, SubmissionRun } from '@/client';
+import type { AggregatedResponse } from '@/core/api';
+import { blockedSpanErrors, buildOutcome, mergeRetry, type SubmissionOutcome } from '@/core/outcome';
+import type { StoredSpanPatch } from '@/core/patch';
 import { submittableCount, submittableSpanIds, submittedPatches } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { nextMacrotask } from '@/ui/shared/in-slices';
@@ -135,9 +124,9 @@ export class SubmissionStore extends Store<SubmissionState> {
         outcome: buildOutcome({
           model,
           // Only those Retry may send again are kept: their patches, made once more from the unchanged sheet.
-          sent: submittedPatches(model, retrySpanIds(result)),
+          sent: result.unfinished,
           blocked: blockedSpanErrors(model),
-          result,
+          result: result.result,
           project: settings.project,
           label,
           source,
@@ -160,15 +149,7 @@ export class SubmissionStore extends Store<SubmissionState> {
   async retry(settings: ConnectionSettings, options: Partial<LogMetadataOptions> = {}): Promise<void> {
     const outcome = this.outcome;
     if (!outcome || this.running) return;
-    const spanOf = (spanId: string): SpanPatch[] => {
-      const patch = outcome.patches.get(spanId);
-      return patch ? [{ span_id: spanId, patch_document: patch }] : [];
-    };
-    const resend: PreparedBatch[] = outcome.result.undelivered_batches.map((batch) => ({
-      idempotencyKey: batch.idempotency_key,
-      spans: batch.span_ids.flatMap(spanOf),
-    }));
-    const notSent = outcome.result.not_sent.flatMap(spanOf);
+    const { resend, spans: notSent } = retryOf(outcome.result, (spanId) => outcome.patches.get(spanId));
     if (resend.length === 0 && notSent.length === 0) return;
     const spans = { expected: notSent.length, choose: () => notSent };
     const result = await this.run({ ...settings, project: outcome.project }, 'retry', spans, {
@@ -178,7 +159,7 @@ export class SubmissionStore extends Store<SubmissionState> {
     });
     if (!result) return;
     this.update({
-      outcome: mergeRetry(outcome, result, new Date().toISOString(), this.lastRunCancelled),
+      outcome: mergeRetry(outcome, result.result, new Date().toISOString(), this.lastRunCancelled),
     });
   }
 
@@ -198,16 +179,20 @@ export class SubmissionStore extends Store<SubmissionState> {
   private async run(
     settings: ConnectionSettings,
     kind: RunningSubmission['kind'],
-    spans: { expected: number; choose: () => SpanPatch[] | SpansByBatch },
+    spans: { expected: number; choose: () => StoredSpanPatch[] | SpansByBatch },
     options: Partial<LogMetadataOptions>,
-  ): Promise<AggregatedResponse | null> {
+  ): Promise<{ result: AggregatedResponse; unfinished: StoredSpanPatch[] } | null> {
     const controller = new AbortController();
     this.controller = controller;
-    const resent = options.resend ?? [];
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const totals = (newSpans: number) => ({
-      spansTotal: resent.reduce((total, batch) => total + batch.spans.length, newSpans),
-      batchesTotal: resent.length + Math.ceil(newSpans / batchSize),
+    const run = new SubmissionRun(settings.project, {
+      ...toClientOptions(settings),
+      ...options,
+      expected: spans.expected,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        const { running } = this.getState();
+        if (running) this.update({ running: { ...running, progress, updatedAt: Date.now() } });
+      },
     });
     this.update({
       problem: null,
@@ -217,17 +202,7 @@ export class SubmissionStore extends Store<SubmissionState> {
         kind,
         startedAt: Date.now(),
         updatedAt: Date.now(),
-        progress: {
-          spansDone: 0,
-          ...totals(spans.expected),
-          batchesDone: 0,
-          batchesFailed: 0,
-          spansUndelivered: 0,
-          spansUpdated: 0,
-          spansFailed: 0,
-          retries: 0,
-          retrying: null,
-        },
+        progress: run.progress(),
       },
     });
     let sending = false;
@@ -237,24 +212,9 @@ export class SubmissionStore extends Store<SubmissionState> {
       controller.signal.throwIfAborted();
       const chosen = spans.choose();
       sending = true;
-      const chosenCount = 'spanIds' in chosen ? chosen.spanIds.length : chosen.length;
-      if (chosenCount !== spans.expected) {
-        const { running } = this.getState();
-        if (running) {
-          this.update({
-            running: { ...running, progress: { ...running.progress, ...totals(chosenCount) } },
-          });
-        }
-      }
-      return await logMetadata(settings.project, chosen, {
-        ...toClientOptions(settings),
-        ...options,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          const { running } = this.getState();
-          if (running) this.update({ running: { ...running, progress, updatedAt: Date.now() } });
-        },
-      });
+      run.expect('spanIds' in chosen ? chosen.spanIds.length : chosen.length);
+      await run.send(chosen);
+      return { result: run.result(), unfinished: run.unfinished() };
     } catch (error) {
       // Cancelled before anything was sent: there is nothing to say.
       if (!sending && controller.signal.aborted) return null;

@@ -4,19 +4,19 @@ import { prepareSubmittedPatch } from '@/core/patch/submitted-patch';
 
 describe('a submitted patch_document, as the server reads it', () => {
   it('converts each top-level value to its stored form', () => {
-    expect(prepareSubmittedPatch({ a: true, b: { c: 1 }, d: null, e: 2.5 })).toEqual({
-      ok: true,
-      entries: [
-        ['a', 'true'],
-        ['b', '{"c":1}'],
-        ['d', null],
-        ['e', 2.5],
-      ],
-    });
+    const prepared = prepareSubmittedPatch({ a: true, b: { c: 1 }, d: null, e: 2.5 });
+    expect(prepared).toEqual({ ok: true, stored: { a: 'true', b: '{"c":1}', d: null, e: 2.5 } });
+    // In the order sent.
+    expect(prepared.ok && Object.entries(prepared.stored)).toEqual([
+      ['a', 'true'],
+      ['b', '{"c":1}'],
+      ['d', null],
+      ['e', 2.5],
+    ]);
   });
 
   it('parses JSON text', () => {
-    expect(prepareSubmittedPatch('{"a":"x"}')).toEqual({ ok: true, entries: [['a', 'x']] });
+    expect(prepareSubmittedPatch('{"a":"x"}')).toEqual({ ok: true, stored: { a: 'x' } });
   });
 
   it.each([
@@ -98,6 +98,6 @@ describe("hostile patch documents and span IDs, each refused as that span's erro
       ok: false,
       errorMessage: '[patch_failure] span_id is longer than 256 characters (it has 2,000,000)',
     });
-    expect(prepareSubmittedSpan('s'.repeat(256), { a: 1 })).toEqual({ ok: true, entries: [['a', 1]] });
+    expect(prepareSubmittedSpan('s'.repeat(256), { a: 1 })).toEqual({ ok: true, stored: { a: 1 } });
   });
 });
