@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { patchResponseSchema } from '@/core/api';
 import { HistoryView } from '@/ui/history';
 import { setConnectionSettings } from '@/ui/settings';
+import { render } from '../render';
 import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from '../../server/test-server';
 import { giveLayout } from '../page-setup';
 

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { MappingDialog } from '@/ui/sheet/import/mapping-dialog';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetView } from '@/ui/sheet/sheet-view';
 import { useAutosave } from '@/ui/sheet/use-autosave';
+import { render } from '../render';
 
 const A = '61dbffb32f20ddb6';
 const SAVED = { timeout: 15_000 };
