@@ -47,11 +47,11 @@ export function SubmitBar({
   const start = () => {
     setConfirming(false);
     const before = submission.outcome;
-    // Results only for this Submit's outcome: not after a cancel before anything was sent, nor a Submit that
-    // could not be sent (the problem shows here), even when an earlier submission's outcome is there.
     // What the server stores may have changed: what was read of the project (spans, History, this comparison) is
     // out of date, and is read again when shown.
     const onEnded = (written: ConnectionSettings) => void invalidateProject(queryClient, written);
+    // Results only for this Submit's outcome: not after a cancel before anything was sent, nor a Submit that
+    // could not be sent (the problem shows here), even when an earlier submission's outcome is there.
     void submission.submit(sheet, settings, { upToDate, onEnded }).then(() => {
       if (submission.outcome !== null && submission.outcome !== before) onSubmitted();
     });
