@@ -1,11 +1,10 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { revertSubmission } from '@/client';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import { type PatchResponse, type Submission, whyNotAllowed } from '@/core/api';
-import { type ConnectionSettings, toClientOptions, useIdentity } from '@/ui/settings';
+import { type ConnectionSettings, useIdentity } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
-import { useRequest } from '@/ui/shared/use-request';
 import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
+import { useRevertPlan, useRevertSubmission } from './api/revert-submission';
 import {
   describeRevertError,
   type RevertConflict,
@@ -51,12 +50,6 @@ const goneColumns: DataTableColumn<GoneSpan>[] = [
 
 const otherColumns = spanErrorColumns({ type: 160, message: 260 });
 
-type RevertRun =
-  | { status: 'idle' }
-  | { status: 'reverting' }
-  | { status: 'done'; result: PatchResponse }
-  | { status: 'failed'; error: unknown };
-
 /**
  * The "Revert submission" dialog (SPEC §9): it first runs the revert as a dry run and shows what it would do
  * (spans that go back, spans changed since with their value now, spans gone), then reverts on "Revert N spans"
@@ -75,11 +68,9 @@ export function RevertDialog({
   onChanged: (revertId: string | null) => void;
   onClose: () => void;
 }) {
-  const [checks, setChecks] = useState(0);
-  const [run, setRun] = useState<RevertRun>({ status: 'idle' });
-  const dryRun = useRequest(`${submission.id}#${checks}`, (signal) =>
-    revertSubmission(submission.id, { dryRun: true }, { ...toClientOptions(settings), signal }),
-  );
+  const dryRun = useRevertPlan(settings, submission.id);
+  const reverting = useRevertSubmission(settings);
+  const run = runOf(reverting);
   const notAllowed = whyNotAllowed(useIdentity(settings), 'revert');
   const reasonId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -88,22 +79,17 @@ export function RevertDialog({
     if (run.status === 'done' || run.status === 'failed') closeRef.current?.focus();
   }, [run.status]);
 
-  const revert = () => {
-    setRun({ status: 'reverting' });
-    revertSubmission(submission.id, { dryRun: false }, toClientOptions(settings)).then(
-      (result) => {
-        setRun({ status: 'done', result });
-        onChanged(result.submission_id);
-      },
-      (error: unknown) => {
-        setRun({ status: 'failed', error });
-        onChanged(null);
-      },
-    );
-  };
+  const revert = () =>
+    reverting.mutate(submission.id, {
+      onSuccess: (result) => onChanged(result.submission_id),
+      onError: () => onChanged(null),
+    });
 
   const label = submissionLabel(submission);
-  const plan = dryRun.status === 'ready' ? summarizeRevert(dryRun.data) : null;
+  // While the dry run is asked again ("Check again"), the plan it answered before is not shown.
+  const checking = dryRun.isFetching;
+  const plan = dryRun.isSuccess && !checking ? summarizeRevert(dryRun.data) : null;
+  const checkFailed = dryRun.isError && !checking;
   const toRevert = plan?.reverted ?? 0;
 
   return (
@@ -122,13 +108,13 @@ export function RevertDialog({
           ? resultText(summarizeRevert(run.result))
           : run.status === 'reverting'
             ? 'Reverting…'
-            : dryRun.status === 'loading'
+            : checking
               ? 'Checking what a revert would do…'
               : plan
                 ? planText(plan)
                 : ''}
       </p>
-      {dryRun.status === 'failed' && run.status === 'idle' && (
+      {checkFailed && run.status === 'idle' && (
         <p role="alert" className="banner banner-error">
           Could not check the revert. {describeRevertError(dryRun.error, settings)}
         </p>
@@ -149,12 +135,12 @@ export function RevertDialog({
         </p>
       )}
       <div className="modal-actions">
-        {(dryRun.status === 'failed' || run.status === 'failed') && (
+        {(checkFailed || run.status === 'failed') && (
           <button
             type="button"
             onClick={() => {
-              setRun({ status: 'idle' });
-              setChecks((count) => count + 1);
+              reverting.reset();
+              void dryRun.refetch();
             }}
           >
             Check again
@@ -177,6 +163,25 @@ export function RevertDialog({
       </div>
     </Modal>
   );
+}
+
+/** Where the revert is: not asked for, under way, done (with what it did), or failed (with why). */
+function runOf(
+  mutation: ReturnType<typeof useRevertSubmission>,
+):
+  | { status: 'idle' | 'reverting' }
+  | { status: 'done'; result: PatchResponse }
+  | { status: 'failed'; error: unknown } {
+  switch (mutation.status) {
+    case 'idle':
+      return { status: 'idle' };
+    case 'pending':
+      return { status: 'reverting' };
+    case 'success':
+      return { status: 'done', result: mutation.data };
+    case 'error':
+      return { status: 'failed', error: mutation.error };
+  }
 }
 
 /** What the dry run found, in one sentence. */

@@ -23,15 +23,22 @@ export interface SubmissionState {
   problem: string | null;
   /** Why the saved results of the last submission could not be restored or saved; null when all is well. */
   savedProblem: string | null;
-  /**
-   * How many Submits and Retries have ended (delivered, failed or cancelled): each may have changed what the
-   * server stores, so what was read from it before is read again (the Preview's comparison).
-   */
+  /** How many Submits and Retries have ended (delivered, failed or cancelled). */
   finishedRuns: number;
 }
 
-/** Options of a Submit: the client's, and the spans Preview found already up to date (left out). */
-export interface SubmitOptions extends Partial<LogMetadataOptions> {
+/** Options of a Submit or a Retry: the client's, and who to tell when it ends. */
+export interface RunOptions extends Partial<LogMetadataOptions> {
+  /**
+   * Called as the run ends (delivered, failed or cancelled), before the sheet is editable again, with the
+   * connection and project it wrote to: what the server stores may have changed (the app marks what it read of
+   * the project as out of date).
+   */
+  onEnded?: (written: ConnectionSettings) => void;
+}
+
+/** Options of a Submit: a run's, and the spans Preview found already up to date (left out). */
+export interface SubmitOptions extends RunOptions {
   /** Span IDs the server already has as asked: not sent, counted in the outcome as left out. */
   upToDate?: ReadonlySet<string>;
 }
@@ -90,7 +97,7 @@ export class SubmissionStore extends Store<SubmissionState> {
    */
   async submit(sheet: SheetStore, settings: ConnectionSettings, options: SubmitOptions = {}): Promise<void> {
     if (this.running) return;
-    const { upToDate, ...clientOptions } = options;
+    const { upToDate, onEnded, ...clientOptions } = options;
     const model = sheet.model;
     const source = sheet.source;
     const label = submissionLabel(source);
@@ -118,6 +125,7 @@ export class SubmissionStore extends Store<SubmissionState> {
           ...clientOptions,
           submission: { label },
         },
+        onEnded,
       );
       if (!result) return;
       this.update({
@@ -146,17 +154,24 @@ export class SubmissionStore extends Store<SubmissionState> {
    * it was (same spans, order, patches and Idempotency-Key, so the server applies it at most once), then the
    * spans a cancel left unsent as new batches. The Retry's result replaces the retried spans' old outcome.
    */
-  async retry(settings: ConnectionSettings, options: Partial<LogMetadataOptions> = {}): Promise<void> {
+  async retry(settings: ConnectionSettings, options: RunOptions = {}): Promise<void> {
+    const { onEnded, ...clientOptions } = options;
     const outcome = this.outcome;
     if (!outcome || this.running) return;
     const { resend, spans: notSent } = retryOf(outcome.result, (spanId) => outcome.patches.get(spanId));
     if (resend.length === 0 && notSent.length === 0) return;
     const spans = { expected: notSent.length, choose: () => notSent };
-    const result = await this.run({ ...settings, project: outcome.project }, 'retry', spans, {
-      ...options,
-      resend,
-      submission: { id: outcome.result.submission_id || undefined, label: outcome.label },
-    });
+    const result = await this.run(
+      { ...settings, project: outcome.project },
+      'retry',
+      spans,
+      {
+        ...clientOptions,
+        resend,
+        submission: { id: outcome.result.submission_id || undefined, label: outcome.label },
+      },
+      onEnded,
+    );
     if (!result) return;
     this.update({
       outcome: mergeRetry(outcome, result.result, new Date().toISOString(), this.lastRunCancelled),
@@ -174,13 +189,15 @@ export class SubmissionStore extends Store<SubmissionState> {
   /**
    * Runs a Submit or a Retry: shows it running at once (with `spans.expected` new spans), chooses the new spans
    * (`spans.choose`, which a cancel stops: then nothing is sent and there is no result), then sends them after
-   * the batches to re-send. Returns the result, or null when nothing could be sent (`problem` says why).
+   * the batches to re-send. Returns the result, or null when nothing could be sent (`problem` says why); tells
+   * `onEnded` as it ends.
    */
   private async run(
     settings: ConnectionSettings,
     kind: RunningSubmission['kind'],
     spans: { expected: number; choose: () => StoredSpanPatch[] | SpansByBatch },
     options: Partial<LogMetadataOptions>,
+    onEnded: RunOptions['onEnded'],
   ): Promise<{ result: AggregatedResponse; unfinished: StoredSpanPatch[] } | null> {
     const controller = new AbortController();
     this.controller = controller;
@@ -225,6 +242,7 @@ export class SubmissionStore extends Store<SubmissionState> {
       });
       return null;
     } finally {
+      onEnded?.(settings);
       this.ended(controller);
     }
   }

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HistoryView } from '@/ui/history';
 import { setConnectionSettings } from '@/ui/settings';
 import { formatSubmissionTime } from '@/ui/shared/format';
+import { render } from '../render';
 import { fakeSubmission, stubHistoryServer, stubUnreachable } from './fake-history-server';
 
 const OLDER = fakeSubmission({

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { patchResponseSchema } from '@/core/api';
@@ -8,6 +8,7 @@ import { setConnectionSettings } from '@/ui/settings';
 import { ingestSpans, postJson, spanId } from '../../server/test-server';
 import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
 import { fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
 /**
  * Revert in History with a read-only key, against the real server in-process: the dry run shows what a revert

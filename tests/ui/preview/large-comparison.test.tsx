@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
@@ -9,6 +9,7 @@ import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId } from '../../server/test-server';
 import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
 import { connectTo, fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
 const SPANS = 1_000;
 const STORED = 600;

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
@@ -10,6 +10,7 @@ import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId } from '../../server/test-server';
 import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
 import { fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
 /** The Preview's Submit with a read-only key, against the real server in-process: disabled, the reason beside it. */
 

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
@@ -7,6 +7,7 @@ import { SheetModel } from '@/core/sheet';
 import { PreviewView } from '@/ui/preview';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
+import { render } from '../render';
 
 const spanIdOf = (index: number) => (index + 1).toString(16).padStart(16, '0');
 

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
@@ -9,6 +9,7 @@ import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId } from '../../server/test-server';
 import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
 import { connectTo, fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
 const [A, B, C] = [spanId(0xa1), spanId(0xb2), spanId(0xc3)];
 let server: InProcessServer;

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,6 +11,7 @@ import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetView } from '@/ui/sheet/sheet-view';
 import { useAutosave } from '@/ui/sheet/use-autosave';
 import { API, runImportWorkerInProcess } from '../api';
+import { render } from '../render';
 
 const A = '61dbffb32f20ddb6';
 const SAVED = { timeout: 15_000 };

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SpanDetail } from '@/core/api';
@@ -8,6 +8,7 @@ import { SheetModel, spanOrigins } from '@/core/sheet';
 import { setConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
+import { render } from '../render';
 import { filterSpans, makeSpans, stubSpansServer, stubUnreachable } from './fake-spans-server';
 
 const SPANS = makeSpans(450);

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { unrestoredDraftFileName } from '@/ui/sheet/autosave/restore-failed-noti
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetView } from '@/ui/sheet/sheet-view';
 import { useAutosave } from '@/ui/sheet/use-autosave';
+import { render } from '../../render';
 
 const SPAN = 'a1b2c3d4e5f60718';
 /** How long to wait for autosave's delayed save to land: well past its delay, never asserted on. */

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetView } from '@/ui/sheet/sheet-view';
 import { API, runImportWorkerInProcess } from '../../api';
+import { render } from '../../render';
 
 /** A file dropped onto the Sheet tab, read and checked by the import worker's own code (run in-process). */
 
