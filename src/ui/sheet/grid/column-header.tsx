@@ -1,11 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
-import {
-  type ColumnSettings,
-  METADATA_PREFIX,
-  renameChanges,
-  settingsChanges,
-  suggestedKey,
-} from '@/core/columns';
+import { type ColumnSettings, renameChanges, settingsChanges, suggestedKey } from '@/core/columns';
 import { issueMessage } from '@/core/issues';
 import { useFocusTrap } from '@/ui/shared/use-focus-trap';
 import { ColumnNoticeBadge } from '@/ui/sheet/columns/column-notices';
@@ -92,7 +86,7 @@ export function ColumnHeader({
         onClick={() => (open ? close() : onOpenMenu())}
       >
         <span className="column-head-name" title={column.name}>
-          <ColumnName column={column} />
+          <span>{column.name || '(unnamed)'}</span>
         </span>
         <span className="column-head-reading">
           {reading}
@@ -166,20 +160,5 @@ export function ColumnHeader({
         </div>
       )}
     </div>
-  );
-}
-
-/**
- * A column's name; a metadata column's key is shown first and the `attributes.metadata.` before it after, muted
- * and cut first, so narrow columns of metadata tell each other apart. What is read out is the name as it is.
- */
-function ColumnName({ column }: { column: ColumnSettings }) {
-  const key = column.name.startsWith(METADATA_PREFIX) ? column.name.slice(METADATA_PREFIX.length) : '';
-  if (column.target.kind !== 'metadata' || key === '') return <span>{column.name || '(unnamed)'}</span>;
-  return (
-    <span className="column-head-key-first">
-      <span className="column-head-prefix">{METADATA_PREFIX}</span>
-      <span className="column-head-key">{key}</span>
-    </span>
   );
 }
