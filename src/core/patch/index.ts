@@ -26,5 +26,6 @@ export {
   storedPatch,
 } from './span-patch';
 export { planSpanUpdate, type RecordedChange } from './span-update';
+export { decidedOutcomes, revertPatchDocument } from './target-outcome';
 export { checkStoredType, type StoredType, type StoredValue, toStoredForm } from './stored-form';
 export { type PreparedPatch, prepareSubmittedSpan, segmentNotFoundMessage } from './submitted-patch';

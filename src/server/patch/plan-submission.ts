@@ -1,5 +1,6 @@
 import { formatErrorMessage, type SpanError } from '@/core/api';
 import {
+  decidedOutcomes,
   planSpanUpdate,
   type PreparedPatch,
   type RecordedChange,
@@ -15,6 +16,14 @@ export type Metadata = Record<string, StoredValue>;
 export interface SubmittedSpan {
   spanId: string;
   patch: PreparedPatch;
+}
+
+/**
+ * What Arize AX answered to a batch of a linked project (SPEC §14): its per-span errors for the spans sent (those
+ * whose patch the server could prepare, in request order); every other span sent was updated.
+ */
+export interface DecidedBatch {
+  errors: readonly SpanError[];
 }
 
 /** A span whose metadata changes, with each key's value before and after. */
@@ -57,7 +66,16 @@ export function planSubmission(
   spans: readonly SubmittedSpan[],
   currentMetadata: ReadonlyMap<string, Metadata>,
   fieldTypes: ReadonlyMap<string, StoredType | null>,
+  decided: DecidedBatch | null = null,
 ): SubmissionPlan {
+  const outcomes =
+    decided === null
+      ? null
+      : decidedOutcomes(
+          spans.filter((span) => span.patch.ok).map((span) => span.spanId),
+          decided.errors,
+        );
+  let sent = 0;
   const metadataBySpan = new Map(currentMetadata);
   const types = new Map(fieldTypes);
   const fields = new Map<string, FieldWrite>();
@@ -80,14 +98,32 @@ export function planSubmission(
       continue;
     }
     const current = metadataBySpan.get(spanId);
-    if (current === undefined) {
-      failSpan(spanId, formatErrorMessage('segment_not_found', segmentNotFoundMessage(spanId, project)));
-      continue;
-    }
-    const update = planSpanUpdate(current, patch.entries, types);
-    if (!update.ok) {
-      failSpan(spanId, update.errorMessage);
-      continue;
+    let update: ReturnType<typeof planSpanUpdate>;
+    if (outcomes !== null) {
+      // Arize AX decided (SPEC §14): its error as it wrote it; an update applies to the copy where it holds the span.
+      const outcome = outcomes[sent++] ?? null;
+      if (outcome !== null) {
+        failSpan(spanId, outcome);
+        continue;
+      }
+      const local = current === undefined ? null : planSpanUpdate(current, patch.entries, types);
+      if (local === null || !local.ok) {
+        // NOTE: not in the copy, or the copy cannot take it (its types or limits): Arize's span changed all the
+        // same; nothing is recorded of a before that Spanpatch does not know.
+        plan.spansUpdated++;
+        continue;
+      }
+      update = local;
+    } else {
+      if (current === undefined) {
+        failSpan(spanId, formatErrorMessage('segment_not_found', segmentNotFoundMessage(spanId, project)));
+        continue;
+      }
+      update = planSpanUpdate(current, patch.entries, types);
+      if (!update.ok) {
+        failSpan(spanId, update.errorMessage);
+        continue;
+      }
     }
     plan.spansUpdated++;
     for (const [key, type] of update.fieldTypes) {
