@@ -60,6 +60,7 @@ export {
   type SubmissionsResponse,
 } from './api-schema';
 export { isAppPage } from './app-pages';
+export { loadParts, MAX_LOAD_DAYS, sinceTime } from './load-window';
 export {
   ERROR_TYPES,
   type ErrorType,
