@@ -87,6 +87,26 @@ describe('spanpatch load', () => {
   });
 });
 
+describe('spanpatch preview of a linked project', () => {
+  it("predicts from Spanpatch's copy and leaves a span it does not hold to Arize", async () => {
+    const path = await folder.write(
+      'preview.csv',
+      csv(
+        ['context.span_id', 'attributes.metadata.quality'],
+        [
+          ['00000000000000a2', '4'],
+          ['00000000000000ff', '4'],
+        ],
+      ),
+    );
+    const run = await runCli(['preview', path, '--project', 'support'], options);
+    expect(run.stdout).toContain(`Writes to Arize AX · space ${SPACE} · project ${IN_ARIZE}`);
+    expect(run.stdout).toContain("Not in Spanpatch's copy: Arize will decide: 1 span");
+    expect(run.stdout).toContain('Predicted to fail: 0');
+    expect(run.status).toBe(0);
+  });
+});
+
 describe('spanpatch submit to a linked project', () => {
   it('shows where it writes, and the patch lands in Arize', async () => {
     const path = await folder.write(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidedOutcomes, revertPatchDocument } from '@/core/patch';
+import { decidedOutcomes, predictSubmission, revertPatchDocument } from '@/core/patch';
 
 describe('decidedOutcomes (SPEC §14: Arize decides each span)', () => {
   it("gives each span sent Arize's error for it, or null when Arize updated it", () => {
@@ -37,5 +37,20 @@ describe('revertPatchDocument', () => {
       { key: '__proto__', existedBefore: true, before: 1, after: 2 },
     ]);
     expect(JSON.stringify(patch)).toBe('{"quality":1,"reviewer":null,"__proto__":2}');
+  });
+});
+
+describe('predictSubmission for a project linked to Arize AX', () => {
+  it('leaves a span the copy does not hold to Arize instead of predicting it not found', () => {
+    const spans = [{ spanId: 'gone', patch: [] }];
+    const view = { project: 'support', fields: new Map(), spans: new Map() };
+    expect(predictSubmission(spans, { ...view, linked: true }).get('gone')).toEqual({
+      before: null,
+      after: null,
+      changes: new Map(),
+      failure: null,
+      notInCopy: true,
+    });
+    expect(predictSubmission(spans, view).get('gone')?.failure?.type).toBe('segment_not_found');
   });
 });
