@@ -12,4 +12,4 @@ export {
   refusalReason,
   unreachableServerText,
 } from './plain-words';
-export { NOT_IN_COPY_TEXT, targetText } from './target-words';
+export { arizeCheckText, NOT_IN_COPY_TEXT, targetText } from './target-words';

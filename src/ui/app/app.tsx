@@ -3,7 +3,12 @@ import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
-import { getConnectionSettings, SettingsButton } from '@/ui/settings';
+import {
+  getConnectionSettings,
+  ProjectTargetText,
+  SettingsButton,
+  useConnectionSettings,
+} from '@/ui/settings';
 import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
@@ -18,6 +23,18 @@ export interface AppStores {
   sheet: SheetStore;
   submission: SubmissionStore;
   spans: SpansStore;
+}
+
+/** The chosen project and where it writes, beside the settings (SPEC §14). */
+function HeaderProject() {
+  const settings = useConnectionSettings();
+  if (settings.project === '') return null;
+  return (
+    <span className="header-project">
+      <span className="header-project-name">{settings.project}</span>
+      <ProjectTargetText settings={settings} />
+    </span>
+  );
 }
 
 /**
@@ -58,6 +75,7 @@ export function App({ stores }: { stores?: AppStores }) {
         </h1>
         <p className="app-tagline">Correct and tag stored tracing spans</p>
         <span className="header-spacer" />
+        <HeaderProject />
         {saveError && (
           <span role="alert" className="save-error">
             {saveError}

@@ -19,3 +19,4 @@ export { type ConnectionStatus, describeConnectionCheck, toClientOptions } from 
 export { SettingsButton } from './settings-button';
 export { useConnectionSettings } from './use-connection-settings';
 export { useIdentity } from './use-identity';
+export { ProjectTargetText, useProjectTarget } from './use-project-target';
