@@ -120,4 +120,25 @@ describe('spanpatch submit to a linked project', () => {
     expect(spans.find((span) => span.span_id === '00000000000000a1')?.metadata).toEqual({ quality: 5 });
     expect(run.stdout + run.stderr).not.toContain(KEY);
   });
+
+  it('revert --dry-run names the keys that will become null in Arize, which cannot remove a key', async () => {
+    const path = await folder.write(
+      'reviewer.csv',
+      csv(['context.span_id', 'attributes.metadata.reviewer'], [['00000000000000a2', 'ana']]),
+    );
+    const sent = await runCli(['submit', path, '--project', 'support', '--yes', '--json'], options);
+    expect(sent.status).toBe(0);
+    const submissionId = (JSON.parse(sent.stdout) as { submission_id: string }).submission_id;
+    const dryRun = await runCli(['revert', submissionId, '--dry-run'], options);
+    expect(dryRun.stdout).toContain('Arize AX cannot remove a key: 1 key will become null there:');
+    expect(dryRun.stdout).toContain('00000000000000a2 reviewer');
+    expect(dryRun.status).toBe(0);
+    const reverted = await runCli(['revert', submissionId, '--yes'], options);
+    expect(reverted.status).toBe(0);
+    const { spans } = await emulator.spans(IN_ARIZE);
+    expect(spans.find((span) => span.span_id === '00000000000000a2')?.metadata).toEqual({
+      quality: 2,
+      reviewer: null,
+    });
+  });
 });
