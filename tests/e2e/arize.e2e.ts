@@ -44,10 +44,10 @@ describe('a project linked to Arize AX in the app', () => {
     const path = await writeSheet(
       app.dir,
       'arize.csv',
-      ['context.span_id', 'attributes.metadata.quality'],
+      ['context.span_id', 'attributes.metadata.quality', 'attributes.metadata.reviewer'],
       [
-        ['00000000000000a1', '5'],
-        ['eeeeeeeeeeee0001', '5'],
+        ['00000000000000a1', '5', 'ana'],
+        ['eeeeeeeeeeee0001', '5', 'ana'],
       ],
     );
 
@@ -77,7 +77,7 @@ describe('a project linked to Arize AX in the app', () => {
       .toContain(`No span with ID 'eeeeeeeeeeee0001' in project '${IN_ARIZE}'`);
     const inArize = async () =>
       (await emulator.spans(IN_ARIZE)).spans.find((span) => span.span_id === '00000000000000a1')?.metadata;
-    expect(await inArize()).toEqual({ quality: 5 });
+    expect(await inArize()).toEqual({ quality: 5, reviewer: 'ana' });
 
     await page.getByRole('tab', { name: 'History' }).click();
     const row = page
@@ -89,9 +89,13 @@ describe('a project linked to Arize AX in the app', () => {
     const dialog = page.getByRole('dialog', { name: 'Revert submission' });
     const confirm = dialog.getByRole('button', { name: 'Revert 1 span', exact: true });
     await expect.poll(() => confirm.isEnabled()).toBe(true);
+    // Arize cannot remove a key: the dry run names the key the submission added, which becomes null there.
+    await expect
+      .poll(() => dialog.getByRole('list', { name: 'Keys that become null in Arize AX' }).textContent())
+      .toBe('00000000000000a1 reviewer');
     await confirm.click();
     await expect.poll(() => dialog.getByRole('status').textContent()).toMatch(/^Reverted 1 span\./);
-    expect(await inArize()).toEqual({ quality: 1 });
+    expect(await inArize()).toEqual({ quality: 1, reviewer: null });
     expect(await page.content()).not.toContain(KEY);
     await context.close();
   });
