@@ -18,3 +18,4 @@ export {
   type SpansByBatch,
   type SubmissionProgress,
 } from './log-metadata';
+export { emptyProgress, retryOf, SubmissionRun, type SubmissionRunOptions } from './submission-run';

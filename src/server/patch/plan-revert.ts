@@ -5,8 +5,13 @@ import {
   type SpanError,
   type SubmissionChange,
 } from '@/core/api';
-import { decidedOutcomes, type RecordedChange, segmentNotFoundMessage } from '@/core/patch';
-import type { Metadata, SpanWrite } from './plan-submission';
+import {
+  decidedOutcomes,
+  type RecordedChange,
+  segmentNotFoundMessage,
+  type SpanWrite,
+  type StoredPatch,
+} from '@/core/patch';
 
 /** One recorded change of the submission being reverted, with its span. */
 export interface ChangeToRevert extends RecordedChange {
@@ -45,7 +50,7 @@ export interface RevertOptions {
 export function planRevert(
   project: string,
   changes: readonly ChangeToRevert[],
-  currentMetadata: ReadonlyMap<string, Metadata>,
+  currentMetadata: ReadonlyMap<string, StoredPatch>,
   options: RevertOptions = { keepKeys: false },
 ): RevertPlan {
   const bySpan = new Map<string, ChangeToRevert[]>();
@@ -89,7 +94,7 @@ export function planRevert(
       plan.errors.push({ span_id: spanId, error_message: formatRevertConflict(key, now) });
       continue;
     }
-    const metadata: Metadata = { ...current };
+    const metadata: StoredPatch = { ...current };
     const recorded: RecordedChange[] = [];
     for (const [key, change] of first) {
       const latest = last.get(key) ?? change;
@@ -164,7 +169,7 @@ export function restoredKeys(plan: RevertPlan): Map<string, number> {
 }
 
 /** True when a span still holds what a change left: its value, or no key at all when the change removed it. */
-function stillAsSubmitted(current: Metadata, change: ChangeToRevert): boolean {
+function stillAsSubmitted(current: StoredPatch, change: ChangeToRevert): boolean {
   const present = Object.hasOwn(current, change.key);
   if (change.removed) return !present;
   return present && Object.is(current[change.key], change.after);
@@ -219,7 +224,7 @@ export function applyDecidedRevert(plan: RevertPlan, decided: DecidedRevert): Re
 export function revertPlanOf(
   project: string,
   changes: readonly ChangeToRevert[],
-  currentMetadata: ReadonlyMap<string, Metadata>,
+  currentMetadata: ReadonlyMap<string, StoredPatch>,
   request: { arize?: { decided: DecidedRevert | null } },
 ): RevertPlan {
   const plan = planRevert(project, changes, currentMetadata, { keepKeys: request.arize !== undefined });

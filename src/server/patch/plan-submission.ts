@@ -3,14 +3,11 @@ import {
   decidedOutcomes,
   planSpanUpdate,
   type PreparedPatch,
-  type RecordedChange,
   segmentNotFoundMessage,
+  type SpanWrite,
+  type StoredPatch,
   type StoredType,
-  type StoredValue,
 } from '@/core/patch';
-
-/** Span metadata as stored. */
-export type Metadata = Record<string, StoredValue>;
 
 /** One span of a request, its patch_document already validated and in stored form (or its failure). */
 export interface SubmittedSpan {
@@ -24,13 +21,6 @@ export interface SubmittedSpan {
  */
 export interface DecidedBatch {
   errors: readonly SpanError[];
-}
-
-/** A span whose metadata changes, with each key's value before and after. */
-export interface SpanWrite {
-  spanId: string;
-  metadata: Metadata;
-  changes: RecordedChange[];
 }
 
 /** What a submission does to the project's type registry for one key. */
@@ -64,7 +54,7 @@ export interface SubmissionPlan {
 export function planSubmission(
   project: string,
   spans: readonly SubmittedSpan[],
-  currentMetadata: ReadonlyMap<string, Metadata>,
+  currentMetadata: ReadonlyMap<string, StoredPatch>,
   fieldTypes: ReadonlyMap<string, StoredType | null>,
   decided: DecidedBatch | null = null,
 ): SubmissionPlan {
@@ -106,7 +96,8 @@ export function planSubmission(
         failSpan(spanId, outcome);
         continue;
       }
-      const local = current === undefined ? null : planSpanUpdate(current, patch.entries, types);
+      const local =
+        current === undefined ? null : planSpanUpdate(current, Object.entries(patch.stored), types);
       if (local === null || !local.ok) {
         // NOTE: not in the copy, or the copy cannot take it (its types or limits): Arize's span changed all the
         // same; nothing is recorded of a before that Spanpatch does not know.
@@ -119,7 +110,7 @@ export function planSubmission(
         failSpan(spanId, formatErrorMessage('segment_not_found', segmentNotFoundMessage(spanId, project)));
         continue;
       }
-      update = planSpanUpdate(current, patch.entries, types);
+      update = planSpanUpdate(current, Object.entries(patch.stored), types);
       if (!update.ok) {
         failSpan(spanId, update.errorMessage);
         continue;

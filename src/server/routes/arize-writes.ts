@@ -7,10 +7,9 @@ import {
   type RevertResponse,
   type SpanError,
 } from '@/core/api';
-import { revertPatchDocument } from '@/core/patch';
+import { revertPatchDocument, type StoredPatch } from '@/core/patch';
 import type { ArizeFailure, SpanMetadataPatch } from '@/server/arize';
 import { changesToRevert, planRevert } from '@/server/patch/plan-revert';
-import type { Metadata } from '@/server/patch/plan-submission';
 import {
   type PatchOutcome,
   type PatchSubmission,
@@ -68,8 +67,7 @@ export async function patchInArize(
   if (replayed) return { response: replayed, replayed: true, failure: null };
   const sent: SpanMetadataPatch[] = [];
   for (const span of submission.spans) {
-    if (span.patch.ok)
-      sent.push({ span_id: span.spanId, patch_document: Object.fromEntries(span.patch.entries) });
+    if (span.patch.ok) sent.push({ span_id: span.spanId, patch_document: span.patch.stored });
   }
   const result = await arize.client.writeSpanMetadata({ arizeProject, spans: sent }, { signal });
   if (!result.ok) {
@@ -131,8 +129,8 @@ export async function revertInArize(
   const lookup = await store.lookupSpans(request.project, [
     ...new Set(toRevert.map((change) => change.spanId)),
   ]);
-  const current = new Map<string, Metadata>(
-    lookup.spans.map((span) => [span.span_id, span.metadata as Metadata]),
+  const current = new Map<string, StoredPatch>(
+    lookup.spans.map((span) => [span.span_id, span.metadata as StoredPatch]),
   );
   const plan = planRevert(request.project, toRevert, current, { keepKeys: true });
   const spans = plan.writes.map((write) => ({

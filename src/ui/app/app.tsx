@@ -1,3 +1,4 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
@@ -5,6 +6,7 @@ import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
 import {
   getConnectionSettings,
+  invalidateProject,
   ProjectTargetText,
   SettingsButton,
   useConnectionSettings,
@@ -12,6 +14,7 @@ import {
 import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
+import { makeQueryClient } from './query-client';
 import { TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
 
@@ -40,7 +43,9 @@ function HeaderProject() {
 /**
  * The app frame: the header (banner) with the product name, and the main landmark: the tabs, each with its panel.
  * It holds the stores the tabs share (new ones unless `stores` are given, as tests do) and reads none of them:
- * what a tab shows, the tab reads, so a change (a submission's progress) renders only what shows it.
+ * what a tab shows, the tab reads, so a change (a submission's progress) renders only what shows it. It holds the
+ * one cache of what the tabs read from the server too: a tab shown again shows what it read, and reads it again
+ * once a submission or a revert marked it out of date.
  */
 export function App({ stores }: { stores?: AppStores }) {
   const [active, setActive] = useState<TabId>('sheet');
@@ -48,6 +53,7 @@ export function App({ stores }: { stores?: AppStores }) {
     (): AppStores =>
       stores ?? { sheet: appSheetStore(), submission: new SubmissionStore(), spans: new SpansStore() },
   );
+  const [queryClient] = useState(makeQueryClient);
   const { restoring, saveError, unrestored } = useAutosave(store);
   useOutcomeAutosave(submission);
   useDefaultProject();
@@ -66,7 +72,7 @@ export function App({ stores }: { stores?: AppStores }) {
     tabRefs.current.get(next)?.focus();
   };
 
-  return (
+  const frame = (
     <div className={FILLED_TABS.has(active) ? 'app app-fill' : 'app'}>
       <header className="app-header">
         <h1 className="app-title">
@@ -128,7 +134,11 @@ export function App({ stores }: { stores?: AppStores }) {
               <ResultsView
                 submission={submission}
                 sheet={store}
-                onRetry={() => void submission.retry(getConnectionSettings())}
+                onRetry={() =>
+                  void submission.retry(getConnectionSettings(), {
+                    onEnded: (written) => void invalidateProject(queryClient, written),
+                  })
+                }
                 onFixInSheet={(columns, rows, name) => {
                   store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
                   select('sheet');
@@ -141,4 +151,5 @@ export function App({ stores }: { stores?: AppStores }) {
       </main>
     </div>
   );
+  return <QueryClientProvider client={queryClient}>{frame}</QueryClientProvider>;
 }

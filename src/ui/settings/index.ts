@@ -18,5 +18,8 @@ export { getConnectionSettings, reloadConnectionSettings, setConnectionSettings 
 export { type ConnectionStatus, describeConnectionCheck, toClientOptions } from './connection-status';
 export { SettingsButton } from './settings-button';
 export { useConnectionSettings } from './use-connection-settings';
-export { useIdentity } from './use-identity';
-export { ProjectTargetText, useProjectTarget } from './use-project-target';
+export { fieldsQueryOptions, useProjectFields } from './api/get-fields';
+export { identityQueryOptions, useIdentity } from './api/get-identity';
+export { projectTargetQueryOptions, useProjectTarget } from './api/get-project-target';
+export { invalidateProject, projectKey, type ServerConnection, serverKey } from './api/server-keys';
+export { ProjectTargetText } from './project-target-text';

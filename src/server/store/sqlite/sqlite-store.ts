@@ -12,7 +12,7 @@ import type {
   Submission,
   SubmissionChange,
 } from '@/core/api';
-import type { StoredType } from '@/core/patch';
+import type { SpanWrite, StoredPatch, StoredType } from '@/core/patch';
 import { searchForm } from '@/core/text';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
 import {
@@ -21,12 +21,7 @@ import {
   revertDryRunResponse,
   revertPlanOf,
 } from '@/server/patch/plan-revert';
-import {
-  type FieldWrite,
-  type Metadata,
-  planSubmission,
-  type SpanWrite,
-} from '@/server/patch/plan-submission';
+import { type FieldWrite, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
   PatchOutcome,
@@ -495,8 +490,8 @@ export class SqliteSpanStore implements SpanStore {
     }
   }
 
-  private currentMetadataOf(projectId: number, spanIds: ReadonlySet<string>): Map<string, Metadata> {
-    const current = new Map<string, Metadata>();
+  private currentMetadataOf(projectId: number, spanIds: ReadonlySet<string>): Map<string, StoredPatch> {
+    const current = new Map<string, StoredPatch>();
     if (spanIds.size > 0) {
       for (const row of this.statements.currentMetadata.all(projectId, JSON.stringify([...spanIds]))) {
         current.set(row.span_id, parseMetadata(row.metadata));
