@@ -6,6 +6,7 @@ import { addCheckCommand } from './check-command';
 import type { CommandContext } from './command-options';
 import { CommandError, EXIT } from './exit-status';
 import { addHistoryCommand } from './history-command';
+import { addLoadCommand } from './load-command';
 import { addPreviewCommand } from './preview-command';
 import { addRevertCommand } from './revert-command';
 import { addServeCommand } from './serve-command';
@@ -64,7 +65,8 @@ Examples:
   $ spanpatch preview review.csv --project support-bot
   $ spanpatch submit review.csv --project support-bot --json > result.json
   $ spanpatch history --project support-bot
-  $ spanpatch revert <submission id> --dry-run`,
+  $ spanpatch revert <submission id> --dry-run
+  $ spanpatch load --project support-bot --since 24h`,
     );
   addServeCommand(program, context);
   addCheckCommand(program, context);
@@ -72,6 +74,7 @@ Examples:
   addSubmitCommand(program, context);
   addHistoryCommand(program, context);
   addRevertCommand(program, context);
+  addLoadCommand(program, context);
   addBackupCommand(program, context);
   return program;
 }

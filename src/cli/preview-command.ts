@@ -11,6 +11,7 @@ import {
 } from './command-options';
 import { connectionFrom } from './connection';
 import { EXIT } from './exit-status';
+import { projectTargetLine } from './project-target';
 import { comparisonLines, compareWithServer, sendableSpans } from './server-comparison';
 import { type CliIo, Terminal } from './terminal';
 
@@ -30,6 +31,8 @@ export async function runPreview(file: string, options: PreviewOptions, io: CliI
   const status = sheetStatus(sheet.model.summary());
   if (status === EXIT.unusable) return status;
   const comparison = await compareWithServer(sendableSpans(sheet.model), options.project, connection);
+  const target = await projectTargetLine(options.project, connection);
+  if (target !== null) terminal.report(terminal.paintReport('bold', target));
   terminal.report(...comparisonLines(comparison, sheet.model, connection.baseUrl, terminal.paintReport));
   const predicted = [...comparison.predictions.values()].some((prediction) => prediction.failure !== null);
   return predicted ? EXIT.someFailed : status;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getSubmission, listSubmissionChanges, revertSubmission } from '@/client';
-import type { PatchResponse, SubmissionChange } from '@/core/api';
+import type { RevertResponse, SubmissionChange } from '@/core/api';
 import {
   addServerOption,
   type CommandContext,
@@ -39,7 +39,7 @@ function changeLine(change: SubmissionChange, paint: Paint): string {
 }
 
 /** The per-span answer of a revert, real or dry: spans going back and spans left alone, with why. */
-function answerLines(answer: PatchResponse, dryRun: boolean, paint: Paint): string[] {
+function answerLines(answer: RevertResponse, dryRun: boolean, paint: Paint): string[] {
   const back = answer.spans_updated;
   const left = answer.spans_failed;
   const leftText =
@@ -64,6 +64,18 @@ function answerLines(answer: PatchResponse, dryRun: boolean, paint: Paint): stri
   }
   if (answer.errors.length > LISTED)
     lines.push(paint('dim', `  … and ${count(answer.errors.length - LISTED)} more`));
+  // A project linked to Arize AX: Arize cannot remove a key, so a key the submission added becomes null there.
+  const nulls = answer.becomes_null ?? [];
+  if (nulls.length > 0) {
+    lines.push(
+      paint(
+        'yellow',
+        `  Arize AX cannot remove a key: ${countOf(nulls.length, 'key')} ${dryRun ? 'will become' : 'became'} null there:`,
+      ),
+    );
+    for (const entry of nulls.slice(0, LISTED)) lines.push(`    ${entry.span_id} ${entry.key}`);
+    if (nulls.length > LISTED) lines.push(paint('dim', `    … and ${count(nulls.length - LISTED)} more`));
+  }
   return lines;
 }
 

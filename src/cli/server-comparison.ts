@@ -1,4 +1,4 @@
-import { getFields, lookupSpans } from '@/client';
+import { getFields, listProjects, lookupSpans } from '@/client';
 import { type LookupResponse, MAX_SPANS_PER_REQUEST } from '@/core/api';
 import {
   isSubmittable,
@@ -9,6 +9,7 @@ import {
   upToDateSpanIds,
 } from '@/core/patch';
 import type { SheetModel } from '@/core/sheet';
+import { NOT_IN_COPY_TEXT } from '@/core/words';
 import { type Connection, requestProblem } from './connection';
 import { count, countOf, rowsText } from './format';
 import type { Paint } from './terminal';
@@ -70,17 +71,27 @@ export async function compareWithServer(
   project: string,
   connection: Connection,
 ): Promise<ServerComparison> {
-  let answers: [Awaited<ReturnType<typeof getFields>>, LookupResponse];
+  let answers: [
+    Awaited<ReturnType<typeof getFields>>,
+    LookupResponse,
+    Awaited<ReturnType<typeof listProjects>>,
+  ];
   try {
-    answers = await Promise.all([getFields(project, connection), lookupAll(project, spans, connection)]);
+    answers = await Promise.all([
+      getFields(project, connection),
+      lookupAll(project, spans, connection),
+      listProjects(connection),
+    ]);
   } catch (error) {
     throw requestProblem(error, connection, `Comparing with project ${project}`);
   }
-  const [fields, lookup] = answers;
+  const [fields, lookup, projects] = answers;
+  const linked = projects.projects.find((listed) => listed.name === project)?.target.kind === 'arize';
   const predictions = predictSubmission(spans, {
     project,
     fields: new Map<string, StoredType | null>(fields.fields.map((field) => [field.key, field.type])),
     spans: new Map(lookup.spans.map((span) => [span.span_id, span.metadata])),
+    linked,
   });
   return {
     project,
@@ -108,13 +119,15 @@ export function comparisonLines(
     byType.set(type, (byType.get(type) ?? 0) + 1);
   }
   const toSend = comparison.compared - comparison.upToDate.size;
+  const notInCopy = [...comparison.predictions.values()].filter((prediction) => prediction.notInCopy).length;
   const lines = [
     '',
     `${paint('bold', `Compared with project ${comparison.project}`)} at ${server}: ` +
-      `${countOf(comparison.compared, 'span')} that can be sent, ${count(comparison.compared - comparison.missing)} found on the server`,
+      `${countOf(comparison.compared, 'span')} that can be sent, ${count(comparison.compared - comparison.missing)} found ${notInCopy > 0 ? "in Spanpatch's copy" : 'on the server'}`,
     `  ${paint(failures.length > 0 ? 'red' : 'dim', `Predicted to fail: ${count(failures.length)}`)}` +
       (byType.size > 0 ? ` (${[...byType].map(([type, n]) => `${type} ${count(n)}`).join(', ')})` : ''),
     `  Already up to date (left out of a submit): ${count(comparison.upToDate.size)}`,
+    ...(notInCopy > 0 ? [`  ${NOT_IN_COPY_TEXT}: ${countOf(notInCopy, 'span')}`] : []),
     `  To send: ${countOf(toSend, 'span')}`,
   ];
   for (const [spanId, prediction] of failures.slice(0, LISTED_PREDICTIONS)) {

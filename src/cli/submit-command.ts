@@ -14,6 +14,7 @@ import {
   type SheetOptions,
 } from './command-options';
 import { confirm } from './confirm';
+import { projectTargetLine } from './project-target';
 import { connectionFrom } from './connection';
 import { EXIT } from './exit-status';
 import { erroneousRowsWithoutSpan, writeFailedRows } from './failed-rows-file';
@@ -84,10 +85,12 @@ export async function runSubmit(file: string, options: SubmitOptions, io: CliIo)
     `  To send: ${countOf(sendable.length, 'span')} to project ${options.project} at ${connection.baseUrl}, ` +
       'leaving out those the server already has as asked',
   );
+  const target = await projectTargetLine(options.project, connection);
+  if (target !== null) terminal.report(`  ${paint('bold', target)}`);
   if (sendable.length > CONFIRM_ABOVE_SPANS && terminal.interactive && options.yes !== true) {
     const go = await confirm(
       terminal,
-      `Send ${countOf(sendable.length, 'span')} to project ${options.project}?`,
+      `Send ${countOf(sendable.length, 'span')} to project ${options.project}${target === null ? '' : ` (${target})`}?`,
     );
     if (!go) {
       terminal.note('Nothing was sent.');

@@ -1,6 +1,6 @@
 import {
   apiRoutes,
-  type PatchResponse,
+  type RevertResponse,
   type SubmissionChangesPage,
   type SubmissionDetail,
   type SubmissionErrorsPage,
@@ -55,6 +55,6 @@ export function revertSubmission(
   id: string,
   { dryRun = false }: { dryRun?: boolean } = {},
   options: ClientOptions = {},
-): Promise<PatchResponse> {
+): Promise<RevertResponse> {
   return apiRequest(apiRoutes.revertSubmission, { params: { id }, body: { dry_run: dryRun } }, options);
 }

@@ -21,7 +21,9 @@ import { requestContext, requestLog } from './http/request-context';
 import { securityHeaders } from './http/security-headers';
 import { serveSpaFile } from './http/static-files';
 import { ServerMetrics } from './metrics';
+import { registerArizeRoutes } from './routes/arize-routes';
 import { registerIdentityRoutes } from './routes/identity-routes';
+import type { ArizeLink } from './routes/route-deps';
 import { registerOtlpRoutes } from './routes/otlp-routes';
 import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
@@ -47,6 +49,8 @@ export interface AppOptions {
   isClosing: () => boolean;
   /** Serve GET /metrics (Prometheus), behind the API keys when there are keys. Default false: a 404. */
   metrics?: boolean;
+  /** Projects linked to Arize AX (SPEC §14) and the client that writes to it; none by default. */
+  arize?: ArizeLink | null;
 }
 
 const apiPath = /^\/(api|v1)(\/|$)/;
@@ -67,7 +71,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const { logger } = options;
   const app = new Hono<AppEnv>();
   const metrics = new ServerMetrics(options.store, { processMetrics: options.metrics === true });
-  const deps = { store: options.store, maxBodyBytes: options.maxBodyBytes, logger, metrics };
+  const deps = {
+    store: options.store,
+    maxBodyBytes: options.maxBodyBytes,
+    logger,
+    metrics,
+    arize: options.arize ?? null,
+  };
 
   const bodyBudget = new BodyBudget(
     Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, options.maxBodyBytes),
@@ -127,6 +137,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   registerIdentityRoutes(app, deps);
   registerSpanRoutes(app, deps);
   registerSubmissionRoutes(app, deps);
+  registerArizeRoutes(app, deps);
   registerOtlpRoutes(app, deps);
 
   app.notFound(async (c) => {

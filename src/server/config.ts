@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ArizeConfig, parseArizeConfig } from './arize';
 import { type ApiKey, parseApiKeys } from './http/auth';
 import { parseTrustedProxies } from './http/client-address';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
@@ -40,6 +41,11 @@ export interface ServerConfig {
   seedDemo: boolean;
   /** SPANPATCH_METRICS: serve GET /metrics (Prometheus). Default off. */
   metrics: boolean;
+  /**
+   * SPANPATCH_ARIZE_PROJECTS with ARIZE_SPACE_ID, ARIZE_API_KEY and ARIZE_FLIGHT_HOST / _PORT / _SCHEME: the
+   * projects linked to Arize AX (SPEC §14); null when none is. Holds the API key: never log this object.
+   */
+  arize: ArizeConfig | null;
 }
 
 /** A switch variable: `0` (off) or `1` (on). */
@@ -127,15 +133,23 @@ export class ConfigError extends Error {
  * SPANPATCH_DATABASE_WRITE_CONNECTIONS (its pool sizes), SPANPATCH_API_KEYS (`name:key,name:key:read,…`),
  * SPANPATCH_CORS_ORIGINS (default none; the Vite dev server's when NODE_ENV=development), LOG_LEVEL,
  * SPANPATCH_MAX_BODY_BYTES, SPANPATCH_MAX_BUFFERED_BYTES, SPANPATCH_STATIC_DIR, SPANPATCH_TRUSTED_PROXY (addresses
- * and CIDR ranges), SPANPATCH_DEMO (0 or 1), SPANPATCH_METRICS (0 or 1). Empty variables count as unset.
+ * and CIDR ranges), SPANPATCH_DEMO (0 or 1), SPANPATCH_METRICS (0 or 1), and the link to Arize AX
+ * (SPANPATCH_ARIZE_PROJECTS, ARIZE_SPACE_ID, ARIZE_API_KEY, ARIZE_FLIGHT_HOST / _PORT / _SCHEME; see
+ * `parseArizeConfig`). Empty variables count as unset.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const result = envSchema.safeParse(present);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  const arize = parseArizeConfig(present);
+  if (!result.success || !arize.ok) {
+    const problems = [
+      ...(result.success ? [] : result.error.issues).map(
+        (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
+      ),
+      ...(arize.ok ? [] : arize.errors).map((error) => `  ${error}`),
+    ];
     throw new ConfigError(`Invalid server configuration:\n${problems.join('\n')}`);
   }
   const env_ = result.data;
@@ -158,5 +172,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     trustedProxies: env_.SPANPATCH_TRUSTED_PROXY,
     seedDemo: env_.SPANPATCH_DEMO ?? env_.SPANPATCH_DATABASE_URL === undefined,
     metrics: env_.SPANPATCH_METRICS ?? false,
+    arize: arize.config,
   };
 }

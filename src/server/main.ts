@@ -51,6 +51,7 @@ export async function runServer(
     staticDir: staticDir === null ? null : resolve(staticDir),
     seedDemo: options.seedDemo ?? config.seedDemo,
     metrics: config.metrics,
+    arize: config.arize,
     logger,
   });
   const health = await server.store.health();

@@ -10,6 +10,7 @@ import {
   type SpanStore,
 } from '@/server/store';
 import { createApp } from './app';
+import { type ArizeConfig, createArizeClient } from './arize';
 import { seedDemoProject } from './demo/seed-demo';
 import type { ApiKey, AuthRateLimit } from './http/auth';
 import { isLoopbackHost } from './http/loopback-host';
@@ -53,6 +54,10 @@ export interface StartServerOptions {
   seedDemo?: boolean;
   /** Serves GET /metrics (Prometheus), behind the API keys when there are keys. Default false. */
   metrics?: boolean;
+  /** Projects linked to Arize AX (SPEC §14), with the space, key and Flight endpoint; none by default. */
+  arize?: ArizeConfig | null;
+  /** Milliseconds each call to Arize may take. Default 30 s (SPEC §7's per attempt). */
+  arizeTimeoutMs?: number;
   logger?: Logger;
   /** Used when no logger is given. Default 'warn'. */
   logLevel?: LogLevel;
@@ -109,6 +114,36 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     );
   }
 
+  const arize = options.arize
+    ? {
+        config: options.arize,
+        client: createArizeClient(
+          options.arize,
+          options.arizeTimeoutMs === undefined ? {} : { timeoutMs: options.arizeTimeoutMs },
+        ),
+      }
+    : null;
+  if (arize) {
+    // A linked project exists before it holds a span (SPEC §14).
+    for (const project of arize.config.links.keys()) {
+      try {
+        await store.ingestSpans(project, []);
+      } catch (error) {
+        logger.warn(
+          { project, err: error instanceof Error ? error.message : String(error) },
+          'could not create the linked project in the store; it is created at its first write',
+        );
+      }
+    }
+    logger.info(
+      {
+        projects: [...arize.config.links.keys()],
+        flight: `${arize.config.flight.host}:${arize.config.flight.port}`,
+      },
+      'projects linked to Arize AX',
+    );
+  }
+
   let closing = false;
   const app = createApp({
     store,
@@ -122,6 +157,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     isClosing: () => closing,
     metrics: options.metrics ?? false,
+    arize,
   });
   const server = createServer(getRequestListener(app.fetch));
   let inFlight = 0;
@@ -143,6 +179,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       });
     });
   } catch (error) {
+    arize?.client.close();
     await store.close();
     throw error;
   }
@@ -162,6 +199,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       server.closeIdleConnections();
       await stopped;
       clearTimeout(cutOff);
+      arize?.client.close();
       await store.close();
       logger.info('stopped');
     })();

@@ -43,7 +43,9 @@ afterAll(async () => {
 
 describe('client helpers against a real server', () => {
   it('lists projects, fields and spans, validated with the shared schemas', async () => {
-    expect(await listProjects(options)).toEqual({ projects: [{ name: 'helpers', spans: 12 }] });
+    expect(await listProjects(options)).toEqual({
+      projects: [{ name: 'helpers', spans: 12, target: { kind: 'local' } }],
+    });
     expect(await getFields('helpers', options)).toEqual({
       fields: [{ key: 'turn', type: 'Int64', spans: 1 }],
     });
@@ -158,7 +160,7 @@ describe('client helpers against a real server', () => {
   it('tests the connection: ok, unauthorized, forbidden, unreachable', async () => {
     expect(await testConnection(options)).toEqual({
       ok: true,
-      projects: [{ name: 'helpers', spans: 12 }],
+      projects: [{ name: 'helpers', spans: 12, target: { kind: 'local' } }],
       identity: { name: 'ui', email: null, role: 'editor', via: 'key' },
     });
     expect(await testConnection({ baseUrl: server.url })).toMatchObject({

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ArizeConfig } from '@/server/arize';
 import type { ApiKey } from '@/server/http/auth';
 import { type RunningServer, startServer } from '@/server/start-server';
 import { findChromium } from '../../scripts/system-requirements.mjs';
@@ -56,7 +57,7 @@ export interface AppUnderTest {
 
 /** Starts the server with the built UI and a browser for one test file; `apiKeys` as SPANPATCH_API_KEYS (none). */
 export async function startApp(
-  options: { seedDemo?: boolean; apiKeys?: ApiKey[] } = {},
+  options: { seedDemo?: boolean; apiKeys?: ApiKey[]; arize?: ArizeConfig } = {},
 ): Promise<AppUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'spanpatch-e2e-'));
   const serve = (port: number) =>
@@ -67,6 +68,7 @@ export async function startApp(
       staticDir: resolve('dist/ui-e2e'),
       seedDemo: options.seedDemo ?? true,
       ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+      ...(options.arize ? { arize: options.arize } : {}),
       logLevel: 'silent',
     });
   const first = await serve(0);

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       trustedProxies: [],
       seedDemo: true,
       metrics: false,
+      arize: null,
     });
   });
 
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       trustedProxies: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8'],
       seedDemo: true,
       metrics: true,
+      arize: null,
     });
   });
 

@@ -85,7 +85,9 @@ describe('the demo project', () => {
     const server = await startTestServer({ seedDemo: true });
     try {
       const response = await fetch(`${server.url}/api/v1/projects`);
-      expect(await response.json()).toEqual({ projects: [{ name: 'demo', spans: 5_000 }] });
+      expect(await response.json()).toEqual({
+        projects: [{ name: 'demo', spans: 5_000, target: { kind: 'local' } }],
+      });
     } finally {
       await server.stop();
     }

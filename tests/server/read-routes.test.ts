@@ -35,8 +35,8 @@ describe('read routes', () => {
     const { status, body } = await getJson(`${server.url}/api/v1/projects`);
     expect(status).toBe(200);
     expect(projectsResponseSchema.parse(body).projects).toEqual([
-      { name: 'another', spans: 1 },
-      { name: 'browse', spans: spanCount },
+      { name: 'another', spans: 1, target: { kind: 'local' } },
+      { name: 'browse', spans: spanCount, target: { kind: 'local' } },
     ]);
   });
 

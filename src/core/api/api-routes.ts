@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import {
+  arizeLoadRequestSchema,
+  arizeLoadResponseSchema,
+  arizeStatusResponseSchema,
   fieldsResponseSchema,
   identitySchema,
   livenessResponseSchema,
@@ -13,6 +16,7 @@ import {
   spansPageSchema,
   spansQuerySchema,
   revertRequestSchema,
+  revertResponseSchema,
   spanDetailSchema,
   spanQueryRequestSchema,
   spanQueryResponseSchema,
@@ -30,7 +34,7 @@ import {
  */
 
 /** HTTP statuses an API route can answer with `{ error: { code, message } }` (SPEC §6). */
-export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503;
 
 /** A schema of the contract under the name the OpenAPI document lists it by (`components.schemas`). */
 export interface NamedSchema<T extends z.ZodType = z.ZodType> {
@@ -166,7 +170,8 @@ export const apiRoutes = {
     id: 'listProjects',
     method: 'GET',
     path: '/api/v1/projects',
-    summary: 'Projects with their span counts',
+    summary:
+      'Projects with their span counts and where each writes (Spanpatch, or a linked Arize AX project)',
     auth: 'api_key',
     writes: false,
     response: { description: 'Projects', schema: json('ProjectsResponse', projectsResponseSchema) },
@@ -301,11 +306,45 @@ export const apiRoutes = {
     writes: 'unless_dry_run',
     body: { kind: 'json', schema: json('RevertRequest', revertRequestSchema) },
     response: {
-      description: 'Per-span results of the revert, itself a submission (none on a dry run)',
-      schema: json('PatchResponse', patchResponseSchema),
+      description:
+        'Per-span results of the revert, itself a submission (none on a dry run); for a project linked to Arize AX, the keys that become null there',
+      schema: json('RevertResponse', revertResponseSchema),
     },
     errors: [...PROJECT_BODY_ERRORS, 422],
     errorCodes: { 422: ['already_reverted'] },
+  }),
+  loadFromArize: route({
+    id: 'loadFromArize',
+    method: 'POST',
+    path: '/api/v1/projects/{project}/arize/load',
+    summary:
+      "Load a window's spans (at most 31 days) of a project linked to Arize AX into Spanpatch's copy; spans already held are kept",
+    auth: 'api_key',
+    writes: true,
+    body: { kind: 'json', schema: json('ArizeLoadRequest', arizeLoadRequestSchema) },
+    response: {
+      description: 'How many spans were read from Arize',
+      schema: json('ArizeLoadResponse', arizeLoadResponseSchema),
+    },
+    errors: [...PROJECT_BODY_ERRORS, 409, 502],
+    errorCodes: {
+      409: ['project_not_linked'],
+      502: ['arize_unreachable', 'arize_key_refused', 'arize_project_unknown', 'arize_failure'],
+    },
+  }),
+  arizeStatus: route({
+    id: 'arizeStatus',
+    method: 'GET',
+    path: '/api/v1/arize/status',
+    summary:
+      'For each project linked to Arize AX: whether Arize answers, takes the key and knows the project (asks Arize now)',
+    auth: 'api_key',
+    writes: false,
+    response: {
+      description: 'Each linked project and what Arize answered',
+      schema: json('ArizeStatusResponse', arizeStatusResponseSchema),
+    },
+    errors: [401, 403, 429],
   }),
   ingestTraces: route({
     id: 'ingestTraces',

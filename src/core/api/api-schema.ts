@@ -95,8 +95,45 @@ export const patchResponseSchema = z.object({
 
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
+/**
+ * Where a project's patches go (SPEC §14): Spanpatch's own store, or an Arize AX project (Arize is then the system
+ * of record and Spanpatch keeps a copy).
+ */
+export const projectTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }),
+  z.object({ kind: z.literal('arize'), space_id: z.string(), project: z.string() }),
+]);
+
 export const projectsResponseSchema = z.object({
-  projects: z.array(z.object({ name: z.string(), spans: count })),
+  projects: z.array(
+    z.object({
+      name: z.string(),
+      spans: count,
+      /** Where the project writes; a server from before linked projects leaves it out: local. */
+      target: projectTargetSchema.default({ kind: 'local' }),
+    }),
+  ),
+});
+
+/** `POST /api/v1/projects/{project}/arize/load`: a window of at most 31 days, ISO 8601 (SPEC §14). */
+export const arizeLoadRequestSchema = requestObject({
+  start: z.iso.datetime({ offset: true, error: 'start must be an ISO 8601 time, e.g. 2026-03-01T00:00:00Z' }),
+  end: z.iso.datetime({ offset: true, error: 'end must be an ISO 8601 time, e.g. 2026-03-02T00:00:00Z' }),
+});
+
+/** What a load from Arize stored: the spans it read from Arize (those already held are kept). */
+export const arizeLoadResponseSchema = z.object({ spans_loaded: count });
+
+/** Whether Arize answers and takes the key, per linked project (Settings' Test connection). */
+export const arizeStatusResponseSchema = z.object({
+  projects: z.array(
+    z.object({
+      project: z.string(),
+      arize_project: z.string(),
+      status: z.enum(['ok', 'unreachable', 'key_refused', 'project_unknown', 'error']),
+      message: z.string(),
+    }),
+  ),
 });
 
 export const fieldsResponseSchema = z.object({
@@ -353,6 +390,14 @@ export const submissionErrorsPageSchema = z.object({
 /** `POST /api/v1/submissions/{id}/revert`: `dry_run` answers what a revert would do, and writes nothing. */
 export const revertRequestSchema = requestObject({ dry_run: optionalOr(z.boolean(), false) });
 
+/**
+ * The answer to a revert: the §6 response, and for a project linked to Arize AX the keys that will become (or
+ * became) null there, since Arize cannot remove a key (SPEC §14).
+ */
+export const revertResponseSchema = patchResponseSchema.extend({
+  becomes_null: z.array(z.object({ span_id: z.string(), key: z.string() })).optional(),
+});
+
 const IDEMPOTENCY_KEY_RULE = 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID fits)';
 
 /** The optional `Idempotency-Key` header of a metadata request (SPEC §6); a malformed one is a 400. */
@@ -447,6 +492,10 @@ export type SpanError = z.infer<typeof spanErrorSchema>;
 export type PatchResponse = z.infer<typeof patchResponseSchema>;
 export type ApiError = z.infer<typeof apiErrorSchema>;
 export type ProjectsResponse = z.infer<typeof projectsResponseSchema>;
+export type ProjectTarget = z.infer<typeof projectTargetSchema>;
+export type ArizeLoadResponse = z.infer<typeof arizeLoadResponseSchema>;
+export type ArizeStatusResponse = z.infer<typeof arizeStatusResponseSchema>;
+export type RevertResponse = z.infer<typeof revertResponseSchema>;
 export type FieldsResponse = z.infer<typeof fieldsResponseSchema>;
 export type LookupRequest = z.infer<typeof lookupRequestSchema>;
 export type LookupResponse = z.infer<typeof lookupResponseSchema>;

@@ -37,6 +37,10 @@ export {
   type PatchResponse,
   patchResponseSchema,
   type ProjectsResponse,
+  type ProjectTarget,
+  type ArizeLoadResponse,
+  type ArizeStatusResponse,
+  type RevertResponse,
   type ReadinessResponse,
   type SpanDetail,
   type SpanError,
@@ -56,6 +60,7 @@ export {
   type SubmissionsResponse,
 } from './api-schema';
 export { isAppPage } from './app-pages';
+export { loadParts, MAX_LOAD_DAYS, sinceTime } from './load-window';
 export {
   ERROR_TYPES,
   type ErrorType,

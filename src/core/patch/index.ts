@@ -26,6 +26,7 @@ export {
   storedPatch,
 } from './span-patch';
 export { planSpanUpdate, type RecordedChange, type SpanWrite } from './span-update';
+export { decidedOutcomes, revertPatchDocument } from './target-outcome';
 export { checkStoredType, type StoredType, type StoredValue, toStoredForm } from './stored-form';
 export type { StoredPatch, StoredSpanPatch } from './stored-patch';
 export { type PreparedPatch, prepareSubmittedSpan, segmentNotFoundMessage } from './submitted-patch';

@@ -22,6 +22,11 @@ export interface SpanPrediction {
   after: Readonly<StoredPatch> | null;
   changes: Map<string, PredictedKeyChange>;
   failure: PredictedFailure | null;
+  /**
+   * True for a span of a project linked to Arize AX that Spanpatch's copy does not hold: nothing is predicted,
+   * Arize decides (SPEC §14), and `before` and `after` are null.
+   */
+  notInCopy?: true;
 }
 
 /** What the server said about the project and the spans, from `metadata/fields` and `spans/lookup`. */
@@ -30,6 +35,11 @@ export interface ServerView {
   fields: ReadonlyMap<string, StoredType | null>;
   /** Current metadata of the spans found. */
   spans: ReadonlyMap<string, Readonly<StoredPatch>>;
+  /**
+   * True when the project is linked to Arize AX: the spans are Spanpatch's copy, and a span it does not hold is
+   * left to Arize (`notInCopy`), never predicted `segment_not_found` (SPEC §14).
+   */
+  linked?: boolean;
 }
 
 /**
@@ -48,6 +58,16 @@ export function predictSubmission(
   const predictions = new Map<string, SpanPrediction>();
   for (const { spanId, patch } of spans) {
     const before = server.spans.get(spanId);
+    if (before === undefined && server.linked === true) {
+      predictions.set(spanId, {
+        before: null,
+        after: null,
+        changes: new Map(),
+        failure: null,
+        notInCopy: true,
+      });
+      continue;
+    }
     if (before === undefined) {
       predictions.set(spanId, {
         before: null,

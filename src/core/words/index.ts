@@ -13,3 +13,4 @@ export {
   refusalReason,
   unreachableServerText,
 } from './plain-words';
+export { arizeCheckText, NOT_IN_COPY_TEXT, targetText } from './target-words';

@@ -1,11 +1,17 @@
 import {
   formatErrorMessage,
   formatRevertConflict,
-  type PatchResponse,
+  type RevertResponse,
   type SpanError,
   type SubmissionChange,
 } from '@/core/api';
-import { type RecordedChange, segmentNotFoundMessage, type SpanWrite, type StoredPatch } from '@/core/patch';
+import {
+  decidedOutcomes,
+  type RecordedChange,
+  segmentNotFoundMessage,
+  type SpanWrite,
+  type StoredPatch,
+} from '@/core/patch';
 
 /** One recorded change of the submission being reverted, with its span. */
 export interface ChangeToRevert extends RecordedChange {
@@ -22,6 +28,17 @@ export interface RevertPlan {
   spansProcessed: number;
   spansUpdated: number;
   spansFailed: number;
+  /** Keys the reverted submission added that become null instead of going away (`keepKeys`), span by span. */
+  becomesNull: { span_id: string; key: string }[];
+}
+
+/** How a revert treats a key the reverted submission added. */
+export interface RevertOptions {
+  /**
+   * True for a target that cannot remove a key (Arize AX, SPEC §14): the key stays, set to null, as it will in
+   * Arize. False (Spanpatch's own store): the key is removed.
+   */
+  keepKeys: boolean;
 }
 
 /**
@@ -34,6 +51,7 @@ export function planRevert(
   project: string,
   changes: readonly ChangeToRevert[],
   currentMetadata: ReadonlyMap<string, StoredPatch>,
+  options: RevertOptions = { keepKeys: false },
 ): RevertPlan {
   const bySpan = new Map<string, ChangeToRevert[]>();
   for (const change of changes) {
@@ -48,6 +66,7 @@ export function planRevert(
     spansProcessed: bySpan.size,
     spansUpdated: 0,
     spansFailed: 0,
+    becomesNull: [],
   };
   for (const [spanId, spanChanges] of bySpan) {
     const current = currentMetadata.get(spanId);
@@ -89,6 +108,15 @@ export function planRevert(
           configurable: true,
         });
         recorded.push({ key, existedBefore, before, after: change.before });
+      } else if (options.keepKeys) {
+        Object.defineProperty(metadata, key, {
+          value: null,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        recorded.push({ key, existedBefore, before, after: null });
+        plan.becomesNull.push({ span_id: spanId, key });
       } else {
         Reflect.deleteProperty(metadata, key);
         plan.removedKeys.set(key, (plan.removedKeys.get(key) ?? 0) + 1);
@@ -114,8 +142,9 @@ export function changesToRevert(changes: readonly SubmissionChange[]): ChangeToR
 }
 
 /** What a dry run of a revert answers: the plan's counts and errors, with no submission. */
-export function revertDryRunResponse(plan: RevertPlan): PatchResponse {
+export function revertDryRunResponse(plan: RevertPlan): RevertResponse {
   return {
+    ...(plan.becomesNull.length > 0 ? { becomes_null: plan.becomesNull } : {}),
     spans_processed: plan.spansProcessed,
     spans_updated: plan.spansUpdated,
     spans_unchanged: 0,
@@ -144,4 +173,61 @@ function stillAsSubmitted(current: StoredPatch, change: ChangeToRevert): boolean
   const present = Object.hasOwn(current, change.key);
   if (change.removed) return !present;
   return present && Object.is(current[change.key], change.after);
+}
+
+/** What Arize AX answered to a revert sent to it (SPEC §14): the spans sent, in order, and its per-span errors. */
+export interface DecidedRevert {
+  sentSpanIds: readonly string[];
+  errors: readonly SpanError[];
+}
+
+/**
+ * A revert plan of a linked project as Arize decided it: a span Arize failed keeps Arize's error and is not written
+ * to Spanpatch's copy; a span the plan would write but that was not sent (it changed while the revert was being
+ * sent) fails with `[revert_conflict]` and is not written either.
+ */
+export function applyDecidedRevert(plan: RevertPlan, decided: DecidedRevert): RevertPlan {
+  const outcomes = decidedOutcomes(decided.sentSpanIds, decided.errors);
+  const outcomeOf = new Map<string, string | null>();
+  decided.sentSpanIds.forEach((spanId, index) => outcomeOf.set(spanId, outcomes[index] ?? null));
+  const writes: SpanWrite[] = [];
+  const errors = [...plan.errors];
+  const failed = new Set<string>();
+  for (const write of plan.writes) {
+    const outcome = outcomeOf.get(write.spanId);
+    if (outcome === null) {
+      writes.push(write);
+      continue;
+    }
+    failed.add(write.spanId);
+    errors.push({
+      span_id: write.spanId,
+      error_message:
+        outcome ??
+        '[revert_conflict] the span changed while the revert was being sent to Arize AX; nothing was sent for it: revert again',
+    });
+  }
+  return {
+    ...plan,
+    writes,
+    errors,
+    spansUpdated: writes.length,
+    spansFailed: plan.spansFailed + failed.size,
+    becomesNull: plan.becomesNull.filter((entry) => !failed.has(entry.span_id)),
+  };
+}
+
+/**
+ * The revert plan a store runs: `planRevert`, keeping keys as null for a project linked to Arize AX, and as Arize
+ * decided when it answered (`applyDecidedRevert`).
+ */
+export function revertPlanOf(
+  project: string,
+  changes: readonly ChangeToRevert[],
+  currentMetadata: ReadonlyMap<string, StoredPatch>,
+  request: { arize?: { decided: DecidedRevert | null } },
+): RevertPlan {
+  const plan = planRevert(project, changes, currentMetadata, { keepKeys: request.arize !== undefined });
+  const decided = request.arize?.decided ?? null;
+  return decided === null ? plan : applyDecidedRevert(plan, decided);
 }

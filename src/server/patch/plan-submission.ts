@@ -1,5 +1,6 @@
 import { formatErrorMessage, type SpanError } from '@/core/api';
 import {
+  decidedOutcomes,
   planSpanUpdate,
   type PreparedPatch,
   segmentNotFoundMessage,
@@ -12,6 +13,14 @@ import {
 export interface SubmittedSpan {
   spanId: string;
   patch: PreparedPatch;
+}
+
+/**
+ * What Arize AX answered to a batch of a linked project (SPEC §14): its per-span errors for the spans sent (those
+ * whose patch the server could prepare, in request order); every other span sent was updated.
+ */
+export interface DecidedBatch {
+  errors: readonly SpanError[];
 }
 
 /** What a submission does to the project's type registry for one key. */
@@ -47,7 +56,16 @@ export function planSubmission(
   spans: readonly SubmittedSpan[],
   currentMetadata: ReadonlyMap<string, StoredPatch>,
   fieldTypes: ReadonlyMap<string, StoredType | null>,
+  decided: DecidedBatch | null = null,
 ): SubmissionPlan {
+  const outcomes =
+    decided === null
+      ? null
+      : decidedOutcomes(
+          spans.filter((span) => span.patch.ok).map((span) => span.spanId),
+          decided.errors,
+        );
+  let sent = 0;
   const metadataBySpan = new Map(currentMetadata);
   const types = new Map(fieldTypes);
   const fields = new Map<string, FieldWrite>();
@@ -70,14 +88,33 @@ export function planSubmission(
       continue;
     }
     const current = metadataBySpan.get(spanId);
-    if (current === undefined) {
-      failSpan(spanId, formatErrorMessage('segment_not_found', segmentNotFoundMessage(spanId, project)));
-      continue;
-    }
-    const update = planSpanUpdate(current, Object.entries(patch.stored), types);
-    if (!update.ok) {
-      failSpan(spanId, update.errorMessage);
-      continue;
+    let update: ReturnType<typeof planSpanUpdate>;
+    if (outcomes !== null) {
+      // Arize AX decided (SPEC §14): its error as it wrote it; an update applies to the copy where it holds the span.
+      const outcome = outcomes[sent++] ?? null;
+      if (outcome !== null) {
+        failSpan(spanId, outcome);
+        continue;
+      }
+      const local =
+        current === undefined ? null : planSpanUpdate(current, Object.entries(patch.stored), types);
+      if (local === null || !local.ok) {
+        // NOTE: not in the copy, or the copy cannot take it (its types or limits): Arize's span changed all the
+        // same; nothing is recorded of a before that Spanpatch does not know.
+        plan.spansUpdated++;
+        continue;
+      }
+      update = local;
+    } else {
+      if (current === undefined) {
+        failSpan(spanId, formatErrorMessage('segment_not_found', segmentNotFoundMessage(spanId, project)));
+        continue;
+      }
+      update = planSpanUpdate(current, Object.entries(patch.stored), types);
+      if (!update.ok) {
+        failSpan(spanId, update.errorMessage);
+        continue;
+      }
     }
     plan.spansUpdated++;
     for (const [key, type] of update.fieldTypes) {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ArizeClient, ArizeConfig } from '@/server/arize';
 import type { ServerMetrics } from '@/server/metrics';
 import type { SpanStore } from '@/server/store';
 
@@ -8,4 +9,12 @@ export interface RouteDeps {
   maxBodyBytes: number;
   logger: Logger;
   metrics: ServerMetrics;
+  /** The link to Arize AX (SPEC §14): its configuration and client; null when no project is linked. */
+  arize: ArizeLink | null;
+}
+
+/** Projects linked to Arize AX and the client that writes to it. */
+export interface ArizeLink {
+  config: ArizeConfig;
+  client: ArizeClient;
 }

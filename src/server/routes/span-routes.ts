@@ -3,14 +3,21 @@ import { apiRoutes, type SpanQueryResponse } from '@/core/api';
 import { prepareSubmittedSpan } from '@/core/patch';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
+import { requestLog } from '@/server/http/request-context';
+import { patchInArize, projectsWithTargets } from './arize-writes';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
 import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';
 
 /** Routes about a project's spans (SPEC §6): projects, metadata patch, lookup, fields, browse. */
-export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, metrics }: RouteDeps): void {
+export function registerSpanRoutes(
+  app: Hono<AppEnv>,
+  { store, maxBodyBytes, metrics, arize }: RouteDeps,
+): void {
   const register = routeRegistrar(app, maxBodyBytes);
-  register(apiRoutes.listProjects, async (c) => c.json({ projects: await store.listProjects() }));
+  register(apiRoutes.listProjects, async (c) =>
+    c.json({ projects: projectsWithTargets(await store.listProjects(), arize) }),
+  );
 
   register(apiRoutes.patchSpanMetadata, async (c, { params, headers, body, bodyDigest }) => {
     const idempotencyKey = headers['Idempotency-Key'];
@@ -18,14 +25,28 @@ export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, met
       spanId: span.span_id,
       patch: prepareSubmittedSpan(span.span_id, span.patch_document),
     }));
-    const outcome = await store.applyPatches({
+    const submission = {
       project: params.project,
       spans,
       keyName: c.get('keyName'),
       idempotencyKey:
         idempotencyKey === undefined ? null : { key: idempotencyKey, requestDigest: bodyDigest },
       submission: body.submission ?? null,
-    });
+    };
+    const arizeProject = arize?.config.links.get(params.project);
+    let outcome;
+    if (arize && arizeProject !== undefined) {
+      const sent = await patchInArize(store, arize, arizeProject, submission, c.req.raw.signal);
+      if (sent.failure) {
+        requestLog(c).warn(
+          { arize: sent.failure.kind, grpc: sent.failure.grpcStatus },
+          `Arize AX: ${sent.failure.reason}`,
+        );
+      }
+      outcome = sent;
+    } else {
+      outcome = await store.applyPatches(submission);
+    }
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
     else metrics.recordBatch('patch', outcome.response);
     return c.json(outcome.response);

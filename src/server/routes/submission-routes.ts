@@ -3,6 +3,8 @@ import { apiRoutes } from '@/core/api';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import type { SubmissionPageQuery } from '@/server/store';
+import { requestLog } from '@/server/http/request-context';
+import { revertInArize } from './arize-writes';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
 import { decodePositionCursor, encodePositionCursor } from './span-cursor';
@@ -32,7 +34,7 @@ const cursorOf = (next: number | null) => (next === null ? null : encodePosition
  */
 export function registerSubmissionRoutes(
   app: Hono<AppEnv>,
-  { store, maxBodyBytes, metrics }: RouteDeps,
+  { store, maxBodyBytes, metrics, arize }: RouteDeps,
 ): void {
   const register = routeRegistrar(app, maxBodyBytes);
   register(apiRoutes.listSubmissions, async (c, { query }) => {
@@ -63,11 +65,31 @@ export function registerSubmissionRoutes(
   });
 
   register(apiRoutes.revertSubmission, async (c, { params, body }) => {
-    const response = await store.revertSubmission({
-      submissionId: params.id,
-      dryRun: body.dry_run,
-      keyName: c.get('keyName'),
-    });
+    const project = arize === null ? null : ((await store.getSubmission(params.id))?.project ?? null);
+    const arizeProject = project === null ? undefined : arize?.config.links.get(project);
+    let response;
+    if (arize && project !== null && arizeProject !== undefined && !body.dry_run) {
+      const sent = await revertInArize(store, arize, arizeProject, {
+        submissionId: params.id,
+        project,
+        keyName: c.get('keyName'),
+        signal: c.req.raw.signal,
+      });
+      if (sent.failure) {
+        requestLog(c).warn(
+          { arize: sent.failure.kind, grpc: sent.failure.grpcStatus },
+          `Arize AX: ${sent.failure.reason}`,
+        );
+      }
+      response = sent.response;
+    } else {
+      response = await store.revertSubmission({
+        submissionId: params.id,
+        dryRun: body.dry_run,
+        keyName: c.get('keyName'),
+        ...(arizeProject === undefined ? {} : { arize: { decided: null } }),
+      });
+    }
     if (!response) throw notFound(params.id);
     if (!body.dry_run) metrics.recordBatch('revert', response);
     return c.json(response);

@@ -10,7 +10,14 @@
 export { IdempotencyKeyReusedError } from './idempotency-key-reused-error';
 export { databaseLabel } from './postgres/postgres-failure';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store';
-export type { SpanPosition, SpanStore, SubmissionPageQuery } from './span-store';
+export type {
+  PatchOutcome,
+  PatchSubmission,
+  SpanPosition,
+  SpanStore,
+  StoredProject,
+  SubmissionPageQuery,
+} from './span-store';
 export { openSqliteStore } from './sqlite/sqlite-store';
 export { openThreadedSqliteStore } from './sqlite/threaded-sqlite-store';
 export { StoreOpenError } from './store-open-error';

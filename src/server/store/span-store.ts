@@ -1,8 +1,8 @@
 import type {
+  RevertResponse,
   FieldsResponse,
   LookupResponse,
   PatchResponse,
-  ProjectsResponse,
   SpanDetail,
   SpanError,
   SpanFilter,
@@ -12,7 +12,14 @@ import type {
   SubmissionRef,
 } from '@/core/api';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
-import type { SubmittedSpan } from '@/server/patch/plan-submission';
+import type { DecidedRevert } from '@/server/patch/plan-revert';
+import type { DecidedBatch, SubmittedSpan } from '@/server/patch/plan-submission';
+
+/** A project as a store holds it: its name and how many spans it has. */
+export interface StoredProject {
+  name: string;
+  spans: number;
+}
 
 /** A metadata submission as the routes hand it to a store. */
 export interface PatchSubmission {
@@ -31,6 +38,11 @@ export interface PatchSubmission {
    * a submission reverted already, throws `SubmissionConflictError` and applies nothing.
    */
   submission: SubmissionRef | null;
+  /**
+   * For a project linked to Arize AX (SPEC §14): what Arize answered for the spans sent. The batch is recorded as
+   * Arize decided it, and only the spans Arize updated change in Spanpatch's copy (where it holds them).
+   */
+  decided?: DecidedBatch;
 }
 
 /** Which page of submissions to list: newest first, before a position of an earlier page. */
@@ -71,6 +83,11 @@ export interface RevertRequest {
   dryRun: boolean;
   /** Name of the API key that asked, recorded on the revert. */
   keyName: string | null;
+  /**
+   * For a project linked to Arize AX (SPEC §14): keys the reverted submission added become null (Arize cannot
+   * remove a key); with `decided`, what Arize answered for the spans sent, and only those it updated are written.
+   */
+  arize?: { decided: DecidedRevert | null };
 }
 
 /** The answer to a submission, and whether it is a replay of an earlier one. */
@@ -156,7 +173,7 @@ export interface StoreLoad {
  * whose storage cannot read or write throws `StoreUnavailableError`, having applied nothing.
  */
 export interface SpanStore {
-  listProjects(): Promise<ProjectsResponse['projects']>;
+  listProjects(): Promise<StoredProject[]>;
   getFields(project: string): Promise<FieldsResponse['fields']>;
   lookupSpans(project: string, spanIds: readonly string[]): Promise<LookupResponse>;
   listSpans(project: string, query: SpanQuery): Promise<SpanPage>;
@@ -164,6 +181,12 @@ export interface SpanStore {
   searchSpans(project: string, search: SpanSearch): Promise<SpanSearchResult>;
   /** One span with its trace, metadata and every change made to it; null when there is no such span. */
   getSpan(project: string, spanId: string): Promise<SpanDetail | null>;
+  /**
+   * The stored answer to an earlier batch with the submission's Idempotency-Key (from the same API key), or null;
+   * the same key with another body throws `IdempotencyKeyReusedError`. Reads only: a project linked to Arize AX asks
+   * it before sending a batch to Arize (SPEC §14).
+   */
+  findReplay(submission: PatchSubmission): Promise<PatchResponse | null>;
   /** Applies a submission in one transaction and records every change; creates nothing. */
   applyPatches(submission: PatchSubmission): Promise<PatchOutcome>;
   /** Stores traced spans (creating the project if needed); spans already stored are kept untouched. */
@@ -184,7 +207,7 @@ export interface SpanStore {
    * (`dryRun`). Null when there is no such submission; throws `SubmissionConflictError` when it was reverted
    * already.
    */
-  revertSubmission(request: RevertRequest): Promise<PatchResponse | null>;
+  revertSubmission(request: RevertRequest): Promise<RevertResponse | null>;
   /** Removes a project with its spans, fields and history. */
   deleteProject(project: string): Promise<boolean>;
   /**

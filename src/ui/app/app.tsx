@@ -4,7 +4,13 @@ import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
-import { getConnectionSettings, invalidateProject, SettingsButton } from '@/ui/settings';
+import {
+  getConnectionSettings,
+  invalidateProject,
+  ProjectTargetText,
+  SettingsButton,
+  useConnectionSettings,
+} from '@/ui/settings';
 import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
@@ -20,6 +26,18 @@ export interface AppStores {
   sheet: SheetStore;
   submission: SubmissionStore;
   spans: SpansStore;
+}
+
+/** The chosen project and where it writes, beside the settings (SPEC §14). */
+function HeaderProject() {
+  const settings = useConnectionSettings();
+  if (settings.project === '') return null;
+  return (
+    <span className="header-project">
+      <span className="header-project-name">{settings.project}</span>
+      <ProjectTargetText settings={settings} />
+    </span>
+  );
 }
 
 /**
@@ -63,6 +81,7 @@ export function App({ stores }: { stores?: AppStores }) {
         </h1>
         <p className="app-tagline">Correct and tag stored tracing spans</p>
         <span className="header-spacer" />
+        <HeaderProject />
         {saveError && (
           <span role="alert" className="save-error">
             {saveError}

@@ -129,6 +129,9 @@ export function RevertDialog({
       ) : (
         plan && <RevertDetails summary={plan} done={false} />
       )}
+      {plan && dryRun.isSuccess && run.status !== 'done' && (
+        <BecomesNull entries={dryRun.data.becomes_null ?? []} />
+      )}
       {plan && notAllowed !== null && run.status === 'idle' && (
         <p id={reasonId} className="revert-not-allowed">
           {notAllowed}
@@ -251,5 +254,34 @@ function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolea
         </section>
       )}
     </>
+  );
+}
+
+/** The most keys that become null listed by name. */
+const LISTED_NULLS = 50;
+
+/**
+ * For a project linked to Arize AX (SPEC §14): the keys the submission added, which become null in Arize instead
+ * of going away, since Arize cannot remove a key. Nothing for a local project.
+ */
+function BecomesNull({ entries }: { entries: readonly { span_id: string; key: string }[] }) {
+  if (entries.length === 0) return null;
+  return (
+    <div className="revert-nulls">
+      <p>
+        Arize AX cannot remove a key: {countText(entries.length, 'key')} this submission added will become
+        null there instead of going away.
+      </p>
+      <ul aria-label="Keys that become null in Arize AX">
+        {entries.slice(0, LISTED_NULLS).map((entry) => (
+          <li key={`${entry.span_id} ${entry.key}`}>
+            <code>{entry.span_id}</code> <code>{entry.key}</code>
+          </li>
+        ))}
+        {entries.length > LISTED_NULLS && (
+          <li>… and {countText(entries.length - LISTED_NULLS, 'more key')}</li>
+        )}
+      </ul>
+    </div>
   );
 }

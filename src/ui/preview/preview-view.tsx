@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { ERROR_CODES, type IssueCode, severityOf, WARNING_CODES } from '@/core/issues';
 import { spanOrigins, submittableCount } from '@/core/sheet';
 import { issueLabel } from '@/core/words';
-import { useConnectionSettings } from '@/ui/settings';
+import { ProjectTargetText, useConnectionSettings } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { supportDetailsText } from '@/ui/shared/support-details';
 import { useStore } from '@/ui/shared/use-store';
@@ -172,6 +172,11 @@ export function PreviewView({
         </div>
       )}
       <ServerLine server={server} project={settings.project} />
+      {settings.project !== '' && (
+        <p className="server-line">
+          <ProjectTargetText settings={settings} />
+        </p>
+      )}
       {summary.sheetIssues.map((issue) => (
         <p key={issue.code} role="alert" className="banner banner-error">
           {issue.message}

@@ -1,7 +1,7 @@
 import { describeLocation, type Issue, issueMessage } from '@/core/issues';
 import type { SpanPrediction, SpanResult } from '@/core/patch';
 import type { SheetModel } from '@/core/sheet';
-import { describeErrorMessage, issueLabel } from '@/core/words';
+import { describeErrorMessage, issueLabel, NOT_IN_COPY_TEXT } from '@/core/words';
 import { valueText } from '@/ui/shared/cell-text';
 import { SupportDetails } from '@/ui/shared/support-details';
 import { BreakableName } from './breakable-name';
@@ -57,6 +57,7 @@ export function SpanCard({
         <span className="span-rows">
           {span.rows.length === 1 ? 'row' : 'rows'} {span.rows.join(', ')}
         </span>
+        {prediction?.notInCopy && <span className="not-in-copy">{NOT_IN_COPY_TEXT}</span>}
         {failure && (
           <span className="predicted-failure">
             Predicted to fail ({failure.typeLabel.toLowerCase()}): {failure.text}

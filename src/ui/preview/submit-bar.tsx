@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { whyNotAllowed } from '@/core/api';
 import { submittableCount } from '@/core/sheet';
-import { type ConnectionSettings, invalidateProject, useIdentity } from '@/ui/settings';
+import { type ConnectionSettings, invalidateProject, ProjectTargetText, useIdentity } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { ConfirmDialog } from '@/ui/shared/modal';
 import { useStore } from '@/ui/shared/use-store';
@@ -88,6 +88,7 @@ export function SubmitBar({
           ? 'Choose a project in Settings to submit.'
           : `to project ${settings.project}${leftOut ? `; ${leftOut} ${blocked + empty + upToDate.size === 1 ? 'is' : 'are'} not sent` : ''}`}
       </span>
+      {settings.project !== '' && <ProjectTargetText settings={settings} className="submit-target" />}
       {notAllowed !== null && (
         <p id={reasonId} className="submit-not-allowed">
           {notAllowed}
@@ -105,7 +106,7 @@ export function SubmitBar({
             <p>
               This updates the metadata of {countText(ready, 'span')} in project{' '}
               <strong>{settings.project}</strong> on {settings.serverUrl}. Every previous value is kept in the
-              History.
+              History. <ProjectTargetText settings={settings} />
             </p>
           }
           confirmLabel={`Submit ${countText(ready, 'span')}`}

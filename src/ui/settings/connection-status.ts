@@ -19,7 +19,8 @@ export type ConnectionStatus = {
     | 'missing-key'
     | 'wrong-key'
     | 'not-spanpatch'
-    | 'server-error';
+    | 'server-error'
+    | 'arize-problem';
   text: string;
 };
 

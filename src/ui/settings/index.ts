@@ -20,4 +20,6 @@ export { SettingsButton } from './settings-button';
 export { useConnectionSettings } from './use-connection-settings';
 export { fieldsQueryOptions, useProjectFields } from './api/get-fields';
 export { identityQueryOptions, useIdentity } from './api/get-identity';
+export { projectTargetQueryOptions, useProjectTarget } from './api/get-project-target';
 export { invalidateProject, projectKey, type ServerConnection, serverKey } from './api/server-keys';
+export { ProjectTargetText } from './project-target-text';

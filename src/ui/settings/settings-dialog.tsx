@@ -1,7 +1,8 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useId, useRef, useState } from 'react';
 import { type FieldError, useForm, useWatch } from 'react-hook-form';
-import { type ConnectionCheck, testConnection } from '@/client';
+import { arizeStatus, type ConnectionCheck, testConnection } from '@/client';
+import { arizeCheckText } from '@/core/words';
 import { Modal } from '@/ui/shared/modal';
 import {
   type ConnectionFormInput,
@@ -126,12 +127,27 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     const check = await askServer(target.data);
     if (!check) return;
     showProjects(target.data, check);
+    const chosen = getValues('project').trim();
+    const described = describeConnectionCheck(check, {
+      ...target.data,
+      project: chosen,
+      pageOrigin: pageOrigin(),
+    });
+    setStatus(described);
+    // A project linked to Arize AX: the server asks Arize whether it answers, takes the key and knows the project.
+    const linked =
+      check.ok && check.projects.find((listed) => listed.name === chosen)?.target.kind === 'arize';
+    if (described.outcome !== 'connected' || !linked) return;
+    setStatus({ outcome: 'testing', text: `${described.text}. Asking Arize AX…` });
+    const arize = await arizeStatus(toClientOptions(target.data)).catch(() => null);
+    const entry = arize?.projects.find((listed) => listed.project === chosen);
     setStatus(
-      describeConnectionCheck(check, {
-        ...target.data,
-        project: getValues('project').trim(),
-        pageOrigin: pageOrigin(),
-      }),
+      entry
+        ? {
+            outcome: entry.status === 'ok' ? 'connected' : 'arize-problem',
+            text: `${described.text}. ${arizeCheckText(entry)}`,
+          }
+        : described,
     );
   };
 

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { PatchResponse } from '@/core/api';
-import { changesToRevert, planRevert, restoredKeys, revertDryRunResponse } from '@/server/patch/plan-revert';
+import type { RevertResponse } from '@/core/api';
+import {
+  changesToRevert,
+  restoredKeys,
+  revertDryRunResponse,
+  revertPlanOf,
+} from '@/server/patch/plan-revert';
 import type { RevertRequest } from '@/server/store/span-store';
 import { checkNotReverted, revertBatchRecord } from '@/server/store/submission-rows';
 import type { Sql } from './postgres-db';
@@ -16,7 +21,7 @@ export async function revertIn(
   sql: Sql,
   submissions: PostgresSubmissions,
   request: RevertRequest,
-): Promise<PatchResponse | null> {
+): Promise<RevertResponse | null> {
   let original = await submissions.row(sql, request.submissionId);
   if (!original) return null;
   if (!request.dryRun) {
@@ -32,7 +37,7 @@ export async function revertIn(
   const current = request.dryRun
     ? await currentMetadata(sql, projectId, spanIds)
     : await lockSpans(sql, projectId, spanIds);
-  const plan = planRevert(original.project, changes, current);
+  const plan = revertPlanOf(original.project, changes, current, request);
   if (request.dryRun) return revertDryRunResponse(plan);
   const now = new Date().toISOString();
   const revertId = randomUUID();

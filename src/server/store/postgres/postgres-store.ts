@@ -1,8 +1,8 @@
 import type {
+  PatchResponse,
+  RevertResponse,
   FieldsResponse,
   LookupResponse,
-  PatchResponse,
-  ProjectsResponse,
   SpanDetail,
   SpanError,
   Submission,
@@ -28,6 +28,7 @@ import type {
   SubmissionListQuery,
   SubmissionPage,
   SubmissionPageQuery,
+  StoredProject,
 } from '@/server/store/span-store';
 import type { StoreUnavailableError } from '@/server/store/store-unavailable-error';
 import type { BatchRecord } from '@/server/store/submission-rows';
@@ -148,7 +149,7 @@ export class PostgresSpanStore implements SpanStore {
     );
   }
 
-  async listProjects(): Promise<ProjectsResponse['projects']> {
+  async listProjects(): Promise<StoredProject[]> {
     return this.guardRead(() =>
       this.reads.query<{ name: string; spans: number }>(
         'SELECT name, span_count AS spans FROM projects ORDER BY name',
@@ -217,6 +218,19 @@ export class PostgresSpanStore implements SpanStore {
     );
   }
 
+  async findReplay(submission: PatchSubmission): Promise<PatchResponse | null> {
+    return this.guardRead(async () =>
+      this.submissions.replay(this.reads, {
+        projectId: await requireProject(this.reads, submission.project),
+        keyName: submission.keyName,
+        idempotencyKey: submission.idempotencyKey,
+        submission: submission.submission,
+        kind: 'patch',
+        now: new Date().toISOString(),
+      }),
+    );
+  }
+
   async applyPatches(submission: PatchSubmission): Promise<PatchOutcome> {
     return this.guardWrite(() => this.writes.transaction((sql) => this.applyPatchesIn(sql, submission)));
   }
@@ -279,7 +293,7 @@ export class PostgresSpanStore implements SpanStore {
     return this.guardRead(() => this.submissions.errorsPage(this.reads, id, query));
   }
 
-  async revertSubmission(request: RevertRequest): Promise<PatchResponse | null> {
+  async revertSubmission(request: RevertRequest): Promise<RevertResponse | null> {
     if (request.dryRun) {
       // A dry run reads one snapshot and locks nothing.
       return this.guardRead(() =>
@@ -395,7 +409,13 @@ export class PostgresSpanStore implements SpanStore {
     for (const span of submission.spans) if (span.patch.ok) spanIds.add(span.spanId);
     const current = await lockSpans(sql, projectId, spanIds);
     const fieldTypes = await fieldTypesOf(sql, projectId);
-    const plan = planSubmission(submission.project, submission.spans, current, fieldTypes);
+    const plan = planSubmission(
+      submission.project,
+      submission.spans,
+      current,
+      fieldTypes,
+      submission.decided ?? null,
+    );
     const response = await this.submissions.recordBatch(sql, record, plan);
     await updateSpans(sql, projectId, plan.writes, record.now);
     await upsertFields(sql, projectId, plan.fields);

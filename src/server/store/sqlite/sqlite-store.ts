@@ -6,7 +6,7 @@ import type {
   FieldsResponse,
   LookupResponse,
   PatchResponse,
-  ProjectsResponse,
+  RevertResponse,
   SpanDetail,
   SpanError,
   Submission,
@@ -15,7 +15,12 @@ import type {
 import type { SpanWrite, StoredPatch, StoredType } from '@/core/patch';
 import { searchForm } from '@/core/text';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
-import { changesToRevert, planRevert, restoredKeys, revertDryRunResponse } from '@/server/patch/plan-revert';
+import {
+  changesToRevert,
+  restoredKeys,
+  revertDryRunResponse,
+  revertPlanOf,
+} from '@/server/patch/plan-revert';
 import { type FieldWrite, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
@@ -34,6 +39,7 @@ import type {
   SubmissionListQuery,
   SubmissionPage,
   SubmissionPageQuery,
+  StoredProject,
 } from '@/server/store/span-store';
 import type { StoreUnavailableError } from '@/server/store/store-unavailable-error';
 import { type BatchRecord, checkNotReverted, revertBatchRecord } from '@/server/store/submission-rows';
@@ -185,7 +191,7 @@ export class SqliteSpanStore implements SpanStore {
     };
   }
 
-  async listProjects(): Promise<ProjectsResponse['projects']> {
+  async listProjects(): Promise<StoredProject[]> {
     return this.guardRead(() => this.statements.listProjects.all());
   }
 
@@ -242,6 +248,19 @@ export class SqliteSpanStore implements SpanStore {
 
   async getSpan(project: string, spanId: string): Promise<SpanDetail | null> {
     return this.guardRead(() => this.queries.detail(this.requireProject(project), spanId));
+  }
+
+  async findReplay(submission: PatchSubmission): Promise<PatchResponse | null> {
+    return this.guardRead(() =>
+      this.submissions.replay({
+        projectId: this.requireProject(submission.project),
+        keyName: submission.keyName,
+        idempotencyKey: submission.idempotencyKey,
+        submission: submission.submission,
+        kind: 'patch',
+        now: new Date().toISOString(),
+      }),
+    );
   }
 
   async applyPatches(submission: PatchSubmission): Promise<PatchOutcome> {
@@ -315,7 +334,7 @@ export class SqliteSpanStore implements SpanStore {
     return this.guardRead(() => this.submissions.errorsPage(id, query));
   }
 
-  async revertSubmission(request: RevertRequest): Promise<PatchResponse | null> {
+  async revertSubmission(request: RevertRequest): Promise<RevertResponse | null> {
     const run = () => this.db.transaction(() => this.revertSubmissionNow(request)).immediate();
     return request.dryRun ? this.guardRead(run) : this.guardWrite(run);
   }
@@ -453,21 +472,27 @@ export class SqliteSpanStore implements SpanStore {
     const spanIds = new Set<string>();
     for (const span of submission.spans) if (span.patch.ok) spanIds.add(span.spanId);
     const current = this.currentMetadataOf(projectId, spanIds);
-    const plan = planSubmission(submission.project, submission.spans, current, this.fieldTypesOf(projectId));
+    const plan = planSubmission(
+      submission.project,
+      submission.spans,
+      current,
+      this.fieldTypesOf(projectId),
+      submission.decided ?? null,
+    );
     const response = this.submissions.recordBatch(record, plan);
     for (const write of plan.writes) this.writeSpan(projectId, write, now);
     this.writeFields(projectId, plan.fields);
     return { response, replayed: false };
   }
 
-  private revertSubmissionNow(request: RevertRequest): PatchResponse | null {
+  private revertSubmissionNow(request: RevertRequest): RevertResponse | null {
     const original = this.submissions.row(request.submissionId);
     if (!original) return null;
     checkNotReverted(original);
     const changes = changesToRevert(this.submissions.changesOf(original.id));
     const projectId = original.project_id;
     const current = this.currentMetadataOf(projectId, new Set(changes.map((change) => change.spanId)));
-    const plan = planRevert(original.project, changes, current);
+    const plan = revertPlanOf(original.project, changes, current, request);
     if (request.dryRun) return revertDryRunResponse(plan);
     const now = new Date().toISOString();
     const revertId = randomUUID();

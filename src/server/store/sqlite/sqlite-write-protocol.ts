@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { PatchResponse } from '@/core/api';
+import type { RevertResponse } from '@/core/api';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { IdempotencyKeyReusedError } from '@/server/store/idempotency-key-reused-error';
 import type { IngestOutcome, PatchOutcome, PatchSubmission, RevertRequest } from '@/server/store/span-store';
@@ -29,7 +29,7 @@ export type WriteCall =
 export interface WriteResults {
   applyPatches: PatchOutcome;
   ingestSpans: IngestOutcome;
-  revertSubmission: PatchResponse | null;
+  revertSubmission: RevertResponse | null;
   deleteProject: boolean;
 }
 

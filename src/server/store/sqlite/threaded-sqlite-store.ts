@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Transferable, Worker } from 'node:worker_threads';
 import type {
+  PatchResponse,
+  RevertResponse,
   FieldsResponse,
   LookupResponse,
-  PatchResponse,
-  ProjectsResponse,
   SpanDetail,
   SpanError,
   Submission,
@@ -30,6 +30,7 @@ import type {
   SubmissionListQuery,
   SubmissionPage,
   SubmissionPageQuery,
+  StoredProject,
 } from '@/server/store/span-store';
 import { StoreOpenError } from '@/server/store/store-open-error';
 import { StoreUnavailableError } from '@/server/store/store-unavailable-error';
@@ -250,7 +251,7 @@ export class ThreadedSqliteStore implements SpanStore {
     private writer: WriteThread,
   ) {}
 
-  listProjects(): Promise<ProjectsResponse['projects']> {
+  listProjects(): Promise<StoredProject[]> {
     return this.reader.listProjects();
   }
 
@@ -303,6 +304,10 @@ export class ThreadedSqliteStore implements SpanStore {
     return this.reader.listSubmissionErrors(id, query);
   }
 
+  findReplay(submission: PatchSubmission): Promise<PatchResponse | null> {
+    return this.reader.findReplay(submission);
+  }
+
   applyPatches(submission: PatchSubmission): Promise<PatchOutcome> {
     const bytes = encodeSubmission(submission);
     return this.write({ method: 'applyPatches', submission: bytes }, [bytes.buffer]);
@@ -312,7 +317,7 @@ export class ThreadedSqliteStore implements SpanStore {
     return this.write({ method: 'ingestSpans', project, spans });
   }
 
-  revertSubmission(request: RevertRequest): Promise<PatchResponse | null> {
+  revertSubmission(request: RevertRequest): Promise<RevertResponse | null> {
     return this.write({ method: 'revertSubmission', request }, [], !request.dryRun);
   }
 

@@ -1,5 +1,5 @@
 import { type QueryKey, queryOptions } from '@tanstack/react-query';
-import { getFields, lookupSpans } from '@/client';
+import { getFields, listProjects, lookupSpans } from '@/client';
 import {
   isSubmittable,
   isUpToDate,
@@ -94,7 +94,7 @@ async function compareWithServer(
   try {
     const toSend = await submittableSpans(model, controller.signal);
     const options = { ...toClientOptions(connection), signal: controller.signal };
-    const [fields, lookup, spans] = await Promise.all([
+    const [fields, lookup, spans, projects] = await Promise.all([
       getFields(project, options),
       lookupSpans(
         project,
@@ -102,6 +102,7 @@ async function compareWithServer(
         options,
       ),
       patchesOf(model, toSend, controller.signal),
+      listProjects(options),
     ]).catch((error: unknown) => {
       controller.abort(error);
       throw error;
@@ -115,6 +116,8 @@ async function compareWithServer(
       project,
       fields: new Map<string, StoredType | null>(fields.fields.map((field) => [field.key, field.type])),
       spans: stored,
+      // A project linked to Arize AX: a span the copy does not hold is left to Arize (SPEC §14).
+      linked: projects.projects.find((listed) => listed.name === project)?.target.kind === 'arize',
     };
     // The field types known so far: each slice's spans add those they set, as the server does in order.
     const fieldTypes = new Map(server.fields);
@@ -140,12 +143,19 @@ async function compareWithServer(
     }
     // NOTE: a span not predicted to fail is predicted alone when shown: without the types earlier spans set,
     // which only decide failures, and those are kept.
-    const alone = { project, fields: new Map<string, StoredType | null>(), spans: stored };
+    const alone = {
+      project,
+      fields: new Map<string, StoredType | null>(),
+      spans: stored,
+      linked: server.linked,
+    };
     // Only the spans compared have a prediction (those a submission sends): a span not found on the server is
     // among the failures, so one found neither there nor here was not compared (a blocked span).
     const predict = (spanId: string, patch: readonly PatchEntry[]) =>
       failures.get(spanId) ??
-      (stored.has(spanId) ? predictSubmission([{ spanId, patch }], alone).get(spanId) : undefined);
+      (stored.has(spanId) || server.linked
+        ? predictSubmission([{ spanId, patch }], alone).get(spanId)
+        : undefined);
     return {
       failures,
       predict,
