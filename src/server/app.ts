@@ -1,8 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { matchedRoutes } from 'hono/route';
+import { serverRouteAccess } from '@/core/api';
 import type { Logger } from 'pino';
 import {
+  type AccessStore,
   IdempotencyKeyReusedError,
   type SpanStore,
   StoreUnavailableError,
@@ -19,10 +21,13 @@ import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { requestContext, requestLog } from './http/request-context';
 import { securityHeaders } from './http/security-headers';
+import { SignIn, type SignInSettings } from './http/sign-in';
 import { serveSpaFile } from './http/static-files';
 import { ServerMetrics } from './metrics';
 import { registerIdentityRoutes } from './routes/identity-routes';
 import { registerOtlpRoutes } from './routes/otlp-routes';
+import { registerPeopleRoutes } from './routes/people-routes';
+import { checkAccess } from './routes/register-route';
 import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
 import { registerSubmissionRoutes } from './routes/submission-routes';
@@ -47,6 +52,8 @@ export interface AppOptions {
   isClosing: () => boolean;
   /** Serve GET /metrics (Prometheus), behind the API keys when there are keys. Default false: a 404. */
   metrics?: boolean;
+  /** Sign-in with OpenID Connect (SPEC §16), with the store of sessions, keys and the audit; null without it. */
+  people?: { settings: SignInSettings; access: AccessStore; now?: () => Date } | null;
 }
 
 const apiPath = /^\/(api|v1)(\/|$)/;
@@ -88,7 +95,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   app.use('*', compressResponses());
   app.use('*', securityHeaders());
-  if (options.apiKeys.length === 0) app.use('*', requireLoopbackHost());
+  const people = options.people ?? null;
+  if (options.apiKeys.length === 0 && people === null) app.use('*', requireLoopbackHost());
   app.use('*', async (c, next) => {
     const lease = bodyBudget.lease();
     c.set('bodyLease', lease);
@@ -104,20 +112,31 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       cors({
         origin: [...options.corsOrigins],
         allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Idempotency-Key'],
-        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
         exposeHeaders: ['Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
         maxAge: 600,
       }),
     );
   }
 
-  const auth = requireApiKey(options.apiKeys, options.authRateLimit, trustedProxies);
+  const signIn =
+    people === null
+      ? null
+      : new SignIn({
+          settings: people.settings,
+          access: people.access,
+          trustedProxies,
+          logger,
+          ...(people.now === undefined ? {} : { now: people.now }),
+        });
+  const auth = requireApiKey(options.apiKeys, options.authRateLimit, trustedProxies, signIn?.auth ?? null);
   app.use('/api/*', auth);
   app.use('/v1/*', auth);
   // NOTE: /metrics is for Prometheus, not part of the API: outside the shared route table, there only when turned on.
   if (options.metrics === true) {
     app.use('/metrics', auth);
     app.get('/metrics', async (c) => {
+      checkAccess(c, serverRouteAccess['GET /metrics'].access);
       const { text, contentType } = await metrics.exposition();
       return c.body(text, 200, { 'Content-Type': contentType });
     });
@@ -128,6 +147,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   registerSpanRoutes(app, deps);
   registerSubmissionRoutes(app, deps);
   registerOtlpRoutes(app, deps);
+  registerPeopleRoutes(app, deps, people?.access ?? null, trustedProxies, people?.now);
+  signIn?.register(app);
 
   app.notFound(async (c) => {
     const { staticDir } = options;

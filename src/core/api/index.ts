@@ -6,7 +6,22 @@
  * The front door of src/core/api: code outside the room imports it from here (`@/core/api`) only.
  * It may import: text. (eslint.config.js)
  */
-export { connectedAs, identityOf, type KeyAccess, whyNotAllowed } from './access';
+export {
+  authorOfCaller,
+  type Caller,
+  connectedAs,
+  identityOf,
+  identityOfCaller,
+  isReadOnlyKey,
+  type KeyAccess,
+  lowerRole,
+  mayRevert,
+  mayWrite,
+  personName,
+  roleAtLeast,
+  roleOfCaller,
+  whyNotAllowed,
+} from './access';
 export { answerTooLargeMessage, MAX_ANSWER_BYTES, MAX_ERROR_ANSWER_BYTES } from './answer-limits';
 export {
   type ApiErrorStatus,
@@ -21,6 +36,12 @@ export {
 export {
   type AggregatedResponse,
   aggregateResponses,
+  type AuditAction,
+  auditActionSchema,
+  type AuditEvent,
+  type AuditPage,
+  type Author,
+  type CreatedKey,
   type ApiError,
   apiErrorSchema,
   describeSchemaError,
@@ -36,8 +57,13 @@ export {
   type MetadataCondition,
   type PatchResponse,
   patchResponseSchema,
+  type Person,
+  type PersonalKey,
+  type PersonalKeysPage,
   type ProjectsResponse,
   type ReadinessResponse,
+  type Role,
+  roleSchema,
   type SpanDetail,
   type SpanError,
   type SpanFilter,
@@ -84,3 +110,12 @@ export {
   MAX_SPAN_ID_LENGTH,
 } from './patch-limits';
 export { findResponseContradiction } from './response-consistency';
+export { parseRoleMapping, roleFromClaim, type RoleRule } from './role-mapping';
+export {
+  apiRouteAccess,
+  type Refusal,
+  refusalOf,
+  type RouteAccess,
+  type RouteRule,
+  serverRouteAccess,
+} from './route-access';
