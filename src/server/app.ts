@@ -15,7 +15,7 @@ import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
 import { type ApiKey, type AuthRateLimit, requireApiKey } from './http/auth';
 import { BodyBudget } from './http/body-budget';
-import { TrustedProxies } from './http/client-address';
+import { clientAddressOf, TrustedProxies } from './http/client-address';
 import { compressResponses } from './http/compression';
 import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
@@ -74,13 +74,20 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const { logger } = options;
   const app = new Hono<AppEnv>();
   const metrics = new ServerMetrics(options.store, { processMetrics: options.metrics === true });
-  const deps = { store: options.store, maxBodyBytes: options.maxBodyBytes, logger, metrics };
 
   const bodyBudget = new BodyBudget(
     Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, options.maxBodyBytes),
   );
 
   const trustedProxies = new TrustedProxies(options.trustedProxies ?? []);
+  const deps = {
+    store: options.store,
+    maxBodyBytes: options.maxBodyBytes,
+    logger,
+    metrics,
+    access: options.people?.access ?? null,
+    clientAddress: (c: Context) => clientAddressOf(c, trustedProxies),
+  };
   app.use('*', requestContext(logger, trustedProxies));
   app.use('*', async (c, next) => {
     const started = performance.now();

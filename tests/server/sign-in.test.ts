@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRoleMapping } from '@/core/api';
-import { auditPageSchema, createdKeySchema, identitySchema } from '@/core/api/api-schema';
+import {
+  auditPageSchema,
+  createdKeySchema,
+  identitySchema,
+  spanDetailSchema,
+  submissionSchema,
+  submissionsResponseSchema,
+} from '@/core/api/api-schema';
+import { runCli, tempFolder } from '../cli/cli-process';
 import { startServer } from '@/server/start-server';
 import type { SignInSettings } from '@/server/http/sign-in';
 import { CookieJar, freePort, signInAs } from '../support/browser-session';
@@ -349,5 +357,103 @@ describe('the audit', () => {
       (event) => event.action === 'sign_in_failed' && event.actor?.name === 'Nob Nobody',
     );
     expect(failed).toBeDefined();
+  });
+});
+
+describe('who did what', () => {
+  async function submitted(jar: CookieJar, value: string): Promise<string> {
+    const answer = await write(jar, 'POST', patchPath, patchBody(value));
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return String(answer.body.submission_id);
+  }
+
+  it("records the person on each submission: History shows and filters by them, and a span's changes say who", async () => {
+    const ana = await signedIn('ana');
+    const id = await submitted(ana, 'who-1');
+    const viaKey = await fetch(`${server.url}${patchPath}`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ci-secret', 'Content-Type': 'application/json' },
+      body: JSON.stringify(patchBody('who-2')),
+    });
+    const keyId = ((await viaKey.json()) as { submission_id: string }).submission_id;
+
+    const one = submissionSchema.parse(
+      await (await ana.fetch(`${server.url}/api/v1/submissions/${id}`)).json(),
+    );
+    expect(one.author).toEqual({
+      kind: 'person',
+      name: 'Ana Editor',
+      email: 'ana@example.com',
+      subject: 'ana',
+    });
+    const list = submissionsResponseSchema.parse(
+      await (await ana.fetch(`${server.url}/api/v1/submissions?limit=200`)).json(),
+    );
+    expect(list.submissions.find((item) => item.id === keyId)?.author).toEqual({
+      kind: 'key',
+      name: 'ci',
+      email: null,
+      subject: null,
+    });
+    const hers = submissionsResponseSchema.parse(
+      await (await ana.fetch(`${server.url}/api/v1/submissions?limit=200&person=ana`)).json(),
+    );
+    expect(hers.submissions.map((item) => item.id)).toContain(id);
+    expect(hers.submissions.map((item) => item.id)).not.toContain(keyId);
+    expect(hers.submissions.every((item) => item.author?.subject === 'ana')).toBe(true);
+
+    const span = spanDetailSchema.parse(
+      await (await ana.fetch(`${server.url}/api/v1/projects/${project}/spans/${spanId(1)}`)).json(),
+    );
+    expect(span.changes.find((change) => change.submission_id === id)?.author?.name).toBe('Ana Editor');
+    expect(span.changes.find((change) => change.submission_id === keyId)?.author?.name).toBe('ci');
+  });
+
+  it("lets an editor revert their own submissions, not another's; an admin reverts anyone's; the audit says who", async () => {
+    const ana = await signedIn('ana');
+    const adm = await signedIn('adm');
+    const byAdmin = await submitted(adm, 'admin-wrote');
+    const refused = await write(ana, 'POST', `/api/v1/submissions/${byAdmin}/revert`, { dry_run: false });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.code).toBe('not_your_submission');
+    expect(refused.body.error?.message).toContain("Adm Admin's");
+    const dryRun = await write(ana, 'POST', `/api/v1/submissions/${byAdmin}/revert`, { dry_run: true });
+    expect(dryRun.status).toBe(200);
+
+    const byAna = await submitted(ana, 'ana-wrote');
+    expect((await write(ana, 'POST', `/api/v1/submissions/${byAna}/revert`, { dry_run: false })).status).toBe(
+      200,
+    );
+    const anaAgain = await submitted(ana, 'ana-wrote-again');
+    expect(
+      (await write(adm, 'POST', `/api/v1/submissions/${anaAgain}/revert`, { dry_run: false })).status,
+    ).toBe(200);
+
+    const audit = auditPageSchema.parse(
+      await (await adm.fetch(`${server.url}/api/v1/audit?action=revert`)).json(),
+    );
+    expect(audit.events.map((event) => [event.detail.submission_id, event.actor?.name])).toEqual(
+      expect.arrayContaining([
+        [byAna, 'Ana Editor'],
+        [anaAgain, 'Adm Admin'],
+      ]),
+    );
+  });
+
+  it("prints who sent each submission in the command line's history, used with a person's own key", async () => {
+    const ana = await signedIn('ana');
+    await submitted(ana, 'for-the-cli');
+    const key = createdKeySchema.parse((await write(ana, 'POST', '/api/v1/keys', { name: 'cli' })).body);
+    const folder = await tempFolder();
+    try {
+      const run = await runCli(['history', '--project', project, '--limit', '3'], {
+        cwd: folder.dir,
+        env: { SPANPATCH_URL: server.url, SPANPATCH_KEY: key.key },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('by Ana Editor <ana@example.com>');
+    } finally {
+      await folder.remove();
+    }
   });
 });

@@ -191,3 +191,56 @@ export function connectedAs(identity: Identity | null): { as: string; readOnly: 
       : null;
   return { as, readOnly };
 }
+
+/** The start of the submitter recorded on a person's submissions: `person:<subject>`. */
+const PERSON_SUBMITTER = 'person:';
+
+/**
+ * Whose a submission is, as the stores record it (`key_name`) and scope Idempotency-Keys and the batches of one
+ * submission by: a service key's name, `person:<subject>` for a person (signed in or with their own key, so their
+ * browser and their command line continue each other's submissions), null for anyone.
+ */
+export function submitterOf(caller: Caller): string | null {
+  switch (caller.kind) {
+    case 'anyone':
+      return null;
+    case 'service_key':
+      return caller.name;
+    case 'personal_key':
+    case 'session':
+      return `${PERSON_SUBMITTER}${caller.person.subject}`;
+  }
+}
+
+/** The submitter of a person's submissions (`submitterOf`), from their subject: what History filters by. */
+export function submitterOfPerson(subject: string): string {
+  return `${PERSON_SUBMITTER}${subject}`;
+}
+
+/**
+ * Who made a submission (SPEC §16), from what was recorded of the person who sent it (`recorded`, when the server
+ * knows people) or else from its submitter: a service key by name, a person by subject; null for anyone.
+ */
+export function authorOfSubmission(submitter: string | null, recorded: Author | undefined): Author {
+  if (recorded !== undefined && recorded !== null) return recorded;
+  if (submitter === null || submitter === '') return null;
+  if (submitter.startsWith(PERSON_SUBMITTER)) {
+    const subject = submitter.slice(PERSON_SUBMITTER.length);
+    return { kind: 'person', name: subject, email: null, subject };
+  }
+  return { kind: 'key', name: submitter, email: null, subject: null };
+}
+
+/**
+ * Who made a submission, in a few words for History and the command line: `Ana <ana@example.com>` for a person,
+ * `key ci` for an API key; null for nobody recorded. A server older than sign-in sends no author: its key's name.
+ */
+export function authorWords(submission: { author?: Author; key_name: string | null }): string | null {
+  const { author } = submission;
+  if (author === undefined) return submission.key_name === null ? null : `key ${submission.key_name}`;
+  if (author === null) return null;
+  if (author.kind === 'key') return `key ${author.name}`;
+  return author.email === null || author.email === author.name
+    ? author.name
+    : `${author.name} <${author.email}>`;
+}

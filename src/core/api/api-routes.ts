@@ -312,7 +312,7 @@ export const apiRoutes = {
       schema: json('PatchResponse', patchResponseSchema),
     },
     errors: [...PROJECT_BODY_ERRORS, 422],
-    errorCodes: { 422: ['already_reverted'] },
+    errorCodes: { 403: ['read_only_key', 'role_too_low', 'not_your_submission'], 422: ['already_reverted'] },
   }),
   listKeys: route({
     id: 'listKeys',

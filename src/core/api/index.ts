@@ -8,6 +8,8 @@
  */
 export {
   authorOfCaller,
+  authorOfSubmission,
+  authorWords,
   type Caller,
   connectedAs,
   identityOf,
@@ -20,6 +22,8 @@ export {
   personName,
   roleAtLeast,
   roleOfCaller,
+  submitterOf,
+  submitterOfPerson,
   whyNotAllowed,
 } from './access';
 export { answerTooLargeMessage, MAX_ANSWER_BYTES, MAX_ERROR_ANSWER_BYTES } from './answer-limits';

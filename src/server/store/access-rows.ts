@@ -110,6 +110,15 @@ export function authorValues(author: Author | undefined): (string | null)[] {
   return [author.kind, author.name, author.email, author.subject];
 }
 
+/** Who sent a submission, as a store reads it from `submission_authors`. */
+export interface AuthorRow {
+  submission_id: string;
+  kind: 'person' | 'key' | null;
+  name: string | null;
+  email: string | null;
+  subject: string | null;
+}
+
 /** Who an author's columns name, or null. */
 export function authorOf(row: {
   kind: 'person' | 'key' | null;

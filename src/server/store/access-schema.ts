@@ -52,6 +52,16 @@ export const sqliteAccessMigrations: readonly string[] = [
   );
   CREATE INDEX audit_events_by_action ON audit_events (action, id);
   `,
+  // Who sent each submission (SPEC §16), by its public ID: the person's name and email as at that time.
+  `
+  CREATE TABLE submission_authors (
+    submission_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    subject TEXT
+  );
+  `,
 ];
 
 /** The PostgreSQL tables: the same columns, times as ISO 8601 text as SQLite keeps them. */
@@ -103,5 +113,14 @@ export const postgresAccessMigrations: readonly string[] = [
     detail text NOT NULL
   );
   CREATE INDEX audit_events_by_action ON audit_events (action, id);
+  `,
+  `
+  CREATE TABLE submission_authors (
+    submission_id text COLLATE "C" PRIMARY KEY,
+    kind text NOT NULL,
+    name text NOT NULL,
+    email text,
+    subject text COLLATE "C"
+  );
   `,
 ];

@@ -100,6 +100,11 @@ export interface AccessStore {
   /** Audit events newest first, optionally of one action. */
   listAudit(action: AuditAction | null, page: AccessPageQuery): Promise<AccessPage<AuditEvent>>;
 
+  /** Records who sent a submission (by its public ID); a submission recorded already keeps its first author. */
+  recordAuthor(submissionId: string, author: Author): Promise<void>;
+  /** Who sent each of these submissions, of those recorded. */
+  authorsOf(submissionIds: readonly string[]): Promise<Map<string, Author>>;
+
   close(): Promise<void>;
 }
 

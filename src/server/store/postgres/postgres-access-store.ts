@@ -1,7 +1,9 @@
-import type { AuditAction, AuditEvent, Person, Role } from '@/core/api';
+import type { AuditAction, AuditEvent, Author, Person, Role } from '@/core/api';
 import {
   type AuditRow,
   auditColumns,
+  type AuthorRow,
+  authorOf,
   authorValues,
   type KeyRow,
   keyColumns,
@@ -216,6 +218,30 @@ class PostgresAccessStore implements AccessStore {
       ),
     );
     return pageOf(rows, page.limit, toAuditEvent);
+  }
+
+  async recordAuthor(submissionId: string, author: Author): Promise<void> {
+    if (author === null) return;
+    await this.run((sql) =>
+      sql.query(
+        `INSERT INTO submission_authors (submission_id, kind, name, email, subject) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (submission_id) DO NOTHING`,
+        [submissionId, author.kind, author.name, author.email, author.subject],
+      ),
+    );
+  }
+
+  async authorsOf(submissionIds: readonly string[]): Promise<Map<string, Author>> {
+    const authors = new Map<string, Author>();
+    if (submissionIds.length === 0) return authors;
+    const rows = await this.run((sql) =>
+      sql.query<AuthorRow>(
+        'SELECT submission_id, kind, name, email, subject FROM submission_authors WHERE submission_id = ANY($1::text[])',
+        [[...submissionIds]],
+      ),
+    );
+    for (const row of rows) authors.set(row.submission_id, authorOf(row));
+    return authors;
   }
 
   async close(): Promise<void> {

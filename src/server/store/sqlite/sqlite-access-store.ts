@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
-import type { AuditAction, AuditEvent, Person, Role } from '@/core/api';
+import type { AuditAction, AuditEvent, Author, Person, Role } from '@/core/api';
 import {
   type AuditRow,
   auditColumns,
+  type AuthorRow,
+  authorOf,
   authorValues,
   type KeyRow,
   keyColumns,
@@ -235,6 +237,33 @@ class SqliteAccessStore implements AccessStore {
         )
         .all(action, action, page.before, page.before, page.limit + 1);
       return pageOf(rows, page.limit, toAuditEvent);
+    });
+  }
+
+  recordAuthor(submissionId: string, author: Author): Promise<void> {
+    return this.run(() => {
+      if (author === null) return;
+      this.db
+        .prepare(
+          `INSERT INTO submission_authors (submission_id, kind, name, email, subject) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (submission_id) DO NOTHING`,
+        )
+        .run(submissionId, author.kind, author.name, author.email, author.subject);
+    });
+  }
+
+  authorsOf(submissionIds: readonly string[]): Promise<Map<string, Author>> {
+    return this.run(() => {
+      const authors = new Map<string, Author>();
+      if (submissionIds.length === 0) return authors;
+      const rows = this.db
+        .prepare<string[], AuthorRow>(
+          `SELECT submission_id, kind, name, email, subject FROM submission_authors
+           WHERE submission_id IN (${submissionIds.map(() => '?').join(', ')})`,
+        )
+        .all(...submissionIds);
+      for (const row of rows) authors.set(row.submission_id, authorOf(row));
+      return authors;
     });
   }
 
