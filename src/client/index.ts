@@ -18,3 +18,4 @@ export {
   type SpansByBatch,
   type SubmissionProgress,
 } from './log-metadata';
+export { createKey, listAudit, listKeys, revokeKey } from './people-requests';

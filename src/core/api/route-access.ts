@@ -54,6 +54,8 @@ export const apiRouteAccess = {
  * navigations and a form, not JSON API routes) and Prometheus' /metrics.
  */
 export const serverRouteAccess = {
+  // Whether the server signs people in: the app shows Sign in when it answers.
+  'GET /auth/status': { access: 'anyone' },
   'GET /auth/login': { access: 'anyone' },
   'GET /auth/callback': { access: 'anyone' },
   'POST /auth/logout': { access: 'anyone' },

@@ -218,6 +218,7 @@ export class SignIn {
   /** Registers the routes of signing in and out (outside the shared table: browser navigations and a form). */
   register(app: Hono<AppEnv>): void {
     // NOTE: each is open to anyone (`serverRouteAccess` in src/core/api/route-access.ts).
+    app.get('/auth/status', (c) => c.json({ sign_in: true }));
     app.get('/auth/login', (c) => this.login(c));
     app.get('/auth/callback', (c) => this.callback(c));
     app.post('/auth/logout', (c) => this.logout(c));

@@ -3,6 +3,7 @@ import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
+import { AccountMenu } from '@/ui/people';
 import { getConnectionSettings, SettingsButton } from '@/ui/settings';
 import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
@@ -63,6 +64,7 @@ export function App({ stores }: { stores?: AppStores }) {
             {saveError}
           </span>
         )}
+        <AccountMenu />
         <SettingsButton />
       </header>
       {/* NOTE: the tabs and their panels are the page's main landmark; the header above is its banner. */}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { listSubmissions } from '@/client';
-import type { Submission } from '@/core/api';
+import { authorWords, type Submission } from '@/core/api';
 import { toClientOptions, useConnectionSettings } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';
@@ -246,7 +246,11 @@ function SubmissionRow({
       <td>
         <time dateTime={submission.created_at}>{formatSubmissionTime(submission.created_at)}</time>
       </td>
-      <td>{submission.key_name ?? <span className="history-muted">none</span>}</td>
+      <td>
+        {(submission.author === undefined ? submission.key_name : authorWords(submission)) ?? (
+          <span className="history-muted">none</span>
+        )}
+      </td>
       <td className="history-number">{submission.spans_processed.toLocaleString('en-US')}</td>
       <td className="history-number">
         {submission.spans_updated.toLocaleString('en-US')}

@@ -75,7 +75,7 @@ export function RevertDialog({
   const dryRun = useRequest(`${submission.id}#${checks}`, (signal) =>
     revertSubmission(submission.id, { dryRun: true }, { ...toClientOptions(settings), signal }),
   );
-  const notAllowed = whyNotAllowed(useIdentity(settings), 'revert');
+  const notAllowed = whyNotAllowed(useIdentity(settings), 'revert', submission.author);
   const reasonId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   // NOTE: the button that started the revert is disabled while it runs, which drops the focus; take it back.
