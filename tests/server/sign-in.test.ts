@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRoleMapping } from '@/core/api';
+import { apiRouteAccess, apiRoutes, parseRoleMapping, routePath } from '@/core/api';
 import {
   auditPageSchema,
   createdKeySchema,
@@ -143,6 +143,23 @@ describe('signing in with the identity provider', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error?.code).toBe('role_too_low');
     expect(refused.body.error?.message).toContain('Ask an admin to make you an editor');
+  });
+
+  it('refuses a viewer every route that writes, whatever its body', async () => {
+    const jar = await signedIn('vic');
+    for (const route of Object.values(apiRoutes)) {
+      const rule = apiRouteAccess[route.id as keyof typeof apiRouteAccess];
+      if (route.writes === false || rule.access === 'viewer' || rule.access === 'person') continue;
+      const params = Object.fromEntries(
+        [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => [match[1] ?? '', project]),
+      );
+      const response = await jar.fetch(`${server.url}${routePath(route, params as never)}`, {
+        method: route.method,
+        headers: { 'Content-Type': 'application/json', Origin: settings.publicUrl },
+        body: JSON.stringify(route.id === 'revertSubmission' ? { dry_run: false } : {}),
+      });
+      expect(response.status, `${route.method} ${route.path}`).toBe(403);
+    }
   });
 
   it('gives no access to a person whose groups match no role, and records the failed sign-in', async () => {
