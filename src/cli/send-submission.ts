@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_BATCH_SIZE, getFields, logMetadata, lookupSpans, type SubmissionProgress } from '@/client';
+import { DEFAULT_BATCH_SIZE, getFields, lookupSpans, type SubmissionProgress, SubmissionRun } from '@/client';
 import type { AggregatedResponse, LookupResponse } from '@/core/api';
 import {
   predictSubmission,
   type SpanResult,
   storedPatch,
+  type StoredSpanPatch,
   type StoredType,
   upToDateSpanIds,
 } from '@/core/patch';
-import type { SubmittableSpan } from '@/core/sheet';
 import { type Connection, requestProblem } from './connection';
 import type { CommandError } from './exit-status';
 
@@ -28,7 +28,7 @@ export interface SendResult {
   /** Spans left out because the server already had every value as asked. */
   upToDate: number;
   /** The spans sent whose outcome is not known or that were never sent (for the outcome). */
-  unfinished: SubmittableSpan[];
+  unfinished: StoredSpanPatch[];
   /** Why sending stopped before the end when the server could no longer be asked; null otherwise. */
   problem: CommandError | null;
 }
@@ -43,21 +43,6 @@ const MIN_PART_SPANS = 1000;
 function partSize(batchSize: number, concurrency: number): number {
   const size = Math.max(MIN_PART_SPANS, batchSize * concurrency);
   return Math.ceil(size / batchSize) * batchSize;
-}
-
-function emptyProgress(): SubmissionProgress {
-  return {
-    spansDone: 0,
-    spansTotal: 0,
-    batchesDone: 0,
-    batchesFailed: 0,
-    spansUndelivered: 0,
-    batchesTotal: 0,
-    spansUpdated: 0,
-    spansFailed: 0,
-    retries: 0,
-    retrying: null,
-  };
 }
 
 /**
@@ -101,19 +86,23 @@ export async function sendSubmission(
   let next: Promise<LookupResponse> | null = parts.length > 0 && !options.signal.aborted ? lookUp(0) : null;
   next?.catch(() => undefined);
 
-  const submission = { id: randomUUID(), label: options.label };
-  const answers: AggregatedResponse[] = [];
-  const unfinished: SubmittableSpan[] = [];
-  const notSent: string[] = [];
+  const run = new SubmissionRun(project, {
+    ...connection,
+    batchSize,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    signal: options.signal,
+    submission: { id: randomUUID(), label: options.label },
+    expected: spans.length,
+    onProgress: options.onProgress,
+  });
   let upToDate = 0;
   let problem: CommandError | null = null;
-  const done = emptyProgress();
-  let remaining = spans.length;
 
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] ?? [];
+    const partIds = () => part.map((span) => span.spanId);
     if (options.signal.aborted || problem !== null || next === null) {
-      for (const span of part) notSent.push(span.spanId);
+      run.leaveUnsent(partIds());
       continue;
     }
     let lookup: LookupResponse;
@@ -123,7 +112,7 @@ export async function sendSubmission(
       if (!options.signal.aborted) {
         problem = requestProblem(error, connection, `Looking up the spans of project ${project}`);
       }
-      for (const span of part) notSent.push(span.spanId);
+      run.leaveUnsent(partIds());
       continue;
     }
     next = index + 1 < parts.length ? lookUp(index + 1) : null;
@@ -136,90 +125,13 @@ export async function sendSubmission(
     });
     const current = upToDateSpanIds(predictions);
     upToDate += current.size;
-    remaining -= part.length;
-    const toSend: SubmittableSpan[] = [];
+    const toSend: StoredSpanPatch[] = [];
     for (const span of part) {
       if (!current.has(span.spanId))
         toSend.push({ span_id: span.spanId, patch_document: storedPatch(span.patch) });
     }
-    if (toSend.length === 0) {
-      options.onProgress(progressSoFar(done, emptyProgress(), remaining, batchSize));
-      continue;
-    }
-    let last = emptyProgress();
-    const answer = await logMetadata(project, toSend, {
-      ...connection,
-      batchSize,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      signal: options.signal,
-      submission,
-      onProgress: (progress) => {
-        last = progress;
-        options.onProgress(progressSoFar(done, progress, remaining, batchSize));
-      },
-    });
-    for (const key of Object.keys(done) as (keyof SubmissionProgress)[]) {
-      if (key !== 'retrying') done[key] += last[key] as number;
-    }
-    answers.push(answer);
-    const open = new Set([
-      ...answer.not_sent,
-      ...answer.undelivered_batches.flatMap((batch) => batch.span_ids),
-    ]);
-    for (const span of toSend) if (open.has(span.span_id)) unfinished.push(span);
+    if (toSend.length === 0) run.leaveOut(part.length);
+    else await run.send(toSend, part.length);
   }
-  return { result: combine(answers, notSent, submission.id), upToDate, unfinished, problem };
-}
-
-/**
- * The progress of the whole submission: the parts sent (`done`), the part being sent, and the spans not looked up
- * yet (`remaining`), counted as still to send until they are found up to date.
- */
-function progressSoFar(
-  done: SubmissionProgress,
-  current: SubmissionProgress,
-  remaining: number,
-  batchSize: number,
-): SubmissionProgress {
-  return {
-    spansDone: done.spansDone + current.spansDone,
-    spansTotal: done.spansTotal + current.spansTotal + remaining,
-    batchesDone: done.batchesDone + current.batchesDone,
-    batchesFailed: done.batchesFailed + current.batchesFailed,
-    spansUndelivered: done.spansUndelivered + current.spansUndelivered,
-    batchesTotal: done.batchesTotal + current.batchesTotal + Math.ceil(remaining / batchSize),
-    spansUpdated: done.spansUpdated + current.spansUpdated,
-    spansFailed: done.spansFailed + current.spansFailed,
-    retries: done.retries + current.retries,
-    retrying: current.retrying,
-  };
-}
-
-/** The parts' answers as one aggregated response of the one submission. */
-function combine(
-  answers: readonly AggregatedResponse[],
-  notSent: readonly string[],
-  id: string,
-): AggregatedResponse {
-  const result: AggregatedResponse = {
-    spans_processed: 0,
-    spans_updated: 0,
-    spans_unchanged: 0,
-    spans_failed: 0,
-    errors: [],
-    submission_id: answers.length > 0 ? id : '',
-    not_sent: [],
-    undelivered_batches: [],
-  };
-  for (const answer of answers) {
-    result.spans_processed += answer.spans_processed;
-    result.spans_updated += answer.spans_updated;
-    result.spans_unchanged += answer.spans_unchanged;
-    result.spans_failed += answer.spans_failed;
-    for (const error of answer.errors) result.errors.push(error);
-    for (const spanId of answer.not_sent) result.not_sent.push(spanId);
-    for (const batch of answer.undelivered_batches) result.undelivered_batches.push(batch);
-  }
-  for (const spanId of notSent) result.not_sent.push(spanId);
-  return result;
+  return { result: run.result(), upToDate, unfinished: run.unfinished(), problem };
 }

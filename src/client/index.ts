@@ -19,3 +19,4 @@ export {
   type SubmissionProgress,
 } from './log-metadata';
 export { createKey, listAudit, listKeys, revokeKey } from './people-requests';
+export { emptyProgress, retryOf, SubmissionRun, type SubmissionRunOptions } from './submission-run';

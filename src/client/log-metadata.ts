@@ -8,10 +8,10 @@ import {
   KEY_REFUSED,
   MAX_SPANS_PER_REQUEST,
   type PatchResponse,
-  type SpanPatch,
   SUBMISSION_REVERTED,
   type SubmissionRef,
 } from '@/core/api';
+import type { StoredSpanPatch } from '@/core/patch';
 import { apiRequest, ApiRequestError, type ClientOptions } from './api-request';
 import { backoffDelay, formatDuration, randomKey, sleep } from './retry-timing';
 
@@ -79,7 +79,7 @@ export interface LogMetadataOptions extends Omit<ClientOptions, 'signal' | 'time
 /** A batch as it is sent: its spans, in order, and its Idempotency-Key. */
 export interface PreparedBatch {
   idempotencyKey: string;
-  spans: SpanPatch[];
+  spans: StoredSpanPatch[];
 }
 
 /**
@@ -90,14 +90,14 @@ export interface PreparedBatch {
 export interface SpansByBatch {
   spanIds: readonly string[];
   /** One patch per span named, in the same order. */
-  patchesOf: (spanIds: readonly string[]) => SpanPatch[];
+  patchesOf: (spanIds: readonly string[]) => StoredSpanPatch[];
 }
 
 /** A batch of a submission: its spans' IDs, and their patches once made (always, unless `SpansByBatch`). */
 interface PendingBatch {
   idempotencyKey: string;
   spanIds: readonly string[];
-  spans: SpanPatch[] | null;
+  spans: StoredSpanPatch[] | null;
 }
 
 /** Spans per request unless the caller says otherwise (SPEC §7). */
@@ -149,7 +149,7 @@ export const CANCELLED_IN_FLIGHT =
  */
 export async function logMetadata(
   project: string,
-  spans: readonly SpanPatch[] | SpansByBatch,
+  spans: readonly StoredSpanPatch[] | SpansByBatch,
   options: LogMetadataOptions = {},
 ): Promise<AggregatedResponse> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -292,19 +292,19 @@ async function deliverBatch(
   }
 }
 
-function undeliverable(batch: readonly SpanPatch[], failure: string): BatchResult {
+function undeliverable(batch: readonly StoredSpanPatch[], failure: string): BatchResult {
   return {
     kind: 'undelivered',
     response: everySpanFailed(batch, formatErrorMessage('connection_failure', failure)),
   };
 }
 
-function refused(batch: readonly SpanPatch[], errorMessage: string): BatchResult {
+function refused(batch: readonly StoredSpanPatch[], errorMessage: string): BatchResult {
   return { kind: 'refused', response: everySpanFailed(batch, errorMessage) };
 }
 
 /** The answer of a batch none of whose spans was applied, each failing with the same message. */
-function everySpanFailed(batch: readonly SpanPatch[], errorMessage: string): PatchResponse {
+function everySpanFailed(batch: readonly StoredSpanPatch[], errorMessage: string): PatchResponse {
   return {
     spans_processed: batch.length,
     spans_updated: 0,
@@ -321,7 +321,7 @@ function everySpanFailed(batch: readonly SpanPatch[], errorMessage: string): Pat
  */
 async function sendOnce(
   project: string,
-  batch: SpanPatch[],
+  batch: StoredSpanPatch[],
   submission: SubmissionRef,
   idempotencyKey: string,
   options: LogMetadataOptions,

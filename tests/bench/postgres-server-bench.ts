@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { POSTGRES_URL_VARIABLE } from '../../scripts/system-requirements.mjs';
 import { logMetadata } from '../../src/client/log-metadata';
-import type { SpanPatch } from '../../src/core/api';
+import type { StoredSpanPatch } from '../../src/core/patch';
 import { startServer } from '../../src/server/start-server';
 import { openPostgresStore } from '../../src/server/store';
 import { startPostgresCluster, withDatabase } from '../support/postgres-cluster';
@@ -113,7 +113,11 @@ async function rawWrites(url: string, count: number, batchSize: number): Promise
 }
 
 /** The client's submission to a server on the database at `url`, ms. */
-async function serverRun(url: string, patches: readonly SpanPatch[], batchSize: number): Promise<number> {
+async function serverRun(
+  url: string,
+  patches: readonly StoredSpanPatch[],
+  batchSize: number,
+): Promise<number> {
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -186,7 +190,7 @@ export async function runPostgresServerBench(
   };
   try {
     await createTemplate(await createDatabase('template'), spans);
-    const patches: SpanPatch[] = Array.from({ length: spans }, (_, index) => ({
+    const patches: StoredSpanPatch[] = Array.from({ length: spans }, (_, index) => ({
       span_id: spanIdOf(index),
       patch_document: patchOf(index),
     }));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { logMetadata } from '../../src/client/log-metadata';
-import type { SpanPatch } from '../../src/core/api';
+import type { StoredSpanPatch } from '../../src/core/patch';
 import { type StartServerOptions, startServer } from '../../src/server/start-server';
 
 const PROJECT = 'bench';
@@ -213,7 +213,7 @@ async function write(url: string, seconds: number): Promise<void> {
       for (let round = 0; performance.now() < deadline; round++) {
         const size = MIN_BATCH + Math.floor(random() * (MAX_BATCH - MIN_BATCH + 1));
         const first = writer * SPANS_PER_WRITER;
-        const patches: SpanPatch[] = Array.from({ length: size }, (_, i) => ({
+        const patches: StoredSpanPatch[] = Array.from({ length: size }, (_, i) => ({
           span_id: spanIdOf(first + i),
           patch_document: patchOf(first + i, round),
         }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { logMetadata } from '../../src/client/log-metadata';
-import type { SpanPatch } from '../../src/core/api';
+import type { StoredSpanPatch } from '../../src/core/patch';
 import { startServer } from '../../src/server/start-server';
 import { openSqliteStore } from '../../src/server/store';
 import { benchSpans, patchOf, spanIdOf } from './patch-workload';
@@ -117,7 +117,11 @@ export interface ServerBenchResult {
   ratioToMultiRow: number;
 }
 
-async function serverRun(path: string, patches: readonly SpanPatch[], batchSize: number): Promise<number> {
+async function serverRun(
+  path: string,
+  patches: readonly StoredSpanPatch[],
+  batchSize: number,
+): Promise<number> {
   const server = await startServer({ port: 0, dbPath: path, logLevel: 'silent' });
   try {
     const started = performance.now();
@@ -158,7 +162,7 @@ export async function runServerBench(
       await copyFile(template, path);
       return path;
     };
-    const patches: SpanPatch[] = Array.from({ length: spans }, (_, index) => ({
+    const patches: StoredSpanPatch[] = Array.from({ length: spans }, (_, index) => ({
       span_id: spanIdOf(index),
       patch_document: patchOf(index),
     }));
@@ -252,7 +256,7 @@ export async function runKeyCountBench(
       await copyFile(templates[size], path);
       return path;
     };
-    const patches: SpanPatch[] = Array.from({ length: spans }, (_, index) => ({
+    const patches: StoredSpanPatch[] = Array.from({ length: spans }, (_, index) => ({
       span_id: spanIdOf(index),
       patch_document: twoKeyPatch(index),
     }));

@@ -60,7 +60,8 @@ describe('spanpatch revert', () => {
     const revert = await runCli(['revert', id], options);
     expect(revert.status).toBe(0);
     const revertId = /the revert is submission ([\w-]+)\./.exec(revert.stdout)?.[1];
-    expect(revertId).toBeDefined();
+    expect(revertId).toMatch(/^[\w-]+$/);
+    expect(revertId).not.toBe(id);
     expect(await metadataOf('00000000000000c1')).toEqual({ quality: 1 });
     expect(await metadataOf('00000000000000c2')).toEqual({ quality: 1 });
     const record = await getJson(`${server.url}/api/v1/submissions/${id}`);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CANCELLED_IN_FLIGHT, logMetadata, type SubmissionProgress } from '@/client/log-metadata';
 import { backoffDelay, parseRetryAfter } from '@/client/retry-timing';
-import type { PatchResponse, SpanPatch } from '@/core/api';
+import type { PatchResponse } from '@/core/api';
+import type { StoredSpanPatch } from '@/core/patch';
 
 interface SentRequest {
   url: string;
@@ -21,7 +22,7 @@ function scriptedFetch(...replies: Reply[]) {
   const fetchImpl = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
     const body = JSON.parse(String(init?.body)) as {
-      spans: SpanPatch[];
+      spans: StoredSpanPatch[];
       submission?: { id: string; label?: string };
     };
     const request: SentRequest = {
@@ -59,7 +60,7 @@ const ok = (request: SentRequest) => okFor(request);
 const status = (code: number, headers: Record<string, string> = {}) =>
   Response.json({ error: { code: `e${code}`, message: `server says ${code}` } }, { status: code, headers });
 
-function spans(count: number): SpanPatch[] {
+function spans(count: number): StoredSpanPatch[] {
   return Array.from({ length: count }, (_, i) => ({ span_id: `span-${i}`, patch_document: { n: i } }));
 }
 

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError } from '@/client/api-request';
 import { CANCELLED_IN_FLIGHT, logMetadata, type SubmissionProgress } from '@/client/log-metadata';
 import { listProjects } from '@/client/project-requests';
-import type { PatchResponse, SpanPatch } from '@/core/api';
+import type { PatchResponse } from '@/core/api';
+import type { StoredPatch, StoredSpanPatch } from '@/core/patch';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../server/test-server';
 
 /** What a raw test server saw of one request. */
@@ -34,7 +35,7 @@ async function startRawServer(handler: RawHandler): Promise<RawServer> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString();
-      const body = text === '' ? { spans: [] } : (JSON.parse(text) as { spans: SpanPatch[] });
+      const body = text === '' ? { spans: [] } : (JSON.parse(text) as { spans: StoredSpanPatch[] });
       const seen: SeenRequest = {
         idempotencyKey: request.headers['idempotency-key'] as string | undefined,
         spanIds: body.spans.map((span) => span.span_id),
@@ -88,7 +89,7 @@ function answerInFull(response: ServerResponse, request: SeenRequest): void {
   response.end(JSON.stringify(answerFor(request)));
 }
 
-function spans(count: number): SpanPatch[] {
+function spans(count: number): StoredSpanPatch[] {
   return Array.from({ length: count }, (_, i) => ({ span_id: `span-${i}`, patch_document: { n: i } }));
 }
 
@@ -292,10 +293,11 @@ describe('logMetadata against the real server: true answers pass the consistency
   });
 
   it('adds up answers with per-span failures, and a replayed answer', async () => {
-    const patches: SpanPatch[] = [
+    const patches: StoredSpanPatch[] = [
       ...ids.map((id, i) => ({ span_id: id, patch_document: { checked: i } })),
       { span_id: spanId(99), patch_document: { checked: 1 } },
-      { span_id: ids[0] ?? '', patch_document: 'not json' },
+      // The wire also takes JSON text, which the client never makes: handed over as it is, to reach the server.
+      { span_id: ids[0] ?? '', patch_document: 'not json' as unknown as StoredPatch },
     ];
     const result = await logMetadata('consistent', patches, { baseUrl: server.url, batchSize: 3 });
     expect(result).toMatchObject({ spans_processed: 7, spans_updated: 5, spans_failed: 2, not_sent: [] });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logMetadata } from '@/client/log-metadata';
 import { lookupSpans } from '@/client/span-requests';
-import type { SpanPatch } from '@/core/api';
+import type { StoredSpanPatch } from '@/core/patch';
 import { demoSpanIds } from '@/server/demo/demo-spans';
 import { startServer } from '@/server/start-server';
 import { ingestSpans, spanId } from '../server/test-server';
@@ -53,7 +53,7 @@ describe('the client against a server stopped in the middle of a submission', ()
       'restart',
       ids.map((id) => ({ spanId: id })),
     );
-    const patches: SpanPatch[] = ids.map((id, i) => ({ span_id: id, patch_document: newKeys(i) }));
+    const patches: StoredSpanPatch[] = ids.map((id, i) => ({ span_id: id, patch_document: newKeys(i) }));
 
     let stopping: Promise<void> | null = null;
     const first = await logMetadata('restart', patches, {
@@ -100,7 +100,7 @@ describe('the client against a server stopped in the middle of a submission', ()
     try {
       // The server seeds the demo project on its empty database.
       const ids = demoSpanIds();
-      const patches: SpanPatch[] = ids.map((id, i) => ({ span_id: id, patch_document: newKeys(i) }));
+      const patches: StoredSpanPatch[] = ids.map((id, i) => ({ span_id: id, patch_document: newKeys(i) }));
       const first = await logMetadata('demo', patches, {
         baseUrl,
         batchSize: 250,

@@ -192,7 +192,7 @@ describe('History in the browser', () => {
     for (let i = 0; i < 1_005; i++) {
       await app.server.store.applyPatches({
         project,
-        spans: [{ spanId: spanId(1), patch: { ok: true, entries: [['n', i]] } }],
+        spans: [{ spanId: spanId(1), patch: { ok: true, stored: { n: i } } }],
         keyName: null,
         idempotencyKey: null,
         submission: { id: `paging-${i}`, label: `page-${i}.csv` },

@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
 import { writeSheet } from './app-helpers';
+import { axeViolations } from './axe';
 import { type AppUnderTest, fixture, startApp } from './harness';
 
 // The support engineer's job with the keyboard alone: every action is a key press (page.keyboard); locators only
@@ -342,6 +343,56 @@ describe('the whole job with the keyboard alone', () => {
     await grid(page).getByRole('gridcell').first().click();
     await expect.poll(() => focused(grid(page))).toBe(true);
     expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Settings' });
+    await context.close();
+  });
+
+  it('tags many rows at once: Shift+arrows select, Ctrl+D fills down, "Fill selected cells…" fills, one Undo each', async () => {
+    const ids = Array.from({ length: 6 }, (_, row) => (row + 1).toString(16).padStart(16, 'c'));
+    const path = await writeSheet(
+      app.dir,
+      'to-tag.csv',
+      ['context.span_id', 'attributes.metadata.review'],
+      ids.map((id, row) => [id, row === 0 ? 'approved' : '']),
+    );
+    const { context, page } = await app.openPage();
+    await page.getByRole('button', { name: 'Settings' }).waitFor();
+    await page.getByLabel('Import file').setInputFiles(path);
+    const summary = page.getByRole('status', { name: 'Sheet summary' });
+    await summary.filter({ hasText: '6 rows' }).waitFor();
+    const reviews = () =>
+      grid(page)
+        .getByRole('row')
+        .evaluateAll((rows) =>
+          rows.slice(1).map((row) => row.querySelectorAll('[role="gridcell"]')[1]?.textContent ?? ''),
+        );
+
+    // Select the review column's first four cells and fill down: one edit, one Undo.
+    await tabTo(page, grid(page));
+    await page.keyboard.press('ArrowRight');
+    for (let presses = 0; presses < 3; presses += 1) await page.keyboard.press('Shift+ArrowDown');
+    await page.getByRole('group', { name: 'Selected cells' }).getByText('4 cells selected').waitFor();
+    await page.keyboard.press('Control+d');
+    await expect.poll(reviews).toEqual(['approved', 'approved', 'approved', 'approved', '', '']);
+    await page.keyboard.press('Control+z');
+    await expect.poll(reviews).toEqual(['approved', '', '', '', '', '']);
+
+    // Down to the last row with Ctrl+Shift+End, then Tab to "Fill selected cells…": the dialog asks for the value.
+    await page.keyboard.press('Control+Shift+End');
+    await page.getByRole('group', { name: 'Selected cells' }).getByText('6 cells selected').waitFor();
+    await tabTo(page, page.getByRole('button', { name: 'Fill selected cells…' }));
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Fill the selected cells' });
+    const value = dialog.getByRole('textbox', { name: 'Fill 6 cells with' });
+    await expect.poll(() => focused(value)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.type('needs second look');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(reviews).toEqual(Array.from({ length: 6 }, () => 'needs second look'));
+    await expect.poll(() => focused(grid(page))).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Control+z');
+    await expect.poll(reviews).toEqual(['approved', '', '', '', '', '']);
     await context.close();
   });
 });

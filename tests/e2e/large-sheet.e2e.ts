@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSheetCsv, spanIdFor } from '../bench/generate';
 import { guardPage } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
-import { savedCellEdits } from './save-probe';
+import { savedCellEdits, savedRowCount } from './save-probe';
 
 /**
  * Rows in the sheet: LARGE_SHEET_ROWS, else the full 1,000,000 (about 20 s here); the benchmark
@@ -93,6 +93,9 @@ describe(`a large sheet (${ROWS.toLocaleString('en-US')} rows) in a browser`, ()
         .toMatch(counts(ROWS, 'rows'));
       expect(await summary(page).textContent()).toMatch(counts(ROWS, 'spans'));
       expect(await summary(page).textContent()).toMatch(counts(0, 'errors'));
+      // Autosave keeps the imported sheet (its columns, once), whether or not it is edited; the edits below are
+      // then appended to it, one save after another.
+      await expect.poll(() => savedRowCount(page), { timeout: STEP_MS }).toBe(ROWS);
 
       // The grid scrolls to the last row and shows it.
       await goToLastRow(page);

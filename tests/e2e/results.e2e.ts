@@ -6,6 +6,7 @@ import { submissionsResponseSchema } from '@/core/api/api-schema';
 import { errorTypeLabel } from '@/core/words';
 import { holdBatchesAfterFirst, ingestProject, openWithProject, writeSheet } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
+import { savedOutcome } from './save-probe';
 
 let app: AppUnderTest;
 
@@ -174,7 +175,11 @@ describe('results that last, with numbers that agree', () => {
     expect(row).toContain('12,000');
     expect(row).toContain('11,996');
 
-    // A reload brings the results back: summary, filters, table, Export and Fix in sheet.
+    // A reload brings the results back: summary, filters, table, Export and Fix in sheet. First wait until this
+    // browser has saved them (IndexedDB), which is what a reload reads.
+    await expect
+      .poll(() => savedOutcome(page))
+      .toMatchObject({ label: 'big-review.csv', result: { spans_updated: 11_996 } });
     await page.reload();
     await page.getByRole('tab', { name: 'Results' }).click();
     await summary.waitFor();

@@ -113,11 +113,16 @@ export async function waitForSave(
 }
 
 /**
- * Reads records of the sheet autosave keeps in this page's IndexedDB (null when it has none yet), without creating
- * anything. NOTE: the database and store names are autosave's (src/ui/sheet/autosave/autosave.ts). What comes back keeps
- * what JSON would lose and a reload reads: typed arrays, and keys whose value is undefined (an emptied cell).
+ * Reads records autosave keeps in this page's IndexedDB, of the sheet or (`submissions`) of the last submission's
+ * outcome (null when it has none yet), without creating anything. NOTE: the database and store names are
+ * autosave's (src/ui/sheet/autosave/autosave.ts). What comes back keeps what JSON would lose and a reload reads:
+ * typed arrays, and keys whose value is undefined (an emptied cell).
  */
-function readSavedRecords(page: Page, keys: string[]): Promise<unknown[] | null> {
+function readSavedRecords(
+  page: Page,
+  keys: string[],
+  storeName: 'sheets' | 'submissions' = 'sheets',
+): Promise<unknown[] | null> {
   return page.evaluate(
     (wanted) =>
       new Promise<unknown[] | null>((resolve, reject) => {
@@ -128,15 +133,15 @@ function readSavedRecords(page: Page, keys: string[]): Promise<unknown[] | null>
           request.error?.name === 'AbortError' ? resolve(null) : reject(request.error);
         request.onsuccess = () => {
           const database = request.result;
-          if (!database.objectStoreNames.contains('sheets')) {
+          if (!database.objectStoreNames.contains(wanted.storeName)) {
             database.close();
             resolve(null);
             return;
           }
-          const objects = database.transaction('sheets', 'readonly').objectStore('sheets');
+          const objects = database.transaction(wanted.storeName, 'readonly').objectStore(wanted.storeName);
           // NOTE: no function assigned to a name in here (see installSaveProbe).
           Promise.all(
-            wanted.map(
+            wanted.keys.map(
               (key) =>
                 new Promise<unknown>((found, failed) => {
                   const got = objects.get(key);
@@ -150,7 +155,7 @@ function readSavedRecords(page: Page, keys: string[]): Promise<unknown[] | null>
           }, reject);
         };
       }),
-    keys,
+    { keys, storeName },
   );
 }
 
@@ -159,6 +164,11 @@ async function savedHead(page: Page) {
   const [head] = (await readSavedRecords(page, ['current'])) ?? [];
   const parsed = sheetLogHeadSchema.safeParse(head);
   return parsed.success ? parsed.data : null;
+}
+
+/** The rows of the sheet saved in this page's IndexedDB (its columns written), or null while none is saved. */
+export async function savedRowCount(page: Page): Promise<number | null> {
+  return (await savedHead(page))?.rowCount ?? null;
 }
 
 /**
@@ -193,4 +203,13 @@ export async function savedCellEdits(page: Page): Promise<CellChange[] | null> {
   const edits = z.array(z.array(sheetEditSchema)).safeParse(records);
   if (!edits.success) return null;
   return edits.data.flat().flatMap((edit) => (edit.kind === 'set_cells' ? edit.cells : []));
+}
+
+/**
+ * The last submission's outcome autosave kept in this page's IndexedDB, as stored (what a reload brings Results
+ * back from); null while none is saved.
+ */
+export async function savedOutcome(page: Page): Promise<unknown> {
+  const [outcome] = (await readSavedRecords(page, ['last'], 'submissions')) ?? [];
+  return outcome ?? null;
 }

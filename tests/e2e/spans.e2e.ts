@@ -136,4 +136,60 @@ describe('finding spans and tagging them from the Spans tab, against the demo pr
     await expect.poll(() => open.evaluate((element) => element === document.activeElement)).toBe(true);
     await context.close();
   });
+  it('selects a range with Shift+click, and moves between the checkboxes with the keyboard', async () => {
+    const demo = demoNewestFirst();
+    const listed = (index: number) => {
+      const span = demo[index];
+      if (!span) throw new Error(`The demo project has no span ${index + 1}`);
+      return `Select span ${span.spanId}`;
+    };
+    const { context, page } = await openApp('demo');
+    await page.getByRole('tab', { name: 'Spans' }).click();
+    const matching = page.getByRole('status', { name: 'Matching spans' });
+    const selected = page.getByRole('status', { name: 'Selected spans' });
+    const table = page.getByRole('table', { name: 'Spans' });
+    await expect.poll(() => matching.textContent()).toBe(matchText(demo.length));
+    const box = (index: number) => table.getByRole('checkbox', { name: listed(index) });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+    /** True when the focused checkbox is in view: below the table's sticky header, above its bottom edge. */
+    const focusedInView = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        const scroller = element?.closest('[role="table"]');
+        const head = scroller?.querySelector('[role="rowgroup"]');
+        if (!element || !scroller || !head) return false;
+        const box = element.getBoundingClientRect();
+        return (
+          box.top >= head.getBoundingClientRect().bottom - 1 &&
+          box.bottom <= scroller.getBoundingClientRect().bottom + 1
+        );
+      });
+
+    // A click, then Shift+click three rows down: the four rows from one to the other are selected, no others.
+    await box(1).click();
+    await box(4).click({ modifiers: ['Shift'] });
+    await expect.poll(() => selected.textContent()).toBe('4 spans selected');
+    for (const index of [1, 2, 3, 4]) expect(await box(index).isChecked()).toBe(true);
+    for (const index of [0, 5]) expect(await box(index).isChecked()).toBe(false);
+
+    // The arrow keys move between the checkboxes; with Shift they select from the row clicked last.
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe(listed(5));
+    expect(await selected.textContent()).toBe('4 spans selected');
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect.poll(focused).toBe(listed(6));
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect.poll(focused).toBe(listed(7));
+    await expect.poll(() => selected.textContent()).toBe('7 spans selected');
+
+    // PageDown scrolls a page down, Home back to the first row, each in view below the header.
+    await page.keyboard.press('PageDown');
+    await expect.poll(focused).not.toBe(listed(7));
+    expect(await focusedInView()).toBe(true);
+    await page.keyboard.press('Home');
+    await expect.poll(focused).toBe(listed(0));
+    await expect.poll(focusedInView).toBe(true);
+    expect(await selected.textContent()).toBe('7 spans selected');
+    await context.close();
+  });
 });

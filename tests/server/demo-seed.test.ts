@@ -66,7 +66,7 @@ describe('the demo project', () => {
     const [first] = demoSpanIds();
     await store.applyPatches({
       project: DEMO_PROJECT,
-      spans: [{ spanId: first ?? '', patch: { ok: true, entries: [['reviewed', 'true']] } }],
+      spans: [{ spanId: first ?? '', patch: { ok: true, stored: { reviewed: 'true' } } }],
       keyName: null,
       idempotencyKey: null,
       submission: null,

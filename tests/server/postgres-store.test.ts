@@ -87,7 +87,7 @@ function patch(project: string, spans: [string, Record<string, string | number |
     project,
     spans: spans.map(([id, entries]): SubmittedSpan => ({
       spanId: id,
-      patch: { ok: true, entries: Object.entries(entries) },
+      patch: { ok: true, stored: entries },
     })),
     keyName: null,
     idempotencyKey: null,

@@ -34,16 +34,23 @@ describe('SQLite query plans of span searches (SPEC §10)', () => {
       /USING COVERING INDEX sqlite_autoindex_spans_1 \(project_id=\? AND span_id>\? AND span_id<\?\)/,
     );
     expect(lookup).toMatch(
-      /USING COVERING INDEX spans_by_trace \(project_id=\? AND trace_id>\? AND trace_id<\?\)/,
+      /USING COVERING INDEX spans_by_trace_time \(project_id=\? AND trace_id>\? AND trace_id<\?\)/,
     );
     expect(lookup).toMatch(/span_names VIRTUAL TABLE INDEX \d+:M/);
     expect(lookup).not.toMatch(/SCAN s\b|spans_by_start_time/);
     const traces = plan({ trace_ids: [trace(1)] });
-    expect(traces).toMatch(/spans_by_trace \(project_id=\? AND trace_id=\?\)/);
+    expect(traces).toMatch(/spans_by_trace_time \(project_id=\? AND trace_id=\?\)/);
     expect(traces).not.toMatch(/SCAN s\b|spans_by_start_time/);
     expect(plan({ span_ids: [spanId(1)] })).toMatch(
       /sqlite_autoindex_spans_1 \(project_id=\? AND span_id=\?\)/,
     );
     expect(plan({ metadata: [{ key: 'turn', op: 'eq', value: 1 }] })).toMatch(/span_values_by_key/);
+  });
+
+  it("reads a span's trace for its detail through the trace index, in its order, without walking start times", () => {
+    const store = server.store as SqliteSpanStore;
+    const plan = store.tracePlan(project, trace(1)).join('\n');
+    expect(plan).toMatch(/SEARCH spans USING INDEX spans_by_trace_time \(project_id=\? AND trace_id=\?\)/);
+    expect(plan).not.toMatch(/spans_by_start_time|TEMP B-TREE/);
   });
 });

@@ -131,7 +131,7 @@ describe('history pages', () => {
     for (let i = 0; i < 1_005; i++) {
       await server.store.applyPatches({
         project: name,
-        spans: [{ spanId: spanId(1), patch: { ok: true, entries: [['n', i]] } }],
+        spans: [{ spanId: spanId(1), patch: { ok: true, stored: { n: i } } }],
         keyName: null,
         idempotencyKey: null,
         submission: null,

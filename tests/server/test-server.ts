@@ -113,14 +113,14 @@ export function otlpJson(project: string | null, spans: readonly TestSpan[]): un
   };
 }
 
-/** Stores spans in a project through the OTLP/JSON ingest route. */
+/** Stores spans in a project through the OTLP/JSON ingest route (through the server's `fetch` when it has one). */
 export async function ingestSpans(
-  server: { url: string },
+  server: { url: string; fetch?: typeof fetch },
   project: string,
   spans: readonly TestSpan[],
   headers: Record<string, string> = {},
 ): Promise<void> {
-  const response = await fetch(`${server.url}/v1/traces`, {
+  const response = await (server.fetch ?? fetch)(`${server.url}/v1/traces`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(otlpJson(project, spans)),

@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { CONNECTION_STORAGE_KEY, reloadConnectionSettings } from '@/ui/settings';
 
 /**
@@ -24,4 +25,12 @@ export function connectTo(connection: { serverUrl: string; project: string } | n
   if (connection !== null)
     localStorage.setItem(CONNECTION_STORAGE_KEY, JSON.stringify({ ...connection, rememberApiKey: false }));
   reloadConnectionSettings();
+}
+
+/**
+ * Sends the app's requests (the global `fetch`) to a server run in this process (`startInProcessServer`): the real
+ * app over a real store, without a socket. Until `vi.unstubAllGlobals()`.
+ */
+export function fetchFrom(server: { fetch: typeof fetch }): void {
+  vi.stubGlobal('fetch', server.fetch);
 }

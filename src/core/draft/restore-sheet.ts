@@ -6,8 +6,8 @@ import { giveUniqueIds, ignoredColumn, readColumn } from './restore-columns';
 
 /**
  * The format autosave wrote before it kept a log (format 2, `sheet-log.ts`): the whole sheet in one record. It is
- * only read now, so every draft a past version wrote keeps opening; a draft without a format number is read as
- * format 1.
+ * only read now, by the migration to format 2 (`draft-migrations.ts`), so every draft a past version wrote keeps
+ * opening; a draft without a format number is read as format 1.
  */
 export const SHEET_DRAFT_FORMAT = 1;
 

@@ -8,7 +8,7 @@ import { MAX_DRAFT_ROWS, sheetSourceSchema, type SheetDraftSource } from './rest
  * Autosave format 2: a sheet saved as a log. The columns as imported (or as they were when the log last started
  * afresh) are saved once, packed (`PackedCells`, one record per column), and each edit after is appended (a
  * record per save, holding the edits made since the one before). `SheetLogHead` says which records make the sheet.
- * Format 1 (`restore-sheet.ts`), the whole sheet rewritten at every save, is still read.
+ * Older drafts (format 1, the whole sheet rewritten at every save) reach it through `draft-migrations.ts`.
  */
 export const SHEET_LOG_FORMAT = 2;
 

@@ -3,7 +3,7 @@ import { patchResponseSchema } from '@/core/api';
 import { columnSettingsSchema } from '@/core/columns';
 import { sheetSourceSchema } from '@/core/draft';
 import type { CellValue } from '@/core/import';
-import type { StoredValue } from '@/core/patch';
+import type { StoredPatch } from '@/core/patch';
 import { retrySpanIds, type SubmissionOutcome } from './submission-outcome';
 
 // The last submission's outcome as autosave keeps it, repaired or refused when it comes back (SPEC §9).
@@ -22,7 +22,7 @@ export function storedOutcomeOf(outcome: SubmissionOutcome): StoredOutcome {
 const count = z.number().int().nonnegative();
 const cellSchema = z.custom<CellValue>((value) => typeof value !== 'function' && typeof value !== 'symbol');
 
-function isStoredPatch(value: unknown): value is Record<string, StoredValue> {
+function isStoredPatch(value: unknown): value is StoredPatch {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   if (Object.getPrototypeOf(value) !== Object.prototype) return false;
   return Object.values(value).every(
@@ -33,7 +33,7 @@ function isStoredPatch(value: unknown): value is Record<string, StoredValue> {
 
 // NOTE: a patch is checked, never rebuilt: Retry must send it byte for byte as it was first sent, so the server
 // recognises the batch by its Idempotency-Key and body.
-const storedPatchSchema = z.custom<Record<string, StoredValue>>(
+const storedPatchSchema = z.custom<StoredPatch>(
   isStoredPatch,
   'a patch must be an object of text, number or null values',
 );

@@ -19,8 +19,8 @@ import {
   type Issue,
   issueMessage,
 } from '@/core/issues';
-import type { StoredValue } from '@/core/patch';
-import type { SheetModel, SubmittableSpan } from '@/core/sheet';
+import type { StoredPatch, StoredSpanPatch } from '@/core/patch';
+import type { SheetModel } from '@/core/sheet';
 
 /**
  * The browser's own view of the last submission (SPEC §9): what the server answered, what never reached it,
@@ -67,7 +67,7 @@ export interface SubmissionOutcome {
   /** The sheet rows of every failed, blocked or unsent span, as they were submitted. */
   spans: Map<string, SourceRows>;
   /** The patch each undelivered or unsent span was sent with: Retry sends exactly these again. */
-  patches: Map<string, Record<string, StoredValue>>;
+  patches: Map<string, StoredPatch>;
   /** Spans left out because the server already had every value as asked (Preview's "Already up to date"). */
   skippedUpToDate: number;
   lastRetry: RetryReport | null;
@@ -167,7 +167,7 @@ export interface OutcomeInput {
   /** The sheet as it was submitted (read-only while the submission ran). */
   model: SheetModel;
   /** The spans sent, with their patches. */
-  sent: readonly SubmittableSpan[];
+  sent: readonly StoredSpanPatch[];
   /** The spans the sheet blocked (`blockedSpanErrors`), taken when the submission started. */
   blocked: SpanError[];
   result: AggregatedResponse;
@@ -202,7 +202,7 @@ export function buildOutcome(input: OutcomeInput): SubmissionOutcome {
     });
   }
   const retried = new Set(retrySpanIds(result));
-  const patches = new Map<string, Record<string, StoredValue>>();
+  const patches = new Map<string, StoredPatch>();
   for (const span of input.sent)
     if (retried.has(span.span_id)) patches.set(span.span_id, span.patch_document);
   return {

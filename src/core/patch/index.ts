@@ -25,6 +25,7 @@ export {
   type SpanStatus,
   storedPatch,
 } from './span-patch';
-export { planSpanUpdate, type RecordedChange } from './span-update';
+export { planSpanUpdate, type RecordedChange, type SpanWrite } from './span-update';
 export { checkStoredType, type StoredType, type StoredValue, toStoredForm } from './stored-form';
+export type { StoredPatch, StoredSpanPatch } from './stored-patch';
 export { type PreparedPatch, prepareSubmittedSpan, segmentNotFoundMessage } from './submitted-patch';

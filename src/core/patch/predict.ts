@@ -2,6 +2,7 @@ import { parseErrorMessage } from '@/core/api';
 import type { PatchEntry } from './row-patch';
 import { planSpanUpdate } from './span-update';
 import type { StoredType, StoredValue } from './stored-form';
+import type { StoredPatch } from './stored-patch';
 import { segmentNotFoundMessage } from './submitted-patch';
 
 /** How a key of a span changes: it did not exist, it gets another value, or it already has this value. */
@@ -16,9 +17,9 @@ export interface PredictedFailure {
 /** One span against the server: its metadata now and after the patch, key by key, or the predicted failure. */
 export interface SpanPrediction {
   /** The span's metadata now; null when the span was not found. */
-  before: Readonly<Record<string, StoredValue>> | null;
+  before: Readonly<StoredPatch> | null;
   /** The span's metadata after the patch; null when the patch is predicted to fail. */
-  after: Readonly<Record<string, StoredValue>> | null;
+  after: Readonly<StoredPatch> | null;
   changes: Map<string, PredictedKeyChange>;
   failure: PredictedFailure | null;
 }
@@ -28,7 +29,7 @@ export interface ServerView {
   project: string;
   fields: ReadonlyMap<string, StoredType | null>;
   /** Current metadata of the spans found. */
-  spans: ReadonlyMap<string, Readonly<Record<string, StoredValue>>>;
+  spans: ReadonlyMap<string, Readonly<StoredPatch>>;
 }
 
 /**

@@ -2,7 +2,7 @@ import { exceedsPatchLength } from '@/core/api';
 import type { ColumnSettings } from '@/core/columns';
 import { type Issue, makeIssue } from '@/core/issues';
 import type { PatchEntry, RowResult } from './row-patch';
-import type { StoredValue } from './stored-form';
+import type { StoredPatch } from './stored-patch';
 
 /** How many other rows a duplicate_span_id warning names. */
 const MAX_NAMED_ROWS = 10;
@@ -125,8 +125,8 @@ function mayExceedLength(patch: readonly PatchEntry[]): boolean {
 }
 
 /** The patch document that is submitted for a span: each key's stored value. */
-export function storedPatch(patch: readonly PatchEntry[]): Record<string, StoredValue> {
-  const document: Record<string, StoredValue> = {};
+export function storedPatch(patch: readonly PatchEntry[]): StoredPatch {
+  const document: StoredPatch = {};
   for (const entry of patch) document[entry.key] = entry.stored;
   return document;
 }

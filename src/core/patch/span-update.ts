@@ -1,6 +1,7 @@
 import { formatErrorMessage } from '@/core/api';
 import { compactJson } from '@/core/text';
 import { checkStoredType, type StoredType, type StoredValue } from './stored-form';
+import type { StoredPatch } from './stored-patch';
 
 /** Largest span metadata the store accepts, as compact JSON characters. */
 export const MAX_METADATA_LENGTH = 1_000_000;
@@ -20,15 +21,20 @@ export interface RecordedChange {
 /** The project's metadata fields as the type registry sees them: key → type (null while only null was stored). */
 export type FieldTypes = ReadonlyMap<string, StoredType | null>;
 
+/** A span whose metadata changes: its metadata after the change (what a store writes), each key's before and after. */
+export interface SpanWrite {
+  spanId: string;
+  metadata: StoredPatch;
+  changes: RecordedChange[];
+}
+
 /** One span's planned update: its metadata after the patch and what changed, or why the span fails. */
 export type SpanUpdatePlan =
-  | {
+  | (Omit<SpanWrite, 'spanId'> & {
       ok: true;
-      metadata: Record<string, StoredValue>;
-      changes: RecordedChange[];
       /** Keys new to the project or whose type is set by this span, to record when the span is applied. */
       fieldTypes: Map<string, StoredType | null>;
-    }
+    })
   | { ok: false; errorMessage: string };
 
 /**
@@ -38,11 +44,11 @@ export type SpanUpdatePlan =
  * `druid_rejection`.
  */
 export function planSpanUpdate(
-  current: Readonly<Record<string, StoredValue>>,
+  current: Readonly<StoredPatch>,
   entries: readonly [string, StoredValue][],
   fields: FieldTypes,
 ): SpanUpdatePlan {
-  const metadata: Record<string, StoredValue> = { ...current };
+  const metadata: StoredPatch = { ...current };
   const changes: RecordedChange[] = [];
   const fieldTypes = new Map<string, StoredType | null>();
   let newKeys = 0;

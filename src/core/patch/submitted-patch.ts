@@ -20,14 +20,14 @@ import {
   jsonDepth,
   parseJson,
 } from '@/core/text';
-import { type StoredValue, toStoredForm } from './stored-form';
+import { toStoredForm } from './stored-form';
+import type { StoredPatch } from './stored-patch';
 
 /** Deepest nesting a `patch_failure` message states exactly; deeper is "more than" this. */
 const MAX_REPORTED_DEPTH = 1_000;
 
-/** A submitted span's patch as the server reads it: its top-level keys in stored form, or that span's error. */
-export type PreparedPatch =
-  { ok: true; entries: [string, StoredValue][] } | { ok: false; errorMessage: string };
+/** A submitted span's patch as the route reads it back: the patch in stored form, or that span's error. */
+export type PreparedPatch = { ok: true; stored: StoredPatch } | { ok: false; errorMessage: string };
 
 /**
  * Validates one span of a request: its span_id (at most 256 characters) and its patch_document
@@ -76,7 +76,7 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
       `patch_document nests ${levels} levels deep; the limit is ${MAX_PATCH_DEPTH}`,
     );
   }
-  const entries: [string, StoredValue][] = [];
+  const stored: StoredPatch = {};
   for (const [key, value] of Object.entries(document)) {
     const keyProblem = invalidKeyReason(key);
     if (keyProblem !== null) {
@@ -85,24 +85,30 @@ export function prepareSubmittedPatch(patchDocument: unknown): PreparedPatch {
         `Invalid key '${escapeControlCharacters(key.slice(0, 64))}': the key ${whyKeyIsInvalid(key, keyProblem)}`,
       );
     }
-    const stored = toStoredForm(value);
-    if (!stored.ok) {
+    const form = toStoredForm(value);
+    if (!form.ok) {
       const why =
-        stored.error === 'unsafe_integer'
+        form.error === 'unsafe_integer'
           ? 'is an integer beyond ±(2^53−1); send it as a string'
           : 'is not a finite number';
       return fail('patch_failure', `Value of '${key}' (${describeValue(value).slice(0, 64)}) ${why}`);
     }
-    entries.push([key, stored.stored]);
+    // NOTE: defined, not assigned: a key such as "__proto__" is a key like any other.
+    Object.defineProperty(stored, key, {
+      value: form.stored,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
-  const length = compactJson(Object.fromEntries(entries)).length;
+  const length = compactJson(stored).length;
   if (exceedsPatchLength(length)) {
     return fail(
       'patch_failure',
       `patch_document is ${length} characters of JSON; the limit is ${MAX_PATCH_LENGTH}`,
     );
   }
-  return { ok: true, entries };
+  return { ok: true, stored };
 }
 
 function fail(type: 'parse_failure' | 'patch_failure', message: string) {

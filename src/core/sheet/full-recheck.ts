@@ -13,16 +13,32 @@ export interface RecheckView {
   columnWouldFlip(columnId: string, changes: readonly [CellValue, CellValue][]): boolean;
 }
 
+/** Rows an edit of cells must reach (and a quarter of the sheet) to be checked by recomputing every row. */
+export const BULK_EDIT_ROWS = 5_000;
+
+/**
+ * True when setting these cells is a bulk edit (a fill or a paste down a large part of the sheet): recomputing every
+ * row once is then faster than taking each row's results back and computing them again, and on a large sheet it
+ * is done off the page.
+ */
+export function isBulkCellEdit(rowCount: number, cells: readonly CellChange[]): boolean {
+  if (cells.length < BULK_EDIT_ROWS) return false;
+  const rows = new Set<number>();
+  for (const cell of cells) rows.add(cell.row);
+  return rows.size >= BULK_EDIT_ROWS && rows.size * 4 >= rowCount;
+}
+
 /**
  * Whether applying an edit recomputes the whole sheet, as `SheetModel.apply` would: rows added or removed in the
- * middle, columns added, removed or reconfigured, or cells that change the type a column is read as. Tells it
+ * middle, columns added, removed or reconfigured, cells set in bulk (`isBulkCellEdit`), or cells that change the
+ * type a column is read as. Tells it
  * beforehand, without changing the sheet (a property test checks it against what `apply` does).
  */
 export function needsFullRecheck(sheet: RecheckView, edit: SheetEdit): boolean {
   const rows = sheet.rowCount;
   switch (edit.kind) {
     case 'set_cells':
-      return cellsWouldFlip(sheet, edit.cells);
+      return isBulkCellEdit(rows, edit.cells) || cellsWouldFlip(sheet, edit.cells);
     case 'insert_rows': {
       if (edit.at !== rows) return true;
       const cells = edit.rows.flatMap((values, offset) =>

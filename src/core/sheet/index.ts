@@ -27,4 +27,5 @@ export {
   type SpansSheet,
   spansToSheet,
 } from './spans-to-sheet';
-export { type SubmittableSpan, submittableSpanIds, submittedPatches } from './submittable-spans';
+export { submittableSpanIds, submittedPatches } from './submittable-spans';
+export { BULK_EDIT_ROWS } from './full-recheck';

@@ -17,12 +17,13 @@ import {
   type RowResult,
   type SpanResult,
   type SpanStatus,
+  type StoredSpanPatch,
 } from '@/core/patch';
 import { assertUnreachable } from '@/core/text';
 import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExample } from './column-notices';
 import { isDisplayOnlyChange } from './column-reading';
 import { ColumnStates } from './column-states';
-import { needsFullRecheck } from './full-recheck';
+import { isBulkCellEdit, needsFullRecheck } from './full-recheck';
 import type { PackedSheet } from './packed-sheet';
 import { ColumnCells, type PackedCells } from './sheet-cells';
 import {
@@ -35,7 +36,7 @@ import {
 } from './sheet-edits';
 import { type RowStatus, SheetEngine } from './sheet-engine';
 import type { SheetSummary } from './sheet-tallies';
-import { type SubmittableSpan, submittableSpans } from './submittable-spans';
+import { submittableSpans } from './submittable-spans';
 
 /** How a metadata column reads its cells, and what is said about the column as a whole. */
 export interface ColumnInfo {
@@ -217,7 +218,7 @@ export class SheetModel {
   }
 
   /** The spans that will be submitted (`isSubmittable`): no errors, something to change, and a sheet not blocked. */
-  submittableSpans(): SubmittableSpan[] {
+  submittableSpans(): StoredSpanPatch[] {
     return submittableSpans(this);
   }
 
@@ -319,18 +320,22 @@ export class SheetModel {
 
   private setCells(cells: readonly CellChange[]): EditResult {
     for (const change of cells) this.checkCell(change.row, change.columnId);
-    // The rows' results before the change, to take their counts back: results are not kept.
+    // A bulk edit recomputes every row once; otherwise the rows' results before the change are kept, to take their
+    // counts back (results are not kept).
+    const bulk = isBulkCellEdit(this.count, cells);
     const before = new Map<number, RowResult>();
-    for (const change of cells)
-      if (!before.has(change.row)) before.set(change.row, this.rowResult(change.row));
+    if (!bulk)
+      for (const change of cells)
+        if (!before.has(change.row)) before.set(change.row, this.rowResult(change.row));
     const previous: CellChange[] = [];
     const countedColumns = new Set<ColumnSettings>();
+    const columnsById = new Map(this.columnList.map((column) => [column.id, column]));
     for (const change of cells) {
       const columnCells = this.cellsOf(change.columnId);
       const old = columnCells.get(change.row);
       previous.push({ row: change.row, columnId: change.columnId, value: old });
       columnCells.set(change.row, change.value);
-      const column = this.columnList.find((candidate) => candidate.id === change.columnId);
+      const column = columnsById.get(change.columnId);
       if (column && this.columnStates.countChange(column, old, change.value)) countedColumns.add(column);
     }
     const inverse: SheetEdit = { kind: 'set_cells', cells: previous.reverse() };
@@ -344,7 +349,7 @@ export class SheetModel {
       if (change.flipped) flipped = true;
       if (change.changed) changedColumns.push(column.id);
     }
-    if (flipped) {
+    if (flipped || bulk) {
       this.context = this.makeContext();
       this.recomputeAll();
       return { inverse, changes: { rows: 'all', spans: 'all', columns: changedColumns } };

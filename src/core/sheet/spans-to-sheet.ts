@@ -1,7 +1,7 @@
 import { firstControlCharacter, invalidKeyReason } from '@/core/api';
 import { type ColumnSettings, type ColumnType, METADATA_PREFIX, SPAN_ID_COLUMN } from '@/core/columns';
 import type { CellValue } from '@/core/import';
-import type { StoredType, StoredValue } from '@/core/patch';
+import type { StoredPatch, StoredType, StoredValue } from '@/core/patch';
 import type { RowValues, SheetEdit } from './sheet-edits';
 import type { SheetModel } from './sheet-model';
 
@@ -18,7 +18,7 @@ export interface SpanForSheet {
   name: string | null;
   kind: string | null;
   /** The span's metadata now; null when the span was not found. */
-  metadata: Readonly<Record<string, StoredValue>> | null;
+  metadata: Readonly<StoredPatch> | null;
 }
 
 /** A metadata key brought in as a column, filled with each span's current value; `type` is its project type. */

@@ -1,12 +1,12 @@
 import type { SheetIssue } from '@/core/columns';
-import { isSubmittable, type SpanResult, type SpanStatus, storedPatch, type StoredValue } from '@/core/patch';
+import {
+  isSubmittable,
+  type SpanResult,
+  type SpanStatus,
+  storedPatch,
+  type StoredSpanPatch,
+} from '@/core/patch';
 import { type SheetSummary, submittableCount } from './sheet-tallies';
-
-/** A span as it is submitted. */
-export interface SubmittableSpan {
-  span_id: string;
-  patch_document: Record<string, StoredValue>;
-}
 
 /** What choosing the spans to submit reads of a sheet (`SheetModel`). */
 export interface SpanSource {
@@ -24,8 +24,8 @@ export function submittableSpanIds(sheet: SpanSource): string[] {
 }
 
 /** The spans named as they are submitted, with their patches (a batch's worth, computed when it is sent). */
-export function submittedPatches(sheet: SpanSource, spanIds: readonly string[]): SubmittableSpan[] {
-  const spans: SubmittableSpan[] = [];
+export function submittedPatches(sheet: SpanSource, spanIds: readonly string[]): StoredSpanPatch[] {
+  const spans: StoredSpanPatch[] = [];
   for (const spanId of spanIds) {
     const span = sheet.span(spanId);
     if (span) spans.push({ span_id: spanId, patch_document: storedPatch(span.patch) });
@@ -34,6 +34,6 @@ export function submittedPatches(sheet: SpanSource, spanIds: readonly string[]):
 }
 
 /** Every span a submit sends, with its patch, at once (a page sends a large sheet's a batch at a time). */
-export function submittableSpans(sheet: SpanSource): SubmittableSpan[] {
+export function submittableSpans(sheet: SpanSource): StoredSpanPatch[] {
   return submittedPatches(sheet, submittableSpanIds(sheet));
 }

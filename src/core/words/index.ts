@@ -9,6 +9,7 @@ export {
   errorTypeLabel,
   fieldTypeName,
   issueLabel,
+  isUnreachableMessage,
   refusalReason,
   unreachableServerText,
 } from './plain-words';

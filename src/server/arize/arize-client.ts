@@ -1,6 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { findResponseContradiction, type PatchResponse } from '@/core/api';
-import type { StoredValue } from '@/core/patch';
+import type { StoredPatch } from '@/core/patch';
 import { compactJson } from '@/core/text';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { patchFlightData, recordBatchesOf } from './arrow-ipc';
@@ -32,7 +32,7 @@ export const MAX_LOAD_WINDOW_DAYS = 31;
 /** One span of a write: its ID and its merged patch in stored form (SPEC §3, §4). */
 export interface SpanMetadataPatch {
   span_id: string;
-  patch_document: Readonly<Record<string, StoredValue>>;
+  patch_document: Readonly<StoredPatch>;
 }
 
 /** One batch of SPEC §6 (at most 10,000 spans), for the Arize project it goes to. */

@@ -2,12 +2,13 @@ import { isValidKey } from '@/core/api';
 import {
   checkStoredType,
   planSpanUpdate,
+  type StoredPatch,
   type StoredType,
   type StoredValue,
   toStoredForm,
 } from '@/core/patch';
 import { isJsonObject, jsonDepth, parseJson, wellFormedText } from '@/core/text';
-import type { FieldWrite, Metadata } from './plan-submission';
+import type { FieldWrite } from './plan-submission';
 
 /** A span as it arrives from a tracer, before it is stored. */
 export interface IncomingSpan {
@@ -25,7 +26,7 @@ export interface IncomingSpan {
 
 /** The spans to insert with their initial metadata in stored form, and what that does to the type registry. */
 export interface IngestPlan {
-  inserts: { span: IncomingSpan; metadata: Metadata }[];
+  inserts: { span: IncomingSpan; metadata: StoredPatch }[];
   fields: FieldWrite[];
   /** Spans already stored (or repeated in the request): the stored span is kept as it is. */
   duplicates: number;

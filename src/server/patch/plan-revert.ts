@@ -5,8 +5,7 @@ import {
   type SpanError,
   type SubmissionChange,
 } from '@/core/api';
-import { type RecordedChange, segmentNotFoundMessage } from '@/core/patch';
-import type { Metadata, SpanWrite } from './plan-submission';
+import { type RecordedChange, segmentNotFoundMessage, type SpanWrite, type StoredPatch } from '@/core/patch';
 
 /** One recorded change of the submission being reverted, with its span. */
 export interface ChangeToRevert extends RecordedChange {
@@ -34,7 +33,7 @@ export interface RevertPlan {
 export function planRevert(
   project: string,
   changes: readonly ChangeToRevert[],
-  currentMetadata: ReadonlyMap<string, Metadata>,
+  currentMetadata: ReadonlyMap<string, StoredPatch>,
 ): RevertPlan {
   const bySpan = new Map<string, ChangeToRevert[]>();
   for (const change of changes) {
@@ -76,7 +75,7 @@ export function planRevert(
       plan.errors.push({ span_id: spanId, error_message: formatRevertConflict(key, now) });
       continue;
     }
-    const metadata: Metadata = { ...current };
+    const metadata: StoredPatch = { ...current };
     const recorded: RecordedChange[] = [];
     for (const [key, change] of first) {
       const latest = last.get(key) ?? change;
@@ -141,7 +140,7 @@ export function restoredKeys(plan: RevertPlan): Map<string, number> {
 }
 
 /** True when a span still holds what a change left: its value, or no key at all when the change removed it. */
-function stillAsSubmitted(current: Metadata, change: ChangeToRevert): boolean {
+function stillAsSubmitted(current: StoredPatch, change: ChangeToRevert): boolean {
   const present = Object.hasOwn(current, change.key);
   if (change.removed) return !present;
   return present && Object.is(current[change.key], change.after);

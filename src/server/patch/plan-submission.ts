@@ -2,26 +2,16 @@ import { formatErrorMessage, type SpanError } from '@/core/api';
 import {
   planSpanUpdate,
   type PreparedPatch,
-  type RecordedChange,
   segmentNotFoundMessage,
+  type SpanWrite,
+  type StoredPatch,
   type StoredType,
-  type StoredValue,
 } from '@/core/patch';
-
-/** Span metadata as stored. */
-export type Metadata = Record<string, StoredValue>;
 
 /** One span of a request, its patch_document already validated and in stored form (or its failure). */
 export interface SubmittedSpan {
   spanId: string;
   patch: PreparedPatch;
-}
-
-/** A span whose metadata changes, with each key's value before and after. */
-export interface SpanWrite {
-  spanId: string;
-  metadata: Metadata;
-  changes: RecordedChange[];
 }
 
 /** What a submission does to the project's type registry for one key. */
@@ -55,7 +45,7 @@ export interface SubmissionPlan {
 export function planSubmission(
   project: string,
   spans: readonly SubmittedSpan[],
-  currentMetadata: ReadonlyMap<string, Metadata>,
+  currentMetadata: ReadonlyMap<string, StoredPatch>,
   fieldTypes: ReadonlyMap<string, StoredType | null>,
 ): SubmissionPlan {
   const metadataBySpan = new Map(currentMetadata);
@@ -84,7 +74,7 @@ export function planSubmission(
       failSpan(spanId, formatErrorMessage('segment_not_found', segmentNotFoundMessage(spanId, project)));
       continue;
     }
-    const update = planSpanUpdate(current, patch.entries, types);
+    const update = planSpanUpdate(current, Object.entries(patch.stored), types);
     if (!update.ok) {
       failSpan(spanId, update.errorMessage);
       continue;

@@ -1,13 +1,15 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
 import { AccountMenu } from '@/ui/people';
-import { getConnectionSettings, SettingsButton } from '@/ui/settings';
+import { getConnectionSettings, invalidateProject, SettingsButton } from '@/ui/settings';
 import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
+import { makeQueryClient } from './query-client';
 import { TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
 
@@ -24,7 +26,9 @@ export interface AppStores {
 /**
  * The app frame: the header (banner) with the product name, and the main landmark: the tabs, each with its panel.
  * It holds the stores the tabs share (new ones unless `stores` are given, as tests do) and reads none of them:
- * what a tab shows, the tab reads, so a change (a submission's progress) renders only what shows it.
+ * what a tab shows, the tab reads, so a change (a submission's progress) renders only what shows it. It holds the
+ * one cache of what the tabs read from the server too: a tab shown again shows what it read, and reads it again
+ * once a submission or a revert marked it out of date.
  */
 export function App({ stores }: { stores?: AppStores }) {
   const [active, setActive] = useState<TabId>('sheet');
@@ -32,6 +36,7 @@ export function App({ stores }: { stores?: AppStores }) {
     (): AppStores =>
       stores ?? { sheet: appSheetStore(), submission: new SubmissionStore(), spans: new SpansStore() },
   );
+  const [queryClient] = useState(makeQueryClient);
   const { restoring, saveError, unrestored } = useAutosave(store);
   useOutcomeAutosave(submission);
   useDefaultProject();
@@ -50,7 +55,7 @@ export function App({ stores }: { stores?: AppStores }) {
     tabRefs.current.get(next)?.focus();
   };
 
-  return (
+  const frame = (
     <div className={FILLED_TABS.has(active) ? 'app app-fill' : 'app'}>
       <header className="app-header">
         <h1 className="app-title">
@@ -112,7 +117,11 @@ export function App({ stores }: { stores?: AppStores }) {
               <ResultsView
                 submission={submission}
                 sheet={store}
-                onRetry={() => void submission.retry(getConnectionSettings())}
+                onRetry={() =>
+                  void submission.retry(getConnectionSettings(), {
+                    onEnded: (written) => void invalidateProject(queryClient, written),
+                  })
+                }
                 onFixInSheet={(columns, rows, name) => {
                   store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
                   select('sheet');
@@ -125,4 +134,5 @@ export function App({ stores }: { stores?: AppStores }) {
       </main>
     </div>
   );
+  return <QueryClientProvider client={queryClient}>{frame}</QueryClientProvider>;
 }

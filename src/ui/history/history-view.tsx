@@ -1,19 +1,18 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { listSubmissions } from '@/client';
 import { authorWords, type Submission } from '@/core/api';
-import { toClientOptions, useConnectionSettings } from '@/ui/settings';
+import { useConnectionSettings } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';
+import { useSubmissions } from './api/get-submissions';
+import { historyKeys } from './api/history-keys';
+import type { PagedList } from './api/paged-list';
 import { kindText, submissionLabel } from './history-format';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
 import { RevertDialog } from './revert-dialog';
 import { SubmissionDetailPanel } from './submission-detail';
 import { SubmissionLink } from './submission-link';
-import { type PagedList, usePagedList } from './use-paged-list';
 import './history.css';
-
-/** How many submissions one page of the list (and each "Load more") reads. */
-export const HISTORY_PAGE_SIZE = 100;
 
 const labelId = (id: string) => `submission-label-${id}`;
 const openButtonId = (id: string) => `submission-open-${id}`;
@@ -34,23 +33,14 @@ interface Reverting {
 export function HistoryView() {
   const settings = useConnectionSettings();
   const { serverUrl, apiKey, project } = settings;
-  const [reloads, setReloads] = useState(0);
+  const queryClient = useQueryClient();
   const [opened, setOpened] = useState<{ connection: string; id: string } | null>(null);
   const [reverting, setReverting] = useState<Reverting | null>(null);
   const revertedInDialog = useRef(false);
   const focusAfterDialog = useRef<string | null>(null);
   const firstNewRow = useRef(0);
   const connection = JSON.stringify([serverUrl, apiKey, project]);
-  const list = usePagedList(
-    project === '' ? null : { key: `${connection}#${reloads}`, scope: connection },
-    async (cursor, signal) => {
-      const page = await listSubmissions(
-        { project, limit: HISTORY_PAGE_SIZE, cursor },
-        { ...toClientOptions(settings), signal },
-      );
-      return { items: page.submissions, total: null, next: page.next_cursor };
-    },
-  );
+  const list = useSubmissions(settings, project);
   const known = useMemo(
     () => new Map(list.items.map((submission) => [submission.id, submission])),
     [list.items],
@@ -92,7 +82,10 @@ export function HistoryView() {
         <h2 className="history-title" id={TITLE_ID} tabIndex={-1}>
           Submissions to <span className="history-project">{project}</span>
         </h2>
-        <button type="button" onClick={() => setReloads((count) => count + 1)}>
+        <button
+          type="button"
+          onClick={() => void queryClient.invalidateQueries({ queryKey: historyKeys.all(settings, project) })}
+        >
           Refresh
         </button>
       </div>
@@ -110,8 +103,6 @@ export function HistoryView() {
           id={openId}
           listed={known.get(openId)}
           known={known}
-          connection={connection}
-          reloads={reloads}
           settings={settings}
           onOpen={open}
           onRevert={(submission) => startRevert(submission, 'detail')}
@@ -178,7 +169,6 @@ export function HistoryView() {
           settings={settings}
           onChanged={(revertId) => {
             if (revertId !== null) revertedInDialog.current = true;
-            setReloads((count) => count + 1);
           }}
           onClose={() => {
             if (revertedInDialog.current) {

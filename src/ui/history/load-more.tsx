@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useRef } from 'react';
-import type { PagedList } from './use-paged-list';
+import type { PagedList } from './api/paged-list';
 
 type PagingState = Pick<PagedList<unknown>, 'status' | 'hasMore' | 'more' | 'loadMore'>;
 

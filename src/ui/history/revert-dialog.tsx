@@ -1,11 +1,10 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import { revertSubmission } from '@/client';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import { type PatchResponse, type Submission, whyNotAllowed } from '@/core/api';
-import { type ConnectionSettings, toClientOptions, useIdentity } from '@/ui/settings';
+import { type ConnectionSettings, useIdentity } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
-import { useRequest } from '@/ui/shared/use-request';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
+import { useRevertPlan, useRevertSubmission } from './api/revert-submission';
 import {
   describeRevertError,
   type RevertConflict,
@@ -15,7 +14,7 @@ import {
 } from './history-format';
 import { spanErrorColumns } from './span-error-columns';
 
-const conflictColumns: VirtualTableColumn<RevertConflict>[] = [
+const conflictColumns: DataTableColumn<RevertConflict>[] = [
   {
     id: 'span',
     header: 'Span ID',
@@ -40,17 +39,16 @@ const conflictColumns: VirtualTableColumn<RevertConflict>[] = [
   },
 ];
 
-const goneColumns: VirtualTableColumn<string>[] = [
-  { id: 'span', header: 'Span ID', width: 240, grow: true, cell: (spanId) => <code>{spanId}</code> },
+/** A span gone, as a row of the table (a table's rows are objects). */
+interface GoneSpan {
+  spanId: string;
+}
+
+const goneColumns: DataTableColumn<GoneSpan>[] = [
+  { id: 'span', header: 'Span ID', width: 240, grow: true, cell: (gone) => <code>{gone.spanId}</code> },
 ];
 
 const otherColumns = spanErrorColumns({ type: 160, message: 260 });
-
-type RevertRun =
-  | { status: 'idle' }
-  | { status: 'reverting' }
-  | { status: 'done'; result: PatchResponse }
-  | { status: 'failed'; error: unknown };
 
 /**
  * The "Revert submission" dialog (SPEC §9): it first runs the revert as a dry run and shows what it would do
@@ -70,11 +68,9 @@ export function RevertDialog({
   onChanged: (revertId: string | null) => void;
   onClose: () => void;
 }) {
-  const [checks, setChecks] = useState(0);
-  const [run, setRun] = useState<RevertRun>({ status: 'idle' });
-  const dryRun = useRequest(`${submission.id}#${checks}`, (signal) =>
-    revertSubmission(submission.id, { dryRun: true }, { ...toClientOptions(settings), signal }),
-  );
+  const dryRun = useRevertPlan(settings, submission.id);
+  const reverting = useRevertSubmission(settings);
+  const run = runOf(reverting);
   const notAllowed = whyNotAllowed(useIdentity(settings), 'revert', submission.author);
   const reasonId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -83,22 +79,17 @@ export function RevertDialog({
     if (run.status === 'done' || run.status === 'failed') closeRef.current?.focus();
   }, [run.status]);
 
-  const revert = () => {
-    setRun({ status: 'reverting' });
-    revertSubmission(submission.id, { dryRun: false }, toClientOptions(settings)).then(
-      (result) => {
-        setRun({ status: 'done', result });
-        onChanged(result.submission_id);
-      },
-      (error: unknown) => {
-        setRun({ status: 'failed', error });
-        onChanged(null);
-      },
-    );
-  };
+  const revert = () =>
+    reverting.mutate(submission.id, {
+      onSuccess: (result) => onChanged(result.submission_id),
+      onError: () => onChanged(null),
+    });
 
   const label = submissionLabel(submission);
-  const plan = dryRun.status === 'ready' ? summarizeRevert(dryRun.data) : null;
+  // While the dry run is asked again ("Check again"), the plan it answered before is not shown.
+  const checking = dryRun.isFetching;
+  const plan = dryRun.isSuccess && !checking ? summarizeRevert(dryRun.data) : null;
+  const checkFailed = dryRun.isError && !checking;
   const toRevert = plan?.reverted ?? 0;
 
   return (
@@ -117,13 +108,13 @@ export function RevertDialog({
           ? resultText(summarizeRevert(run.result))
           : run.status === 'reverting'
             ? 'Reverting…'
-            : dryRun.status === 'loading'
+            : checking
               ? 'Checking what a revert would do…'
               : plan
                 ? planText(plan)
                 : ''}
       </p>
-      {dryRun.status === 'failed' && run.status === 'idle' && (
+      {checkFailed && run.status === 'idle' && (
         <p role="alert" className="banner banner-error">
           Could not check the revert. {describeRevertError(dryRun.error, settings)}
         </p>
@@ -144,12 +135,12 @@ export function RevertDialog({
         </p>
       )}
       <div className="modal-actions">
-        {(dryRun.status === 'failed' || run.status === 'failed') && (
+        {(checkFailed || run.status === 'failed') && (
           <button
             type="button"
             onClick={() => {
-              setRun({ status: 'idle' });
-              setChecks((count) => count + 1);
+              reverting.reset();
+              void dryRun.refetch();
             }}
           >
             Check again
@@ -174,6 +165,25 @@ export function RevertDialog({
   );
 }
 
+/** Where the revert is: not asked for, under way, done (with what it did), or failed (with why). */
+function runOf(
+  mutation: ReturnType<typeof useRevertSubmission>,
+):
+  | { status: 'idle' | 'reverting' }
+  | { status: 'done'; result: PatchResponse }
+  | { status: 'failed'; error: unknown } {
+  switch (mutation.status) {
+    case 'idle':
+      return { status: 'idle' };
+    case 'pending':
+      return { status: 'reverting' };
+    case 'success':
+      return { status: 'done', result: mutation.data };
+    case 'error':
+      return { status: 'failed', error: mutation.error };
+  }
+}
+
 /** What the dry run found, in one sentence. */
 function planText(plan: RevertSummary): string {
   if (plan.spans === 0) return 'This submission changed no metadata: there is nothing to revert.';
@@ -193,6 +203,7 @@ function resultText(result: RevertSummary): string {
 
 /** The spans a revert leaves alone, and why: changed since (with the value now), gone, or another failure. */
 function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolean }) {
+  const gone = useMemo(() => summary.gone.map((spanId): GoneSpan => ({ spanId })), [summary.gone]);
   return (
     <>
       {summary.conflicts.length > 0 && (
@@ -204,7 +215,7 @@ function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolea
             {done ? 'These were left as they are' : 'These will be left as they are'}: a key the submission
             set holds another value now.
           </p>
-          <VirtualTable
+          <DataTable
             label="Spans changed since"
             rows={summary.conflicts}
             columns={conflictColumns}
@@ -218,11 +229,11 @@ function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolea
             Spans gone: {countText(summary.gone.length, 'span')}
           </h3>
           <p className="revert-note">These spans no longer exist on the server.</p>
-          <VirtualTable
+          <DataTable
             label="Spans gone"
-            rows={summary.gone}
+            rows={gone}
             columns={goneColumns}
-            rowKey={(spanId, index) => `${spanId}\u0000${index}`}
+            rowKey={(row, index) => `${row.spanId}\u0000${index}`}
           />
         </section>
       )}
@@ -231,7 +242,7 @@ function RevertDetails({ summary, done }: { summary: RevertSummary; done: boolea
           <h3 id="revert-other-title" className="revert-subtitle">
             Other failures: {countText(summary.other.length, 'span')}
           </h3>
-          <VirtualTable
+          <DataTable
             label="Other failures"
             rows={summary.other}
             columns={otherColumns}

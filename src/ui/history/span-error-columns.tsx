@@ -1,10 +1,10 @@
 import { parseErrorMessage, type SpanError } from '@/core/api';
 import { describeErrorMessage } from '@/core/words';
 import { supportDetailsText } from '@/ui/shared/support-details';
-import type { VirtualTableColumn } from '@/ui/shared/virtual-table';
+import type { DataTableColumn } from '@/ui/shared/data-table';
 
 /** The columns of a table of per-span errors: span ID, error type and message in plain words (codes on hover). */
-export function spanErrorColumns(widths: { type: number; message: number }): VirtualTableColumn<SpanError>[] {
+export function spanErrorColumns(widths: { type: number; message: number }): DataTableColumn<SpanError>[] {
   return [
     {
       id: 'span',

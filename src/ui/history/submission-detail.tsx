@@ -1,25 +1,23 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { getSubmission, listSubmissionChanges, listSubmissionErrors } from '@/client';
 import { authorWords, type Submission, type SubmissionChange } from '@/core/api';
-import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import type { ConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';
-import { useRequest } from '@/ui/shared/use-request';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
+import { useSettledValue } from '@/ui/shared/use-settled-value';
+import { useSubmission } from './api/get-submission';
+import { useSubmissionChanges, useSubmissionErrors } from './api/get-submission-records';
+import type { PagedList } from './api/paged-list';
 import { afterText, beforeText, kindText, submissionLabel, totalsText } from './history-format';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
 import { spanErrorColumns } from './span-error-columns';
 import { SubmissionLink } from './submission-link';
-import { type PagedList, usePagedList } from './use-paged-list';
-
-/** How many changes or errors one "Load more" reads. */
-export const DETAIL_PAGE_SIZE = 200;
 
 /** How long the search waits after the last keystroke before it asks the server. */
 const SEARCH_DELAY_MS = 250;
 
-const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
+const changeColumns: DataTableColumn<SubmissionChange>[] = [
   {
     id: 'span',
     header: 'Span ID',
@@ -64,16 +62,6 @@ const changeColumns: VirtualTableColumn<SubmissionChange>[] = [
 
 const errorColumns = spanErrorColumns({ type: 170, message: 320 });
 
-/** A value that follows `value` once it has stopped changing for `delayMs`. */
-function useSettledValue(value: string, delayMs: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
-
 /**
  * One opened submission: what it is (label, kind, times, key, totals, revert links), a Revert button, and its
  * changes and per-span errors, paged and searchable on the server by span ID and key.
@@ -82,8 +70,6 @@ export function SubmissionDetailPanel({
   id,
   listed,
   known,
-  connection,
-  reloads,
   settings,
   onOpen,
   onRevert,
@@ -94,25 +80,17 @@ export function SubmissionDetailPanel({
   listed: Submission | undefined;
   /** Submissions the list has loaded, to name those this one links to. */
   known: ReadonlyMap<string, Submission>;
-  /** Names the server, key and project: a new one loads everything again. */
-  connection: string;
-  /** Counts the refreshes: a new count loads everything again. */
-  reloads: number;
   settings: ConnectionSettings;
   onOpen: (id: string) => void;
   onRevert: (submission: Submission) => void;
   onClose: () => void;
 }) {
-  const detail = useRequest(`${connection}#${id}#${reloads}`, (signal) =>
-    getSubmission(id, { ...toClientOptions(settings), signal }),
-  );
+  const detail = useSubmission(settings, settings.project, id);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     headingRef.current?.focus();
   }, [id]);
-  const fetched =
-    detail.status === 'ready' ? detail.data : detail.status === 'loading' ? detail.previous : null;
-  const shown = fetched?.id === id ? fetched : listed;
+  const shown = (detail.isError ? undefined : detail.data) ?? listed;
   const label = shown ? submissionLabel(shown) : `Submission ${id}`;
 
   return (
@@ -138,24 +116,17 @@ export function SubmissionDetailPanel({
         </button>
       </div>
       {shown && <SubmissionFacts submission={shown} known={known} onOpen={onOpen} />}
-      {detail.status === 'loading' && !shown && (
+      {detail.isFetching && !shown && (
         <p role="status" className="history-status">
           Loading submission…
         </p>
       )}
-      {detail.status === 'failed' && (
+      {detail.isError && !detail.isFetching && (
         <p role="alert" className="banner banner-error">
           Could not load the submission. {describeRequestError(detail.error, settings)}
         </p>
       )}
-      {detail.status !== 'failed' && (
-        <SubmissionRecords
-          id={id}
-          scope={`${connection}#${id}`}
-          requestKey={`${connection}#${id}#${reloads}`}
-          settings={settings}
-        />
-      )}
+      {!(detail.isError && !detail.isFetching) && <SubmissionRecords id={id} settings={settings} />}
     </section>
   );
 }
@@ -230,38 +201,12 @@ function SubmissionFacts({
 }
 
 /** A submission's changes and errors, searched on the server and read a page at a time. */
-function SubmissionRecords({
-  id,
-  scope,
-  requestKey,
-  settings,
-}: {
-  id: string;
-  /** Names the server and submission: rows loaded for it stay shown while a refresh or a search loads. */
-  scope: string;
-  /** Names the server, submission and refresh: a new one loads the first pages again. */
-  requestKey: string;
-  settings: ConnectionSettings;
-}) {
+function SubmissionRecords({ id, settings }: { id: string; settings: ConnectionSettings }) {
   const [search, setSearch] = useState('');
-  const query = useSettledValue(search.trim(), SEARCH_DELAY_MS);
-  const options = toClientOptions(settings);
-  const changes = usePagedList({ key: `${requestKey}#${query}`, scope }, async (cursor, signal) => {
-    const page = await listSubmissionChanges(
-      id,
-      { limit: DETAIL_PAGE_SIZE, cursor, ...(query === '' ? {} : { q: query }) },
-      { ...options, signal },
-    );
-    return { items: page.changes, total: page.total, next: page.next_cursor };
-  });
-  const errors = usePagedList({ key: `${requestKey}#${query}`, scope }, async (cursor, signal) => {
-    const page = await listSubmissionErrors(
-      id,
-      { limit: DETAIL_PAGE_SIZE, cursor, ...(query === '' ? {} : { q: query }) },
-      { ...options, signal },
-    );
-    return { items: page.errors, total: page.total, next: page.next_cursor };
-  });
+  const [query] = useSettledValue(search.trim(), search.trim(), SEARCH_DELAY_MS);
+  // NOTE: rows loaded for this submission stay shown while a refresh or another search loads.
+  const changes = useSubmissionChanges(settings, settings.project, id, query);
+  const errors = useSubmissionErrors(settings, settings.project, id, query);
 
   return (
     <>
@@ -284,7 +229,7 @@ function SubmissionRecords({
         empty="This submission changed no metadata."
         settings={settings}
         table={(rows) => (
-          <VirtualTable
+          <DataTable
             label="Changes"
             rows={rows}
             columns={changeColumns}
@@ -300,7 +245,7 @@ function SubmissionRecords({
         empty="No span failed."
         settings={settings}
         table={(rows) => (
-          <VirtualTable
+          <DataTable
             label="Errors"
             rows={rows}
             columns={errorColumns}

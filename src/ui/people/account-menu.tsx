@@ -1,19 +1,9 @@
 import { useState } from 'react';
 import { useConnectionSettings, useIdentity } from '@/ui/settings';
-import { useRequest } from '@/ui/shared/use-request';
+import { useSignInOffered } from './api/get-sign-in';
 import { AuditDialog } from './audit-dialog';
 import { KeysDialog } from './keys-dialog';
 import './people.css';
-
-/** Whether the server signs people in (`GET /auth/status` answers); false for a server without sign-in. */
-async function signInOffered(serverUrl: string, signal: AbortSignal): Promise<boolean> {
-  try {
-    const response = await fetch(`${serverUrl}/auth/status`, { signal });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Ends the session (`POST /auth/logout`), then loads the app again, signed out. NOTE: a fetch, not a form: the
@@ -33,10 +23,10 @@ async function signOut(serverUrl: string): Promise<void> {
  */
 export function AccountMenu() {
   const settings = useConnectionSettings();
-  const offered = useRequest(settings.serverUrl, (signal) => signInOffered(settings.serverUrl, signal));
+  const offered = useSignInOffered(settings.serverUrl);
   const identity = useIdentity(settings);
   const [open, setOpen] = useState<'keys' | 'audit' | null>(null);
-  if (offered.status !== 'ready' || !offered.data) return null;
+  if (!offered) return null;
   if (identity?.via !== 'session') {
     const back = encodeURIComponent(window.location.pathname);
     return (

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { listAudit } from '@/client';
 import { type AuditAction, type AuditEvent, auditActionSchema, authorWords } from '@/core/api';
-import { getConnectionSettings, toClientOptions } from '@/ui/settings';
+import { useConnectionSettings } from '@/ui/settings';
+import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
 import { Modal } from '@/ui/shared/modal';
 import { describeRequestError } from '@/ui/shared/request-error';
-import { useRequest } from '@/ui/shared/use-request';
+import { useAudit } from './api/get-audit';
 
 /** What an event's details say, as `name: value` pairs. */
 function detailText(event: AuditEvent): string {
@@ -13,13 +13,32 @@ function detailText(event: AuditEvent): string {
     .join(', ');
 }
 
+const auditColumns: DataTableColumn<AuditEvent>[] = [
+  { id: 'at', header: 'When', width: 150, cell: (event) => event.at.slice(0, 19).replace('T', ' ') },
+  { id: 'action', header: 'What', width: 130, cell: (event) => event.action.replace(/_/g, ' ') },
+  {
+    id: 'actor',
+    header: 'Who',
+    width: 180,
+    cell: (event) => authorWords({ author: event.actor, key_name: null }) ?? 'unknown',
+  },
+  { id: 'address', header: 'From', width: 110, cell: (event) => event.address ?? '' },
+  {
+    id: 'detail',
+    header: 'Details',
+    width: 200,
+    grow: true,
+    cell: (event) => detailText(event),
+    title: (event) => detailText(event),
+  },
+];
+
 /** The Audit view (admins, SPEC §16): sign-ins, failed sign-ins, keys made and revoked, reverts; newest first. */
 export function AuditDialog({ onClose }: { onClose: () => void }) {
+  const settings = useConnectionSettings();
   const [action, setAction] = useState<AuditAction | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
-  const page = useRequest(`audit-${action}-${cursor}`, (signal) =>
-    listAudit({ action, cursor }, { ...toClientOptions(getConnectionSettings()), signal }),
-  );
+  const page = useAudit(settings, action, cursor);
   return (
     <Modal title="Audit" onClose={onClose} className="audit-dialog">
       <div className="modal-body">
@@ -40,34 +59,18 @@ export function AuditDialog({ onClose }: { onClose: () => void }) {
             ))}
           </select>
         </label>
-        {page.status === 'failed' && (
-          <p role="alert">{describeRequestError(page.error, getConnectionSettings())}</p>
+        {page.isError && <p role="alert">{describeRequestError(page.error, settings)}</p>}
+        {page.data && (
+          <DataTable
+            label="Audit events"
+            className="audit-table"
+            rows={page.data.events}
+            columns={auditColumns}
+            rowKey={(event) => event.id}
+            busy={page.isPlaceholderData}
+          />
         )}
-        {page.status === 'ready' && (
-          <table className="audit-table">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>What</th>
-                <th>Who</th>
-                <th>From</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.events.map((event) => (
-                <tr key={event.id}>
-                  <td>{event.at.slice(0, 19).replace('T', ' ')}</td>
-                  <td>{event.action.replace(/_/g, ' ')}</td>
-                  <td>{authorWords({ author: event.actor, key_name: null }) ?? 'unknown'}</td>
-                  <td>{event.address ?? ''}</td>
-                  <td>{detailText(event)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {page.status === 'ready' && page.data.next_cursor !== null && (
+        {page.data && !page.isPlaceholderData && page.data.next_cursor !== null && (
           <button type="button" onClick={() => setCursor(page.data.next_cursor)}>
             Older events
           </button>

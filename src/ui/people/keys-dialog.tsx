@@ -1,10 +1,10 @@
-import { useState } from 'react';
-import { createKey, listKeys, revokeKey } from '@/client';
-import type { CreatedKey, Identity, Role } from '@/core/api';
-import { getConnectionSettings, toClientOptions } from '@/ui/settings';
+import { type ReactNode, useState } from 'react';
+import type { CreatedKey, Identity, PersonalKey, Role } from '@/core/api';
+import { useConnectionSettings } from '@/ui/settings';
+import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
 import { Modal } from '@/ui/shared/modal';
 import { describeRequestError } from '@/ui/shared/request-error';
-import { useRequest } from '@/ui/shared/use-request';
+import { useCreateKey, usePersonalKeys, useRevokeKey } from './api/personal-keys';
 
 const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
 
@@ -13,49 +13,78 @@ function rolesUpTo(role: Role): Role[] {
   return ROLES.slice(0, ROLES.indexOf(role) + 1);
 }
 
+/** The columns of the keys table; the last holds each key's "Revoke" button (`revoke`). */
+function keyColumns(revoke: (key: PersonalKey) => ReactNode): DataTableColumn<PersonalKey>[] {
+  return [
+    { id: 'name', header: 'Name', width: 140, grow: true, cell: (key) => key.name, title: (key) => key.name },
+    { id: 'role', header: 'Role', width: 70, cell: (key) => key.role },
+    {
+      id: 'owner',
+      header: 'Owner',
+      width: 140,
+      cell: (key) => key.owner.name ?? key.owner.email ?? key.owner.subject,
+    },
+    { id: 'made', header: 'Made', width: 100, cell: (key) => key.created_at.slice(0, 10) },
+    { id: 'expires', header: 'Expires', width: 100, cell: (key) => key.expires_at?.slice(0, 10) ?? 'never' },
+    {
+      id: 'used',
+      header: 'Last used',
+      width: 140,
+      cell: (key) => key.last_used_at?.slice(0, 16).replace('T', ' ') ?? 'never',
+    },
+    { id: 'revoke', header: '', width: 150, cell: revoke },
+  ];
+}
+
 /**
  * The Keys page (SPEC §16): a signed-in person's own API keys for the command line and the Python client: make one
  * (shown once), see each with its last use, revoke it.
  */
 export function KeysDialog({ identity, onClose }: { identity: Identity; onClose: () => void }) {
-  const [refresh, setRefresh] = useState(0);
+  const settings = useConnectionSettings();
   const [made, setMade] = useState<CreatedKey | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>(identity.role);
   const [expires, setExpires] = useState('');
-  const options = () => toClientOptions(getConnectionSettings());
-  const keys = useRequest(`keys-${refresh}`, (signal) => listKeys(null, { ...options(), signal }));
+  const keys = usePersonalKeys(settings);
+  const creating = useCreateKey(settings);
+  const revoking = useRevokeKey(settings);
 
   const onCreate = async (event: React.FormEvent) => {
     event.preventDefault();
     setProblem(null);
     try {
-      const key = await createKey(
-        {
-          name,
-          role,
-          ...(expires === '' ? {} : { expires_at: new Date(`${expires}T23:59:59Z`).toISOString() }),
-        },
-        options(),
-      );
+      const key = await creating.mutateAsync({
+        name,
+        role,
+        ...(expires === '' ? {} : { expires_at: new Date(`${expires}T23:59:59Z`).toISOString() }),
+      });
       setMade(key);
       setName('');
-      setRefresh((n) => n + 1);
     } catch (error) {
-      setProblem(describeRequestError(error, getConnectionSettings()));
+      setProblem(describeRequestError(error, settings));
     }
   };
 
   const onRevoke = async (id: string) => {
     setProblem(null);
     try {
-      await revokeKey(id, options());
-      setRefresh((n) => n + 1);
+      await revoking.mutateAsync(id);
     } catch (error) {
-      setProblem(describeRequestError(error, getConnectionSettings()));
+      setProblem(describeRequestError(error, settings));
     }
   };
+
+  const columns = keyColumns((key) =>
+    key.revoked_at === null ? (
+      <button type="button" onClick={() => void onRevoke(key.id)}>
+        Revoke {key.name}
+      </button>
+    ) : (
+      'revoked'
+    ),
+  );
 
   return (
     <Modal title="Your API keys" onClose={onClose} className="keys-dialog">
@@ -98,45 +127,16 @@ export function KeysDialog({ identity, onClose }: { identity: Identity; onClose:
             {problem}
           </p>
         )}
-        {keys.status === 'failed' && (
-          <p role="alert">{describeRequestError(keys.error, getConnectionSettings())}</p>
-        )}
-        {keys.status === 'ready' && keys.data.keys.length === 0 && <p>No keys yet.</p>}
-        {keys.status === 'ready' && keys.data.keys.length > 0 && (
-          <table className="keys-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Owner</th>
-                <th>Made</th>
-                <th>Expires</th>
-                <th>Last used</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.keys.map((key) => (
-                <tr key={key.id}>
-                  <td>{key.name}</td>
-                  <td>{key.role}</td>
-                  <td>{key.owner.name ?? key.owner.email ?? key.owner.subject}</td>
-                  <td>{key.created_at.slice(0, 10)}</td>
-                  <td>{key.expires_at?.slice(0, 10) ?? 'never'}</td>
-                  <td>{key.last_used_at?.slice(0, 16).replace('T', ' ') ?? 'never'}</td>
-                  <td>
-                    {key.revoked_at === null ? (
-                      <button type="button" onClick={() => void onRevoke(key.id)}>
-                        Revoke {key.name}
-                      </button>
-                    ) : (
-                      'revoked'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {keys.isError && <p role="alert">{describeRequestError(keys.error, settings)}</p>}
+        {keys.data?.keys.length === 0 && <p>No keys yet.</p>}
+        {keys.data !== undefined && keys.data.keys.length > 0 && (
+          <DataTable
+            label="Your API keys"
+            className="keys-table"
+            rows={keys.data.keys}
+            columns={columns}
+            rowKey={(key) => key.id}
+          />
         )}
       </div>
       <div className="modal-actions">

@@ -33,17 +33,16 @@ export function PreviewView({
 }) {
   const version = useStore(sheet, (state) => state.version);
   const model = useStore(sheet, (state) => state.model);
-  // NOTE: whether a submission runs and how many have ended, never its progress: the progress bar alone follows
-  // that, so a progress report renders nothing else.
+  // NOTE: whether a submission runs, never its progress: the progress bar alone follows that, so a progress report
+  // renders nothing else. A submission that ends marks the comparison out of date (the Submit bar says so).
   const paused = useStore(sheet, (state) => state.readOnly);
   const running = useStore(submission, (state) => state.running !== null);
-  const finishedRuns = useStore(submission, (state) => state.finishedRuns);
   const settings = useConnectionSettings();
   // NOTE: the model changes in place; `version` says when. Nothing below reads every span on a render that
   // changed none of what it is computed from.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
   const summary = useMemo(() => model.summary(), [model, version]);
-  const server = useServerView(model, settings, { version, finishedRuns, paused: paused || running });
+  const server = useServerView(model, settings, { version, paused: paused || running });
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
   const origins = useMemo(() => spanOrigins(model), [model, version]);
   const upToDate = upToDateOf(server);

@@ -1,7 +1,8 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { whyNotAllowed } from '@/core/api';
 import { submittableCount } from '@/core/sheet';
-import { type ConnectionSettings, useIdentity } from '@/ui/settings';
+import { type ConnectionSettings, invalidateProject, useIdentity } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
 import { ConfirmDialog } from '@/ui/shared/modal';
 import { useStore } from '@/ui/shared/use-store';
@@ -37,6 +38,7 @@ export function SubmitBar({
   // A change being rechecked off the page is not in the summary yet: Submit waits for it.
   const checking = useStore(sheet, (state) => state.checking);
   const [confirming, setConfirming] = useState(false);
+  const queryClient = useQueryClient();
   const notAllowed = whyNotAllowed(useIdentity(settings), 'submit');
   const reasonId = useId();
   const ready = submittableCount(summary) - upToDate.size;
@@ -45,9 +47,12 @@ export function SubmitBar({
   const start = () => {
     setConfirming(false);
     const before = submission.outcome;
+    // What the server stores may have changed: what was read of the project (spans, History, this comparison) is
+    // out of date, and is read again when shown.
+    const onEnded = (written: ConnectionSettings) => void invalidateProject(queryClient, written);
     // Results only for this Submit's outcome: not after a cancel before anything was sent, nor a Submit that
     // could not be sent (the problem shows here), even when an earlier submission's outcome is there.
-    void submission.submit(sheet, settings, { upToDate }).then(() => {
+    void submission.submit(sheet, settings, { upToDate, onEnded }).then(() => {
       if (submission.outcome !== null && submission.outcome !== before) onSubmitted();
     });
   };

@@ -1,20 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { getFields, lookupSpans } from '@/client';
-import {
-  isSubmittable,
-  isUpToDate,
-  type PatchEntry,
-  predictSubmission,
-  type SpanPrediction,
-  type SpanStatus,
-  type StoredType,
-  type StoredValue,
-} from '@/core/patch';
+import { hashKey, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import type { PatchEntry, SpanPrediction, SpanStatus } from '@/core/patch';
 import type { SheetModel } from '@/core/sheet';
-import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
-import { inSlices } from '@/ui/shared/in-slices';
+import type { ConnectionSettings } from '@/ui/settings';
 import { describeRequestError } from '@/ui/shared/request-error';
-import type { RequestState } from '@/ui/shared/use-request';
+import { comparisonKeys, comparisonQueryOptions } from './api/get-comparison';
 
 /**
  * The server's side of the preview: current metadata, predicted failures and the spans already up to date (not
@@ -47,11 +37,10 @@ export type ServerPreview =
 export interface ComparisonCues {
   /** The sheet's version: the model changes in place, and every change is a new version. */
   version: number;
-  /** Submits and Retries ended so far: each may have changed what the server stores. */
-  finishedRuns: number;
   /**
    * True while a submission runs: no lookup starts (none races the submission, one under way stops), and the
-   * comparison of the sheet as it is stays shown; once false again, the spans are compared anew if need be.
+   * comparison of the sheet as it is stays shown; once false again, the spans are compared anew if need be (the
+   * submission marked the comparison out of date as it ended).
    */
   paused: boolean;
 }
@@ -63,8 +52,6 @@ export const NONE_UP_TO_DATE: ReadonlySet<string> = new Set();
 export function upToDateOf(server: ServerPreview): ReadonlySet<string> {
   return server.state === 'ready' ? server.upToDate : NONE_UP_TO_DATE;
 }
-
-const LOOKUP_DELAY_MS = 500;
 
 const NO_PROJECT: ServerPreview = {
   state: 'off',
@@ -80,216 +67,63 @@ const PAUSED: ServerPreview = {
  * Looks up the sheet's spans and the project's field types a moment after the sheet settles, and predicts each
  * span's outcome. A change of the sheet cancels the comparison under way; the preview works without it. The
  * work on the page (every span's patch, every prediction) is done in slices that give the main thread back to
- * the browser, so a large sheet does not freeze it. The same answer gives the same object back.
+ * the browser, so a large sheet does not freeze it. The comparison is kept in the app's cache (the latest one
+ * only: it holds every compared span), so the tab shown again shows it at once while it is fresh; a submission or
+ * a revert marks it out of date. The same answer gives the same object back.
  */
 export function useServerView(
   model: SheetModel,
   settings: ConnectionSettings,
-  { version, finishedRuns, paused }: ComparisonCues,
+  { version, paused }: ComparisonCues,
 ): ServerPreview {
-  const { project } = settings;
-  // NOTE: the key names everything the comparison depends on: the sheet (its version), what the server stores
-  // (a submission or Retry ended), and the connection. Read-only mode is not a change of any: it pauses.
-  const key =
-    project === '' ? null : `${version}|${finishedRuns}|${project}|${settings.serverUrl}|${settings.apiKey}`;
-  const answer = usePausableRequest(key, paused, (signal) => compareWithServer(model, settings, signal));
+  const { project, serverUrl, apiKey } = settings;
+  const queryClient = useQueryClient();
+  // NOTE: the key names everything the comparison depends on: the sheet (its model and version), the project and
+  // the connection; what the server stores is in none of it: a submission ending marks the comparison out of date.
+  // Read-only mode is not a change of any: it pauses.
+  const options = comparisonQueryOptions(model, { serverUrl, apiKey }, project, version);
+  const hash = hashKey(options.queryKey);
+  const { data, error, status, isFetching } = useQuery({ ...options, enabled: project !== '' && !paused });
+
+  // A submission that starts stops the comparison under way; the one made before stays.
+  useEffect(() => {
+    if (paused) void queryClient.cancelQueries({ queryKey: options.queryKey, exact: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `hash` names the key
+  }, [queryClient, paused, hash]);
+  // NOTE: a comparison holds every compared span's stored metadata: once the sheet is compared anew, none older
+  // is kept (a million spans' worth would each be hundreds of MB).
+  useEffect(() => {
+    queryClient.removeQueries({
+      predicate: (query) =>
+        comparisonKeys.isComparison(query.queryKey) && query.queryHash !== hash && !query.isActive(),
+    });
+  }, [queryClient, hash]);
+
+  // While paused, the comparison made before stays shown (one under way was stopped: nothing shows then).
+  const shown =
+    project === ''
+      ? 'off'
+      : isFetching && !paused
+        ? 'loading'
+        : status === 'pending'
+          ? paused
+            ? 'paused'
+            : 'loading'
+          : status;
+  // NOTE: the same comparison gives the same object back, paused or not: a pause re-renders no span.
   return useMemo((): ServerPreview => {
-    switch (answer.status) {
-      case 'idle':
+    switch (shown) {
+      case 'off':
         return NO_PROJECT;
       case 'paused':
         return PAUSED;
       case 'loading':
         return LOADING;
-      case 'ready':
-        return { state: 'ready', ...answer.data };
-      case 'failed':
+      case 'success':
+        return data === undefined ? LOADING : { state: 'ready', ...data };
+      case 'error':
         // The same words as every other tab, e.g. the one sentence for a server that cannot be reached.
-        return { state: 'failed', message: describeRequestError(answer.error, settings) };
+        return { state: 'failed', message: describeRequestError(error, settings) };
     }
-  }, [answer, settings]);
-}
-
-/** A request's state, or that it waits: paused before its answer came. */
-type PausableState<T> = RequestState<T> | { status: 'paused' };
-
-const IDLE: PausableState<never> = { status: 'idle' };
-const PENDING: PausableState<never> = { status: 'loading', previous: null };
-const WAITING: PausableState<never> = { status: 'paused' };
-
-/**
- * `useRequest` that waits while `paused`: no request starts and the one under way is aborted, so the answer for
- * the key is the one already there, or none (`paused`); once not paused, the key is asked for unless its answer
- * is already there. The same state gives the same object back.
- */
-function usePausableRequest<T>(
-  key: string | null,
-  paused: boolean,
-  load: (signal: AbortSignal) => Promise<T>,
-): PausableState<T> {
-  const [settled, setSettled] = useState<{ key: string; state: RequestState<T> } | null>(null);
-  // NOTE: read in the effect only, so the end of a pause asks again only for a key not answered yet.
-  const answeredKey = useRef<string | null>(null);
-  useEffect(() => {
-    if (key === null || paused || answeredKey.current === key) return;
-    const controller = new AbortController();
-    const settle = (state: RequestState<T>) => {
-      if (controller.signal.aborted) return;
-      answeredKey.current = key;
-      setSettled({ key, state });
-    };
-    load(controller.signal).then(
-      (data) => settle({ status: 'ready', data }),
-      (error: unknown) => settle({ status: 'failed', error }),
-    );
-    return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` names everything `load` depends on
-  }, [key, paused]);
-  if (key === null) return IDLE;
-  if (settled?.key === key) return settled.state;
-  return paused ? WAITING : PENDING;
-}
-
-/** What a comparison finds: the spans predicted to fail, those already up to date, the server's values. */
-interface Comparison {
-  failures: Map<string, SpanPrediction>;
-  predict: (spanId: string, patch: readonly PatchEntry[]) => SpanPrediction | undefined;
-  upToDate: ReadonlySet<string>;
-  upToDateByStatus: Readonly<Record<SpanStatus, number>>;
-  predictedFailures: number;
-  fieldCount: number;
-}
-
-/** A span a submission would send, with its status in the sheet and, once computed, its merged patch. */
-interface SpanToSend {
-  spanId: string;
-  status: SpanStatus;
-}
-
-/**
- * Compares the sheet with the server: the submittable spans' IDs are looked up (in batches, by the client) while
- * their patches are computed a slice at a time; then each span's outcome is predicted, a slice at a time.
- */
-async function compareWithServer(
-  model: SheetModel,
-  settings: ConnectionSettings,
-  signal: AbortSignal,
-): Promise<Comparison> {
-  await delay(LOOKUP_DELAY_MS, signal);
-  const { project } = settings;
-  // NOTE: a request that fails stops the computing beside it at once (and the other way round).
-  const controller = new AbortController();
-  const stop = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', stop, { once: true });
-  try {
-    const toSend = await submittableSpans(model, controller.signal);
-    const options = { ...toClientOptions(settings), signal: controller.signal };
-    const [fields, lookup, spans] = await Promise.all([
-      getFields(project, options),
-      lookupSpans(
-        project,
-        toSend.map((span) => span.spanId),
-        options,
-      ),
-      patchesOf(model, toSend, controller.signal),
-    ]).catch((error: unknown) => {
-      controller.abort(error);
-      throw error;
-    });
-
-    const stored = new Map<string, Readonly<Record<string, StoredValue>>>();
-    for await (const [start, end] of inSlices(lookup.spans.length, { signal: controller.signal })) {
-      for (const span of lookup.spans.slice(start, end)) stored.set(span.span_id, span.metadata);
-    }
-    const server = {
-      project,
-      fields: new Map<string, StoredType | null>(fields.fields.map((field) => [field.key, field.type])),
-      spans: stored,
-    };
-    // The field types known so far: each slice's spans add those they set, as the server does in order.
-    const fieldTypes = new Map(server.fields);
-    const failures = new Map<string, SpanPrediction>();
-    const upToDate = new Set<string>();
-    const upToDateByStatus: Record<SpanStatus, number> = { ready: 0, warnings: 0, blocked: 0, empty: 0 };
-    let predictedFailures = 0;
-    for await (const [start, end] of inSlices(spans.length, { signal: controller.signal })) {
-      const slice = spans.slice(start, end);
-      const predicted = predictSubmission(slice, server, fieldTypes);
-      for (const { spanId, status } of slice) {
-        const prediction = predicted.get(spanId);
-        if (prediction === undefined) continue;
-        if (prediction.failure) {
-          failures.set(spanId, prediction);
-          predictedFailures++;
-        }
-        if (isUpToDate(prediction)) {
-          upToDate.add(spanId);
-          upToDateByStatus[status]++;
-        }
-      }
-    }
-    // NOTE: a span not predicted to fail is predicted alone when shown: without the types earlier spans set,
-    // which only decide failures, and those are kept.
-    const alone = { project, fields: new Map<string, StoredType | null>(), spans: stored };
-    // Only the spans compared have a prediction (those a submission sends): a span not found on the server is
-    // among the failures, so one found neither there nor here was not compared (a blocked span).
-    const predict = (spanId: string, patch: readonly PatchEntry[]) =>
-      failures.get(spanId) ??
-      (stored.has(spanId) ? predictSubmission([{ spanId, patch }], alone).get(spanId) : undefined);
-    return {
-      failures,
-      predict,
-      upToDate,
-      upToDateByStatus,
-      predictedFailures,
-      fieldCount: fields.fields.length,
-    };
-  } finally {
-    signal.removeEventListener('abort', stop);
-  }
-}
-
-/** The spans a submission would send (`isSubmittable`), in sheet order, from their status alone. */
-async function submittableSpans(model: SheetModel, signal: AbortSignal): Promise<SpanToSend[]> {
-  if (model.sheetIssues.length > 0) return [];
-  const spanIds = model.spanIds();
-  const spans: SpanToSend[] = [];
-  for await (const [start, end] of inSlices(spanIds.length, { signal })) {
-    for (const spanId of spanIds.slice(start, end)) {
-      const status = model.spanStatus(spanId);
-      if (status !== undefined && isSubmittable(status, false)) spans.push({ spanId, status });
-    }
-  }
-  return spans;
-}
-
-/** Each span's merged patch, computed a slice at a time (the costly part of a large sheet's comparison). */
-async function patchesOf(
-  model: SheetModel,
-  toSend: readonly SpanToSend[],
-  signal: AbortSignal,
-): Promise<(SpanToSend & { patch: readonly PatchEntry[] })[]> {
-  const spans: (SpanToSend & { patch: readonly PatchEntry[] })[] = [];
-  for await (const [start, end] of inSlices(toSend.length, { signal })) {
-    for (const { spanId, status } of toSend.slice(start, end)) {
-      const span = model.span(spanId);
-      if (span !== undefined) spans.push({ spanId, status, patch: span.patch });
-    }
-  }
-  return spans;
-}
-
-/** Resolves after `ms`, or rejects at once when the signal aborts. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+  }, [shown, data, error, settings]);
 }

@@ -1,10 +1,10 @@
 import type { FailedSpan } from '@/core/outcome';
 import { describeErrorMessage, errorTypeLabel } from '@/core/words';
 import { supportDetailsText } from '@/ui/shared/support-details';
-import { VirtualTable, type VirtualTableColumn } from '@/ui/shared/virtual-table';
+import { DataTable, type DataTableColumn } from '@/ui/shared/data-table';
 import { formatSourceRows } from './failed-span-filter';
 
-const columns: VirtualTableColumn<FailedSpan>[] = [
+const columns: DataTableColumn<FailedSpan>[] = [
   {
     id: 'span',
     header: 'Span ID',
@@ -50,7 +50,7 @@ const columns: VirtualTableColumn<FailedSpan>[] = [
  */
 export function FailedSpansTable({ spans }: { spans: readonly FailedSpan[] }) {
   return (
-    <VirtualTable
+    <DataTable
       label="Failed spans"
       rows={spans}
       columns={columns}

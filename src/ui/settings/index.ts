@@ -18,4 +18,6 @@ export { getConnectionSettings, reloadConnectionSettings, setConnectionSettings 
 export { type ConnectionStatus, describeConnectionCheck, toClientOptions } from './connection-status';
 export { SettingsButton } from './settings-button';
 export { useConnectionSettings } from './use-connection-settings';
-export { useIdentity } from './use-identity';
+export { fieldsQueryOptions, useProjectFields } from './api/get-fields';
+export { identityQueryOptions, useIdentity } from './api/get-identity';
+export { invalidateProject, projectKey, type ServerConnection, serverKey } from './api/server-keys';

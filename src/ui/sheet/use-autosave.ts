@@ -41,6 +41,9 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
   const [readFailed, setReadFailed] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [drafts, setDrafts] = useState<readonly UnrestoredDraft[]>([]);
+  // True when the sheet changed while the saved one was coming back (a file imported meanwhile): nothing saved it
+  // then, so it is saved as soon as saving starts, edited or not.
+  const [changedWhileRestoring, setChangedWhileRestoring] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -52,10 +55,12 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
     saved
       .then(({ sheet, unrestored }) => {
         if (cancelled) return;
-        if (sheet && store.generation === generation) {
+        const changed = store.generation !== generation;
+        if (sheet && !changed) {
           store.replace(sheet.model, sheet.source, sheet.dirty);
           if (sheet.log) markSaved(store, sheet.log, factory);
         }
+        setChangedWhileRestoring(changed);
         setDrafts(unrestored);
       })
       .catch((error: unknown) => {
@@ -76,19 +81,21 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
   useEffect(() => {
     if (restoring || readFailed) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const unsubscribe = store.subscribe(() => {
+    const saveSoon = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         saveSheet(store, factory)
           .then(() => setSaveError(null))
           .catch((error: unknown) => setSaveError(`Autosave failed: ${messageOf(error)}`));
       }, SAVE_DELAY_MS);
-    });
+    };
+    const unsubscribe = store.subscribe(saveSoon);
+    if (changedWhileRestoring) saveSoon();
     return () => {
       clearTimeout(timer);
       unsubscribe();
     };
-  }, [store, factory, restoring, readFailed]);
+  }, [store, factory, restoring, readFailed, changedWhileRestoring]);
 
   const discard = useCallback(
     (key: string) => {

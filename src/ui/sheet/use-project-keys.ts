@@ -1,8 +1,5 @@
-import { getFields } from '@/client';
-import { toClientOptions, useConnectionSettings } from '@/ui/settings';
-import { useRequest } from '@/ui/shared/use-request';
-
-const NO_KEYS: readonly string[] = Object.freeze([]);
+import { useMemo } from 'react';
+import { useConnectionSettings, useProjectFields } from '@/ui/settings';
 
 /**
  * The metadata keys of the project chosen in Settings, to offer when a column's key is named or mapped; none
@@ -10,9 +7,6 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  */
 export function useProjectKeys(): readonly string[] {
   const { serverUrl, apiKey, project } = useConnectionSettings();
-  const fields = useRequest(
-    project === '' ? null : JSON.stringify(['fields', serverUrl, apiKey, project]),
-    (signal) => getFields(project, { ...toClientOptions({ serverUrl, apiKey }), signal }),
-  );
-  return fields.status === 'ready' ? fields.data.fields.map((field) => field.key) : NO_KEYS;
+  const fields = useProjectFields({ serverUrl, apiKey }, project);
+  return useMemo(() => fields.map((field) => field.key), [fields]);
 }

@@ -1,12 +1,11 @@
 import { useRef, useState } from 'react';
-import { getSpan } from '@/client';
 import type { SpanDetail } from '@/core/api';
-import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
+import type { ConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { describeRequestError } from '@/ui/shared/request-error';
-import { useRequest } from '@/ui/shared/use-request';
+import { useSpan } from './api/get-span';
 import { changeAfterText, changeBeforeText, formatSpanTime } from './spans-format';
 
 type TraceSpan = SpanDetail['trace'][number];
@@ -42,10 +41,7 @@ export function SpanDetailDialog({
   const [trail, setTrail] = useState<readonly string[]>([spanId]);
   const shown = trail.at(-1) ?? spanId;
   const bodyRef = useRef<HTMLDivElement>(null);
-  const { serverUrl, apiKey, project } = settings;
-  const detail = useRequest(JSON.stringify([serverUrl, apiKey, project, shown]), (signal) =>
-    getSpan(project, shown, { ...toClientOptions(settings), signal }),
-  );
+  const detail = useSpan(settings, settings.project, shown);
 
   const go = (next: readonly string[]) => {
     setTrail(next);
@@ -57,17 +53,17 @@ export function SpanDetailDialog({
   return (
     <Modal title={`Span ${shown}`} onClose={onClose} className="span-detail">
       <div ref={bodyRef} tabIndex={-1} className="span-detail-body">
-        {detail.status === 'loading' && (
+        {detail.isPending && (
           <p role="status" className="spans-muted">
             Loading span {shown}…
           </p>
         )}
-        {detail.status === 'failed' && (
+        {detail.isError && (
           <p role="alert" className="banner banner-error">
             Could not load span {shown}. {describeRequestError(detail.error, settings)}
           </p>
         )}
-        {detail.status === 'ready' && <SpanDetailContent detail={detail.data} onOpenSpan={openSpan} />}
+        {detail.isSuccess && <SpanDetailContent detail={detail.data} onOpenSpan={openSpan} />}
       </div>
       <div className="modal-actions">
         {trail.length > 1 && (

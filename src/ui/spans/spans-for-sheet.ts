@@ -1,6 +1,6 @@
 import { lookupSpans, querySpans } from '@/client';
 import { MAX_QUERY_SPANS, MAX_SPANS_PER_REQUEST } from '@/core/api';
-import type { StoredValue } from '@/core/patch';
+import type { StoredPatch } from '@/core/patch';
 import { appendSheetEdits, type SheetModel, type SpanForSheet, type SpansSheet } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import type { SheetStore } from '@/ui/sheet';
@@ -52,7 +52,7 @@ export async function readSpansForSheet({
   const progress: ReadProgress = { done: 0, total: metadataParts.length + labelParts.length };
   onProgress({ ...progress });
 
-  const metadata = new Map<string, Readonly<Record<string, StoredValue>>>();
+  const metadata = new Map<string, Readonly<StoredPatch>>();
   for (const part of metadataParts) {
     const found = await lookupSpans(project, part, options);
     for (const span of found.spans) metadata.set(span.span_id, span.metadata);

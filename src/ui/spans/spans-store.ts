@@ -1,4 +1,5 @@
 import type { SpanSummary } from '@/core/api';
+import { selectAll, toggleSelected } from '@/ui/shared/data-table';
 import { Store } from '@/ui/shared/store';
 import { EMPTY_DRAFT, type SearchDraft } from './span-filter';
 
@@ -46,22 +47,21 @@ export class SpansStore extends Store<SpansState> {
 
   /** Selects a span, or deselects it when `selected` is false. */
   setSelected(spanId: string, selected: boolean): void {
+    this.setSelection(toggleSelected(this.getState().selected, spanId, selected));
+  }
+
+  /** The selection as the table changed it (a click, a Shift+click's range, a keyboard move with Shift). */
+  setSelection(selected: ReadonlySet<string>): void {
     const state = this.getState();
-    if (state.selected.has(spanId) === selected) return;
-    const next = new Set(state.selected);
-    if (selected) next.add(spanId);
-    else next.delete(spanId);
-    this.setState({ ...state, selected: next });
+    if (state.selected !== selected) this.setState({ ...state, selected });
   }
 
   /** Adds spans to the selection (keeping those already selected); returns how many were new. */
   selectMany(spanIds: readonly string[]): number {
     const state = this.getState();
-    const next = new Set(state.selected);
-    for (const spanId of spanIds) next.add(spanId);
-    const added = next.size - state.selected.size;
-    if (added > 0) this.setState({ ...state, selected: next });
-    return added;
+    const next = selectAll(state.selected, spanIds);
+    this.setSelection(next);
+    return next.size - state.selected.size;
   }
 
   clearSelection(): void {

@@ -1,17 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { getFields, querySpanIds } from '@/client';
+import { querySpanIds } from '@/client';
 import { MAX_QUERY_IDS } from '@/core/api';
-import { toClientOptions, useConnectionSettings } from '@/ui/settings';
+import { toClientOptions, useConnectionSettings, useProjectFields } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
-import { useRequest } from '@/ui/shared/use-request';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import { AddToSheetDialog } from './add-to-sheet-dialog';
+import { useSpanSearch } from './api/find-spans';
 import { ColumnChooser } from './column-chooser';
 import { SpanDetailDialog } from './span-detail-dialog';
 import { toSpanFilter } from './span-filter';
 import { SpanSearchForm } from './span-search-form';
-import { useSpanSearch } from './span-searcher';
 import { describeRequestError } from '@/ui/shared/request-error';
 import type { SpansStore } from './spans-store';
 import { SpansTable } from './spans-table';
@@ -49,14 +48,11 @@ export function SpansView({
   const selected = useStore(store, (state) => state.selected);
   const shownKeys = useStore(store, (state) => state.shownKeys);
   const { filter, incomplete } = useMemo(() => toSpanFilter(draft), [draft]);
-  const request =
-    project === '' ? null : { project, filter, options: toClientOptions({ serverUrl, apiKey }) };
-  const { state: search, loadMore } = useSpanSearch(request, (spans) => store.remember(spans));
-  const fieldsRequest = useRequest(
-    project === '' ? null : JSON.stringify([serverUrl, apiKey, project]),
-    (signal) => getFields(project, { ...toClientOptions({ serverUrl, apiKey }), signal }),
-  );
-  const fields = fieldsRequest.status === 'ready' ? fieldsRequest.data.fields : [];
+  const request = project === '' ? null : { project, filter, connection: { serverUrl, apiKey } };
+  const { state: search, loadMore } = useSpanSearch(request);
+  // The names and kinds of the spans listed (those read before included, when shown from the cache).
+  useEffect(() => store.remember(search.spans), [store, search.spans]);
+  const fields = useProjectFields({ serverUrl, apiKey }, project);
 
   const [opened, setOpened] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
@@ -87,7 +83,7 @@ export function SpansView({
     querySpanIds(
       current.project,
       { filter: current.filter, limit: MAX_QUERY_IDS },
-      { ...current.options, signal: controller.signal },
+      { ...toClientOptions(current.connection), signal: controller.signal },
     ).then(
       (answer) => {
         if (controller.signal.aborted) return;
@@ -184,7 +180,7 @@ export function SpansView({
           spans={search.spans}
           shownKeys={shownKeys}
           selected={selected}
-          onSelect={(spanId, on) => store.setSelected(spanId, on)}
+          onSelectionChange={(next) => store.setSelection(next)}
           onOpen={setOpened}
           hasMore={search.nextCursor !== null && search.moreError === null}
           onNearEnd={loadMore}

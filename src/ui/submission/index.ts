@@ -2,6 +2,7 @@ export { EDITED_SHEET_LABEL, submissionLabel } from './submission-label';
 export { SubmissionProgressBar } from './submission-progress-bar';
 export {
   type RunningSubmission,
+  type RunOptions,
   type SubmissionState,
   SubmissionStore,
   type SubmitOptions,

@@ -1,18 +1,7 @@
-import {
-  DEFAULT_BATCH_SIZE,
-  type LogMetadataOptions,
-  logMetadata,
-  type PreparedBatch,
-  type SpansByBatch,
-} from '@/client';
-import type { AggregatedResponse, SpanPatch } from '@/core/api';
-import {
-  blockedSpanErrors,
-  buildOutcome,
-  mergeRetry,
-  retrySpanIds,
-  type SubmissionOutcome,
-} from '@/core/outcome';
+import { type LogMetadataOptions, retryOf, type SpansByBatch, SubmissionRun } from '@/client';
+import type { AggregatedResponse } from '@/core/api';
+import { blockedSpanErrors, buildOutcome, mergeRetry, type SubmissionOutcome } from '@/core/outcome';
+import type { StoredSpanPatch } from '@/core/patch';
 import { submittableCount, submittableSpanIds, submittedPatches } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { nextMacrotask } from '@/ui/shared/in-slices';
@@ -34,15 +23,22 @@ export interface SubmissionState {
   problem: string | null;
   /** Why the saved results of the last submission could not be restored or saved; null when all is well. */
   savedProblem: string | null;
-  /**
-   * How many Submits and Retries have ended (delivered, failed or cancelled): each may have changed what the
-   * server stores, so what was read from it before is read again (the Preview's comparison).
-   */
+  /** How many Submits and Retries have ended (delivered, failed or cancelled). */
   finishedRuns: number;
 }
 
-/** Options of a Submit: the client's, and the spans Preview found already up to date (left out). */
-export interface SubmitOptions extends Partial<LogMetadataOptions> {
+/** Options of a Submit or a Retry: the client's, and who to tell when it ends. */
+export interface RunOptions extends Partial<LogMetadataOptions> {
+  /**
+   * Called as the run ends (delivered, failed or cancelled), before the sheet is editable again, with the
+   * connection and project it wrote to: what the server stores may have changed (the app marks what it read of
+   * the project as out of date).
+   */
+  onEnded?: (written: ConnectionSettings) => void;
+}
+
+/** Options of a Submit: a run's, and the spans Preview found already up to date (left out). */
+export interface SubmitOptions extends RunOptions {
   /** Span IDs the server already has as asked: not sent, counted in the outcome as left out. */
   upToDate?: ReadonlySet<string>;
 }
@@ -101,7 +97,7 @@ export class SubmissionStore extends Store<SubmissionState> {
    */
   async submit(sheet: SheetStore, settings: ConnectionSettings, options: SubmitOptions = {}): Promise<void> {
     if (this.running) return;
-    const { upToDate, ...clientOptions } = options;
+    const { upToDate, onEnded, ...clientOptions } = options;
     const model = sheet.model;
     const source = sheet.source;
     const label = submissionLabel(source);
@@ -129,15 +125,16 @@ export class SubmissionStore extends Store<SubmissionState> {
           ...clientOptions,
           submission: { label },
         },
+        onEnded,
       );
       if (!result) return;
       this.update({
         outcome: buildOutcome({
           model,
           // Only those Retry may send again are kept: their patches, made once more from the unchanged sheet.
-          sent: submittedPatches(model, retrySpanIds(result)),
+          sent: result.unfinished,
           blocked: blockedSpanErrors(model),
-          result,
+          result: result.result,
           project: settings.project,
           label,
           source,
@@ -157,28 +154,27 @@ export class SubmissionStore extends Store<SubmissionState> {
    * it was (same spans, order, patches and Idempotency-Key, so the server applies it at most once), then the
    * spans a cancel left unsent as new batches. The Retry's result replaces the retried spans' old outcome.
    */
-  async retry(settings: ConnectionSettings, options: Partial<LogMetadataOptions> = {}): Promise<void> {
+  async retry(settings: ConnectionSettings, options: RunOptions = {}): Promise<void> {
+    const { onEnded, ...clientOptions } = options;
     const outcome = this.outcome;
     if (!outcome || this.running) return;
-    const spanOf = (spanId: string): SpanPatch[] => {
-      const patch = outcome.patches.get(spanId);
-      return patch ? [{ span_id: spanId, patch_document: patch }] : [];
-    };
-    const resend: PreparedBatch[] = outcome.result.undelivered_batches.map((batch) => ({
-      idempotencyKey: batch.idempotency_key,
-      spans: batch.span_ids.flatMap(spanOf),
-    }));
-    const notSent = outcome.result.not_sent.flatMap(spanOf);
+    const { resend, spans: notSent } = retryOf(outcome.result, (spanId) => outcome.patches.get(spanId));
     if (resend.length === 0 && notSent.length === 0) return;
     const spans = { expected: notSent.length, choose: () => notSent };
-    const result = await this.run({ ...settings, project: outcome.project }, 'retry', spans, {
-      ...options,
-      resend,
-      submission: { id: outcome.result.submission_id || undefined, label: outcome.label },
-    });
+    const result = await this.run(
+      { ...settings, project: outcome.project },
+      'retry',
+      spans,
+      {
+        ...clientOptions,
+        resend,
+        submission: { id: outcome.result.submission_id || undefined, label: outcome.label },
+      },
+      onEnded,
+    );
     if (!result) return;
     this.update({
-      outcome: mergeRetry(outcome, result, new Date().toISOString(), this.lastRunCancelled),
+      outcome: mergeRetry(outcome, result.result, new Date().toISOString(), this.lastRunCancelled),
     });
   }
 
@@ -193,40 +189,37 @@ export class SubmissionStore extends Store<SubmissionState> {
   /**
    * Runs a Submit or a Retry: shows it running at once (with `spans.expected` new spans), chooses the new spans
    * (`spans.choose`, which a cancel stops: then nothing is sent and there is no result), then sends them after
-   * the batches to re-send. Returns the result, or null when nothing could be sent (`problem` says why).
+   * the batches to re-send. Returns the result, or null when nothing could be sent (`problem` says why); tells
+   * `onEnded` as it ends.
    */
   private async run(
     settings: ConnectionSettings,
     kind: RunningSubmission['kind'],
-    spans: { expected: number; choose: () => SpanPatch[] | SpansByBatch },
+    spans: { expected: number; choose: () => StoredSpanPatch[] | SpansByBatch },
     options: Partial<LogMetadataOptions>,
-  ): Promise<AggregatedResponse | null> {
+    onEnded: RunOptions['onEnded'],
+  ): Promise<{ result: AggregatedResponse; unfinished: StoredSpanPatch[] } | null> {
     const controller = new AbortController();
     this.controller = controller;
-    const resent = options.resend ?? [];
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const totals = (newSpans: number) => ({
-      spansTotal: resent.reduce((total, batch) => total + batch.spans.length, newSpans),
-      batchesTotal: resent.length + Math.ceil(newSpans / batchSize),
+    const run = new SubmissionRun(settings.project, {
+      ...toClientOptions(settings),
+      ...options,
+      expected: spans.expected,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        const { running } = this.getState();
+        if (running) this.update({ running: { ...running, progress, updatedAt: Date.now() } });
+      },
     });
     this.update({
       problem: null,
       running: {
         project: settings.project,
+        serverUrl: settings.serverUrl,
         kind,
         startedAt: Date.now(),
         updatedAt: Date.now(),
-        progress: {
-          spansDone: 0,
-          ...totals(spans.expected),
-          batchesDone: 0,
-          batchesFailed: 0,
-          spansUndelivered: 0,
-          spansUpdated: 0,
-          spansFailed: 0,
-          retries: 0,
-          retrying: null,
-        },
+        progress: run.progress(),
       },
     });
     let sending = false;
@@ -236,24 +229,9 @@ export class SubmissionStore extends Store<SubmissionState> {
       controller.signal.throwIfAborted();
       const chosen = spans.choose();
       sending = true;
-      const chosenCount = 'spanIds' in chosen ? chosen.spanIds.length : chosen.length;
-      if (chosenCount !== spans.expected) {
-        const { running } = this.getState();
-        if (running) {
-          this.update({
-            running: { ...running, progress: { ...running.progress, ...totals(chosenCount) } },
-          });
-        }
-      }
-      return await logMetadata(settings.project, chosen, {
-        ...toClientOptions(settings),
-        ...options,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          const { running } = this.getState();
-          if (running) this.update({ running: { ...running, progress, updatedAt: Date.now() } });
-        },
-      });
+      run.expect('spanIds' in chosen ? chosen.spanIds.length : chosen.length);
+      await run.send(chosen);
+      return { result: run.result(), unfinished: run.unfinished() };
     } catch (error) {
       // Cancelled before anything was sent: there is nothing to say.
       if (!sending && controller.signal.aborted) return null;
@@ -264,6 +242,7 @@ export class SubmissionStore extends Store<SubmissionState> {
       });
       return null;
     } finally {
+      onEnded?.(settings);
       this.ended(controller);
     }
   }

@@ -1,10 +1,13 @@
 import type { SubmissionProgress } from '@/client';
 import type { RetryReport } from '@/core/outcome';
+import { isUnreachableMessage, unreachableServerText } from '@/core/words';
 import { countText } from '@/ui/shared/format';
 
 /** What the progress line needs of a running submission. */
 export interface ProgressSnapshot {
   project: string;
+  /** Where it is sent, for the one sentence said of a server that cannot be reached. */
+  serverUrl?: string;
   kind: 'submit' | 'retry';
   /** When it started and when the last progress report came (ms), for the rate. */
   startedAt: number;
@@ -41,7 +44,12 @@ export function progressText(running: ProgressSnapshot): string {
   }
   parts.push(`${deliveryRate(running).toLocaleString('en-US')} spans/s`);
   if (progress.retrying) {
-    parts.push(`retrying batch ${progress.retrying.batch + 1} (${progress.retrying.reason})`);
+    const { batch, reason } = progress.retrying;
+    parts.push(
+      isUnreachableMessage(reason)
+        ? `retrying batch ${batch + 1}: ${unreachableServerText(running.serverUrl)}`
+        : `retrying batch ${batch + 1} (${reason})`,
+    );
   }
   return parts.join(' · ');
 }
@@ -49,7 +57,7 @@ export function progressText(running: ProgressSnapshot): string {
 /** Why spans could not be delivered, in words: from the client's connection_failure message. */
 export function undeliveredReason(failure: string | null): string {
   if (failure === null) return 'the server did not answer';
-  if (/^Could not reach the server/.test(failure)) return 'the server is still unreachable';
+  if (isUnreachableMessage(failure)) return 'the server is still unreachable';
   if (/^No (complete )?answer from the server within/.test(failure)) {
     return 'the server still does not answer in time';
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { StoredPatch } from '@/core/patch';
 import {
   type ChangeToRevert,
   changesToRevert,
@@ -6,7 +7,6 @@ import {
   restoredKeys,
   revertDryRunResponse,
 } from '@/server/patch/plan-revert';
-import type { Metadata } from '@/server/patch/plan-submission';
 
 const A = '00000000000000a1';
 const B = '00000000000000b2';
@@ -34,7 +34,7 @@ describe('planRevert', () => {
     const plan = planRevert(
       'p',
       [change(A, 'label', 'old', 'new'), change(A, 'reviewed', undefined, 'true'), change(B, 'score', 1, 2)],
-      new Map<string, Metadata>([
+      new Map<string, StoredPatch>([
         [A, { label: 'new', reviewed: 'true', other: 'kept' }],
         [B, { score: 2 }],
       ]),
@@ -63,7 +63,7 @@ describe('planRevert', () => {
     const plan = planRevert(
       'p',
       [change(A, 'label', 'old', 'new'), change(A, 'note', undefined, 'x'), change(B, 'label', 'a', 'b')],
-      new Map<string, Metadata>([
+      new Map<string, StoredPatch>([
         [A, { label: 'edited later', note: 'x' }],
         [B, { label: 'b' }],
       ]),
@@ -82,7 +82,7 @@ describe('planRevert', () => {
     const plan = planRevert(
       'p',
       [change(A, 'label', 'old', 'new'), change(C, 'label', 'old', 'new')],
-      new Map<string, Metadata>([[A, {}]]),
+      new Map<string, StoredPatch>([[A, {}]]),
     );
     expect(plan.errors).toEqual([
       { span_id: A, error_message: "[revert_conflict] 'label' changed after this submission (now absent)" },
@@ -92,7 +92,7 @@ describe('planRevert', () => {
   });
 
   it('treats a number and its text as different values (7 is not "7")', () => {
-    const plan = planRevert('p', [change(A, 'n', 1, 7)], new Map<string, Metadata>([[A, { n: '7' }]]));
+    const plan = planRevert('p', [change(A, 'n', 1, 7)], new Map<string, StoredPatch>([[A, { n: '7' }]]));
     expect(plan.spansFailed).toBe(1);
     expect(plan.errors[0]?.error_message).toBe(`[revert_conflict] 'n' changed after this submission (now 7)`);
   });
@@ -101,7 +101,7 @@ describe('planRevert', () => {
     const plan = planRevert(
       'p',
       [change(A, 'label', 'first', 'second'), change(A, 'label', 'second', 'third')],
-      new Map<string, Metadata>([[A, { label: 'third' }]]),
+      new Map<string, StoredPatch>([[A, { label: 'third' }]]),
     );
     expect(plan.writes).toEqual([
       {
@@ -117,7 +117,7 @@ describe('planRevert', () => {
     const plan = planRevert(
       'p',
       [change(A, 'reviewed', 'true', null, removal), change(B, 'reviewed', 'true', null, removal)],
-      new Map<string, Metadata>([
+      new Map<string, StoredPatch>([
         [A, {}],
         [B, { reviewed: 'false' }],
       ]),
@@ -138,7 +138,7 @@ describe('planRevert', () => {
     const plan = planRevert(
       'p',
       [change(A, 'toString', 'a', 'b')],
-      new Map<string, Metadata>([[A, { toString: 'b' }]]),
+      new Map<string, StoredPatch>([[A, { toString: 'b' }]]),
     );
     expect(plan.writes[0]?.metadata).toEqual({ toString: 'a' });
   });
@@ -167,7 +167,7 @@ describe('the bookkeeping around planRevert', () => {
         change(C, 'added', undefined, 'x'),
         change(C, 'score', 1, 2),
       ],
-      new Map<string, Metadata>([
+      new Map<string, StoredPatch>([
         [A, {}],
         [B, {}],
         [C, { added: 'x', score: 2 }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepareSubmittedSpan, type StoredType } from '@/core/patch';
-import { type Metadata, planSubmission } from '@/server/patch/plan-submission';
+import { prepareSubmittedSpan, type StoredPatch, type StoredType } from '@/core/patch';
+import { planSubmission } from '@/server/patch/plan-submission';
 
 const PROJECT = 'demo';
 const A = 'aaaaaaaaaaaaaaaa';
@@ -15,7 +15,7 @@ function submitted(...spans: [string, unknown][]) {
   }));
 }
 
-function metadataOf(entries: Record<string, Metadata>): Map<string, Metadata> {
+function metadataOf(entries: Record<string, StoredPatch>): Map<string, StoredPatch> {
   return new Map(Object.entries(entries));
 }
 

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HistoryView } from '@/ui/history';
 import { setConnectionSettings } from '@/ui/settings';
 import { formatSubmissionTime } from '@/ui/shared/format';
+import { render } from '../render';
 import { fakeSubmission, stubHistoryServer, stubUnreachable } from './fake-history-server';
 
 const OLDER = fakeSubmission({
@@ -272,7 +273,11 @@ describe('the History tab: the list', () => {
       ),
     );
     await user.click(within(detail).getByRole('link', { name: /^tiers\.csv/ }));
-    expect(await screen.findByRole('region', { name: 'tiers.csv' })).toBeTruthy();
+    const originalDetail = await screen.findByRole('region', { name: 'tiers.csv' });
+    await waitFor(() =>
+      expect(document.activeElement).toBe(within(originalDetail).getByRole('heading', { name: 'tiers.csv' })),
+    );
+    expect(screen.queryByRole('region', { name: 'Revert of tiers.csv' })).toBeNull();
   });
 
   it('says when the server cannot be reached, and loads again on Refresh', async () => {
@@ -654,7 +659,10 @@ describe('the History tab: revert', () => {
     // Check again asks once more, and succeeds once the server is back.
     stubHistoryServer({ submissions: [OLDER] });
     await user.click(within(dialog).getByRole('button', { name: 'Check again' }));
-    expect(await within(dialog).findByRole('button', { name: 'Revert 3 spans' })).toBeTruthy();
+    expect(await within(dialog).findByRole('button', { name: 'Revert 3 spans' })).toHaveProperty(
+      'disabled',
+      false,
+    );
     expect(within(dialog).queryByRole('alert')).toBeNull();
   });
 });

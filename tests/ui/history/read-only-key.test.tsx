@@ -1,31 +1,34 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { patchResponseSchema } from '@/core/api';
 import { HistoryView } from '@/ui/history';
 import { setConnectionSettings } from '@/ui/settings';
-import { ingestSpans, postJson, spanId, startTestServer, type TestServer } from '../../server/test-server';
-import { giveLayout } from '../page-setup';
+import { ingestSpans, postJson, spanId } from '../../server/test-server';
+import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
+import { fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
 /**
- * Revert in History with a read-only key, against a real server: the dry run shows what a revert would do, and
- * "Revert N spans" is disabled with the reason in a note the button names as its description.
+ * Revert in History with a read-only key, against the real server in-process: the dry run shows what a revert
+ * would do, and "Revert N spans" is disabled with the reason in a note the button names as its description.
  */
 
 const writer = { Authorization: 'Bearer sk-writer' };
 const REASON =
   "The API key 'ci' is read-only: it can show what a revert would do, not revert. To revert, enter a key that may write in Settings.";
-let server: TestServer;
+let server: InProcessServer;
 
 beforeAll(async () => {
   giveLayout({ height: 480, width: 1000 });
-  server = await startTestServer({
+  server = await startInProcessServer({
     apiKeys: [
       { name: 'writer', key: 'sk-writer' },
       { name: 'ci', key: 'sk-reader', access: 'read' },
     ],
   });
+  fetchFrom(server);
   await ingestSpans(server, 'demo', [{ spanId: spanId(1), metadata: { tier: 'free' } }], writer);
   const patch = await postJson(
     `${server.url}/api/v1/projects/demo/spans/metadata`,
@@ -39,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.unstubAllGlobals();
   await server?.stop();
 });
 

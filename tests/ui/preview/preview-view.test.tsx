@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
 import { PreviewView } from '@/ui/preview';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
+import { render } from '../render';
 import { giveLayout, connectTo } from '../page-setup';
 
 const A = '61dbffb32f20ddb6';
@@ -40,7 +41,7 @@ describe('the Preview tab', () => {
     expect(within(errors).getByRole('listitem').textContent).toMatch(
       /^Row 2, column patch_document: patch_document is not valid JSON/,
     );
-    expect(within(blocked).getByText('Blocked', { selector: '.status-pill' })).toBeTruthy();
+    expect(blocked.querySelector('.status-pill')?.textContent).toBe('Blocked');
 
     const ready = screen.getByRole('article', { name: `Span ${A}` });
     const label = within(ready).getByRole('row', { name: /^label/ });

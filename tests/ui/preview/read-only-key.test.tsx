@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
@@ -7,28 +7,32 @@ import { PreviewView } from '@/ui/preview';
 import { CONNECTION_STORAGE_KEY, reloadConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
-import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
-import { giveLayout } from '../page-setup';
+import { ingestSpans, spanId } from '../../server/test-server';
+import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
+import { fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
-/** The Preview's Submit with a read-only key, against a real server: disabled, with the reason beside it. */
+/** The Preview's Submit with a read-only key, against the real server in-process: disabled, the reason beside it. */
 
 const [A, B] = [spanId(0xa1), spanId(0xb2)];
 const REASON =
   "The API key 'ci' is read-only: it can find spans and preview, not submit. To submit, enter a key that may write in Settings.";
-let server: TestServer;
+let server: InProcessServer;
 
 beforeAll(async () => {
   giveLayout({ height: 800, width: 1200 });
-  server = await startTestServer({
+  server = await startInProcessServer({
     apiKeys: [
       { name: 'writer', key: 'sk-writer' },
       { name: 'ci', key: 'sk-reader', access: 'read' },
     ],
   });
+  fetchFrom(server);
   await ingestSpans(server, 'demo', [{ spanId: A }, { spanId: B }], { Authorization: 'Bearer sk-writer' });
 });
 
 afterAll(async () => {
+  vi.unstubAllGlobals();
   await server?.stop();
 });
 

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, renderHook, screen, within } from '@testing-library/react';
+import { act, cleanup, renderHook, screen, within } from '@testing-library/react';
 import { createRef } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
@@ -8,6 +8,7 @@ import { PreviewView } from '@/ui/preview';
 import { useSpanVirtualizer } from '@/ui/preview/span-list';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
+import { render } from '../render';
 import { giveLayout, connectTo } from '../page-setup';
 
 const A = '61dbffb32f20ddb6';

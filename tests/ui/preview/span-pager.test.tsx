@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
@@ -7,6 +7,7 @@ import { SheetModel } from '@/core/sheet';
 import { PreviewView } from '@/ui/preview';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
+import { render } from '../render';
 
 const spanIdOf = (index: number) => (index + 1).toString(16).padStart(16, '0');
 
@@ -42,7 +43,10 @@ describe('the Preview of more spans than a page holds', () => {
 
     // A search is a new list: back to its first page (here the only one, so no pager).
     await user.type(screen.getByRole('searchbox', { name: 'Search the preview' }), spanIdOf(24_999));
-    expect(await screen.findByText(/Showing 1 of 25,000 spans/)).toBeTruthy();
+    await screen.findByText(/Showing 1 of 25,000 spans/);
+    expect(screen.getAllByRole('article').map((card) => card.getAttribute('aria-label'))).toEqual([
+      `Span ${spanIdOf(24_999)}`,
+    ]);
     expect(screen.queryByRole('navigation', { name: 'Pages of spans' })).toBeNull();
   });
 });

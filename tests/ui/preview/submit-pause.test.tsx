@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
 import { PreviewView } from '@/ui/preview';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
+import { render } from '../render';
 import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
 import { connectTo, giveLayout } from '../page-setup';
 import { makeOutcome } from '../results/outcome-fixture';

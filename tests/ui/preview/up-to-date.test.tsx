@@ -1,21 +1,23 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
 import { PreviewView } from '@/ui/preview';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
-import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
-import { giveLayout, connectTo } from '../page-setup';
+import { ingestSpans, spanId } from '../../server/test-server';
+import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
+import { connectTo, fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
 const [A, B, C] = [spanId(0xa1), spanId(0xb2), spanId(0xc3)];
-let server: TestServer;
+let server: InProcessServer;
 
 // jsdom lays nothing out: give the span list a size so the virtualizer renders cards.
 beforeAll(async () => {
   giveLayout({ height: 800, width: 1200 });
-  server = await startTestServer();
+  server = await startInProcessServer();
   await ingestSpans(server, 'demo', [
     { spanId: A, metadata: { label: 'good', score: 3 } },
     { spanId: B, metadata: { label: 'good' } },
@@ -28,6 +30,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  fetchFrom(server);
   connectTo({ serverUrl: server.url, project: 'demo' });
 });
 

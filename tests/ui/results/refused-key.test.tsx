@@ -7,25 +7,27 @@ import { ResultsView } from '@/ui/results';
 import type { ConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
-import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
-import { giveLayout } from '../page-setup';
+import { ingestSpans, spanId } from '../../server/test-server';
+import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
+import { fetchFrom, giveLayout } from '../page-setup';
 
 /**
- * A Submit the server refuses for its key (403 with a read-only key, 401 without a key), against a real server:
- * Results shows the spans as refused with the server's message, never as "never delivered" with a Retry.
+ * A Submit the server refuses for its key (403 with a read-only key, 401 without a key), against the real server
+ * in-process: Results shows the spans as refused with the server's message, never as "never delivered" with a Retry.
  */
 
 const SPANS = [spanId(1), spanId(2), spanId(3)];
-let server: TestServer;
+let server: InProcessServer;
 
 beforeAll(async () => {
   giveLayout({ height: 480, width: 1000 });
-  server = await startTestServer({
+  server = await startInProcessServer({
     apiKeys: [
       { name: 'writer', key: 'sk-writer' },
       { name: 'ci', key: 'sk-reader', access: 'read' },
     ],
   });
+  fetchFrom(server);
   await ingestSpans(
     server,
     'demo',
@@ -35,6 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.unstubAllGlobals();
   await server?.stop();
 });
 
@@ -76,7 +79,9 @@ describe('a Submit refused for its API key', () => {
     );
     expect(screen.queryByText(/never delivered \(the connection failed\)/)).toBeNull();
     expect(screen.queryByRole('button', { name: /^Retry/ })).toBeNull();
-    expect(screen.getByRole('button', { name: /^Refused: API key \(3\)/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Refused: API key \(3\)/ }).getAttribute('aria-pressed')).toBe(
+      'false',
+    );
   });
 
   it('without a key: refused with the server message, no Retry', async () => {

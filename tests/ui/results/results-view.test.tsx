@@ -200,8 +200,10 @@ describe('the Results tab', () => {
     expect(counts.parse_failure).toBe(3);
     expect(blocked).toEqual({ parse_failure: 2, patch_failure: 1 });
     expect(
-      screen.getByRole('button', { name: 'Not valid JSON (3) · 2 blocked before sending' }),
-    ).toBeTruthy();
+      screen
+        .getByRole('button', { name: 'Not valid JSON (3) · 2 blocked before sending' })
+        .getAttribute('aria-pressed'),
+    ).toBe('false');
 
     // Every figure agrees: the filters add up to the failed and blocked spans, which the table lists.
     const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
@@ -496,7 +498,7 @@ describe('the Results tab', () => {
     // The figures are those of the same spans, not counted twice.
     expect(figure('Sent')).toBe(40);
     expect(figure('Failed')).toBe(12);
-    expect(screen.getByRole('button', { name: 'Retry 2 spans' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Retry 2 spans' })).toHaveProperty('disabled', false);
     expect(onRetry).not.toHaveBeenCalled();
   });
 

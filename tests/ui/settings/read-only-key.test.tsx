@@ -1,25 +1,29 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONNECTION_STORAGE_KEY, reloadConnectionSettings, SettingsButton } from '@/ui/settings';
-import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
+import { ingestSpans, spanId } from '../../server/test-server';
+import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
+import { fetchFrom } from '../page-setup';
 
-/** Settings' Test connection against a real server with a read-and-write key and a read-only key. */
+/** Settings' Test connection against the real server in-process with a read-and-write key and a read-only key. */
 
-let server: TestServer;
+let server: InProcessServer;
 
 beforeAll(async () => {
-  server = await startTestServer({
+  server = await startInProcessServer({
     apiKeys: [
       { name: 'writer', key: 'sk-writer' },
       { name: 'ci', key: 'sk-reader', access: 'read' },
     ],
   });
+  fetchFrom(server);
   await ingestSpans(server, 'shop', [{ spanId: spanId(1) }], { Authorization: 'Bearer sk-writer' });
 });
 
 afterAll(async () => {
+  vi.unstubAllGlobals();
   await server?.stop();
 });
 

@@ -1,31 +1,28 @@
 // @vitest-environment jsdom
-import { readFileSync } from 'node:fs';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
-import { importFile } from '@/core/import';
-import { SheetModel } from '@/core/sheet';
 import { loadSavedSheets } from '@/ui/sheet/autosave/autosave';
 import { tableFromPastedBlock } from '@/ui/sheet/grid/paste';
 import { MappingDialog } from '@/ui/sheet/import/mapping-dialog';
 import { emptySheet, SheetStore } from '@/ui/sheet/sheet-store';
 import { SheetView } from '@/ui/sheet/sheet-view';
 import { useAutosave } from '@/ui/sheet/use-autosave';
+import { API, runImportWorkerInProcess } from '../api';
+import { render } from '../render';
 
 const A = '61dbffb32f20ddb6';
 const SAVED = { timeout: 15_000 };
 
-/** The analyst's pandas file, as the import reads and maps it. */
-async function pandasSheet(): Promise<SheetModel> {
-  const result = await importFile(
-    'pandas-review.csv',
-    readFileSync('tests/fixtures/import/pandas-review.csv'),
-  );
-  if (!result.ok) throw new Error(result.error.message);
-  const { columns } = autoMapColumns(result.table.headers, result.table.origin);
-  return SheetModel.fromRows(columns, result.table.rows);
+/**
+ * Drops the analyst's pandas file onto the Sheet tab, as the analyst does: the import reads, maps and checks it (the
+ * import worker's code, run in-process). Settles once the tab shows it.
+ */
+async function dropPandasFile(): Promise<void> {
+  API.drop(screen.getByRole('grid', { name: 'Sheet' }), API.file('tests/fixtures/import/pandas-review.csv'));
+  await waitFor(() => expect(screen.getByText('pandas-review.csv').className).toBe('sheet-source'));
 }
 
 function SheetTab({ store, database }: { store: SheetStore; database: IDBFactory }) {
@@ -40,21 +37,27 @@ async function openTab(database: IDBFactory, store = new SheetStore()): Promise<
 }
 
 const summaryText = () => screen.getByRole('status', { name: 'Sheet summary' }).textContent ?? '';
+/** The text that describes a field (its `aria-describedby`), as a screen reader reads it after the name. */
+const descriptionOf = (field: HTMLElement) =>
+  document.getElementById(field.getAttribute('aria-describedby') ?? '')?.textContent;
 const needsAttention = () => screen.queryByRole('list', { name: 'Needs attention' });
 const header = (name: RegExp) =>
   within(screen.getByRole('grid', { name: 'Sheet' })).getByRole('columnheader', { name });
 
 beforeAll(() => {
+  runImportWorkerInProcess();
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 640 });
   Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
 });
 
 afterEach(cleanup);
+afterAll(() => vi.unstubAllGlobals());
 
 describe('column notices on the Sheet tab (issue 12)', () => {
   it('shows one notice per column instead of a warning per cell, and one Accept per column quiets it', async () => {
-    const store = new SheetStore(await pandasSheet(), { name: 'pandas-review.csv', kind: 'file' });
+    const store = new SheetStore();
     render(<SheetView store={store} restoring={false} />);
+    await dropPandasFile();
     const user = userEvent.setup();
 
     const notices = within(needsAttention() ?? document.body).getAllByRole('listitem');
@@ -97,9 +100,8 @@ describe('column notices on the Sheet tab (issue 12)', () => {
 
   it('remembers the accepted notices with the sheet, across a reload', async () => {
     const database = new IDBFactory();
-    const first = await openTab(database);
-    const model = await pandasSheet();
-    act(() => first.replace(model, { name: 'pandas-review.csv', kind: 'file' }));
+    await openTab(database);
+    await dropPandasFile();
     const [reviewed] = within(needsAttention() ?? document.body).getAllByRole('listitem');
     await userEvent.setup().click(within(reviewed ?? document.body).getByRole('button', { name: 'Accept' }));
     await waitFor(async () => {
@@ -142,8 +144,10 @@ describe('naming keys (issue 12)', () => {
 
     const form = within(needsAttention() ?? document.body);
     await user.click(form.getByRole('button', { name: 'Name key' }));
-    expect(form.getByText("Name this column's key.")).toBeTruthy();
-    await user.type(form.getByRole('textbox', { name: "Name this column's key" }), 'label{Enter}');
+    const keyBox = form.getByRole('textbox', { name: "Name this column's key" });
+    expect(keyBox.getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(keyBox)).toBe("Name this column's key.");
+    await user.type(keyBox, 'label{Enter}');
     expect(store.model.columns[1]).toMatchObject({
       name: 'attributes.metadata.label',
       target: { kind: 'metadata', key: 'label' },
@@ -154,24 +158,26 @@ describe('naming keys (issue 12)', () => {
   });
 
   it('moves the focus to the key of a new sheet', async () => {
-    const store = new SheetStore(await pandasSheet(), { name: 'pandas-review.csv', kind: 'file' });
-    render(<SheetView store={store} restoring={false} />);
+    render(<SheetView store={new SheetStore()} restoring={false} />);
+    await dropPandasFile();
     await userEvent.setup().click(screen.getByRole('button', { name: 'New sheet' }));
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: "Name this column's key" }));
   });
 
   it('asks for the key of an added column instead of making one up', async () => {
-    const store = new SheetStore(await pandasSheet());
+    const store = new SheetStore();
     render(<SheetView store={store} restoring={false} />);
+    await dropPandasFile();
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Add column' }));
     const dialog = screen.getByRole('dialog', { name: 'Add a column' });
     const key = within(dialog).getByRole('textbox', { name: 'Metadata key' });
     expect(document.activeElement).toBe(key);
     await user.click(within(dialog).getByRole('button', { name: 'Add column' }));
-    expect(within(dialog).getByText("Name this column's key.")).toBeTruthy();
+    expect(key.getAttribute('aria-invalid')).toBe('true');
+    expect(descriptionOf(key)).toBe("Name this column's key.");
     await user.type(key, 'reviewer');
-    expect(within(dialog).getByText(/Another column already sets "reviewer"/)).toBeTruthy();
+    expect(descriptionOf(key)).toBe('Another column already sets "reviewer"; the column further right wins.');
     await user.clear(key);
     await user.type(key, 'priority{Enter}');
     expect(screen.queryByRole('dialog')).toBeNull();
@@ -234,9 +240,11 @@ describe('a block pasted with a header row (issue 12)', () => {
     const text = `${names.join('\t')}\n${names.map((_, i) => (i === 0 ? A : 'x')).join('\t')}\n`;
     fireEvent.paste(grid, { clipboardData: { getData: () => text } });
     const problem = await waitFor(() => {
-      const found = screen.getAllByRole('alert').find((alert) => alert.textContent?.includes('not imported'));
-      expect(found).toBeDefined();
-      return found;
+      const found = screen
+        .getAllByRole('alert')
+        .filter((alert) => alert.textContent?.includes('not imported'));
+      expect(found).toHaveLength(1);
+      return found[0];
     });
     expect(problem?.textContent).toContain(
       'Pasted sheet was not imported. The pasted block has 1,001 columns; Spanpatch reads at most 1,000.',

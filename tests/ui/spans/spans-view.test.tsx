@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SpanDetail } from '@/core/api';
@@ -8,6 +8,7 @@ import { SheetModel, spanOrigins } from '@/core/sheet';
 import { setConnectionSettings } from '@/ui/settings';
 import { SheetStore } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
+import { render } from '../render';
 import { filterSpans, makeSpans, stubSpansServer, stubUnreachable } from './fake-spans-server';
 
 const SPANS = makeSpans(450);
@@ -187,8 +188,8 @@ describe('the Spans tab: finding spans', () => {
     );
     view.unmount();
     useProject('');
-    renderSpans();
-    expect(screen.getByText('Choose a project in Settings to find its spans.')).toBeTruthy();
+    const { view: withoutProject } = renderSpans();
+    expect(withoutProject.container.textContent).toBe('Choose a project in Settings to find its spans.');
   });
 });
 
@@ -225,7 +226,8 @@ describe('the Spans tab: selecting spans', () => {
     await user.click(screen.getByRole('button', { name: 'Select all 450 matching' }));
     await waitFor(() => expect(selection().textContent).toBe('450 spans selected'));
     expect(server.queries().at(-1)).toMatchObject({ filter: {}, ids_only: true, limit: 100_000 });
-    expect(screen.getByText('Selected 450 matching spans, 449 of them new.')).toBeTruthy();
+    screen.getByText('Selected 450 matching spans, 449 of them new.');
+    expect(screen.getByRole('button', { name: 'Select all 450 matching' })).toHaveProperty('disabled', false);
 
     // A new search keeps the selection; Clear selection empties it.
     await user.type(screen.getByRole('searchbox', { name: 'Search spans' }), 'lookup');

@@ -1,20 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { type SheetEdit, SheetModel } from '@/core/sheet';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
-import { ingestSpans, spanId, startTestServer, type TestServer } from '../../server/test-server';
+import { ingestSpans, spanId } from '../../server/test-server';
+import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
+import { fetchFrom } from '../page-setup';
 import { holdSubmissions } from './held-submissions';
 
-let server: TestServer;
+let server: InProcessServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
   await ingestSpans(server, 'demo', [{ spanId: spanId(1) }, { spanId: spanId(2) }]);
 });
 
 afterAll(async () => {
   await server?.stop();
+});
+
+beforeEach(() => {
+  fetchFrom(server);
 });
 
 afterEach(() => {

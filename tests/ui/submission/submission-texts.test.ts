@@ -60,6 +60,29 @@ describe('progressText', () => {
       }),
     ).toBe('Retrying to demo: 0 of 1 span delivered · 0 spans/s · retrying batch 1 (HTTP 503)');
   });
+
+  it('says a server that cannot be reached in the app\'s one sentence, never the browser\'s "Failed to fetch"', () => {
+    const text = progressText({
+      project: 'demo',
+      serverUrl: 'http://127.0.0.1:4318',
+      kind: 'submit',
+      startedAt: 0,
+      updatedAt: 0,
+      progress: progress({
+        spansTotal: 1,
+        retrying: {
+          batch: 2,
+          attempt: 1,
+          delayMs: 500,
+          reason: 'Could not reach the server: Failed to fetch',
+        },
+      }),
+    });
+    expect(text).toContain(
+      'retrying batch 3: Cannot reach the server at http://127.0.0.1:4318. Check the address and that the server is running.',
+    );
+    expect(text).not.toContain('Failed to fetch');
+  });
 });
 
 describe('retryReportText', () => {

@@ -1,7 +1,7 @@
 import type { MetadataCondition, SpanDetail, SpanFilter, SpanSummary } from '@/core/api';
 import type { StoredType } from '@/core/patch';
 import { searchForm } from '@/core/text';
-import type { Metadata } from '@/server/patch/plan-submission';
+import type { StoredPatch } from '@/core/patch';
 import { storedFormOf } from '@/server/store/condition-value';
 import type { SpanPage, SpanQuery, SpanSearch, SpanSearchResult } from '@/server/store/span-store';
 import { type SpanChangeRow, toSpanChange } from '@/server/store/submission-rows';
@@ -20,7 +20,7 @@ interface SpanRow {
   name: string;
   kind: string;
   start_time: string;
-  metadata: Metadata;
+  metadata: StoredPatch;
 }
 
 /** The columns of a `SpanRow`, on `spans s`. */

@@ -1,5 +1,5 @@
 import type { StoredType } from '@/core/patch';
-import type { Metadata } from '@/server/patch/plan-submission';
+import type { StoredPatch } from '@/core/patch';
 import { UnknownProjectError } from '@/server/store/unknown-project-error';
 import { queryOne, type Sql } from './postgres-db';
 
@@ -34,10 +34,10 @@ export async function currentMetadata(
   projectId: number,
   spanIds: ReadonlySet<string>,
   lock = '',
-): Promise<Map<string, Metadata>> {
-  const current = new Map<string, Metadata>();
+): Promise<Map<string, StoredPatch>> {
+  const current = new Map<string, StoredPatch>();
   if (spanIds.size === 0) return current;
-  const rows = await sql.query<{ span_id: string; metadata: Metadata }>(
+  const rows = await sql.query<{ span_id: string; metadata: StoredPatch }>(
     `SELECT span_id, metadata FROM spans WHERE project_id = $1 AND span_id = ANY ($2::text[]) ${lock}`,
     [projectId, [...spanIds]],
   );
@@ -53,7 +53,7 @@ export function lockSpans(
   sql: Sql,
   projectId: number,
   spanIds: ReadonlySet<string>,
-): Promise<Map<string, Metadata>> {
+): Promise<Map<string, StoredPatch>> {
   return currentMetadata(sql, projectId, spanIds, 'ORDER BY span_id FOR UPDATE');
 }
 

@@ -8,9 +8,9 @@ import type {
   Submission,
   SubmissionChange,
 } from '@/core/api';
-import type { StoredType } from '@/core/patch';
+import type { StoredPatch, StoredType } from '@/core/patch';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
-import { type Metadata, planSubmission } from '@/server/patch/plan-submission';
+import { planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
   PatchOutcome,
@@ -170,7 +170,11 @@ export class PostgresSpanStore implements SpanStore {
     return this.guardRead(async () => {
       const projectId = await requireProject(this.reads, project);
       const unique = [...new Set(spanIds)];
-      const rows = await this.reads.query<{ span_id: string; metadata: Metadata; updated_at: string | null }>(
+      const rows = await this.reads.query<{
+        span_id: string;
+        metadata: StoredPatch;
+        updated_at: string | null;
+      }>(
         'SELECT span_id, metadata, updated_at FROM spans WHERE project_id = $1 AND span_id = ANY ($2::text[])',
         [projectId, unique],
       );

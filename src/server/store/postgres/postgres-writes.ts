@@ -1,7 +1,8 @@
 import type { StoredValue } from '@/core/patch';
 import { searchForm } from '@/core/text';
 import type { IngestPlan } from '@/server/patch/plan-ingest';
-import type { FieldWrite, SpanWrite } from '@/server/patch/plan-submission';
+import type { SpanWrite } from '@/core/patch';
+import type { FieldWrite } from '@/server/patch/plan-submission';
 import type { Sql } from './postgres-db';
 import { jsonParam } from './postgres-text';
 

@@ -202,6 +202,13 @@ const migrations: readonly string[] = [
     INSERT INTO span_names (span_names, rowid, search_name) VALUES ('delete', old.id, old.search_name);
   END;
   `,
+  // A span's trace (its detail) in start-time order from one index: with only (project_id, trace_id), SQLite chose
+  // to walk the start-time index to skip the sort, 668 ms at a million spans. This one serves both the filter and
+  // the order, and replaces the one before.
+  `
+  CREATE INDEX spans_by_trace_time ON spans (project_id, trace_id, start_time, span_id);
+  DROP INDEX spans_by_trace;
+  `,
 ];
 
 /** The schema version this code expects. */

@@ -1,5 +1,5 @@
 import type { SpanSummary } from '@/core/api';
-import type { Metadata } from '@/server/patch/plan-submission';
+import type { StoredPatch } from '@/core/patch';
 
 /** A span as the SQLite store reads it for a list. */
 export interface SpanRow {
@@ -16,8 +16,8 @@ export interface SpanRow {
 export const spanRowColumns = 'span_id, trace_id, parent_span_id, name, kind, start_time, metadata';
 
 /** A span's metadata as stored (JSON text written by the store itself). */
-export function parseMetadata(text: string): Metadata {
-  return JSON.parse(text) as Metadata;
+export function parseMetadata(text: string): StoredPatch {
+  return JSON.parse(text) as StoredPatch;
 }
 
 /** A span row as the API lists it. */

@@ -36,6 +36,11 @@ class Conditions {
  * by range scans on their indexes, names by the trigram full-text index of their search form, metadata by `span_values`. Newest first,
  * with a cursor; optionally the total count, or only the IDs.
  */
+
+/** A span's trace, in start-time order, for its detail: served by the index spans_by_trace_time. */
+const TRACE_QUERY = `SELECT span_id, parent_span_id, name, kind, start_time FROM spans
+  WHERE project_id = ? AND trace_id = ? ORDER BY start_time, span_id LIMIT ?`;
+
 export class SqliteSpanQueries {
   private readonly pageStatements = new Map<string, Database.Statement<unknown[], SpanRow>>();
 
@@ -108,6 +113,14 @@ export class SqliteSpanQueries {
     };
   }
 
+  /** How SQLite reads a span's trace for its detail (`EXPLAIN QUERY PLAN`), to check that it uses its index. */
+  tracePlan(projectId: number, traceId: string): string[] {
+    return this.db
+      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${TRACE_QUERY}`)
+      .all(projectId, traceId, MAX_TRACE_SPANS + 1)
+      .map((row) => row.detail);
+  }
+
   /** How SQLite runs a search's page query (`EXPLAIN QUERY PLAN`), to check that it uses the indexes. */
   queryPlan(
     projectId: number,
@@ -150,10 +163,7 @@ export class SqliteSpanQueries {
       .get(projectId, spanId);
     if (!span) return null;
     const trace = this.db
-      .prepare<[number, string, number], SpanDetail['trace'][number]>(
-        `SELECT span_id, parent_span_id, name, kind, start_time FROM spans
-         WHERE project_id = ? AND trace_id = ? ORDER BY start_time, span_id LIMIT ?`,
-      )
+      .prepare<[number, string, number], SpanDetail['trace'][number]>(TRACE_QUERY)
       .all(projectId, span.trace_id, MAX_TRACE_SPANS + 1);
     const changes = this.db
       .prepare<[string, number], SpanChangeRow>(

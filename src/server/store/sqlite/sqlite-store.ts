@@ -12,16 +12,11 @@ import type {
   Submission,
   SubmissionChange,
 } from '@/core/api';
-import type { StoredType } from '@/core/patch';
+import type { SpanWrite, StoredPatch, StoredType } from '@/core/patch';
 import { searchForm } from '@/core/text';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
 import { changesToRevert, planRevert, restoredKeys, revertDryRunResponse } from '@/server/patch/plan-revert';
-import {
-  type FieldWrite,
-  type Metadata,
-  planSubmission,
-  type SpanWrite,
-} from '@/server/patch/plan-submission';
+import { type FieldWrite, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
   PatchOutcome,
@@ -61,6 +56,21 @@ const BUSY_TIMEOUT_MS = 5000;
 /** How long /healthz keeps reporting a failed read or write, unless a write succeeds first. */
 const RECENT_FAILURE_MS = 60_000;
 
+/** Spans ingested between two refreshes of the query planner's statistics (`PRAGMA optimize`). */
+const OPTIMIZE_AFTER_SPANS = 50_000;
+
+/**
+ * Runs `PRAGMA optimize`. NOTE: statistics only help the planner: should they fail (the file busy past the
+ * timeout), the open or the ingest that came before still stands.
+ */
+function refreshStatistics(db: Database.Database, pragma: string): void {
+  try {
+    db.pragma(pragma);
+  } catch {
+    // Left for the next refresh.
+  }
+}
+
 /**
  * Opens (creating if needed) a SQLite span store at a file path, and brings its schema up to date. Throws
  * `StoreOpenError`, one line naming the file and what to do, when the file cannot be the database: not a
@@ -88,6 +98,9 @@ export function openSqliteStore(path: string): SqliteSpanStore {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('cache_size = -65536');
     migrate(db);
+    // Statistics for the query planner, as SQLite advises for a long-lived connection (cheap: it analyses only
+    // what needs it, each table read in part); refreshed after bulk ingests (`ingestSpans`).
+    refreshStatistics(db, 'optimize = 0x10002');
   } catch (error) {
     db.close();
     throw storeOpenError(error, path);
@@ -100,6 +113,7 @@ export function openSqliteStore(path: string): SqliteSpanStore {
  * immediate transaction: the snapshot it plans against and the writes it makes cannot interleave with another.
  */
 export class SqliteSpanStore implements SpanStore {
+  private ingestedSinceOptimize = 0;
   private readonly statements;
   private readonly submissions: SqliteSubmissions;
   private readonly queries: SqliteSpanQueries;
@@ -221,6 +235,11 @@ export class SqliteSpanStore implements SpanStore {
     return this.queries.queryPlan(projectId, search, this.fieldTypesOf(projectId));
   }
 
+  /** How SQLite reads a trace for a span's detail (`EXPLAIN QUERY PLAN`). */
+  tracePlan(project: string, traceId: string): string[] {
+    return this.queries.tracePlan(this.requireProject(project), traceId);
+  }
+
   async getSpan(project: string, spanId: string): Promise<SpanDetail | null> {
     return this.guardRead(() => this.queries.detail(this.requireProject(project), spanId));
   }
@@ -234,7 +253,7 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   private ingestSpansNow(project: string, spans: readonly IncomingSpan[]): IngestOutcome {
-    return this.db
+    const outcome = this.db
       .transaction(() => {
         this.statements.insertProject.run(project, new Date().toISOString());
         const projectId = this.requireProject(project);
@@ -262,6 +281,14 @@ export class SqliteSpanStore implements SpanStore {
         return { inserted: plan.inserts.length, duplicates: plan.duplicates, warnings: plan.warnings };
       })
       .immediate();
+    // The planner's statistics follow the data: after every OPTIMIZE_AFTER_SPANS spans ingested, `PRAGMA optimize`
+    // (analysis limited, so quick at a million spans) lets the planner see what bulk ingests changed.
+    this.ingestedSinceOptimize += outcome.inserted;
+    if (this.ingestedSinceOptimize >= OPTIMIZE_AFTER_SPANS) {
+      this.ingestedSinceOptimize = 0;
+      refreshStatistics(this.db, 'optimize');
+    }
+    return outcome;
   }
 
   async listSubmissions(query: SubmissionListQuery): Promise<SubmissionList> {
@@ -470,8 +497,8 @@ export class SqliteSpanStore implements SpanStore {
     }
   }
 
-  private currentMetadataOf(projectId: number, spanIds: ReadonlySet<string>): Map<string, Metadata> {
-    const current = new Map<string, Metadata>();
+  private currentMetadataOf(projectId: number, spanIds: ReadonlySet<string>): Map<string, StoredPatch> {
+    const current = new Map<string, StoredPatch>();
     if (spanIds.size > 0) {
       for (const row of this.statements.currentMetadata.all(projectId, JSON.stringify([...spanIds]))) {
         current.set(row.span_id, parseMetadata(row.metadata));

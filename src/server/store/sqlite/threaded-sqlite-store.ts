@@ -275,6 +275,11 @@ export class ThreadedSqliteStore implements SpanStore {
     return this.reader.searchPlan(project, search);
   }
 
+  /** How SQLite reads a trace for a span's detail, to check in tests that it uses its index. */
+  tracePlan(project: string, traceId: string): string[] {
+    return this.reader.tracePlan(project, traceId);
+  }
+
   getSpan(project: string, spanId: string): Promise<SpanDetail | null> {
     return this.reader.getSpan(project, spanId);
   }

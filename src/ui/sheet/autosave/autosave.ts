@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { logKeys, openSheetLog, restoreSheet, SHEET_LOG_FORMAT, type SheetLogHead } from '@/core/draft';
+import {
+  logKeys,
+  openSavedSheet,
+  restoreSheet,
+  type SavedDraft,
+  SHEET_LOG_FORMAT,
+  type SheetLogHead,
+} from '@/core/draft';
 import { restoreOutcome, storedOutcomeOf, type SubmissionOutcome } from '@/core/outcome';
-import { SheetModel } from '@/core/sheet';
+import type { SheetModel } from '@/core/sheet';
 import type { SheetSource, SheetStore } from '@/ui/sheet/sheet-store';
 
 const DATABASE = 'spanpatch';
@@ -256,6 +263,24 @@ export async function loadSavedSheets(factory: IDBFactory = indexedDB): Promise<
     const current = objects.get(CURRENT);
     current.onsuccess = () => {
       const raw: unknown = current.result;
+      if (raw === undefined) {
+        collectUnrestored();
+        return;
+      }
+      // Every saved format opens one way: migrated to the current one, then opened as a log (`openSavedSheet`).
+      const open = (draft: SavedDraft, kept: unknown) => {
+        const opened = openSavedSheet(draft);
+        if (opened.ok) {
+          const { model, source, dirty, repairs, lostEdits, log } = opened;
+          sheet = { model, source, dirty, repairs, log };
+          if (lostEdits > 0) setAside(kept, repairs.join(' '));
+        } else {
+          setAside(kept, opened.reason);
+          objects.delete(CURRENT);
+        }
+        // Issued after the put: requests of a transaction run in order, so the cursor sees the draft set aside.
+        collectUnrestored();
+      };
       if (isLogFormat(raw)) {
         // Format 2: the head, then the log's columns and edits, read in the same transaction.
         const keys = logKeys(String(raw.id));
@@ -268,32 +293,12 @@ export async function loadSavedSheets(factory: IDBFactory = indexedDB): Promise<
             if (key.startsWith(`${keys.prefix}column:`)) columns.push(value);
             else if (key.startsWith(`${keys.prefix}edits:`)) edits.push(value);
           },
-          () => {
-            const log = openSheetLog(raw, columns, edits);
-            const whole = { head: raw, columns, edits };
-            if (log.ok) {
-              const { model, source, dirty, repairs, lostEdits } = log;
-              const head = raw as SheetLogHead;
-              const savedLog = lostEdits === 0 ? { id: head.id, logLength: head.logLength } : null;
-              sheet = { model, source, dirty, repairs, log: savedLog };
-              if (lostEdits > 0) setAside(whole, repairs.join(' '));
-            } else {
-              setAside(whole, log.reason);
-              objects.delete(CURRENT);
-            }
-            collectUnrestored();
-          },
+          () => open({ head: raw, columns, edits }, { head: raw, columns, edits }),
         );
         return;
       }
-      const restored = raw === undefined ? null : openDraft(raw);
-      if (restored?.ok) sheet = restored.sheet;
-      else if (restored) {
-        setAside(raw, restored.reason);
-        objects.delete(CURRENT);
-      }
-      // Issued after the put: requests of a transaction run in order, so the cursor sees the draft set aside.
-      collectUnrestored();
+      // An older draft is one record: it is kept as it was should it not open.
+      open({ head: raw, columns: [], edits: [] }, raw);
     };
     return () => ({ sheet, unrestored });
   });
@@ -308,24 +313,7 @@ export async function discardUnrestoredDraft(key: string, factory: IDBFactory = 
   });
 }
 
-/** The sheet a stored draft restores to, or why it cannot be. */
-function openDraft(raw: unknown): { ok: true; sheet: RestoredSheet } | { ok: false; reason: string } {
-  const restored = restoreSheet(raw);
-  if (!restored.ok) return restored;
-  const { columns, cells, rowCount, source, dirty } = restored.draft;
-  try {
-    const model = new SheetModel(columns, cells, rowCount);
-    return { ok: true, sheet: { model, source, dirty, repairs: restored.repairs, log: null } };
-  } catch (error) {
-    // NOTE: restoreSheet returns only what a SheetModel takes; this keeps the draft should that ever be wrong.
-    return {
-      ok: false,
-      reason: `It could not be opened as a sheet: ${error instanceof Error ? error.message : String(error)}.`,
-    };
-  }
-}
-
-/** True for a head of autosave's format 2 (a log): format 1 drafts and anything else go to `restoreSheet`. */
+/** True for a head of autosave's format 2 (a log), whose records are read with it; anything else is one record. */
 function isLogFormat(raw: unknown): raw is { format: number; id: unknown } {
   return typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format === SHEET_LOG_FORMAT;
 }

@@ -175,12 +175,34 @@ export function ColumnNoticeBadge({ model, column }: { model: SheetModel; column
     ...(open.length > 0 ? [countText(open.length, 'column notice')] : []),
     ...(open.length === 0 && notices.length > 0 ? [countText(notices.length, 'accepted conversion')] : []),
   ];
-  const mark = unnamed ? '▲' : open.length > 0 ? `ⓘ${open.length > 1 ? open.length : ''}` : '✓';
   const state = unnamed ? 'blocking' : open.length > 0 ? 'open' : 'accepted';
+  // NOTE: the notice mark is drawn, not a character: ⓘ is missing from many machines' fonts (an empty box).
+  const mark =
+    state === 'open' ? (
+      <>
+        <InfoIcon />
+        {open.length > 1 ? open.length : ''}
+      </>
+    ) : state === 'blocking' ? (
+      '▲'
+    ) : (
+      '✓'
+    );
   return (
     <span className={`column-notice-badge column-notice-badge-${state}`} title={lines.join('\n')}>
       <span aria-hidden="true"> {mark}</span>
       <span className="visually-hidden">, {words.join(', ')}</span>
     </span>
+  );
+}
+
+/** An i in a circle, in the text's colour and size. */
+function InfoIcon() {
+  return (
+    <svg className="info-icon" viewBox="0 0 16 16" width="1em" height="1em" focusable="false">
+      <circle cx="8" cy="8" r="7" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <circle cx="8" cy="4.75" r="1" fill="currentColor" />
+      <path d="M8 7.25v4.5" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+    </svg>
   );
 }

@@ -1,5 +1,11 @@
 import { useEffect, useId, useRef } from 'react';
-import { type ColumnSettings, renameChanges, settingsChanges, suggestedKey } from '@/core/columns';
+import {
+  type ColumnSettings,
+  METADATA_PREFIX,
+  renameChanges,
+  settingsChanges,
+  suggestedKey,
+} from '@/core/columns';
 import { issueMessage } from '@/core/issues';
 import { useFocusTrap } from '@/ui/shared/use-focus-trap';
 import { ColumnNoticeBadge } from '@/ui/sheet/columns/column-notices';
@@ -20,6 +26,7 @@ export function ColumnHeader({
   menuOpen: open,
   onOpenMenu,
   onCloseMenu,
+  onFillColumn,
 }: {
   id: string;
   store: SheetStore;
@@ -31,6 +38,8 @@ export function ColumnHeader({
   onOpenMenu: () => void;
   /** Closes the menu; `returnFocus` gives the focus back to the grid (not after a click elsewhere). */
   onCloseMenu: (returnFocus: boolean) => void;
+  /** Selects the column's shown cells and asks for a value to fill them with; absent when it cannot be filled. */
+  onFillColumn?: () => void;
 }) {
   const menuId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -83,7 +92,7 @@ export function ColumnHeader({
         onClick={() => (open ? close() : onOpenMenu())}
       >
         <span className="column-head-name" title={column.name}>
-          <span>{column.name || '(unnamed)'}</span>
+          <ColumnName column={column} />
         </span>
         <span className="column-head-reading">
           {reading}
@@ -135,6 +144,11 @@ export function ColumnHeader({
             </p>
           ))}
           <div className="column-menu-actions">
+            {onFillColumn && (
+              <button type="button" onClick={onFillColumn}>
+                Fill column…
+              </button>
+            )}
             <button
               type="button"
               className="danger"
@@ -152,5 +166,20 @@ export function ColumnHeader({
         </div>
       )}
     </div>
+  );
+}
+
+/**
+ * A column's name; a metadata column's key is shown first and the `attributes.metadata.` before it after, muted
+ * and cut first, so narrow columns of metadata tell each other apart. What is read out is the name as it is.
+ */
+function ColumnName({ column }: { column: ColumnSettings }) {
+  const key = column.name.startsWith(METADATA_PREFIX) ? column.name.slice(METADATA_PREFIX.length) : '';
+  if (column.target.kind !== 'metadata' || key === '') return <span>{column.name || '(unnamed)'}</span>;
+  return (
+    <span className="column-head-key-first">
+      <span className="column-head-prefix">{METADATA_PREFIX}</span>
+      <span className="column-head-key">{key}</span>
+    </span>
   );
 }

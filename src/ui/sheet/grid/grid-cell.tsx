@@ -19,6 +19,7 @@ export function GridCell({
   text,
   issues,
   active,
+  selected,
   editing,
   onEditText,
   onEditorKeyDown,
@@ -32,11 +33,14 @@ export function GridCell({
   text: string;
   issues: readonly Issue[];
   active: boolean;
+  /** True when it is among the selected cells (the active cell always is). */
+  selected: boolean;
   editing: EditingState | null;
   onEditText: (text: string) => void;
   onEditorKeyDown: (event: React.KeyboardEvent<HTMLInputElement>) => void;
   onEditorBlur: () => void;
-  onSelect: () => void;
+  /** Makes it the active cell; `extend` (Shift+click) selects from the anchor to it. */
+  onSelect: (extend: boolean) => void;
   onOpen: () => void;
 }) {
   const severity = worstSeverity(issues);
@@ -47,15 +51,15 @@ export function GridCell({
       id={id}
       role="gridcell"
       aria-colindex={columnIndex}
-      aria-selected={active}
+      aria-selected={active || selected}
       aria-invalid={severity === 'error' || undefined}
       aria-describedby={messages.length > 0 ? descriptionId : undefined}
-      className={`sheet-cell${active ? ' sheet-cell-active' : ''}${severity ? ` sheet-cell-${severity}` : ''}`}
+      className={`sheet-cell${active ? ' sheet-cell-active' : ''}${selected && !active ? ' sheet-cell-selected' : ''}${severity ? ` sheet-cell-${severity}` : ''}`}
       title={messages.length > 0 ? messages.join('\n') : undefined}
       onMouseDown={(event) => {
         if (editing) return;
         event.preventDefault();
-        onSelect();
+        onSelect(event.shiftKey);
       }}
       onDoubleClick={onOpen}
     >

@@ -29,6 +29,11 @@ export interface KeyPress {
 /** What a key press on the grid (not editing) asks for. */
 export type GridKeyAction =
   | { kind: 'move'; to: CellPosition }
+  /** Move the active cell and keep the selection's anchor: the cells between them are selected (Shift). */
+  | { kind: 'extend'; to: CellPosition }
+  | { kind: 'select_all' }
+  /** Copy each selected column's first value down the selection (Ctrl+D). */
+  | { kind: 'fill_down' }
   /** Edit the active cell: with its value (`text` null: Enter or F2) or replacing it by a typed character. */
   | { kind: 'edit'; text: string | null }
   | { kind: 'open_menu' }
@@ -40,6 +45,8 @@ export type GridKeyAction =
 export type EditorKeyAction =
   /** Keep the value and make `to` the active cell. */
   | { kind: 'commit'; to: CellPosition }
+  /** Put the value in every selected cell (Ctrl+Enter, as in a spreadsheet) and stay. */
+  | { kind: 'commit_to_selection' }
   /** Keep the value and let Tab take the focus out of the grid. */
   | { kind: 'commit_and_leave' }
   /** Drop what was typed and stay on the cell. */
@@ -113,7 +120,8 @@ export function historyShortcut(
  * What a key press on the grid does when no cell is being edited, or null to leave it to the browser: Tab and
  * Shift+Tab then leave the grid (it is one Tab stop), and Escape does nothing. On a header, Enter, Space or F2
  * opens the column's menu, and typing or Delete does nothing; on a cell, Enter or F2 edits it, a character
- * replaces its value, Delete or Backspace clears it.
+ * replaces its value, Delete or Backspace clears the selected cells. A navigation key with Shift extends the
+ * selection; Ctrl+A selects every cell, Ctrl+D fills down.
  */
 export function gridKeyAction(
   active: CellPosition,
@@ -123,6 +131,9 @@ export function gridKeyAction(
   if (bounds.columns === 0) return null;
   const history = historyShortcut(press);
   if (history) return { kind: history };
+  const control = (press.ctrlKey || press.metaKey) && !press.altKey;
+  if (control && !press.shiftKey && press.key.toLowerCase() === 'a') return { kind: 'select_all' };
+  if (control && !press.shiftKey && press.key.toLowerCase() === 'd') return { kind: 'fill_down' };
   const onHeader = active.row === HEADER_ROW;
   const plain = !press.ctrlKey && !press.metaKey && !press.altKey;
   if (plain && (press.key === 'Enter' || press.key === 'F2')) {
@@ -133,14 +144,16 @@ export function gridKeyAction(
   if (startsTyping(press)) return onHeader ? null : { kind: 'edit', text: press.key };
   if (press.altKey) return null;
   const to = moveActiveCell(active, press, bounds);
-  return to ? { kind: 'move', to } : null;
+  if (!to) return null;
+  return press.shiftKey ? { kind: 'extend', to } : { kind: 'move', to };
 }
 
 /**
  * What a key press in the cell editor does, or null to leave it to the input: Escape cancels and stays on the
- * cell; Enter keeps the value and moves down (Shift+Enter up); ArrowUp/ArrowDown keep it and move, and so do
- * ArrowLeft/ArrowRight when typing started the edit (as in a spreadsheet; otherwise they move the caret); Tab
- * and Shift+Tab keep it and leave the grid. Moves stay among the data rows.
+ * cell; Enter keeps the value and moves down (Shift+Enter up), Ctrl+Enter puts it in every selected cell;
+ * ArrowUp/ArrowDown keep it and move, and so do ArrowLeft/ArrowRight when typing started the edit (as in a
+ * spreadsheet; otherwise they move the caret); Tab and Shift+Tab keep it and leave the grid. Moves stay among the
+ * data rows.
  */
 export function editorKeyAction(
   position: CellPosition,
@@ -158,6 +171,7 @@ export function editorKeyAction(
     case 'Tab':
       return { kind: 'commit_and_leave' };
     case 'Enter':
+      if (press.ctrlKey || press.metaKey) return { kind: 'commit_to_selection' };
       return { kind: 'commit', to: among(position.row + (press.shiftKey ? -1 : 1), position.column) };
     case 'ArrowUp':
       return { kind: 'commit', to: among(position.row - 1, position.column) };

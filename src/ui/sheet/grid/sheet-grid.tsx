@@ -3,16 +3,21 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import { describeLocation } from '@/core/issues';
 import { cellText } from '@/ui/shared/cell-text';
+import { TableStore } from '@/ui/shared/data-table';
+import { countText } from '@/ui/shared/format';
 import { useStore } from '@/ui/shared/use-store';
 import { useFixedRows } from '@/ui/shared/use-fixed-rows';
 import { CellInspector } from './cell-inspector';
 import { ColumnHeader } from './column-header';
+import { FillDialog } from './fill-dialog';
 import { GridCell, StatusBadge } from './grid-cell';
 import { type CellPosition, clampPosition, gridKeyAction, HEADER_ROW } from './grid-navigation';
 import { filterRows, type RowFilter } from './row-filter';
 import type { SheetStore } from '@/ui/sheet/sheet-store';
 import { type CellAt, useCellEditor } from './use-cell-editor';
+import { inRange } from './grid-selection';
 import { useGridClipboard } from './use-grid-clipboard';
+import { useGridSelection } from './use-grid-selection';
 import './sheet-grid.css';
 
 const ROW_HEIGHT = 32;
@@ -53,6 +58,8 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
   const gridRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<CellPosition>({ row: 0, column: 0 });
+  /** The state beside the grid: the cell being edited. */
+  const [tableStore] = useState(() => new TableStore());
   /** The id of the column whose menu is open. */
   const [menuColumnId, setMenuColumnId] = useState<string | null>(null);
 
@@ -101,14 +108,41 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
     return row === undefined || !column ? null : { row, column };
   };
   const focusGrid = () => gridRef.current?.focus({ preventScroll: true });
-  const editor = useCellEditor({ store, gridRef, cellAt, bounds, readOnly, onMove: setActive });
+  const selection = useGridSelection({
+    store,
+    active: current,
+    setActive,
+    visibleRows,
+    columns: sheetColumns,
+    readOnly,
+  });
+  const editor = useCellEditor({
+    store,
+    tableStore,
+    gridRef,
+    cellAt,
+    bounds,
+    readOnly,
+    onMove: selection.moveTo,
+    onFillSelection: selection.fill,
+  });
   const clipboard = useGridClipboard({
     store,
     filter,
     visibleRows,
     active: current,
+    range: selection.range,
     readOnly,
-    onPastedSheet: () => setActive({ row: 0, column: 0 }),
+    onPastedSheet: () => selection.moveTo({ row: 0, column: 0 }),
+  });
+
+  // The fill dialog gives the focus back to the grid, wherever it was opened from (after the dialog gave it back
+  // to its opener: a parent's effects run after its child's clean-up).
+  const asking = selection.asking;
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (wasAsking.current && !asking) focusGrid();
+    wasAsking.current = asking;
   });
 
   useEffect(() => {
@@ -159,7 +193,16 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
         store.redo();
         return;
       case 'move':
-        setActive(action.to);
+        selection.moveTo(action.to);
+        return;
+      case 'extend':
+        selection.extendTo(action.to);
+        return;
+      case 'select_all':
+        selection.selectAll();
+        return;
+      case 'fill_down':
+        selection.fillDown();
         return;
       case 'open_menu':
         if (activeColumn) setMenuColumnId(activeColumn.id);
@@ -168,15 +211,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
         editor.start(current, action.text, action.text !== null);
         return;
       case 'clear':
-        if (readOnly || activeSheetRow === undefined || !activeColumn) return;
-        if (model.cell(activeSheetRow, activeColumn.id) === undefined) return;
-        store.apply(
-          {
-            kind: 'set_cells',
-            cells: [{ row: activeSheetRow, columnId: activeColumn.id, value: undefined }],
-          },
-          `Clear row ${activeSheetRow + 1}`,
-        );
+        selection.clear();
         return;
     }
   };
@@ -197,6 +232,7 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
           aria-rowcount={visibleRows.length + 1}
           aria-colcount={columnCount + 1}
           aria-readonly={readOnly || undefined}
+          aria-multiselectable
           aria-activedescendant={activeId}
           tabIndex={0}
           className="sheet-grid-scroll"
@@ -230,9 +266,17 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
                       active={current.row === HEADER_ROW && current.column === index}
                       menuOpen={menuColumnId === column.id}
                       onOpenMenu={() => {
-                        setActive(position);
+                        selection.moveTo(position);
                         setMenuColumnId(column.id);
                       }}
+                      onFillColumn={
+                        readOnly || visibleRows.length === 0
+                          ? undefined
+                          : () => {
+                              setMenuColumnId(null);
+                              selection.selectColumnToFill(index);
+                            }
+                      }
                       onCloseMenu={(returnFocus) => {
                         setMenuColumnId(null);
                         if (returnFocus) focusGrid();
@@ -298,16 +342,18 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
                         text={cellText(model.cell(sheetRow, column.id))}
                         issues={rowIssues.filter((issue) => issue.columnId === column.id)}
                         active={item.index === current.row && columnIndex === current.column}
+                        selected={inRange(selection.range, position)}
                         editing={isEditing ? editing : null}
                         onEditText={editor.setText}
                         onEditorKeyDown={editor.onKeyDown}
                         onEditorBlur={editor.onBlur}
-                        onSelect={() => {
-                          setActive(position);
+                        onSelect={(extend) => {
+                          if (extend) selection.extendTo(position);
+                          else selection.moveTo(position);
                           focusGrid();
                         }}
                         onOpen={() => {
-                          setActive(position);
+                          selection.moveTo(position);
                           editor.start(position, null, false);
                         }}
                       />
@@ -336,6 +382,33 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
         issues={activeIssues}
         hint={current.row === HEADER_ROW ? "Enter opens the column's menu" : undefined}
       />
+      {selection.cellCount > 1 && (
+        <div className="selection-bar" role="group" aria-label="Selected cells">
+          <span>{`${countText(selection.cellCount, 'cell')} selected: ${selection.where}`}</span>
+          <button type="button" disabled={readOnly} onClick={() => selection.setAsking(true)}>
+            Fill selected cells…
+          </button>
+          <button
+            type="button"
+            disabled={readOnly}
+            title="Copies each column's first selected value down (Ctrl+D)"
+            onClick={() => {
+              selection.fillDown();
+              focusGrid();
+            }}
+          >
+            Fill down
+          </button>
+        </div>
+      )}
+      {selection.asking && selection.range && (
+        <FillDialog
+          cellCount={selection.cellCount}
+          where={selection.where}
+          onFill={selection.fill}
+          onCancel={() => selection.setAsking(false)}
+        />
+      )}
     </div>
   );
 }

@@ -1,17 +1,16 @@
-import { type RefObject, useRef, useState } from 'react';
+import type { RefObject } from 'react';
 import type { ColumnSettings } from '@/core/columns';
 import { cellFromText, cellText } from '@/ui/shared/cell-text';
+import type { EditingCell, TableState, TableStore } from '@/ui/shared/data-table';
 import { tabbableElements } from '@/ui/shared/use-focus-trap';
+import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet/sheet-store';
 import { type CellPosition, editorKeyAction, type GridBounds } from './grid-navigation';
 
-/** The cell being edited and the text in its editor. */
-export interface EditingState {
-  position: CellPosition;
-  text: string;
-  /** True when typing started the edit: ArrowLeft/ArrowRight then commit and move, as in a spreadsheet. */
-  typed: boolean;
-}
+/** The cell being edited and the text in its editor (kept in the grid's `TableStore`). */
+export type EditingState = EditingCell;
+
+const selectEditing = (state: TableState) => state.editing;
 
 /** A grid position's sheet row and column, or null where there is none (the header row, past the end). */
 export type CellAt = (position: CellPosition) => { row: number; column: ColumnSettings } | null;
@@ -29,36 +28,35 @@ export interface CellEditor {
 
 /**
  * Inline editing of one cell at a time (Phoenix's `useEditableTableCell`): Enter or an arrow keeps the value and
- * moves, Escape drops it and stays, Tab keeps it and leaves the grid. A kept value goes to the store as one
- * undoable edit; focus goes back to the grid whenever the editor closes from the keyboard.
+ * moves, Ctrl+Enter puts it in every selected cell, Escape drops it and stays, Tab keeps it and leaves the grid.
+ * A kept value goes to the store as one undoable edit; focus goes back to the grid whenever the editor closes from
+ * the keyboard. The edit itself lives in the grid's table store (`tableStore`).
  */
 export function useCellEditor({
   store,
+  tableStore,
   gridRef,
   cellAt,
   bounds,
   readOnly,
   onMove,
+  onFillSelection,
 }: {
   store: SheetStore;
+  tableStore: TableStore;
   gridRef: RefObject<HTMLElement | null>;
   cellAt: CellAt;
   bounds: GridBounds;
   readOnly: boolean;
   onMove: (position: CellPosition) => void;
+  /** Puts a value in every selected cell (the editor's Ctrl+Enter). */
+  onFillSelection: (text: string) => void;
 }): CellEditor {
-  const [editing, setEditing] = useState<EditingState | null>(null);
-  // NOTE: the edit as the event handlers see it, updated at once: the blur that follows Enter, Escape or Tab
-  // then finds no edit, so nothing is committed twice and a cancelled edit is never committed.
-  const current = useRef<EditingState | null>(null);
-  const update = (state: EditingState | null) => {
-    current.current = state;
-    setEditing(state);
-  };
-
+  const editing = useStore(tableStore, selectEditing);
+  // NOTE: the handlers read the edit from the store, which is current at once: the blur that follows Enter,
+  // Escape or Tab then finds no edit, so nothing is committed twice and a cancelled edit is never committed.
   const commit = () => {
-    const state = current.current;
-    update(null);
+    const state = tableStore.stopEditing();
     const cell = state ? cellAt(state.position) : null;
     if (!state || !cell) return;
     const { row, column } = cell;
@@ -91,24 +89,27 @@ export function useCellEditor({
     start: (position, text, typed) => {
       const cell = cellAt(position);
       if (readOnly || !cell) return;
-      update({ position, text: text ?? cellText(store.model.cell(cell.row, cell.column.id)), typed });
+      tableStore.startEditing(position, text ?? cellText(store.model.cell(cell.row, cell.column.id)), typed);
     },
-    setText: (text) => {
-      if (current.current) update({ ...current.current, text });
-    },
+    setText: (text) => tableStore.setEditingText(text),
     onKeyDown: (event) => {
-      const state = current.current;
+      const state = tableStore.getState().editing;
       const action = state ? editorKeyAction(state.position, event, state.typed, bounds) : null;
       if (!action) return;
       event.preventDefault();
       switch (action.kind) {
         case 'cancel':
-          update(null);
+          tableStore.stopEditing();
           focusGrid();
           return;
         case 'commit':
           commit();
           onMove(action.to);
+          focusGrid();
+          return;
+        case 'commit_to_selection':
+          tableStore.stopEditing();
+          if (state) onFillSelection(state.text);
           focusGrid();
           return;
         case 'commit_and_leave':
@@ -118,7 +119,7 @@ export function useCellEditor({
       }
     },
     onBlur: () => {
-      if (current.current) commit();
+      if (tableStore.getState().editing) commit();
     },
   };
 }

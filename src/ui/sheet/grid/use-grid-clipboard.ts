@@ -4,6 +4,7 @@ import { countText } from '@/ui/shared/format';
 import type { SheetStore } from '@/ui/sheet/sheet-store';
 import { formatClipboardTable } from './clipboard';
 import { type CellPosition, HEADER_ROW } from './grid-navigation';
+import { type CellRange, rangeCellCount, rangeTexts } from './grid-selection';
 import { everyCellBlank, pasteEdits, tableFromPastedBlock } from './paste';
 import type { RowFilter } from './row-filter';
 
@@ -14,8 +15,8 @@ export interface GridClipboard {
 }
 
 /**
- * Copy and paste on the grid itself (an editor or the column menu keeps its own): Ctrl+C copies the active
- * cell (a header copies the column's name); Ctrl+V pastes a block at the active cell, adding rows as needed
+ * Copy and paste on the grid itself (an editor or the column menu keeps its own): Ctrl+C copies the selected
+ * cells as a block, or the active cell (a header copies the column's name); Ctrl+V pastes a block at the active cell, adding rows as needed
  * (from a header, at the first row), or on an empty sheet makes a block with a header row the sheet.
  */
 export function useGridClipboard({
@@ -23,6 +24,7 @@ export function useGridClipboard({
   filter,
   visibleRows,
   active,
+  range,
   readOnly,
   onPastedSheet,
 }: {
@@ -31,6 +33,8 @@ export function useGridClipboard({
   /** The sheet rows the grid shows, in order. */
   visibleRows: ArrayLike<number>;
   active: CellPosition;
+  /** The selected cells: more than one are copied as a block. */
+  range: CellRange | null;
   readOnly: boolean;
   /** Called when a pasted block replaced the sheet. */
   onPastedSheet: () => void;
@@ -38,6 +42,13 @@ export function useGridClipboard({
   return {
     onCopy: (event) => {
       if (event.target !== event.currentTarget) return;
+      if (range && rangeCellCount(range) > 1) {
+        event.preventDefault();
+        const { model } = store;
+        const grid = { visibleRows, columns: model.columns, cell: model.cell.bind(model) };
+        event.clipboardData.setData('text/plain', formatClipboardTable(rangeTexts(range, grid, cellText)));
+        return;
+      }
       const column = store.model.columns[active.column];
       const row = visibleRows[active.row];
       if (!column || (active.row !== HEADER_ROW && row === undefined)) return;
