@@ -15,6 +15,7 @@ import {
   type TestProvider,
 } from '../support/oidc-provider';
 import { guardPage } from './app-helpers';
+import { type AxeViolation, axeViolations, report } from './axe';
 import { launchChromium } from './harness';
 
 /**
@@ -118,6 +119,41 @@ describe('signing in in the browser', () => {
       await page.getByText('Viewers can preview; ask an admin to make you an editor to submit.').waitFor();
       const submit = page.getByRole('button', { name: /^Submit \d+ spans?$/ });
       expect(await submit.isDisabled()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('passes axe-core signed in: the header with who, the Keys dialog with a key, the Audit dialog', async () => {
+    const { context, page } = await signIn('adm');
+    try {
+      const found = new Map<string, AxeViolation[]>();
+      const check = async (state: string) => {
+        const violations = await axeViolations(page);
+        if (violations.length > 0) found.set(state, violations);
+      };
+      await page.getByText('Signed in as').filter({ hasText: 'Adm Admin' }).waitFor();
+      await check('header signed in');
+
+      await page.getByRole('button', { name: 'Keys' }).click();
+      const keys = page.getByRole('dialog', { name: 'Your API keys' });
+      await keys.getByLabel('Name').fill('ci');
+      await keys.getByRole('button', { name: 'Make a key' }).click();
+      await keys.getByRole('button', { name: 'Revoke ci' }).waitFor();
+      await check('Keys dialog with a key');
+      await keys.getByRole('button', { name: 'Close' }).click();
+      await keys.waitFor({ state: 'detached' });
+
+      await page.getByRole('button', { name: 'Audit' }).click();
+      const audit = page.getByRole('dialog', { name: 'Audit' });
+      await audit
+        .getByRole('table', { name: 'Audit events' })
+        .getByRole('row')
+        .filter({ hasText: 'key created' })
+        .filter({ hasText: 'Adm Admin' })
+        .waitFor();
+      await check('Audit dialog');
+      expect(report(found), `axe-core found violations in ${found.size} states`).toBe('');
     } finally {
       await context.close();
     }

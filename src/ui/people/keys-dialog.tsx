@@ -32,7 +32,7 @@ function keyColumns(revoke: (key: PersonalKey) => ReactNode): DataTableColumn<Pe
       width: 140,
       cell: (key) => key.last_used_at?.slice(0, 16).replace('T', ' ') ?? 'never',
     },
-    { id: 'revoke', header: '', width: 150, cell: revoke },
+    { id: 'revoke', header: <span className="visually-hidden">Revoke</span>, width: 150, cell: revoke },
   ];
 }
 
