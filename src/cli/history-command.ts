@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listSubmissions } from '@/client';
-import type { Submission } from '@/core/api';
+import { authorWords, type Submission } from '@/core/api';
 import {
   addServerOption,
   type CommandContext,
@@ -24,9 +24,10 @@ export interface HistoryOptions extends ServerOptions {
 export function submissionLines(submission: Submission, paint: Paint): string[] {
   const kind = submission.kind === 'revert' ? paint('cyan', 'revert') : 'patch ';
   const label = submission.label ?? '(no label)';
+  const who = authorWords(submission);
   const lines = [
     `${timeText(submission.created_at)}  ${paint('bold', submission.id)}  ${kind}  ${label}` +
-      (submission.key_name === null ? '' : paint('dim', `  key ${submission.key_name}`)),
+      (who === null ? '' : paint('dim', `  ${who.startsWith('key ') ? who : `by ${who}`}`)),
     `    ${count(submission.spans_processed)} processed · ${count(submission.spans_updated)} updated` +
       ` (${count(submission.spans_unchanged)} already up to date) · ` +
       paint(submission.spans_failed > 0 ? 'red' : 'dim', `${count(submission.spans_failed)} failed`) +

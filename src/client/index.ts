@@ -18,4 +18,5 @@ export {
   type SpansByBatch,
   type SubmissionProgress,
 } from './log-metadata';
+export { createKey, listAudit, listKeys, revokeKey } from './people-requests';
 export { emptyProgress, retryOf, SubmissionRun, type SubmissionRunOptions } from './submission-run';

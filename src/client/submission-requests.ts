@@ -10,7 +10,8 @@ import { apiRequest, type ClientOptions } from './api-request';
 
 /** A page of submissions, newest first, of one project or of all; pass `next_cursor` back as `cursor`. */
 export function listSubmissions(
-  query: { project?: string; limit?: number; cursor?: string | null } = {},
+  /** `person`: only the submissions of this person (their subject at the identity provider). */
+  query: { project?: string; person?: string; limit?: number; cursor?: string | null } = {},
   options: ClientOptions = {},
 ): Promise<SubmissionsResponse> {
   return apiRequest(apiRoutes.listSubmissions, { params: {}, query }, options);

@@ -1,8 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { matchedRoutes } from 'hono/route';
+import { serverRouteAccess } from '@/core/api';
 import type { Logger } from 'pino';
 import {
+  type AccessStore,
   IdempotencyKeyReusedError,
   type SpanStore,
   StoreUnavailableError,
@@ -13,18 +15,21 @@ import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
 import { type ApiKey, type AuthRateLimit, requireApiKey } from './http/auth';
 import { BodyBudget } from './http/body-budget';
-import { TrustedProxies } from './http/client-address';
+import { clientAddressOf, TrustedProxies } from './http/client-address';
 import { compressResponses } from './http/compression';
 import { requireLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './http/read-body';
 import { requestContext, requestLog } from './http/request-context';
 import { securityHeaders } from './http/security-headers';
+import { SignIn, type SignInSettings } from './http/sign-in';
 import { serveSpaFile } from './http/static-files';
 import { ServerMetrics } from './metrics';
 import { registerArizeRoutes } from './routes/arize-routes';
 import { registerIdentityRoutes } from './routes/identity-routes';
 import type { ArizeLink } from './routes/route-deps';
 import { registerOtlpRoutes } from './routes/otlp-routes';
+import { registerPeopleRoutes } from './routes/people-routes';
+import { checkAccess } from './routes/register-route';
 import { registerServiceRoutes } from './routes/service-routes';
 import { registerSpanRoutes } from './routes/span-routes';
 import { registerSubmissionRoutes } from './routes/submission-routes';
@@ -51,6 +56,8 @@ export interface AppOptions {
   metrics?: boolean;
   /** Projects linked to Arize AX (SPEC §14) and the client that writes to it; none by default. */
   arize?: ArizeLink | null;
+  /** Sign-in with OpenID Connect (SPEC §16), with the store of sessions, keys and the audit; null without it. */
+  people?: { settings: SignInSettings; access: AccessStore; now?: () => Date } | null;
 }
 
 const apiPath = /^\/(api|v1)(\/|$)/;
@@ -71,19 +78,21 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const { logger } = options;
   const app = new Hono<AppEnv>();
   const metrics = new ServerMetrics(options.store, { processMetrics: options.metrics === true });
-  const deps = {
-    store: options.store,
-    maxBodyBytes: options.maxBodyBytes,
-    logger,
-    metrics,
-    arize: options.arize ?? null,
-  };
 
   const bodyBudget = new BodyBudget(
     Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, options.maxBodyBytes),
   );
 
   const trustedProxies = new TrustedProxies(options.trustedProxies ?? []);
+  const deps = {
+    store: options.store,
+    maxBodyBytes: options.maxBodyBytes,
+    logger,
+    metrics,
+    arize: options.arize ?? null,
+    access: options.people?.access ?? null,
+    clientAddress: (c: Context) => clientAddressOf(c, trustedProxies),
+  };
   app.use('*', requestContext(logger, trustedProxies));
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -98,7 +107,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   app.use('*', compressResponses());
   app.use('*', securityHeaders());
-  if (options.apiKeys.length === 0) app.use('*', requireLoopbackHost());
+  const people = options.people ?? null;
+  if (options.apiKeys.length === 0 && people === null) app.use('*', requireLoopbackHost());
   app.use('*', async (c, next) => {
     const lease = bodyBudget.lease();
     c.set('bodyLease', lease);
@@ -114,20 +124,31 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       cors({
         origin: [...options.corsOrigins],
         allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Idempotency-Key'],
-        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
         exposeHeaders: ['Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
         maxAge: 600,
       }),
     );
   }
 
-  const auth = requireApiKey(options.apiKeys, options.authRateLimit, trustedProxies);
+  const signIn =
+    people === null
+      ? null
+      : new SignIn({
+          settings: people.settings,
+          access: people.access,
+          trustedProxies,
+          logger,
+          ...(people.now === undefined ? {} : { now: people.now }),
+        });
+  const auth = requireApiKey(options.apiKeys, options.authRateLimit, trustedProxies, signIn?.auth ?? null);
   app.use('/api/*', auth);
   app.use('/v1/*', auth);
   // NOTE: /metrics is for Prometheus, not part of the API: outside the shared route table, there only when turned on.
   if (options.metrics === true) {
     app.use('/metrics', auth);
     app.get('/metrics', async (c) => {
+      checkAccess(c, serverRouteAccess['GET /metrics'].access);
       const { text, contentType } = await metrics.exposition();
       return c.body(text, 200, { 'Content-Type': contentType });
     });
@@ -139,6 +160,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   registerSubmissionRoutes(app, deps);
   registerArizeRoutes(app, deps);
   registerOtlpRoutes(app, deps);
+  registerPeopleRoutes(app, deps, people?.access ?? null, trustedProxies, people?.now);
+  signIn?.register(app);
 
   app.notFound(async (c) => {
     const { staticDir } = options;

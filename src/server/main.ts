@@ -4,6 +4,8 @@ import { databaseLabel, StoreOpenError, StoreUnavailableError } from '@/server/s
 import { ConfigError, loadConfig, type ServerConfig } from './config';
 import { isLoopbackHost } from './http/loopback-host';
 import { createLogger } from './logger';
+import { loadSignInConfig } from './sign-in-config';
+import type { SignInSettings } from './http/sign-in';
 import { type RunningServer, type StartServerOptions, startServer } from './start-server';
 
 /** What `npm start` decides beyond the environment variables. */
@@ -24,8 +26,9 @@ export async function runServer(
   options: RunOptions = {},
 ): Promise<RunningServer> {
   const config = configOrExit(env);
+  const signIn = signInConfigOrExit(env);
   const logger = createLogger(config.logLevel);
-  const withKeys = config.apiKeys.length > 0;
+  const withKeys = config.apiKeys.length > 0 || signIn !== null;
   const host = config.host ?? '127.0.0.1';
   if (!withKeys && !isLoopbackHost(host)) {
     console.error(
@@ -52,6 +55,7 @@ export async function runServer(
     seedDemo: options.seedDemo ?? config.seedDemo,
     metrics: config.metrics,
     arize: config.arize,
+    signIn,
     logger,
   });
   const health = await server.store.health();
@@ -85,6 +89,16 @@ export async function runServer(
 function configOrExit(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   try {
     return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+function signInConfigOrExit(env: Readonly<Record<string, string | undefined>>): SignInSettings | null {
+  try {
+    return loadSignInConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

@@ -2,7 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import {
+  type AccessStore,
   databaseLabel,
+  openPostgresAccessStore,
+  openSqliteAccessStore,
   openPostgresStore,
   openSqliteStore,
   openThreadedSqliteStore,
@@ -13,6 +16,7 @@ import { createApp } from './app';
 import { type ArizeConfig, createArizeClient } from './arize';
 import { seedDemoProject } from './demo/seed-demo';
 import type { ApiKey, AuthRateLimit } from './http/auth';
+import type { SignInSettings } from './http/sign-in';
 import { isLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
 import { createLogger, type Logger, type LogLevel } from './logger';
@@ -63,6 +67,10 @@ export interface StartServerOptions {
   logLevel?: LogLevel;
   /** How long close() lets in-flight requests finish before cutting connections. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Sign-in with OpenID Connect (SPEC §16); null or left out: none, as before. */
+  signIn?: SignInSettings | null;
+  /** The clock of sessions and keys (a test sets it); default the system's. */
+  now?: () => Date;
 }
 
 function poolOptions(connections: StartServerOptions['databaseConnections']): PostgresStoreOptions {
@@ -90,7 +98,8 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const apiKeys = options.apiKeys ?? [];
-  if (apiKeys.length === 0 && !isLoopbackHost(host)) {
+  const signIn = options.signIn ?? null;
+  if (apiKeys.length === 0 && signIn === null && !isLoopbackHost(host)) {
     throw new Error(
       `Without API keys the server listens on 127.0.0.1 only; configure SPANPATCH_API_KEYS to listen on ${host}`,
     );
@@ -105,6 +114,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger.info({ store: 'postgres', database: databaseLabel(options.databaseUrl) }, 'store: PostgreSQL');
   } else {
     logger.info({ store: 'sqlite', db: options.dbPath }, 'store: SQLite');
+  }
+  let access: AccessStore | null = null;
+  if (signIn !== null) {
+    try {
+      access = options.databaseUrl
+        ? await openPostgresAccessStore(options.databaseUrl)
+        : openSqliteAccessStore(options.dbPath);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
   if (options.seedDemo && (await store.listProjects()).length === 0) {
     const seeded = await seedDemoProject(store);
@@ -158,6 +178,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     isClosing: () => closing,
     metrics: options.metrics ?? false,
     arize,
+    people:
+      signIn === null || access === null
+        ? null
+        : { settings: signIn, access, ...(options.now === undefined ? {} : { now: options.now }) },
   });
   const server = createServer(getRequestListener(app.fetch));
   let inFlight = 0;
@@ -180,6 +204,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   } catch (error) {
     arize?.client.close();
+    await access?.close();
     await store.close();
     throw error;
   }
@@ -200,6 +225,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await stopped;
       clearTimeout(cutOff);
       arize?.client.close();
+      await access?.close();
       await store.close();
       logger.info('stopped');
     })();

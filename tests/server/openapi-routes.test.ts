@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema, type ApiRoute, apiRoutes, routePath } from '@/core/api';
+import { apiErrorSchema, type ApiRoute, apiRouteAccess, apiRoutes, routePath } from '@/core/api';
 import { startTestServer, type TestServer } from './test-server';
 
 const routes: readonly ApiRoute[] = Object.values(apiRoutes);
@@ -170,6 +170,11 @@ describe('the route table (src/core/api/api-routes.ts)', () => {
           );
           expect(dryRun.status).not.toBe(403);
         }
+      } else if (apiRouteAccess[route.id as keyof typeof apiRouteAccess].access === 'admin') {
+        // A read for admins only (the audit, SPEC §16): no API key is an admin.
+        expect(readOnly, `${route.path} is for admins`).toMatchObject({ status: 403, code: 'role_too_low' });
+        const byWriter = await call(route, writer);
+        expect(byWriter, `${route.path} is for admins`).toMatchObject({ status: 403, code: 'role_too_low' });
       } else {
         expect(readOnly.code, `${route.path} lets a read-only key read`).not.toBe('read_only_key');
         expect(readOnly.status).not.toBe(403);

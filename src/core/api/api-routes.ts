@@ -3,6 +3,10 @@ import {
   arizeLoadRequestSchema,
   arizeLoadResponseSchema,
   arizeStatusResponseSchema,
+  auditPageSchema,
+  auditQuerySchema,
+  createdKeySchema,
+  createKeyRequestSchema,
   fieldsResponseSchema,
   identitySchema,
   livenessResponseSchema,
@@ -11,7 +15,10 @@ import {
   lookupResponseSchema,
   patchHeadersSchema,
   patchRequestSchema,
+  pageQuerySchema,
   patchResponseSchema,
+  personalKeySchema,
+  personalKeysPageSchema,
   projectsResponseSchema,
   spansPageSchema,
   spansQuerySchema,
@@ -67,7 +74,7 @@ export interface RouteResponse {
 export interface ApiRoute {
   /** A stable name for the route, also the OpenAPI `operationId`. */
   id: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** The path, with parameters in braces: `/api/v1/projects/{project}/spans/lookup`. */
   path: string;
   summary: string;
@@ -311,7 +318,54 @@ export const apiRoutes = {
       schema: json('RevertResponse', revertResponseSchema),
     },
     errors: [...PROJECT_BODY_ERRORS, 422],
-    errorCodes: { 422: ['already_reverted'] },
+    errorCodes: { 403: ['read_only_key', 'role_too_low', 'not_your_submission'], 422: ['already_reverted'] },
+  }),
+  listKeys: route({
+    id: 'listKeys',
+    method: 'GET',
+    path: '/api/v1/keys',
+    summary: "The caller's personal API keys (an admin's: everyone's), newest first, with their last use",
+    auth: 'api_key',
+    writes: false,
+    query: pageQuerySchema,
+    response: { description: 'Keys', schema: json('PersonalKeysPage', personalKeysPageSchema) },
+    errors: [400, 401, 403, 429, 503],
+  }),
+  createKey: route({
+    id: 'createKey',
+    method: 'POST',
+    path: '/api/v1/keys',
+    summary:
+      'Make a personal API key for the signed-in person: its role no higher than theirs, an optional expiry; the key is answered this once',
+    auth: 'api_key',
+    writes: true,
+    body: { kind: 'json', schema: json('CreateKeyRequest', createKeyRequestSchema) },
+    response: { description: 'The key, shown once', schema: json('CreatedKey', createdKeySchema) },
+    errors: [400, 401, 403, 413, 415, 429, 503],
+    errorCodes: { 403: ['sign_in_required', 'role_too_low', 'read_only_key'] },
+  }),
+  revokeKey: route({
+    id: 'revokeKey',
+    method: 'DELETE',
+    path: '/api/v1/keys/{id}',
+    summary:
+      "Revoke a personal API key: the owner's own, or anyone's by an admin; refused at once on every server",
+    auth: 'api_key',
+    writes: true,
+    response: { description: 'The revoked key', schema: json('PersonalKey', personalKeySchema) },
+    errors: [401, 403, 404, 429, 503],
+  }),
+  listAudit: route({
+    id: 'listAudit',
+    method: 'GET',
+    path: '/api/v1/audit',
+    summary:
+      'The audit (admins): sign-ins, failed sign-ins, sign-outs, role changes, keys made and revoked, reverts; newest first',
+    auth: 'api_key',
+    writes: false,
+    query: auditQuerySchema,
+    response: { description: 'Events', schema: json('AuditPage', auditPageSchema) },
+    errors: [400, 401, 403, 429, 503],
   }),
   loadFromArize: route({
     id: 'loadFromArize',

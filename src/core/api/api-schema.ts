@@ -296,6 +296,21 @@ export const spanIdsFoundSchema = z.object({ span_ids: z.array(z.string()), ...s
 /** What a query of spans answers: `{ spans, next_cursor, total? }`, or with `ids_only` `{ span_ids, … }`. */
 export const spanQueryResponseSchema = z.union([spansFoundSchema, spanIdsFoundSchema]);
 
+/**
+ * Who made a submission (SPEC §16): a person who signed in (or used their own key), with the name and email the
+ * identity provider gave and their `subject` (the provider's stable ID of them), or a service API key by name. Null
+ * on a server without keys or sign-in, and for what was sent before Spanpatch recorded who.
+ */
+export const authorSchema = z
+  .object({
+    kind: z.enum(['person', 'key']),
+    name: z.string(),
+    email: z.string().nullable(),
+    /** The person's subject at the identity provider; null for a key. History filters by it (`person=`). */
+    subject: z.string().nullable(),
+  })
+  .nullable();
+
 /** One span with its trace, metadata and every change ever made to it. */
 export const spanDetailSchema = z.object({
   span: spanSummarySchema.extend({ end_time: z.string().nullable(), updated_at: z.string().nullable() }),
@@ -323,6 +338,8 @@ export const spanDetailSchema = z.object({
       before: storedValueSchema,
       after: storedValueSchema,
       removed: z.boolean(),
+      /** Who made the change: the author of its submission (left out by a server older than sign-in). */
+      author: authorSchema.optional(),
     }),
   ),
 });
@@ -348,6 +365,11 @@ export const submissionSchema = z.object({
   /** When its last batch was applied. */
   finished_at: z.string(),
   key_name: z.string().nullable(),
+  /**
+   * Who sent it (SPEC §16): the signed-in person, or the API key; null on a server without keys or sign-in. Left out
+   * by a server older than sign-in.
+   */
+  author: authorSchema.optional(),
   batches: count,
   spans_processed: count,
   spans_updated: count,
@@ -434,6 +456,12 @@ const cursorParameter = z.string().min(1).max(200).optional().meta({ description
 /** Query parameters of the list of submissions: `GET /api/v1/submissions`. */
 export const submissionsQuerySchema = z.object({
   project: z.string().min(1).optional().meta({ description: 'Only the submissions to this project' }),
+  person: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .meta({ description: "Only the submissions of this person (their author's subject)" }),
   limit: pageLimit.meta({ description: 'Submissions per page' }),
   cursor: cursorParameter,
 });
@@ -478,12 +506,117 @@ export const roleSchema = z.enum(['viewer', 'editor', 'admin']);
  * (`via: "none"`, no name, an editor); sign-in adds `via: "session"` with a person's name and email.
  */
 export const identitySchema = z.object({
-  /** The API key's name; null on a server without keys. */
+  /** The person's name (signed in, or with their own key), else the API key's name; null on a server without keys. */
   name: z.string().nullable(),
-  /** The person's email once people sign in (SPEC §16); null for an API key. */
+  /** The person's email (SPEC §16); null for a service API key. */
   email: z.string().nullable(),
   role: roleSchema,
-  via: z.enum(['key', 'none']),
+  /** `session`: a person signed in with the identity provider; `key`: an API key; `none`: a server without either. */
+  via: z.enum(['key', 'none', 'session']),
+  /** The person's subject at the identity provider, for a person only. */
+  subject: z.string().optional(),
+  /** The name of the person's own key the request came with (`via: "key"`), for a personal key only. */
+  key_name: z.string().optional(),
+});
+
+/** Most characters of a personal API key's name. */
+export const MAX_KEY_NAME_LENGTH = 100;
+
+/** A person as Spanpatch knows them from the identity provider: their subject, name and email. */
+export const personSchema = z.object({
+  subject: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+});
+
+/**
+ * A personal API key (SPEC §16), as listed: never the key itself, which is shown once, when it is made. `id` is
+ * the key's public part (the key starts `spk_<id>_`), so a person can tell their keys apart.
+ */
+export const personalKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  owner: personSchema,
+  created_at: z.string(),
+  /** When it stops working; null for a key without an end. */
+  expires_at: z.string().nullable(),
+  /** When it was last used (to the minute); null when never. */
+  last_used_at: z.string().nullable(),
+  /** When it was revoked; null while it works. */
+  revoked_at: z.string().nullable(),
+});
+
+/** `GET /api/v1/keys`: the caller's keys (an admin's: everyone's), newest first, paged. */
+export const personalKeysPageSchema = z.object({
+  keys: z.array(personalKeySchema),
+  next_cursor: z.string().nullable(),
+});
+
+/** `POST /api/v1/keys`: a new key for the signed-in person. */
+export const createKeyRequestSchema = requestObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(MAX_KEY_NAME_LENGTH, `name must be at most ${MAX_KEY_NAME_LENGTH} characters`)
+    .regex(/^[^\p{Cc}]*$/u, 'name must not contain control characters'),
+  /** Default: the person's own role. Never higher than it. */
+  role: optional(roleSchema),
+  /** ISO 8601; in the future. Left out: the key works until it is revoked. */
+  expires_at: optional(
+    z.iso.datetime({
+      offset: true,
+      error: 'expires_at must be an ISO 8601 time such as 2030-01-31T00:00:00Z',
+    }),
+  ),
+});
+
+/** What making a key answers: the key, this once, and the key as it will be listed. */
+export const createdKeySchema = personalKeySchema.extend({
+  /** The key itself (`spk_…`): shown once, stored only as a hash. */
+  key: z.string(),
+});
+
+/** Query parameters of a page of keys or of the audit. */
+export const pageQuerySchema = z.object({
+  limit: pageLimit.meta({ description: 'Rows per page' }),
+  cursor: cursorParameter,
+});
+
+/** What the audit records (SPEC §16). */
+export const auditActionSchema = z.enum([
+  'sign_in',
+  'sign_in_failed',
+  'sign_out',
+  'role_changed',
+  'key_created',
+  'key_revoked',
+  'revert',
+]);
+
+/** One event of the audit: what happened, when, who did it and from which address. */
+export const auditEventSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  action: auditActionSchema,
+  /** Who did it: the person or key; null when nobody was recognised (a failed sign-in). */
+  actor: authorSchema,
+  /** The client's address (behind trusted proxies, as they forwarded it). */
+  address: z.string().nullable(),
+  /** What it was about, by name: the key, the submission, the roles before and after, why a sign-in failed. */
+  detail: z.record(z.string(), z.string().nullable()),
+});
+
+/** `GET /api/v1/audit`: events, newest first, paged. */
+export const auditPageSchema = z.object({
+  events: z.array(auditEventSchema),
+  next_cursor: z.string().nullable(),
+});
+
+/** Query parameters of the audit: a page, and optionally one kind of event. */
+export const auditQuerySchema = pageQuerySchema.extend({
+  action: auditActionSchema.optional().meta({ description: 'Only events of this kind' }),
 });
 
 export type SpanPatch = z.infer<typeof spanPatchSchema>;
@@ -521,6 +654,14 @@ export type LivenessResponse = z.infer<typeof livenessResponseSchema>;
 export type ReadinessResponse = z.infer<typeof readinessResponseSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type Identity = z.infer<typeof identitySchema>;
+export type Author = z.infer<typeof authorSchema>;
+export type Person = z.infer<typeof personSchema>;
+export type PersonalKey = z.infer<typeof personalKeySchema>;
+export type PersonalKeysPage = z.infer<typeof personalKeysPageSchema>;
+export type CreatedKey = z.infer<typeof createdKeySchema>;
+export type AuditAction = z.infer<typeof auditActionSchema>;
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditPage = z.infer<typeof auditPageSchema>;
 
 /** A submission's combined result across batches, in the format of one response, plus what was not sent. */
 export interface AggregatedResponse extends PatchResponse {

@@ -6,7 +6,26 @@
  * The front door of src/core/api: code outside the room imports it from here (`@/core/api`) only.
  * It may import: text. (eslint.config.js)
  */
-export { connectedAs, identityOf, type KeyAccess, whyNotAllowed } from './access';
+export {
+  authorOfCaller,
+  authorOfSubmission,
+  authorWords,
+  type Caller,
+  connectedAs,
+  identityOf,
+  identityOfCaller,
+  isReadOnlyKey,
+  type KeyAccess,
+  lowerRole,
+  mayRevert,
+  mayWrite,
+  personName,
+  roleAtLeast,
+  roleOfCaller,
+  submitterOf,
+  submitterOfPerson,
+  whyNotAllowed,
+} from './access';
 export { answerTooLargeMessage, MAX_ANSWER_BYTES, MAX_ERROR_ANSWER_BYTES } from './answer-limits';
 export {
   type ApiErrorStatus,
@@ -21,6 +40,12 @@ export {
 export {
   type AggregatedResponse,
   aggregateResponses,
+  type AuditAction,
+  auditActionSchema,
+  type AuditEvent,
+  type AuditPage,
+  type Author,
+  type CreatedKey,
   type ApiError,
   apiErrorSchema,
   describeSchemaError,
@@ -36,12 +61,17 @@ export {
   type MetadataCondition,
   type PatchResponse,
   patchResponseSchema,
+  type Person,
+  type PersonalKey,
+  type PersonalKeysPage,
   type ProjectsResponse,
   type ProjectTarget,
   type ArizeLoadResponse,
   type ArizeStatusResponse,
   type RevertResponse,
   type ReadinessResponse,
+  type Role,
+  roleSchema,
   type SpanDetail,
   type SpanError,
   type SpanFilter,
@@ -89,3 +119,12 @@ export {
   MAX_SPAN_ID_LENGTH,
 } from './patch-limits';
 export { findResponseContradiction } from './response-consistency';
+export { parseRoleMapping, roleFromClaim, type RoleRule } from './role-mapping';
+export {
+  apiRouteAccess,
+  type Refusal,
+  refusalOf,
+  type RouteAccess,
+  type RouteRule,
+  serverRouteAccess,
+} from './route-access';

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
-import type { KeyAccess } from '@/core/api';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Caller, KeyAccess } from '@/core/api';
 import { HttpError } from './api-error';
 import { clientAddressOf, TrustedProxies } from './client-address';
 import { FailedAttempts } from './failed-attempts';
@@ -69,10 +69,28 @@ export function createKeyMatcher(keys: readonly ApiKey[]): (token: string) => Ap
 
 /** Variables the auth middleware sets for the routes. */
 export interface AuthVariables {
-  /** Name of the API key of the request, or null when the server has no keys. */
+  /** Name of the API key of the request (a service key's, or a person's own key's), else null. */
   keyName: string | null;
   /** What the request's key may do; `write` when the server has no keys. */
   keyAccess: KeyAccess;
+  /** Who the request comes from (SPEC §16): the routes check it against the route → role table. */
+  caller: Caller;
+}
+
+/**
+ * How the server knows people (SPEC §16), when sign-in is configured: a person's own key (`spk_…`), and the session
+ * of a request's cookie. Each answers null for a key or cookie it does not know (or that was revoked, or expired).
+ */
+export interface PeopleAuth {
+  findPersonalKey(token: string): Promise<Caller | null>;
+  findSession(c: Context): Promise<Caller | null>;
+  /** Refuses a write made with the session cookie from another origin (SPEC §16); throws an HttpError. */
+  checkCookieWrite(c: Context): void;
+}
+
+/** Whether a bearer token is a person's own key rather than a service key (`spk_<id>_<secret>`). */
+export function isPersonalKeyToken(token: string): boolean {
+  return token.startsWith('spk_');
 }
 
 /** How many wrong keys one client address may present before its wrong keys are answered 429. */
@@ -95,64 +113,69 @@ export function requireApiKey(
   keys: readonly ApiKey[],
   rateLimit: AuthRateLimit = defaultRateLimit,
   trustedProxies: TrustedProxies = new TrustedProxies([]),
+  people: PeopleAuth | null = null,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   const match = createKeyMatcher(keys);
   const failures = new FailedAttempts(rateLimit.maxFailures, rateLimit.windowMs);
-  return async (c, next) => {
-    if (keys.length === 0) {
-      c.set('keyName', null);
-      c.set('keyAccess', 'write');
-      return next();
-    }
-    const header = c.req.header('Authorization') ?? '';
-    const bearer = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!bearer?.[1]) {
+  const refuseWrongKey = (c: Context): never => {
+    const address = clientAddressOf(c, trustedProxies);
+    const waitMs = failures.waitMs(address);
+    failures.record(address);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(
-        401,
-        'unauthorized',
-        'This server requires an API key: send the header Authorization: Bearer <key>',
+        429,
+        'too_many_attempts',
+        `Too many requests with a wrong API key from this address; try again in ${seconds} s`,
+        { 'Retry-After': String(seconds) },
       );
     }
-    const apiKey = match(bearer[1].trim());
-    if (apiKey === null) {
-      const address = clientAddressOf(c, trustedProxies);
-      const waitMs = failures.waitMs(address);
-      failures.record(address);
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
-        throw new HttpError(
-          429,
-          'too_many_attempts',
-          `Too many requests with a wrong API key from this address; try again in ${seconds} s`,
-          { 'Retry-After': String(seconds) },
-        );
-      }
-      throw new HttpError(403, 'forbidden', 'The API key is not valid for this server');
-    }
-    c.set('keyName', apiKey.name);
-    c.set('keyAccess', apiKey.access ?? 'write');
-    return next();
+    throw new HttpError(403, 'forbidden', 'The API key is not valid for this server');
   };
-}
-
-/**
- * Throws the 403 `read_only_key` when the request's key is read-only: for a write, and for a route that writes
- * unless its body asks for a dry run, once its body says it does not.
- */
-export function refuseReadOnlyKey(key: AuthVariables): void {
-  if (key.keyAccess === 'read') {
-    throw new HttpError(
-      403,
-      'read_only_key',
-      `The API key '${key.keyName ?? ''}' is read-only: it cannot change spans. Use a key without ':read'`,
-    );
-  }
-}
-
-/** Refuses a write made with a read-only key (403), for the routes that change stored data. */
-export function requireWriteAccess(): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    refuseReadOnlyKey({ keyName: c.get('keyName'), keyAccess: c.get('keyAccess') });
-    return next();
+    const header = c.req.header('Authorization') ?? '';
+    const bearer = /^Bearer\s+(.+)$/i.exec(header.trim());
+    const token = bearer?.[1]?.trim();
+    if (keys.length === 0 && people === null) {
+      c.set('keyName', null);
+      c.set('keyAccess', 'write');
+      c.set('caller', { kind: 'anyone' });
+      return next();
+    }
+    if (token) {
+      if (people !== null && isPersonalKeyToken(token)) {
+        // NOTE: a wrong personal key counts as a failed attempt, as a wrong service key does.
+        const caller = await people.findPersonalKey(token);
+        if (caller === null || caller.kind !== 'personal_key') return refuseWrongKey(c);
+        c.set('keyName', caller.keyName);
+        c.set('keyAccess', caller.role === 'viewer' ? 'read' : 'write');
+        c.set('caller', caller);
+        return next();
+      }
+      const apiKey = match(token);
+      if (apiKey === null) return refuseWrongKey(c);
+      const access = apiKey.access ?? 'write';
+      c.set('keyName', apiKey.name);
+      c.set('keyAccess', access);
+      c.set('caller', { kind: 'service_key', name: apiKey.name, access });
+      return next();
+    }
+    const session = people === null ? null : await people.findSession(c);
+    if (session !== null && people !== null) {
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') {
+        people.checkCookieWrite(c);
+      }
+      c.set('keyName', null);
+      c.set('keyAccess', session.kind === 'session' && session.role === 'viewer' ? 'read' : 'write');
+      c.set('caller', session);
+      return next();
+    }
+    throw new HttpError(
+      401,
+      'unauthorized',
+      people === null
+        ? 'This server requires an API key: send the header Authorization: Bearer <key>'
+        : 'Sign in to Spanpatch (GET /auth/login), or send an API key as the header Authorization: Bearer <key>',
+    );
   };
 }

@@ -1,9 +1,17 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { type ApiRoute, type NamedSchema, type PathParams, pathParamNames } from '@/core/api';
+import {
+  type ApiRoute,
+  apiRouteAccess,
+  type NamedSchema,
+  type PathParams,
+  pathParamNames,
+  type RouteAccess,
+  type RouteRule,
+  refusalOf,
+} from '@/core/api';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
-import { refuseReadOnlyKey, requireWriteAccess } from '@/server/http/auth';
 import { readJsonBody } from '@/server/http/read-body';
 import { parseBody, parseQuery } from './validate-request';
 
@@ -42,8 +50,21 @@ function snakeCase(name: string): string {
 export type RegisterRoute = <const R extends ApiRoute>(route: R, handler: RouteHandler<R>) => void;
 
 /**
- * Registers routes of the shared table (`apiRoutes`) on the app. Before a handler runs: a write refuses a
- * read-only key (403), then the headers the route reads are checked (400 `invalid_<header>`), then its query
+ * Refuses a caller whose role may not call a route needing `access` (SPEC §16): 403 with the reason. NOTE: the
+ * auth middleware on `/api/*` and `/v1/*` has named the caller; a route needing a role outside them is refused.
+ */
+export function checkAccess(c: Context<AppEnv>, access: RouteAccess, writes = false): void {
+  if (access === 'anyone') return;
+  const caller = c.get('caller') as AppEnv['Variables']['caller'] | undefined;
+  if (caller === undefined)
+    throw new HttpError(401, 'unauthorized', 'This route needs an API key or a sign-in');
+  const refusal = refusalOf(caller, access, writes);
+  if (refusal !== null) throw new HttpError(refusal.status, refusal.code, refusal.message);
+}
+
+/**
+ * Registers routes of the shared table (`apiRoutes`) on the app. Before a handler runs: a caller whose role may not
+ * call the route is refused (403, by the route → role table `apiRouteAccess`), then the headers the route reads are checked (400 `invalid_<header>`), then its query
  * (400 `invalid_query`), then its JSON body is read within `maxBodyBytes` and checked (415, 413, 400
  * `malformed_json` / `invalid_body`); a route that writes `unless_dry_run` refuses a read-only key only then, once
  * its body says it is not a dry run. NOTE: API keys are checked earlier, by the auth middleware on `/api/*` and
@@ -52,7 +73,11 @@ export type RegisterRoute = <const R extends ApiRoute>(route: R, handler: RouteH
 export function routeRegistrar(app: Hono<AppEnv>, maxBodyBytes: number): RegisterRoute {
   return (route, handler) => {
     const paramNames = pathParamNames(route.path);
+    const rule: RouteRule | undefined = (apiRouteAccess as Readonly<Record<string, RouteRule>>)[route.id];
+    if (rule === undefined)
+      throw new Error(`The route ${route.id} is not in the route → role table (route-access.ts)`);
     const handle = async (c: Context<AppEnv>): Promise<Response> => {
+      if (rule.dryRun === undefined) checkAccess(c, rule.access, route.writes === true);
       const params: Record<string, string> = {};
       for (const name of paramNames) params[name] = c.req.param(name) ?? '';
       const headers = route.headers === undefined ? undefined : parseHeaders(route.headers, c);
@@ -64,15 +89,15 @@ export function routeRegistrar(app: Hono<AppEnv>, maxBodyBytes: number): Registe
         body = parseBody(route.body.schema.schema, json.value);
         bodyDigest = json.sha256;
       }
-      if (route.writes === 'unless_dry_run' && !isDryRun(body)) {
-        refuseReadOnlyKey({ keyName: c.get('keyName'), keyAccess: c.get('keyAccess') });
+      if (rule.dryRun !== undefined) {
+        const dryRun = isDryRun(body);
+        checkAccess(c, dryRun ? rule.dryRun : rule.access, !dryRun);
       }
       // NOTE: each part was checked above with the route's own schema, which is what RouteInput says.
       return handler(c, { params, headers, query, body, bodyDigest } as RouteInput<typeof route>);
     };
     const path = honoPath(route.path);
-    if (route.writes === true) app.on(route.method, path, requireWriteAccess(), handle);
-    else app.on(route.method, path, handle);
+    app.on(route.method, path, handle);
   };
 }
 

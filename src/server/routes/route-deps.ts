@@ -1,7 +1,8 @@
+import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { ArizeClient, ArizeConfig } from '@/server/arize';
 import type { ServerMetrics } from '@/server/metrics';
-import type { SpanStore } from '@/server/store';
+import type { AccessStore, SpanStore } from '@/server/store';
 
 /** What the routes need from the server. */
 export interface RouteDeps {
@@ -11,6 +12,10 @@ export interface RouteDeps {
   metrics: ServerMetrics;
   /** The link to Arize AX (SPEC §14): its configuration and client; null when no project is linked. */
   arize: ArizeLink | null;
+  /** People's sessions, keys, the audit and who sent each submission (SPEC §16); null on a server without sign-in. */
+  access: AccessStore | null;
+  /** The client's address of a request, for the audit. */
+  clientAddress: (c: Context) => string;
 }
 
 /** Projects linked to Arize AX and the client that writes to it. */

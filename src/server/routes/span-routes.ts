@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
-import { apiRoutes, type SpanQueryResponse } from '@/core/api';
+import { apiRoutes, authorOfCaller, type SpanQueryResponse, submitterOf } from '@/core/api';
 import { prepareSubmittedSpan } from '@/core/patch';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { requestLog } from '@/server/http/request-context';
 import { patchInArize, projectsWithTargets } from './arize-writes';
+import { changesWithAuthors } from './authors';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
 import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';
@@ -12,7 +13,7 @@ import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';
 /** Routes about a project's spans (SPEC §6): projects, metadata patch, lookup, fields, browse. */
 export function registerSpanRoutes(
   app: Hono<AppEnv>,
-  { store, maxBodyBytes, metrics, arize }: RouteDeps,
+  { store, maxBodyBytes, metrics, arize, access }: RouteDeps,
 ): void {
   const register = routeRegistrar(app, maxBodyBytes);
   register(apiRoutes.listProjects, async (c) =>
@@ -25,10 +26,11 @@ export function registerSpanRoutes(
       spanId: span.span_id,
       patch: prepareSubmittedSpan(span.span_id, span.patch_document),
     }));
+    const caller = c.get('caller');
     const submission = {
       project: params.project,
       spans,
-      keyName: c.get('keyName'),
+      keyName: submitterOf(caller),
       idempotencyKey:
         idempotencyKey === undefined ? null : { key: idempotencyKey, requestDigest: bodyDigest },
       submission: body.submission ?? null,
@@ -49,6 +51,10 @@ export function registerSpanRoutes(
     }
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
     else metrics.recordBatch('patch', outcome.response);
+    // Who sent it, with the name and email the provider gave (a service key is known by its name alone).
+    if (access !== null && (caller.kind === 'session' || caller.kind === 'personal_key')) {
+      await access.recordAuthor(outcome.response.submission_id, authorOfCaller(caller));
+    }
     return c.json(outcome.response);
   });
 
@@ -85,7 +91,7 @@ export function registerSpanRoutes(
         `No span with ID '${params.span_id.slice(0, 100)}' in project '${params.project}'`,
       );
     }
-    return c.json(detail);
+    return c.json(await changesWithAuthors(store, access, detail));
   });
 
   register(apiRoutes.getFields, async (c, { params }) =>

@@ -24,3 +24,7 @@ export { StoreOpenError } from './store-open-error';
 export { StoreUnavailableError, type StoreUnavailableReason } from './store-unavailable-error';
 export { SubmissionConflictError } from './submission-conflict-error';
 export { UnknownProjectError } from './unknown-project-error';
+export type { AccessStore, KeyRecord, SessionRecord } from './access-store';
+export { KEY_TOUCH_INTERVAL_MS, toPersonalKey } from './access-store';
+export { openPostgresAccessStore } from './postgres/postgres-access-store';
+export { openSqliteAccessStore } from './sqlite/sqlite-access-store';

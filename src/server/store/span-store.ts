@@ -48,6 +48,8 @@ export interface PatchSubmission {
 /** Which page of submissions to list: newest first, before a position of an earlier page. */
 export interface SubmissionListQuery {
   project: string | null;
+  /** Only the submissions of this submitter (a key's name, or `person:<subject>`); null or left out: everyone's. */
+  submitter?: string | null;
   limit: number;
   /** Where the previous page ended (a store's own position), or null for the first page. */
   before: number | null;

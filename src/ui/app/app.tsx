@@ -4,6 +4,7 @@ import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
+import { AccountMenu } from '@/ui/people';
 import {
   getConnectionSettings,
   invalidateProject,
@@ -87,6 +88,7 @@ export function App({ stores }: { stores?: AppStores }) {
             {saveError}
           </span>
         )}
+        <AccountMenu />
         <SettingsButton />
       </header>
       {/* NOTE: the tabs and their panels are the page's main landmark; the header above is its banner. */}

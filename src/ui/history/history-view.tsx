@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Submission } from '@/core/api';
+import { authorWords, type Submission } from '@/core/api';
 import { useConnectionSettings } from '@/ui/settings';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
 import { describeRequestError } from '@/ui/shared/request-error';
@@ -236,7 +236,11 @@ function SubmissionRow({
       <td>
         <time dateTime={submission.created_at}>{formatSubmissionTime(submission.created_at)}</time>
       </td>
-      <td>{submission.key_name ?? <span className="history-muted">none</span>}</td>
+      <td>
+        {(submission.author === undefined ? submission.key_name : authorWords(submission)) ?? (
+          <span className="history-muted">none</span>
+        )}
+      </td>
       <td className="history-number">{submission.spans_processed.toLocaleString('en-US')}</td>
       <td className="history-number">
         {submission.spans_updated.toLocaleString('en-US')}

@@ -71,7 +71,7 @@ export function RevertDialog({
   const dryRun = useRevertPlan(settings, submission.id);
   const reverting = useRevertSubmission(settings);
   const run = runOf(reverting);
-  const notAllowed = whyNotAllowed(useIdentity(settings), 'revert');
+  const notAllowed = whyNotAllowed(useIdentity(settings), 'revert', submission.author);
   const reasonId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   // NOTE: the button that started the revert is disabled while it runs, which drops the focus; take it back.

@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import type { Submission, SubmissionChange } from '@/core/api';
+import { authorWords, type Submission, type SubmissionChange } from '@/core/api';
 import type { ConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
@@ -159,10 +159,17 @@ function SubmissionFacts({
           <time dateTime={submission.finished_at}>{formatSubmissionTime(submission.finished_at)}</time>
         </dd>
       </div>
-      <div>
-        <dt>API key</dt>
-        <dd>{submission.key_name ?? 'none'}</dd>
-      </div>
+      {submission.author === undefined ? (
+        <div>
+          <dt>API key</dt>
+          <dd>{submission.key_name ?? 'none'}</dd>
+        </div>
+      ) : (
+        <div>
+          <dt>By</dt>
+          <dd>{authorWords(submission) ?? 'nobody recorded'}</dd>
+        </div>
+      )}
       <div>
         <dt>Totals</dt>
         <dd>{totalsText(submission)}</dd>

@@ -210,6 +210,10 @@ export class PostgresSubmissions {
       params.push(query.before);
       conditions.push(`s.id < $${params.length}`);
     }
+    if (query.submitter !== undefined && query.submitter !== null) {
+      params.push(query.submitter);
+      conditions.push(`s.key_name = $${params.length}`);
+    }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     params.push(query.limit + 1);
     const rows = await sql.query<SubmissionRow>(

@@ -198,6 +198,10 @@ export class SqliteSubmissions {
       conditions.push('s.id < ?');
       params.push(query.before);
     }
+    if (query.submitter !== undefined && query.submitter !== null) {
+      conditions.push('s.key_name = ?');
+      params.push(query.submitter);
+    }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = this.db
       .prepare<unknown[], SubmissionRow>(
