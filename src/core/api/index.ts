@@ -38,6 +38,7 @@ export {
   patchResponseSchema,
   type ProjectsResponse,
   type ReadinessResponse,
+  type SpanCountResponse,
   type SpanDetail,
   type SpanError,
   type SpanFilter,

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
-import { apiRoutes, type SpanQueryResponse } from '@/core/api';
+import { apiRoutes, type SpanCountResponse, type SpanQueryResponse } from '@/core/api';
 import { prepareSubmittedSpan } from '@/core/patch';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
+import { UnknownProjectError } from '@/server/store';
 import { routeRegistrar } from './register-route';
 import type { RouteDeps } from './route-deps';
 import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';
@@ -53,6 +54,29 @@ export function registerSpanRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, met
       ? { span_ids: result.spanIds ?? result.spans.map((span) => span.span_id), ...page }
       : { spans: result.spans, ...page };
     return c.json(answer);
+  });
+
+  register(apiRoutes.countSpans, async (c, { body }) => {
+    const counted: SpanCountResponse['projects'] = [];
+    for (const project of await store.listProjects()) {
+      if (project.spans === 0) continue;
+      try {
+        const result = await store.searchSpans(project.name, {
+          filter: body.filter,
+          limit: 1,
+          after: null,
+          count: true,
+          idsOnly: true,
+        });
+        if (result.total !== null && result.total > 0)
+          counted.push({ project: project.name, total: result.total });
+      } catch (error) {
+        // A project deleted since it was listed has nothing to count.
+        if (!(error instanceof UnknownProjectError)) throw error;
+      }
+    }
+    counted.sort((a, b) => b.total - a.total || (a.project < b.project ? -1 : 1));
+    return c.json({ projects: counted });
   });
 
   register(apiRoutes.getSpan, async (c, { params }) => {

@@ -202,6 +202,14 @@ const migrations: readonly string[] = [
     INSERT INTO span_names (span_names, rowid, search_name) VALUES ('delete', old.id, old.search_name);
   END;
   `,
+  // A span's input and output (OpenInference `input.value`, `output.value`) and its other attributes, kept from
+  // ingest for its detail; the first line of its input beside them, for lists.
+  `
+  ALTER TABLE spans ADD COLUMN input_value TEXT;
+  ALTER TABLE spans ADD COLUMN output_value TEXT;
+  ALTER TABLE spans ADD COLUMN input_preview TEXT;
+  ALTER TABLE spans ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 /** The schema version this code expects. */
