@@ -73,6 +73,7 @@ export function filterSpans(spans: readonly SpanSummary[], filter: SpanFilter): 
         span.trace_id.startsWith(text) ||
         span.name.toLowerCase().includes(text)) &&
       (filter.span_ids === undefined || filter.span_ids.includes(span.span_id)) &&
+      (filter.trace_ids === undefined || filter.trace_ids.includes(span.trace_id)) &&
       (filter.kinds === undefined || filter.kinds.includes(span.kind)) &&
       (!filter.roots_only || span.parent_span_id === null) &&
       (filter.start?.from === undefined || span.start_time >= filter.start.from) &&
