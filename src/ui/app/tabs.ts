@@ -26,9 +26,21 @@ export function tabAfterKey(current: TabId, key: string): TabId | null {
   return next === null ? null : (TABS[next]?.id ?? null);
 }
 
+const NOT_TYPED_IN = new Set([
+  'checkbox',
+  'radio',
+  'button',
+  'submit',
+  'reset',
+  'range',
+  'color',
+  'file',
+  'image',
+]);
+
 /**
  * True for a `/` that should take the user to the search of spans: pressed without Ctrl, Alt or Meta, not while
- * typing in a field (an input, a text area, a select, editable text, or the sheet's grid, where typing edits a cell)
+ * typing in a field (a text input, a text area, a select, editable text, or the sheet's grid, where typing edits a cell)
  * and not while a dialog is open.
  */
 export function isSearchShortcut(
@@ -40,10 +52,9 @@ export function isSearchShortcut(
   if (dialogOpen) return false;
   const target = event.target;
   if (!(target instanceof Element)) return true;
-  if (
-    target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="grid"]')
-  ) {
+  if (target.closest('textarea, select, [contenteditable=""], [contenteditable="true"], [role="grid"]')) {
     return false;
   }
-  return true;
+  // A checkbox, a radio button or a button takes no text: `/` there still goes to the search.
+  return !(target instanceof HTMLInputElement) || NOT_TYPED_IN.has(target.type);
 }
