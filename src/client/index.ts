@@ -1,7 +1,7 @@
 export { ApiRequestError, type ClientOptions, type RequestFailureKind } from './api-request';
 export { type ConnectionCheck, failedConnectionCheck, testConnection, whoAmI } from './connection-check';
 export { arizeStatus, getFields, listProjects, loadFromArize } from './project-requests';
-export { getSpan, listSpans, lookupSpans, querySpanIds, querySpans } from './span-requests';
+export { countSpans, getSpan, listSpans, lookupSpans, querySpanIds, querySpans } from './span-requests';
 export {
   getSubmission,
   listSubmissionChanges,

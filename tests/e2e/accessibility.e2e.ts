@@ -48,7 +48,7 @@ describe('accessibility: axe-core in every tab, dialog, popover and filtered sta
     const matching = page.getByRole('status', { name: 'Matching spans' });
     await matching.filter({ hasText: /spans match/ }).waitFor();
     await page.getByRole('searchbox', { name: 'Search spans' }).fill('no-span-is-called-this');
-    await matching.filter({ hasText: 'No spans match.' }).waitFor();
+    await matching.filter({ hasText: 'No spans match in project demo.' }).waitFor();
     await check('Spans, nothing matches');
 
     // Settings.

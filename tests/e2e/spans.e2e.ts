@@ -67,6 +67,7 @@ describe('finding spans and tagging them from the Spans tab, against the demo pr
 
     // By a metadata condition, with "Select all N matching".
     await search.fill('');
+    await page.getByRole('button', { name: 'Filters' }).click();
     await page.getByRole('button', { name: 'Add a condition' }).click();
     await page.getByLabel('Key of condition 1').fill('session_id');
     await page.getByLabel('Value of condition 1').fill(session);

@@ -81,6 +81,7 @@ describe('read routes', () => {
       kind: 'LLM',
       start_time: '2025-05-05T08:00:12.000Z',
       metadata: {},
+      input_preview: null,
     });
   });
 

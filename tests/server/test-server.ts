@@ -73,6 +73,8 @@ export interface TestSpan {
   /** The OpenInference metadata attribute: an object is sent as JSON text. */
   metadata?: unknown;
   startTimeUnixNano?: string;
+  /** More OTLP attributes (`{ key, value: AnyValue }`), sent as they are. */
+  attributes?: readonly unknown[];
 }
 
 /** An OTLP/JSON ExportTraceServiceRequest for spans of one project. */
@@ -95,6 +97,7 @@ export function otlpJson(project: string | null, spans: readonly TestSpan[]): un
                   typeof span.metadata === 'string' ? span.metadata : JSON.stringify(span.metadata);
                 attributes.push({ key: 'metadata', value: { stringValue: text } });
               }
+              attributes.push(...(span.attributes ?? []));
               return {
                 traceId: span.traceId ?? '0af7651916cd43dd8448eb211c80319c',
                 spanId: span.spanId,

@@ -24,6 +24,8 @@ import {
   spansQuerySchema,
   revertRequestSchema,
   revertResponseSchema,
+  spanCountRequestSchema,
+  spanCountResponseSchema,
   spanDetailSchema,
   spanQueryRequestSchema,
   spanQueryResponseSchema,
@@ -246,6 +248,21 @@ export const apiRoutes = {
     body: { kind: 'json', schema: json('SpanQueryRequest', spanQueryRequestSchema) },
     response: { description: 'Spans found', schema: json('SpanQueryResponse', spanQueryResponseSchema) },
     errors: PROJECT_BODY_ERRORS,
+  }),
+  countSpans: route({
+    id: 'countSpans',
+    method: 'POST',
+    path: '/api/v1/spans/count',
+    summary:
+      'How many spans a filter finds in each project (projects without a match left out), to say where else a search matches',
+    auth: 'api_key',
+    writes: false,
+    body: { kind: 'json', schema: json('SpanCountRequest', spanCountRequestSchema) },
+    response: {
+      description: 'Matches per project',
+      schema: json('SpanCountResponse', spanCountResponseSchema),
+    },
+    errors: [400, 401, 403, 413, 415, 429, 503],
   }),
   getSpan: route({
     id: 'getSpan',

@@ -165,6 +165,11 @@ export const spanSummarySchema = z.object({
   kind: z.string(),
   start_time: z.string(),
   metadata: metadataSchema,
+  /**
+   * The first line of the span's OpenInference `input.value` (at most 120 characters, spaces collapsed), to tell
+   * spans of one name apart in a list; null when the span has no input.
+   */
+  input_preview: z.string().nullable(),
 });
 
 /** Most span IDs a query answers at once with `ids_only` (to select every match across pages, SPEC §10). */
@@ -311,9 +316,26 @@ export const authorSchema = z
   })
   .nullable();
 
+/** `POST /api/v1/spans/count`: how many spans a filter finds in each project (to say where else a search matches). */
+export const spanCountRequestSchema = requestObject({ filter: optionalOr(spanFilterSchema, {}) });
+
+/** The projects where the filter finds spans, most matches first; projects without a match are left out. */
+export const spanCountResponseSchema = z.object({
+  projects: z.array(z.object({ project: z.string(), total: count })),
+});
+
 /** One span with its trace, metadata and every change ever made to it. */
 export const spanDetailSchema = z.object({
-  span: spanSummarySchema.extend({ end_time: z.string().nullable(), updated_at: z.string().nullable() }),
+  span: spanSummarySchema.extend({
+    end_time: z.string().nullable(),
+    updated_at: z.string().nullable(),
+    /** The OpenInference `input.value` attribute as the tracer sent it (as JSON text if not text); null if none. */
+    input: z.string().nullable(),
+    /** The OpenInference `output.value` attribute, likewise. */
+    output: z.string().nullable(),
+    /** The span's other attributes (not `metadata`, `input.value`, `output.value`), as plain JSON values. */
+    attributes: z.record(z.string(), z.unknown()),
+  }),
   /** The spans of its trace (itself included), in start order: ID, parent, name, kind. */
   trace: z.array(
     z.object({
@@ -643,6 +665,8 @@ export type SpanQueryResponse = z.infer<typeof spanQueryResponseSchema>;
 export type SpansFound = z.infer<typeof spansFoundSchema>;
 export type SpanIdsFound = z.infer<typeof spanIdsFoundSchema>;
 export type SpanDetail = z.infer<typeof spanDetailSchema>;
+export type SpanCountRequest = z.infer<typeof spanCountRequestSchema>;
+export type SpanCountResponse = z.infer<typeof spanCountResponseSchema>;
 export type Submission = z.infer<typeof submissionSchema>;
 export type SubmissionChange = z.infer<typeof submissionChangeSchema>;
 export type SubmissionDetail = z.infer<typeof submissionDetailSchema>;

@@ -72,6 +72,7 @@ export {
   type ReadinessResponse,
   type Role,
   roleSchema,
+  type SpanCountResponse,
   type SpanDetail,
   type SpanError,
   type SpanFilter,

@@ -48,6 +48,8 @@ export const apiRouteAccess = {
   listAudit: { access: 'admin' },
   // Loading spans from Arize AX writes Spanpatch's copy; its status is read by anyone who may read.
   loadFromArize: { access: 'editor' },
+  // Counting matches across projects reads spans only.
+  countSpans: { access: 'viewer' },
   arizeStatus: { access: 'viewer' },
   ingestTraces: { access: 'editor' },
 } as const satisfies Record<keyof typeof apiRoutes, RouteRule>;

@@ -19,3 +19,4 @@ export {
 export { printableJson, type PrintableOptions, printableText } from './printable-text';
 export { searchForm } from './search-text';
 export { wellFormedText } from './well-formed-text';
+export { MAX_PREVIEW_LENGTH, textPreview } from './text-preview';

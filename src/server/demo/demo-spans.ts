@@ -125,6 +125,11 @@ function rootMetadata(random: () => number, trace: number): Record<string, strin
   return metadata;
 }
 
+/** The question a demo trace answers, its input: one per trace, so spans of one name differ by their input. */
+function demoQuestion(trace: number): string {
+  return `Where is my order ${4000 + trace}?\nThe customer wrote in on the support chat.`;
+}
+
 /**
  * The demo project's spans: about 5,000 OpenInference spans in traces of a CHAIN root with LLM, RETRIEVER,
  * RERANKER and TOOL children, deterministic (seeded), so sample sheets can name fixed span IDs. Some carry
@@ -149,6 +154,9 @@ export function buildDemoSpans(): IncomingSpan[] {
       startTime: new Date(traceStart).toISOString(),
       endTime: null,
       metadata: undefined,
+      // NOTE: made from the trace's number, not the random generator, so the span IDs stay as they were.
+      input: demoQuestion(trace),
+      output: `Order ${4000 + trace} shipped on ${new Date(traceStart).toISOString().slice(0, 10)}.`,
     };
     const metadata = rootMetadata(random, trace);
     if (metadata) root.metadata = JSON.stringify(metadata);
@@ -165,6 +173,9 @@ export function buildDemoSpans(): IncomingSpan[] {
         startTime: new Date(at).toISOString(),
         endTime: new Date(at + draft.durationMs).toISOString(),
         metadata: draft.metadata ? JSON.stringify(draft.metadata) : undefined,
+        ...(draft.kind === 'LLM'
+          ? { input: demoQuestion(trace), output: `Looking up order ${4000 + trace}.` }
+          : {}),
       });
       at += draft.durationMs + between(random, 1, 20);
     }

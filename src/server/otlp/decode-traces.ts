@@ -19,6 +19,9 @@ export const PROJECT_ATTRIBUTE = 'openinference.project.name';
 export const METADATA_ATTRIBUTE = 'metadata';
 /** Span attribute holding the OpenInference span kind (CHAIN, LLM, RETRIEVER, TOOL, …). */
 export const SPAN_KIND_ATTRIBUTE = 'openinference.span.kind';
+/** The OpenInference attributes of a span's input and output (shown in the span's detail). */
+export const INPUT_ATTRIBUTE = 'input.value';
+export const OUTPUT_ATTRIBUTE = 'output.value';
 /**
  * Deepest OTLP body accepted, in JSON levels (the top object is 1; a span's attribute value is at 10, and each
  * AnyValue nested in an arrayValue or kvlistValue adds 3). NOTE: checked without recursion before the recursive
@@ -502,6 +505,17 @@ function toIncomingSpan(span: OtlpSpan): IncomingSpan | string {
   const parent = (span.parentSpanId ?? '').toLowerCase();
   const kindAttribute = textOf(attributes.get(SPAN_KIND_ATTRIBUTE));
   const metadata = attributes.get(METADATA_ATTRIBUTE);
+  const others: Record<string, unknown> = {};
+  for (const [key, value] of attributes) {
+    if (key === METADATA_ATTRIBUTE || key === INPUT_ATTRIBUTE || key === OUTPUT_ATTRIBUTE) continue;
+    // NOTE: defineProperty, so a key like '__proto__' is an own key and never a prototype.
+    Object.defineProperty(others, key, {
+      value: jsonSafe(plainValue(value)),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return {
     spanId,
     traceId,
@@ -511,7 +525,36 @@ function toIncomingSpan(span: OtlpSpan): IncomingSpan | string {
     startTime: isoTime(span.startTimeUnixNano) ?? new Date(0).toISOString(),
     endTime: isoTime(span.endTimeUnixNano),
     metadata: metadata === undefined ? undefined : plainValue(metadata),
+    input: attributeText(attributes.get(INPUT_ATTRIBUTE)),
+    output: attributeText(attributes.get(OUTPUT_ATTRIBUTE)),
+    attributes: others,
   };
+}
+
+/** An attribute as text: text as it is, any other value as JSON text; null when absent. */
+function attributeText(value: OtlpAnyValue | undefined): string | null {
+  if (value === undefined) return null;
+  const plain = jsonSafe(plainValue(value));
+  return typeof plain === 'string' ? plain : JSON.stringify(plain);
+}
+
+/** A plain value JSON can hold: an integer too large for a number becomes its decimal text. */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    const object: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(object, key, {
+        value: jsonSafe(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return object;
+  }
+  return value;
 }
 
 function otlpKindName(kind: number | string | undefined): string {

@@ -22,6 +22,12 @@ export interface IncomingSpan {
   endTime: string | null;
   /** The OpenInference `metadata` attribute as it arrived: JSON text, an object, or undefined. */
   metadata: unknown;
+  /** The OpenInference `input.value` attribute (as JSON text when it was not text); absent or null when none. */
+  input?: string | null;
+  /** The OpenInference `output.value` attribute, likewise. */
+  output?: string | null;
+  /** The span's other attributes as plain JSON values (no `metadata`, `input.value`, `output.value`). */
+  attributes?: Readonly<Record<string, unknown>>;
 }
 
 /** The spans to insert with their initial metadata in stored form, and what that does to the type registry. */
@@ -149,5 +155,9 @@ function storedEntries(
 function wellFormedSpan(span: IncomingSpan): IncomingSpan {
   const name = wellFormedText(span.name);
   const kind = wellFormedText(span.kind);
-  return name === span.name && kind === span.kind ? span : { ...span, name, kind };
+  const input = span.input ? wellFormedText(span.input) : (span.input ?? null);
+  const output = span.output ? wellFormedText(span.output) : (span.output ?? null);
+  return name === span.name && kind === span.kind && input === span.input && output === span.output
+    ? span
+    : { ...span, name, kind, input, output };
 }

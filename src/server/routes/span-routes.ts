@@ -1,9 +1,16 @@
 import type { Hono } from 'hono';
-import { apiRoutes, authorOfCaller, type SpanQueryResponse, submitterOf } from '@/core/api';
+import {
+  apiRoutes,
+  authorOfCaller,
+  type SpanCountResponse,
+  type SpanQueryResponse,
+  submitterOf,
+} from '@/core/api';
 import { prepareSubmittedSpan } from '@/core/patch';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { requestLog } from '@/server/http/request-context';
+import { UnknownProjectError } from '@/server/store';
 import { patchInArize, projectsWithTargets } from './arize-writes';
 import { changesWithAuthors } from './authors';
 import { routeRegistrar } from './register-route';
@@ -80,6 +87,29 @@ export function registerSpanRoutes(
       ? { span_ids: result.spanIds ?? result.spans.map((span) => span.span_id), ...page }
       : { spans: result.spans, ...page };
     return c.json(answer);
+  });
+
+  register(apiRoutes.countSpans, async (c, { body }) => {
+    const counted: SpanCountResponse['projects'] = [];
+    for (const project of await store.listProjects()) {
+      if (project.spans === 0) continue;
+      try {
+        const result = await store.searchSpans(project.name, {
+          filter: body.filter,
+          limit: 1,
+          after: null,
+          count: true,
+          idsOnly: true,
+        });
+        if (result.total !== null && result.total > 0)
+          counted.push({ project: project.name, total: result.total });
+      } catch (error) {
+        // A project deleted since it was listed has nothing to count.
+        if (!(error instanceof UnknownProjectError)) throw error;
+      }
+    }
+    counted.sort((a, b) => b.total - a.total || (a.project < b.project ? -1 : 1));
+    return c.json({ projects: counted });
   });
 
   register(apiRoutes.getSpan, async (c, { params }) => {

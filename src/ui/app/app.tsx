@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
@@ -16,7 +16,7 @@ import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/she
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
 import { makeQueryClient } from './query-client';
-import { TABS, type TabId, tabAfterKey } from './tabs';
+import { isSearchShortcut, TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
 
 /** Tabs whose view fills the window and scrolls inside (the sheet's grid, the preview's list), never the page. */
@@ -64,6 +64,25 @@ export function App({ stores }: { stores?: AppStores }) {
     tabRefs.current.get(tab)?.focus();
   };
   const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
+
+  // `/` from anywhere (but a field being typed in, or a dialog) goes to the Spans tab's search box.
+  const [focusSearch, setFocusSearch] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (
+        !isSearchShortcut(
+          event,
+          document.querySelector('dialog[open], [role="dialog"], [aria-modal="true"]') !== null,
+        )
+      )
+        return;
+      event.preventDefault();
+      setActive('spans');
+      setFocusSearch(true);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     const next = tabAfterKey(active, event.key);
@@ -124,7 +143,13 @@ export function App({ stores }: { stores?: AppStores }) {
             className="app-panel"
           >
             {active === tab.id && tab.id === 'spans' && (
-              <SpansView store={spans} sheet={store} onOpenSheet={() => select('sheet')} />
+              <SpansView
+                store={spans}
+                sheet={store}
+                onOpenSheet={() => select('sheet')}
+                focusSearch={focusSearch}
+                onSearchFocused={() => setFocusSearch(false)}
+              />
             )}
             {active === tab.id && tab.id === 'sheet' && (
               <SheetView store={store} restoring={restoring} unrestored={unrestored} />

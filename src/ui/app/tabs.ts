@@ -25,3 +25,36 @@ export function tabAfterKey(current: TabId, key: string): TabId | null {
             : null;
   return next === null ? null : (TABS[next]?.id ?? null);
 }
+
+const NOT_TYPED_IN = new Set([
+  'checkbox',
+  'radio',
+  'button',
+  'submit',
+  'reset',
+  'range',
+  'color',
+  'file',
+  'image',
+]);
+
+/**
+ * True for a `/` that should take the user to the search of spans: pressed without Ctrl, Alt or Meta, not while
+ * typing in a field (a text input, a text area, a select, editable text, or the sheet's grid, where typing edits a cell)
+ * and not while a dialog is open.
+ */
+export function isSearchShortcut(
+  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey' | 'target' | 'defaultPrevented'>,
+  dialogOpen: boolean,
+): boolean {
+  if (event.key !== '/' || event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented)
+    return false;
+  if (dialogOpen) return false;
+  const target = event.target;
+  if (!(target instanceof Element)) return true;
+  if (target.closest('textarea, select, [contenteditable=""], [contenteditable="true"], [role="grid"]')) {
+    return false;
+  }
+  // A checkbox, a radio button or a button takes no text: `/` there still goes to the search.
+  return !(target instanceof HTMLInputElement) || NOT_TYPED_IN.has(target.type);
+}

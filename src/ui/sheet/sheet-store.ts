@@ -54,6 +54,11 @@ export interface SheetState {
    * Sheet tab takes it); null when none waits.
    */
   pastedTable: ImportedTable | null;
+  /**
+   * A cell the grid makes active and focuses once the sheet has its row (rows added from the Spans tab: the
+   * first new cell); null when none waits. Row and column are the sheet's, counted from 0.
+   */
+  focusRequest: { row: number; column: number } | null;
 }
 
 /**
@@ -84,6 +89,7 @@ export class SheetStore extends Store<SheetState> {
       undoLabel: null,
       redoLabel: null,
       pastedTable: null,
+      focusRequest: null,
     });
   }
 
@@ -247,6 +253,16 @@ export class SheetStore extends Store<SheetState> {
     const { pastedTable } = this.getState();
     if (pastedTable !== null) this.setState({ ...this.getState(), pastedTable: null });
     return pastedTable;
+  }
+
+  /** Asks the grid to make a cell active and focus it, once the sheet has its row (`focusRequest`). */
+  requestFocus(cell: { row: number; column: number }): void {
+    this.setState({ ...this.getState(), focusRequest: cell });
+  }
+
+  /** The grid took the cell it was asked to focus. */
+  clearFocusRequest(): void {
+    if (this.getState().focusRequest !== null) this.setState({ ...this.getState(), focusRequest: null });
   }
 
   /**

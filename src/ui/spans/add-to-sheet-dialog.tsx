@@ -41,16 +41,19 @@ export function AddToSheetDialog({
   sheet,
   fields,
   settings,
+  sheetName,
   onAdded,
   onClose,
 }: {
-  /** The selected spans, in the order they were selected. */
+  /** The spans to add (those selected, in the order they were selected, or those of a trace). */
   spanIds: readonly string[];
   spans: SpansStore;
   sheet: SheetStore;
   fields: readonly Field[];
   settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>;
-  /** Called once the rows are in the sheet. */
+  /** The sheet's name when these spans become the sheet: what they came from ("Search '4417'"). */
+  sheetName: string;
+  /** Called once the rows are in the sheet (the grid then focuses the first new cell). */
   onAdded: () => void;
   onClose: () => void;
 }) {
@@ -100,15 +103,13 @@ export function AddToSheetDialog({
         setPhase({ step: 'failed', message: READ_ONLY_MESSAGE });
         return;
       }
+      const firstRow = replacing ? 0 : sheet.model.rowCount;
       if (replacing) {
-        sheet.replace(SheetModel.fromRows(built.columns, built.rows), {
-          name: `Spans from project ${settings.project}`,
-          kind: 'spans',
-        });
+        sheet.replace(SheetModel.fromRows(built.columns, built.rows), { name: sheetName, kind: 'spans' });
       } else {
         appendToSheet(sheet, built, `Add ${countLabel}`);
       }
-      spans.clearSelection();
+      sheet.requestFocus({ row: firstRow, column: 0 });
       onAdded();
     } catch (error) {
       if (controller.signal.aborted) return;

@@ -6,7 +6,7 @@ import { countText } from '@/ui/shared/format';
 import { Modal } from '@/ui/shared/modal';
 import { describeRequestError } from '@/ui/shared/request-error';
 import { useSpan } from './api/get-span';
-import { changeAfterText, changeBeforeText, formatSpanTime } from './spans-format';
+import { changeAfterText, changeBeforeText, formatSpanTime, shortText } from './spans-format';
 
 type TraceSpan = SpanDetail['trace'][number];
 
@@ -24,19 +24,56 @@ function Time({ iso }: { iso: string | null }) {
   return <time dateTime={iso}>{formatSpanTime(iso)}</time>;
 }
 
+/** A span's input or output: the first characters, and "Show all" for the rest. */
+function LongText({ label, text }: { label: string; text: string | null }) {
+  const [all, setAll] = useState(false);
+  const id = `span-detail-${label.toLowerCase()}`;
+  if (text === null) {
+    return (
+      <section aria-labelledby={id}>
+        <h3 id={id}>{label}</h3>
+        <p className="spans-muted">This span has no {label.toLowerCase()}.</p>
+      </section>
+    );
+  }
+  const { shown, cut } = shortText(text);
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id}>{label}</h3>
+      <pre className="span-detail-text">{all ? text : shown}</pre>
+      {cut && (
+        <button type="button" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all
+            ? `Show less of the ${label.toLowerCase()}`
+            : `Show all of the ${label.toLowerCase()} (${countText(text.length, 'character')})`}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** An attribute's value as the detail shows it: text as it is, anything else as JSON. */
+function attributeText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /**
- * One span's detail, as a modal dialog (focus kept inside and given back, Esc closes): its fields, its trace
- * (parent, siblings and children, each openable here), its metadata, and every change made to it with the value
- * before and after.
+ * One span's detail, as a modal dialog (focus kept inside and given back, Esc closes): its fields, its input and
+ * output (cut, with "Show all"), its trace (parent, siblings and children, each openable here), its metadata, its
+ * other attributes, and every change made to it with the value before and after. "Add this trace to sheet" adds
+ * every span of its trace.
  */
 export function SpanDetailDialog({
   spanId,
   settings,
   onClose,
+  onAddTrace,
 }: {
   spanId: string;
   settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>;
   onClose: () => void;
+  /** Adds every span of this trace to the sheet. */
+  onAddTrace: (traceId: string) => void;
 }) {
   const [trail, setTrail] = useState<readonly string[]>([spanId]);
   const shown = trail.at(-1) ?? spanId;
@@ -63,9 +100,16 @@ export function SpanDetailDialog({
             Could not load span {shown}. {describeRequestError(detail.error, settings)}
           </p>
         )}
-        {detail.isSuccess && <SpanDetailContent detail={detail.data} onOpenSpan={openSpan} />}
+        {detail.isSuccess && (
+          <SpanDetailContent key={detail.data.span.span_id} detail={detail.data} onOpenSpan={openSpan} />
+        )}
       </div>
       <div className="modal-actions">
+        {detail.isSuccess && (
+          <button type="button" onClick={() => onAddTrace(detail.data.span.trace_id)}>
+            Add this trace to sheet
+          </button>
+        )}
         {trail.length > 1 && (
           <button type="button" onClick={() => go(trail.slice(0, -1))}>
             Back to span {trail.at(-2)}
@@ -81,7 +125,9 @@ export function SpanDetailDialog({
 
 function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenSpan: (id: string) => void }) {
   const { span, trace, changes } = detail;
-  const metadata = Object.entries(span.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+  const metadata = Object.entries(span.metadata).sort(byKey);
+  const attributes = Object.entries(span.attributes).sort(byKey);
   return (
     <>
       <section aria-label="Fields">
@@ -131,6 +177,9 @@ function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenS
           </dd>
         </dl>
       </section>
+
+      <LongText label="Input" text={span.input} />
+      <LongText label="Output" text={span.output} />
 
       <section aria-labelledby="span-detail-trace">
         <h3 id="span-detail-trace">Trace ({countText(trace.length, 'span')})</h3>
@@ -204,6 +253,35 @@ function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenS
                   </td>
                   <td>
                     <code>{valueText(value)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="span-detail-attributes">
+        <h3 id="span-detail-attributes">Attributes ({countText(attributes.length, 'attribute')})</h3>
+        {attributes.length === 0 ? (
+          <p className="spans-muted">This span has no other attributes.</p>
+        ) : (
+          <table className="span-detail-table">
+            <caption className="visually-hidden">Attributes of span {span.span_id}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Attribute</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attributes.map(([key, value]) => (
+                <tr key={key}>
+                  <td>
+                    <code>{key}</code>
+                  </td>
+                  <td>
+                    <code>{shortText(attributeText(value)).shown}</code>
                   </td>
                 </tr>
               ))}

@@ -11,7 +11,8 @@ const spanKey = (span: SpanSummary) => span.span_id;
 /**
  * The table of found spans, named "Spans": a checkbox per row ("Select span <ID>"; Shift+click selects a range,
  * the arrow keys move between the checkboxes), the span ID as a button that opens its detail, trace ID, name,
- * kind, start time and the metadata keys chosen as columns. Only the rows in view are rendered; scrolling near the
+ * kind, start time, the first line of its input (spans of one name told apart) and the metadata keys chosen as
+ * columns. Only the rows in view are rendered; scrolling near the
  * end asks for the next page.
  */
 export function SpansTable({
@@ -80,6 +81,15 @@ export function SpansTable({
         width: 190,
         cell: (span) => <time dateTime={span.start_time}>{formatSpanTime(span.start_time)}</time>,
         title: (span) => span.start_time,
+      },
+      {
+        id: 'input',
+        header: 'Input',
+        width: 220,
+        grow: true,
+        cell: (span) =>
+          span.input_preview === null ? '' : <span className="spans-input-line">{span.input_preview}</span>,
+        title: (span) => span.input_preview ?? '',
       },
       ...shownKeys.map((key): DataTableColumn<SpanSummary> => ({
         id: `metadata:${key}`,

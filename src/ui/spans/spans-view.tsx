@@ -6,11 +6,13 @@ import { countText } from '@/ui/shared/format';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import { AddToSheetDialog } from './add-to-sheet-dialog';
+import { useSpanCounts } from './api/count-spans';
 import { useSpanSearch } from './api/find-spans';
 import { ColumnChooser } from './column-chooser';
 import { SpanDetailDialog } from './span-detail-dialog';
 import { toSpanFilter } from './span-filter';
 import { SpanSearchForm } from './span-search-form';
+import { otherProjectsText, searchSheetName, traceSheetName } from './spans-format';
 import { describeRequestError } from '@/ui/shared/request-error';
 import type { SpansStore } from './spans-store';
 import { SpansTable } from './spans-table';
@@ -22,6 +24,16 @@ type SelectAllState =
   | { status: 'done'; message: string }
   | { status: 'failed'; message: string };
 
+/** Spans on their way to the sheet: their IDs, the sheet's name if they become it, and whether they are the selection. */
+interface Adding {
+  spanIds: readonly string[];
+  sheetName: string;
+  fromSelection: boolean;
+}
+
+type TraceReading =
+  { status: 'idle' } | { status: 'reading'; traceId: string } | { status: 'failed'; message: string };
+
 /** "1,284 spans match", "1 span matches". */
 function matchText(total: number): string {
   return `${countText(total, 'span')} ${total === 1 ? 'matches' : 'match'}`;
@@ -29,17 +41,24 @@ function matchText(total: number): string {
 
 /**
  * The Spans tab: search the project's spans (by ID, trace ID or name; kinds, roots, time and metadata), select
- * them across pages, open one's detail, and add the selection to the sheet to edit and submit.
+ * them across pages, open one's detail, and add the selection (or a span's whole trace) to the sheet to edit and
+ * submit. The results follow the search box closely: the filters are folded under one button, and a skip link
+ * goes straight to the first result.
  */
 export function SpansView({
   store,
   sheet,
   onOpenSheet,
+  focusSearch = false,
+  onSearchFocused,
 }: {
   store: SpansStore;
   sheet: SheetStore;
-  /** Shows the Sheet tab, once spans were added to it. */
+  /** Shows the Sheet tab, once spans were added to it (its grid focuses the first new cell). */
   onOpenSheet: () => void;
+  /** True when `/` asked for the search box: it takes the focus, then `onSearchFocused` is called. */
+  focusSearch?: boolean;
+  onSearchFocused?: () => void;
 }) {
   const settings = useConnectionSettings();
   const { serverUrl, apiKey, project } = settings;
@@ -55,7 +74,20 @@ export function SpansView({
   const fields = useProjectFields({ serverUrl, apiKey }, project);
 
   const [opened, setOpened] = useState<string | null>(null);
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState<Adding | null>(null);
+  const [traceReading, setTraceReading] = useState<TraceReading>({ status: 'idle' });
+  const traceController = useRef<AbortController | null>(null);
+  useEffect(() => () => traceController.current?.abort(), []);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const resultsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focusSearch || searchRef.current === null) return;
+    searchRef.current.focus();
+    searchRef.current.select();
+    onSearchFocused?.();
+  });
+  const nothingHere = search.status === 'ready' && search.total === 0;
+  const counts = useSpanCounts({ serverUrl, apiKey }, filter, nothingHere);
   const [selectAll, setSelectAll] = useState<SelectAllState>({ status: 'idle' });
   const selectAllController = useRef<AbortController | null>(null);
   useEffect(() => () => selectAllController.current?.abort(), []);
@@ -106,6 +138,13 @@ export function SpansView({
     );
   };
 
+  const elsewhere = !nothingHere
+    ? ''
+    : counts.isSuccess
+      ? ` ${otherProjectsText(counts.data.projects, project)}`
+      : counts.isError
+        ? ' Could not count the matches in other projects.'
+        : '';
   const countLine =
     search.status === 'searching'
       ? search.spans.length > 0 || search.total !== null
@@ -113,14 +152,51 @@ export function SpansView({
         : 'Searching spans…'
       : search.status === 'ready'
         ? total === 0
-          ? 'No spans match.'
+          ? `No spans match in project ${project}.${elsewhere}`
           : matchText(total ?? search.spans.length)
         : '';
+
+  /** The skip link: the first result's checkbox takes the focus (the table, when none is drawn yet). */
+  const skipToResults = () => {
+    const results = resultsRef.current;
+    const first = results?.querySelector<HTMLElement>('[data-row-index="0"] input');
+    const target = first ?? results?.querySelector<HTMLElement>('[role="table"]') ?? null;
+    if (target) target.focus();
+    else searchRef.current?.focus();
+  };
+
+  const addTrace = (traceId: string) => {
+    setOpened(null);
+    traceController.current?.abort();
+    const controller = new AbortController();
+    traceController.current = controller;
+    setTraceReading({ status: 'reading', traceId });
+    querySpanIds(
+      project,
+      { filter: { trace_ids: [traceId] }, limit: MAX_QUERY_IDS },
+      { ...toClientOptions(settings), signal: controller.signal },
+    ).then(
+      (answer) => {
+        if (controller.signal.aborted) return;
+        setTraceReading({ status: 'idle' });
+        // Newest first from the server: the sheet lists the trace in the order its spans started.
+        const spanIds = [...answer.span_ids].reverse();
+        setAdding({ spanIds, sheetName: traceSheetName(traceId), fromSelection: false });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setTraceReading({
+          status: 'failed',
+          message: `Could not read the spans of trace ${traceId}. ${describeRequestError(error, settings)}`,
+        });
+      },
+    );
+  };
   const selectedCount = selected.size;
 
   return (
     <div className="spans-view">
-      <SpanSearchForm store={store} fields={fields} />
+      <SpanSearchForm store={store} fields={fields} searchRef={searchRef} onSkipToResults={skipToResults} />
 
       <div className="spans-status-line">
         <p role="status" aria-label="Matching spans" className="spans-count">
@@ -163,7 +239,13 @@ export function SpansView({
           type="button"
           className="primary"
           disabled={selectedCount === 0}
-          onClick={() => setAdding(true)}
+          onClick={() =>
+            setAdding({
+              spanIds: [...selected],
+              sheetName: searchSheetName(filter, project),
+              fromSelection: true,
+            })
+          }
         >
           Add {countText(selectedCount, 'span')} to sheet
         </button>
@@ -175,18 +257,31 @@ export function SpansView({
         </p>
       )}
 
-      {search.spans.length > 0 && (
-        <SpansTable
-          spans={search.spans}
-          shownKeys={shownKeys}
-          selected={selected}
-          onSelectionChange={(next) => store.setSelection(next)}
-          onOpen={setOpened}
-          hasMore={search.nextCursor !== null && search.moreError === null}
-          onNearEnd={loadMore}
-          busy={search.status === 'searching' || search.loadingMore}
-        />
+      {traceReading.status === 'reading' && (
+        <p role="status" className="spans-hint">
+          Reading the spans of trace {traceReading.traceId}…
+        </p>
       )}
+      {traceReading.status === 'failed' && (
+        <p role="alert" className="banner banner-error">
+          {traceReading.message}
+        </p>
+      )}
+
+      <div id="spans-results" ref={resultsRef} className="spans-results">
+        {search.spans.length > 0 && (
+          <SpansTable
+            spans={search.spans}
+            shownKeys={shownKeys}
+            selected={selected}
+            onSelectionChange={(next) => store.setSelection(next)}
+            onOpen={setOpened}
+            hasMore={search.nextCursor !== null && search.moreError === null}
+            onNearEnd={loadMore}
+            busy={search.status === 'searching' || search.loadingMore}
+          />
+        )}
+      </div>
       {search.status === 'ready' && search.nextCursor !== null && (
         <div className="spans-more">
           <span className="spans-muted">
@@ -204,18 +299,26 @@ export function SpansView({
       )}
 
       {opened !== null && (
-        <SpanDetailDialog key={opened} spanId={opened} settings={settings} onClose={() => setOpened(null)} />
+        <SpanDetailDialog
+          key={opened}
+          spanId={opened}
+          settings={settings}
+          onClose={() => setOpened(null)}
+          onAddTrace={addTrace}
+        />
       )}
       {adding && (
         <AddToSheetDialog
-          spanIds={[...selected]}
+          spanIds={adding.spanIds}
           spans={store}
           sheet={sheet}
           fields={fields}
           settings={settings}
-          onClose={() => setAdding(false)}
+          sheetName={adding.sheetName}
+          onClose={() => setAdding(null)}
           onAdded={() => {
-            setAdding(false);
+            if (adding.fromSelection) store.clearSelection();
+            setAdding(null);
             onOpenSheet();
           }}
         />

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
-import type { MetadataCondition, SpanDetail, SpanFilter, SpanSummary } from '@/core/api';
-import { type SpanQueryRequest, spanQueryRequestSchema } from '@/core/api/api-schema';
+import type { MetadataCondition, SpanCountResponse, SpanDetail, SpanFilter, SpanSummary } from '@/core/api';
+import { spanCountRequestSchema, type SpanQueryRequest, spanQueryRequestSchema } from '@/core/api/api-schema';
 import type { StoredValue } from '@/core/patch';
 import { json } from '../shared/fake-fetch';
 
@@ -35,6 +35,7 @@ export function makeSpans(count: number): SpanSummary[] {
       kind: position === 0 ? 'CHAIN' : position === 1 ? 'LLM' : 'TOOL',
       start_time: new Date(Date.UTC(2025, 4, 5, 8) + (count - index) * 60_000 + position).toISOString(),
       metadata,
+      input_preview: position === 1 ? `Where is order ${4400 + trace}?` : null,
     });
   }
   return spans;
@@ -72,6 +73,7 @@ export function filterSpans(spans: readonly SpanSummary[], filter: SpanFilter): 
         span.trace_id.startsWith(text) ||
         span.name.toLowerCase().includes(text)) &&
       (filter.span_ids === undefined || filter.span_ids.includes(span.span_id)) &&
+      (filter.trace_ids === undefined || filter.trace_ids.includes(span.trace_id)) &&
       (filter.kinds === undefined || filter.kinds.includes(span.kind)) &&
       (!filter.roots_only || span.parent_span_id === null) &&
       (filter.start?.from === undefined || span.start_time >= filter.start.from) &&
@@ -89,10 +91,13 @@ export function stubSpansServer({
   spans,
   changes = {},
   hold,
+  elsewhere = [],
 }: {
   spans: SpanSummary[];
   changes?: Record<string, SpanDetail['changes']>;
   hold?: (query: SpanQueryRequest) => Promise<void> | undefined;
+  /** What `POST /api/v1/spans/count` answers for the other projects, whatever the filter. */
+  elsewhere?: SpanCountResponse['projects'];
 }) {
   const requests: ReceivedRequest[] = [];
   const newestFirst = [...spans].sort((a, b) =>
@@ -103,6 +108,12 @@ export function stubSpansServer({
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
     const method = init?.method ?? 'GET';
     requests.push({ method, path: url.pathname, body, signal: init?.signal ?? null });
+    if (url.pathname === '/api/v1/spans/count' && method === 'POST') {
+      const { filter } = spanCountRequestSchema.parse(body);
+      const here = filterSpans(newestFirst, filter).length;
+      const projects = [...elsewhere, ...(here > 0 ? [{ project: 'demo', total: here }] : [])];
+      return json(200, { projects: projects.sort((a, b) => b.total - a.total) });
+    }
     const prefix = '/api/v1/projects/demo';
     if (!url.pathname.startsWith(`${prefix}/`)) {
       return json(404, { error: { code: 'project_not_found', message: `No project at ${url.pathname}` } });
@@ -154,7 +165,15 @@ export function stubSpansServer({
       : undefined;
     if (span) {
       const detail: SpanDetail = {
-        span: { ...span, end_time: null, updated_at: changes[span.span_id]?.at(-1)?.at ?? null },
+        span: {
+          ...span,
+          end_time: null,
+          updated_at: changes[span.span_id]?.at(-1)?.at ?? null,
+          input:
+            span.input_preview === null ? null : `${span.input_preview}\n${'Order details. '.repeat(100)}`,
+          output: span.input_preview === null ? null : `Order of ${span.span_id} shipped.`,
+          attributes: { 'openinference.span.kind': span.kind, 'llm.model_name': 'gpt-4o' },
+        },
         trace: spans
           .filter((candidate) => candidate.trace_id === span.trace_id)
           .map(({ span_id, parent_span_id, name, kind, start_time }) => ({

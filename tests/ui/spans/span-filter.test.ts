@@ -63,6 +63,7 @@ describe('SpansStore', () => {
         kind: 'CHAIN',
         start_time: '2025-05-05T08:00:00.000Z',
         metadata: {},
+        input_preview: null,
       },
     ]);
     expect(store.labelOf('a')).toEqual({ name: 'rag_pipeline', kind: 'CHAIN' });

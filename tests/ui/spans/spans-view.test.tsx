@@ -70,7 +70,7 @@ describe('the Spans tab: finding spans', () => {
       within(spansTable())
         .getAllByRole('columnheader')
         .map((header) => header.textContent),
-    ).toEqual(['Selected', 'Span ID', 'Trace ID', 'Name', 'Kind', 'Start time']);
+    ).toEqual(['Selected', 'Span ID', 'Trace ID', 'Name', 'Kind', 'Start time', 'Input']);
     const first = SPANS[0];
     expect(listedRows()[0]?.slice(0, 4)).toEqual([
       first?.span_id,
@@ -120,10 +120,12 @@ describe('the Spans tab: finding spans', () => {
     renderSpans();
     await waitForMatches('450 spans match');
 
+    // The filters are folded under one button.
+    await user.click(screen.getByRole('button', { name: 'Filters' }));
     await user.click(screen.getByRole('checkbox', { name: 'LLM' }));
     await waitForMatches('150 spans match');
     await user.click(screen.getByRole('checkbox', { name: 'Root spans only' }));
-    await waitForMatches('No spans match.');
+    await waitForMatches('No spans match in project demo. No other project has a match.');
     await user.click(screen.getByRole('checkbox', { name: 'LLM' }));
     await waitForMatches('150 spans match');
 
@@ -149,7 +151,7 @@ describe('the Spans tab: finding spans', () => {
 
     await user.selectOptions(screen.getByRole('combobox', { name: 'Operator of condition 1' }), 'is not set');
     expect(screen.queryByRole('textbox', { name: 'Value of condition 1' })).toBeNull();
-    await waitForMatches('No spans match.');
+    await waitForMatches('No spans match in project demo. No other project has a match.');
     expect(server.queries().at(-1)?.filter).toEqual({
       roots_only: true,
       metadata: [{ key: 'user_id', op: 'missing' }],
@@ -174,10 +176,10 @@ describe('the Spans tab: finding spans', () => {
       within(spansTable())
         .getAllByRole('columnheader')
         .map((header) => header.textContent)
-        .slice(6),
+        .slice(7),
     ).toEqual(['user_id', 'turn']);
-    expect(listedRows()[0]?.slice(5)).toEqual([SPANS[0]?.metadata.user_id, String(SPANS[0]?.metadata.turn)]);
-    expect(listedRows()[1]?.slice(5)).toEqual(['', '']);
+    expect(listedRows()[0]?.slice(6)).toEqual([SPANS[0]?.metadata.user_id, String(SPANS[0]?.metadata.turn)]);
+    expect(listedRows()[1]?.slice(6)).toEqual(['', '']);
   });
 
   it('says when the server cannot be reached, and asks for a project first', async () => {
@@ -295,7 +297,11 @@ describe("the Spans tab: a span's detail", () => {
       ['sibling', SPANS[2]?.span_id, 'lookup_order'],
     ]);
     expect(cells(tables[1] as HTMLElement)).toEqual([['score', '0.5']]);
-    expect(cells(tables[2] as HTMLElement).map((row) => row.slice(1))).toEqual([
+    expect(cells(tables[2] as HTMLElement)).toEqual([
+      ['llm.model_name', 'gpt-4o'],
+      ['openinference.span.kind', 'LLM'],
+    ]);
+    expect(cells(tables[3] as HTMLElement).map((row) => row.slice(1))).toEqual([
       ['Spans from project demo', 'reviewed', 'did not exist', '"true"'],
       ['Spans from project demo', 'score', '0.5', '0.75'],
     ]);
@@ -342,7 +348,7 @@ describe('the Spans tab: adding spans to the sheet', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Add 2 spans to sheet' }));
 
     await waitFor(() => expect(onOpenSheet).toHaveBeenCalledTimes(1));
-    expect(sheet.source).toEqual({ name: 'Spans from project demo', kind: 'spans' });
+    expect(sheet.source).toEqual({ name: 'Spans of demo', kind: 'spans' });
     expect(sheet.model.columns.map((column) => column.name)).toEqual([
       'context.span_id',
       'name',
@@ -464,6 +470,6 @@ describe('the Spans tab: adding spans to the sheet', () => {
     expect(sheet.model.rowCells()).toEqual([
       [span?.span_id, 'support_agent.run', 'CHAIN', String(span?.metadata.turn)],
     ]);
-    expect(sheet.source).toEqual({ name: 'Spans from project demo', kind: 'spans' });
+    expect(sheet.source).toEqual({ name: 'Spans of demo', kind: 'spans' });
   });
 });

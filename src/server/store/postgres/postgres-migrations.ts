@@ -154,6 +154,14 @@ const migrations: readonly Migration[] = [
       CREATE INDEX spans_by_name ON spans USING gin (search_name gin_trgm_ops);
     `);
   },
+  // A span's input and output (OpenInference `input.value`, `output.value`) and its other attributes, kept from
+  // ingest for its detail; the first line of its input beside them, for lists. The same columns as on SQLite.
+  `
+  ALTER TABLE spans ADD COLUMN input_value text;
+  ALTER TABLE spans ADD COLUMN output_value text;
+  ALTER TABLE spans ADD COLUMN input_preview text;
+  ALTER TABLE spans ADD COLUMN attributes jsonb NOT NULL DEFAULT '{}';
+  `,
 ];
 
 /** The schema version this code expects. */

@@ -21,10 +21,21 @@ interface SpanRow {
   kind: string;
   start_time: string;
   metadata: StoredPatch;
+  input_preview: string | null;
+}
+
+/** What a span's detail reads beside its row. */
+interface DetailColumns {
+  end_time: string | null;
+  updated_at: string | null;
+  input_value: string | null;
+  output_value: string | null;
+  attributes: Record<string, unknown>;
 }
 
 /** The columns of a `SpanRow`, on `spans s`. */
-const spanColumns = 's.span_id, s.trace_id, s.parent_span_id, s.name, s.kind, s.start_time, s.metadata';
+const spanColumns =
+  's.span_id, s.trace_id, s.parent_span_id, s.name, s.kind, s.start_time, s.metadata, s.input_preview';
 
 /** The smallest text greater than every text starting with `prefix`, for an index range scan. */
 const afterPrefix = (prefix: string) => `${prefix}\u{10FFFF}`;
@@ -38,6 +49,7 @@ function toSpanSummary(row: SpanRow): SpanSummary {
     kind: row.kind,
     start_time: row.start_time,
     metadata: row.metadata,
+    input_preview: row.input_preview,
   };
 }
 
@@ -154,9 +166,10 @@ export class PostgresSpanQueries {
   }
 
   async detail(sql: Sql, projectId: number, spanId: string): Promise<SpanDetail | null> {
-    const span = await queryOne<SpanRow & { end_time: string | null; updated_at: string | null }>(
+    const span = await queryOne<SpanRow & DetailColumns>(
       sql,
-      `SELECT ${spanColumns}, s.end_time, s.updated_at FROM spans s WHERE s.project_id = $1 AND s.span_id = $2`,
+      `SELECT ${spanColumns}, s.end_time, s.updated_at, s.input_value, s.output_value, s.attributes
+       FROM spans s WHERE s.project_id = $1 AND s.span_id = $2`,
       [projectId, spanId],
     );
     if (!span) return null;
@@ -173,7 +186,14 @@ export class PostgresSpanQueries {
       [spanId, projectId],
     );
     return {
-      span: { ...toSpanSummary(span), end_time: span.end_time, updated_at: span.updated_at },
+      span: {
+        ...toSpanSummary(span),
+        end_time: span.end_time,
+        updated_at: span.updated_at,
+        input: span.input_value,
+        output: span.output_value,
+        attributes: span.attributes,
+      },
       trace: trace.slice(0, MAX_TRACE_SPANS),
       trace_truncated: trace.length > MAX_TRACE_SPANS,
       changes: changes.map(toSpanChange),

@@ -1,5 +1,5 @@
 import type { StoredValue } from '@/core/patch';
-import { searchForm } from '@/core/text';
+import { searchForm, textPreview } from '@/core/text';
 import type { IngestPlan } from '@/server/patch/plan-ingest';
 import type { SpanWrite } from '@/core/patch';
 import type { FieldWrite } from '@/server/patch/plan-submission';
@@ -76,12 +76,14 @@ export async function insertSpans(
   const column = <T>(pick: (insert: IngestPlan['inserts'][number]) => T) => inserts.map(pick);
   await sql.query(
     `INSERT INTO spans
-       (project_id, span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata)
+       (project_id, span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata,
+        input_value, output_value, input_preview, attributes)
      SELECT $1, i.span_id, i.trace_id, i.parent_span_id, i.name, i.search_name, i.kind, i.start_time, i.end_time,
-       i.metadata
+       i.metadata, i.input_value, i.output_value, i.input_preview, i.attributes
      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-       $10::jsonb[])
-       AS i (span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata)`,
+       $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::jsonb[])
+       AS i (span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata,
+         input_value, output_value, input_preview, attributes)`,
     [
       projectId,
       column(({ span }) => span.spanId),
@@ -93,6 +95,10 @@ export async function insertSpans(
       column(({ span }) => span.startTime),
       column(({ span }) => span.endTime),
       column(({ metadata }) => jsonParam(metadata)),
+      column(({ span }) => span.input ?? null),
+      column(({ span }) => span.output ?? null),
+      column(({ span }) => textPreview(span.input)),
+      column(({ span }) => jsonParam(span.attributes ?? {})),
     ],
   );
 }

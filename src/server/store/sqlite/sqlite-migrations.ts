@@ -209,6 +209,14 @@ const migrations: readonly string[] = [
   CREATE INDEX spans_by_trace_time ON spans (project_id, trace_id, start_time, span_id);
   DROP INDEX spans_by_trace;
   `,
+  // A span's input and output (OpenInference `input.value`, `output.value`) and its other attributes, kept from
+  // ingest for its detail; the first line of its input beside them, for lists.
+  `
+  ALTER TABLE spans ADD COLUMN input_value TEXT;
+  ALTER TABLE spans ADD COLUMN output_value TEXT;
+  ALTER TABLE spans ADD COLUMN input_preview TEXT;
+  ALTER TABLE spans ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 /** The schema version this code expects. */

@@ -10,10 +10,12 @@ export interface SpanRow {
   kind: string;
   start_time: string;
   metadata: string;
+  input_preview: string | null;
 }
 
 /** The columns of a `SpanRow`, for a SELECT on `spans`. */
-export const spanRowColumns = 'span_id, trace_id, parent_span_id, name, kind, start_time, metadata';
+export const spanRowColumns =
+  'span_id, trace_id, parent_span_id, name, kind, start_time, metadata, input_preview';
 
 /** A span's metadata as stored (JSON text written by the store itself). */
 export function parseMetadata(text: string): StoredPatch {
@@ -30,5 +32,6 @@ export function toSpanSummary(row: SpanRow): SpanSummary {
     kind: row.kind,
     start_time: row.start_time,
     metadata: parseMetadata(row.metadata),
+    input_preview: row.input_preview,
   };
 }

@@ -9,6 +9,16 @@ import { type SpanRow, spanRowColumns, toSpanSummary } from './sqlite-rows';
 
 /** The most spans of a trace a span's detail lists. */
 const MAX_TRACE_SPANS = 1_000;
+
+/** What a span's detail reads beside its row. */
+interface DetailColumns {
+  end_time: string | null;
+  updated_at: string | null;
+  input_value: string | null;
+  output_value: string | null;
+  /** JSON text of an object, written by the store. */
+  attributes: string;
+}
 /** FTS5's trigram tokenizer matches substrings of at least this many characters; shorter ones are looked for. */
 const TRIGRAM = 3;
 
@@ -157,8 +167,9 @@ export class SqliteSpanQueries {
 
   detail(projectId: number, spanId: string): SpanDetail | null {
     const span = this.db
-      .prepare<[number, string], SpanRow & { end_time: string | null; updated_at: string | null }>(
-        `SELECT ${spanRowColumns}, end_time, updated_at FROM spans WHERE project_id = ? AND span_id = ?`,
+      .prepare<[number, string], SpanRow & DetailColumns>(
+        `SELECT ${spanRowColumns}, end_time, updated_at, input_value, output_value, attributes
+         FROM spans WHERE project_id = ? AND span_id = ?`,
       )
       .get(projectId, spanId);
     if (!span) return null;
@@ -174,7 +185,14 @@ export class SqliteSpanQueries {
       )
       .all(spanId, projectId);
     return {
-      span: { ...toSpanSummary(span), end_time: span.end_time, updated_at: span.updated_at },
+      span: {
+        ...toSpanSummary(span),
+        end_time: span.end_time,
+        updated_at: span.updated_at,
+        input: span.input_value,
+        output: span.output_value,
+        attributes: JSON.parse(span.attributes) as Record<string, unknown>,
+      },
       trace: trace.slice(0, MAX_TRACE_SPANS),
       trace_truncated: trace.length > MAX_TRACE_SPANS,
       changes: changes.map(toSpanChange),

@@ -13,7 +13,7 @@ import type {
   SubmissionChange,
 } from '@/core/api';
 import type { SpanWrite, StoredPatch, StoredType } from '@/core/patch';
-import { searchForm } from '@/core/text';
+import { searchForm, textPreview } from '@/core/text';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
 import {
   changesToRevert,
@@ -174,11 +174,27 @@ export class SqliteSpanStore implements SpanStore {
       ),
       removeValue: db.prepare<[number, string]>('DELETE FROM span_values WHERE span_rowid = ? AND key = ?'),
       insertSpan: db.prepare<
-        [number, string, string, string | null, string, string, string, string, string | null, string]
+        [
+          number,
+          string,
+          string,
+          string | null,
+          string,
+          string,
+          string,
+          string,
+          string | null,
+          string,
+          string | null,
+          string | null,
+          string | null,
+          string,
+        ]
       >(
         `INSERT INTO spans
-           (project_id, span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (project_id, span_id, trace_id, parent_span_id, name, search_name, kind, start_time, end_time, metadata,
+            input_value, output_value, input_preview, attributes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       addFieldSpans: db.prepare<[number, number, string]>(
         'UPDATE fields SET span_count = max(0, span_count + ?) WHERE project_id = ? AND key = ?',
@@ -293,6 +309,10 @@ export class SqliteSpanStore implements SpanStore {
             span.startTime,
             span.endTime,
             JSON.stringify(metadata),
+            span.input ?? null,
+            span.output ?? null,
+            textPreview(span.input),
+            JSON.stringify(span.attributes ?? {}),
           );
         }
         this.writeFields(projectId, plan.fields);

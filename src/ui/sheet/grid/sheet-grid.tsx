@@ -149,6 +149,23 @@ export function SheetGrid({ store, filter }: { store: SheetStore; filter: RowFil
     if (current.row !== HEADER_ROW) virtualizer.scrollToIndex(current.row);
   }, [current.row, virtualizer]);
 
+  // Rows added from the Spans tab: their first cell becomes active, with the focus, once the sheet has them.
+  const visibleRowsRef = useRef(visibleRows);
+  useEffect(() => {
+    visibleRowsRef.current = visibleRows;
+  }, [visibleRows]);
+  useEffect(() => {
+    const takeFocusRequest = () => {
+      const request = store.getState().focusRequest;
+      if (request === null || request.row >= store.model.rowCount) return;
+      store.clearFocusRequest();
+      setActive({ row: Math.max(0, visibleRowsRef.current.indexOf(request.row)), column: request.column });
+      gridRef.current?.focus({ preventScroll: true });
+    };
+    takeFocusRequest();
+    return store.subscribe(takeFocusRequest);
+  }, [store]);
+
   // Bring the active cell into view sideways, clear of the row-number column. NOTE: measured on its column's header,
   // which is always drawn: a row far down (Ctrl+End) is drawn only once the grid has scrolled to it.
   const activeHeadId = columnCount > 0 ? cellId({ row: HEADER_ROW, column: current.column }) : undefined;
