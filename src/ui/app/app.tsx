@@ -4,7 +4,7 @@ import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
-import { getConnectionSettings, invalidateProject, SettingsButton } from '@/ui/settings';
+import { getConnectionSettings, invalidateProject, ProjectSwitcher, SettingsButton } from '@/ui/settings';
 import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
@@ -68,6 +68,8 @@ export function App({ stores }: { stores?: AppStores }) {
             {saveError}
           </span>
         )}
+        {/* NOTE: the project the tabs work on; where a linked project writes sits beside it. */}
+        <ProjectSwitcher />
         <SettingsButton />
       </header>
       {/* NOTE: the tabs and their panels are the page's main landmark; the header above is its banner. */}

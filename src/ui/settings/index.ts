@@ -21,3 +21,5 @@ export { useConnectionSettings } from './use-connection-settings';
 export { fieldsQueryOptions, useProjectFields } from './api/get-fields';
 export { identityQueryOptions, useIdentity } from './api/get-identity';
 export { invalidateProject, projectKey, type ServerConnection, serverKey } from './api/server-keys';
+export { projectsQueryOptions, useServerProjects } from './api/get-projects';
+export { ProjectSwitcher } from './project-switcher';
