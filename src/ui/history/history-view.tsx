@@ -9,6 +9,7 @@ import { historyKeys } from './api/history-keys';
 import type { PagedList } from './api/paged-list';
 import { kindText, submissionLabel } from './history-format';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
+import { RevertButton } from './revert-button';
 import { RevertDialog } from './revert-dialog';
 import { SubmissionDetailPanel } from './submission-detail';
 import { SubmissionLink } from './submission-link';
@@ -50,7 +51,7 @@ export function HistoryView() {
     return row ? document.getElementById(openButtonId(row.id)) : null;
   });
   // NOTE: runs after the dialog's own clean-up, which gives the focus back to its opener; after a revert that
-  // opener is disabled (the submission is reverted now), so the focus goes to a neighbour instead.
+  // opener does nothing now (the submission is reverted), so the focus goes to a neighbour instead.
   useEffect(() => {
     const target = focusAfterDialog.current;
     if (target === null) return;
@@ -261,15 +262,7 @@ function SubmissionRow({
         >
           Open
         </button>
-        <button
-          type="button"
-          aria-describedby={labelId(submission.id)}
-          disabled={reverted}
-          title={reverted ? 'Reverted already' : undefined}
-          onClick={onRevert}
-        >
-          Revert
-        </button>
+        <RevertButton submission={submission} describedBy={labelId(submission.id)} onRevert={onRevert} />
       </td>
     </tr>
   );
