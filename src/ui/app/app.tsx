@@ -4,7 +4,13 @@ import { SheetModel } from '@/core/sheet';
 import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
-import { getConnectionSettings, invalidateProject, ProjectSwitcher, SettingsButton } from '@/ui/settings';
+import {
+  getConnectionSettings,
+  invalidateProject,
+  ProjectSwitcher,
+  setConnectionSettings,
+  SettingsButton,
+} from '@/ui/settings';
 import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
@@ -40,8 +46,14 @@ export function App({ stores }: { stores?: AppStores }) {
   useOutcomeAutosave(submission);
   useDefaultProject();
 
-  const select = (tab: TabId) => {
+  // The submission History opens on when it shows (Results' "Open in History"); a tab chosen otherwise clears it.
+  const [historyOpens, setHistoryOpens] = useState<string | null>(null);
+  const show = (tab: TabId) => {
+    setHistoryOpens(null);
     setActive(tab);
+  };
+  const select = (tab: TabId) => {
+    show(tab);
     tabRefs.current.get(tab)?.focus();
   };
   const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
@@ -50,7 +62,7 @@ export function App({ stores }: { stores?: AppStores }) {
     const next = tabAfterKey(active, event.key);
     if (next === null) return;
     event.preventDefault();
-    setActive(next);
+    show(next);
     tabRefs.current.get(next)?.focus();
   };
 
@@ -89,7 +101,7 @@ export function App({ stores }: { stores?: AppStores }) {
               aria-controls={`panel-${tab.id}`}
               tabIndex={active === tab.id ? 0 : -1}
               className="app-tab"
-              onClick={() => setActive(tab.id)}
+              onClick={() => show(tab.id)}
             >
               {tab.label}
             </button>
@@ -122,13 +134,19 @@ export function App({ stores }: { stores?: AppStores }) {
                     onEnded: (written) => void invalidateProject(queryClient, written),
                   })
                 }
+                onOpenInHistory={(submissionId, project) => {
+                  const current = getConnectionSettings();
+                  if (current.project !== project) setConnectionSettings({ ...current, project });
+                  setHistoryOpens(submissionId);
+                  setActive('history');
+                }}
                 onFixInSheet={(columns, rows, name) => {
                   store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
                   select('sheet');
                 }}
               />
             )}
-            {active === tab.id && tab.id === 'history' && <HistoryView />}
+            {active === tab.id && tab.id === 'history' && <HistoryView openSubmission={historyOpens} />}
           </section>
         ))}
       </main>

@@ -29,18 +29,22 @@ interface Reverting {
 /**
  * The History tab: the server's submissions to the project chosen in Settings, newest first, a page at a time
  * ("Load more" until the oldest), each with its label, kind, start, API key and totals, and its revert links.
- * A submission opens to show its changes and errors; Revert opens the "Revert submission" dialog.
+ * A submission opens to show its changes and errors (`openSubmission` is open as the tab shows); Revert opens
+ * the "Revert submission" dialog.
  */
-export function HistoryView() {
+export function HistoryView({ openSubmission = null }: { openSubmission?: string | null }) {
   const settings = useConnectionSettings();
   const { serverUrl, apiKey, project } = settings;
   const queryClient = useQueryClient();
-  const [opened, setOpened] = useState<{ connection: string; id: string } | null>(null);
+  const connection = JSON.stringify([serverUrl, apiKey, project]);
+  // NOTE: a submission asked for (Results' "Open in History") is open when the tab shows.
+  const [opened, setOpened] = useState<{ connection: string; id: string } | null>(() =>
+    openSubmission === null ? null : { connection, id: openSubmission },
+  );
   const [reverting, setReverting] = useState<Reverting | null>(null);
   const revertedInDialog = useRef(false);
   const focusAfterDialog = useRef<string | null>(null);
   const firstNewRow = useRef(0);
-  const connection = JSON.stringify([serverUrl, apiKey, project]);
   const list = useSubmissions(settings, project);
   const known = useMemo(
     () => new Map(list.items.map((submission) => [submission.id, submission])),

@@ -41,6 +41,8 @@ export interface ResultsViewProps {
   onFixInSheet: (columns: ColumnSettings[], rows: CellValue[][], name: string) => void;
   /** Sends again, in the same submission, what was never delivered or not sent. */
   onRetry: () => void;
+  /** Opens the History tab on this submission of this project (none: no link). */
+  onOpenInHistory?: (submissionId: string, project: string) => void;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface ResultsViewProps {
  * filtered by error type and searched by span ID or message, and what to do next: export those rows, fix them
  * in the sheet, or retry what was never delivered, with progress and Cancel.
  */
-export function ResultsView({ submission, sheet, onFixInSheet, onRetry }: ResultsViewProps) {
+export function ResultsView({ submission, sheet, onFixInSheet, onRetry, onOpenInHistory }: ResultsViewProps) {
   const outcome = useStore(submission, (state) => state.outcome);
   const savedProblem = useStore(submission, (state) => state.savedProblem);
   return (
@@ -68,6 +70,7 @@ export function ResultsView({ submission, sheet, onFixInSheet, onRetry }: Result
           sheet={sheet}
           onFixInSheet={onFixInSheet}
           onRetry={onRetry}
+          onOpenInHistory={onOpenInHistory}
         />
       ) : (
         <p className="empty-state">Submit the sheet to see per-span results here.</p>
@@ -82,6 +85,7 @@ function OutcomeResults({
   sheet,
   onFixInSheet,
   onRetry,
+  onOpenInHistory,
 }: ResultsViewProps & { outcome: SubmissionOutcome }) {
   const [types, setTypes] = useState<ReadonlySet<string>>(() => new Set());
   const [search, setSearch] = useState('');
@@ -137,6 +141,19 @@ function OutcomeResults({
   return (
     <>
       <ResultsSummary outcome={outcome} summary={summary} />
+      {onOpenInHistory && outcome.result.submission_id !== '' && (
+        <p className="results-history">
+          <button
+            type="button"
+            onClick={() => onOpenInHistory(outcome.result.submission_id, outcome.project)}
+          >
+            Open in History
+          </button>{' '}
+          <span className="results-context">
+            the server’s record of this submission: its changes, its errors, and Revert.
+          </span>
+        </p>
+      )}
       {problem && !running && (
         <p role="alert" className="banner banner-error">
           {problem}
