@@ -134,6 +134,11 @@ export function App({ stores }: { stores?: AppStores }) {
                     onEnded: (written) => void invalidateProject(queryClient, written),
                   })
                 }
+                onSendLeftOut={() =>
+                  void submission.sendLeftOut(getConnectionSettings(), {
+                    onEnded: (written) => void invalidateProject(queryClient, written),
+                  })
+                }
                 onOpenInHistory={(submissionId, project) => {
                   const current = getConnectionSettings();
                   if (current.project !== project) setConnectionSettings({ ...current, project });

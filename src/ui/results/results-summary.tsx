@@ -61,6 +61,12 @@ export function ResultsSummary({
           <dt>Not sent (cancelled)</dt>
           <dd>{number(summary.notSent)}</dd>
         </div>
+        {summary.leftOut > 0 && (
+          <div className="results-count-not-sent">
+            <dt>Not sent (left out, predicted to fail)</dt>
+            <dd>{number(summary.leftOut)}</dd>
+          </div>
+        )}
       </dl>
       <p className="results-context">
         The server received {countText(server.processed, 'span')} of this submission ({number(server.updated)}{' '}
