@@ -4,6 +4,7 @@ import { listSubmissions, logMetadata, lookupSpans } from '@/client';
 import { buildDemoSpans } from '@/server/demo/demo-spans';
 import { ingestSpans, spanId } from '../server/test-server';
 import { openWithProject } from './app-helpers';
+import { axeViolations } from './axe';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -173,6 +174,22 @@ describe('History in the browser', () => {
     await expect
       .poll(() => detail.getByRole('button', { name: 'Revert', exact: true }).isDisabled())
       .toBe(true);
+    // With the keyboard: Tab from Open reaches the reverted submission's Revert, which says why and does nothing.
+    await row.getByRole('button', { name: 'Open', exact: true }).focus();
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    expect(await focused.textContent()).toBe('Revert');
+    expect(await focused.getAttribute('aria-disabled')).toBe('true');
+    const described = await focused.evaluate((element) =>
+      (element.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' '),
+    );
+    expect(described).toContain('Reverted already: a submission is reverted once.');
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
 
     // The revert opens from the link, with its own changes: the added key removed.
     await row.getByRole('link', { name: /^Revert of revert-me\.csv/ }).click();

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Submission } from '@/core/api';
 import { submissionsResponseSchema } from '@/core/api/api-schema';
 import { errorTypeLabel } from '@/core/words';
 import { holdBatchesAfterFirst, ingestProject, openWithProject, writeSheet } from './app-helpers';
+import { axeViolations } from './axe';
 import { type AppUnderTest, startApp } from './harness';
 import { savedOutcome } from './save-probe';
 
@@ -305,4 +308,66 @@ describe('results that last, with numbers that agree', () => {
     expect(spanIds.every((spanId, index) => batchOf.get(spanId) === index + 3)).toBe(true);
     await context.close();
   }, 180_000);
+});
+
+describe('where the app works, and leaving out what is predicted to fail', () => {
+  it('switch the project in the header, submit leaving out the span predicted to fail, open it in History: by keyboard, axe clean', async () => {
+    const spanIds = await ingestProject(app, 'leave-e2e', 'e2', 2);
+    await ingestProject(app, 'elsewhere-e2e', 'e3', 1);
+    const missing = 'e2ffffffffffffff';
+    const dir = await mkdtemp(join(tmpdir(), 'spanpatch-leave-'));
+    const path = await writeSheet(
+      dir,
+      'leave.csv',
+      ['context.span_id', 'attributes.metadata.reviewed'],
+      [...spanIds, missing].map((spanId) => [spanId, 'yes']),
+    );
+    const { context, page } = await openApp('elsewhere-e2e');
+
+    // The header names the project on every tab; the keyboard switches it.
+    const switcher = page.getByRole('banner').getByRole('combobox', { name: 'Project' });
+    await expect.poll(() => switcher.inputValue()).toBe('elsewhere-e2e');
+    await expect.poll(() => switcher.locator('option').count()).toBeGreaterThan(1);
+    await switcher.focus();
+    await page.keyboard.type('leave-e2e');
+    await expect.poll(() => switcher.inputValue()).toBe('leave-e2e');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await importSheet(page, path, 3);
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Predicted to fail: 1' }).waitFor();
+    const leaveOut = page.getByRole('button', { name: 'Submit 2 spans; leave out 1 predicted to fail' });
+    expect(await page.getByRole('button', { name: 'Submit 3 spans' }).count()).toBe(1);
+    await leaveOut.focus();
+    await page.keyboard.press('Enter');
+
+    await resultsSummary(page).waitFor();
+    await expect
+      .poll(() => summaryFigures(page))
+      .toMatchObject({
+        Sent: 2,
+        Updated: 2,
+        'Not sent (left out, predicted to fail)': 1,
+      });
+    const row = page
+      .getByRole('table', { name: 'Failed spans' })
+      .getByRole('row')
+      .filter({ hasText: missing });
+    expect(await row.textContent()).toContain('Left out, predicted to fail');
+    expect(await page.getByRole('button', { name: 'Send the 1 span left out' }).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    const started = await resultsSummary(page).locator('time').first().textContent();
+
+    // Results to History, on this submission, by keyboard; the same start time there.
+    await page.getByRole('button', { name: 'Open in History' }).focus();
+    await page.keyboard.press('Enter');
+    const detail = page.getByRole('region', { name: 'leave.csv' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('submission-detail-title');
+    await expect
+      .poll(() => detail.locator('dt', { hasText: 'Started' }).locator('+ dd').textContent())
+      .toBe(started);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

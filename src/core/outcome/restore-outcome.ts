@@ -58,6 +58,8 @@ const outcomeSchema = z
     spans: z.map(z.string(), z.object({ rows: z.array(count.min(1)), cells: z.array(z.array(cellSchema)) })),
     patches: z.map(z.string(), storedPatchSchema),
     skippedUpToDate: count,
+    // NOTE: saved before spans could be left out: none were.
+    leftOut: z.array(z.object({ span_id: z.string(), error_message: z.string() })).default([]),
     lastRetry: z
       .object({
         finishedAt: z.string(),
@@ -89,6 +91,8 @@ const outcomeSchema = z
     }
     if (retrySpanIds(result).some((spanId) => !outcome.patches.has(spanId)))
       problem('a span Retry would send has no saved patch');
+    if (outcome.leftOut.some((error) => !outcome.patches.has(error.span_id)))
+      problem('a span left out has no saved patch');
   });
 
 /** What `restoreOutcome` made of a stored record: the outcome, or why it cannot be used. */

@@ -19,7 +19,7 @@ import {
   type Issue,
   issueMessage,
 } from '@/core/issues';
-import type { StoredPatch, StoredSpanPatch } from '@/core/patch';
+import type { SpanPrediction, StoredPatch, StoredSpanPatch } from '@/core/patch';
 import type { SheetModel } from '@/core/sheet';
 
 /**
@@ -70,6 +70,11 @@ export interface SubmissionOutcome {
   patches: Map<string, StoredPatch>;
   /** Spans left out because the server already had every value as asked (Preview's "Already up to date"). */
   skippedUpToDate: number;
+  /**
+   * Spans the user left out because Preview predicted them to fail, never sent: one
+   * `[type] Left out, predicted to fail: …` message each. Their patches are kept: they can be sent later.
+   */
+  leftOut: SpanError[];
   lastRetry: RetryReport | null;
 }
 
@@ -82,6 +87,8 @@ export interface FailedSpan {
   rows: number[];
   /** True when the sheet blocked it: it was never sent. */
   blocked: boolean;
+  /** True when the user left it out, predicted to fail: it was not sent (yet). */
+  leftOut?: boolean;
 }
 
 /** A count of the type filter: all spans of the type, and how many of them the sheet blocked. */
@@ -116,7 +123,9 @@ export interface OutcomeSummary {
   blocked: number;
   /** Not sent because the user cancelled. */
   notSent: number;
-  /** Rows of the failures table: failed + blocked. */
+  /** Left out by the user, predicted to fail: not sent (yet). */
+  leftOut: number;
+  /** Rows of the failures table: failed + blocked + left out. */
   listed: number;
   /** The server's totals for this submission, as History lists them. */
   server: { processed: number; updated: number; unchanged: number; failed: number };
@@ -124,6 +133,36 @@ export interface OutcomeSummary {
 
 /** Words that start the message of a span the sheet blocked. */
 export const BLOCKED_BEFORE_SENDING = 'Blocked before sending';
+
+/** Words that start the message of a span the user left out because Preview predicted it to fail. */
+export const LEFT_OUT_PREDICTED = 'Left out, predicted to fail';
+
+/**
+ * The spans a Submit leaves out because Preview predicted them to fail, each as a span error of the predicted
+ * type: `[segment_not_found] Left out, predicted to fail: …`, so Results lists them with their reason.
+ */
+export function leftOutSpanErrors(
+  predicted: Iterable<[spanId: string, failure: NonNullable<SpanPrediction['failure']>]>,
+): SpanError[] {
+  return [...predicted].map(([spanId, failure]) => ({
+    span_id: spanId,
+    error_message: formatErrorMessage(failure.type, `${LEFT_OUT_PREDICTED}: ${failure.message}`),
+  }));
+}
+
+/**
+ * The outcome made ready to send the spans left out (predicted to fail) after all: they become spans not sent
+ * of the submission, which a Retry sends with the patches kept for them.
+ */
+export function includeLeftOut(outcome: SubmissionOutcome): SubmissionOutcome {
+  if (outcome.leftOut.length === 0) return outcome;
+  const spanIds = outcome.leftOut.map((error) => error.span_id);
+  return {
+    ...outcome,
+    result: { ...outcome.result, not_sent: [...outcome.result.not_sent, ...spanIds] },
+    leftOut: [],
+  };
+}
 
 const errorCodes: ReadonlySet<string> = new Set(ERROR_CODES);
 
@@ -179,6 +218,8 @@ export interface OutcomeInput {
   cancelled: boolean;
   /** Spans left out because the server already had them as asked. */
   skippedUpToDate?: number;
+  /** Spans the user left out, predicted to fail (`leftOutSpanErrors`), with the patches to send them later. */
+  leftOut?: { errors: SpanError[]; patches: readonly StoredSpanPatch[] };
 }
 
 /**
@@ -187,10 +228,12 @@ export interface OutcomeInput {
  */
 export function buildOutcome(input: OutcomeInput): SubmissionOutcome {
   const { model, result } = input;
+  const leftOut = input.leftOut ?? { errors: [], patches: [] };
   const listed = new Set([
     ...result.errors.map((error) => error.span_id),
     ...result.not_sent,
     ...input.blocked.map((error) => error.span_id),
+    ...leftOut.errors.map((error) => error.span_id),
   ]);
   const columns = [...model.columns];
   const spans = new Map<string, SourceRows>();
@@ -205,6 +248,7 @@ export function buildOutcome(input: OutcomeInput): SubmissionOutcome {
   const patches = new Map<string, StoredPatch>();
   for (const span of input.sent)
     if (retried.has(span.span_id)) patches.set(span.span_id, span.patch_document);
+  for (const span of leftOut.patches) patches.set(span.span_id, span.patch_document);
   return {
     project: input.project,
     label: input.label,
@@ -218,6 +262,7 @@ export function buildOutcome(input: OutcomeInput): SubmissionOutcome {
     spans,
     patches,
     skippedUpToDate: input.skippedUpToDate ?? 0,
+    leftOut: leftOut.errors,
     lastRetry: null,
   };
 }
@@ -270,8 +315,9 @@ export function mergeRetry(
     ...result.errors.map((error) => error.span_id),
     ...result.not_sent,
     ...outcome.blocked.map((error) => error.span_id),
+    ...outcome.leftOut.map((error) => error.span_id),
   ]);
-  const stillRetried = new Set(retrySpanIds(result));
+  const stillRetried = new Set([...retrySpanIds(result), ...outcome.leftOut.map((error) => error.span_id)]);
   return {
     ...outcome,
     finishedAt,
@@ -304,6 +350,7 @@ export function outcomeFailures(outcome: SubmissionOutcome): FailedSpan[] {
   return [
     ...outcome.result.errors.map((error) => failure(error, false)),
     ...outcome.blocked.map((error) => failure(error, true)),
+    ...outcome.leftOut.map((error) => ({ ...failure(error, false), leftOut: true })),
   ];
 }
 
@@ -317,6 +364,7 @@ export function notAppliedSpanIds(outcome: SubmissionOutcome): string[] {
     ...new Set([
       ...outcome.result.errors.map((error) => error.span_id),
       ...outcome.blocked.map((error) => error.span_id),
+      ...outcome.leftOut.map((error) => error.span_id),
       ...outcome.result.not_sent,
     ]),
   ];
@@ -342,6 +390,7 @@ export function errorTypeCounts(outcome: SubmissionOutcome): ErrorTypeCount[] {
   };
   for (const error of outcome.result.errors) add(error, false);
   for (const error of outcome.blocked) add(error, true);
+  for (const error of outcome.leftOut) add(error, false);
   return [...counts.values()];
 }
 
@@ -375,7 +424,8 @@ export function summarizeOutcome(outcome: SubmissionOutcome): OutcomeSummary {
     refused,
     blocked,
     notSent: result.not_sent.length,
-    listed: result.errors.length + blocked,
+    leftOut: outcome.leftOut.length,
+    listed: result.errors.length + blocked + outcome.leftOut.length,
     server: {
       processed: result.spans_processed - neverDelivered - refused,
       updated: result.spans_updated,

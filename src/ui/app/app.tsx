@@ -8,7 +8,9 @@ import { AccountMenu } from '@/ui/people';
 import {
   getConnectionSettings,
   invalidateProject,
+  ProjectSwitcher,
   ProjectTargetText,
+  setConnectionSettings,
   SettingsButton,
   useConnectionSettings,
 } from '@/ui/settings';
@@ -29,13 +31,12 @@ export interface AppStores {
   spans: SpansStore;
 }
 
-/** The chosen project and where it writes, beside the settings (SPEC §14). */
-function HeaderProject() {
+/** Where the chosen project writes (Spanpatch or Arize AX, SPEC §14), beside the project switcher. */
+function HeaderProjectTarget() {
   const settings = useConnectionSettings();
   if (settings.project === '') return null;
   return (
     <span className="header-project">
-      <span className="header-project-name">{settings.project}</span>
       <ProjectTargetText settings={settings} />
     </span>
   );
@@ -59,8 +60,14 @@ export function App({ stores }: { stores?: AppStores }) {
   useOutcomeAutosave(submission);
   useDefaultProject();
 
-  const select = (tab: TabId) => {
+  // The submission History opens on when it shows (Results' "Open in History"); a tab chosen otherwise clears it.
+  const [historyOpens, setHistoryOpens] = useState<string | null>(null);
+  const show = (tab: TabId) => {
+    setHistoryOpens(null);
     setActive(tab);
+  };
+  const select = (tab: TabId) => {
+    show(tab);
     tabRefs.current.get(tab)?.focus();
   };
   const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
@@ -88,7 +95,7 @@ export function App({ stores }: { stores?: AppStores }) {
     const next = tabAfterKey(active, event.key);
     if (next === null) return;
     event.preventDefault();
-    setActive(next);
+    show(next);
     tabRefs.current.get(next)?.focus();
   };
 
@@ -101,12 +108,14 @@ export function App({ stores }: { stores?: AppStores }) {
         </h1>
         <p className="app-tagline">Correct and tag stored tracing spans</p>
         <span className="header-spacer" />
-        <HeaderProject />
         {saveError && (
           <span role="alert" className="save-error">
             {saveError}
           </span>
         )}
+        {/* NOTE: the project the tabs work on; where a linked project writes sits beside it. */}
+        <ProjectSwitcher />
+        <HeaderProjectTarget />
         <AccountMenu />
         <SettingsButton />
       </header>
@@ -127,7 +136,7 @@ export function App({ stores }: { stores?: AppStores }) {
               aria-controls={`panel-${tab.id}`}
               tabIndex={active === tab.id ? 0 : -1}
               className="app-tab"
-              onClick={() => setActive(tab.id)}
+              onClick={() => show(tab.id)}
             >
               {tab.label}
             </button>
@@ -166,13 +175,24 @@ export function App({ stores }: { stores?: AppStores }) {
                     onEnded: (written) => void invalidateProject(queryClient, written),
                   })
                 }
+                onSendLeftOut={() =>
+                  void submission.sendLeftOut(getConnectionSettings(), {
+                    onEnded: (written) => void invalidateProject(queryClient, written),
+                  })
+                }
+                onOpenInHistory={(submissionId, project) => {
+                  const current = getConnectionSettings();
+                  if (current.project !== project) setConnectionSettings({ ...current, project });
+                  setHistoryOpens(submissionId);
+                  setActive('history');
+                }}
                 onFixInSheet={(columns, rows, name) => {
                   store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
                   select('sheet');
                 }}
               />
             )}
-            {active === tab.id && tab.id === 'history' && <HistoryView />}
+            {active === tab.id && tab.id === 'history' && <HistoryView openSubmission={historyOpens} />}
           </section>
         ))}
       </main>

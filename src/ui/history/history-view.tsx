@@ -9,6 +9,7 @@ import { historyKeys } from './api/history-keys';
 import type { PagedList } from './api/paged-list';
 import { kindText, submissionLabel } from './history-format';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
+import { RevertButton } from './revert-button';
 import { RevertDialog } from './revert-dialog';
 import { SubmissionDetailPanel } from './submission-detail';
 import { SubmissionLink } from './submission-link';
@@ -28,18 +29,22 @@ interface Reverting {
 /**
  * The History tab: the server's submissions to the project chosen in Settings, newest first, a page at a time
  * ("Load more" until the oldest), each with its label, kind, start, API key and totals, and its revert links.
- * A submission opens to show its changes and errors; Revert opens the "Revert submission" dialog.
+ * A submission opens to show its changes and errors (`openSubmission` is open as the tab shows); Revert opens
+ * the "Revert submission" dialog.
  */
-export function HistoryView() {
+export function HistoryView({ openSubmission = null }: { openSubmission?: string | null }) {
   const settings = useConnectionSettings();
   const { serverUrl, apiKey, project } = settings;
   const queryClient = useQueryClient();
-  const [opened, setOpened] = useState<{ connection: string; id: string } | null>(null);
+  const connection = JSON.stringify([serverUrl, apiKey, project]);
+  // NOTE: a submission asked for (Results' "Open in History") is open when the tab shows.
+  const [opened, setOpened] = useState<{ connection: string; id: string } | null>(() =>
+    openSubmission === null ? null : { connection, id: openSubmission },
+  );
   const [reverting, setReverting] = useState<Reverting | null>(null);
   const revertedInDialog = useRef(false);
   const focusAfterDialog = useRef<string | null>(null);
   const firstNewRow = useRef(0);
-  const connection = JSON.stringify([serverUrl, apiKey, project]);
   const list = useSubmissions(settings, project);
   const known = useMemo(
     () => new Map(list.items.map((submission) => [submission.id, submission])),
@@ -50,7 +55,7 @@ export function HistoryView() {
     return row ? document.getElementById(openButtonId(row.id)) : null;
   });
   // NOTE: runs after the dialog's own clean-up, which gives the focus back to its opener; after a revert that
-  // opener is disabled (the submission is reverted now), so the focus goes to a neighbour instead.
+  // opener does nothing now (the submission is reverted), so the focus goes to a neighbour instead.
   useEffect(() => {
     const target = focusAfterDialog.current;
     if (target === null) return;
@@ -265,15 +270,7 @@ function SubmissionRow({
         >
           Open
         </button>
-        <button
-          type="button"
-          aria-describedby={labelId(submission.id)}
-          disabled={reverted}
-          title={reverted ? 'Reverted already' : undefined}
-          onClick={onRevert}
-        >
-          Revert
-        </button>
+        <RevertButton submission={submission} describedBy={labelId(submission.id)} onRevert={onRevert} />
       </td>
     </tr>
   );

@@ -1,1 +1,2 @@
 export { HistoryView } from './history-view';
+export { submissionQueryOptions } from './api/get-submission';

@@ -12,6 +12,7 @@ import type { PagedList } from './api/paged-list';
 import { afterText, beforeText, kindText, submissionLabel, totalsText } from './history-format';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
 import { spanErrorColumns } from './span-error-columns';
+import { RevertButton } from './revert-button';
 import { SubmissionLink } from './submission-link';
 
 /** How long the search waits after the last keystroke before it asks the server. */
@@ -101,15 +102,11 @@ export function SubmissionDetailPanel({
         </h3>
         <span className="toolbar-spacer" />
         {shown && (
-          <button
-            type="button"
-            aria-describedby="submission-detail-title"
-            disabled={shown.reverted_by !== null}
-            title={shown.reverted_by !== null ? 'Reverted already' : undefined}
-            onClick={() => onRevert(shown)}
-          >
-            Revert
-          </button>
+          <RevertButton
+            submission={shown}
+            describedBy="submission-detail-title"
+            onRevert={() => onRevert(shown)}
+          />
         )}
         <button type="button" onClick={onClose}>
           Close submission

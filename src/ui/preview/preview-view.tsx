@@ -115,6 +115,7 @@ export function PreviewView({
         submission={submission}
         settings={settings}
         upToDate={upToDate}
+        predictedFailures={server.state === 'ready' ? server.failures : undefined}
         onSubmitted={onSubmitted}
       />
       {upToDate.size > 0 && toSend === 0 && (

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { whyNotAllowed } from '@/core/api';
+import type { SpanPrediction } from '@/core/patch';
 import { submittableCount } from '@/core/sheet';
 import { type ConnectionSettings, invalidateProject, ProjectTargetText, useIdentity } from '@/ui/settings';
 import { countText } from '@/ui/shared/format';
@@ -21,6 +22,7 @@ export function SubmitBar({
   submission,
   settings,
   upToDate,
+  predictedFailures,
   onSubmitted,
 }: {
   sheet: SheetStore;
@@ -28,6 +30,8 @@ export function SubmitBar({
   settings: ConnectionSettings;
   /** Submittable spans the server already has as asked: not counted, not sent. */
   upToDate: ReadonlySet<string>;
+  /** Spans the comparison with the server predicts to fail: Submit can leave them out (none: not offered). */
+  predictedFailures?: ReadonlyMap<string, SpanPrediction>;
   onSubmitted: () => void;
 }) {
   // NOTE: whether one runs, not its progress: the progress bar alone follows that.
@@ -37,22 +41,33 @@ export function SubmitBar({
   const summary = useStore(sheet, (state) => state.model.summary());
   // A change being rechecked off the page is not in the summary yet: Submit waits for it.
   const checking = useStore(sheet, (state) => state.checking);
-  const [confirming, setConfirming] = useState(false);
+  // Which Submit asks first: every span, or all but those predicted to fail.
+  const [confirming, setConfirming] = useState<'all' | 'leave-out' | null>(null);
   const queryClient = useQueryClient();
   const notAllowed = whyNotAllowed(useIdentity(settings), 'submit');
   const reasonId = useId();
   const ready = submittableCount(summary) - upToDate.size;
   const { blocked, empty } = summary.spansByStatus;
+  const predicted = predictedFailures?.size ?? 0;
+  const countOf = (choice: 'all' | 'leave-out') => (choice === 'all' ? ready : ready - predicted);
 
-  const start = () => {
-    setConfirming(false);
+  const start = (choice: 'all' | 'leave-out') => {
+    setConfirming(null);
+    const leftOut =
+      choice === 'leave-out' && predictedFailures
+        ? new Map(
+            [...predictedFailures].flatMap(([spanId, prediction]) =>
+              prediction.failure ? [[spanId, prediction.failure] as const] : [],
+            ),
+          )
+        : undefined;
     const before = submission.outcome;
     // What the server stores may have changed: what was read of the project (spans, History, this comparison) is
     // out of date, and is read again when shown.
     const onEnded = (written: ConnectionSettings) => void invalidateProject(queryClient, written);
     // Results only for this Submit's outcome: not after a cancel before anything was sent, nor a Submit that
     // could not be sent (the problem shows here), even when an earlier submission's outcome is there.
-    void submission.submit(sheet, settings, { upToDate, onEnded }).then(() => {
+    void submission.submit(sheet, settings, { upToDate, leftOut, onEnded }).then(() => {
       if (submission.outcome !== null && submission.outcome !== before) onSubmitted();
     });
   };
@@ -72,17 +87,31 @@ export function SubmitBar({
   ]
     .filter(Boolean)
     .join(' and ');
+  const disabled = ready === 0 || settings.project === '' || checking || notAllowed !== null;
+  const choose = (choice: 'all' | 'leave-out') =>
+    countOf(choice) > CONFIRM_ABOVE_SPANS ? setConfirming(choice) : start(choice);
   return (
     <div className="submit-bar">
       <button
         type="button"
         className="primary"
-        disabled={ready === 0 || settings.project === '' || checking || notAllowed !== null}
+        disabled={disabled}
         aria-describedby={notAllowed === null ? undefined : reasonId}
-        onClick={() => (ready > CONFIRM_ABOVE_SPANS ? setConfirming(true) : start())}
+        onClick={() => choose('all')}
       >
         Submit {countText(ready, 'span')}
       </button>
+      {predicted > 0 && ready > predicted && (
+        <button
+          type="button"
+          disabled={disabled}
+          aria-describedby={notAllowed === null ? undefined : reasonId}
+          onClick={() => choose('leave-out')}
+        >
+          Submit {countText(ready - predicted, 'span')}; leave out {predicted.toLocaleString('en-US')}{' '}
+          predicted to fail
+        </button>
+      )}
       <span className="submit-note">
         {settings.project === ''
           ? 'Choose a project in Settings to submit.'
@@ -101,17 +130,19 @@ export function SubmitBar({
       )}
       {confirming && (
         <ConfirmDialog
-          title={`Submit ${countText(ready, 'span')} to project ${settings.project}?`}
+          title={`Submit ${countText(countOf(confirming), 'span')} to project ${settings.project}?`}
           message={
             <p>
-              This updates the metadata of {countText(ready, 'span')} in project{' '}
+              This updates the metadata of {countText(countOf(confirming), 'span')} in project{' '}
               <strong>{settings.project}</strong> on {settings.serverUrl}. Every previous value is kept in the
               History. <ProjectTargetText settings={settings} />
+              {confirming === 'leave-out' &&
+                ` The ${countText(predicted, 'span')} predicted to fail ${predicted === 1 ? 'is' : 'are'} left out: Results lists them with the reason, and can send them later.`}
             </p>
           }
-          confirmLabel={`Submit ${countText(ready, 'span')}`}
-          onCancel={() => setConfirming(false)}
-          onConfirm={start}
+          confirmLabel={`Submit ${countText(countOf(confirming), 'span')}`}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => start(confirming)}
         />
       )}
     </div>

@@ -21,6 +21,7 @@ const columns: DataTableColumn<FailedSpan>[] = [
         {errorTypeLabel(span.type)}
         {/* NOTE: a no-break space: the cell is a flex box, which drops a leading space. */}
         {span.blocked && <span className="failed-span-blocked">{'\u00a0'}· blocked</span>}
+        {span.leftOut && <span className="failed-span-blocked">{'\u00a0'}· left out</span>}
       </>
     ),
     title: (span) =>

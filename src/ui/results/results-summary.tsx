@@ -1,6 +1,7 @@
 import { type OutcomeSummary, refusalOf, type SubmissionOutcome } from '@/core/outcome';
 import { refusalReason } from '@/core/words';
 import { countText, formatSubmissionTime } from '@/ui/shared/format';
+import { useServerStart } from './use-server-start';
 
 const number = (count: number) => count.toLocaleString('en-US');
 
@@ -18,13 +19,14 @@ export function ResultsSummary({
   summary: OutcomeSummary;
 }) {
   const { server } = summary;
+  const startedAt = useServerStart(outcome);
   const refusal = summary.refused > 0 ? refusalOf(outcome) : null;
   const reason = refusal === null ? null : refusalReason(refusal.type);
   return (
     <div role="status" aria-label="Submission summary" className="results-summary">
       <p className="results-title">
         Results of <strong>{outcome.label}</strong>, submitted{' '}
-        <time dateTime={outcome.startedAt}>{formatSubmissionTime(outcome.startedAt)}</time> to project{' '}
+        <time dateTime={startedAt}>{formatSubmissionTime(startedAt)}</time> to project{' '}
         <strong>{outcome.project}</strong>
       </p>
       <dl className="results-counts">
@@ -59,6 +61,12 @@ export function ResultsSummary({
           <dt>Not sent (cancelled)</dt>
           <dd>{number(summary.notSent)}</dd>
         </div>
+        {summary.leftOut > 0 && (
+          <div className="results-count-not-sent">
+            <dt>Not sent (left out, predicted to fail)</dt>
+            <dd>{number(summary.leftOut)}</dd>
+          </div>
+        )}
       </dl>
       <p className="results-context">
         The server received {countText(server.processed, 'span')} of this submission ({number(server.updated)}{' '}

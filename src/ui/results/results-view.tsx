@@ -41,6 +41,10 @@ export interface ResultsViewProps {
   onFixInSheet: (columns: ColumnSettings[], rows: CellValue[][], name: string) => void;
   /** Sends again, in the same submission, what was never delivered or not sent. */
   onRetry: () => void;
+  /** Sends, in the same submission, the spans left out because they were predicted to fail. */
+  onSendLeftOut?: () => void;
+  /** Opens the History tab on this submission of this project (none: no link). */
+  onOpenInHistory?: (submissionId: string, project: string) => void;
 }
 
 /**
@@ -48,7 +52,14 @@ export interface ResultsViewProps {
  * filtered by error type and searched by span ID or message, and what to do next: export those rows, fix them
  * in the sheet, or retry what was never delivered, with progress and Cancel.
  */
-export function ResultsView({ submission, sheet, onFixInSheet, onRetry }: ResultsViewProps) {
+export function ResultsView({
+  submission,
+  sheet,
+  onFixInSheet,
+  onRetry,
+  onSendLeftOut,
+  onOpenInHistory,
+}: ResultsViewProps) {
   const outcome = useStore(submission, (state) => state.outcome);
   const savedProblem = useStore(submission, (state) => state.savedProblem);
   return (
@@ -68,6 +79,8 @@ export function ResultsView({ submission, sheet, onFixInSheet, onRetry }: Result
           sheet={sheet}
           onFixInSheet={onFixInSheet}
           onRetry={onRetry}
+          onSendLeftOut={onSendLeftOut}
+          onOpenInHistory={onOpenInHistory}
         />
       ) : (
         <p className="empty-state">Submit the sheet to see per-span results here.</p>
@@ -82,6 +95,8 @@ function OutcomeResults({
   sheet,
   onFixInSheet,
   onRetry,
+  onSendLeftOut,
+  onOpenInHistory,
 }: ResultsViewProps & { outcome: SubmissionOutcome }) {
   const [types, setTypes] = useState<ReadonlySet<string>>(() => new Set());
   const [search, setSearch] = useState('');
@@ -137,6 +152,19 @@ function OutcomeResults({
   return (
     <>
       <ResultsSummary outcome={outcome} summary={summary} />
+      {onOpenInHistory && outcome.result.submission_id !== '' && (
+        <p className="results-history">
+          <button
+            type="button"
+            onClick={() => onOpenInHistory(outcome.result.submission_id, outcome.project)}
+          >
+            Open in History
+          </button>{' '}
+          <span className="results-context">
+            the server’s record of this submission: its changes, its errors, and Revert.
+          </span>
+        </p>
+      )}
       {problem && !running && (
         <p role="alert" className="banner banner-error">
           {problem}
@@ -173,6 +201,19 @@ function OutcomeResults({
           </p>
           <button type="button" className="primary" onClick={onRetry}>
             Retry {countText(retryCount, 'span')}
+          </button>
+        </div>
+      )}
+      {summary.leftOut > 0 && onSendLeftOut && !running && (
+        <div className="banner results-retry">
+          <p>
+            {countText(summary.leftOut, 'span')} predicted to fail {summary.leftOut === 1 ? 'was' : 'were'}{' '}
+            left out and not sent; each is listed below with the predicted reason. Send{' '}
+            {summary.leftOut === 1 ? 'it' : 'them'} in the same submission once fixed on the server, or fix{' '}
+            {summary.leftOut === 1 ? 'its row' : 'their rows'} in the sheet.
+          </p>
+          <button type="button" onClick={onSendLeftOut}>
+            Send the {countText(summary.leftOut, 'span')} left out
           </button>
         </div>
       )}

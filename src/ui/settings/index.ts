@@ -22,4 +22,6 @@ export { fieldsQueryOptions, useProjectFields } from './api/get-fields';
 export { identityQueryOptions, useIdentity } from './api/get-identity';
 export { projectTargetQueryOptions, useProjectTarget } from './api/get-project-target';
 export { invalidateProject, projectKey, type ServerConnection, serverKey } from './api/server-keys';
+export { projectsQueryOptions, useServerProjects } from './api/get-projects';
+export { ProjectSwitcher } from './project-switcher';
 export { ProjectTargetText } from './project-target-text';

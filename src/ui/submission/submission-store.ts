@@ -1,7 +1,14 @@
 import { type LogMetadataOptions, retryOf, type SpansByBatch, SubmissionRun } from '@/client';
 import type { AggregatedResponse } from '@/core/api';
-import { blockedSpanErrors, buildOutcome, mergeRetry, type SubmissionOutcome } from '@/core/outcome';
-import type { StoredSpanPatch } from '@/core/patch';
+import {
+  blockedSpanErrors,
+  buildOutcome,
+  includeLeftOut,
+  leftOutSpanErrors,
+  mergeRetry,
+  type SubmissionOutcome,
+} from '@/core/outcome';
+import type { SpanPrediction, StoredSpanPatch } from '@/core/patch';
 import { submittableCount, submittableSpanIds, submittedPatches } from '@/core/sheet';
 import { type ConnectionSettings, toClientOptions } from '@/ui/settings';
 import { nextMacrotask } from '@/ui/shared/in-slices';
@@ -41,6 +48,11 @@ export interface RunOptions extends Partial<LogMetadataOptions> {
 export interface SubmitOptions extends RunOptions {
   /** Span IDs the server already has as asked: not sent, counted in the outcome as left out. */
   upToDate?: ReadonlySet<string>;
+  /**
+   * Spans the user chose to leave out because Preview predicts them to fail, with the predicted failure: not
+   * sent, listed in the outcome with that reason, and kept to be sent later (`sendLeftOut`).
+   */
+  leftOut?: ReadonlyMap<string, NonNullable<SpanPrediction['failure']>>;
 }
 
 /**
@@ -97,7 +109,7 @@ export class SubmissionStore extends Store<SubmissionState> {
    */
   async submit(sheet: SheetStore, settings: ConnectionSettings, options: SubmitOptions = {}): Promise<void> {
     if (this.running) return;
-    const { upToDate, onEnded, ...clientOptions } = options;
+    const { upToDate, leftOut, onEnded, ...clientOptions } = options;
     const model = sheet.model;
     const source = sheet.source;
     const label = submissionLabel(source);
@@ -107,14 +119,20 @@ export class SubmissionStore extends Store<SubmissionState> {
     sheet.setReadOnly(true);
     try {
       let skippedUpToDate = 0;
-      const expected = Math.max(0, submittableCount(model.summary()) - (upToDate?.size ?? 0));
+      let leftOutIds: string[] = [];
+      const expected = Math.max(
+        0,
+        submittableCount(model.summary()) - (upToDate?.size ?? 0) - (leftOut?.size ?? 0),
+      );
       // The spans to send are chosen from their status (quick), and their patches made a batch at a time as the
       // batches go: a large sheet starts sending at once, and the next batch's patches are made while one is in
       // flight.
       const choose = (): SpansByBatch => {
         const submittable = submittableSpanIds(model);
-        const spanIds = upToDate ? submittable.filter((spanId) => !upToDate.has(spanId)) : submittable;
-        skippedUpToDate = submittable.length - spanIds.length;
+        const sendable = upToDate ? submittable.filter((spanId) => !upToDate.has(spanId)) : submittable;
+        skippedUpToDate = submittable.length - sendable.length;
+        const spanIds = leftOut ? sendable.filter((spanId) => !leftOut.has(spanId)) : sendable;
+        leftOutIds = leftOut ? sendable.filter((spanId) => leftOut.has(spanId)) : [];
         return { spanIds, patchesOf: (batch) => submittedPatches(model, batch) };
       };
       const result = await this.run(
@@ -142,6 +160,15 @@ export class SubmissionStore extends Store<SubmissionState> {
           finishedAt: new Date().toISOString(),
           cancelled: this.lastRunCancelled,
           skippedUpToDate,
+          leftOut: {
+            errors: leftOutSpanErrors(
+              leftOutIds.flatMap((spanId) => {
+                const failure = leftOut?.get(spanId);
+                return failure ? [[spanId, failure] as const] : [];
+              }),
+            ),
+            patches: submittedPatches(model, leftOutIds),
+          },
         }),
       });
     } finally {
@@ -176,6 +203,17 @@ export class SubmissionStore extends Store<SubmissionState> {
     this.update({
       outcome: mergeRetry(outcome, result.result, new Date().toISOString(), this.lastRunCancelled),
     });
+  }
+
+  /**
+   * Sends, in the same submission, the spans the Submit left out because they were predicted to fail (and, as a
+   * Retry does, anything never delivered or not sent): the user chose to send them after all.
+   */
+  async sendLeftOut(settings: ConnectionSettings, options: RunOptions = {}): Promise<void> {
+    const outcome = this.outcome;
+    if (!outcome || outcome.leftOut.length === 0 || this.running) return;
+    this.update({ outcome: includeLeftOut(outcome) });
+    await this.retry(settings, options);
   }
 
   /**

@@ -7,6 +7,8 @@ import {
   blockedSpanErrors,
   buildOutcome,
   errorTypeCounts,
+  includeLeftOut,
+  leftOutSpanErrors,
   mergeRetry,
   notAppliedSpanIds,
   outcomeFailures,
@@ -217,6 +219,7 @@ describe('summarizeOutcome: figures that agree', () => {
       refused: 0,
       blocked: 3,
       notSent: 0,
+      leftOut: 0,
       listed: 5,
       server: { processed: 2, updated: 1, unchanged: 1, failed: 1 },
     });
@@ -341,6 +344,7 @@ describe('mergeRetry', () => {
       refused: 0,
       blocked: 3,
       notSent: 0,
+      leftOut: 0,
       listed: 4,
       server: { processed: 3, updated: 2, unchanged: 1, failed: 1 },
     });
@@ -412,6 +416,7 @@ describe('mergeRetry', () => {
       spans: new Map(),
       patches: new Map([...spanIds, ...notSent].map((spanId) => [spanId, { a: 1 }])),
       skippedUpToDate: 0,
+      leftOut: [],
       lastRetry: null,
     });
     const fate = fc.constantFrom('updated', 'unchanged', 'failed', 'undelivered', 'not_sent');
@@ -505,5 +510,63 @@ describe('restoreOutcome: the saved results, checked at the boundary', () => {
       patches: new Map([['aaaaaaaaaaaaaaa6', { score: { nested: true } }]]),
     });
     expect(badPatch.ok).toBe(false);
+  });
+});
+
+describe('spans left out because they were predicted to fail', () => {
+  const leftOutOutcome = (): SubmissionOutcome => {
+    const model = reviewSheet();
+    const [spanId] = model.spanIds();
+    if (spanId === undefined) throw new Error('the review sheet has spans');
+    return buildOutcome({
+      model,
+      sent: [],
+      blocked: [],
+      result: aggregateResponses([], { submissionId: '' }),
+      project: 'demo',
+      label: 'review.csv',
+      source: { name: 'review.csv', kind: 'file' },
+      startedAt: '2025-05-05T10:42:00.000Z',
+      finishedAt: '2025-05-05T10:42:03.000Z',
+      cancelled: false,
+      leftOut: {
+        errors: leftOutSpanErrors([[spanId, { type: 'segment_not_found', message: 'No span with that ID' }]]),
+        patches: [{ span_id: spanId, patch_document: { reviewed: 'yes' } }],
+      },
+    });
+  };
+
+  it('are listed as not sent with the predicted reason, kept with their rows and patch', () => {
+    const outcome = leftOutOutcome();
+    const [error] = outcome.leftOut;
+    const spanId = error?.span_id ?? '';
+    expect(error?.error_message).toBe(
+      '[segment_not_found] Left out, predicted to fail: No span with that ID',
+    );
+    expect(summarizeOutcome(outcome)).toMatchObject({ sent: 0, leftOut: 1, notSent: 0, listed: 1 });
+    expect(outcomeFailures(outcome)).toEqual([
+      expect.objectContaining({ spanId, type: 'segment_not_found', blocked: false, leftOut: true }),
+    ]);
+    expect(notAppliedSpanIds(outcome)).toEqual([spanId]);
+    expect(errorTypeCounts(outcome).find((count) => count.type === 'segment_not_found')?.count).toBe(1);
+    expect(outcome.spans.get(spanId)?.rows.length).toBeGreaterThan(0);
+    expect(outcome.patches.get(spanId)).toEqual({ reviewed: 'yes' });
+    const restored = restoreOutcome(storedOutcomeOf(outcome));
+    expect(restored.ok && restored.outcome.leftOut).toEqual(outcome.leftOut);
+  });
+
+  it('are sent later as spans not sent of the submission, which a Retry sends', () => {
+    const outcome = leftOutOutcome();
+    const spanId = outcome.leftOut[0]?.span_id ?? '';
+    const ready = includeLeftOut(outcome);
+    expect(ready.leftOut).toEqual([]);
+    expect(retrySpanIds(ready.result)).toEqual([spanId]);
+    expect(ready.patches.get(spanId)).toEqual({ reviewed: 'yes' });
+  });
+
+  it('are none in an outcome saved before spans could be left out', () => {
+    const { leftOut: _leftOut, ...older } = storedOutcomeOf(reviewOutcome());
+    const restored = restoreOutcome(older);
+    expect(restored.ok && restored.outcome.leftOut).toEqual([]);
   });
 });

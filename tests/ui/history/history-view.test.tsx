@@ -131,6 +131,20 @@ function bodyRows(table: HTMLElement): string[][] {
 const submissionsTable = () => screen.findByRole('table', { name: 'Submissions to project demo' });
 
 /** The list's row of a submission, found by its label. */
+/**
+ * A reverted submission's Revert: reachable by the keyboard (not `disabled`) but marked unavailable, with the
+ * reason as its description.
+ */
+function expectRevertRefused(button: HTMLElement): void {
+  expect((button as HTMLButtonElement).disabled).toBe(false);
+  expect(button.getAttribute('aria-disabled')).toBe('true');
+  const description = (button.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .map((id) => document.getElementById(id)?.textContent)
+    .join(' ');
+  expect(description).toContain('Reverted already: a submission is reverted once.');
+}
+
 async function rowOf(label: string): Promise<HTMLElement> {
   const table = await submissionsTable();
   const row = within(table)
@@ -258,12 +272,19 @@ describe('the History tab: the list', () => {
     expect(within(originalRow).getAllByRole('cell')[0]?.textContent).toBe(
       `tiers.csvReverted by Revert of tiers.csv · ${formatSubmissionTime(revert.created_at)}`,
     );
-    expect((within(originalRow).getByRole('button', { name: 'Revert' }) as HTMLButtonElement).disabled).toBe(
-      true,
-    );
+    const refused = within(originalRow).getByRole('button', { name: 'Revert' });
+    expectRevertRefused(refused);
+    // The keyboard reaches it, and it reverts nothing.
+    refused.focus();
+    expect(document.activeElement).toBe(refused);
+    await user.keyboard('{Enter}');
+    expect(screen.queryByRole('dialog')).toBeNull();
     expect((within(revertRow).getByRole('button', { name: 'Revert' }) as HTMLButtonElement).disabled).toBe(
       false,
     );
+    expect(
+      within(revertRow).getByRole('button', { name: 'Revert' }).getAttribute('aria-disabled'),
+    ).toBeNull();
 
     await user.click(within(originalRow).getByRole('link', { name: /^Revert of tiers\.csv/ }));
     const detail = await screen.findByRole('region', { name: 'Revert of tiers.csv' });
@@ -540,9 +561,7 @@ describe('the History tab: revert', () => {
     expect(within(original).getAllByRole('cell')[0]?.textContent).toMatch(
       /^tiers\.csvReverted by Revert of tiers\.csv/,
     );
-    expect((within(original).getByRole('button', { name: 'Revert' }) as HTMLButtonElement).disabled).toBe(
-      true,
-    );
+    expectRevertRefused(within(original).getByRole('button', { name: 'Revert' }));
 
     await user.click(close);
     expect(screen.queryByRole('dialog')).toBeNull();

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { failedRowsCsv, ResultsView } from '@/ui/results';
 import { SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
 import { COLUMNS, makeOutcome } from './outcome-fixture';
+import { render } from '../render';
 
 const PAYLOAD = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>window.__ran = true</script>';

@@ -118,6 +118,7 @@ export function makeOutcome(
       [...undelivered, ...result.not_sent].map((spanId) => [spanId, { reviewed: 'yes', span: spanId }]),
     ),
     skippedUpToDate: 0,
+    leftOut: [],
     lastRetry: null,
   };
 }

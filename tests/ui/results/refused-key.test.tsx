@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
 import { SheetModel } from '@/core/sheet';
@@ -10,6 +10,7 @@ import { SubmissionStore } from '@/ui/submission';
 import { ingestSpans, spanId } from '../../server/test-server';
 import { type InProcessServer, startInProcessServer } from '../../server/in-process-server';
 import { fetchFrom, giveLayout } from '../page-setup';
+import { render } from '../render';
 
 /**
  * A Submit the server refuses for its key (403 with a read-only key, 401 without a key), against the real server

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ERROR_TYPES } from '@/core/api';
@@ -11,6 +11,7 @@ import { formatSubmissionTime } from '@/ui/shared/format';
 import { emptySheet, SheetStore } from '@/ui/sheet';
 import { SubmissionStore } from '@/ui/submission';
 import { BLOCKED, COLUMNS, FAILED, type FixtureSpan, makeOutcome } from './outcome-fixture';
+import { render } from '../render';
 
 // jsdom lays nothing out: give the table's scroll area a size so the virtualizer renders rows.
 beforeAll(() => {

@@ -365,6 +365,7 @@ function lastSubmission(): SubmissionOutcome {
     ]),
     patches: new Map([['b1b2c3d4e5f60718', { score: '12345678901234567890', note: null }]]),
     skippedUpToDate: 0,
+    leftOut: [],
     lastRetry: null,
   };
 }
