@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWorkbook, writeWorkbook } from '../support/workbook';
-import { ingestProject, openWithProject } from './app-helpers';
+import { guardPage, ingestProject, openWithProject } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
 let app: AppUnderTest;
@@ -98,6 +98,29 @@ describe('Excel in and out', () => {
     expect(byRef.get('A2')).toMatchObject({ fill: 'FFC7CE', comment: error });
     expect(sheet?.cells.filter((cell) => cell.fill !== null).map((cell) => cell.ref)).toEqual(['A2']);
     expect(byRef.has('A3')).toBe(false);
+    await context.close();
+  });
+
+  it('reads a workbook large enough that its parts unzip off the page, under the strict Content-Security-Policy', async () => {
+    const path = join(app.dir, 'large.xlsx');
+    writeWorkbook(path, [
+      {
+        name: 'Spans',
+        rows: [
+          ['context.span_id', 'attributes.metadata.note', 'attributes.metadata.score'],
+          {
+            repeat: 40_000,
+            row: ['61dbffb32f20ddb6', 'a note long enough to make the sheet part large', 0.25],
+          },
+        ],
+      },
+    ]);
+    const context = await app.browser.newContext();
+    const page = await context.newPage();
+    guardPage(page, { pageError: true, csp: true });
+    await page.goto(app.url);
+    await page.getByLabel('Import file').setInputFiles(path);
+    await expect.poll(() => summary(page).textContent(), { timeout: 60_000 }).toContain('40,000 rows');
     await context.close();
   });
 });

@@ -5,6 +5,7 @@ import readXlsxFile, {
   SheetNotFoundError,
   type SheetData,
 } from 'read-excel-file/universal';
+import { unzipSync, zipSync } from 'fflate';
 import { duplicateNames } from './delimited';
 import { checkColumnCount, MAX_IMPORT_ROWS, tooManyRows } from './limits';
 import { type CellValue, type ImportOptions, type ImportResult, importFailure, plural } from './types';
@@ -184,6 +185,26 @@ function toArrayBuffer(data: ArrayBuffer | Uint8Array): ArrayBuffer {
 }
 
 /**
+ * The workbook's XML parts again, stored without compression: what the reader unpacks without starting workers.
+ * NOTE: read-excel-file unzips a large part (over about 320 KB compressed) with fflate's asynchronous inflate,
+ * which starts a worker from a blob: URL. The app's Content-Security-Policy allows workers from its own server
+ * only, so a large workbook would never finish reading. Inflated here at once (in the import worker, off the
+ * page), nothing is left for a worker. A file that does not unzip is given as it is, for the reader to say why.
+ */
+function withStoredParts(file: ArrayBuffer): ArrayBuffer {
+  let parts: Record<string, Uint8Array>;
+  try {
+    parts = unzipSync(new Uint8Array(file), { filter: (entry) => /\.(?:xml|rels)$/i.test(entry.name) });
+  } catch {
+    return file;
+  }
+  const stored = zipSync(parts, { level: 0 });
+  return stored.buffer.byteLength === stored.byteLength
+    ? (stored.buffer as ArrayBuffer)
+    : stored.slice().buffer;
+}
+
+/**
  * Reads an Excel workbook (.xlsx) with read-excel-file: the sheet named in `options.sheet`, else the one sheet
  * that holds data; a workbook with several asks which (`choose_sheet`, with their names).
  */
@@ -191,8 +212,9 @@ export async function importXlsx(
   data: ArrayBuffer | Uint8Array,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const file = toArrayBuffer(data);
-  if (file.byteLength === 0) return importFailure('empty_file', 'The file is empty (0 bytes).');
+  const original = toArrayBuffer(data);
+  if (original.byteLength === 0) return importFailure('empty_file', 'The file is empty (0 bytes).');
+  const file = withStoredParts(original);
   const { sheet } = options;
   if (sheet !== undefined) {
     let rows: SheetData;
