@@ -17,6 +17,8 @@ export interface ServerOptions {
 /** Options of the commands that read a sheet file. */
 export interface SheetOptions extends MappingOptions {
   maxIssues?: number;
+  /** The sheet of an Excel workbook to read, when it has several. */
+  sheet?: string;
 }
 
 /** Commander's collector for an option given several times. */
@@ -37,9 +39,13 @@ export function integerAtLeast(min: number, max = Number.MAX_SAFE_INTEGER): (tex
   };
 }
 
-/** `--map`, `--type`, `--blank` and `--max-issues`: how a sheet file's columns are read, and how much is listed. */
+/**
+ * `--sheet`, `--map`, `--type`, `--blank` and `--max-issues`: which sheet of a workbook, how a sheet file's columns
+ * are read, and how much is listed.
+ */
 export function addSheetOptions(command: Command): Command {
   return command
+    .option('--sheet <name>', 'the sheet of an Excel workbook (.xlsx) to read, when it has several with data')
     .option(
       '--map <column=target>',
       'map a column the file names otherwise: a target is context.span_id, attributes.metadata.<key>, ' +

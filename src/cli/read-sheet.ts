@@ -23,6 +23,8 @@ export interface SheetFile {
   format: ImportFormat;
   /** The delimiter of a CSV/TSV file, in words ("comma (,)"). */
   delimiter: string | null;
+  /** The sheet read, of an Excel workbook. */
+  sheet: string | null;
   columns: ColumnSettings[];
   model: SheetModel;
   /** What the import said without stopping ("Skipped 3 empty lines."). */
@@ -52,11 +54,15 @@ function openProblem(path: string, where: string, error: unknown): CommandError 
 
 /**
  * Reads a sheet file with the importers the app uses (`src/core/import`): CSV and TSV are parsed as the bytes
- * stream in, a chunk at a time, so the file's text is never held whole beside its rows; JSON, JSON Lines and
- * Parquet are read at the end, as in the app. `path` is as the user wrote it, from `cwd`. Then the columns are mapped (`mapColumns`) and the sheet is checked
+ * stream in, a chunk at a time, so the file's text is never held whole beside its rows; JSON, JSON Lines,
+ * Parquet and Excel are read at the end, as in the app. `path` is as the user wrote it, from `cwd`. Then the columns are mapped (`mapColumns`) and the sheet is checked
  * by `SheetModel`. A file that cannot be read or mapped is a `CommandError` that says why.
  */
-export async function readSheetFile(path: string, mapping: MappingOptions, cwd: string): Promise<SheetFile> {
+export async function readSheetFile(
+  path: string,
+  mapping: MappingOptions & { sheet?: string },
+  cwd: string,
+): Promise<SheetFile> {
   const file = resolve(cwd, path);
   let size: number;
   try {
@@ -67,7 +73,11 @@ export async function readSheetFile(path: string, mapping: MappingOptions, cwd: 
     throw openProblem(path, file, error);
   }
   const name = basename(path);
-  const importer = createFileImporter(name, size);
+  const importer = createFileImporter(
+    name,
+    size,
+    mapping.sheet === undefined ? {} : { sheet: mapping.sheet },
+  );
   if (importer.error === null) {
     const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     try {
@@ -83,7 +93,11 @@ export async function readSheetFile(path: string, mapping: MappingOptions, cwd: 
   }
   const result = await importer.finish();
   if (!result.ok) {
-    throw new CommandError(`${name} (${describeSize(size)}) cannot be imported: ${result.error.message}`);
+    const { error } = result;
+    const first = error.sheets?.[0];
+    // NOTE: the app asks which sheet with a picker; here the choice is an option.
+    const pick = first === undefined ? '' : ` Name it with --sheet, e.g. --sheet ${shellWord(first)}.`;
+    throw new CommandError(`${name} (${describeSize(size)}) cannot be imported: ${error.message}${pick}`);
   }
   const { table } = result;
   const columns = mapColumns(table.headers, table.origin, mapping);
@@ -94,10 +108,16 @@ export async function readSheetFile(path: string, mapping: MappingOptions, cwd: 
     size,
     format: table.format,
     delimiter: table.delimiter === undefined ? null : delimiterName(table.delimiter),
+    sheet: table.sheet ?? null,
     columns,
     model,
     notes: table.notes,
   };
+}
+
+/** A sheet name as a shell word: quoted when it holds anything but letters, digits, `.`, `_` and `-`. */
+function shellWord(text: string): string {
+  return /^[\p{L}\p{N}._-]+$/u.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Texts up to this long are shared when they repeat (`true`, `ana`, `3`): longer ones are rarely repeated. */
@@ -145,9 +165,12 @@ function modelFromRows(columns: readonly ColumnSettings[], rows: CellValue[][]):
   return SheetModel.fromColumns(columns, columnCells, rowCount);
 }
 
-/** The file's format in words: "CSV (comma (,))", "Parquet". */
-export function describeFormat(sheet: Pick<SheetFile, 'format' | 'delimiter'>): string {
+/** The file's format in words: "CSV (comma (,))", "Parquet", "Excel, sheet "Spans"". */
+export function describeFormat(
+  sheet: Pick<SheetFile, 'format' | 'delimiter'> & { sheet?: string | null },
+): string {
   const label = formatLabel(sheet.format);
+  if (sheet.sheet !== undefined && sheet.sheet !== null) return `${label}, sheet "${sheet.sheet}"`;
   return sheet.delimiter !== null && sheet.format === 'csv' && sheet.delimiter !== delimiterName(',')
     ? `${label}, ${sheet.delimiter} delimited`
     : label;

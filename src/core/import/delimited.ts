@@ -349,7 +349,7 @@ function unnamedAtEnd(header: readonly string[]): number {
 }
 
 /** Column names used more than once (trimmed, any case), as `"name" (columns 2 and 5)`. */
-function duplicateNames(header: readonly string[]): string[] {
+export function duplicateNames(header: readonly string[]): string[] {
   const positions = new Map<string, number[]>();
   header.forEach((name, index) => {
     const key = name.trim().toLowerCase();

@@ -29,16 +29,16 @@ const extensionFormats: Record<string, ImportFormat> = {
   ndjson: 'jsonl',
   parquet: 'parquet',
   pq: 'parquet',
+  xlsx: 'xlsx',
+  xlsm: 'xlsx',
 };
 
 const exportAdvice = 'export it as CSV (UTF-8) or Parquet and import that file';
 
 /** Extensions of files people try that Spanpatch cannot read, with what to do instead. */
 const unsupportedExtensions: Record<string, string> = {
-  xlsx: `an Excel workbook: in Excel, use File › Save As › "CSV UTF-8", or ${exportAdvice}`,
-  xlsm: `an Excel workbook: in Excel, use File › Save As › "CSV UTF-8", or ${exportAdvice}`,
-  xlsb: `an Excel workbook: in Excel, use File › Save As › "CSV UTF-8", or ${exportAdvice}`,
-  xls: `an Excel workbook: in Excel, use File › Save As › "CSV UTF-8", or ${exportAdvice}`,
+  xlsb: 'an Excel binary workbook: in Excel, use File › Save As › "Excel Workbook (.xlsx)" and import that file',
+  xls: 'an older Excel workbook: in Excel, use File › Save As › "Excel Workbook (.xlsx)" and import that file',
   ods: `a spreadsheet document: ${exportAdvice}`,
   numbers: `a Numbers document: in Numbers, use File › Export To › CSV`,
   feather: `an Arrow/Feather file: ${exportAdvice} (pandas: df.to_parquet(path))`,
@@ -78,6 +78,7 @@ const signatures: { bytes: readonly number[]; what: string }[] = [
 ];
 
 const PARQUET_MAGIC = [0x50, 0x41, 0x52, 0x31];
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   if (bytes.length < prefix.length) return false;
@@ -128,7 +129,7 @@ function formatFromText(firstBytes: Uint8Array, encoding: TextEncoding): ImportF
 
 /**
  * Decides how to read a file from its name and first bytes (up to `SNIFF_BYTES`): by extension (.csv, .tsv, .txt,
- * .json, .jsonl/.ndjson, .parquet) and by content (the Parquet magic `PAR1`; a binary file renamed `.csv`).
+ * .json, .jsonl/.ndjson, .parquet, .xlsx) and by content (the Parquet magic `PAR1`; a binary file renamed `.csv`).
  */
 export function detectFormat(fileName: string, firstBytes: Uint8Array): FormatDetection {
   const extension = fileExtension(fileName);
@@ -153,6 +154,18 @@ export function detectFormat(fileName: string, firstBytes: Uint8Array): FormatDe
   }
   if (firstBytes.length === 0) {
     return { ok: false, error: { code: 'empty_file', message: 'The file is empty (0 bytes).' } };
+  }
+  if (named === 'xlsx') {
+    if (startsWith(firstBytes, ZIP_MAGIC)) return ok('xlsx', 'utf-8');
+    const sniff = sniffText(firstBytes);
+    const what = sniff.binary ? sniff.what : 'it holds text';
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_xlsx',
+        message: `This file is named .${extension} but is not an Excel workbook (${what}; an .xlsx workbook is a ZIP archive).`,
+      },
+    };
   }
   const parquetMagic = startsWith(firstBytes, PARQUET_MAGIC);
   if (named === 'parquet') {

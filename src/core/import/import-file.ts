@@ -3,11 +3,11 @@ import { detectFormat, type FormatDetection, SNIFF_BYTES } from './detect-format
 import { importJson, importJsonl } from './json-import';
 import { checkFileSize } from './limits';
 import { createTextChunkDecoder, type TextChunkDecoder } from './text-decoding';
-import type { ImportError, ImportResult } from './types';
+import type { ImportError, ImportOptions, ImportResult } from './types';
 
 /**
  * Reads a file fed as it streams in (a web worker reading `file.stream()`): CSV/TSV is parsed piece by piece,
- * JSON, JSONL and Parquet are read at the end. Progress is `bytesRead / file.size`.
+ * JSON, JSONL, Parquet and Excel are read at the end. Progress is `bytesRead / file.size`.
  */
 export interface FileImporter {
   /** Feeds the next bytes of the file. */
@@ -47,6 +47,7 @@ class StreamingFileImporter implements FileImporter {
   constructor(
     private readonly fileName: string,
     fileSize: number | undefined,
+    private readonly options: ImportOptions,
   ) {
     this.failure = fileSize === undefined ? null : checkFileSize(fileSize);
   }
@@ -104,7 +105,8 @@ class StreamingFileImporter implements FileImporter {
       return;
     }
     this.detection = detection;
-    if (detection.format !== 'parquet') this.decoder = createTextChunkDecoder(detection.encoding);
+    if (detection.format !== 'parquet' && detection.format !== 'xlsx')
+      this.decoder = createTextChunkDecoder(detection.encoding);
     if (detection.format === 'csv' || detection.format === 'tsv') {
       this.delimited = createDelimitedParser({ preferred: detection.preferredDelimiter });
     }
@@ -129,6 +131,7 @@ class StreamingFileImporter implements FileImporter {
     const body = concatBytes(this.body, this.bodyBytes);
     this.body = [];
     if (detection.format === 'parquet') return importParquet(body);
+    if (detection.format === 'xlsx') return importXlsx(body, this.options);
     const decoder = this.decoder ?? createTextChunkDecoder(detection.encoding);
     const text = decoder.decode(body) + decoder.flush();
     return detection.format === 'json' ? importJson(text) : importJsonl(text);
@@ -144,15 +147,38 @@ export async function importParquet(data: ArrayBuffer | Uint8Array): Promise<Imp
   return reader.importParquet(data);
 }
 
-/** An importer to feed a file's bytes as they are read; `fileSize` (when known) is checked first. */
-export function createFileImporter(fileName: string, fileSize?: number): FileImporter {
-  return new StreamingFileImporter(fileName, fileSize);
+/**
+ * Reads an Excel workbook (.xlsx) into a table: `options.sheet`, or the one sheet with data. The reader
+ * (read-excel-file) is loaded on the first call, as the Parquet reader is.
+ */
+export async function importXlsx(
+  data: ArrayBuffer | Uint8Array,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const reader = await import('./xlsx-import');
+  return reader.importXlsx(data, options);
+}
+
+/**
+ * An importer to feed a file's bytes as they are read; `fileSize` (when known) is checked first. `options.sheet`
+ * picks the sheet of a workbook.
+ */
+export function createFileImporter(
+  fileName: string,
+  fileSize?: number,
+  options: ImportOptions = {},
+): FileImporter {
+  return new StreamingFileImporter(fileName, fileSize, options);
 }
 
 /** Reads a whole file (name and bytes) into a table: format detection, size limit, decoding, parsing. */
-export async function importFile(fileName: string, data: Uint8Array | ArrayBuffer): Promise<ImportResult> {
+export async function importFile(
+  fileName: string,
+  data: Uint8Array | ArrayBuffer,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const importer = createFileImporter(fileName, bytes.length);
+  const importer = createFileImporter(fileName, bytes.length, options);
   importer.push(bytes);
   return importer.finish();
 }

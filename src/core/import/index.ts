@@ -1,8 +1,9 @@
 /**
- * Reading a file (SPEC §1): CSV/TSV, JSON, JSONL and Parquet into headers and rows of cells, with the limits
+ * Reading a file (SPEC §1): CSV/TSV, JSON, JSONL, Parquet and Excel (.xlsx) into headers and rows of cells, with the limits
  * of an import.
- * NOTE: `importParquet` is import-file's wrapper that loads ./parquet-import on first use. Exporting
- * ./parquet-import here would put hyparquet back into every bundle that imports this room (the import worker).
+ * NOTE: `importParquet` and `importXlsx` are import-file's wrappers that load ./parquet-import and ./xlsx-import on
+ * first use. Exporting those here would put hyparquet and read-excel-file back into every bundle that imports this
+ * room (the import worker).
  *
  * The front door of src/core/import: code outside the room imports it from here (`@/core/import`) only.
  * It may import: text, api, issues. (eslint.config.js)
@@ -31,7 +32,7 @@ export {
   sniffText,
   type TextSniff,
 } from './detect-format';
-export { createFileImporter, type FileImporter, importFile, importParquet } from './import-file';
+export { createFileImporter, type FileImporter, importFile, importParquet, importXlsx } from './import-file';
 export { importJson, importJsonl } from './json-import';
 export {
   checkColumnCount,
@@ -50,6 +51,7 @@ export {
   type ImportError,
   type ImportErrorCode,
   type ImportFormat,
+  type ImportOptions,
   type ImportResult,
   plural,
 } from './types';

@@ -4,8 +4,13 @@
  */
 export type CellValue = string | number | bigint | boolean | null | undefined | object;
 
+/** What to read of a file: the sheet of an Excel workbook that has several (by name). */
+export interface ImportOptions {
+  sheet?: string;
+}
+
 /** The file formats a sheet can be imported from. */
-export type ImportFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet';
+export type ImportFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet' | 'xlsx';
 
 /**
  * A file read into rows, ready for `autoMapColumns(headers, origin)` and `SheetModel.fromRows(columns, rows)`.
@@ -20,6 +25,8 @@ export interface ImportedTable {
   origin: 'text' | 'typed';
   /** The delimiter of CSV/TSV files. */
   delimiter?: string;
+  /** The sheet read, for an Excel workbook. */
+  sheet?: string;
   /** Things worth telling the user that did not stop the import ("Skipped 3 empty lines."). */
   notes: string[];
 }
@@ -35,7 +42,9 @@ export type ImportErrorCode =
   | 'invalid_json'
   | 'not_an_array_of_objects'
   | 'too_large'
-  | 'invalid_parquet';
+  | 'invalid_parquet'
+  | 'invalid_xlsx'
+  | 'choose_sheet';
 
 /** A file that could not be imported: `message` says what is wrong and where, in words a person reads. */
 export interface ImportError {
@@ -45,6 +54,8 @@ export interface ImportError {
   line?: number;
   /** 1-based column (character) within that line. */
   column?: number;
+  /** `choose_sheet`: the workbook's sheets that hold data, to pick one from (`ImportOptions.sheet`). */
+  sheets?: string[];
 }
 
 /** The outcome of reading a file: a table, or the first problem that stops the import. */
@@ -54,7 +65,7 @@ export type ImportResult = { ok: true; table: ImportedTable } | { ok: false; err
 export function importFailure(
   code: ImportErrorCode,
   message: string,
-  where: { line?: number; column?: number } = {},
+  where: { line?: number; column?: number; sheets?: string[] } = {},
 ): { ok: false; error: ImportError } {
   return { ok: false, error: { code, message, ...where } };
 }
@@ -72,6 +83,8 @@ export function formatLabel(format: ImportFormat): string {
       return 'JSON Lines';
     case 'parquet':
       return 'Parquet';
+    case 'xlsx':
+      return 'Excel';
   }
 }
 

@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import type { CellValue } from '@/core/import';
 import type { ColumnSettings } from '@/core/columns';
 import type { ErrorType } from '@/core/api';
-import { errorTypeLabel } from '@/core/words';
+import { describeErrorMessage, errorTypeLabel } from '@/core/words';
 import {
   errorTypeCounts,
   outcomeFailures,
@@ -16,9 +16,15 @@ import { supportDetailsText } from '@/ui/shared/support-details';
 import { useStore } from '@/ui/shared/use-store';
 import type { SheetStore } from '@/ui/sheet';
 import { retryReportText, SubmissionProgressBar, type SubmissionStore } from '@/ui/submission';
-import { downloadText } from './download';
+import { downloadBytes, downloadText } from './download';
 import { ErrorTypeFilter } from './error-type-filter';
-import { failedRowsCsv, failedRowsFileName } from './export-failed-rows';
+import {
+  failedRowsCsv,
+  failedRowsFileName,
+  failedRowsWithErrors,
+  failedRowsXlsx,
+  XLSX_TYPE,
+} from './export-failed-rows';
 import {
   failedRowCells,
   type FailedSpanFilter,
@@ -137,6 +143,16 @@ function OutcomeResults({
       'text/csv;charset=utf-8',
     );
 
+  const exportWorkbook = () =>
+    downloadBytes(
+      failedRowsXlsx(
+        outcome.columns,
+        failedRowsWithErrors(outcome, shown, (message) => describeErrorMessage(message).text),
+      ),
+      failedRowsFileName(outcome.label, 'xlsx'),
+      XLSX_TYPE,
+    );
+
   const rowsText = countText(shownRows.length, 'row to fix', 'rows to fix');
   const filterText = [
     types.size > 0 ? `error type ${[...types].map(errorTypeLabel).join(' or ')}` : '',
@@ -251,6 +267,14 @@ function OutcomeResults({
               title={`Downloads ${failedRowsFileName(outcome.label)}`}
             >
               Export failed rows
+            </button>
+            <button
+              type="button"
+              onClick={exportWorkbook}
+              disabled={shownRows.length === 0}
+              title={`Downloads ${failedRowsFileName(outcome.label, 'xlsx')}: the cells that caused each failure are marked, the message in a comment`}
+            >
+              Export as Excel (.xlsx)
             </button>
             <button
               type="button"

@@ -12,6 +12,7 @@ import { everyCellBlank } from '@/ui/sheet/grid/paste';
 import type { RowFilter } from '@/ui/sheet/grid/row-filter';
 import { SheetGrid } from '@/ui/sheet/grid/sheet-grid';
 import { MappingDialog } from '@/ui/sheet/import/mapping-dialog';
+import { SheetPickerDialog } from '@/ui/sheet/import/sheet-picker-dialog';
 import { SAMPLES } from '@/ui/sheet/import/samples';
 import { useSheetImport } from '@/ui/sheet/import/use-sheet-import';
 import { emptySheet, type SheetStore } from './sheet-store';
@@ -123,7 +124,7 @@ export function SheetView({
           <input
             type="file"
             aria-label="Import file"
-            accept=".csv,.tsv,.txt,.json,.jsonl,.ndjson,.parquet"
+            accept=".csv,.tsv,.txt,.json,.jsonl,.ndjson,.parquet,.xlsx,.xlsm"
             disabled={busy || readOnly}
             onChange={(event) => {
               const file = event.target.files?.[0];
@@ -238,7 +239,7 @@ export function SheetView({
             <div className="onboarding">
               <p>
                 Type or paste span IDs and values below, paste a block copied from a spreadsheet, import a
-                file (CSV, TSV, JSON, JSONL or Parquet), or drop one here.
+                file (CSV, TSV, JSON, JSONL, Parquet or Excel .xlsx), or drop one here.
               </p>
               <div className="samples">
                 <span>Try a sample:</span>
@@ -259,6 +260,14 @@ export function SheetView({
         </>
       )}
 
+      {importer.state.step === 'sheet' && (
+        <SheetPickerDialog
+          fileName={importer.state.fileName}
+          sheets={importer.state.sheets}
+          onPick={importer.chooseSheet}
+          onCancel={importer.cancel}
+        />
+      )}
       {importer.state.step === 'mapping' && (
         <MappingDialog
           fileName={importer.state.source.kind === 'paste' ? 'the pasted block' : importer.state.fileName}

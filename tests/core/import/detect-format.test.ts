@@ -71,7 +71,7 @@ describe('detectFormat', () => {
   });
 
   it.each([
-    { file: 'book.xlsx', says: 'Spanpatch cannot read .xlsx files. This is an Excel workbook' },
+    { file: 'book.xlsb', says: 'Spanpatch cannot read .xlsb files. This is an Excel binary workbook' },
     { file: 'spans.csv.gz', says: 'unpack it first' },
     { file: 'df.feather', says: 'df.to_parquet(path)' },
   ])('rejects $file as an unsupported type', ({ file, says }) => {

@@ -70,7 +70,7 @@ function takeWorker(): Worker {
 }
 
 /**
- * Reads and checks a file in a web worker, reporting progress. Aborting the signal stops the worker at once and
+ * Reads and checks a file (`sheet`: the sheet of a workbook) in a web worker, reporting progress. Aborting the signal stops the worker at once and
  * rejects with an AbortError (also while the columns are being mapped); the current sheet is never touched here.
  */
 export function readFileInWorker(
@@ -78,6 +78,7 @@ export function readFileInWorker(
   knownKeys: readonly string[],
   callbacks: ReadCallbacks,
   signal: AbortSignal,
+  sheet?: string,
 ): Promise<WorkerImport> {
   const worker = takeWorker();
   let settle: { resolve: (message: ImportWorkerMessage) => void; reject: (error: Error) => void } | null =
@@ -121,22 +122,24 @@ export function readFileInWorker(
     stop();
     return Promise.reject(new DOMException('The import was cancelled', 'AbortError'));
   }
-  return nextAnswer({ type: 'import', file, knownKeys }).then((message): WorkerImport => {
-    if (message.type === 'rejected') {
-      stop();
-      return { kind: 'rejected', error: message.error };
-    }
-    if (message.type === 'mapping') {
-      return {
-        kind: 'mapping',
-        preview: message.preview,
-        rowCount: message.rowCount,
-        columns: message.columns,
-        build: (columns) => nextAnswer({ type: 'build', columns }).then(finished),
-      };
-    }
-    return { kind: 'sheet', sheet: finished(message) };
-  });
+  return nextAnswer({ type: 'import', file, knownKeys, ...(sheet === undefined ? {} : { sheet }) }).then(
+    (message): WorkerImport => {
+      if (message.type === 'rejected') {
+        stop();
+        return { kind: 'rejected', error: message.error };
+      }
+      if (message.type === 'mapping') {
+        return {
+          kind: 'mapping',
+          preview: message.preview,
+          rowCount: message.rowCount,
+          columns: message.columns,
+          build: (columns) => nextAnswer({ type: 'build', columns }).then(finished),
+        };
+      }
+      return { kind: 'sheet', sheet: finished(message) };
+    },
+  );
 }
 
 /**

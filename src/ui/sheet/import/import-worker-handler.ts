@@ -33,10 +33,10 @@ export function createImportWorkerHandler(
 
   const post = (message: ImportWorkerMessage, transfer: Transferable[] = []) => postToPage(message, transfer);
 
-  async function readFile(file: File, knownKeys: readonly string[]): Promise<void> {
+  async function readFile(file: File, knownKeys: readonly string[], sheet?: string): Promise<void> {
     const started = performance.now();
     try {
-      const importer = createFileImporter(file.name, file.size);
+      const importer = createFileImporter(file.name, file.size, sheet === undefined ? {} : { sheet });
       if (!importer.error) {
         const reader = file.stream().getReader();
         let lastReport = 0;
@@ -132,7 +132,7 @@ export function createImportWorkerHandler(
   }
 
   return async (request) => {
-    if (request.type === 'import') await readFile(request.file, request.knownKeys);
+    if (request.type === 'import') await readFile(request.file, request.knownKeys, request.sheet);
     else if (request.type === 'restore') await restore();
     else if (request.type === 'apply') applyEdits(request.sheet, request.edits);
     else if (table !== null) check(table, request.columns);

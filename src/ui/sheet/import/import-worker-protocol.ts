@@ -23,8 +23,11 @@ export const MAPPING_PREVIEW_ROWS = 100;
 
 /** What the page asks the import worker. */
 export type ImportWorkerRequest =
-  /** Read a file; map its columns by their headers and the project's keys, and check it if they all map. */
-  | { type: 'import'; file: File; knownKeys: readonly string[] }
+  /**
+   * Read a file (`sheet`: the sheet of a workbook); map its columns by their headers and the project's keys, and
+   * check it if they all map.
+   */
+  | { type: 'import'; file: File; knownKeys: readonly string[]; sheet?: string }
   /** Check the file just read with the columns the user mapped. */
   | { type: 'build'; columns: ColumnSettings[] }
   /** Open the sheet autosave kept (reading IndexedDB, computing the sheet and replaying its edits here). */

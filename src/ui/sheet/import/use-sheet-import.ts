@@ -25,7 +25,9 @@ export type ImportState =
       /** Checks the rows with the columns mapped and returns the sheet. */
       finish: (columns: ColumnSettings[]) => Promise<SheetModel>;
     }
-  | { step: 'checking'; fileName: string; rows: number };
+  | { step: 'checking'; fileName: string; rows: number }
+  /** A workbook with several sheets of data: which one to import. */
+  | { step: 'sheet'; fileName: string; file: File; kind: SheetSource['kind']; sheets: string[] };
 
 /** A problem that stopped an import, shown until dismissed; the sheet is left as it was. */
 export interface ImportProblem {
@@ -101,7 +103,7 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
       });
   };
 
-  const importFile = async (file: File, kind: SheetSource['kind'] = 'file') => {
+  const importFile = async (file: File, kind: SheetSource['kind'] = 'file', sheet?: string) => {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
@@ -124,8 +126,17 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
           onChecking: (rows) => setState({ step: 'checking', fileName: file.name, rows }),
         },
         controller.signal,
+        sheet,
       );
-      if (read.kind === 'rejected') {
+      const sheets = read.kind === 'rejected' ? read.error.sheets : undefined;
+      if (
+        read.kind === 'rejected' &&
+        read.error.code === 'choose_sheet' &&
+        sheets !== undefined &&
+        sheet === undefined
+      ) {
+        setState({ step: 'sheet', fileName: file.name, file, kind, sheets });
+      } else if (read.kind === 'rejected') {
         setProblem({ fileName: file.name, message: read.error.message });
         setState({ step: 'idle' });
       } else if (read.kind === 'sheet') {
@@ -159,6 +170,11 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
       pasted(table, { name: 'Pasted sheet', kind: 'paste' });
     },
     dismissProblem: () => setProblem(null),
+    /** Imports the sheet picked of the workbook that has several. */
+    chooseSheet: (sheet: string) => {
+      if (state.step !== 'sheet') return;
+      void importFile(state.file, state.kind, sheet);
+    },
     cancel: () => {
       abort.current?.abort();
       setState({ step: 'idle' });
