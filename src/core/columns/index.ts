@@ -43,4 +43,12 @@ export {
   standardHeader,
   suggestedKey,
 } from './columns';
+export {
+  NO_PROJECT_TYPES,
+  type ProjectType,
+  type ProjectTypes,
+  projectTypeOf,
+  projectTypesOf,
+  sameProjectTypes,
+} from './project-types';
 export { checkColumnKeys, checkSheetColumns, type SheetIssue } from './sheet-issues';
