@@ -5,7 +5,7 @@ import { HistoryView } from '@/ui/history';
 import { PreviewView } from '@/ui/preview';
 import { ResultsView } from '@/ui/results';
 import { getConnectionSettings, invalidateProject, SettingsButton } from '@/ui/settings';
-import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
+import { appSheetStore, type SheetStore, SheetProjectTypes, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
 import { makeQueryClient } from './query-client';
@@ -132,5 +132,10 @@ export function App({ stores }: { stores?: AppStores }) {
       </main>
     </div>
   );
-  return <QueryClientProvider client={queryClient}>{frame}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <SheetProjectTypes store={store} />
+      {frame}
+    </QueryClientProvider>
+  );
 }
