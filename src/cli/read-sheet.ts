@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { ColumnSettings } from '@/core/columns';
+import { type ColumnSettings, NO_PROJECT_TYPES, type ProjectTypes } from '@/core/columns';
 import {
   type CellValue,
   createFileImporter,
@@ -54,9 +54,15 @@ function openProblem(path: string, where: string, error: unknown): CommandError 
  * Reads a sheet file with the importers the app uses (`src/core/import`): CSV and TSV are parsed as the bytes
  * stream in, a chunk at a time, so the file's text is never held whole beside its rows; JSON, JSON Lines and
  * Parquet are read at the end, as in the app. `path` is as the user wrote it, from `cwd`. Then the columns are mapped (`mapColumns`) and the sheet is checked
- * by `SheetModel`. A file that cannot be read or mapped is a `CommandError` that says why.
+ * by `SheetModel`, an `auto` column of a key the project types (`projectTypes`) read as its type. A file that
+ * cannot be read or mapped is a `CommandError` that says why.
  */
-export async function readSheetFile(path: string, mapping: MappingOptions, cwd: string): Promise<SheetFile> {
+export async function readSheetFile(
+  path: string,
+  mapping: MappingOptions,
+  cwd: string,
+  projectTypes: ProjectTypes = NO_PROJECT_TYPES,
+): Promise<SheetFile> {
   const file = resolve(cwd, path);
   let size: number;
   try {
@@ -87,7 +93,7 @@ export async function readSheetFile(path: string, mapping: MappingOptions, cwd: 
   }
   const { table } = result;
   const columns = mapColumns(table.headers, table.origin, mapping);
-  const model = modelFromRows(columns, table.rows);
+  const model = modelFromRows(columns, table.rows, projectTypes);
   return {
     path,
     name,
@@ -128,7 +134,11 @@ class SharedTexts {
  * NOTE: each row is let go as soon as its cells are in the columns (the array is emptied as it is read), so a
  * million rows are never held twice, as rows and as columns.
  */
-function modelFromRows(columns: readonly ColumnSettings[], rows: CellValue[][]): SheetModel {
+function modelFromRows(
+  columns: readonly ColumnSettings[],
+  rows: CellValue[][],
+  projectTypes: ProjectTypes,
+): SheetModel {
   const rowCount = rows.length;
   const width = columns.length;
   const columnCells: CellValue[][] = columns.map(() => []);
@@ -142,7 +152,7 @@ function modelFromRows(columns: readonly ColumnSettings[], rows: CellValue[][]):
     }
   }
   rows.length = 0;
-  return SheetModel.fromColumns(columns, columnCells, rowCount);
+  return SheetModel.fromColumns(columns, columnCells, rowCount, projectTypes);
 }
 
 /** The file's format in words: "CSV (comma (,))", "Parquet". */
