@@ -67,7 +67,14 @@ export function createImportWorkerHandler(
         post({ type: 'rejected', error: result.error });
         return;
       }
-      const { columns, allRecognized } = autoMapColumns(result.table.headers, result.table.origin, knownKeys);
+      const { columns, allRecognized } = autoMapColumns(
+        result.table.headers,
+        result.table.origin,
+        knownKeys,
+        {
+          plainHeadersAsKeys: true,
+        },
+      );
       if (allRecognized) {
         check(result.table, columns);
         return;
