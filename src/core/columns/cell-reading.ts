@@ -122,13 +122,21 @@ export interface Inference {
  * as numbers, `Utf8` as text; a cell that does not read so is an error on that cell, not a column of text.
  */
 export function inferType(counts: KindCounts, projectType: ProjectType | null = null): Inference {
-  if (projectType !== null) {
-    const onlyNulls =
-      counts.null > 0 &&
-      counts.number + counts.numeric_text + counts.boolean + counts.json + counts.text === 0;
-    const type = projectType === 'Utf8' ? 'string' : 'number';
-    return { type, mixed: null, keptNumericText: false, onlyNulls, projectType };
+  if (projectType === 'Int64' || projectType === 'Float64') {
+    const values = counts.number + counts.numeric_text + counts.boolean + counts.json + counts.text;
+    const onlyNulls = counts.null > 0 && values === 0;
+    return { type: 'number', mixed: null, keptNumericText: false, onlyNulls, projectType };
   }
+  const inferred = inferByKinds(counts);
+  if (projectType === null) return inferred;
+  // A key stored as text takes any column as text: numbers stay text (no conflict, nothing to warn about), and
+  // true/false or JSON columns are stored as text anyway, with their column notices.
+  if (inferred.type === 'number' || inferred.keptNumericText)
+    return { ...inferred, type: 'string', keptNumericText: false, projectType };
+  return { ...inferred, projectType };
+}
+
+function inferByKinds(counts: KindCounts): Inference {
   const numbers = counts.number + counts.numeric_text;
   const present = [numbers, counts.boolean, counts.json, counts.text].filter((count) => count > 0).length;
   const onlyNulls = present === 0 && counts.null > 0;

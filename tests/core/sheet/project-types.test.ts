@@ -74,6 +74,12 @@ describe('auto typing that knows the project (SPEC §2)', () => {
     expect(model.summary().warnings).toBe(0);
   });
 
+  it('keeps a true/false column of a key the project types Utf8 as it was: stored as "true"/"false" text', () => {
+    const model = sheetOf([[span(1), 'True']], [['score', 'Utf8']]);
+    expect(patchOf(model, 1)).toEqual({ score: 'true' });
+    expect(model.summary().errors).toBe(0);
+  });
+
   it('leaves an explicit type alone', () => {
     const { columns } = autoMapColumns([ID, SCORE]);
     const text = columns.map((column) =>
