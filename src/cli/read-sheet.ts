@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { ColumnSettings } from '@/core/columns';
+import { type ColumnSettings, NO_PROJECT_TYPES, type ProjectTypes } from '@/core/columns';
 import {
   type CellValue,
   createFileImporter,
@@ -55,13 +55,15 @@ function openProblem(path: string, where: string, error: unknown): CommandError 
 /**
  * Reads a sheet file with the importers the app uses (`src/core/import`): CSV and TSV are parsed as the bytes
  * stream in, a chunk at a time, so the file's text is never held whole beside its rows; JSON, JSON Lines,
- * Parquet and Excel are read at the end, as in the app. `path` is as the user wrote it, from `cwd`. Then the columns are mapped (`mapColumns`) and the sheet is checked
- * by `SheetModel`. A file that cannot be read or mapped is a `CommandError` that says why.
+ * Parquet and Excel are read at the end, as in the app. `path` is as the user wrote it, from `cwd`. Then the
+ * columns are mapped (`mapColumns`) and the sheet is checked by `SheetModel`, an `auto` column of a key the project
+ * types (`projectTypes`) read as its type. A file that cannot be read or mapped is a `CommandError` that says why.
  */
 export async function readSheetFile(
   path: string,
   mapping: MappingOptions & { sheet?: string },
   cwd: string,
+  projectTypes: ProjectTypes = NO_PROJECT_TYPES,
 ): Promise<SheetFile> {
   const file = resolve(cwd, path);
   let size: number;
@@ -101,7 +103,7 @@ export async function readSheetFile(
   }
   const { table } = result;
   const columns = mapColumns(table.headers, table.origin, mapping);
-  const model = modelFromRows(columns, table.rows);
+  const model = modelFromRows(columns, table.rows, projectTypes);
   return {
     path,
     name,
@@ -148,7 +150,11 @@ class SharedTexts {
  * NOTE: each row is let go as soon as its cells are in the columns (the array is emptied as it is read), so a
  * million rows are never held twice, as rows and as columns.
  */
-function modelFromRows(columns: readonly ColumnSettings[], rows: CellValue[][]): SheetModel {
+function modelFromRows(
+  columns: readonly ColumnSettings[],
+  rows: CellValue[][],
+  projectTypes: ProjectTypes,
+): SheetModel {
   const rowCount = rows.length;
   const width = columns.length;
   const columnCells: CellValue[][] = columns.map(() => []);
@@ -162,7 +168,7 @@ function modelFromRows(columns: readonly ColumnSettings[], rows: CellValue[][]):
     }
   }
   rows.length = 0;
-  return SheetModel.fromColumns(columns, columnCells, rowCount);
+  return SheetModel.fromColumns(columns, columnCells, rowCount, projectTypes);
 }
 
 /** The file's format in words: "CSV (comma (,))", "Parquet", "Excel, sheet "Spans"". */

@@ -22,6 +22,7 @@ import { count, countOf, rowsText } from './format';
 import { handleInterrupts, type StopSignal } from './interrupt';
 import { outcomeLines } from './outcome-report';
 import { createProgressReporter, type ProgressReporter } from './progress';
+import { fetchProjectTypes } from './project-types';
 import { readSheetFile } from './read-sheet';
 import { type SendResult, sendSubmission } from './send-submission';
 import { sendableSpans } from './server-comparison';
@@ -54,7 +55,9 @@ export async function runSubmit(file: string, options: SubmitOptions, io: CliIo)
   const terminal = new Terminal(io, { json: options.json === true });
   const paint = terminal.paintReport;
   const connection = connectionFrom(options.server, io.env);
-  const sheet = await readSheetFile(file, options, io.cwd);
+  // Read as preview reads it: a key the project already types reads as its type (SPEC §2).
+  const projectTypes = await fetchProjectTypes(options.project, connection);
+  const sheet = await readSheetFile(file, options, io.cwd, projectTypes);
   const { model } = sheet;
   const sheetSummary = model.summary();
   terminal.report(...summaryLines(sheet, sheetSummary, paint));

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppUnderTest, startApp } from './harness';
@@ -50,9 +51,11 @@ describe('signal over noise: column notices (issue 12)', () => {
     expect(await notices.nth(1).textContent()).toMatch(
       /ticket_id: Read as text: 30 values look like a number/,
     );
-    expect(await header(page, /attributes\.metadata\.reviewed/).textContent()).toContain('1 column notice');
+    expect(await header(page, /attributes\.metadata\.\s*reviewed/).textContent()).toContain(
+      '1 column notice',
+    );
     // The header of the ID-like column still says how it is read, and its cells carry no warning.
-    expect(await header(page, /attributes\.metadata\.ticket_id/).textContent()).toContain('auto: text');
+    expect(await header(page, /attributes\.metadata\.\s*ticket_id/).textContent()).toContain('auto: text');
     const ticketCells = grid(page).locator('[role="gridcell"][aria-colindex="5"]');
     expect(await ticketCells.count()).toBeGreaterThan(10);
     expect(await grid(page).locator('[role="gridcell"][aria-colindex="5"][aria-describedby]').count()).toBe(
@@ -66,7 +69,7 @@ describe('signal over noise: column notices (issue 12)', () => {
     await needsAttention(page).waitFor({ state: 'detached' });
     await expect.poll(() => summary(page).textContent()).toContain('Accepted: 2 conversions');
     expect(await summary(page).textContent()).not.toContain('column notice');
-    expect(await header(page, /attributes\.metadata\.reviewed/).textContent()).toContain(
+    expect(await header(page, /attributes\.metadata\.\s*reviewed/).textContent()).toContain(
       '1 accepted conversion',
     );
 
@@ -103,10 +106,13 @@ describe('signal over noise: column notices (issue 12)', () => {
     expect(await reviewed.getByLabel('Maps to').inputValue()).toBe('metadata');
     expect(await reviewed.getByLabel('Key').inputValue()).toBe('reviewed');
     // A header the project does not know is not dropped silently: it is there to map, ignored until it is.
+    // A plain header the project does not know is taken as the key it names, and the step says so (issue 25).
     const priority = dialog.getByRole('row', { name: 'Column priority' });
-    expect(await priority.getByLabel('Maps to').inputValue()).toBe('ignore');
-    await priority.getByLabel('Maps to').selectOption('metadata');
-    await expect.poll(() => priority.getByLabel('Key').inputValue()).toBe('priority');
+    expect(await priority.getByLabel('Maps to').inputValue()).toBe('metadata');
+    expect(await priority.getByLabel('Key').inputValue()).toBe('priority');
+    expect(await dialog.textContent()).toContain(
+      'A column is mapped to attributes.metadata.priority: plain headers are taken as metadata keys.',
+    );
     await dialog.getByRole('button', { name: 'Import 1 row' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -116,6 +122,33 @@ describe('signal over noise: column notices (issue 12)', () => {
     expect(await needsAttention(page).textContent()).toContain(
       '1 true/false value is stored as the text "true" or "false"',
     );
+    await context.close();
+  });
+
+  it('reads a column of a key the project types Int64 as numbers: one text cell blocks its span only (issue 25)', async () => {
+    // The analyst's pandas file with a `turn` column, which the demo project stores as Int64; row 5 says N/A.
+    const lines = (await readFile(resolve('tests/fixtures/import/pandas-review.csv'), 'utf8'))
+      .trimEnd()
+      .split('\n');
+    const withTurn = lines.map((line, index) =>
+      index === 0 ? `${line},attributes.metadata.turn` : `${line},${index === 5 ? 'N/A' : index % 7}`,
+    );
+    const path = join(app.dir, 'pandas-review-turn.csv');
+    await writeFile(path, `${withTurn.join('\n')}\n`);
+    const { context, page } = await app.openPage();
+    await page.getByLabel('Import file').setInputFiles(path);
+    await expect.poll(() => summary(page).textContent()).toContain('40 rows');
+    // Read with the project's types: the N/A is an error on its cell, not a column of text that fails every span.
+    await expect.poll(() => summary(page).textContent()).toContain('2 errors');
+    const text = (await summary(page).textContent()) ?? '';
+    expect(text).toContain('1 span blocked');
+    expect(text).toContain('3 warnings');
+    const turn = header(page, /\bturn\b/);
+    expect(await turn.textContent()).toContain('auto: number');
+    const column = await turn.getAttribute('aria-colindex');
+    const invalid = grid(page).locator(`[role="gridcell"][aria-colindex="${column}"][aria-invalid="true"]`);
+    expect(await invalid.count()).toBe(1);
+    expect(await invalid.textContent()).toContain('N/A');
     await context.close();
   });
 });

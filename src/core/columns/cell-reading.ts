@@ -2,6 +2,7 @@ import type { CellValue } from '@/core/import';
 import type { CellKind, IssueDetails, KeptTextReason, NoticeCode } from '@/core/issues';
 import { assertUnreachable, parseJson } from '@/core/text';
 import type { ColumnSettings, ColumnType } from './columns';
+import type { ProjectType } from './project-types';
 
 /** The cells of one column, read by 0-based row (a sheet's `ColumnCells`). */
 export interface CellSource {
@@ -110,13 +111,32 @@ export interface Inference {
   keptNumericText: boolean;
   /** True when the column's only values are nulls (and blanks): a column that sets its key to null. */
   onlyNulls: boolean;
+  /** The type the project already stores the column's key as, which the column is read as (SPEC §2). */
+  projectType?: ProjectType;
 }
 
 /**
  * Infers one type for a column from the counts of its non-blank, non-null cells, as a dataframe dtype would:
  * all numbers → number, all booleans → boolean, all JSON → json, anything else → string (mixed kinds warned).
+ * A key the project already types (`projectType`) is read as that type whatever its cells: `Int64` and `Float64`
+ * as numbers, `Utf8` as text; a cell that does not read so is an error on that cell, not a column of text.
  */
-export function inferType(counts: KindCounts): Inference {
+export function inferType(counts: KindCounts, projectType: ProjectType | null = null): Inference {
+  if (projectType === 'Int64' || projectType === 'Float64') {
+    const values = counts.number + counts.numeric_text + counts.boolean + counts.json + counts.text;
+    const onlyNulls = counts.null > 0 && values === 0;
+    return { type: 'number', mixed: null, keptNumericText: false, onlyNulls, projectType };
+  }
+  const inferred = inferByKinds(counts);
+  if (projectType === null) return inferred;
+  // A key stored as text takes any column as text: numbers stay text (no conflict, nothing to warn about), and
+  // true/false or JSON columns are stored as text anyway, with their column notices.
+  if (inferred.type === 'number' || inferred.keptNumericText)
+    return { ...inferred, type: 'string', keptNumericText: false, projectType };
+  return { ...inferred, projectType };
+}
+
+function inferByKinds(counts: KindCounts): Inference {
   const numbers = counts.number + counts.numeric_text;
   const present = [numbers, counts.boolean, counts.json, counts.text].filter((count) => count > 0).length;
   const onlyNulls = present === 0 && counts.null > 0;
@@ -176,7 +196,7 @@ export function readCell(
     if (type === 'json' && parsedJson !== undefined) return value(parsedJson);
     return readText(cell, type, reading);
   }
-  return readTyped(cell, reading.type);
+  return readTyped(cell, reading.type, reading.projectType);
 }
 
 /**
@@ -190,6 +210,8 @@ export interface ColumnReading {
   keptNumericText: boolean;
   idLike: boolean;
   wholeColumn?: ReadonlySet<NoticeCode>;
+  /** The project's type of the column's key, when `auto` reads the column as it (`inferType`). */
+  projectType?: ProjectType;
 }
 
 /** Reads the special non-finite spellings (`NaN`, `Infinity`, `-inf`) so they are reported, not mistyped. */
@@ -213,10 +235,11 @@ function readText(text: string, type: ReadType, reading: ColumnReading): CellRea
       return value(text);
     }
     case 'number': {
-      if (looseNumber.test(trimmed)) return value(Number(trimmed));
+      const { projectType } = reading;
+      if (looseNumber.test(trimmed)) return fitNumber(Number(trimmed), trimmed, projectType);
       const special = nonFiniteNumber(trimmed);
       if (special !== null) return value(special);
-      return { status: 'error', issues: [{ code: 'not_a_number', text: trimmed }] };
+      return notANumber(trimmed, projectType);
     }
     case 'boolean': {
       const lower = trimmed.toLowerCase();
@@ -233,7 +256,25 @@ function readText(text: string, type: ReadType, reading: ColumnReading): CellRea
   }
 }
 
-function readTyped(cell: Exclude<CellValue, string | null | undefined>, type: ReadType | 'typed'): CellRead {
+/** A cell that does not read as a number: said with the project's type when that is why it must be one. */
+function notANumber(text: string, projectType: ProjectType | undefined): CellRead {
+  const issue: IssueDetails =
+    projectType === undefined ? { code: 'not_a_number', text } : { code: 'not_a_number', text, projectType };
+  return { status: 'error', issues: [issue] };
+}
+
+/** A number read for a key the project stores as `Int64` must be whole (the server would refuse a fraction). */
+function fitNumber(read: number, text: string, projectType: ProjectType | undefined): CellRead {
+  if (projectType === 'Int64' && Number.isFinite(read) && !Number.isInteger(read))
+    return notANumber(text, projectType);
+  return value(read);
+}
+
+function readTyped(
+  cell: Exclude<CellValue, string | null | undefined>,
+  type: ReadType | 'typed',
+  projectType?: ProjectType,
+): CellRead {
   switch (type) {
     case 'typed':
     case 'json':
@@ -242,8 +283,9 @@ function readTyped(cell: Exclude<CellValue, string | null | undefined>, type: Re
       if (typeof cell === 'object') return value(JSON.stringify(cell));
       return value(String(cell));
     case 'number':
-      if (typeof cell === 'number' || typeof cell === 'bigint') return value(cell);
-      return { status: 'error', issues: [{ code: 'not_a_number', text: describeTyped(cell) }] };
+      if (typeof cell === 'bigint') return value(cell);
+      if (typeof cell === 'number') return fitNumber(cell, String(cell), projectType);
+      return notANumber(describeTyped(cell), projectType);
     case 'boolean':
       if (typeof cell === 'boolean') return value(cell);
       return { status: 'error', issues: [{ code: 'not_a_boolean', text: describeTyped(cell) }] };

@@ -76,15 +76,41 @@ export function autoMapHeader(header: string, position: number): AutoMapping {
   return { target: { kind: 'ignore' }, recognized: false, pandasIndex: false };
 }
 
+/** A plain header: a word of letters, digits and underscores that starts with a letter (`reviewed`, `ticket_2`). */
+const plainHeader = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Headers pandas gives its index: `index`, `level_0`, `Unnamed: 3`. */
+const pandasIndexHeader = /^(?:index|level_\d+|unnamed: ?\d+)$/i;
+
+/**
+ * The metadata key a plain header is taken as in the mapping step (`reviewed` → `attributes.metadata.reviewed`):
+ * a header that is a valid key and not an ID (`ticket_id`, `spanId`) or a pandas index column is almost always
+ * meant as one. Null for any other header, left ignored until the user maps it.
+ */
+export function plainHeaderKey(header: string): string | null {
+  const name = header.trim();
+  if (!plainHeader.test(name) || pandasIndexHeader.test(name) || isIdLikeName(name)) return null;
+  if (/^span_?id$/i.test(name) || invalidKeyReason(name) !== null) return null;
+  return name;
+}
+
+/** How `autoMapColumns` maps the headers it does not recognise. */
+export interface AutoMapOptions {
+  /** Take a plain header as the metadata key it names (`plainHeaderKey`), as the app's mapping step does. */
+  plainHeadersAsKeys?: boolean;
+}
+
 /**
  * Default settings for the columns of an imported sheet. Only the first span ID column is mapped; a second
  * one is left ignored so the user chooses. `knownKeys` are the project's metadata keys: a header that is one of
- * them (trimmed, any case) is offered as that key, to be confirmed in the mapping step.
+ * them (trimmed, any case) is offered as that key, to be confirmed in the mapping step; with `plainHeadersAsKeys`,
+ * another plain header is offered as the key it names (`plainHeaderKey`), to be confirmed there too.
  */
 export function autoMapColumns(
   headers: readonly string[],
   origin: ColumnSettings['origin'] = 'text',
   knownKeys: readonly string[] = [],
+  options: AutoMapOptions = {},
 ): { columns: ColumnSettings[]; allRecognized: boolean } {
   let hasSpanId = false;
   let allRecognized = true;
@@ -100,7 +126,8 @@ export function autoMapColumns(
     }
     if (!mapping.recognized) {
       allRecognized = false;
-      const known = matchingKey(header, knownKeys);
+      const known =
+        matchingKey(header, knownKeys) ?? (options.plainHeadersAsKeys ? plainHeaderKey(header) : null);
       if (known !== null) target = { kind: 'metadata', key: known };
     }
     return { id: `c${position}`, name: header, target, type: 'auto', blankPolicy: 'skip', origin };

@@ -23,6 +23,7 @@ export { cellText } from './cell-text';
 export {
   autoMapColumns,
   autoMapHeader,
+  type AutoMapOptions,
   type BlankPolicy,
   blankPolicySchema,
   type ColumnSettings,
@@ -35,7 +36,9 @@ export {
   isIdLikeName,
   isUnnamedKeyColumn,
   keyProblem,
+  matchingKey,
   METADATA_PREFIX,
+  plainHeaderKey,
   renameChanges,
   settingsChanges,
   SPAN_ID_COLUMN,
@@ -43,4 +46,12 @@ export {
   standardHeader,
   suggestedKey,
 } from './columns';
+export {
+  NO_PROJECT_TYPES,
+  type ProjectType,
+  type ProjectTypes,
+  projectTypeOf,
+  projectTypesOf,
+  sameProjectTypes,
+} from './project-types';
 export { checkColumnKeys, checkSheetColumns, type SheetIssue } from './sheet-issues';

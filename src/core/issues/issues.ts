@@ -78,7 +78,7 @@ export type IssueDetails =
   | { code: 'unnamed_key' }
   | { code: 'patch_too_large'; length: number }
   | { code: 'patch_too_deep'; key: string; depth: number }
-  | { code: 'not_a_number'; text: string }
+  | { code: 'not_a_number'; text: string; projectType?: 'Utf8' | 'Int64' | 'Float64' }
   | { code: 'not_a_boolean'; text: string }
   | { code: 'not_json'; text: string; reason: string }
   | { code: 'unsafe_integer'; key: string; text: string }
@@ -204,6 +204,10 @@ export function issueMessage(details: IssueDetails): string {
     case 'patch_too_deep':
       return `The value of ${quote(details.key)} nests ${details.depth} levels deep; the limit is ${MAX_PATCH_DEPTH}.`;
     case 'not_a_number':
+      if (details.projectType === 'Int64')
+        return `${quote(details.text)} is not a whole number, and the project already stores this key as whole numbers (Int64): only this span is held back.`;
+      if (details.projectType !== undefined)
+        return `${quote(details.text)} is not a number, and the project already stores this key as numbers (${details.projectType}): only this span is held back.`;
       return `${quote(details.text)} is not a number, and this column's type is number.`;
     case 'not_a_boolean':
       return `${quote(details.text)} is not true or false, and this column's type is boolean.`;

@@ -16,13 +16,22 @@ export function readingOf(column: ColumnSettings, inference: Inference): ColumnR
   const idLike = isIdLikeName(column.target.kind === 'metadata' ? column.target.key : column.name);
   const wholeColumn = wholeColumnConversions(column, inference);
   if (column.type !== 'auto') return { type: column.type, keptNumericText: false, idLike, wholeColumn };
+  const { projectType } = inference;
+  // A key the project already types reads as that type, typed cells (JSON, Parquet) too (SPEC §2).
+  if (projectType !== undefined)
+    return { type: inference.type, keptNumericText: false, idLike, wholeColumn, projectType };
   if (column.origin === 'typed') return { type: 'typed', keptNumericText: false, idLike, wholeColumn };
   return { type: inference.type, keptNumericText: inference.keptNumericText, idLike, wholeColumn };
 }
 
 /** True when two inferences read a column the same way and fold the same conversions into its notices. */
 export function sameInference(a: Inference, b: Inference): boolean {
-  return a.type === b.type && a.keptNumericText === b.keptNumericText && a.onlyNulls === b.onlyNulls;
+  return (
+    a.type === b.type &&
+    a.keptNumericText === b.keptNumericText &&
+    a.onlyNulls === b.onlyNulls &&
+    a.projectType === b.projectType
+  );
 }
 
 /** True when two inferences count the same mix of kinds (what a mixed column's warning says). */

@@ -8,6 +8,9 @@ import {
   infersType,
   inferType,
   type KindCounts,
+  NO_PROJECT_TYPES,
+  projectTypeOf,
+  type ProjectTypes,
 } from '@/core/columns';
 import type { CellValue } from '@/core/import';
 import { type Issue, makeIssue } from '@/core/issues';
@@ -45,6 +48,13 @@ function stateOf(column: ColumnSettings, counts: KindCounts, inference: Inferenc
  */
 export class ColumnStates {
   private readonly states = new Map<string, ColumnState>();
+  /** The keys the project already types: an `auto` column of one reads as its type (SPEC §2). */
+  projectTypes: ProjectTypes = NO_PROJECT_TYPES;
+
+  /** A column's type inferred from its counts, or the project's type of its key. */
+  private inferOf(column: ColumnSettings, counts: KindCounts): Inference {
+    return inferType(counts, projectTypeOf(column, this.projectTypes));
+  }
 
   get(columnId: string): ColumnState | undefined {
     return this.states.get(columnId);
@@ -85,7 +95,7 @@ export class ColumnStates {
           if (kind !== null) counts[kind]++;
         }
       }
-      const state = stateOf(column, counts, inferType(counts));
+      const state = stateOf(column, counts, this.inferOf(column, counts));
       this.states.set(column.id, state);
       if (values.size > 0 && state.reading.type === 'json') parsed.set(column.id, values);
     }
@@ -128,7 +138,7 @@ export class ColumnStates {
       const into = inferenceKind(next, state.reading.idLike, column.origin);
       if (into !== null) counts[into]++;
     }
-    return !sameInference(inferType(counts), state.inference);
+    return !sameInference(this.inferOf(column, counts), state.inference);
   }
 
   /** Counts blank rows added (`rows` > 0) or dropped (< 0) at the bottom. */
@@ -146,7 +156,7 @@ export class ColumnStates {
   infer(column: ColumnSettings, onIssues: (issues: readonly Issue[], sign: 1 | -1) => void): InferenceChange {
     const state = this.states.get(column.id);
     if (!state) return { flipped: false, changed: false };
-    const inference = inferType(state.counts);
+    const inference = this.inferOf(column, state.counts);
     const flipped = !sameInference(inference, state.inference);
     const changed = flipped || !sameCounts(inference.mixed, state.inference.mixed);
     onIssues(state.issues, -1);

@@ -1,4 +1,4 @@
-import type { ColumnSettings } from '@/core/columns';
+import type { ColumnSettings, ProjectType } from '@/core/columns';
 import type { PackedInference } from './column-states';
 import { type PackedCells, transferablesOf } from './sheet-cells';
 import { engineTransferables, type PackedEngine } from './sheet-engine';
@@ -13,6 +13,8 @@ export interface PackedSheet extends PackedEngine {
   rowCount: number;
   cells: PackedCells[];
   inferences: [string, PackedInference][];
+  /** The keys the project types, as the sheet was read with them. */
+  projectTypes: [string, ProjectType][];
 }
 
 /** The buffers of a packed sheet, to post it to another thread without copying them. */

@@ -3,6 +3,9 @@ import {
   type ColumnSettings,
   type Inference,
   infersType,
+  NO_PROJECT_TYPES,
+  projectTypeOf,
+  type ProjectTypes,
   type ReadType,
   type SheetIssue,
 } from '@/core/columns';
@@ -65,12 +68,14 @@ export class SheetModel {
    * @param columns the sheet's columns, left to right (ids unique)
    * @param columnCells one array of cells (or `ColumnCells`) per column, aligned with `columns`
    * @param rowCount number of rows; shorter cell arrays are padded with blanks
+   * @param projectTypes the keys the project already types (SPEC §2); `computed` brings its own
    */
   constructor(
     columns: readonly ColumnSettings[],
     columnCells: readonly (readonly CellValue[] | ColumnCells)[],
     rowCount: number,
     computed?: PackedSheet,
+    projectTypes: ProjectTypes = NO_PROJECT_TYPES,
   ) {
     const ids = new Set(columns.map((column) => column.id));
     if (ids.size !== columns.length) throw new Error('Column ids must be unique');
@@ -82,6 +87,7 @@ export class SheetModel {
       cells.resize(rowCount);
       this.cellsById.set(column.id, cells);
     });
+    this.columnStates.projectTypes = computed ? new Map(computed.projectTypes) : projectTypes;
     this.engine = new SheetEngine(computed, rowCount);
     this.context = this.makeContext();
     if (computed) this.restoreComputed(computed);
@@ -89,11 +95,16 @@ export class SheetModel {
   }
 
   /** A model from rows of cells aligned with `columns` (the shape files are read in). */
-  static fromRows(columns: readonly ColumnSettings[], rows: readonly (readonly CellValue[])[]): SheetModel {
+  static fromRows(
+    columns: readonly ColumnSettings[],
+    rows: readonly (readonly CellValue[])[],
+    projectTypes: ProjectTypes = NO_PROJECT_TYPES,
+  ): SheetModel {
     return SheetModel.fromColumns(
       columns,
       columns.map((_, index) => rows.map((row) => row[index])),
       rows.length,
+      projectTypes,
     );
   }
 
@@ -102,9 +113,14 @@ export class SheetModel {
    * NOTE: computed from the cells as they are (reading a slice of packed text per cell would make a string per
    * cell to collect), then packed: a million text cells become one string per column.
    */
-  static fromColumns(columns: readonly ColumnSettings[], cells: CellValue[][], rowCount: number): SheetModel {
+  static fromColumns(
+    columns: readonly ColumnSettings[],
+    cells: CellValue[][],
+    rowCount: number,
+    projectTypes: ProjectTypes = NO_PROJECT_TYPES,
+  ): SheetModel {
     const columnCells = columns.map((_, index) => ColumnCells.loose(cells[index] ?? [], rowCount));
-    const model = new SheetModel(columns, columnCells, rowCount);
+    const model = new SheetModel(columns, columnCells, rowCount, undefined, projectTypes);
     for (const column of columnCells) column.compact();
     return model;
   }
@@ -126,7 +142,33 @@ export class SheetModel {
       cells: this.packColumns(),
       ...this.engine.pack(),
       inferences: this.columnStates.pack(),
+      projectTypes: [...this.columnStates.projectTypes],
     };
+  }
+
+  /** The keys the project already types, as the sheet reads them (SPEC §2). */
+  get projectTypes(): ProjectTypes {
+    return this.columnStates.projectTypes;
+  }
+
+  /**
+   * Whether reading the sheet with these project types would read a column otherwise: then `setProjectTypes`
+   * rechecks every row (on a large sheet, off the page).
+   */
+  projectTypesChange(types: ProjectTypes): boolean {
+    const before = this.columnStates.projectTypes;
+    return this.columnList.some((column) => projectTypeOf(column, before) !== projectTypeOf(column, types));
+  }
+
+  /**
+   * Reads the sheet with the keys the project already types (SPEC §2): an `auto` column of such a key reads as
+   * the project's type. Rechecks every row when a column reads otherwise; says whether it did.
+   */
+  setProjectTypes(types: ProjectTypes): boolean {
+    const changed = this.projectTypesChange(types);
+    this.columnStates.projectTypes = types;
+    if (changed) this.rebuild();
+    return changed;
   }
 
   /** Each column's cells packed, left to right (what autosave writes; shared, not copied). */

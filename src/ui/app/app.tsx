@@ -14,7 +14,7 @@ import {
   SettingsButton,
   useConnectionSettings,
 } from '@/ui/settings';
-import { appSheetStore, type SheetStore, SheetView, useAutosave } from '@/ui/sheet';
+import { appSheetStore, type SheetStore, SheetProjectTypes, SheetView, useAutosave } from '@/ui/sheet';
 import { SpansStore, SpansView } from '@/ui/spans';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
 import { makeQueryClient } from './query-client';
@@ -198,5 +198,10 @@ export function App({ stores }: { stores?: AppStores }) {
       </main>
     </div>
   );
-  return <QueryClientProvider client={queryClient}>{frame}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <SheetProjectTypes store={store} />
+      {frame}
+    </QueryClientProvider>
+  );
 }

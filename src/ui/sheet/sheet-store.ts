@@ -1,4 +1,4 @@
-import { type ColumnSettings, standardColumns } from '@/core/columns';
+import { type ColumnSettings, type ProjectTypes, standardColumns } from '@/core/columns';
 import type { CellValue, ImportedTable } from '@/core/import';
 import { type EditResult, type SheetEdit, SheetModel } from '@/core/sheet';
 import { Store } from '@/ui/shared/store';
@@ -20,10 +20,14 @@ const MAX_HISTORY = 200;
 /** From this many rows, an edit that rechecks every row is applied off the page (when the store can). */
 export const OFF_PAGE_ROWS = 20_000;
 
-/** Applies edits to a copy of the sheet elsewhere (a worker) and returns the sheet after them, with their results. */
+/**
+ * Applies edits to a copy of the sheet elsewhere (a worker) and returns the sheet after them, with their results;
+ * with `projectTypes`, the copy is first read with the keys the project types (`SheetModel.setProjectTypes`).
+ */
 export type ApplyOffPage = (
   model: SheetModel,
   edits: readonly SheetEdit[],
+  projectTypes?: ProjectTypes,
 ) => Promise<{ model: SheetModel; results: EditResult[] }>;
 
 /** What views read of the sheet store; a new object after every change. */
@@ -191,6 +195,54 @@ export class SheetStore extends Store<SheetState> {
           model,
           edits.map((edit) => model.apply(edit)),
         ),
+    );
+    return true;
+  }
+
+  /**
+   * Reads the sheet with the keys the project already types (SPEC §2), once they are known or when they change:
+   * a column read otherwise rechecks every row, off the page on a large sheet. Not an edit: nothing to undo, and
+   * the sheet is not marked changed. Waits (false) while a submission runs or a recheck is under way; the caller
+   * asks again once they end.
+   */
+  setProjectTypes(types: ProjectTypes): boolean {
+    const state = this.getState();
+    const model = state.model;
+    if (state.readOnly || state.checking) return false;
+    if (!model.projectTypesChange(types)) {
+      model.setProjectTypes(types);
+      return true;
+    }
+    const reread = (next: SheetModel) => {
+      const current = this.getState();
+      this.setState(
+        this.withHistory({
+          ...current,
+          model: next,
+          checking: false,
+          version: current.version + 1,
+          structureVersion: current.structureVersion + 1,
+        }),
+      );
+    };
+    const apply = this.applyOffPage;
+    if (apply === null || model.rowCount < OFF_PAGE_ROWS) {
+      model.setProjectTypes(types);
+      reread(model);
+      return true;
+    }
+    const generation = this.replaced;
+    this.setState(this.withHistory({ ...state, checking: true }));
+    const settle = (next: SheetModel) => {
+      // A sheet replaced meanwhile (an import) makes the result moot; it is read with the types anew.
+      if (this.replaced === generation) reread(next);
+    };
+    apply(model, [], types).then(
+      ({ model: next }) => settle(next),
+      () => {
+        model.setProjectTypes(types);
+        settle(model);
+      },
     );
     return true;
   }

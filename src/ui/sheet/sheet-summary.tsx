@@ -8,6 +8,7 @@ import { countText } from '@/ui/shared/format';
 export function SheetSummary({ summary, unnamedKeys = 0 }: { summary: Summary; unnamedKeys?: number }) {
   const dataRows = summary.rows - summary.blankRows;
   const { open, accepted } = splitNotices(summary.notices);
+  const blocked = summary.spansByStatus.blocked;
   return (
     <div role="status" aria-label="Sheet summary" className="sheet-summary">
       <span>{countText(dataRows, 'row')}</span>
@@ -15,6 +16,7 @@ export function SheetSummary({ summary, unnamedKeys = 0 }: { summary: Summary; u
       <span className={summary.errors > 0 ? 'summary-errors' : undefined}>
         {countText(summary.errors, 'error')}
       </span>
+      {blocked > 0 && <span className="summary-errors">{countText(blocked, 'span')} blocked</span>}
       <span className={summary.warnings > 0 ? 'summary-warnings' : undefined}>
         {countText(summary.warnings, 'warning')}
       </span>

@@ -274,7 +274,19 @@ function snapshot(model: SheetModel) {
   };
 }
 
-const fromScratch = (model: SheetModel) => SheetModel.fromRows(model.columns, model.rowCells());
+const fromScratch = (model: SheetModel) =>
+  SheetModel.fromRows(model.columns, model.rowCells(), model.projectTypes);
+
+/** Keys a project already types (SPEC §2), among the sheet's keys and one it does not have. */
+const projectTypesArbitrary = fc
+  .subarray([
+    ['m0', 'Int64'],
+    ['m1', 'Float64'],
+    ['m2', 'Utf8'],
+    ['typed', 'Int64'],
+    ['x', 'Utf8'],
+  ] as const)
+  .map((entries) => new Map<string, 'Utf8' | 'Int64' | 'Float64'>(entries));
 
 const initialRows = fc.array(rowArbitrary, { minLength: 0, maxLength: 7 });
 const build = (rows: number[][]) =>
@@ -305,6 +317,51 @@ describe('the incremental sheet model', () => {
     expect(seen.notices).toBeGreaterThan(100);
     expect(seen.accepted).toBeGreaterThan(50);
     expect(seen.typedNotices).toBeGreaterThan(10);
+  });
+
+  it('reads the keys the project types as their type, after any edits and any change of the types', () => {
+    const seen = { projectErrors: 0 };
+    fc.assert(
+      fc.property(
+        initialRows,
+        projectTypesArbitrary,
+        fc.array(
+          fc.oneof(
+            editArbitrary.map((edit) => ({ edit })),
+            projectTypesArbitrary.map((types) => ({ types })),
+          ),
+          {
+            minLength: 1,
+            maxLength: 10,
+          },
+        ),
+        (rows, types, steps) => {
+          const model = build(rows);
+          model.setProjectTypes(types);
+          expect(snapshot(model)).toEqual(snapshot(fromScratch(model)));
+          for (const step of steps) {
+            if ('types' in step) {
+              const predicted = model.projectTypesChange(step.types);
+              expect(model.setProjectTypes(step.types)).toBe(predicted);
+            } else {
+              const real = concrete(model, step.edit);
+              if (real) {
+                const predicted = model.needsFullRecheck(real);
+                expect(predicted).toBe(model.apply(real).changes.rows === 'all');
+              }
+            }
+            expect(snapshot(model)).toEqual(snapshot(fromScratch(model)));
+            // Copied, not transferred: the model goes on being edited.
+            const opened = SheetModel.unpack(structuredClone(model.pack()));
+            expect(snapshot(opened)).toEqual(snapshot(fromScratch(model)));
+            const summary = model.summary();
+            if ((summary.byCode.not_a_number ?? 0) > 0) seen.projectErrors++;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(seen.projectErrors).toBeGreaterThan(50);
   });
 
   it('opens a packed sheet, as a worker posts it, to the same answers, and goes on editing it incrementally', () => {

@@ -218,13 +218,16 @@ describe('a block pasted with a header row (issue 12)', () => {
     const text = `span_id\tlabel\tpriority\tpatch_document\n${A}\trefund\thigh\t\n`;
     fireEvent.paste(grid, { clipboardData: { getData: () => text } });
     const dialog = await screen.findByRole('dialog', { name: 'Map the columns of the pasted block' });
-    // Not silently ignored: each unknown column is shown, to be mapped.
+    // Not silently ignored: each unknown column is shown, a plain header taken as the key it names (issue 25),
+    // and the user may leave one out.
     const label = within(dialog).getByRole('row', { name: 'Column label' });
-    expect(within(label).getByRole('combobox', { name: 'Maps to' })).toHaveProperty('value', 'ignore');
-    fireEvent.change(within(label).getByRole('combobox', { name: 'Maps to' }), {
-      target: { value: 'metadata' },
-    });
+    expect(within(label).getByRole('combobox', { name: 'Maps to' })).toHaveProperty('value', 'metadata');
     expect(within(label).getByRole('textbox', { name: 'Key' })).toHaveProperty('value', 'label');
+    const priority = within(dialog).getByRole('row', { name: 'Column priority' });
+    expect(within(priority).getByRole('combobox', { name: 'Maps to' })).toHaveProperty('value', 'metadata');
+    fireEvent.change(within(priority).getByRole('combobox', { name: 'Maps to' }), {
+      target: { value: 'ignore' },
+    });
     await userEvent.setup().click(within(dialog).getByRole('button', { name: 'Import 1 row' }));
     await waitFor(() => expect(store.source).toEqual({ name: 'Pasted sheet', kind: 'paste' }));
     expect(store.dirty).toBe(true);

@@ -188,7 +188,7 @@ export function restoreInWorker(): Promise<SavedSheets> {
  * Applies edits that recheck every row of a large sheet in a worker (`SheetStore.applyOffPage`): a copy of the
  * sheet goes there packed, and the sheet after the edits comes back packed, opened without computing a row.
  */
-export const applyInWorker: ApplyOffPage = (model, edits) => {
+export const applyInWorker: ApplyOffPage = (model, edits, projectTypes) => {
   const worker = takeWorker();
   return new Promise((resolve, reject) => {
     const stop = () => {
@@ -209,7 +209,12 @@ export const applyInWorker: ApplyOffPage = (model, edits) => {
       stop();
       reject(new Error(event.message || 'The change could not be applied'));
     });
-    worker.postMessage({ type: 'apply', sheet: model.pack(), edits } satisfies ImportWorkerRequest);
+    worker.postMessage({
+      type: 'apply',
+      sheet: model.pack(),
+      edits,
+      projectTypes: projectTypes && [...projectTypes],
+    } satisfies ImportWorkerRequest);
   });
 };
 

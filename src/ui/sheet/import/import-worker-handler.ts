@@ -4,7 +4,7 @@
 // page opens it without computing a row. After a reload it opens the sheet autosave kept, the same way; and it
 // applies the edits of a large sheet that recheck every row (a column whose type changes, rows added in the
 // middle). Kept apart from the worker's global scope so the component tests run it in-process.
-import { autoMapColumns, type ColumnSettings } from '@/core/columns';
+import { autoMapColumns, type ColumnSettings, type ProjectType } from '@/core/columns';
 import { createFileImporter, type ImportedTable } from '@/core/import';
 import { type PackedSheet, packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet';
 import { loadSavedSheets } from '@/ui/sheet/autosave/autosave';
@@ -67,7 +67,14 @@ export function createImportWorkerHandler(
         post({ type: 'rejected', error: result.error });
         return;
       }
-      const { columns, allRecognized } = autoMapColumns(result.table.headers, result.table.origin, knownKeys);
+      const { columns, allRecognized } = autoMapColumns(
+        result.table.headers,
+        result.table.origin,
+        knownKeys,
+        {
+          plainHeadersAsKeys: true,
+        },
+      );
       if (allRecognized) {
         check(result.table, columns);
         return;
@@ -120,9 +127,14 @@ export function createImportWorkerHandler(
   }
 
   /** Applies edits that recheck every row to the sheet posted, and posts it back packed with the edits' results. */
-  function applyEdits(sheet: PackedSheet, edits: readonly SheetEdit[]): void {
+  function applyEdits(
+    sheet: PackedSheet,
+    edits: readonly SheetEdit[],
+    projectTypes: [string, ProjectType][] | undefined,
+  ): void {
     try {
       const model = SheetModel.unpack(sheet);
+      if (projectTypes) model.setProjectTypes(new Map(projectTypes));
       const results = edits.map((edit) => model.apply(edit));
       const packed = model.pack();
       post({ type: 'applied', sheet: packed, results }, packedSheetTransferables(packed));
@@ -134,7 +146,7 @@ export function createImportWorkerHandler(
   return async (request) => {
     if (request.type === 'import') await readFile(request.file, request.knownKeys, request.sheet);
     else if (request.type === 'restore') await restore();
-    else if (request.type === 'apply') applyEdits(request.sheet, request.edits);
+    else if (request.type === 'apply') applyEdits(request.sheet, request.edits, request.projectTypes);
     else if (table !== null) check(table, request.columns);
     else post({ type: 'failed', message: 'There is no file to check: import it again.' });
   };

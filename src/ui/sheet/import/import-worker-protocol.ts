@@ -1,4 +1,4 @@
-import type { ColumnSettings } from '@/core/columns';
+import type { ColumnSettings, ProjectType } from '@/core/columns';
 import type { SheetDraftSource } from '@/core/draft';
 import type { ImportError, ImportedTable } from '@/core/import';
 import type { EditResult, PackedSheet, SheetEdit } from '@/core/sheet';
@@ -32,8 +32,16 @@ export type ImportWorkerRequest =
   | { type: 'build'; columns: ColumnSettings[] }
   /** Open the sheet autosave kept (reading IndexedDB, computing the sheet and replaying its edits here). */
   | { type: 'restore' }
-  /** Apply edits that recheck every row of a large sheet to this copy of it. */
-  | { type: 'apply'; sheet: PackedSheet; edits: readonly SheetEdit[] };
+  /**
+   * Apply edits that recheck every row of a large sheet to this copy of it; with `projectTypes`, read it first
+   * with the keys the project types.
+   */
+  | {
+      type: 'apply';
+      sheet: PackedSheet;
+      edits: readonly SheetEdit[];
+      projectTypes?: [string, ProjectType][];
+    };
 
 /** The sheet autosave kept, opened in the worker: packed, with where it came from and its log. */
 export interface RestoredInWorker {

@@ -3,6 +3,7 @@ import {
   checkColumnKeys,
   checkSheetColumns,
   type ColumnSettings,
+  matchingKey,
   METADATA_PREFIX,
   suggestedKey,
 } from '@/core/columns';
@@ -52,12 +53,15 @@ export function MappingDialog({
 }) {
   const [columns, setColumns] = useState(initialColumns);
   const problems = [...checkSheetColumns(columns), ...checkColumnKeys(columns)];
-  // Headers that auto-mapping took for one of the project's keys, to say so: the user confirms them here.
-  const projectKeys = initialColumns.flatMap((column) =>
+  // Headers that auto-mapping took for one of the project's keys, or as the key a plain header names, to say so:
+  // the user confirms them here.
+  const guessed = initialColumns.flatMap((column) =>
     column.target.kind === 'metadata' && !column.name.trim().toLowerCase().startsWith(METADATA_PREFIX)
       ? [column.target.key]
       : [],
   );
+  const projectKeys = guessed.filter((key) => matchingKey(key, knownKeys) !== null);
+  const plainKeys = guessed.filter((key) => matchingKey(key, knownKeys) === null);
   return (
     <Modal title={`Map the columns of ${fileName}`} onClose={onCancel} className="mapping-dialog">
       <p className="modal-body">
@@ -66,6 +70,10 @@ export function MappingDialog({
           ` ${projectKeys.length === 1 ? 'A column is' : 'Columns are'} offered as the project's ${
             projectKeys.length === 1 ? 'key' : 'keys'
           } ${projectKeys.join(', ')}, as named in the header.`}
+        {plainKeys.length > 0 &&
+          ` ${plainKeys.length === 1 ? 'A column is' : 'Columns are'} mapped to ${plainKeys
+            .map((key) => METADATA_PREFIX + key)
+            .join(', ')}: plain headers are taken as metadata keys. Choose Ignore to leave one out.`}
       </p>
       <table className="mapping-table">
         <thead>

@@ -82,7 +82,9 @@ export function useSheetImport(store: SheetStore, knownKeys: readonly string[] =
       setProblem({ fileName: source.name, message: tooWide.message });
       return;
     }
-    const { columns, allRecognized } = autoMapColumns(table.headers, table.origin, knownKeys);
+    const { columns, allRecognized } = autoMapColumns(table.headers, table.origin, knownKeys, {
+      plainHeadersAsKeys: true,
+    });
     const finish = (mapped: ColumnSettings[]) => {
       // Let the "checking" message paint before the synchronous validation of every row.
       return new Promise<SheetModel>((resolve) =>
