@@ -68,7 +68,10 @@ async function projectsOfNewServer(demo: string | undefined): Promise<unknown> {
   }
 }
 
-const seeded = { status: 200, body: { projects: [{ name: 'demo', spans: 5_000 }] } };
+const seeded = {
+  status: 200,
+  body: { projects: [{ name: 'demo', spans: 5_000, target: { kind: 'local' } }] },
+};
 const empty = { status: 200, body: { projects: [] } };
 
 describe('SPANPATCH_DEMO', () => {

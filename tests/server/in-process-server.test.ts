@@ -27,7 +27,9 @@ afterAll(async () => {
 describe('the server run in-process (startInProcessServer)', () => {
   it("answers the client through its fetch, from the run's store", async () => {
     const options = { baseUrl: server.url, apiKey: key.key, fetch: server.fetch };
-    expect(await listProjects(options)).toEqual({ projects: [{ name: 'demo', spans: 2 }] });
+    expect(await listProjects(options)).toEqual({
+      projects: [{ name: 'demo', spans: 2, target: { kind: 'local' } }],
+    });
     const { spans } = await listSpans('demo', {}, options);
     expect(spans.map((span) => span.span_id).sort()).toEqual([spanId(1), spanId(2)]);
     if (testStore() === 'sqlite') expect(existsSync(server.dbPath)).toBe(true);

@@ -128,7 +128,7 @@ describe('POST /spans/query (SPEC §10)', () => {
     expect(ids.body).toMatchObject({ next_cursor: null, total: 13 });
     expect((ids.body as { span_ids: string[] }).span_ids).toHaveLength(13);
     const projects = projectsResponseSchema.parse((await getJson(`${server.url}/api/v1/projects`)).body);
-    expect(projects.projects).toContainEqual({ name: project, spans: 13 });
+    expect(projects.projects).toContainEqual({ name: project, spans: 13, target: { kind: 'local' } });
   });
 
   it('answers 400 for a limit over 1,000 without ids_only, a bad time or operator, and 404 for a project', async () => {

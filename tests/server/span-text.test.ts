@@ -45,7 +45,7 @@ describe('text with a lone surrogate, through OTLP/JSON ingest and back (SPEC §
 
     const stored = 'lone\ufffdproject';
     const projects = projectsResponseSchema.parse((await getJson(`${server.url}/api/v1/projects`)).body);
-    expect(projects.projects).toContainEqual({ name: stored, spans: 1 });
+    expect(projects.projects).toContainEqual({ name: stored, spans: 1, target: { kind: 'local' } });
 
     const path = `/api/v1/projects/${encodeURIComponent(stored)}`;
     const detail = spanDetailSchema.parse((await getJson(`${server.url}${path}/spans/${spanId(1)}`)).body);

@@ -155,8 +155,9 @@ function storedEntries(
 function wellFormedSpan(span: IncomingSpan): IncomingSpan {
   const name = wellFormedText(span.name);
   const kind = wellFormedText(span.kind);
-  const input = span.input ? wellFormedText(span.input) : (span.input ?? null);
-  const output = span.output ? wellFormedText(span.output) : (span.output ?? null);
+  // NOTE: an absent input or output stays absent (not null), so a span without them is kept as it came.
+  const input = typeof span.input === 'string' ? wellFormedText(span.input) : span.input;
+  const output = typeof span.output === 'string' ? wellFormedText(span.output) : span.output;
   return name === span.name && kind === span.kind && input === span.input && output === span.output
     ? span
     : { ...span, name, kind, input, output };
