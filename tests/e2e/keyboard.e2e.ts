@@ -320,7 +320,7 @@ describe('the whole job with the keyboard alone', () => {
     // From the first cell: Tab leaves the grid for the next named control, Shift+Tab for the one before it.
     await tabTo(page, grid(page));
     await expect.poll(() => activeCell(page)).toMatchObject({ role: 'gridcell', row: '2', column: '2' });
-    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Settings' });
+    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Project' });
     await tabTo(page, grid(page), true);
     expect(await pressTab(true)).toMatchObject({ ...outsideTheGrid, beforeGrid: true, name: 'Show' });
 
@@ -334,7 +334,7 @@ describe('the whole job with the keyboard alone', () => {
         return top > 0 && left > 0;
       })
       .toBe(true);
-    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Settings' });
+    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Project' });
     await tabTo(page, grid(page), true);
     await expect.poll(() => activeCell(page)).toMatchObject({ row: '501', column: '13' });
     expect(await pressTab(true)).toMatchObject({ ...outsideTheGrid, beforeGrid: true, name: 'Show' });
@@ -342,7 +342,7 @@ describe('the whole job with the keyboard alone', () => {
     // A click in the grid gives the focus to the grid, and the keys go on working from there.
     await grid(page).getByRole('gridcell').first().click();
     await expect.poll(() => focused(grid(page))).toBe(true);
-    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Settings' });
+    expect(await pressTab()).toMatchObject({ ...outsideTheGrid, name: 'Project' });
     await context.close();
   });
 

@@ -146,7 +146,7 @@ describe('the package from npm pack', () => {
     const projects = await fetch(`${serverUrl}/api/v1/projects`);
     expect(projects.status).toBe(200);
     expect(await projects.json()).toMatchObject({
-      projects: expect.arrayContaining([{ name: project, spans: 3 }]),
+      projects: expect.arrayContaining([{ name: project, spans: 3, target: { kind: 'local' } }]),
     });
 
     const context = await browser.newContext();
