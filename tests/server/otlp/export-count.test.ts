@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countJsonExport, countProtobufExport, type ExportCount } from '@/server/otlp/export-count';
+import type { ExportCount } from '@/server/otlp/export-count';
+import { countJsonExport } from '@/server/otlp/json-export-count';
+import { countProtobufExport } from '@/server/otlp/protobuf-export-count';
 import { exportTraceRequestType } from '@/server/otlp/otlp-proto';
 
 /** Feeds `body` to a count in chunks of the given sizes (cycled), as a request body arrives. */
