@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadFromArize } from '@/client';
 import { loadParts, MAX_LOAD_DAYS, sinceTime } from '@/core/api';
+import { loadCountsText } from '@/core/words';
 import {
   addServerOption,
   type CommandContext,
@@ -86,7 +87,7 @@ export async function runLoad(options: LoadOptions, io: CliIo): Promise<number> 
     return EXIT.ok;
   }
   terminal.report(
-    `Loaded ${countOf(loaded, 'span')} of ${options.project} from Arize AX: ${count(copy.spans_new)} new, ${count(copy.spans_updated)} updated, ${count(copy.spans_unchanged)} unchanged, ${start.toISOString()} to ${end.toISOString()}. Spans Spanpatch's copy already held took Arize's metadata.`,
+    `Loaded ${countOf(loaded, 'span')} of ${options.project} from Arize AX: ${loadCountsText({ spans_loaded: loaded, ...copy })}, ${start.toISOString()} to ${end.toISOString()}. Spans Spanpatch's copy already held took Arize's metadata.`,
   );
   return EXIT.ok;
 }
