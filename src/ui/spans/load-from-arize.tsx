@@ -128,10 +128,8 @@ function LoadFromArizeDialog({
         error instanceof ApiRequestError ? loadFailureText(error.code, error.message, counts) : null;
       setPhase({ step: 'failed', message: plain ?? describeRequestError(error, settings) });
     } finally {
-      // The copy changed (or may have, before a failure): the Spans tab reads it again.
-      if (!current.signal.aborted && counts.spans_loaded > 0) {
-        void invalidateProject(queryClient, settings);
-      }
+      // The copy changed (also when a failure or a cancel stopped the load part way): the Spans tab reads it again.
+      if (counts.spans_loaded > 0) void invalidateProject(queryClient, settings);
     }
   };
 

@@ -125,6 +125,27 @@ describe('Load spans from Arize (Spans tab of a linked project)', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('Cancel stops the load part way: no part after it is asked for, and the form is back', async () => {
+    const user = userEvent.setup();
+    const never = new Promise<void>(() => {});
+    const server = stubServer(
+      LINKED,
+      () => json(200, counts(2, 0)),
+      (index) => (index === 1 ? never : undefined),
+    );
+    renderLoad();
+    await user.click(await screen.findByRole('button', { name: 'Load spans from Arize' }));
+    await user.click(screen.getByRole('button', { name: 'Load' }));
+    await waitFor(() => expect(progress().textContent).toBe('Loading part 2 of 24 · 2 spans loaded so far'));
+    // The window cannot change while it loads.
+    expect(screen.getByRole('radio', { name: 'The last 7 days' }).closest('fieldset')?.disabled).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Load' })).not.toBeNull());
+    expect(progress().textContent).toBe('');
+    expect(server.loads).toHaveLength(2);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('says in plain words when Arize refuses the key or cannot be reached, and how far it got', async () => {
     const user = userEvent.setup();
     stubServer(LINKED, (_call, index) =>
