@@ -9,7 +9,7 @@
  * Reports, never pass/fail. Needs .venv-test (see tests/arize/arize-emulator.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logMetadata, loadFromArize } from '../../src/client';
 import { type ArizeClient, createArizeClient, type SpanMetadataPatch } from '../../src/server/arize';
@@ -152,7 +152,7 @@ async function report() {
   const line = (label: string, ms: number) =>
     console.log(`  ${label.padEnd(58)}${rate(ms).padStart(16)}  (${Math.round(ms)} ms)`);
   console.log(
-    `Arize Flight bench, ${result.spans.toLocaleString('en-US')} span patches of 5 keys to the emulator (median of ${result.rounds})`,
+    `Arize Flight bench, ${result.spans.toLocaleString('en-US')} span patches of 5 keys to the emulator (median of ${result.rounds}; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
   );
   line('Spanpatch: client → server → DoPut per 10,000, copy recorded', result.endToEndMs);
   line('Spanpatch: Flight client alone, a DoPut per 10,000 spans', result.oursMs);
