@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadFromArize } from '@/client';
 import { loadParts, MAX_LOAD_DAYS, sinceTime } from '@/core/api';
+import { loadCountsText } from '@/core/words';
 import {
   addServerOption,
   type CommandContext,
@@ -23,7 +24,8 @@ export interface LoadOptions extends ServerOptions {
 /**
  * `spanpatch load --project P --since 24h`: loads a window's spans of a project linked to Arize AX into
  * Spanpatch's copy (SPEC §14), part by part (hours, or days for a window over two days), saying how far it is.
- * Spans already held are kept; a second run loads the same spans and changes nothing.
+ * A span the copy already holds takes Arize's metadata (Arize is the system of record; no history is recorded); a
+ * second run of the same window changes nothing.
  */
 export async function runLoad(options: LoadOptions, io: CliIo): Promise<number> {
   const terminal = new Terminal(io, { json: options.json === true });
@@ -52,6 +54,7 @@ export async function runLoad(options: LoadOptions, io: CliIo): Promise<number> 
   if (target !== null) terminal.note(target);
   const parts = loadParts(start, end);
   let loaded = 0;
+  const copy = { spans_new: 0, spans_updated: 0, spans_unchanged: 0 };
   for (const [index, part] of parts.entries()) {
     try {
       const answer = await loadFromArize(
@@ -60,6 +63,9 @@ export async function runLoad(options: LoadOptions, io: CliIo): Promise<number> 
         connection,
       );
       loaded += answer.spans_loaded;
+      copy.spans_new += answer.spans_new ?? 0;
+      copy.spans_updated += answer.spans_updated ?? 0;
+      copy.spans_unchanged += answer.spans_unchanged ?? 0;
     } catch (error) {
       throw requestProblem(
         error,
@@ -72,11 +78,16 @@ export async function runLoad(options: LoadOptions, io: CliIo): Promise<number> 
     );
   }
   if (options.json === true) {
-    terminal.json({ spans_loaded: loaded, start: start.toISOString(), end: end.toISOString() });
+    terminal.json({
+      spans_loaded: loaded,
+      ...copy,
+      start: start.toISOString(),
+      end: end.toISOString(),
+    });
     return EXIT.ok;
   }
   terminal.report(
-    `Loaded ${countOf(loaded, 'span')} of ${options.project} from Arize AX, ${start.toISOString()} to ${end.toISOString()}, into Spanpatch's copy (spans it already held are kept).`,
+    `Loaded ${countOf(loaded, 'span')} of ${options.project} from Arize AX: ${loadCountsText({ spans_loaded: loaded, ...copy })}, ${start.toISOString()} to ${end.toISOString()}. Spans Spanpatch's copy already held took Arize's metadata.`,
   );
   return EXIT.ok;
 }
@@ -89,7 +100,7 @@ export function addLoadCommand(program: Command, context: CommandContext): void 
       .description(
         "Reads a window's spans (IDs, trace, parent, name, kind, times, metadata) of a project linked to Arize AX " +
           "and stores them in Spanpatch's copy, so Preview can predict and History can show before and after. " +
-          'Spans already held are kept; running it again changes nothing. At most 31 days at a time.',
+          "A span the copy already holds takes Arize's metadata; running it again changes nothing. At most 31 days at a time.",
       )
       .requiredOption(
         '--project <project>',
@@ -100,7 +111,10 @@ export function addLoadCommand(program: Command, context: CommandContext): void 
         'the start: a duration back from now (30m, 24h, 7d) or an ISO 8601 time',
       )
       .option('--until <when>', 'the end, as --since (default: now)')
-      .option('--json', 'print { spans_loaded, start, end } and nothing else on standard output'),
+      .option(
+        '--json',
+        'print { spans_loaded, spans_new, spans_updated, spans_unchanged, start, end } and nothing else on standard output',
+      ),
   )
     .addHelpText(
       'after',

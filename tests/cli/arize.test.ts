@@ -14,6 +14,7 @@ let emulator: ArizeEmulator;
 let server: TestServer;
 let folder: Awaited<ReturnType<typeof tempFolder>>;
 let options: { cwd: string; env: Record<string, string> };
+let hourAgoNs = 0;
 
 beforeAll(async () => {
   emulator = await startArizeEmulator({ spaceId: SPACE, apiKey: KEY, projects: [IN_ARIZE] });
@@ -28,7 +29,7 @@ beforeAll(async () => {
   });
   folder = await tempFolder();
   options = { cwd: folder.dir, env: { SPANPATCH_URL: server.url } };
-  const hourAgoNs = (Date.now() - 3_600_000) * 1_000_000;
+  hourAgoNs = (Date.now() - 3_600_000) * 1_000_000;
   await emulator.seed(IN_ARIZE, [
     { span_id: '00000000000000a1', name: 'retrieve', metadata: { quality: 1 }, start_ns: hourAgoNs },
     {
@@ -60,7 +61,7 @@ describe('spanpatch load', () => {
     const first = await runCli(['load', '--project', 'support', '--since', '24h'], options);
     expect(first.stderr).toContain(`Writes to Arize AX · space ${SPACE} · project ${IN_ARIZE}`);
     expect(first.stderr).toMatch(/Loading support from Arize AX: 2[45] of 2[45] parts · 2 spans loaded/);
-    expect(first.stdout).toMatch(/^Loaded 2 spans of support from Arize AX, /);
+    expect(first.stdout).toMatch(/^Loaded 2 spans of support from Arize AX: 2 new, 0 updated, /);
     expect(first.status).toBe(0);
     const lookup = await postJson(`${server.url}/api/v1/projects/support/spans/lookup`, {
       span_ids: ['00000000000000a1', '00000000000000a2', '00000000000000a3'],
@@ -69,7 +70,26 @@ describe('spanpatch load', () => {
 
     const second = await runCli(['load', '--project', 'support', '--since', '24h', '--json'], options);
     expect(second.status).toBe(0);
-    expect(JSON.parse(second.stdout)).toMatchObject({ spans_loaded: 2 });
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      spans_loaded: 2,
+      spans_new: 0,
+      spans_updated: 0,
+      spans_unchanged: 2,
+    });
+    expect(await spansOf('support')).toBe(2);
+  });
+
+  it("upserts: a span whose metadata changed in Arize takes Arize's values in the copy, and the run says so", async () => {
+    await emulator.seed(IN_ARIZE, [
+      { span_id: '00000000000000a1', name: 'retrieve', metadata: { quality: 3 }, start_ns: hourAgoNs },
+    ]);
+    const run = await runCli(['load', '--project', 'support', '--since', '24h'], options);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Loaded 2 spans of support from Arize AX: 0 new, 1 updated, /);
+    const lookup = await postJson(`${server.url}/api/v1/projects/support/spans/lookup`, {
+      span_ids: ['00000000000000a1'],
+    });
+    expect(lookup.body).toMatchObject({ spans: [{ metadata: { quality: 3 } }] });
     expect(await spansOf('support')).toBe(2);
   });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_IN_COPY_TEXT } from '@/core/words';
 import { type ArizeEmulator, startArizeEmulator } from '../arize/arize-emulator';
-import { postJson } from '../server/test-server';
+import { ingestSpans, postJson } from '../server/test-server';
+import { axeViolations } from './axe';
 import { openWithProject, writeSheet } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 
@@ -97,6 +98,66 @@ describe('a project linked to Arize AX in the app', () => {
     await expect.poll(() => dialog.getByRole('status').textContent()).toMatch(/^Reverted 1 span\./);
     expect(await inArize()).toEqual({ quality: 1, reviewer: null });
     expect(await page.content()).not.toContain(KEY);
+    await context.close();
+  });
+
+  it('loads the last 24 hours from Arize on the Spans tab, by keyboard: new spans, then what changed in Arize', async () => {
+    const hourAgoNs = (Date.now() - 3_600_000) * 1_000_000;
+    await emulator.seed(IN_ARIZE, [
+      { span_id: '00000000000000b1', name: 'triage', metadata: { queue: 'billing' }, start_ns: hourAgoNs },
+      { span_id: '00000000000000b2', name: 'answer', start_ns: hourAgoNs + 1_000_000 },
+    ]);
+    const { context, page } = await openWithProject(app, 'support');
+    await page.getByRole('tab', { name: 'Spans' }).click();
+    const open = page.getByRole('button', { name: 'Load spans from Arize' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Load spans from Arize' });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('radio', { name: 'The last 24 hours' }).isChecked()).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Load', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const status = dialog.getByRole('status', { name: 'Loading from Arize' });
+    await expect.poll(() => status.textContent()).toBe('Loaded 2 spans: 2 new, 0 updated.');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    // The Spans tab reads the copy again: the loaded spans are listed.
+    await page.getByRole('table', { name: 'Spans' }).getByText('00000000000000b1').waitFor();
+
+    // Someone changed a span's metadata in Arize: loading again updates it in the copy.
+    await emulator.seed(IN_ARIZE, [
+      { span_id: '00000000000000b1', name: 'triage', metadata: { queue: 'refunds' }, start_ns: hourAgoNs },
+    ]);
+    await open.click();
+    await dialog.getByRole('button', { name: 'Load', exact: true }).click();
+    await expect.poll(() => status.textContent()).toBe('Loaded 2 spans: 0 new, 1 updated, 1 unchanged.');
+    const lookup = await postJson(`${app.url}/api/v1/projects/support/spans/lookup`, {
+      span_ids: ['00000000000000b1'],
+    });
+    expect(lookup.body).toMatchObject({ spans: [{ metadata: { queue: 'refunds' } }] });
+
+    // Arize refusing the key is said in plain words, never with the key.
+    await emulator.configure({ refuse_key: true });
+    await dialog.getByRole('button', { name: 'Load again', exact: true }).click();
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toMatch(
+        /^Arize AX refused the API key set on the Spanpatch server \(ARIZE_API_KEY\)\..*Nothing was loaded\.$/,
+      );
+    expect(await page.content()).not.toContain(KEY);
+    await emulator.reset();
+    await context.close();
+  });
+
+  it('offers no load from Arize for a project that writes to Spanpatch itself', async () => {
+    await ingestSpans(app, 'local-only', [{ spanId: '00000000000000c1' }]);
+    const { context, page } = await openWithProject(app, 'local-only');
+    await page.locator('.header-project').getByText("Writes to Spanpatch's store").waitFor();
+    await page.getByRole('tab', { name: 'Spans' }).click();
+    await page.getByRole('table', { name: 'Spans' }).getByText('00000000000000c1').waitFor();
+    expect(await page.getByRole('button', { name: 'Load spans from Arize' }).count()).toBe(0);
     await context.close();
   });
 

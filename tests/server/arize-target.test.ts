@@ -340,8 +340,14 @@ describe('a project linked to Arize AX', () => {
     expect(local.spans.find((span) => span.span_id === id(1))?.metadata).toEqual({ topic: 'billing' });
     const span = await getJson(`${server.url}/api/v1/projects/support/spans/${id(1)}`);
     expect(span.body).toMatchObject({ span: { name: 'retrieve', kind: 'RETRIEVER' } });
+    expect(first.body).toMatchObject({ spans_loaded: loaded, spans_new: loaded, spans_updated: 0 });
     const second = await postJson(`${server.url}/api/v1/projects/support/arize/load`, WINDOW);
-    expect(second.body).toEqual({ spans_loaded: loaded });
+    expect(second.body).toEqual({
+      spans_loaded: loaded,
+      spans_new: 0,
+      spans_updated: 0,
+      spans_unchanged: loaded,
+    });
     const projects = await getJson(`${server.url}/api/v1/projects`);
     expect((projects.body as { projects: { name: string; spans: number }[] }).projects).toContainEqual(
       expect.objectContaining({ name: 'support', spans: loaded }),
@@ -360,6 +366,62 @@ describe('a project linked to Arize AX', () => {
     const refused = await postJson(`${server.url}/api/v1/projects/support/arize/load`, WINDOW);
     expect(refused).toMatchObject({ status: 502, body: { error: { code: 'arize_key_refused' } } });
     expect(JSON.stringify(refused.body)).not.toContain(KEY);
+  });
+
+  it('a second load upserts: what changed in Arize lands in the copy, nothing else is written, and no history is made', async () => {
+    // A day of its own, so the spans other tests seed are not in this window.
+    const day = { start: '2023-11-20T00:00:00Z', end: '2023-11-21T00:00:00Z' };
+    const at = Date.parse('2023-11-20T12:00:00Z') * 1_000_000;
+    const load = async () => {
+      const answer = await postJson(`${server.url}/api/v1/projects/support/arize/load`, day);
+      expect(answer.status).toBe(200);
+      return answer.body;
+    };
+    await emulator.seed(SUPPORT_IN_ARIZE, [
+      { span_id: id(1), metadata: { topic: 'billing', priority: 1 }, start_ns: at },
+      { span_id: id(2), metadata: { topic: 'login' }, start_ns: at + 1_000 },
+    ]);
+    expect(await load()).toEqual({ spans_loaded: 2, spans_new: 2, spans_updated: 0, spans_unchanged: 0 });
+
+    // Someone changed span 1 in Arize (a value changed, a key added, one set to null); span 3 is new there.
+    await emulator.seed(SUPPORT_IN_ARIZE, [
+      {
+        span_id: id(1),
+        metadata: { topic: 'refunds', priority: null, reviewer: 'ana' },
+        start_ns: at,
+      },
+      { span_id: id(3), metadata: { topic: 'refunds' }, start_ns: at + 2_000 },
+    ]);
+    expect(await load()).toEqual({ spans_loaded: 3, spans_new: 1, spans_updated: 1, spans_unchanged: 1 });
+    const local = await localMetadata([id(1), id(2), id(3)]);
+    expect(local.missing).toEqual([]);
+    expect(Object.fromEntries(local.spans.map((span) => [span.span_id, span.metadata]))).toEqual({
+      [id(1)]: { topic: 'refunds', priority: null, reviewer: 'ana' },
+      [id(2)]: { topic: 'login' },
+      [id(3)]: { topic: 'refunds' },
+    });
+    // Idempotent: the same window again writes nothing.
+    expect(await load()).toEqual({ spans_loaded: 3, spans_new: 0, spans_updated: 0, spans_unchanged: 3 });
+
+    // The copy is searchable by the loaded values, the registry counts each span once, and a load is no submission.
+    const fields = await getJson(`${server.url}/api/v1/projects/support/metadata/fields`);
+    const counts = Object.fromEntries(
+      (fields.body as { fields: { key: string; spans: number }[] }).fields.map((field) => [
+        field.key,
+        field.spans,
+      ]),
+    );
+    expect(counts).toMatchObject({ topic: 3, priority: 1, reviewer: 1 });
+    const found = await postJson(`${server.url}/api/v1/projects/support/spans/query`, {
+      ids_only: true,
+      filter: { metadata: [{ key: 'topic', op: 'eq', value: 'refunds' }] },
+    });
+    expect(found).toMatchObject({ status: 200, body: { span_ids: expect.arrayContaining([id(1), id(3)]) } });
+    expect((found.body as { span_ids: string[] }).span_ids).not.toContain(id(2));
+    const history = await getJson(`${server.url}/api/v1/submissions?project=support`);
+    expect(history).toMatchObject({ status: 200, body: { submissions: [] } });
+    const detail = await getJson(`${server.url}/api/v1/projects/support/spans/${id(1)}`);
+    expect(detail.body).toMatchObject({ span: { metadata: { reviewer: 'ana' } }, changes: [] });
   });
 
   it("says whether Arize answers and takes the key, for Settings' Test connection", async () => {

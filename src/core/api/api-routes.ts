@@ -389,12 +389,12 @@ export const apiRoutes = {
     method: 'POST',
     path: '/api/v1/projects/{project}/arize/load',
     summary:
-      "Load a window's spans (at most 31 days) of a project linked to Arize AX into Spanpatch's copy; spans already held are kept",
+      "Load a window's spans (at most 31 days) of a project linked to Arize AX into Spanpatch's copy; spans already held take Arize's metadata (no history is recorded)",
     auth: 'api_key',
     writes: true,
     body: { kind: 'json', schema: json('ArizeLoadRequest', arizeLoadRequestSchema) },
     response: {
-      description: 'How many spans were read from Arize',
+      description: 'How many spans were read from Arize: new to the copy, updated, unchanged',
       schema: json('ArizeLoadResponse', arizeLoadResponseSchema),
     },
     errors: [...PROJECT_BODY_ERRORS, 409, 502],

@@ -121,8 +121,17 @@ export const arizeLoadRequestSchema = requestObject({
   end: z.iso.datetime({ offset: true, error: 'end must be an ISO 8601 time, e.g. 2026-03-02T00:00:00Z' }),
 });
 
-/** What a load from Arize stored: the spans it read from Arize (those already held are kept). */
-export const arizeLoadResponseSchema = z.object({ spans_loaded: count });
+/**
+ * What a load from Arize did to Spanpatch's copy: the spans it read from Arize, of which new to the copy, held with
+ * other metadata (now Arize's), and held as Arize has them (nothing written). The last three are left out by a
+ * server older than upserting loads.
+ */
+export const arizeLoadResponseSchema = z.object({
+  spans_loaded: count,
+  spans_new: count.optional(),
+  spans_updated: count.optional(),
+  spans_unchanged: count.optional(),
+});
 
 /** Whether Arize answers and takes the key, per linked project (Settings' Test connection). */
 export const arizeStatusResponseSchema = z.object({

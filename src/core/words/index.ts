@@ -13,4 +13,12 @@ export {
   refusalReason,
   unreachableServerText,
 } from './plain-words';
-export { arizeCheckText, NOT_IN_COPY_TEXT, targetText } from './target-words';
+export {
+  arizeCheckText,
+  type LoadedCounts,
+  loadCountsText,
+  loadedSpansText,
+  loadFailureText,
+  NOT_IN_COPY_TEXT,
+  targetText,
+} from './target-words';

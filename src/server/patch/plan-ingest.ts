@@ -98,7 +98,11 @@ export function planIngest(
   return plan;
 }
 
-function storedEntries(
+/**
+ * A span's `metadata` attribute as stored entries: each top-level value in stored form, left out (with a warning)
+ * when its key is not valid, it cannot be stored, or it conflicts with its key's type in `types`.
+ */
+export function storedEntries(
   span: IncomingSpan,
   types: ReadonlyMap<string, StoredType | null>,
   warn: (message: string) => void,

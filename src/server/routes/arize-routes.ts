@@ -42,22 +42,29 @@ export function registerArizeRoutes(app: Hono<AppEnv>, { store, maxBodyBytes, ar
     const problem = checkLoadWindow(start, end);
     if (problem !== null)
       throw new HttpError(400, 'invalid_body', `The load window is not valid: ${problem}`);
-    let loaded = 0;
+    // Arize is the system of record: a span the copy holds takes Arize's metadata (no history: a load is no patch).
+    const counts = { spans_loaded: 0, spans_new: 0, spans_updated: 0, spans_unchanged: 0 };
     try {
       for await (const page of arize.client.loadSpans(
         { arizeProject, start, end },
         { signal: c.req.raw.signal },
       )) {
-        await store.ingestSpans(params.project, page.spans);
-        loaded += page.spans.length;
+        const outcome = await store.upsertSpans(params.project, page.spans);
+        counts.spans_loaded += page.spans.length;
+        counts.spans_new += outcome.inserted;
+        counts.spans_updated += outcome.updated;
+        counts.spans_unchanged += outcome.unchanged;
       }
     } catch (error) {
       if (!(error instanceof ArizeLoadError)) throw error;
-      requestLog(c).warn({ arize: error.failure.kind, loaded }, `Arize AX: ${error.failure.reason}`);
+      requestLog(c).warn(
+        { arize: error.failure.kind, loaded: counts.spans_loaded },
+        `Arize AX: ${error.failure.reason}`,
+      );
       throw arizeError(error);
     }
-    if (loaded === 0) await store.ingestSpans(params.project, []);
-    return c.json({ spans_loaded: loaded });
+    if (counts.spans_loaded === 0) await store.upsertSpans(params.project, []);
+    return c.json(counts);
   });
 
   register(apiRoutes.arizeStatus, async (c) => {

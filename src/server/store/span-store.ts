@@ -107,6 +107,17 @@ export interface IngestOutcome {
   warnings: string[];
 }
 
+/** What a load from Arize AX did to the copy (SPEC §14). */
+export interface UpsertOutcome {
+  /** Spans new to the copy. */
+  inserted: number;
+  /** Spans the copy held whose metadata changed to Arize's. */
+  updated: number;
+  /** Spans the copy held as Arize has them: nothing written. */
+  unchanged: number;
+  warnings: string[];
+}
+
 /** Where a page of spans starts: after this span in the browse order (newest first). */
 export interface SpanPosition {
   startTime: string;
@@ -193,6 +204,11 @@ export interface SpanStore {
   applyPatches(submission: PatchSubmission): Promise<PatchOutcome>;
   /** Stores traced spans (creating the project if needed); spans already stored are kept untouched. */
   ingestSpans(project: string, spans: readonly IncomingSpan[]): Promise<IngestOutcome>;
+  /**
+   * Stores spans loaded from Arize AX (creating the project if needed): new spans are inserted, spans already stored
+   * take the loaded metadata key by key (`planLoad`). Records no submission and no history: a load is not a patch.
+   */
+  upsertSpans(project: string, spans: readonly IncomingSpan[]): Promise<UpsertOutcome>;
   /** Submissions newest first, a page at a time; never a silent cap. */
   listSubmissions(query: SubmissionListQuery): Promise<SubmissionList>;
   /** One submission by its public ID, or null. */

@@ -9,6 +9,7 @@ import { AddToSheetDialog } from './add-to-sheet-dialog';
 import { useSpanCounts } from './api/count-spans';
 import { useSpanSearch } from './api/find-spans';
 import { ColumnChooser } from './column-chooser';
+import { LoadFromArize } from './load-from-arize';
 import { SpanDetailDialog } from './span-detail-dialog';
 import { toSpanFilter } from './span-filter';
 import { SpanSearchForm } from './span-search-form';
@@ -204,6 +205,7 @@ export function SpansView({
           {incomplete > 0 &&
             ` (${countText(incomplete, 'incomplete condition')} not applied: ${incomplete === 1 ? 'it needs' : 'they need'} a key and a value)`}
         </p>
+        <LoadFromArize settings={settings} />
         <ColumnChooser fields={fields} shownKeys={shownKeys} onChange={(keys) => store.setShownKeys(keys)} />
       </div>
 

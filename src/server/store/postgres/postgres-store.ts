@@ -10,9 +10,11 @@ import type {
 } from '@/core/api';
 import type { StoredPatch, StoredType } from '@/core/patch';
 import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
+import { planLoad } from '@/server/patch/plan-load';
 import { planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
+  UpsertOutcome,
   PatchOutcome,
   PatchSubmission,
   RevertRequest,
@@ -261,6 +263,36 @@ export class PostgresSpanStore implements SpanStore {
           ]);
         }
         return { inserted: plan.inserts.length, duplicates: plan.duplicates, warnings: plan.warnings };
+      }),
+    );
+  }
+
+  async upsertSpans(project: string, spans: readonly IncomingSpan[]): Promise<UpsertOutcome> {
+    return this.guardWrite(() =>
+      this.writes.transaction(async (sql) => {
+        const now = new Date().toISOString();
+        await sql.query(
+          'INSERT INTO projects (name, created_at) VALUES ($1, $2) ON CONFLICT ((md5(name))) DO NOTHING',
+          [project, now],
+        );
+        const projectId = await lockProject(sql, project);
+        const current = await lockSpans(sql, projectId, new Set(spans.map((span) => span.spanId)));
+        const plan = planLoad(spans, current, await fieldTypesOf(sql, projectId));
+        await insertSpans(sql, projectId, plan.inserts);
+        await updateSpans(sql, projectId, plan.writes, now);
+        await upsertFields(sql, projectId, plan.fields);
+        if (plan.inserts.length > 0) {
+          await sql.query('UPDATE projects SET span_count = span_count + $1 WHERE id = $2', [
+            plan.inserts.length,
+            projectId,
+          ]);
+        }
+        return {
+          inserted: plan.inserts.length,
+          updated: plan.writes.length,
+          unchanged: plan.unchanged,
+          warnings: plan.warnings,
+        };
       }),
     );
   }

@@ -14,7 +14,8 @@ import type {
 } from '@/core/api';
 import type { SpanWrite, StoredPatch, StoredType } from '@/core/patch';
 import { searchForm, textPreview } from '@/core/text';
-import { type IncomingSpan, planIngest } from '@/server/patch/plan-ingest';
+import { type IncomingSpan, type IngestPlan, planIngest } from '@/server/patch/plan-ingest';
+import { planLoad } from '@/server/patch/plan-load';
 import {
   changesToRevert,
   restoredKeys,
@@ -24,6 +25,7 @@ import {
 import { type FieldWrite, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
+  UpsertOutcome,
   PatchOutcome,
   PatchSubmission,
   RevertRequest,
@@ -297,37 +299,74 @@ export class SqliteSpanStore implements SpanStore {
           this.statements.currentMetadata.all(projectId, ids).map((row) => row.span_id),
         );
         const plan = planIngest(spans, existing, this.fieldTypesOf(projectId));
-        for (const { span, metadata } of plan.inserts) {
-          this.statements.insertSpan.run(
-            projectId,
-            span.spanId,
-            span.traceId,
-            span.parentSpanId,
-            span.name,
-            searchForm(span.name),
-            span.kind,
-            span.startTime,
-            span.endTime,
-            JSON.stringify(metadata),
-            span.input ?? null,
-            span.output ?? null,
-            textPreview(span.input),
-            JSON.stringify(span.attributes ?? {}),
-          );
-        }
+        this.insertSpans(projectId, plan.inserts);
         this.writeFields(projectId, plan.fields);
-        this.statements.addProjectSpans.run(plan.inserts.length, projectId);
         return { inserted: plan.inserts.length, duplicates: plan.duplicates, warnings: plan.warnings };
       })
       .immediate();
-    // The planner's statistics follow the data: after every OPTIMIZE_AFTER_SPANS spans ingested, `PRAGMA optimize`
-    // (analysis limited, so quick at a million spans) lets the planner see what bulk ingests changed.
-    this.ingestedSinceOptimize += outcome.inserted;
+    this.countIngested(outcome.inserted);
+    return outcome;
+  }
+
+  async upsertSpans(project: string, spans: readonly IncomingSpan[]): Promise<UpsertOutcome> {
+    return this.guardWrite(() => this.upsertSpansNow(project, spans));
+  }
+
+  private upsertSpansNow(project: string, spans: readonly IncomingSpan[]): UpsertOutcome {
+    const outcome = this.db
+      .transaction((): UpsertOutcome => {
+        const now = new Date().toISOString();
+        this.statements.insertProject.run(project, now);
+        const projectId = this.requireProject(project);
+        const current = this.currentMetadataOf(projectId, new Set(spans.map((span) => span.spanId)));
+        const plan = planLoad(spans, current, this.fieldTypesOf(projectId));
+        this.insertSpans(projectId, plan.inserts);
+        for (const write of plan.writes) this.writeSpan(projectId, write, now);
+        this.writeFields(projectId, plan.fields);
+        return {
+          inserted: plan.inserts.length,
+          updated: plan.writes.length,
+          unchanged: plan.unchanged,
+          warnings: plan.warnings,
+        };
+      })
+      .immediate();
+    this.countIngested(outcome.inserted);
+    return outcome;
+  }
+
+  private insertSpans(projectId: number, inserts: IngestPlan['inserts']): void {
+    for (const { span, metadata } of inserts) {
+      this.statements.insertSpan.run(
+        projectId,
+        span.spanId,
+        span.traceId,
+        span.parentSpanId,
+        span.name,
+        searchForm(span.name),
+        span.kind,
+        span.startTime,
+        span.endTime,
+        JSON.stringify(metadata),
+        span.input ?? null,
+        span.output ?? null,
+        textPreview(span.input),
+        JSON.stringify(span.attributes ?? {}),
+      );
+    }
+    this.statements.addProjectSpans.run(inserts.length, projectId);
+  }
+
+  /**
+   * The planner's statistics follow the data: after every OPTIMIZE_AFTER_SPANS spans ingested, `PRAGMA optimize`
+   * (analysis limited, so quick at a million spans) lets the planner see what bulk ingests changed.
+   */
+  private countIngested(inserted: number): void {
+    this.ingestedSinceOptimize += inserted;
     if (this.ingestedSinceOptimize >= OPTIMIZE_AFTER_SPANS) {
       this.ingestedSinceOptimize = 0;
       refreshStatistics(this.db, 'optimize');
     }
-    return outcome;
   }
 
   async listSubmissions(query: SubmissionListQuery): Promise<SubmissionList> {

@@ -2,7 +2,13 @@ import Database from 'better-sqlite3';
 import type { RevertResponse } from '@/core/api';
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import { IdempotencyKeyReusedError } from '@/server/store/idempotency-key-reused-error';
-import type { IngestOutcome, PatchOutcome, PatchSubmission, RevertRequest } from '@/server/store/span-store';
+import type {
+  IngestOutcome,
+  PatchOutcome,
+  PatchSubmission,
+  RevertRequest,
+  UpsertOutcome,
+} from '@/server/store/span-store';
 import { StoreOpenError } from '@/server/store/store-open-error';
 import { type StoreUnavailableReason, StoreUnavailableError } from '@/server/store/store-unavailable-error';
 import { SubmissionConflictError } from '@/server/store/submission-conflict-error';
@@ -22,6 +28,7 @@ export interface WriteWorkerData {
 export type WriteCall =
   | { method: 'applyPatches'; submission: Uint8Array }
   | { method: 'ingestSpans'; project: string; spans: readonly IncomingSpan[] }
+  | { method: 'upsertSpans'; project: string; spans: readonly IncomingSpan[] }
   | { method: 'revertSubmission'; request: RevertRequest }
   | { method: 'deleteProject'; project: string };
 
@@ -29,6 +36,7 @@ export type WriteCall =
 export interface WriteResults {
   applyPatches: PatchOutcome;
   ingestSpans: IngestOutcome;
+  upsertSpans: UpsertOutcome;
   revertSubmission: RevertResponse | null;
   deleteProject: boolean;
 }

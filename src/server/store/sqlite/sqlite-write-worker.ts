@@ -31,6 +31,8 @@ function run(store: SpanStore, call: WriteCall): Promise<unknown> {
     }
     case 'ingestSpans':
       return store.ingestSpans(call.project, call.spans);
+    case 'upsertSpans':
+      return store.upsertSpans(call.project, call.spans);
     case 'revertSubmission':
       return store.revertSubmission(call.request);
     case 'deleteProject':

@@ -15,6 +15,7 @@ import type {
 import type { IncomingSpan } from '@/server/patch/plan-ingest';
 import type {
   IngestOutcome,
+  UpsertOutcome,
   PatchOutcome,
   PatchSubmission,
   RevertRequest,
@@ -315,6 +316,10 @@ export class ThreadedSqliteStore implements SpanStore {
 
   ingestSpans(project: string, spans: readonly IncomingSpan[]): Promise<IngestOutcome> {
     return this.write({ method: 'ingestSpans', project, spans });
+  }
+
+  upsertSpans(project: string, spans: readonly IncomingSpan[]): Promise<UpsertOutcome> {
+    return this.write({ method: 'upsertSpans', project, spans });
   }
 
   revertSubmission(request: RevertRequest): Promise<RevertResponse | null> {
