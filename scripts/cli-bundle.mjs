@@ -10,12 +10,14 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
- * The entries: the command line, and the SQLite store's write thread, which the server starts from
- * `sqlite-write-worker.js` beside its own module (src/server/store/sqlite/threaded-sqlite-store.ts).
+ * The entries: the command line, and the server's threads, which it starts from a file beside its own module: the
+ * SQLite store's write thread (`sqlite-write-worker.js`, src/server/store/sqlite/threaded-sqlite-store.ts) and the
+ * parse thread of large write bodies (`body-parse-worker.js`, src/server/http/body-parse-pool.ts).
  */
 export const CLI_ENTRY_POINTS = {
   main: 'src/cli/main.ts',
   'sqlite-write-worker': 'src/server/store/sqlite/sqlite-write-worker.ts',
+  'body-parse-worker': 'src/server/http/body-parse-worker.ts',
 };
 
 /**
