@@ -109,7 +109,9 @@ function pruneOldBuilds(current) {
 
 /**
  * Imports an entry of the bundle (`main`, the command line; `serve-app`, the server with the app), building the
- * bundle first when a source changed since it was built.
+ * bundle first when a source changed since it was built. NOTE: stack traces name the bundle's lines (plain
+ * JavaScript with the sources' names); `node --enable-source-maps bin/spanpatch.mjs …` names the TypeScript
+ * lines instead, at some 50 ms a start, which is why it is not always on.
  */
 export async function importBundled(entry) {
   let dir = currentBuild();
@@ -122,7 +124,5 @@ export async function importBundled(entry) {
       process.exit(2);
     }
   }
-  // NOTE: stack traces name the TypeScript sources' lines, as they did when tsx ran them.
-  process.setSourceMapsEnabled(true);
   return import(new URL(`${dir}/${entry}.js`, dist).href);
 }
