@@ -10,7 +10,7 @@ import {
   formatLabel,
   type ImportFormat,
 } from '@/core/import';
-import { SheetModel } from '@/core/sheet';
+import { ColumnCells, SheetModel } from '@/core/sheet';
 import { type MappingOptions, mapColumns } from './column-mapping';
 import { CommandError } from './exit-status';
 
@@ -145,10 +145,49 @@ class SharedTexts {
   }
 }
 
+/** Cells joined into one piece of a column's text at a time: few enough strings held loose at once. */
+const PIECE_CELLS = 65_536;
+
+/**
+ * A text column packed as its rows come, in the form `SheetModel` keeps it (`PackedCells`: one text and the offset
+ * where each cell starts): a few thousand cells are held loose at a time, never a million.
+ */
+class PackedTextColumn {
+  private readonly pieces: string[] = [];
+  private loose: string[] = [];
+  private readonly offsets: Uint32Array;
+  private end = 0;
+  private row = 0;
+
+  constructor(rows: number) {
+    this.offsets = new Uint32Array(rows + 1);
+  }
+
+  add(cell: string): void {
+    this.loose.push(cell);
+    this.end += cell.length;
+    this.offsets[++this.row] = this.end;
+    if (this.loose.length === PIECE_CELLS) {
+      this.pieces.push(this.loose.join(''));
+      this.loose = [];
+    }
+  }
+
+  cells(rows: number): ColumnCells {
+    this.pieces.push(this.loose.join(''));
+    this.loose = [];
+    const text = this.pieces.join('');
+    this.pieces.length = 0;
+    return ColumnCells.unpack({ kind: 'text', text, offsets: this.offsets, changed: [] }, rows);
+  }
+}
+
 /**
  * The sheet of the imported rows, built column by column as `SheetModel` keeps it.
  * NOTE: each row is let go as soon as its cells are in the columns (the array is emptied as it is read), so a
- * million rows are never held twice, as rows and as columns.
+ * million rows are never held twice, as rows and as columns. Text cells (CSV, TSV) go straight into packed columns
+ * (`PackedTextColumn`), so the sheet is checked over those; the app's worker computes a sheet from loose cells and
+ * packs it after, which is quicker but holds every cell as a string of its own while it computes.
  */
 function modelFromRows(
   columns: readonly ColumnSettings[],
@@ -157,9 +196,21 @@ function modelFromRows(
 ): SheetModel {
   const rowCount = rows.length;
   const width = columns.length;
+  const held = rows as (CellValue[] | undefined)[];
+  const allText = rows.every((row) => row.every((cell) => typeof cell === 'string'));
+  if (allText) {
+    const packed = columns.map(() => new PackedTextColumn(rowCount));
+    for (let index = 0; index < rowCount; index++) {
+      const row = held[index] as string[];
+      held[index] = undefined;
+      for (let column = 0; column < width; column++) packed[column]?.add(row[column] ?? '');
+    }
+    rows.length = 0;
+    const cells = packed.map((column) => column.cells(rowCount));
+    return new SheetModel(columns, cells, rowCount, undefined, projectTypes);
+  }
   const columnCells: CellValue[][] = columns.map(() => []);
   const shared = columns.map(() => new SharedTexts());
-  const held = rows as (CellValue[] | undefined)[];
   for (let index = 0; index < rowCount; index++) {
     const row = held[index] ?? [];
     held[index] = undefined;

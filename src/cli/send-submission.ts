@@ -49,8 +49,9 @@ function partSize(batchSize: number, concurrency: number): number {
  * Sends the spans as one submission, as the app's Submit does after its Preview: each span the server already
  * has as asked (`upToDateSpanIds`, from its current metadata) is left out, the rest go to `logMetadata` under one
  * `submission.id` and label.
- * NOTE: the spans are looked up a part at a time, the next part while the client sends this one, so a big file
- * starts sending at once and its lookups cost no time of their own. A cancel leaves the parts not sent yet in
+ * NOTE: the spans are looked up a part at a time, and the next part is looked up and compared while the client
+ * sends this one (it is sent as soon as this one is answered), so a big file starts sending at once and its lookups
+ * and comparisons cost no time of their own. A cancel leaves the parts not sent yet in
  * `not_sent`, up to date or not.
  */
 export async function sendSubmission(
@@ -97,11 +98,14 @@ export async function sendSubmission(
   });
   let upToDate = 0;
   let problem: CommandError | null = null;
+  /** The part being sent: the next one is looked up and prepared meanwhile, and sent once it is answered. */
+  let sending: Promise<unknown> = Promise.resolve();
 
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] ?? [];
     const partIds = () => part.map((span) => span.spanId);
     if (options.signal.aborted || problem !== null || next === null) {
+      await sending;
       run.leaveUnsent(partIds());
       continue;
     }
@@ -112,6 +116,7 @@ export async function sendSubmission(
       if (!options.signal.aborted) {
         problem = requestProblem(error, connection, `Looking up the spans of project ${project}`);
       }
+      await sending;
       run.leaveUnsent(partIds());
       continue;
     }
@@ -130,8 +135,11 @@ export async function sendSubmission(
       if (!current.has(span.spanId))
         toSend.push({ span_id: span.spanId, patch_document: storedPatch(span.patch) });
     }
-    if (toSend.length === 0) run.leaveOut(part.length);
-    else await run.send(toSend, part.length);
+    await sending;
+    if (options.signal.aborted) run.leaveUnsent(partIds());
+    else if (toSend.length === 0) run.leaveOut(part.length);
+    else sending = run.send(toSend, part.length);
   }
+  await sending;
   return { result: run.result(), upToDate, unfinished: run.unfinished(), problem };
 }

@@ -15,6 +15,7 @@ import { HttpError } from './http/api-error';
 import type { AppEnv } from './http/app-env';
 import { type ApiKey, type AuthRateLimit, requireApiKey } from './http/auth';
 import { BodyBudget } from './http/body-budget';
+import type { BodyParsePool } from './http/body-parse-pool';
 import { clientAddressOf, TrustedProxies } from './http/client-address';
 import { compressResponses } from './http/compression';
 import { requireLoopbackHost } from './http/loopback-host';
@@ -52,6 +53,8 @@ export interface AppOptions {
   logger: Logger;
   /** True once the server is shutting down: responses then close their connection. */
   isClosing: () => boolean;
+  /** Reads large write bodies off the event loop (start-server.ts starts one); without it, on the event loop. */
+  bodyParsePool?: BodyParsePool | null;
   /** Serve GET /metrics (Prometheus), behind the API keys when there are keys. Default false: a 404. */
   metrics?: boolean;
   /** Projects linked to Arize AX (SPEC §14) and the client that writes to it; none by default. */
@@ -91,6 +94,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     metrics,
     arize: options.arize ?? null,
     access: options.people?.access ?? null,
+    bodyParsePool: options.bodyParsePool ?? null,
     clientAddress: (c: Context) => clientAddressOf(c, trustedProxies),
   };
   app.use('*', requestContext(logger, trustedProxies));

@@ -22,6 +22,7 @@ export class ServerMetrics {
   private readonly spansFailed: Counter<'error_type'>;
   private readonly batches: Counter<'kind'>;
   private readonly storeErrors: Counter<'reason'>;
+  private readonly bodiesParsed: Counter<'thread'>;
 
   constructor(store: SpanStore, options: { processMetrics: boolean }) {
     const registers = [this.registry];
@@ -36,6 +37,12 @@ export class ServerMetrics {
       help: 'How long requests took to answer, by method, route pattern and status',
       labelNames: ['method', 'route', 'status'],
       buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.bodiesParsed = new Counter({
+      name: 'spanpatch_write_bodies_parsed_total',
+      help: 'Metadata write bodies read and checked, by where: parse_thread (large bodies) or event_loop',
+      labelNames: ['thread'],
       registers,
     });
     this.spansApplied = new Counter({
@@ -103,6 +110,11 @@ export class ServerMetrics {
   }
 
   /** A batch a store applied (not a replay, not a dry run): its spans by outcome, failures by error type. */
+  /** Counts a write body read and checked, on a parse thread or on the event loop. */
+  recordBodyParsed(thread: 'parse_thread' | 'event_loop'): void {
+    this.bodiesParsed.inc({ thread });
+  }
+
   recordBatch(kind: 'patch' | 'revert', response: PatchResponse): void {
     this.batches.inc({ kind });
     // NOTE: spans_updated includes the spans already up to date (SPEC §6): applied and unchanged never overlap here.

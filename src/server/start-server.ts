@@ -16,6 +16,7 @@ import { createApp } from './app';
 import { type ArizeConfig, createArizeClient } from './arize';
 import { seedDemoProject } from './demo/seed-demo';
 import type { ApiKey, AuthRateLimit } from './http/auth';
+import { BodyParsePool } from './http/body-parse-pool';
 import type { SignInSettings } from './http/sign-in';
 import { isLoopbackHost } from './http/loopback-host';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body';
@@ -165,7 +166,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
 
   let closing = false;
+  const bodyParsePool = new BodyParsePool();
   const app = createApp({
+    bodyParsePool,
     store,
     apiKeys,
     corsOrigins: options.corsOrigins ?? [],
@@ -224,6 +227,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       server.closeIdleConnections();
       await stopped;
       clearTimeout(cutOff);
+      await bodyParsePool.close();
       arize?.client.close();
       await access?.close();
       await store.close();

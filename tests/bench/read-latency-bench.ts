@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { constants, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as perfHooks } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { logMetadata } from '../../src/client/log-metadata';
 import type { StoredSpanPatch } from '../../src/core/patch';
@@ -65,6 +65,11 @@ export interface LatencyResult {
   latency: Record<Probe, Percentiles>;
   /** How late the server's event loop ran a timer, ms (perf_hooks' monitorEventLoopDelay), over the whole run. */
   eventLoopDelay: Pick<Percentiles, 'p50' | 'p99' | 'max'>;
+  /**
+   * The share of the run the server's event loop was busy (perf_hooks' eventLoopUtilization, 0–1). NOTE: the delay
+   * histogram samples a busy stretch once however long it lasts; this says how much of the time a read had to wait.
+   */
+  eventLoopBusy: number;
 }
 
 function spanIdOf(index: number): string {
@@ -188,13 +193,20 @@ async function serve(variant: Variant, dbPath: string): Promise<void> {
   };
   const server = await startServer(options);
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
+  let utilization: ReturnType<typeof perfHooks.eventLoopUtilization> | null = null;
+  // The writers start once the spans are stored: the counts start with the first write.
+  process.once('SIGUSR2', () => {
+    delay.enable();
+    utilization = perfHooks.eventLoopUtilization();
+  });
   process.once('SIGTERM', () => {
     delay.disable();
     const ms = (nanoseconds: number) => nanoseconds / 1e6;
+    const busy = utilization === null ? 0 : perfHooks.eventLoopUtilization(utilization).utilization;
     console.log(
       JSON.stringify({
         eventLoopDelay: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+        eventLoopBusy: busy,
       }),
     );
     void server.close().then(() => process.exit(0));
@@ -289,6 +301,7 @@ export async function runVariant(variant: Variant, seconds: number): Promise<Lat
       throw new Error(`The server ran on ${store}: startServer did not take the database URL`);
     }
     await ingest(url, WRITERS * SPANS_PER_WRITER);
+    server.process.kill('SIGUSR2');
     const writers = await child(['write', url, String(seconds)]);
     const { samples, failures } = await probe(url, seconds);
     const written = JSON.parse(await writers.lastLine) as {
@@ -298,7 +311,10 @@ export async function runVariant(variant: Variant, seconds: number): Promise<Lat
       firstError: string | null;
     };
     if (written.firstError !== null) console.warn(`  ${variant}: a write failed: ${written.firstError}`);
-    const { eventLoopDelay } = JSON.parse(await stop(server)) as { eventLoopDelay: Percentiles };
+    const { eventLoopDelay, eventLoopBusy } = JSON.parse(await stop(server)) as {
+      eventLoopDelay: Percentiles;
+      eventLoopBusy: number;
+    };
     return {
       variant,
       store,
@@ -312,6 +328,7 @@ export async function runVariant(variant: Variant, seconds: number): Promise<Lat
         page: percentiles(samples.page),
       },
       eventLoopDelay,
+      eventLoopBusy,
     };
   } finally {
     await stop(server).catch(() => undefined);
@@ -335,7 +352,7 @@ async function report(): Promise<void> {
     );
     const delay = result.eventLoopDelay;
     console.log(
-      `    server's event loop delay: p50 ${ms(delay.p50)} ms, p99 ${ms(delay.p99)} ms, max ${ms(delay.max)} ms`,
+      `    server's event loop delay: p50 ${ms(delay.p50)} ms, p99 ${ms(delay.p99)} ms, max ${ms(delay.max)} ms; busy ${Math.round(result.eventLoopBusy * 100)}% of the time`,
     );
     for (const name of probes) {
       const p = result.latency[name];

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const NOT_OURS = new Set([
   // The system's search path for programs.
   'PATH',
-  // Set by bin/load-source.mjs for tsx (threads find tsconfig.json by it), in the repository only.
+  // Read by tsx (threads find tsconfig.json by it), in the repository only.
   'TSX_TSCONFIG_PATH',
 ]);
 

@@ -130,12 +130,30 @@ export interface JsonBody {
  * is wrong and where (line, column).
  */
 export async function readJsonBody(c: Context<AppEnv>, maxBytes: number): Promise<JsonBody> {
+  const bytes = await readJsonBytes(c, maxBytes);
+  return { value: parseJsonBytes(bytes), sha256: bodyDigest(bytes) };
+}
+
+/** Reads the bytes of a JSON request body: 415 unless it is declared `application/json`; see `readBody`. */
+export async function readJsonBytes(c: Context<AppEnv>, maxBytes: number): Promise<Buffer> {
   requireJsonContentType(c);
-  const bytes = await readBody(c, maxBytes);
-  const text = bytes.toString('utf8');
+  return readBody(c, maxBytes);
+}
+
+/** The SHA-256 of a body's bytes, in hex (to tell a repeated request from a different one). */
+export function bodyDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The JSON value of a request body's bytes (UTF-8): an empty body, or one that is not JSON, is a 400
+ * `malformed_json` that says what is wrong and where (line, column). Runs on the event loop or a parse thread.
+ */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (text.trim() === '') throw new HttpError(400, 'malformed_json', 'The request body is empty; send JSON');
   const parsed = parseJson(text);
   if (!parsed.ok)
     throw new HttpError(400, 'malformed_json', `The request body is not valid JSON: ${parsed.message}`);
-  return { value: parsed.value, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return parsed.value;
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   type ApiRoute,
   apiRouteAccess,
+  apiRoutes,
   type NamedSchema,
   type PathParams,
   pathParamNames,
@@ -12,7 +13,10 @@ import {
 } from '@/core/api';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
-import { readJsonBody } from '@/server/http/read-body';
+import { type BodyParsePool, OFF_THREAD_MIN_BYTES } from '@/server/http/body-parse-pool';
+import { bodyDigest, parseJsonBytes, readJsonBody, readJsonBytes } from '@/server/http/read-body';
+import type { ServerMetrics } from '@/server/metrics';
+import { bodyPreparers, isPreparedRoute, type PreparedBody, type PreparedRouteId } from './prepared-bodies';
 import { parseBody, parseQuery } from './validate-request';
 
 /** What a route's handler gets, already checked with the route's shared schemas. */
@@ -22,10 +26,15 @@ export interface RouteInput<R extends ApiRoute> {
   query: R['query'] extends z.ZodType ? z.output<R['query']> : undefined;
   /** The checked request headers the route reads; undefined when it reads none. */
   headers: R['headers'] extends z.ZodType ? z.output<R['headers']> : undefined;
-  /** The checked JSON body; undefined for a route without one, or whose handler reads its body itself. */
-  body: R['body'] extends { kind: 'json'; schema: NamedSchema }
-    ? z.output<R['body']['schema']['schema']>
-    : undefined;
+  /**
+   * The checked JSON body, prepared for the routes that prepare theirs (`bodyPreparers`); undefined for a route
+   * without one, or whose handler reads its body itself.
+   */
+  body: R['id'] extends PreparedRouteId
+    ? PreparedBody<R['id']>
+    : R['body'] extends { kind: 'json'; schema: NamedSchema }
+      ? z.output<R['body']['schema']['schema']>
+      : undefined;
   /** SHA-256 of the JSON body's bytes, to tell a repeated request from another; null without a JSON body. */
   bodyDigest: R['body'] extends { kind: 'json' } ? string : null;
 }
@@ -70,7 +79,11 @@ export function checkAccess(c: Context<AppEnv>, access: RouteAccess, writes = fa
  * its body says it is not a dry run. NOTE: API keys are checked earlier, by the auth middleware on `/api/*` and
  * `/v1/*`; the test of the route table checks that this matches each route's `auth`.
  */
-export function routeRegistrar(app: Hono<AppEnv>, maxBodyBytes: number): RegisterRoute {
+export function routeRegistrar(
+  app: Hono<AppEnv>,
+  maxBodyBytes: number,
+  bodies: BodyReading | null = null,
+): RegisterRoute {
   return (route, handler) => {
     const paramNames = pathParamNames(route.path);
     const rule: RouteRule | undefined = (apiRouteAccess as Readonly<Record<string, RouteRule>>)[route.id];
@@ -83,22 +96,64 @@ export function routeRegistrar(app: Hono<AppEnv>, maxBodyBytes: number): Registe
       const headers = route.headers === undefined ? undefined : parseHeaders(route.headers, c);
       const query = route.query === undefined ? undefined : parseQuery(route.query, c.req.query());
       let body: unknown = undefined;
-      let bodyDigest: string | null = null;
-      if (route.body?.kind === 'json') {
+      let digest: string | null = null;
+      if (route.body?.kind === 'json' && isPreparedRoute(route.id)) {
+        const bytes = await readJsonBytes(c, maxBodyBytes);
+        digest = bodyDigest(bytes);
+        body = await preparedBody(route.id, bytes, bodies);
+      } else if (route.body?.kind === 'json') {
         const json = await readJsonBody(c, maxBodyBytes);
         body = parseBody(route.body.schema.schema, json.value);
-        bodyDigest = json.sha256;
+        digest = json.sha256;
       }
       if (rule.dryRun !== undefined) {
         const dryRun = isDryRun(body);
         checkAccess(c, dryRun ? rule.dryRun : rule.access, !dryRun);
       }
       // NOTE: each part was checked above with the route's own schema, which is what RouteInput says.
-      return handler(c, { params, headers, query, body, bodyDigest } as RouteInput<typeof route>);
+      return handler(c, { params, headers, query, body, bodyDigest: digest } as RouteInput<typeof route>);
     };
     const path = honoPath(route.path);
     app.on(route.method, path, handle);
   };
+}
+
+/** Where the routes that prepare their bodies read a large one: a parse thread, counted in the metrics. */
+export interface BodyReading {
+  pool: BodyParsePool | null;
+  metrics: ServerMetrics;
+}
+
+/**
+ * A prepared route's body from its bytes: a large body on the parse thread when the server has one (off the event
+ * loop: SPEC §11), else here; the same 400s either way.
+ */
+async function preparedBody(
+  routeId: PreparedRouteId,
+  bytes: Buffer,
+  bodies: BodyReading | null,
+): Promise<unknown> {
+  if (bodies?.pool && bytes.byteLength >= OFF_THREAD_MIN_BYTES) {
+    let parsed;
+    try {
+      parsed = await bodies.pool.parse(routeId, bytes);
+    } catch (refused) {
+      bodies.metrics.recordBodyParsed('parse_thread');
+      throw refused;
+    }
+    if (parsed.kind === 'prepared') {
+      bodies.metrics.recordBodyParsed('parse_thread');
+      return parsed.value;
+    }
+  }
+  bodies?.metrics.recordBodyParsed('event_loop');
+  const checked = parseBody(apiRoutesBody(routeId), parseJsonBytes(bytes));
+  return bodyPreparers[routeId](checked);
+}
+
+/** The schema of a prepared route's body. */
+function apiRoutesBody(routeId: PreparedRouteId) {
+  return apiRoutes[routeId].body.schema.schema;
 }
 
 /** Whether a checked body asks for a dry run (`dry_run: true`): it writes nothing. */

@@ -6,7 +6,6 @@ import {
   type SpanQueryResponse,
   submitterOf,
 } from '@/core/api';
-import { prepareSubmittedSpan } from '@/core/patch';
 import { HttpError } from '@/server/http/api-error';
 import type { AppEnv } from '@/server/http/app-env';
 import { requestLog } from '@/server/http/request-context';
@@ -20,19 +19,17 @@ import { decodeSpanCursor, encodeSpanCursor } from './span-cursor';
 /** Routes about a project's spans (SPEC §6): projects, metadata patch, lookup, fields, browse. */
 export function registerSpanRoutes(
   app: Hono<AppEnv>,
-  { store, maxBodyBytes, metrics, arize, access }: RouteDeps,
+  { store, maxBodyBytes, metrics, arize, access, bodyParsePool }: RouteDeps,
 ): void {
-  const register = routeRegistrar(app, maxBodyBytes);
+  const register = routeRegistrar(app, maxBodyBytes, { pool: bodyParsePool, metrics });
   register(apiRoutes.listProjects, async (c) =>
     c.json({ projects: projectsWithTargets(await store.listProjects(), arize) }),
   );
 
   register(apiRoutes.patchSpanMetadata, async (c, { params, headers, body, bodyDigest }) => {
     const idempotencyKey = headers['Idempotency-Key'];
-    const spans = body.spans.map((span) => ({
-      spanId: span.span_id,
-      patch: prepareSubmittedSpan(span.span_id, span.patch_document),
-    }));
+    // NOTE: each span's patch_document was validated and put in stored form with the body (prepared-bodies.ts).
+    const { spans } = body;
     const caller = c.get('caller');
     const submission = {
       project: params.project,
@@ -40,7 +37,7 @@ export function registerSpanRoutes(
       keyName: submitterOf(caller),
       idempotencyKey:
         idempotencyKey === undefined ? null : { key: idempotencyKey, requestDigest: bodyDigest },
-      submission: body.submission ?? null,
+      submission: body.submission,
     };
     const arizeProject = arize?.config.links.get(params.project);
     let outcome;
