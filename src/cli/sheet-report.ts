@@ -7,7 +7,14 @@ import {
   issueMessage,
   WARNING_CODES,
 } from '@/core/issues';
-import { type ColumnNotice, exampleText, noticeSummary, type SheetSummary } from '@/core/sheet';
+import {
+  type ColumnNotice,
+  exampleText,
+  NOTICE_ROWS_SHOWN,
+  noticeRowsText,
+  noticeSummary,
+  type SheetSummary,
+} from '@/core/sheet';
 import { count, countOf } from './format';
 import { describeFormat, type SheetFile } from './read-sheet';
 import type { Paint, Terminal } from './terminal';
@@ -32,13 +39,18 @@ export function summaryLines(sheet: SheetFile, summary: SheetSummary, paint: Pai
       `${paint(summary.warnings > 0 ? 'yellow' : 'dim', countOf(summary.warnings, 'warning'))}` +
       codeCounts(summary.byCode) +
       (summary.notices.length > 0
-        ? `; ${paint('cyan', countOf(summary.notices.length, 'column conversion'))} (${summary.notices.map((notice) => notice.code).join(', ')})`
+        ? `; ${paint('cyan', countOf(summary.notices.length, 'column conversion'))} (${summary.notices.map(noticeName).join(', ')})`
         : ''),
   ];
   for (const note of sheet.notes) lines.push(`  Note: ${note}`);
   for (const issue of summary.sheetIssues)
     lines.push(paint('red', `  The sheet cannot be submitted: ${issue.message}`));
   return lines;
+}
+
+/** A notice in the summary line: its code, and for a key of patch_document the key ("json_to_string "tags""). */
+function noticeName(notice: ColumnNotice): string {
+  return notice.fromPatchDocument ? `${notice.code} ${JSON.stringify(notice.key)}` : notice.code;
 }
 
 function codeCounts(byCode: Partial<Record<IssueCode, number>>): string {
@@ -55,14 +67,18 @@ export function issueLine(issue: Issue, paint: Paint): string {
 }
 
 /**
- * A conversion of a whole column, said once in its header as the sheet says it (`noticeSummary`), with the first
- * cell it applies to.
+ * A conversion of a whole column (or of a key of patch_document), said once in its column as the sheet says it
+ * (`noticeSummary`), with the first cell it applies to and, for a key of patch_document, its first rows.
  */
 function noticeLine(notice: ColumnNotice, model: SheetFile['model'], paint: Paint): string {
-  const example = model.noticeExample(notice.columnId, notice.code);
+  const example = model.noticeExample(notice.columnId, notice.code, notice.key);
+  const rows = notice.fromPatchDocument
+    ? noticeRowsText(model.noticeRows(notice, NOTICE_ROWS_SHOWN), notice.count)
+    : '';
   return (
     `  ${paint('cyan', 'convert')} ${describeLocation({ row: null, column: notice.column })}: ${noticeSummary(notice)}` +
     (example === null ? '' : ` ${exampleText(example)}`) +
+    (rows === '' ? '' : ` ${rows}`) +
     ` ${paint('dim', `(${notice.code}${notice.accepted ? ', accepted' : ''})`)}`
   );
 }

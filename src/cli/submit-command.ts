@@ -17,7 +17,7 @@ import { confirm } from './confirm';
 import { projectTargetLine } from './project-target';
 import { connectionFrom } from './connection';
 import { EXIT } from './exit-status';
-import { erroneousRowsWithoutSpan, writeFailedRows } from './failed-rows-file';
+import { erroneousRowsWithoutSpan, writeFailedRows, writesWorkbook } from './failed-rows-file';
 import { count, countOf, rowsText } from './format';
 import { handleInterrupts, type StopSignal } from './interrupt';
 import { outcomeLines } from './outcome-report';
@@ -159,7 +159,8 @@ export async function runSubmit(file: string, options: SubmitOptions, io: CliIo)
       written.rows === 0
         ? `  Every row was applied: ${options.failedOut} has the header alone.`
         : `  Wrote ${countOf(written.rows, 'row')} not applied (${countOf(written.spans, 'span')} failed, blocked or not sent) ` +
-            `to ${options.failedOut}, in the file's columns.`,
+            `to ${options.failedOut}, in the file's columns` +
+            (writesWorkbook(options.failedOut) ? ' with the error, the cells to blame marked.' : '.'),
     );
   }
   if (sent.problem !== null) {
@@ -202,8 +203,8 @@ export function addSubmitCommand(program: Command, context: CommandContext): voi
           `do not ask before sending more than ${count(CONFIRM_ABOVE_SPANS)} spans from a terminal`,
         )
         .option(
-          '--failed-out <file.csv>',
-          "write every row not applied (failed, blocked, not sent, or in flight when stopped), in the file's own columns, to this CSV file",
+          '--failed-out <file>',
+          "write every row not applied (failed, blocked, not sent, or in flight when stopped), in the file's own columns, to this file: an Excel workbook when it ends in .xlsx (with an Error column, the cells to blame filled and the message as their comment), CSV otherwise",
         )
         .option(
           '--json',

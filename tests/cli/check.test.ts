@@ -229,3 +229,31 @@ describe('a file the command line cannot use', () => {
     expect(unknown.stderr).toContain("unknown option '--frobnicate'");
   });
 });
+
+describe('spanpatch check: objects and lists in patch_document (issue 25)', () => {
+  it('says each key of patch_document once, with an example and its rows, not a warning per cell', async () => {
+    const rows = Array.from({ length: 300 }, (_, row) => [
+      row.toString(16).padStart(16, '0'),
+      `"${JSON.stringify({ tags: ['a', `t${row}`], ctx: { turn: row }, note: 'ok' }).replaceAll('"', '""')}"`,
+    ]);
+    await folder.write('documents.csv', csv(['context.span_id', 'patch_document'], rows));
+    const run = await runCli(['check', 'documents.csv'], { cwd: folder.dir });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      '0 errors, 0 warnings; 2 column conversions (json_to_string "ctx", json_to_string "tags")',
+    );
+    expect(run.stdout).not.toMatch(/^\s*warning/m);
+    const lines = run.stdout.split('\n');
+    expect(lines.filter((line) => line.includes('json_to_string'))).toEqual([
+      expect.stringContaining('0 errors, 0 warnings'),
+      expect.stringMatching(
+        /^ {2}convert Column patch_document: 300 objects or lists under "ctx" are stored as JSON text\. Row 1: \{"turn":0\} is stored as .*\. In rows 1, 2, 3, 4, 5 and 295 more\. \(json_to_string\)$/,
+      ),
+      expect.stringMatching(
+        /^ {2}convert Column patch_document: 300 objects or lists under "tags" .*\(json_to_string\)$/,
+      ),
+    ]);
+    expect(lines).toContain('Column patch_document: 2 conversions');
+  });
+});

@@ -91,3 +91,30 @@ describe('spanpatch preview', () => {
     expect(down.stderr).toContain('Is the Spanpatch server running at http://127.0.0.1:9?');
   });
 });
+
+describe('spanpatch preview: objects and lists in patch_document (issue 25)', () => {
+  it('says each key once before the comparison, not a warning per span', async () => {
+    const document = (tags: string[]) => `"${JSON.stringify({ tags }).replaceAll('"', '""')}"`;
+    const path = await folder.write(
+      'tags.csv',
+      csv(
+        ['context.span_id', 'patch_document'],
+        [
+          ['00000000000000a1', document(['a'])],
+          ['00000000000000a2', document(['b', 'c'])],
+          ['00000000000000a3', document([])],
+        ],
+      ),
+    );
+    const run = await runCli(['preview', path, '--project', 'cli', '--server', server.url], {
+      cwd: folder.dir,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('0 errors, 0 warnings; 1 column conversion (json_to_string "tags")');
+    expect(run.stdout.split('\n').filter((line) => line.includes('under "tags"'))).toEqual([
+      '  convert Column patch_document: 3 objects or lists under "tags" are stored as JSON text. ' +
+        'Row 1: ["a"] is stored as "[\\"a\\"]". In rows 1, 2 and 3. (json_to_string)',
+    ]);
+    expect(run.stdout).toContain('To send: 3 spans');
+  });
+});

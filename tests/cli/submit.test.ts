@@ -10,6 +10,7 @@ import {
   submissionRecord,
   type TestServer,
 } from '../server/test-server';
+import { readWorkbook } from '../support/workbook';
 import { csv, runCli, tempFolder } from './cli-process';
 
 let server: TestServer;
@@ -131,5 +132,81 @@ describe('spanpatch submit', () => {
     // The spans left out as already up to date are counted beside the fields of SPEC §6.
     expect(JSON.parse(again.stdout)).toMatchObject({ spans_skipped_unchanged: 2 });
     expect(again.stderr).toContain('2 spans already up to date on the server were not sent.');
+  });
+});
+
+describe('spanpatch submit --failed-out FILE.xlsx (issue 25)', () => {
+  it('writes the rows not applied as a workbook: the file’s columns, the error, the cells to blame marked', async () => {
+    await ingestSpans(
+      server,
+      'xlsx',
+      ['00000000000000c1', '00000000000000c2', '00000000000000c4'].map((spanId) => ({
+        spanId,
+        metadata: { score: 1 },
+      })),
+    );
+    const path = await folder.write(
+      'review-x.csv',
+      csv(HEADER, [
+        ['00000000000000c1', '2', 'ok', ''],
+        ['00000000000000c2', '', '=HYPERLINK("x")', '"{""score"": ""high""}"'],
+        ['00000000000000c9', '3', '', ''],
+        ['00000000000000c4', '4', '@note', '{bad'],
+        ['', '7', 'no span', ''],
+      ]),
+    );
+    const run = await runCli(['submit', path, '--project', 'xlsx', '--failed-out', 'failed.xlsx'], {
+      cwd: folder.dir,
+      env: { SPANPATCH_URL: server.url },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('Wrote 4 rows not applied');
+    expect(run.stdout).toContain(
+      "to failed.xlsx, in the file's columns with the error, the cells to blame marked.",
+    );
+
+    // Read back by openpyxl, a real spreadsheet reader.
+    const [sheet, ...others] = readWorkbook(join(folder.dir, 'failed.xlsx'));
+    expect(others).toEqual([]);
+    expect(sheet?.name).toBe('Failed rows');
+    const cell = (ref: string) => sheet?.cells.find((candidate) => candidate.ref === ref);
+    const values = (row: number) =>
+      ['A', 'B', 'C', 'D', 'E'].map((column) => cell(`${column}${row}`)?.value ?? null);
+    expect(values(1)).toEqual([...HEADER, 'Error']);
+    expect(values(2)).toEqual([
+      '00000000000000c2',
+      null,
+      `'=HYPERLINK("x")`,
+      '{"score": "high"}',
+      expect.stringMatching(/score/),
+    ]);
+    expect(values(3)).toEqual(['00000000000000c9', '3', null, null, expect.stringMatching(/c9|not found/i)]);
+    expect(values(4)).toEqual(['00000000000000c4', '4', "'@note", '{bad', expect.stringMatching(/JSON/)]);
+    expect(values(5)).toEqual(['', '7', 'no span', null, expect.stringMatching(/Span ID is blank/)]);
+    expect(cell('A6')).toBeUndefined();
+    // The cells that caused each failure: filled, with the message as a comment; the others plain.
+    const marked = sheet?.cells
+      .filter((candidate) => candidate.fill !== null)
+      .map((candidate) => candidate.ref);
+    // The text for 'score' came from patch_document (its own cell is blank): that cell is to blame.
+    expect(marked).toEqual(['D2', 'A3', 'D4', 'A5']);
+    expect(cell('D2')?.fill).toBe('FFC7CE');
+    expect(cell('D2')?.comment).toMatch(/score/);
+    expect(cell('A3')?.comment).toMatch(/c9|not found/i);
+    expect(cell('D4')?.comment).toMatch(/JSON/);
+    expect(cell('A5')?.comment).toMatch(/Span ID is blank/);
+    expect(cell('C2')?.comment ?? null).toBeNull();
+  });
+
+  it('writes CSV for any other name, as before', async () => {
+    const path = await folder.write('again.csv', csv(HEADER, [['00000000000000c8', '3', '', '']]));
+    const run = await runCli(['submit', path, '--project', 'xlsx', '--failed-out', 'failed-again.txt'], {
+      cwd: folder.dir,
+      env: { SPANPATCH_URL: server.url },
+    });
+    expect(run.status).toBe(1);
+    expect(await readFile(join(folder.dir, 'failed-again.txt'), 'utf8')).toBe(
+      `${HEADER.join(',')}\r\n00000000000000c8,3,,`,
+    );
   });
 });

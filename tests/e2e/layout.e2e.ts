@@ -153,6 +153,46 @@ describe('layout in the browser', () => {
     await context.close();
   });
 
+  it('shows a metadata header key first at 1440 px, and keeps its name (issue 25, item 9)', async () => {
+    const { context, page } = await openAt(1440, 900);
+    await importPandas(page);
+    const grid = page.getByRole('grid', { name: 'Sheet' });
+    for (const key of ['reviewed', 'reviewer', 'channel', 'user_id']) {
+      const header = grid.getByRole('columnheader', {
+        name: new RegExp(`^attributes\\.metadata\\.${key}(\\s|$)`),
+      });
+      // The name is the column's name as one word, as the browser reads it (no space after the prefix).
+      expect(await header.count(), key).toBe(1);
+      expect(await header.ariaSnapshot(), key).toMatch(
+        new RegExp(`^- '?columnheader "attributes\\.metadata\\.${key}[\\s"]`),
+      );
+      // What shows, left to right: the key whole, then the prefix, quieter.
+      const drawn = await header.locator('.column-head-name').evaluate((name) => {
+        const box = name.getBoundingClientRect();
+        const parts = [...name.querySelectorAll<HTMLElement>('[aria-hidden="true"]')].map((part) => {
+          const rect = part.getBoundingClientRect();
+          const text = getComputedStyle(part, '::before').content.replace(/^"|"$/g, '');
+          return { text, left: rect.left, right: rect.right, color: getComputedStyle(part).color };
+        });
+        parts.sort((a, b) => a.left - b.left);
+        return {
+          text: parts.map((part) => part.text).join(' '),
+          keyStartsAtLeft: Math.abs((parts[0]?.left ?? -99) - box.left) <= 1,
+          keyWhole: (parts[0]?.right ?? Infinity) <= box.right + 0.5,
+          prefixQuieter: parts[0]?.color !== parts[1]?.color,
+        };
+      });
+      expect(drawn, key).toEqual({
+        text: `${key} attributes.metadata.`,
+        keyStartsAtLeft: true,
+        keyWhole: true,
+        prefixQuieter: true,
+      });
+    }
+    await screenshot(page, 'layout-headers-key-first-1440');
+    await context.close();
+  });
+
   it('fits the blank-policy select inside the column menu', async () => {
     const { context, page } = await openAt(1024, 768);
     await importPandas(page);

@@ -64,6 +64,30 @@ export function failureRow(failure: Failure): number | null {
   return named === null ? null : Number(named[1]);
 }
 
+/**
+ * The cells of one row to blame among a failure's columns: a metadata column whose cell in this row is blank gave
+ * no value, so the key's value came from the row's patch_document, whose cell is marked instead.
+ */
+function cellsToBlame(
+  columns: readonly number[],
+  cells: readonly CellValue[],
+  sheetColumns: readonly Pick<ColumnSettings, 'target'>[],
+): number[] {
+  const blank = (index: number) => {
+    const cell = cells[index];
+    return cell === undefined || cell === null || (typeof cell === 'string' && cell.trim() === '');
+  };
+  const documents = sheetColumns.flatMap((column, index) =>
+    column.target.kind === 'patch_document' && !blank(index) ? [index] : [],
+  );
+  const blamed = columns.flatMap((index) =>
+    sheetColumns[index]?.target.kind === 'metadata' && blank(index) && documents.length > 0
+      ? documents
+      : [index],
+  );
+  return [...new Set(blamed)];
+}
+
 /** One exported row: its cells as submitted, the messages of its failures, and the cells each one marks. */
 export interface FailedRow {
   /** 1-based row of the sheet it came from. */
@@ -102,7 +126,9 @@ export function failedRowsWithErrors(
       }
       if (!failed.errors.includes(message)) failed.errors.push(message);
       // NOTE: a span of several rows blocked by one cell marks that cell's row only.
-      for (const column of onlyRow === null || onlyRow === row ? columns : []) {
+      for (const column of onlyRow === null || onlyRow === row
+        ? cellsToBlame(columns, cells, outcome.columns)
+        : []) {
         const marked = failed.marks.get(column) ?? [];
         if (!marked.includes(message)) marked.push(message);
         failed.marks.set(column, marked);

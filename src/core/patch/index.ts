@@ -12,6 +12,7 @@ export {
   computeRow,
   type MappedColumn,
   type PatchEntry,
+  readPatchDocument,
   type RowContext,
   type RowResult,
   spanIdOfRow,

@@ -30,8 +30,9 @@ export interface RowResult {
   entries: PatchEntry[];
   issues: Issue[];
   /**
-   * The row's conversions that its column applies to all its cells (`wholeColumnConversions`): counted into the
-   * column's notice, never a warning of the row.
+   * The row's conversions that its column applies to all its cells (`wholeColumnConversions`), and the objects or
+   * lists under a key of its patch_document: counted into the column's (or the key's) notice, never a warning of
+   * the row.
    */
   notices: readonly Issue[];
   errorCount: number;
@@ -155,6 +156,10 @@ class RowBuilder {
     if (!converted.ok) return this.add({ code: converted.error, key, text: describeValue(input) }, column);
     if (converted.warning === 'bool_to_string')
       this.add({ code: 'bool_to_string', key, value: input === true }, column, wholeColumn);
+    else if (converted.warning === 'json_to_string' && fromPatchDocument)
+      // An object or list under a key of patch_document is counted into that key's notice, never a warning of
+      // the row: a pandas column of dicts would otherwise warn on every row.
+      (this.notices ??= []).push(makeIssue({ code: 'json_to_string', key }, this.row, column));
     else if (converted.warning !== null) this.add({ code: converted.warning, key }, column, wholeColumn);
     const entry: PatchEntry = {
       key,

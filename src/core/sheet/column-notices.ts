@@ -8,7 +8,7 @@ import {
 } from '@/core/columns';
 import type { CellValue } from '@/core/import';
 import { type KeptTextReason, NOTICE_CODES, type NoticeCode } from '@/core/issues';
-import { type StoredValue, toStoredForm } from '@/core/patch';
+import { readPatchDocument, type StoredValue, toStoredForm } from '@/core/patch';
 import { assertUnreachable } from '@/core/text';
 
 /**
@@ -20,7 +20,10 @@ export interface ColumnNotice {
   columnId: string;
   /** The column's header. */
   column: string;
+  /** The column's metadata key, or for a patch_document column the key of its documents the notice is about. */
   key: string;
+  /** True for a key of a patch_document column: one notice per key, as a metadata column has one per column. */
+  fromPatchDocument: boolean;
   code: NoticeCode;
   /** How many cells the conversion applies to. */
   count: number;
@@ -68,26 +71,27 @@ export function sameConversions(a: ReadonlySet<NoticeCode>, b: ReadonlySet<Notic
 
 /**
  * The notices of a sheet's columns, left to right, each conversion in the order of `NOTICE_CODES`: those with at
- * least one cell, with the cells counted by `count` and accepted as the column's settings say.
+ * least one cell, with the cells counted by `tally` and accepted as the column's settings say. A patch_document
+ * column has one notice per key of its documents (its objects and lists stored as JSON text), keys in order.
  */
 export function columnNoticesOf(
   columns: readonly ColumnSettings[],
-  count: (columnId: string, code: NoticeCode) => number,
+  tally: Pick<NoticeTally, 'count' | 'keys'>,
 ): ColumnNotice[] {
   const notices: ColumnNotice[] = [];
   for (const column of columns) {
-    if (column.target.kind !== 'metadata') continue;
+    const { target } = column;
+    if (target.kind !== 'metadata' && target.kind !== 'patch_document') continue;
     for (const code of NOTICE_CODES) {
-      const cells = count(column.id, code);
-      if (cells === 0) continue;
-      notices.push({
-        columnId: column.id,
-        column: column.name,
-        key: column.target.key,
-        code,
-        count: cells,
-        accepted: column.acceptedNotices?.includes(code) ?? false,
-      });
+      const accepted = column.acceptedNotices?.includes(code) ?? false;
+      const notice = { columnId: column.id, column: column.name, code, accepted };
+      if (target.kind === 'patch_document') {
+        for (const [key, count] of tally.keys(column.id, code))
+          notices.push({ ...notice, key, fromPatchDocument: true, count });
+        continue;
+      }
+      const count = tally.count(column.id, code);
+      if (count > 0) notices.push({ ...notice, key: target.key, fromPatchDocument: false, count });
     }
   }
   return notices;
@@ -120,17 +124,31 @@ export function acceptedAfter(
 }
 
 /**
- * The first cell of a column a conversion applies to, to show what the notice does; null when none does.
+ * The cells a notice applies to, top to bottom, to show what it does and where: a metadata column's cells whose
+ * conversion is the notice's, or the values under the notice's key of a patch_document column's documents.
  * `skipRow` leaves out rows that are not read at all (blank rows).
  */
-export function findNoticeExample(
-  code: NoticeCode,
+export function* noticeCells(
+  notice: Pick<ColumnNotice, 'code' | 'key'>,
   cells: CellSource,
   column: ColumnSettings,
-  reading: ColumnReading,
+  reading: ColumnReading | null,
   skipRow: (row: number) => boolean,
-): NoticeExample | null {
-  if (column.target.kind !== 'metadata' || !isValidKey(column.target.key)) return null;
+): Generator<NoticeExample> {
+  const { code } = notice;
+  if (column.target.kind === 'patch_document') {
+    if (!isValidKey(notice.key)) return;
+    for (let row = 0; row < cells.length; row++) {
+      const document = readPatchDocument(cells.get(row));
+      if (document.status !== 'object' || !Object.hasOwn(document.value, notice.key)) continue;
+      const value = document.value[notice.key];
+      const stored = toStoredForm(value);
+      if (!stored.ok || stored.warning !== code || skipRow(row)) continue;
+      yield { row: row + 1, text: JSON.stringify(value), stored: stored.stored };
+    }
+    return;
+  }
+  if (column.target.kind !== 'metadata' || reading === null || !isValidKey(column.target.key)) return;
   for (let row = 0; row < cells.length; row++) {
     const cell = cells.get(row);
     const read = readCell(cell, column, reading);
@@ -139,13 +157,43 @@ export function findNoticeExample(
       const kept = read.issues.find((issue) => issue.code === code);
       if (!kept || kept.code !== code || skipRow(row)) continue;
       const stored = typeof read.value === 'string' ? read.value : kept.text;
-      return { row: row + 1, text: cellTextOf(cell), stored, reason: kept.reason };
+      yield { row: row + 1, text: cellTextOf(cell), stored, reason: kept.reason };
+      continue;
     }
     const stored = toStoredForm(read.value);
     if (!stored.ok || stored.warning !== code || skipRow(row)) continue;
-    return { row: row + 1, text: cellTextOf(cell), stored: stored.stored };
+    yield { row: row + 1, text: cellTextOf(cell), stored: stored.stored };
   }
+}
+
+/** The first cell a notice applies to, to show what it does (`noticeCells`); null when none does. */
+export function findNoticeExample(
+  notice: Pick<ColumnNotice, 'code' | 'key'>,
+  cells: CellSource,
+  column: ColumnSettings,
+  reading: ColumnReading | null,
+  skipRow: (row: number) => boolean,
+): NoticeExample | null {
+  for (const example of noticeCells(notice, cells, column, reading, skipRow)) return example;
   return null;
+}
+
+/** The 1-based rows of the first `limit` cells a notice applies to (`noticeCells`), top to bottom. */
+export function noticeRowsOf(
+  notice: Pick<ColumnNotice, 'code' | 'key'>,
+  cells: CellSource,
+  column: ColumnSettings,
+  reading: ColumnReading | null,
+  skipRow: (row: number) => boolean,
+  limit: number,
+): number[] {
+  const rows: number[] = [];
+  if (limit <= 0) return rows;
+  for (const example of noticeCells(notice, cells, column, reading, skipRow)) {
+    rows.push(example.row);
+    if (rows.length >= limit) break;
+  }
+  return rows;
 }
 
 function cellTextOf(cell: CellValue): string {
@@ -176,14 +224,18 @@ const keptReasons: Record<KeptTextReason, string> = {
 };
 
 /** What a notice says happens, in plain words, with how many cells: "2 true/false values are stored as text". */
-export function noticeSummary(notice: Pick<ColumnNotice, 'code' | 'count' | 'key'>): string {
+export function noticeSummary(
+  notice: Pick<ColumnNotice, 'code' | 'count' | 'key'> & { fromPatchDocument?: boolean },
+): string {
   switch (notice.code) {
     case 'bool_to_string':
       return `${count(notice.count, 'true/false value is', 'true/false values are')} stored as the text "true" or "false": metadata holds text, numbers and null only.`;
     case 'looks_numeric_kept_text':
       return `Read as text: ${count(notice.count, 'value looks', 'values look')} like a number but would change as one, so the whole column is stored as text, as written.`;
     case 'json_to_string':
-      return `${count(notice.count, 'object or list is', 'objects or lists are')} stored as JSON text.`;
+      return notice.fromPatchDocument
+        ? `${count(notice.count, 'object or list', 'objects or lists')} under "${notice.key}" ${notice.count === 1 ? 'is' : 'are'} stored as JSON text.`
+        : `${count(notice.count, 'object or list is', 'objects or lists are')} stored as JSON text.`;
     case 'null_not_removed':
       return `${count(notice.count, 'cell sets', 'cells set')} "${notice.key}" to null: the key stays on the span with the value null; it is not removed.`;
     default:
@@ -197,48 +249,84 @@ export function exampleText(example: NoticeExample): string {
   return `Row ${example.row}: ${shown(example.text)} is stored as ${storedText(example.stored)}${because}.`;
 }
 
+/** The tally's key of a notice that is not about one key of a patch_document (a metadata column's). */
+const WHOLE_COLUMN = '';
+
+/** How many rows a notice names before "and N more": the detail of where, kept to one line. */
+export const NOTICE_ROWS_SHOWN = 5;
+
+/**
+ * Where a notice's conversion happens, in words: "In rows 1, 3, 5, 7, 9 and 1,495 more." `rows` are the first
+ * rows (`noticeRowsOf`), `count` all its cells; a row holds at most one cell of a notice.
+ */
+export function noticeRowsText(rows: readonly number[], count: number): string {
+  if (rows.length === 0) return '';
+  const named = rows.map((row) => row.toLocaleString('en-US'));
+  if (count <= 1 || named.length === 1) {
+    const more = count - named.length;
+    return more > 0 ? `In row ${named[0]} and ${more.toLocaleString('en-US')} more.` : `In row ${named[0]}.`;
+  }
+  const more = count - named.length;
+  if (more > 0) return `In rows ${named.join(', ')} and ${more.toLocaleString('en-US')} more.`;
+  return `In rows ${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}.`;
+}
+
 /**
  * The cells of each column notice, kept up to date as rows are counted in (+1) and out (−1): a sheet model
- * counts each row's `notices` as it counts its issues.
+ * counts each row's `notices` as it counts its issues. Counted per column, conversion and key: a metadata column's
+ * notices all have its key (or none), a patch_document column's have the key of their value.
  */
 export class NoticeTally {
-  private readonly counts = new Map<string, Map<NoticeCode, number>>();
+  private readonly counts = new Map<string, Map<NoticeCode, Map<string, number>>>();
 
   /** Counts a row's notices in (`sign` 1) or out (−1). */
-  tally(notices: readonly { code: string; columnId: string }[], sign: 1 | -1): void {
-    for (const notice of notices) {
-      let byCode = this.counts.get(notice.columnId);
-      if (!byCode) {
-        byCode = new Map();
-        this.counts.set(notice.columnId, byCode);
-      }
-      const code = notice.code as NoticeCode;
-      const next = (byCode.get(code) ?? 0) + sign;
-      if (next === 0) byCode.delete(code);
-      else byCode.set(code, next);
-    }
+  tally(notices: readonly { code: string; columnId: string; key?: string }[], sign: 1 | -1): void {
+    for (const notice of notices) this.add(notice.columnId, notice.code, sign, notice.key);
   }
 
+  /** The cells of a column's conversion, over all its keys. */
   count(columnId: string, code: NoticeCode): number {
-    return this.counts.get(columnId)?.get(code) ?? 0;
+    const byKey = this.counts.get(columnId)?.get(code);
+    if (!byKey) return 0;
+    let total = 0;
+    for (const cells of byKey.values()) total += cells;
+    return total;
   }
 
-  /** Every count, as plain data to post from a worker: column id, notice code, cells. */
-  entries(): [string, string, number][] {
-    const entries: [string, string, number][] = [];
+  /** The keys a column's conversion applies to, in order, each with its cells. */
+  keys(columnId: string, code: NoticeCode): [string, number][] {
+    const byKey = this.counts.get(columnId)?.get(code);
+    if (!byKey) return [];
+    return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Every count, as plain data to post from a worker: column id, notice code, cells, key. */
+  entries(): [string, string, number, string][] {
+    const entries: [string, string, number, string][] = [];
     for (const [columnId, byCode] of this.counts)
-      for (const [code, n] of byCode) entries.push([columnId, code, n]);
+      for (const [code, byKey] of byCode)
+        for (const [key, cells] of byKey) entries.push([columnId, code, cells, key]);
     return entries;
   }
 
-  /** Adds `cells` to one count (a tally read back from `entries`). */
-  add(columnId: string, code: string, cells: number): void {
+  /** Adds `cells` to one count (a tally read back from `entries`; a count without a key is the column's). */
+  add(columnId: string, code: string, cells: number, key: string = WHOLE_COLUMN): void {
     let byCode = this.counts.get(columnId);
     if (!byCode) {
       byCode = new Map();
       this.counts.set(columnId, byCode);
     }
-    byCode.set(code as NoticeCode, (byCode.get(code as NoticeCode) ?? 0) + cells);
+    let byKey = byCode.get(code as NoticeCode);
+    if (!byKey) {
+      byKey = new Map();
+      byCode.set(code as NoticeCode, byKey);
+    }
+    const next = (byKey.get(key) ?? 0) + cells;
+    if (next !== 0) byKey.set(key, next);
+    else {
+      byKey.delete(key);
+      if (byKey.size === 0) byCode.delete(code as NoticeCode);
+    }
   }
 
   clear(): void {

@@ -6,7 +6,15 @@
  * The front door of src/core/sheet: code outside the room imports it from here (`@/core/sheet`) only.
  * It may import: text, api, issues, import, columns, patch. (eslint.config.js)
  */
-export { acceptedAfter, type ColumnNotice, exampleText, noticeSummary, splitNotices } from './column-notices';
+export {
+  acceptedAfter,
+  type ColumnNotice,
+  exampleText,
+  NOTICE_ROWS_SHOWN,
+  noticeRowsText,
+  noticeSummary,
+  splitNotices,
+} from './column-notices';
 export { type PackedSheet, packedSheetTransferables } from './packed-sheet';
 export { ColumnCells, type PackedCells } from './sheet-cells';
 export {

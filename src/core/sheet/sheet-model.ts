@@ -23,7 +23,13 @@ import {
   type StoredSpanPatch,
 } from '@/core/patch';
 import { assertUnreachable } from '@/core/text';
-import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExample } from './column-notices';
+import {
+  type ColumnNotice,
+  columnNoticesOf,
+  findNoticeExample,
+  type NoticeExample,
+  noticeRowsOf,
+} from './column-notices';
 import { isDisplayOnlyChange } from './column-reading';
 import { ColumnStates } from './column-states';
 import { isBulkCellEdit, needsFullRecheck } from './full-recheck';
@@ -297,19 +303,41 @@ export class SheetModel {
 
   /** The sheet's column notices, left to right: conversions of whole columns, accepted or not. */
   columnNotices(): ColumnNotice[] {
-    return columnNoticesOf(this.columnList, (columnId, code) =>
-      this.engine.tallies.notices.count(columnId, code),
+    return columnNoticesOf(this.columnList, this.engine.tallies.notices);
+  }
+
+  /**
+   * The first cell a column notice applies to, to show what it does (read on demand: one pass at most). `key` is
+   * the key of a patch_document column's notice.
+   */
+  noticeExample(columnId: string, code: NoticeCode, key = ''): NoticeExample | null {
+    const found = this.noticeSource(columnId);
+    if (!found) return null;
+    return findNoticeExample({ code, key }, found.cells, found.column, found.reading, (row) =>
+      this.engine.isBlankRow(row),
     );
   }
 
-  /** The first cell a column notice applies to, to show what it does (read on demand: one pass at most). */
-  noticeExample(columnId: string, code: NoticeCode): NoticeExample | null {
-    const column = this.columnList.find((candidate) => candidate.id === columnId);
-    const state = this.columnStates.get(columnId);
-    if (!column || !state) return null;
-    return findNoticeExample(code, this.cellsOf(columnId), column, state.reading, (row) =>
-      this.engine.isBlankRow(row),
+  /** The 1-based rows of the first `limit` cells a column notice applies to: where its conversion happens. */
+  noticeRows(notice: Pick<ColumnNotice, 'columnId' | 'code' | 'key'>, limit: number): number[] {
+    const found = this.noticeSource(notice.columnId);
+    if (!found) return [];
+    return noticeRowsOf(
+      notice,
+      found.cells,
+      found.column,
+      found.reading,
+      (row) => this.engine.isBlankRow(row),
+      limit,
     );
+  }
+
+  private noticeSource(columnId: string) {
+    const column = this.columnList.find((candidate) => candidate.id === columnId);
+    if (!column) return null;
+    const reading = this.columnStates.get(columnId)?.reading ?? null;
+    if (column.target.kind === 'metadata' && reading === null) return null;
+    return { column, reading, cells: this.cellsOf(columnId) };
   }
 
   /** The sheet's raw cells, row by row, aligned with `columns`. */

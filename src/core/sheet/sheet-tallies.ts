@@ -48,7 +48,8 @@ export interface PackedTallies {
   errors: number;
   warnings: number;
   byCode: [IssueCode, number][];
-  notices: [string, string, number][];
+  /** Column id, notice code, cells, and the key of a patch_document column's notice (none in older packs). */
+  notices: [string, string, number, string?][];
   spansByStatus: Record<SpanStatus, number>;
   rowsWithErrors: number;
   rowsWithWarnings: number;
@@ -78,7 +79,8 @@ export class SheetTallies {
     tallies.errors = packed.errors;
     tallies.warnings = packed.warnings;
     for (const [code, count] of packed.byCode) tallies.byCode.set(code, count);
-    for (const [columnId, code, cells] of packed.notices) tallies.notices.add(columnId, code, cells);
+    for (const [columnId, code, cells, key] of packed.notices)
+      tallies.notices.add(columnId, code, cells, key);
     tallies.spansByStatus = { ...packed.spansByStatus };
     tallies.rowsWithErrors = packed.rowsWithErrors;
     tallies.rowsWithWarnings = packed.rowsWithWarnings;

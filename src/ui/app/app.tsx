@@ -58,7 +58,7 @@ export function App({ stores }: { stores?: AppStores }) {
   const [queryClient] = useState(makeQueryClient);
   const { restoring, saveError, unrestored } = useAutosave(store);
   useOutcomeAutosave(submission);
-  useDefaultProject();
+  useDefaultProject(queryClient);
 
   // The submission History opens on when it shows (Results' "Open in History"); a tab chosen otherwise clears it.
   const [historyOpens, setHistoryOpens] = useState<string | null>(null);

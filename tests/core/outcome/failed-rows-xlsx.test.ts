@@ -140,6 +140,16 @@ describe('the cells that caused a failure', () => {
       ],
     ]);
   });
+
+  it('marks the patch_document cell when the key’s own cell of that row is blank: the value came from there', () => {
+    const message = "[type_conflict] Type conflict on 'score': stored Int64, patch has Utf8";
+    const outcome = {
+      columns,
+      spans: new Map([['c', { rows: [2], cells: [['c', '', 1, '{"score": "high"}', '']] }]]),
+    };
+    const spans: FailedSpan[] = [{ spanId: 'c', type: 'type_conflict', message, rows: [2], blocked: false }];
+    expect(failedRowsWithErrors(outcome, spans).map((row) => [...row.marks])).toEqual([[[3, [message]]]]);
+  });
 });
 
 describe('failed rows as an Excel workbook', () => {

@@ -319,3 +319,100 @@ describe('a column whose key was never named (issue 12)', () => {
     expect(model.submittableSpans()[0]).toEqual({ span_id: A, patch_document: { label: 'yes', x: 1 } });
   });
 });
+
+describe('objects and lists in patch_document are one notice per key (issue 25)', () => {
+  const PATCH = 'patch_document';
+  /** 3,000 rows whose patch_document holds a list under "tags" and an object under "ctx" (and text under "n"). */
+  const pandasRows = (): CellValue[][] =>
+    Array.from({ length: 3000 }, (_, index) => [
+      index.toString(16).padStart(16, '0'),
+      JSON.stringify({ tags: ['a', `t${index}`], ctx: index % 2 === 0 ? { turn: index } : 'none', n: index }),
+    ]);
+  const keyNoticesOf = (model: SheetModel) =>
+    model.summary().notices.map(({ column, key, code, count, accepted, fromPatchDocument }) => ({
+      column,
+      key,
+      code,
+      count,
+      accepted,
+      fromPatchDocument,
+    }));
+
+  it('says each key once, with how many cells, instead of a warning per cell', () => {
+    const model = sheetOf([ID, PATCH], pandasRows());
+    expect(keyNoticesOf(model)).toEqual([
+      {
+        column: PATCH,
+        key: 'ctx',
+        code: 'json_to_string',
+        count: 1500,
+        accepted: false,
+        fromPatchDocument: true,
+      },
+      {
+        column: PATCH,
+        key: 'tags',
+        code: 'json_to_string',
+        count: 3000,
+        accepted: false,
+        fromPatchDocument: true,
+      },
+    ]);
+    expect(allIssues(model).filter((issue) => issue.code === 'json_to_string')).toEqual([]);
+    expect(model.summary().warnings).toBe(0);
+    expect(model.summary().byCode.json_to_string).toBeUndefined();
+    expect(model.summary().spansByStatus.ready).toBe(3000);
+    const [ctx] = model.summary().notices;
+    expect(ctx && noticeSummary(ctx)).toBe('1,500 objects or lists under "ctx" are stored as JSON text.');
+    // What is stored does not change: the list is JSON text.
+    expect(model.span('0000000000000001')?.patch.find((entry) => entry.key === 'tags')?.stored).toBe(
+      '["a","t1"]',
+    );
+  });
+
+  it('keeps the detail of each cell: an example and which rows', () => {
+    const model = sheetOf([ID, PATCH], pandasRows());
+    const [ctx, tags] = model.summary().notices;
+    if (!ctx || !tags) throw new Error('no notices');
+    const example = model.noticeExample(ctx.columnId, ctx.code, ctx.key);
+    expect(example && exampleText(example)).toBe('Row 1: {"turn":0} is stored as "{\\"turn\\":0}".');
+    expect(model.noticeRows(ctx, 4)).toEqual([1, 3, 5, 7]);
+    expect(model.noticeRows(tags, 3)).toEqual([1, 2, 3]);
+    expect(model.noticeRows(ctx, 10_000)).toHaveLength(1500);
+  });
+
+  it('follows the cells as they change, and is accepted for the patch_document column', () => {
+    const model = sheetOf(
+      [ID, PATCH],
+      [
+        [A, '{"tags":["a"]}'],
+        [B, '{"tags":["b"],"ctx":{"k":1}}'],
+      ],
+    );
+    model.apply({ kind: 'set_cells', cells: [{ row: 1, columnId: 'c1', value: '{"tags":"b"}' }] });
+    expect(keyNoticesOf(model).map(({ key, count }) => [key, count])).toEqual([['tags', 1]]);
+    model.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: '{"n":1}' }] });
+    expect(keyNoticesOf(model)).toEqual([]);
+    model.apply({ kind: 'set_cells', cells: [{ row: 0, columnId: 'c1', value: '{"tags":[1],"ctx":[2]}' }] });
+    const column = model.columns[1];
+    if (!column) throw new Error('no column');
+    const { changes } = model.apply({
+      kind: 'update_column',
+      columnId: column.id,
+      changes: acceptedAfter(column, 'json_to_string', true),
+    });
+    expect(changes).toMatchObject({ rows: [], spans: [] });
+    expect(keyNoticesOf(model).map(({ key, accepted }) => [key, accepted])).toEqual([
+      ['ctx', true],
+      ['tags', true],
+    ]);
+  });
+
+  it('leaves a value that is not an object or list as it was: true/false stays a warning on its cell', () => {
+    const model = sheetOf([ID, PATCH], [[A, '{"reviewed":true,"tags":["x"]}']]);
+    expect(allIssues(model).map(({ code, row, column }) => ({ code, row, column }))).toEqual([
+      { code: 'bool_to_string', row: 1, column: PATCH },
+    ]);
+    expect(keyNoticesOf(model).map(({ key, count }) => [key, count])).toEqual([['tags', 1]]);
+  });
+});

@@ -82,3 +82,40 @@ describe("the header's project", () => {
     expect(empty.getByRole('option', { name: 'Choose a project' })).toBeTruthy();
   });
 });
+
+describe('the project chosen on a first visit (issue 25)', () => {
+  let solo: TestServer;
+
+  beforeAll(async () => {
+    solo = await startTestServer();
+    await ingestSpans(solo, 'only', [{ spanId: spanId(4) }]);
+  });
+
+  afterAll(async () => {
+    await solo?.stop();
+  });
+
+  it("picks the server's only project from the cache the switcher reads: the projects are asked once", async () => {
+    const requests: string[] = [];
+    const realFetch = globalThis.fetch;
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
+      // With the project chosen when the request was sent.
+      const chosen = getConnectionSettings().project;
+      requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname} (${chosen || 'none'})`);
+      return realFetch(input, init);
+    });
+    connectTo({ serverUrl: solo.url, project: '' });
+    const header = renderApp();
+    const switcher = header.getByRole('combobox', { name: 'Project' });
+    await waitFor(() => expect(switcher).toHaveProperty('value', 'only'));
+    expect(getConnectionSettings().project).toBe('only');
+    expect(
+      within(switcher)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['only']);
+    // What the header's list and the first-visit choice read comes from one request (the chosen project's
+    // target is read after, under the project's key).
+    expect(requests.filter((request) => request === 'GET /api/v1/projects (none)')).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { File as NodeFile } from 'node:buffer';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { autoMapColumns } from '@/core/columns';
@@ -313,5 +314,47 @@ describe('a block pasted with a header row (issue 12)', () => {
         .map((item) => item.textContent),
     ).toEqual(['Name the key of column priority: a column mapped to a metadata key needs one.']);
     expect(screen.getByRole('button', { name: 'Import 1 row' })).toHaveProperty('disabled', true);
+  });
+});
+
+describe('objects and lists in patch_document (issue 25)', () => {
+  /** A pandas file whose patch_document holds a list under "tags" and an object under "ctx" on every row. */
+  function patchDocumentFile(rows: number): File {
+    const lines = ['context.span_id,patch_document'];
+    for (let row = 0; row < rows; row++) {
+      const document = JSON.stringify({ tags: ['a', `t${row}`], ctx: { turn: row }, note: 'ok' });
+      lines.push(`${row.toString(16).padStart(16, '0')},"${document.replaceAll('"', '""')}"`);
+    }
+    // Node's File, as jsdom's cannot `stream()` its bytes (`API.file`).
+    return new NodeFile([lines.join('\n')], 'patch-documents.csv') as unknown as File;
+  }
+
+  it('says each key once, with the rows it is about, instead of a warning per cell', async () => {
+    render(<SheetView store={new SheetStore()} restoring={false} />);
+    API.drop(screen.getByRole('grid', { name: 'Sheet' }), patchDocumentFile(500));
+    await waitFor(() => expect(screen.getByText('patch-documents.csv').className).toBe('sheet-source'));
+
+    const notices = within(needsAttention() ?? document.body).getAllByRole('listitem');
+    expect(notices.map((item) => item.textContent)).toEqual([
+      expect.stringMatching(
+        /^patch_document: 500 objects or lists under "ctx" are stored as JSON text\. Row 1: \{"turn":0\} is stored as "\{\\"turn\\":0\}"\. In rows 1, 2, 3, 4, 5 and 495 more\./,
+      ),
+      expect.stringMatching(/^patch_document: 500 objects or lists under "tags" are stored as JSON text\./),
+    ]);
+    expect(summaryText()).toContain('2 column notices');
+    expect(summaryText()).not.toMatch(/[1-9][\d,]* warnings?/);
+    expect(header(/^patch_document/).textContent).toContain('2 column notices');
+    const grid = screen.getByRole('grid', { name: 'Sheet' });
+    const documentCells = grid.querySelectorAll('[role="gridcell"][aria-colindex="3"]');
+    expect(documentCells.length).toBeGreaterThan(5);
+    for (const cell of documentCells) expect(cell.className).not.toMatch(/sheet-cell-(warning|error)/);
+
+    // One Accept covers the conversion for every key of the column.
+    const [ctx] = notices;
+    await userEvent
+      .setup()
+      .click(within(ctx ?? document.body).getByRole('button', { name: 'Accept for every key' }));
+    expect(needsAttention()).toBeNull();
+    expect(summaryText()).toContain('Accepted: 2 conversions');
   });
 });

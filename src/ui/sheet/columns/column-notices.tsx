@@ -3,6 +3,8 @@ import {
   acceptedAfter,
   type ColumnNotice,
   exampleText,
+  NOTICE_ROWS_SHOWN,
+  noticeRowsText,
   noticeSummary,
   type SheetModel,
   splitNotices,
@@ -96,10 +98,12 @@ export function ColumnNotices({
           ))}
           {open.map((notice) => (
             <NoticeLine
-              key={`${notice.columnId}-${notice.code}`}
+              key={`${notice.columnId}-${notice.code}-${notice.key}`}
               model={model}
               notice={notice}
-              action={readOnly ? null : { label: 'Accept', run: () => setAccepted(notice, true) }}
+              action={
+                readOnly ? null : { label: acceptLabel(notice, open), run: () => setAccepted(notice, true) }
+              }
             />
           ))}
         </ul>
@@ -110,7 +114,7 @@ export function ColumnNotices({
           <ul className="column-notices-list" aria-label="Accepted conversions">
             {accepted.map((notice) => (
               <NoticeLine
-                key={`${notice.columnId}-${notice.code}`}
+                key={`${notice.columnId}-${notice.code}-${notice.key}`}
                 model={model}
                 notice={notice}
                 action={readOnly ? null : { label: 'Show again', run: () => setAccepted(notice, false) }}
@@ -129,7 +133,20 @@ function columnLabel(model: SheetModel, column: ColumnSettings): string {
   return `Column ${position} (${column.name || 'no name'})`;
 }
 
-/** One notice: its column, what happens to how many cells, an example, and its action. */
+/**
+ * An Accept's words: a conversion is accepted for its column, so for a patch_document column with several keys
+ * it is accepted for every one of them, and the button says so.
+ */
+function acceptLabel(notice: ColumnNotice, open: readonly ColumnNotice[]): string {
+  if (!notice.fromPatchDocument) return 'Accept';
+  const keys = open.filter((other) => other.columnId === notice.columnId && other.code === notice.code);
+  return keys.length > 1 ? 'Accept for every key' : 'Accept';
+}
+
+/**
+ * One notice: its column, what happens to how many cells, an example, and its action. A key of patch_document
+ * also says in which rows (its cells carry no marker of their own).
+ */
 function NoticeLine({
   model,
   notice,
@@ -140,12 +157,16 @@ function NoticeLine({
   action: { label: string; run: () => void } | null;
 }) {
   const textId = useId();
-  const example = model.noticeExample(notice.columnId, notice.code);
+  const example = model.noticeExample(notice.columnId, notice.code, notice.key);
+  const rows = notice.fromPatchDocument
+    ? noticeRowsText(model.noticeRows(notice, NOTICE_ROWS_SHOWN), notice.count)
+    : '';
   return (
     <li className={`column-notice${notice.accepted ? ' column-notice-accepted' : ''}`}>
       <p id={textId} className="column-notice-text">
         <strong>{notice.column}</strong>: {noticeSummary(notice)}
         {example && <span className="column-notice-example"> {exampleText(example)}</span>}
+        {rows && <span className="column-notice-rows"> {rows}</span>}
       </p>
       {action && (
         // The button's name is its action; the notice it acts on is its description.

@@ -238,3 +238,39 @@ describe('the grid from the keyboard (WAI-ARIA data grid)', () => {
     expect(activeCell(grid)?.textContent).toContain('context.span_id');
   });
 });
+
+describe('metadata column headers (issue 25, item 9)', () => {
+  it('show the key first, and keep the name the column is found by', () => {
+    const { columns } = autoMapColumns([
+      'context.span_id',
+      'attributes.metadata.reviewed',
+      'attributes.metadata.reviewer',
+      'patch_document',
+    ]);
+    const store = new SheetStore(SheetModel.fromRows(columns, [[A, 'true', 'ana', '{"n":1}']]));
+    render(<View store={store} />);
+    const grid = within(screen.getByRole('grid', { name: 'Sheet' }));
+    const headers = grid.getAllByRole('columnheader');
+    // The accessible names are the columns' names, read as one word, as before the key was shown first.
+    const names = [
+      'Row',
+      'context.span_idspan ID',
+      'attributes.metadata.reviewedauto: boolean, 1 column notice',
+      'attributes.metadata.reviewerauto: text',
+      'patch_documentJSON object',
+    ];
+    expect(names.map((name) => grid.getByRole('columnheader', { name }))).toEqual(headers);
+    // What is drawn, in order: the key, then the prefix, neither read out.
+    const drawn = (header: HTMLElement | undefined) =>
+      [...(header?.querySelectorAll('.column-head-name [aria-hidden="true"]') ?? [])].map((part) => [
+        part.className,
+        part.getAttribute('data-text'),
+      ]);
+    expect(drawn(headers[2])).toEqual([
+      ['column-head-key', 'reviewed'],
+      ['column-head-prefix', 'attributes.metadata.'],
+    ]);
+    expect(drawn(headers[1])).toEqual([]);
+    expect(drawn(headers[4])).toEqual([]);
+  });
+});
