@@ -457,6 +457,29 @@ describe('who did what', () => {
     );
   });
 
+  it("says in a span's change history who made each change: the person who sent it, then the one who reverted it", async () => {
+    const ana = await signedIn('ana');
+    const adm = await signedIn('adm');
+    const sent = await submitted(ana, 'to-be-reverted');
+    const reverted = await write(adm, 'POST', `/api/v1/submissions/${sent}/revert`, { dry_run: false });
+    expect(reverted.status, JSON.stringify(reverted.body)).toBe(200);
+    const revertId = String(reverted.body.submission_id);
+
+    const span = spanDetailSchema.parse(
+      await (await ana.fetch(`${server.url}/api/v1/projects/${project}/spans/${spanId(1)}`)).json(),
+    );
+    const byWhom = (id: string) =>
+      span.changes
+        .filter((change) => change.submission_id === id)
+        .map((change) => [change.key, change.submission_kind, change.author]);
+    expect(byWhom(sent)).toEqual([
+      ['reviewed', 'patch', { kind: 'person', name: 'Ana Editor', email: 'ana@example.com', subject: 'ana' }],
+    ]);
+    expect(byWhom(revertId)).toEqual([
+      ['reviewed', 'revert', { kind: 'person', name: 'Adm Admin', email: 'adm@example.com', subject: 'adm' }],
+    ]);
+  });
+
   it("prints who sent each submission in the command line's history, used with a person's own key", async () => {
     const ana = await signedIn('ana');
     await submitted(ana, 'for-the-cli');

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { SpanDetail } from '@/core/api';
+import { authorWords, type SpanDetail } from '@/core/api';
 import type { ConnectionSettings } from '@/ui/settings';
 import { valueText } from '@/ui/shared/cell-text';
 import { countText } from '@/ui/shared/format';
@@ -125,6 +125,7 @@ export function SpanDetailDialog({
 
 function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenSpan: (id: string) => void }) {
   const { span, trace, changes } = detail;
+  const withAuthors = changes.some((change) => change.author !== undefined);
   const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
   const metadata = Object.entries(span.metadata).sort(byKey);
   const attributes = Object.entries(span.attributes).sort(byKey);
@@ -290,6 +291,7 @@ function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenS
         )}
       </section>
 
+      {/* NOTE: a server with sign-in says who made each change (SPEC §16); an older one does not: no "By". */}
       <section aria-labelledby="span-detail-changes">
         <h3 id="span-detail-changes">Change history ({countText(changes.length, 'change')})</h3>
         {changes.length === 0 ? (
@@ -301,6 +303,7 @@ function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenS
               <tr>
                 <th scope="col">Time</th>
                 <th scope="col">Submission</th>
+                {withAuthors && <th scope="col">By</th>}
                 <th scope="col">Key</th>
                 <th scope="col">Before</th>
                 <th scope="col">After</th>
@@ -316,6 +319,13 @@ function SpanDetailContent({ detail, onOpenSpan }: { detail: SpanDetail; onOpenS
                     {change.submission_label ?? <span className="spans-muted">no label</span>}
                     {change.submission_kind === 'revert' && ' (revert)'}
                   </td>
+                  {withAuthors && (
+                    <td>
+                      {authorWords({ author: change.author ?? null, key_name: null }) ?? (
+                        <span className="spans-muted">not recorded</span>
+                      )}
+                    </td>
+                  )}
                   <td>
                     <code>{change.key}</code>
                   </td>
