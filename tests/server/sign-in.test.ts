@@ -496,4 +496,40 @@ describe('who did what', () => {
       await folder.remove();
     }
   });
+
+  it("prints only one person's submissions with `history --person <subject>`", async () => {
+    const ana = await signedIn('ana');
+    const adm = await signedIn('adm');
+    const hers = await submitted(ana, 'for-person-ana');
+    const his = await submitted(adm, 'for-person-adm');
+    const folder = await tempFolder();
+    try {
+      const env = { SPANPATCH_URL: server.url, SPANPATCH_KEY: 'ci-secret' };
+      const run = await runCli(['history', '--project', project, '--person', 'ana', '--limit', '1000'], {
+        cwd: folder.dir,
+        env,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`Submissions in project ${project} made by ana, newest first`);
+      expect(run.stdout).toContain(hers);
+      expect(run.stdout).not.toContain(his);
+      expect(run.stdout).toContain('by Ana Editor <ana@example.com>');
+      expect(run.stdout).not.toContain('Adm Admin');
+
+      const json = await runCli(['history', '--person', 'adm', '--json'], { cwd: folder.dir, env });
+      expect(json.status, json.stderr).toBe(0);
+      const page = submissionsResponseSchema.parse(JSON.parse(json.stdout));
+      expect(page.submissions.map((submission) => submission.id)).toContain(his);
+      expect(page.submissions.every((submission) => submission.author?.subject === 'adm')).toBe(true);
+
+      const nobody = await runCli(['history', '--project', project, '--person', 'nobody-here'], {
+        cwd: folder.dir,
+        env,
+      });
+      expect(nobody.status, nobody.stderr).toBe(0);
+      expect(nobody.stdout).toContain(`No submission yet in project ${project} made by nobody-here.`);
+    } finally {
+      await folder.remove();
+    }
+  });
 });
