@@ -15,6 +15,7 @@ import { type CliIo, type Paint, Terminal } from './terminal';
 
 export interface HistoryOptions extends ServerOptions {
   project?: string;
+  person?: string;
   limit?: number;
   cursor?: string;
   json?: boolean;
@@ -47,7 +48,12 @@ export async function runHistory(options: HistoryOptions, io: CliIo): Promise<nu
   let page;
   try {
     page = await listSubmissions(
-      { ...(options.project ? { project: options.project } : {}), limit, cursor: options.cursor ?? null },
+      {
+        ...(options.project ? { project: options.project } : {}),
+        ...(options.person ? { person: options.person } : {}),
+        limit,
+        cursor: options.cursor ?? null,
+      },
       connection,
     );
   } catch (error) {
@@ -57,7 +63,8 @@ export async function runHistory(options: HistoryOptions, io: CliIo): Promise<nu
     terminal.json(page);
     return EXIT.ok;
   }
-  const where = options.project ? `project ${options.project}` : 'all projects';
+  const project = options.project ? `project ${options.project}` : 'all projects';
+  const where = options.person ? `${project} made by ${options.person}` : project;
   if (page.submissions.length === 0) {
     terminal.report(options.cursor ? `No more submissions in ${where}.` : `No submission yet in ${where}.`);
     return EXIT.ok;
@@ -68,8 +75,10 @@ export async function runHistory(options: HistoryOptions, io: CliIo): Promise<nu
   for (const submission of page.submissions)
     terminal.report(...submissionLines(submission, terminal.paintReport));
   if (page.next_cursor !== null) {
-    const project = options.project ? ` --project ${options.project}` : '';
-    terminal.report('', `More: spanpatch history${project} --limit ${limit} --cursor ${page.next_cursor}`);
+    const filters =
+      (options.project ? ` --project ${options.project}` : '') +
+      (options.person ? ` --person ${options.person}` : '');
+    terminal.report('', `More: spanpatch history${filters} --limit ${limit} --cursor ${page.next_cursor}`);
   }
   return EXIT.ok;
 }
@@ -81,9 +90,13 @@ export function addHistoryCommand(program: Command, context: CommandContext): vo
       .summary('list submissions, newest first')
       .description(
         "Lists the submissions the server keeps, newest first, a page at a time: each one's ID, kind, " +
-          'label, API key name, totals and revert links. Use an ID with revert.',
+          'label, who made it (person or API key), totals and revert links. Use an ID with revert.',
       )
       .option('--project <project>', 'only the submissions to this project (default: all projects)')
+      .option(
+        '--person <subject>',
+        "only this person's submissions, by their subject at the identity provider (author.subject in --json)",
+      )
       .option('--limit <n>', 'submissions per page, 1 to 1,000 (default 20)', integerAtLeast(1, 1000))
       .option('--cursor <cursor>', 'the page after the one that printed this cursor')
       .option('--json', 'print the page as the server answers it (submissions and next_cursor)'),
@@ -94,6 +107,7 @@ export function addHistoryCommand(program: Command, context: CommandContext): vo
 Examples:
   $ spanpatch history --project support-bot
   $ spanpatch history --project support-bot --limit 100 --json
+  $ spanpatch history --project support-bot --person 00u1a2b3c4
 ${SERVER_ENVIRONMENT_HELP}`,
     )
     .action(async (options: HistoryOptions) => {

@@ -93,4 +93,44 @@ describe('code loaded only when it is used, under the strict Content-Security-Po
     expect(requested).toHaveLength(1);
     await context.close();
   });
+
+  it('leaves the tabs other than the Sheet out of the first download, and says so while a tab arrives', async () => {
+    const context = await app.browser.newContext();
+    const page = await context.newPage();
+    guardPage(page, { pageError: true, csp: true });
+    const tabs = ['spans', 'preview', 'results', 'history'];
+    const asked = new Map(tabs.map((name) => [name, chunkRequests(page, name)]));
+    // Hold the History tab's code, as on a slow connection.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/assets\/history-[^/]*\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(app.url);
+    await page.getByRole('grid', { name: 'Sheet' }).waitFor();
+    for (const name of tabs) expect(asked.get(name), name).toStrictEqual([]);
+
+    const history = page.getByRole('tab', { name: 'History' });
+    await history.focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('tabpanel', { name: 'History' });
+    const loading = panel.getByRole('status').filter({ hasText: 'Loading the History tab…' });
+    await loading.waitFor();
+    expect(asked.get('history')).toHaveLength(1);
+    release();
+    await panel.getByRole('button', { name: 'Refresh' }).waitFor();
+    expect(await loading.count()).toBe(0);
+
+    // The Spans tab's code comes with it, and its search keeps what was typed when the tab shows again.
+    await page.getByRole('tab', { name: 'Spans' }).click();
+    const search = page.getByRole('searchbox', { name: 'Search spans' });
+    await search.fill('lookup');
+    expect(asked.get('spans')).toHaveLength(1);
+    await page.getByRole('tab', { name: 'Sheet' }).click();
+    await page.getByRole('tab', { name: 'Spans' }).click();
+    expect(await search.inputValue()).toBe('lookup');
+    expect(asked.get('spans')).toHaveLength(1);
+    await context.close();
+  });
 });

@@ -124,6 +124,56 @@ describe('signing in in the browser', () => {
     }
   });
 
+  it('filters History by who made each submission, from the keyboard, and passes axe-core', async () => {
+    for (const login of ['ana', 'adm'] as const) {
+      const { context, page } = await signIn(login);
+      try {
+        await page.getByText('Signed in as').waitFor();
+        await page.getByRole('button', { name: 'Tag reviewed traces' }).click();
+        await page
+          .getByRole('status', { name: 'Sheet summary' })
+          .filter({ hasText: /[1-9]\d* spans?/ })
+          .waitFor();
+        await page.getByRole('tab', { name: 'Preview' }).click();
+        await page.getByRole('button', { name: /^Submit \d+ spans?$/ }).click();
+        await page
+          .getByRole('status', { name: 'Submission summary' })
+          .filter({ hasText: /Sent\s*[1-9]/ })
+          .waitFor();
+      } finally {
+        await context.close();
+      }
+    }
+    const { context, page } = await signIn('adm');
+    try {
+      await page.getByText('Signed in as').filter({ hasText: 'Adm Admin' }).waitFor();
+      await page.getByRole('tab', { name: 'History' }).click();
+      const everyone = page.getByRole('table', { name: 'Submissions to project demo', exact: true });
+      await everyone.getByRole('row').filter({ hasText: 'Ana Editor' }).first().waitFor();
+      await everyone.getByRole('row').filter({ hasText: 'Adm Admin' }).first().waitFor();
+
+      const madeBy = page.getByRole('combobox', { name: 'Made by' });
+      await madeBy.focus();
+      await page.keyboard.press('ArrowDown');
+      const chosen = await madeBy.evaluate(
+        (select) => (select as HTMLSelectElement).selectedOptions[0]?.text,
+      );
+      expect(chosen).toMatch(/^(Ana Editor|Adm Admin) </);
+      const who = chosen ?? '';
+      const theirs = page.getByRole('table', { name: `Submissions to project demo made by ${who}` });
+      await theirs.waitFor();
+      await expect.poll(() => theirs.getByRole('row').count()).toBeGreaterThan(1);
+      const rows = await theirs.locator('tbody tr').allTextContents();
+      expect(rows.every((row) => row.includes(who.split(' <')[0] ?? who))).toBe(true);
+      const violations = await axeViolations(page);
+      expect(report(new Map(violations.length > 0 ? [['History by person', violations]] : [])), 'axe').toBe(
+        '',
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
   it('passes axe-core signed in: the header with who, the Keys dialog with a key, the Audit dialog', async () => {
     const { context, page } = await signIn('adm');
     try {

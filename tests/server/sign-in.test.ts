@@ -457,6 +457,29 @@ describe('who did what', () => {
     );
   });
 
+  it("says in a span's change history who made each change: the person who sent it, then the one who reverted it", async () => {
+    const ana = await signedIn('ana');
+    const adm = await signedIn('adm');
+    const sent = await submitted(ana, 'to-be-reverted');
+    const reverted = await write(adm, 'POST', `/api/v1/submissions/${sent}/revert`, { dry_run: false });
+    expect(reverted.status, JSON.stringify(reverted.body)).toBe(200);
+    const revertId = String(reverted.body.submission_id);
+
+    const span = spanDetailSchema.parse(
+      await (await ana.fetch(`${server.url}/api/v1/projects/${project}/spans/${spanId(1)}`)).json(),
+    );
+    const byWhom = (id: string) =>
+      span.changes
+        .filter((change) => change.submission_id === id)
+        .map((change) => [change.key, change.submission_kind, change.author]);
+    expect(byWhom(sent)).toEqual([
+      ['reviewed', 'patch', { kind: 'person', name: 'Ana Editor', email: 'ana@example.com', subject: 'ana' }],
+    ]);
+    expect(byWhom(revertId)).toEqual([
+      ['reviewed', 'revert', { kind: 'person', name: 'Adm Admin', email: 'adm@example.com', subject: 'adm' }],
+    ]);
+  });
+
   it("prints who sent each submission in the command line's history, used with a person's own key", async () => {
     const ana = await signedIn('ana');
     await submitted(ana, 'for-the-cli');
@@ -469,6 +492,42 @@ describe('who did what', () => {
       });
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).toContain('by Ana Editor <ana@example.com>');
+    } finally {
+      await folder.remove();
+    }
+  });
+
+  it("prints only one person's submissions with `history --person <subject>`", async () => {
+    const ana = await signedIn('ana');
+    const adm = await signedIn('adm');
+    const hers = await submitted(ana, 'for-person-ana');
+    const his = await submitted(adm, 'for-person-adm');
+    const folder = await tempFolder();
+    try {
+      const env = { SPANPATCH_URL: server.url, SPANPATCH_KEY: 'ci-secret' };
+      const run = await runCli(['history', '--project', project, '--person', 'ana', '--limit', '1000'], {
+        cwd: folder.dir,
+        env,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`Submissions in project ${project} made by ana, newest first`);
+      expect(run.stdout).toContain(hers);
+      expect(run.stdout).not.toContain(his);
+      expect(run.stdout).toContain('by Ana Editor <ana@example.com>');
+      expect(run.stdout).not.toContain('Adm Admin');
+
+      const json = await runCli(['history', '--person', 'adm', '--json'], { cwd: folder.dir, env });
+      expect(json.status, json.stderr).toBe(0);
+      const page = submissionsResponseSchema.parse(JSON.parse(json.stdout));
+      expect(page.submissions.map((submission) => submission.id)).toContain(his);
+      expect(page.submissions.every((submission) => submission.author?.subject === 'adm')).toBe(true);
+
+      const nobody = await runCli(['history', '--project', project, '--person', 'nobody-here'], {
+        cwd: folder.dir,
+        env,
+      });
+      expect(nobody.status, nobody.stderr).toBe(0);
+      expect(nobody.stdout).toContain(`No submission yet in project ${project} made by nobody-here.`);
     } finally {
       await folder.remove();
     }

@@ -10,7 +10,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ingest, span_id, stored_metadata
+from helpers import WRITE_KEY, ingest, span_id, stored_metadata
 
 from spanpatch import Client, RequestRejectedError, SubmissionNotFoundError
 
@@ -177,3 +177,16 @@ def test_verbose_shows_its_lines_when_logging_is_not_set_up(server_url: str, pro
     assert lines[0] == "spanpatch: read 1 row: 1 span to send"
     assert lines[2] == "spanpatch: batch 1/1 (1 span): 1 updated, 0 failed"
     assert lines[3].startswith("spanpatch: done: 1 span processed, 1 updated, 0 failed; submission ")
+
+
+def test_history_of_one_person(keyed_server_url: str, project: str) -> None:
+    ids = [span_id(1)]
+    ingest(keyed_server_url, project, [ids[0]], headers={"Authorization": f"Bearer {WRITE_KEY}"})
+    client = Client(url=keyed_server_url, api_key=WRITE_KEY)
+    sent = client.log_metadata(
+        dataframe=pd.DataFrame({"context.span_id": ids, "attributes.metadata.status": ["closed"]}),
+        project_name=project,
+    )
+    assert list(client.history(project)["id"]) == [sent.submission_id]
+    # Sent with a service key, the submission is no person's: the server asked for one person's answers none.
+    assert len(client.history(project, person="ana")) == 0

@@ -1,5 +1,5 @@
 import type { AuditAction, AuditEvent, Author, Role } from '@/core/api';
-import type { KeyRecord, SessionRecord } from './access-store';
+import type { KeyRecord, NewAuditEvent, NewKey, SessionRecord } from './access-store';
 
 // The rows of the tables of people, sessions, keys and the audit as both stores read them (the same columns on
 // SQLite and PostgreSQL), and the records the server works with.
@@ -72,6 +72,14 @@ export const keyColumns = `k.seq, k.id, k.secret_hash, k.name, k.role, k.owner_s
 /** The FROM of a key's row. */
 export const keyTables = 'api_keys k LEFT JOIN people p ON p.subject = k.owner_subject';
 
+/** The columns a new key is written with, in the order of `newKeyValues`. */
+export const newKeyColumns = 'id, secret_hash, name, role, owner_subject, created_at, expires_at';
+
+/** The values of a new key's row, in the order of `newKeyColumns`. */
+export function newKeyValues(key: NewKey): (string | null)[] {
+  return [key.id, key.secretHash, key.name, key.role, key.owner.subject, key.createdAt, key.expiresAt];
+}
+
 export function toKeyRecord(row: KeyRow): KeyRecord {
   return {
     id: row.id,
@@ -104,11 +112,23 @@ export interface AuditRow {
 export const auditColumns =
   'id, at, action, actor_kind, actor_name, actor_email, actor_subject, address, detail';
 
+/** The columns an audit event is written with, in the order of `newAuditValues`. */
+export const newAuditColumns =
+  'at, action, actor_kind, actor_name, actor_email, actor_subject, address, detail';
+
+/** The values of a new audit event's row, in the order of `newAuditColumns`. */
+export function newAuditValues(event: NewAuditEvent): (string | null)[] {
+  return [event.at, event.action, ...authorValues(event.actor), event.address, JSON.stringify(event.detail)];
+}
+
 /** The author columns' values of who did something: kind, name, email, subject (all null for nobody). */
 export function authorValues(author: Author | undefined): (string | null)[] {
   if (!author) return [null, null, null, null];
   return [author.kind, author.name, author.email, author.subject];
 }
+
+/** The columns of a row of `submission_authors` (an `AuthorRow`); written in this order too. */
+export const submissionAuthorColumns = 'submission_id, kind, name, email, subject';
 
 /** Who sent a submission, as a store reads it from `submission_authors`. */
 export interface AuthorRow {
@@ -128,6 +148,11 @@ export function authorOf(row: {
 }): Author {
   if (row.kind === null || row.name === null) return null;
   return { kind: row.kind, name: row.name, email: row.email, subject: row.subject };
+}
+
+/** The authors of submissions by their ID, from their rows. */
+export function authorsByRow(rows: readonly AuthorRow[]): Map<string, Author> {
+  return new Map(rows.map((row) => [row.submission_id, authorOf(row)]));
 }
 
 function parseDetail(text: string): Record<string, string | null> {

@@ -1,9 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { SheetModel } from '@/core/sheet';
-import { HistoryView } from '@/ui/history';
-import { PreviewView } from '@/ui/preview';
-import { ResultsView } from '@/ui/results';
 import { AccountMenu } from '@/ui/people';
 import {
   getConnectionSettings,
@@ -15,8 +12,17 @@ import {
   useConnectionSettings,
 } from '@/ui/settings';
 import { appSheetStore, type SheetStore, SheetProjectTypes, SheetView, useAutosave } from '@/ui/sheet';
-import { SpansStore, SpansView } from '@/ui/spans';
+import type { SpansStore } from '@/ui/spans';
+import { LoadingStatus } from '@/ui/shared/lazy-code';
 import { SubmissionStore, useOutcomeAutosave } from '@/ui/submission';
+import {
+  HistoryView,
+  prefetchView,
+  PreviewView,
+  ResultsView,
+  type SpansStoreHolder,
+  SpansView,
+} from './lazy-views';
 import { makeQueryClient } from './query-client';
 import { isSearchShortcut, TABS, type TabId, tabAfterKey } from './tabs';
 import { useDefaultProject } from './use-default-project';
@@ -24,11 +30,26 @@ import { useDefaultProject } from './use-default-project';
 /** Tabs whose view fills the window and scrolls inside (the sheet's grid, the preview's list), never the page. */
 const FILLED_TABS: ReadonlySet<TabId> = new Set(['sheet', 'preview']);
 
+/**
+ * The tabs whose code comes when first wanted (not the first screen's, the Sheet's): pointing at a tab or focusing
+ * it starts the download; the Preview also asks for the Results it submits to.
+ */
+const PREFETCH_TAB: Partial<Record<TabId, () => void>> = {
+  spans: prefetchView.spans,
+  preview: () => {
+    prefetchView.preview();
+    prefetchView.results();
+  },
+  results: prefetchView.results,
+  history: prefetchView.history,
+};
+
 /** What the app's tabs share: the sheet, the submission of it, and the Spans tab's search. */
 export interface AppStores {
   sheet: SheetStore;
   submission: SubmissionStore;
-  spans: SpansStore;
+  /** The Spans tab's; without it, one is made when the tab first shows (its code comes with the tab). */
+  spans?: SpansStore;
 }
 
 /** Where the chosen project writes (Spanpatch or Arize AX, SPEC §14), beside the project switcher. */
@@ -51,10 +72,11 @@ function HeaderProjectTarget() {
  */
 export function App({ stores }: { stores?: AppStores }) {
   const [active, setActive] = useState<TabId>('sheet');
-  const [{ sheet: store, submission, spans }] = useState(
-    (): AppStores =>
-      stores ?? { sheet: appSheetStore(), submission: new SubmissionStore(), spans: new SpansStore() },
-  );
+  const [{ sheet: store, submission }] = useState(() => ({
+    sheet: stores?.sheet ?? appSheetStore(),
+    submission: stores?.submission ?? new SubmissionStore(),
+  }));
+  const [spans] = useState((): SpansStoreHolder => ({ store: stores?.spans ?? null }));
   const [queryClient] = useState(makeQueryClient);
   const { restoring, saveError, unrestored } = useAutosave(store);
   useOutcomeAutosave(submission);
@@ -136,6 +158,8 @@ export function App({ stores }: { stores?: AppStores }) {
               aria-controls={`panel-${tab.id}`}
               tabIndex={active === tab.id ? 0 : -1}
               className="app-tab"
+              onPointerEnter={PREFETCH_TAB[tab.id]}
+              onFocus={PREFETCH_TAB[tab.id]}
               onClick={() => show(tab.id)}
             >
               {tab.label}
@@ -151,48 +175,50 @@ export function App({ stores }: { stores?: AppStores }) {
             hidden={active !== tab.id}
             className="app-panel"
           >
-            {active === tab.id && tab.id === 'spans' && (
-              <SpansView
-                store={spans}
-                sheet={store}
-                onOpenSheet={() => select('sheet')}
-                focusSearch={focusSearch}
-                onSearchFocused={() => setFocusSearch(false)}
-              />
-            )}
-            {active === tab.id && tab.id === 'sheet' && (
-              <SheetView store={store} restoring={restoring} unrestored={unrestored} />
-            )}
-            {active === tab.id && tab.id === 'preview' && (
-              <PreviewView sheet={store} submission={submission} onSubmitted={() => select('results')} />
-            )}
-            {active === tab.id && tab.id === 'results' && (
-              <ResultsView
-                submission={submission}
-                sheet={store}
-                onRetry={() =>
-                  void submission.retry(getConnectionSettings(), {
-                    onEnded: (written) => void invalidateProject(queryClient, written),
-                  })
-                }
-                onSendLeftOut={() =>
-                  void submission.sendLeftOut(getConnectionSettings(), {
-                    onEnded: (written) => void invalidateProject(queryClient, written),
-                  })
-                }
-                onOpenInHistory={(submissionId, project) => {
-                  const current = getConnectionSettings();
-                  if (current.project !== project) setConnectionSettings({ ...current, project });
-                  setHistoryOpens(submissionId);
-                  setActive('history');
-                }}
-                onFixInSheet={(columns, rows, name) => {
-                  store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
-                  select('sheet');
-                }}
-              />
-            )}
-            {active === tab.id && tab.id === 'history' && <HistoryView openSubmission={historyOpens} />}
+            <Suspense fallback={<LoadingStatus what={`the ${tab.label} tab`} />}>
+              {active === tab.id && tab.id === 'spans' && (
+                <SpansView
+                  holder={spans}
+                  sheet={store}
+                  onOpenSheet={() => select('sheet')}
+                  focusSearch={focusSearch}
+                  onSearchFocused={() => setFocusSearch(false)}
+                />
+              )}
+              {active === tab.id && tab.id === 'sheet' && (
+                <SheetView store={store} restoring={restoring} unrestored={unrestored} />
+              )}
+              {active === tab.id && tab.id === 'preview' && (
+                <PreviewView sheet={store} submission={submission} onSubmitted={() => select('results')} />
+              )}
+              {active === tab.id && tab.id === 'results' && (
+                <ResultsView
+                  submission={submission}
+                  sheet={store}
+                  onRetry={() =>
+                    void submission.retry(getConnectionSettings(), {
+                      onEnded: (written) => void invalidateProject(queryClient, written),
+                    })
+                  }
+                  onSendLeftOut={() =>
+                    void submission.sendLeftOut(getConnectionSettings(), {
+                      onEnded: (written) => void invalidateProject(queryClient, written),
+                    })
+                  }
+                  onOpenInHistory={(submissionId, project) => {
+                    const current = getConnectionSettings();
+                    if (current.project !== project) setConnectionSettings({ ...current, project });
+                    setHistoryOpens(submissionId);
+                    setActive('history');
+                  }}
+                  onFixInSheet={(columns, rows, name) => {
+                    store.replace(SheetModel.fromRows(columns, rows), { name, kind: 'failed-rows' }, true);
+                    select('sheet');
+                  }}
+                />
+              )}
+              {active === tab.id && tab.id === 'history' && <HistoryView openSubmission={historyOpens} />}
+            </Suspense>
           </section>
         ))}
       </main>

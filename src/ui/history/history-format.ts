@@ -1,5 +1,6 @@
 import { ApiRequestError } from '@/client';
 import {
+  authorWords,
   parseErrorMessage,
   type PatchResponse,
   type SpanError,
@@ -124,4 +125,26 @@ export function describeRevertError(error: unknown, settings: RequestSettings): 
     }
   }
   return describeRequestError(error, settings);
+}
+
+/** A person History can show the submissions of: their subject (what `person=` filters by) and how they read. */
+export interface SubmissionPerson {
+  subject: string;
+  words: string;
+}
+
+/**
+ * The people who made the submissions listed, each once, in the order they first appear (newest first): those
+ * the server recorded with a subject. Keys are left out: the server filters by a person's subject only.
+ */
+export function peopleOf(
+  submissions: readonly Pick<Submission, 'author' | 'key_name'>[],
+): SubmissionPerson[] {
+  const people = new Map<string, SubmissionPerson>();
+  for (const submission of submissions) {
+    const { author } = submission;
+    if (author?.kind !== 'person' || author.subject === null || people.has(author.subject)) continue;
+    people.set(author.subject, { subject: author.subject, words: authorWords(submission) ?? author.name });
+  }
+  return [...people.values()];
 }

@@ -7,8 +7,9 @@ import { describeRequestError } from '@/ui/shared/request-error';
 import { useSubmissions } from './api/get-submissions';
 import { historyKeys } from './api/history-keys';
 import type { PagedList } from './api/paged-list';
-import { kindText, submissionLabel } from './history-format';
+import { kindText, peopleOf, type SubmissionPerson, submissionLabel } from './history-format';
 import { LoadMoreButton, useFocusAfterLastPage } from './load-more';
+import { PersonFilter } from './person-filter';
 import { RevertButton } from './revert-button';
 import { RevertDialog } from './revert-dialog';
 import { SubmissionDetailPanel } from './submission-detail';
@@ -30,7 +31,7 @@ interface Reverting {
  * The History tab: the server's submissions to the project chosen in Settings, newest first, a page at a time
  * ("Load more" until the oldest), each with its label, kind, start, API key and totals, and its revert links.
  * A submission opens to show its changes and errors (`openSubmission` is open as the tab shows); Revert opens
- * the "Revert submission" dialog.
+ * the "Revert submission" dialog. On a server that records people, "Made by" shows one person's submissions only.
  */
 export function HistoryView({ openSubmission = null }: { openSubmission?: string | null }) {
   const settings = useConnectionSettings();
@@ -45,7 +46,13 @@ export function HistoryView({ openSubmission = null }: { openSubmission?: string
   const revertedInDialog = useRef(false);
   const focusAfterDialog = useRef<string | null>(null);
   const firstNewRow = useRef(0);
-  const list = useSubmissions(settings, project);
+  // NOTE: the people to choose from come from everyone's list, read also while one person's shows.
+  const [filter, setFilter] = useState<{ connection: string; person: SubmissionPerson } | null>(null);
+  const person = filter?.connection === connection ? filter.person : null;
+  const everyone = useSubmissions(settings, project);
+  const theirs = useSubmissions(settings, project, person?.subject ?? null, person !== null);
+  const list = person === null ? everyone : theirs;
+  const people = useMemo(() => peopleOf(everyone.items), [everyone.items]);
   const known = useMemo(
     () => new Map(list.items.map((submission) => [submission.id, submission])),
     [list.items],
@@ -87,6 +94,13 @@ export function HistoryView({ openSubmission = null }: { openSubmission?: string
         <h2 className="history-title" id={TITLE_ID} tabIndex={-1}>
           Submissions to <span className="history-project">{project}</span>
         </h2>
+        {(people.length > 0 || person !== null) && (
+          <PersonFilter
+            people={people}
+            person={person}
+            onChange={(chosen) => setFilter(chosen === null ? null : { connection, person: chosen })}
+          />
+        )}
         <button
           type="button"
           onClick={() => void queryClient.invalidateQueries({ queryKey: historyKeys.all(settings, project) })}
@@ -95,7 +109,7 @@ export function HistoryView({ openSubmission = null }: { openSubmission?: string
         </button>
       </div>
       <p className="history-status" role="status">
-        {listStatusText(list, project)}
+        {listStatusText(list, project, person)}
       </p>
       {list.status === 'failed' && (
         <p role="alert" className="banner banner-error">
@@ -116,7 +130,10 @@ export function HistoryView({ openSubmission = null }: { openSubmission?: string
       )}
       {list.items.length > 0 && (
         <table className="history-table" aria-busy={list.status === 'loading'}>
-          <caption className="visually-hidden">Submissions to project {project}</caption>
+          <caption className="visually-hidden">
+            Submissions to project {project}
+            {person === null ? '' : ` made by ${person.words}`}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Submission</th>
@@ -188,15 +205,23 @@ export function HistoryView({ openSubmission = null }: { openSubmission?: string
   );
 }
 
-/** What the list's status line says: loading, none yet, or how many are shown and whether more are left. */
-function listStatusText(list: PagedList<Submission>, project: string): string {
+/**
+ * What the list's status line says: loading, none yet, or how many are shown (of everyone, or made by `person`) and
+ * whether more are left.
+ */
+function listStatusText(
+  list: PagedList<Submission>,
+  project: string,
+  person: SubmissionPerson | null,
+): string {
   if (list.status === 'loading') return 'Loading submissions…';
   if (list.status !== 'ready') return '';
   const count = list.items.length;
-  if (count === 0) return `No submissions to project ${project} yet.`;
+  const by = person === null ? '' : ` made by ${person.words}`;
+  if (count === 0) return `No submissions to project ${project}${by} yet.`;
   const shown = list.hasMore
-    ? `Showing the latest ${countText(count, 'submission')}, newest first; earlier ones are on the next pages.`
-    : `Showing all ${countText(count, 'submission')}, newest first.`;
+    ? `Showing the latest ${countText(count, 'submission')}${by}, newest first; earlier ones are on the next pages.`
+    : `Showing all ${countText(count, 'submission')}${by}, newest first.`;
   return list.more.status === 'loading' ? `${shown} Loading more…` : shown;
 }
 

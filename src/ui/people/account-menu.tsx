@@ -1,9 +1,37 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useConnectionSettings, useIdentity } from '@/ui/settings';
+import { fetchOnce, LoadFailure, LoadingStatus } from '@/ui/shared/lazy-code';
+import { Modal } from '@/ui/shared/modal';
 import { useSignInOffered } from './api/get-sign-in';
-import { AuditDialog } from './audit-dialog';
-import { KeysDialog } from './keys-dialog';
 import './people.css';
+
+const loadKeys = fetchOnce(() => import('./keys-dialog'));
+const loadAudit = fetchOnce(() => import('./audit-dialog'));
+
+/** The dialog that says a dialog's code could not be fetched, closed as the dialog would be. */
+const failedDialog =
+  (title: string) =>
+  (error: unknown): { default: never } => ({
+    default: (({ onClose }: { onClose: () => void }) => (
+      <Modal title={title} onClose={onClose}>
+        <div className="modal-body">
+          <LoadFailure what={title} error={error} />
+        </div>
+        <div className="modal-actions">
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </Modal>
+    )) as never,
+  });
+
+// The Keys and Audit dialogs, each in a chunk of its own: the header's first download leaves them out.
+const KeysDialog = lazy(() =>
+  loadKeys().then((m) => ({ default: m.KeysDialog }), failedDialog('Your API keys')),
+);
+const AuditDialog = lazy(() => loadAudit().then((m) => ({ default: m.AuditDialog }), failedDialog('Audit')));
+const prefetch = (load: () => Promise<unknown>) => () => void load().catch(() => undefined);
 
 /**
  * Ends the session (`POST /auth/logout`), then loads the app again, signed out. NOTE: a fetch, not a form: the
@@ -40,19 +68,31 @@ export function AccountMenu() {
       <span className="account-who">
         Signed in as <strong>{identity.name}</strong> <span className="account-role">({identity.role})</span>
       </span>
-      <button type="button" onClick={() => setOpen('keys')}>
+      <button
+        type="button"
+        onPointerEnter={prefetch(loadKeys)}
+        onFocus={prefetch(loadKeys)}
+        onClick={() => setOpen('keys')}
+      >
         Keys
       </button>
       {identity.role === 'admin' && (
-        <button type="button" onClick={() => setOpen('audit')}>
+        <button
+          type="button"
+          onPointerEnter={prefetch(loadAudit)}
+          onFocus={prefetch(loadAudit)}
+          onClick={() => setOpen('audit')}
+        >
           Audit
         </button>
       )}
       <button type="button" onClick={() => void signOut(settings.serverUrl)}>
         Sign out
       </button>
-      {open === 'keys' && <KeysDialog identity={identity} onClose={() => setOpen(null)} />}
-      {open === 'audit' && <AuditDialog onClose={() => setOpen(null)} />}
+      <Suspense fallback={<LoadingStatus what={open === 'audit' ? 'the Audit' : 'your API keys'} floating />}>
+        {open === 'keys' && <KeysDialog identity={identity} onClose={() => setOpen(null)} />}
+        {open === 'audit' && <AuditDialog onClose={() => setOpen(null)} />}
+      </Suspense>
     </div>
   );
 }

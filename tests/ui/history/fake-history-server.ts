@@ -43,13 +43,13 @@ const publicPart = ({ changes: _changes, errors: _errors, ...submission }: FakeS
   submission;
 
 /**
- * Stubs the global fetch with a server that answers the history routes as SPEC §9 says, from `submissions`
- * (newest first, as the server lists them): the list of a project, page by page (`cursor` is a position); one
- * submission; its changes and errors, paged and searched (`q`: start of a span ID, or part of the key or
- * message); and revert. A revert fails the spans `conflicts` names for that submission (and reverts the other
- * spans it changed), writes a new submission of kind `revert` at the top and links the two; a dry run answers the
- * same and writes nothing. 401/403 when `apiKey` is set and not sent right; 403 `read_only_key` on a revert when
- * `readOnly`.
+ * Stubs the global fetch with a server that answers the history routes as SPEC §9 says, from `submissions` (newest
+ * first, as the server lists them): the list of a project, page by page (`cursor` is a position); one submission;
+ * its changes and errors, paged and searched (`q`: start of a span ID, or part of the key or message); and revert.
+ * `person` lists only the submissions whose author has that subject. A revert fails the spans `conflicts` names for
+ * that submission (and reverts the other spans it changed), writes a new submission of kind `revert` at the top and
+ * links the two; a dry run answers the same and writes nothing. 401/403 when `apiKey` is set and not sent right;
+ * 403 `read_only_key` on a revert when `readOnly`.
  */
 export function stubHistoryServer({
   submissions,
@@ -123,7 +123,12 @@ export function stubHistoryServer({
     if (refused) return refused;
     if (url.pathname === '/api/v1/submissions') {
       const project = url.searchParams.get('project');
-      const listed = records.filter((record) => project === null || record.project === project);
+      const person = url.searchParams.get('person');
+      const listed = records.filter(
+        (record) =>
+          (project === null || record.project === project) &&
+          (person === null || record.author?.subject === person),
+      );
       const { rows, next_cursor } = page(listed, url);
       return json(200, { submissions: rows.map(publicPart), next_cursor });
     }

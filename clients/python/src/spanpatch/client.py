@@ -322,23 +322,30 @@ class Client:
             submission_id=body.get("submission_id") or None,
         )
 
-    def history(self, project_name: str | None = None, *, limit: int | None = None) -> Any:
-        """Lists the submissions, newest first: what each sent, when, with which key, and what it did.
+    def history(self, project_name: str | None = None, *, limit: int | None = None, person: str | None = None) -> Any:
+        """Lists the submissions, newest first: what each sent, when, who sent it, and what it did.
 
         Args:
             project_name: Only this project's submissions. Default: every project's.
             limit: At most this many. Default: all of them.
+            person: Only this person's submissions, by their subject at the identity provider (on a server where
+                people sign in, each submission's ``author`` holds it). Default: everyone's.
 
         Returns:
             A pandas DataFrame, a row per submission: ``id``, ``label``, ``kind`` (``patch`` or ``revert``),
             ``project``, ``created_at``, ``finished_at``, ``key_name``, ``batches``, the span counts, ``reverts``
-            and ``reverted_by``. Without pandas, a list of dicts.
+            and ``reverted_by``; on a server where people sign in, ``author`` too (``kind``, ``name``, ``email``,
+            ``subject``). Without pandas, a list of dicts.
         """
         rows: list[dict[str, Any]] = []
         cursor: str | None = None
         while limit is None or len(rows) < limit:
             page_size = 100 if limit is None else min(100, limit - len(rows))
-            query = {"limit": page_size, **({"project": project_name} if project_name else {})}
+            query: dict[str, Any] = {
+                "limit": page_size,
+                **({"project": project_name} if project_name else {}),
+                **({"person": person} if person else {}),
+            }
             if cursor:
                 query["cursor"] = cursor
             body = self._transport.request(

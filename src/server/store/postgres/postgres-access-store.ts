@@ -3,15 +3,20 @@ import {
   type AuditRow,
   auditColumns,
   type AuthorRow,
-  authorOf,
+  authorsByRow,
   authorValues,
   type KeyRow,
   keyColumns,
   keyTables,
+  newAuditColumns,
+  newAuditValues,
+  newKeyColumns,
+  newKeyValues,
   pageOf,
   type SessionRow,
   sessionColumns,
   sessionValues,
+  submissionAuthorColumns,
   toAuditEvent,
   toKeyRecord,
   toSessionRecord,
@@ -156,9 +161,8 @@ class PostgresAccessStore implements AccessStore {
   async createKey(key: NewKey): Promise<void> {
     await this.run((sql) =>
       sql.query(
-        `INSERT INTO api_keys (id, secret_hash, name, role, owner_subject, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [key.id, key.secretHash, key.name, key.role, key.owner.subject, key.createdAt, key.expiresAt],
+        `INSERT INTO api_keys (${newKeyColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        newKeyValues(key),
       ),
     );
   }
@@ -202,9 +206,8 @@ class PostgresAccessStore implements AccessStore {
   async recordAudit(event: NewAuditEvent): Promise<void> {
     await this.run((sql) =>
       sql.query(
-        `INSERT INTO audit_events (at, action, actor_kind, actor_name, actor_email, actor_subject, address, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [event.at, event.action, ...authorValues(event.actor), event.address, JSON.stringify(event.detail)],
+        `INSERT INTO audit_events (${newAuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        newAuditValues(event),
       ),
     );
   }
@@ -224,24 +227,22 @@ class PostgresAccessStore implements AccessStore {
     if (author === null) return;
     await this.run((sql) =>
       sql.query(
-        `INSERT INTO submission_authors (submission_id, kind, name, email, subject) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO submission_authors (${submissionAuthorColumns}) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (submission_id) DO NOTHING`,
-        [submissionId, author.kind, author.name, author.email, author.subject],
+        [submissionId, ...authorValues(author)],
       ),
     );
   }
 
   async authorsOf(submissionIds: readonly string[]): Promise<Map<string, Author>> {
-    const authors = new Map<string, Author>();
-    if (submissionIds.length === 0) return authors;
+    if (submissionIds.length === 0) return new Map();
     const rows = await this.run((sql) =>
       sql.query<AuthorRow>(
-        'SELECT submission_id, kind, name, email, subject FROM submission_authors WHERE submission_id = ANY($1::text[])',
+        `SELECT ${submissionAuthorColumns} FROM submission_authors WHERE submission_id = ANY($1::text[])`,
         [[...submissionIds]],
       ),
     );
-    for (const row of rows) authors.set(row.submission_id, authorOf(row));
-    return authors;
+    return authorsByRow(rows);
   }
 
   async close(): Promise<void> {

@@ -4,15 +4,20 @@ import {
   type AuditRow,
   auditColumns,
   type AuthorRow,
-  authorOf,
+  authorsByRow,
   authorValues,
   type KeyRow,
   keyColumns,
   keyTables,
+  newAuditColumns,
+  newAuditValues,
+  newKeyColumns,
+  newKeyValues,
   pageOf,
   type SessionRow,
   sessionColumns,
   sessionValues,
+  submissionAuthorColumns,
   toAuditEvent,
   toKeyRecord,
   toSessionRecord,
@@ -161,11 +166,8 @@ class SqliteAccessStore implements AccessStore {
   createKey(key: NewKey): Promise<void> {
     return this.run(() => {
       this.db
-        .prepare(
-          `INSERT INTO api_keys (id, secret_hash, name, role, owner_subject, created_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(key.id, key.secretHash, key.name, key.role, key.owner.subject, key.createdAt, key.expiresAt);
+        .prepare(`INSERT INTO api_keys (${newKeyColumns}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(...newKeyValues(key));
     });
   }
 
@@ -214,17 +216,8 @@ class SqliteAccessStore implements AccessStore {
   recordAudit(event: NewAuditEvent): Promise<void> {
     return this.run(() => {
       this.db
-        .prepare(
-          `INSERT INTO audit_events (at, action, actor_kind, actor_name, actor_email, actor_subject, address, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          event.at,
-          event.action,
-          ...authorValues(event.actor),
-          event.address,
-          JSON.stringify(event.detail),
-        );
+        .prepare(`INSERT INTO audit_events (${newAuditColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(...newAuditValues(event));
     });
   }
 
@@ -245,25 +238,23 @@ class SqliteAccessStore implements AccessStore {
       if (author === null) return;
       this.db
         .prepare(
-          `INSERT INTO submission_authors (submission_id, kind, name, email, subject) VALUES (?, ?, ?, ?, ?)
+          `INSERT INTO submission_authors (${submissionAuthorColumns}) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (submission_id) DO NOTHING`,
         )
-        .run(submissionId, author.kind, author.name, author.email, author.subject);
+        .run(submissionId, ...authorValues(author));
     });
   }
 
   authorsOf(submissionIds: readonly string[]): Promise<Map<string, Author>> {
     return this.run(() => {
-      const authors = new Map<string, Author>();
-      if (submissionIds.length === 0) return authors;
+      if (submissionIds.length === 0) return new Map<string, Author>();
       const rows = this.db
         .prepare<string[], AuthorRow>(
-          `SELECT submission_id, kind, name, email, subject FROM submission_authors
+          `SELECT ${submissionAuthorColumns} FROM submission_authors
            WHERE submission_id IN (${submissionIds.map(() => '?').join(', ')})`,
         )
         .all(...submissionIds);
-      for (const row of rows) authors.set(row.submission_id, authorOf(row));
-      return authors;
+      return authorsByRow(rows);
     });
   }
 

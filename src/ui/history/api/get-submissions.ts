@@ -13,13 +13,20 @@ const rowsOf = (data: InfiniteData<SubmissionsResponse>): LoadedRows<Submission>
   total: null,
 });
 
-/** `GET /api/v1/submissions?project=…`: a project's submissions, newest first, a page at a time. */
-export function submissionsQueryOptions(connection: ServerConnection, project: string) {
+/**
+ * `GET /api/v1/submissions?project=…&person=…`: a project's submissions, newest first, a page at a time; with
+ * `person` (a subject at the identity provider), only that person's.
+ */
+export function submissionsQueryOptions(
+  connection: ServerConnection,
+  project: string,
+  person: string | null = null,
+) {
   return infiniteQueryOptions({
-    queryKey: historyKeys.list(connection, project),
+    queryKey: historyKeys.list(connection, project, person),
     queryFn: ({ pageParam, signal }) =>
       listSubmissions(
-        { project, limit: HISTORY_PAGE_SIZE, cursor: pageParam },
+        { project, ...(person === null ? {} : { person }), limit: HISTORY_PAGE_SIZE, cursor: pageParam },
         { ...toClientOptions(connection), signal },
       ),
     initialPageParam: null as string | null,
@@ -28,10 +35,21 @@ export function submissionsQueryOptions(connection: ServerConnection, project: s
   });
 }
 
-/** The submissions to a project (none asked for without a project), as far as "Load more" went. */
-export function useSubmissions(connection: ServerConnection, project: string): PagedList<Submission> {
+/**
+ * The submissions to a project (none asked for without a project), as far as "Load more" went: everyone's, or
+ * `person`'s only; none asked for while `active` is false.
+ */
+export function useSubmissions(
+  connection: ServerConnection,
+  project: string,
+  person: string | null = null,
+  active = true,
+): PagedList<Submission> {
   const { serverUrl, apiKey } = connection;
-  const enabled = project !== '';
-  const query = useInfiniteQuery({ ...submissionsQueryOptions({ serverUrl, apiKey }, project), enabled });
+  const enabled = active && project !== '';
+  const query = useInfiniteQuery({
+    ...submissionsQueryOptions({ serverUrl, apiKey }, project, person),
+    enabled,
+  });
   return pagedListOf(query, enabled);
 }

@@ -5,8 +5,9 @@ export const historyKeys = {
   /** Everything read of a project's submissions: the list, each submission, its changes and errors. */
   all: (connection: ServerConnection, project: string) =>
     [...projectKey(connection, project), 'submissions'] as const,
-  list: (connection: ServerConnection, project: string) =>
-    [...historyKeys.all(connection, project), 'list'] as const,
+  /** The list of a project's submissions: everyone's (`person` null), or one person's (their subject). */
+  list: (connection: ServerConnection, project: string, person: string | null = null) =>
+    [...historyKeys.all(connection, project), 'list', person] as const,
   submission: (connection: ServerConnection, project: string, id: string) =>
     [...historyKeys.all(connection, project), 'submission', id] as const,
   /** A submission's changes or errors matching a search (empty: all). */
