@@ -27,8 +27,11 @@ export function mayWrite(role: Role): boolean {
   return role !== 'viewer';
 }
 
-/** What a viewer is refused: sending a sheet, or reverting a submission (a revert's dry run is a read). */
-export type WriteAction = 'submit' | 'revert';
+/**
+ * What a viewer is refused: sending a sheet, or reverting a submission (a revert's dry run is a read); and what
+ * only an admin (or the operator's own tools) may do: loading spans from Arize AX (`load`).
+ */
+export type WriteAction = 'submit' | 'revert' | 'load';
 
 /**
  * Who a request comes from, as the server found out (SPEC §16): anyone, on a server without keys or sign-in; a
@@ -155,6 +158,7 @@ export function whyNotAllowed(
   author?: Author,
 ): string | null {
   if (identity === null) return null;
+  if (action === 'load') return whyNotLoad(identity);
   if (mayWrite(identity.role)) {
     if (action !== 'revert' || author === undefined || identity.role !== 'editor') return null;
     if (identity.subject === undefined) return null;
@@ -177,6 +181,21 @@ export function whyNotAllowed(
       : 'it can show what a revert would do, not revert';
   const to = action === 'submit' ? 'To submit' : 'To revert';
   return `${callerWords(identity)} is read-only: ${what}. ${to}, enter a key that may write in Settings.`;
+}
+
+/** Why the caller may not load spans from Arize AX (an admin's, or the operator's tools', SPEC §16), or null. */
+function whyNotLoad(identity: Identity): string | null {
+  if (identity.role === 'admin' || identity.via === 'none') return null;
+  const serviceKey = identity.via === 'key' && identity.subject === undefined;
+  if (serviceKey) {
+    return mayWrite(identity.role)
+      ? null
+      : `${callerWords(identity)} is read-only: it can find spans, not load them from Arize. To load, enter a key that may write in Settings.`;
+  }
+  if (identity.via === 'session') {
+    return 'Loading spans from Arize is for admins; ask an admin to load them, or to make you an admin.';
+  }
+  return `Your key '${identity.key_name ?? identity.name ?? ''}' is not an admin's key: loading spans from Arize needs an admin. Sign in as an admin, or ask one to load them.`;
 }
 
 /**

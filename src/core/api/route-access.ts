@@ -10,9 +10,11 @@ import type { Role } from './api-schema';
 
 /**
  * Who may call a route: `anyone` (no key, no sign-in: the probes, signing in itself), a caller with at least a
- * role, or `person`: a person signed in with the identity provider (making a key), whatever their role.
+ * role, `person`: a person signed in with the identity provider (making a key), whatever their role, or
+ * `operator`: an admin, or the operator's own tools (a service key that may write; anyone on a server without keys
+ * or sign-in), as for reverting anyone's submission.
  */
-export type RouteAccess = 'anyone' | Role | 'person';
+export type RouteAccess = 'anyone' | Role | 'person' | 'operator';
 
 /** Who may call a route; `dryRun`: who may when its JSON body asks for a dry run (`dry_run: true`), a read. */
 export interface RouteRule {
@@ -46,8 +48,9 @@ export const apiRouteAccess = {
   // The owner revokes their own key, an admin anyone's: the handler checks whose.
   revokeKey: { access: 'viewer' },
   listAudit: { access: 'admin' },
-  // Loading spans from Arize AX writes Spanpatch's copy; its status is read by anyone who may read.
-  loadFromArize: { access: 'editor' },
+  // Loading spans from Arize AX writes Spanpatch's copy: an admin's (SPEC §16), or the operator's tools'; its
+  // status is read by anyone who may read.
+  loadFromArize: { access: 'operator' },
   // Counting matches across projects reads spans only.
   countSpans: { access: 'viewer' },
   arizeStatus: { access: 'viewer' },
@@ -120,6 +123,10 @@ export function refusalOf(caller: Caller, access: RouteAccess, writes = false): 
           ? 'This server has no sign-in (SPANPATCH_OIDC_ISSUER is not set), so it has no personal keys.'
           : `${callerWords(caller)} is not a person signed in: sign in to Spanpatch in the browser and make keys on the Keys page.`,
     };
+  }
+  if (access === 'operator') {
+    if (caller.kind === 'anyone' || caller.kind === 'service_key') return null;
+    return refusalOf(caller, 'admin', writes);
   }
   const role = roleOfCaller(caller);
   if (roleAtLeast(role, access)) return null;

@@ -1,9 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ApiRequestError, loadFromArize } from '@/client';
-import { loadParts, MAX_LOAD_DAYS } from '@/core/api';
+import { loadParts, MAX_LOAD_DAYS, whyNotAllowed } from '@/core/api';
 import { type LoadedCounts, loadedSpansText, loadFailureText } from '@/core/words';
-import { type ConnectionSettings, invalidateProject, toClientOptions, useProjectTarget } from '@/ui/settings';
+import {
+  type ConnectionSettings,
+  invalidateProject,
+  toClientOptions,
+  useIdentity,
+  useProjectTarget,
+} from '@/ui/settings';
 import { Modal } from '@/ui/shared/modal';
 import { describeRequestError } from '@/ui/shared/request-error';
 
@@ -53,13 +59,29 @@ export function LoadFromArize({
   settings: Pick<ConnectionSettings, 'serverUrl' | 'apiKey' | 'project'>;
 }) {
   const target = useProjectTarget(settings);
+  const notAllowed = whyNotAllowed(useIdentity(settings), 'load');
+  const reasonId = useId();
   const [open, setOpen] = useState(false);
   if (target?.kind !== 'arize') return null;
   return (
     <>
-      <button type="button" className="spans-load-button" onClick={() => setOpen(true)}>
+      {/* NOTE: aria-disabled, not disabled: the keyboard still reaches the button and hears why (SPEC §16). */}
+      <button
+        type="button"
+        className="spans-load-button"
+        aria-disabled={notAllowed !== null || undefined}
+        aria-describedby={notAllowed !== null ? reasonId : undefined}
+        onClick={() => {
+          if (notAllowed === null) setOpen(true);
+        }}
+      >
         Load spans from Arize
       </button>
+      {notAllowed !== null && (
+        <span id={reasonId} className="spans-load-reason">
+          {notAllowed}
+        </span>
+      )}
       {open && (
         <LoadFromArizeDialog
           settings={settings}

@@ -33,7 +33,7 @@ describe('the route → role table', () => {
     for (const [id, route] of Object.entries(apiRoutes)) {
       const rule: { access: string; dryRun?: string } = apiRouteAccess[id as keyof typeof apiRouteAccess];
       if (route.writes === false || id === 'revokeKey') continue;
-      expect(['editor', 'admin', 'person'], id).toContain(rule.access);
+      expect(['editor', 'admin', 'person', 'operator'], id).toContain(rule.access);
       if (route.writes === 'unless_dry_run') expect(rule.dryRun, id).toBe('viewer');
     }
   });
@@ -72,6 +72,26 @@ describe('refusalOf', () => {
       'sign_in_required',
     );
     expect(refusalOf(session('viewer'), 'person')).toBeNull();
+  });
+
+  it("lets admins and the operator's tools load from Arize, and tells an editor whom to ask (SPEC §16)", () => {
+    expect(apiRouteAccess.loadFromArize.access).toBe('operator');
+    expect(refusalOf(session('admin'), 'operator', true)).toBeNull();
+    expect(refusalOf({ kind: 'anyone' }, 'operator', true)).toBeNull();
+    expect(refusalOf({ kind: 'service_key', name: 'ops', access: 'write' }, 'operator', true)).toBeNull();
+    const editor = refusalOf(session('editor'), 'operator', true);
+    expect(editor?.code).toBe('role_too_low');
+    expect(editor?.message).toContain('Ask an admin to make you an admin');
+    const viewerKey = refusalOf({ kind: 'service_key', name: 'ci', access: 'read' }, 'operator', true);
+    expect(viewerKey?.code).toBe('read_only_key');
+    const personalKey: Caller = {
+      kind: 'personal_key',
+      keyId: 'k1',
+      keyName: 'laptop',
+      person: ana,
+      role: 'editor',
+    };
+    expect(refusalOf(personalKey, 'operator', true)?.code).toBe('role_too_low');
   });
 
   it('lets anyone through on a server without keys or sign-in, as before, except to the audit', () => {

@@ -23,6 +23,7 @@ function stubServer(
   target: ProjectTarget,
   answer: (call: LoadCall, index: number) => Response,
   hold?: (index: number) => Promise<void> | undefined,
+  me?: Record<string, unknown>,
 ) {
   const loads: LoadCall[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -30,6 +31,7 @@ function stubServer(
     if (url.pathname === '/api/v1/projects') {
       return json(200, { projects: [{ name: 'support', spans: 0, target }] });
     }
+    if (url.pathname === '/api/v1/me' && me !== undefined) return json(200, me);
     if (url.pathname === '/api/v1/projects/support/arize/load' && init?.method === 'POST') {
       const call = JSON.parse(String(init.body)) as LoadCall;
       const index = loads.length;
@@ -85,6 +87,23 @@ describe('Load spans from Arize (Spans tab of a linked project)', () => {
     // Once the server said where the project writes, there is no load to offer.
     await screen.findByText("Writes to Spanpatch's store");
     expect(screen.queryByRole('button', { name: 'Load spans from Arize' })).toBeNull();
+    expect(server.loads).toEqual([]);
+  });
+
+  it("is an admin's (SPEC §16): an editor signed in reaches the button and hears why, and nothing loads", async () => {
+    const user = userEvent.setup();
+    const editor = { name: 'Ana', email: 'ana@example.com', role: 'editor', via: 'session', subject: 'ana' };
+    const server = stubServer(LINKED, () => json(200, counts(1, 0)), undefined, editor);
+    renderLoad();
+    const button = await screen.findByRole('button', {
+      name: 'Load spans from Arize',
+      description:
+        'Loading spans from Arize is for admins; ask an admin to load them, or to make you an admin.',
+    });
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    button.focus();
+    await user.keyboard('{Enter}');
+    expect(screen.queryByRole('dialog', { name: 'Load spans from Arize' })).toBeNull();
     expect(server.loads).toEqual([]);
   });
 
