@@ -24,6 +24,20 @@ import {
 } from './sheet-tallies';
 import { type PackedSpanIndex, SpanIndex, spanIndexTransferables } from './span-index';
 
+/**
+ * The spans that have rows, in the order of their first row, as the sheet is when it is taken (take another after
+ * an edit): read a place at a time, so a page of a million spans makes no million strings.
+ */
+export interface SpanOrder {
+  readonly length: number;
+  /** The span ID at a place (0-based) of the order. */
+  id(index: number): string;
+  /** The status of the span at a place of the order. */
+  status(index: number): SpanStatus | undefined;
+  /** The IDs of the places from `start` up to `end` (not included), within the order. */
+  ids(start: number, end: number): string[];
+}
+
 /** What a row's flags say: blank, or its worst issue (its own or its span's located on it). */
 export type RowStatus = 'blank' | 'error' | 'warning' | 'ok';
 
@@ -186,6 +200,25 @@ export class SheetEngine {
 
   get spanCount(): number {
     return this.spans.liveCount;
+  }
+
+  /** The spans with rows in the order of their first row, read a place at a time (`SpanOrder`). */
+  spanOrder(): SpanOrder {
+    const order = this.spans.ordered();
+    const spans = this.spans;
+    const codes = this.spanStatusCodes;
+    const at = (index: number) => order[index] ?? NO_SPAN;
+    return {
+      length: order.length,
+      id: (index) => spans.id(at(index)),
+      status: (index) => SPAN_STATUSES[(codes[at(index)] ?? 0) - 1],
+      ids: (start, end) => {
+        const ids: string[] = [];
+        for (let index = Math.max(0, start); index < Math.min(end, order.length); index++)
+          ids.push(spans.id(at(index)));
+        return ids;
+      },
+    };
   }
 
   /** The span IDs, in the order of their first row. */
