@@ -7,8 +7,22 @@ export function spanIdFor(index: number): string {
   return (index * 2654435761 + 0x1f2e3d4c).toString(16).padStart(16, '0').slice(-16);
 }
 
-/** CSV text of `rows` rows: span ID, 8 metadata columns of mixed types, and a patch_document. */
-export function generateSheetCsv(rows: number, seed = 7): string {
+/** The kinds of generated sheet a bench imports: unique span IDs, or each ID on several rows. */
+export type SheetFileKind = 'clean' | 'repeated';
+
+/** How many rows share a span ID in a `repeated` sheet: every row warned `duplicate_span_id` with the others. */
+export const ROWS_PER_REPEATED_SPAN = 4;
+
+/** The span ID of a 0-based row of a generated sheet of that kind. */
+export function sheetSpanIdFor(kind: SheetFileKind, row: number): string {
+  return spanIdFor(kind === 'repeated' ? Math.floor(row / ROWS_PER_REPEATED_SPAN) : row);
+}
+
+/**
+ * CSV text of `rows` rows: span ID, 8 metadata columns of mixed types (one of JSON arrays), and a patch_document;
+ * with `kind` `repeated`, each span ID on `ROWS_PER_REPEATED_SPAN` rows in a row (a warning on every row).
+ */
+export function generateSheetCsv(rows: number, seed = 7, kind: SheetFileKind = 'clean'): string {
   const random = createRandom(seed);
   const header = [
     'context.span_id',
@@ -27,7 +41,7 @@ export function generateSheetCsv(rows: number, seed = 7): string {
   for (let index = 0; index < rows; index++) {
     const quality = 1 + Math.floor(random() * 5);
     const fields = [
-      spanIdFor(index),
+      sheetSpanIdFor(kind, index),
       random() < 0.5 ? 'true' : 'false',
       reviewers[index % reviewers.length] ?? 'ana',
       String(quality),

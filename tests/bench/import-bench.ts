@@ -1,13 +1,14 @@
 /**
  * Import speed against a bare `Papa.parse` of the same text: a generated 100,000-row CSV shaped like a pandas
- * export (span ID, 8 metadata columns of mixed types, a patch_document). Prints times and ratios; asserts nothing.
+ * export (span ID, 8 metadata columns of mixed types, a patch_document), and the same with each span ID on 4 rows (a
+ * warning on every row). Prints times and ratios; asserts nothing.
  * Run: npx tsx tests/bench/import-bench.ts
  */
 import Papa from 'papaparse';
 import { autoMapColumns } from '@/core/columns';
 import { createDelimitedParser, importFile, parseDelimited } from '@/core/import';
 import { SheetModel } from '@/core/sheet';
-import { generateSheetCsv } from './generate';
+import { generateSheetCsv, ROWS_PER_REPEATED_SPAN } from './generate';
 
 const ROWS = 100_000;
 const RUNS = 7;
@@ -52,12 +53,17 @@ const streamMs = await time(() => {
   return rowsOf(parser.finish());
 });
 const fileMs = await time(() => importFile('bench.csv', bytes));
-const sheetMs = await time(() => {
-  const result = parseDelimited(text);
+const sheetOf = (csv: string) => {
+  const result = parseDelimited(csv);
   if (!result.ok) throw new Error(result.error.message);
   const { columns } = autoMapColumns(result.table.headers, result.table.origin);
   return SheetModel.fromRows(columns, result.table.rows).summary();
-});
+};
+const sheetMs = await time(() => sheetOf(text));
+// The same sheet with each span ID on several rows: a duplicate_span_id warning on every row.
+const repeated = generateSheetCsv(ROWS, 7, 'repeated');
+const repeatedPapaMs = await time(() => Papa.parse(repeated));
+const repeatedSheetMs = await time(() => sheetOf(repeated));
 
 const mb = (bytes.length / (1024 * 1024)).toFixed(1);
 const line = (label: string, ms: number): string =>
@@ -70,3 +76,7 @@ console.log(line('parseDelimited(text)', wholeMs));
 console.log(line(`createDelimitedParser, ${CHUNK_CHARS / 1024} KB chunks`, streamMs));
 console.log(line('importFile(name, bytes) incl. UTF-8 decoding', fileMs));
 console.log(line('parse + autoMapColumns + SheetModel (info)', sheetMs));
+console.log(
+  `${`the same, span IDs on ${ROWS_PER_REPEATED_SPAN} rows each`.padEnd(44)} ${repeatedSheetMs.toFixed(1).padStart(8)} ms   ` +
+    `${(repeatedSheetMs / repeatedPapaMs).toFixed(2)}× bare Papa.parse of that file`,
+);

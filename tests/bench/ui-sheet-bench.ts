@@ -1,10 +1,12 @@
 /**
  * The sheet in headless Chromium, in one run, at 100,000 and 1,000,000 rows of a generated 10-column CSV (span
- * ID, metadata of mixed kinds, a JSON column): file to checked sheet against a bare `Papa.parse` of the same file
+ * ID, metadata of mixed kinds, a JSON column), each size as two files: unique span IDs (`clean`) and each ID on 4
+ * rows (`repeated`: a duplicate_span_id warning on every row): file to checked sheet against a bare `Papa.parse` of the same file
  * in the same page; the longest main-thread task during import, an edit, its autosave, reload-restore and
  * opening Preview; edit to updated summary; the JS heap after a forced GC. Prints figures beside their aims.
  *
- * Run: npm run bench -- ui-sheet [--rows=100000[,1000000]]   (or BENCH_ROWS=100000; default both sizes)
+ * Run: npm run bench -- ui-sheet [--rows=100000[,1000000]] [--files=clean[,repeated]]   (or BENCH_ROWS=100000,
+ * BENCH_FILES=repeated; default both sizes and both files)
  * BENCH_PROFILE=<folder> also writes a CPU profile of the page per phase (open it in DevTools' Performance
  * panel); profiling slows the page, so the figures of such a run are not the benchmark's.
  */
@@ -17,7 +19,7 @@ import { build } from 'vite';
 import { type RunningServer, startServer } from '../../src/server/start-server';
 import { launchChromium } from '../e2e/harness';
 import { probeSaves, waitForSave } from '../e2e/save-probe';
-import { generateSheetCsv, spanIdFor } from './generate';
+import { generateSheetCsv, type SheetFileKind, sheetSpanIdFor, spanIdFor } from './generate';
 import { projectContext } from './bench-page';
 import { llmSpan } from './patch-workload';
 import {
@@ -99,6 +101,7 @@ function installPageProbe(): void {
 /** One size's figures; null where a step could not be measured (see `notes`). */
 export interface SheetBenchResult {
   rows: number;
+  file: SheetFileKind;
   bareParseMs: number | null;
   importMs: number | null;
   /** The import worker's steps (user-timing measures the page records), in ms. */
@@ -129,6 +132,22 @@ function sizesAsked(): number[] {
     throw new Error(`BENCH_ROWS (or --rows=) takes row counts such as 100000,1000000; it was "${asked}"`);
   }
   return sizes;
+}
+
+const FILE_KINDS: readonly SheetFileKind[] = ['clean', 'repeated'];
+
+/** The files to run: `--files=a,b` or BENCH_FILES, else both (unique span IDs, and each ID on several rows). */
+function filesAsked(): SheetFileKind[] {
+  const asked =
+    process.argv.find((arg) => arg.startsWith('--files='))?.slice('--files='.length) ??
+    process.env.BENCH_FILES;
+  if (asked === undefined || asked.trim() === '') return [...FILE_KINDS];
+  const kinds = asked.split(',').map((part) => part.trim());
+  const unknown = kinds.filter((kind) => !FILE_KINDS.some((known) => known === kind));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_FILES (or --files=) takes ${FILE_KINDS.join(', ')}; it was "${asked}"`);
+  }
+  return FILE_KINDS.filter((kind) => kinds.includes(kind));
 }
 
 const rowsText = (rows: number) => `${rows.toLocaleString('en-US')} rows`;
@@ -239,9 +258,9 @@ async function memoryAfterGc(page: Page, browser: Browser, origin: string, notes
 
 /**
  * With BENCH_PROFILE set, starts a CPU profile of the page's main thread and gives the function that stops it
- * and writes it to that folder as ui-sheet-<rows>-<phase>.cpuprofile; without, a function that does nothing.
+ * and writes it to that folder as ui-sheet-<rows>-<file>-<phase>.cpuprofile; without, a function that does nothing.
  */
-async function profilePhase(page: Page, rows: number, phase: string): Promise<() => Promise<void>> {
+async function profilePhase(page: Page, label: string, phase: string): Promise<() => Promise<void>> {
   const folder = process.env.BENCH_PROFILE;
   if (!folder) return async () => undefined;
   const session = await page.context().newCDPSession(page);
@@ -251,7 +270,7 @@ async function profilePhase(page: Page, rows: number, phase: string): Promise<()
     try {
       const { profile } = await session.send('Profiler.stop');
       await mkdir(folder, { recursive: true });
-      await writeFile(join(folder, `ui-sheet-${rows}-${phase}.cpuprofile`), JSON.stringify(profile));
+      await writeFile(join(folder, `ui-sheet-${label}-${phase}.cpuprofile`), JSON.stringify(profile));
     } finally {
       await session.detach().catch(() => undefined);
     }
@@ -287,9 +306,11 @@ async function measure(
   server: RunningServer,
   staticDir: string,
   rows: number,
+  file: SheetFileKind,
 ): Promise<SheetBenchResult> {
   const result: SheetBenchResult = {
     rows,
+    file,
     bareParseMs: null,
     workerSteps: null,
     importMs: null,
@@ -315,9 +336,9 @@ async function measure(
   const big = rows >= 1_000_000;
   const timeout = big ? 600_000 : 120_000;
   const saveTimeout = big ? 60_000 : 15_000;
-  const fileName = `sheet-${rows}.csv`;
+  const fileName = `sheet-${rows}-${file}.csv`;
   const csvPath = join(staticDir, fileName);
-  await writeFile(csvPath, generateSheetCsv(rows));
+  await writeFile(csvPath, generateSheetCsv(rows, 7, file));
   const pattern = rowsPattern(rows);
 
   const context = await projectContext(browser, PROJECT, [installPageProbe]);
@@ -343,7 +364,7 @@ async function measure(
     await memoryAfterGc(page, browser, server.url, []);
 
     // Import: from the file input's change to a summary counting every row.
-    const importProfiled = await profilePhase(page, rows, 'import');
+    const importProfiled = await profilePhase(page, `${rows}-${file}`, 'import');
     await page.getByLabel('Import file').setInputFiles(csvPath);
     await summary.filter({ hasText: pattern }).waitFor({ timeout });
     let probe = await probeOf(page);
@@ -373,7 +394,7 @@ async function measure(
     result.memoryAfterImport = await memoryAfterGc(page, browser, server.url, result.notes);
 
     // One edit (row 3's span ID made blank: an error, so the summary changes), then its autosave.
-    const editProfiled = await profilePhase(page, rows, 'edit');
+    const editProfiled = await profilePhase(page, `${rows}-${file}`, 'edit');
     await editCell(page, 3, 1, '');
     await summary.filter({ hasText: /(^|\D)1 error/ }).waitFor({ timeout });
     probe = await probeOf(page);
@@ -389,8 +410,8 @@ async function measure(
     await editProfiled();
 
     // Edit to updated summary, the same cell back and forth: each commit changes the error count.
-    const editsProfiled = await profilePhase(page, rows, 'timed-edits');
-    const original = spanIdFor(2);
+    const editsProfiled = await profilePhase(page, `${rows}-${file}`, 'timed-edits');
+    const original = sheetSpanIdFor(file, 2);
     const timesFrom = probe.editCommitted.length;
     for (let edit = 0; edit < TIMED_EDITS; edit++) {
       await editCell(page, 3, 1, edit % 2 === 0 ? original : '');
@@ -414,7 +435,7 @@ async function measure(
 
     // An edit that rechecks every row: text in the column of whole numbers (quality, the 4th): the page says it
     // checks, the worker does, the sheet comes back with the change.
-    const recheckProfiled = await profilePhase(page, rows, 'recheck');
+    const recheckProfiled = await profilePhase(page, `${rows}-${file}`, 'recheck');
     const recheckFrom = await pageNow(page);
     await editCell(page, 3, 4, 'high');
     const checking = page.getByRole('status').filter({ hasText: /Checking [\d,]+ rows after this change/ });
@@ -426,7 +447,7 @@ async function measure(
     await recheckProfiled();
 
     // Reload: from the navigation to the summary counting the rows again.
-    const restoreProfiled = await profilePhase(page, rows, 'reload');
+    const restoreProfiled = await profilePhase(page, `${rows}-${file}`, 'reload');
     await page.reload({ waitUntil: 'commit' });
     await summary.filter({ hasText: pattern }).waitFor({ timeout });
     probe = await probeOf(page);
@@ -443,7 +464,7 @@ async function measure(
     result.memoryAfterRestore = await memoryAfterGc(page, browser, server.url, result.notes);
 
     // Preview: the tab, its span list, then the server's comparison (the spans are stored in the project).
-    const previewProfiled = await profilePhase(page, rows, 'preview');
+    const previewProfiled = await profilePhase(page, `${rows}-${file}`, 'preview');
     const opened = await pageNow(page);
     await page.getByRole('tab', { name: 'Preview' }).click();
     await page.getByRole('list', { name: 'Spans' }).getByRole('listitem').first().waitFor({ timeout });
@@ -493,7 +514,10 @@ async function storeSpans(server: RunningServer, count: number): Promise<void> {
 }
 
 /** Measures each size in one browser and server; see the file's header. */
-export async function runUiSheetBench(sizes: number[] = sizesAsked()): Promise<SheetBenchResult[]> {
+export async function runUiSheetBench(
+  sizes: number[] = sizesAsked(),
+  files: SheetFileKind[] = filesAsked(),
+): Promise<SheetBenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'spanpatch-bench-'));
   const staticDir = join(dir, 'ui');
   // Profiles name the app's own functions: a profiling run builds it unminified.
@@ -508,7 +532,8 @@ export async function runUiSheetBench(sizes: number[] = sizesAsked()): Promise<S
   try {
     await storeSpans(server, Math.max(...sizes));
     const results: SheetBenchResult[] = [];
-    for (const rows of sizes) results.push(await measure(browser, server, staticDir, rows));
+    for (const rows of sizes)
+      for (const file of files) results.push(await measure(browser, server, staticDir, rows, file));
     return results;
   } finally {
     await browser.close();
@@ -541,6 +566,10 @@ function memoryParts(memory: Memory | null): string {
   return `${mb(memory.heap)} heap + ${mb(memory.buffers)} buffers + ${workers}`;
 }
 
+/** A column's heading: its size and file ("100,000 rows, repeated IDs"). */
+const columnText = (result: SheetBenchResult) =>
+  `${rowsText(result.rows)}, ${result.file === 'clean' ? 'unique IDs' : 'repeated IDs'}`;
+
 function report(results: SheetBenchResult[]): void {
   const longTaskRows: [string, Phase][] = [
     ['  import', 'import'],
@@ -557,7 +586,7 @@ function report(results: SheetBenchResult[]): void {
   ) => results.map((result) => make(result, aimsFor(result.rows)));
   printTable(
     `ui-sheet bench · headless Chromium · 10 columns · Preview compared with the spans stored on the server`,
-    results.map((result) => rowsText(result.rows)),
+    results.map(columnText),
     [
       ['bare Papa.parse, median of 3', cells((r) => [msText(r.bareParseMs), null])],
       [
@@ -611,12 +640,12 @@ function report(results: SheetBenchResult[]): void {
   );
   for (const result of results) {
     console.log(
-      `    ${rowsText(result.rows)}: imported ${memoryParts(result.memoryAfterImport)}; ` +
+      `    ${columnText(result)}: imported ${memoryParts(result.memoryAfterImport)}; ` +
         `after reload ${memoryParts(result.memoryAfterRestore)}; then Preview ${memoryParts(result.memoryAtEnd)}`,
     );
   }
   for (const result of results) {
-    for (const note of result.notes) console.log(`  note, ${rowsText(result.rows)}: ${note}`);
+    for (const note of result.notes) console.log(`  note, ${columnText(result)}: ${note}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSheetCsv, spanIdFor } from '../bench/generate';
+import { generateSheetCsv, ROWS_PER_REPEATED_SPAN, sheetSpanIdFor, spanIdFor } from '../bench/generate';
 import { guardPage } from './app-helpers';
 import { type AppUnderTest, startApp } from './harness';
 import { savedCellEdits, savedRowCount } from './save-probe';
@@ -152,5 +152,37 @@ describe(`a large sheet (${ROWS.toLocaleString('en-US')} rows) in a browser`, ()
       await context.close();
     },
     STEP_MS * 8,
+  );
+
+  it(
+    'imports a file where each span ID is on several rows: a warning on every row, counted and said in words',
+    async () => {
+      const csvPath = join(app.dir, 'repeated.csv');
+      await writeFile(csvPath, generateSheetCsv(ROWS, 7, 'repeated'));
+      const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(STEP_MS);
+      guardPage(page, { csp: true });
+      await page.goto(app.url);
+
+      await page.getByLabel('Import file').setInputFiles(csvPath);
+      await expect
+        .poll(() => summary(page).textContent(), { timeout: STEP_MS })
+        .toMatch(counts(ROWS, 'rows'));
+      const text = await summary(page).textContent();
+      expect(text).toMatch(counts(Math.ceil(ROWS / ROWS_PER_REPEATED_SPAN), 'spans'));
+      expect(text).toMatch(counts(0, 'errors'));
+      // Every row is warned: its span is on other rows too.
+      expect(text).toMatch(counts(ROWS, 'warnings'));
+
+      // The page answers, and says the warning of a row in words when it is looked at.
+      await spanIdCell(page, 2).click();
+      const others = [1, 3, 4].filter((number) => number <= ROWS).join(', ');
+      await expect
+        .poll(() => page.locator('.cell-inspector').textContent(), { timeout: STEP_MS })
+        .toContain(`Span "${sheetSpanIdFor('repeated', 1)}" also appears in rows ${others};`);
+      await context.close();
+    },
+    STEP_MS * 3,
   );
 });

@@ -24,7 +24,7 @@ export {
   type SheetEdit,
   sheetEditSchema,
 } from './sheet-edits';
-export type { RowStatus } from './sheet-engine';
+export type { RowStatus, SpanOrder } from './sheet-engine';
 export { SheetModel } from './sheet-model';
 export { type SheetSummary, submittableCount } from './sheet-tallies';
 export {

@@ -1,12 +1,17 @@
 import { type Issue } from '@/core/issues';
 import {
+  checkSpan,
   computeRow,
-  computeSpan,
+  MAX_NAMED_ROWS,
   quietSingleRowStatus,
   type RowContext,
   type RowResult,
+  SPAN_DUPLICATE,
+  SPAN_EMPTY,
   SPAN_STATUSES,
+  SPAN_TOO_LARGE,
   spanIdOfRow,
+  spanIssuesOnRow,
   type SpanStatus,
 } from '@/core/patch';
 import {
@@ -19,26 +24,54 @@ import {
 } from './sheet-tallies';
 import { type PackedSpanIndex, SpanIndex, spanIndexTransferables } from './span-index';
 
+/**
+ * The spans that have rows, in the order of their first row, as the sheet is when it is taken (take another after
+ * an edit): read a place at a time, so a page of a million spans makes no million strings.
+ */
+export interface SpanOrder {
+  readonly length: number;
+  /** The span ID at a place (0-based) of the order. */
+  id(index: number): string;
+  /** The status of the span at a place of the order. */
+  status(index: number): SpanStatus | undefined;
+  /** The IDs of the places from `start` up to `end` (not included), within the order. */
+  ids(start: number, end: number): string[];
+}
+
 /** What a row's flags say: blank, or its worst issue (its own or its span's located on it). */
 export type RowStatus = 'blank' | 'error' | 'warning' | 'ok';
 
-/** What the engine computed, in the form a worker posts: integer arrays, and the few objects there are. */
+/**
+ * What the engine computed, in the form a worker posts: typed arrays only (and a few counts), so posting a sheet
+ * of a million rows moves buffers and the page deserialises no object per row, span or issue.
+ */
 export interface PackedEngine {
   spans: PackedSpanIndex;
   ownFlags: Uint8Array;
   rowFlags: Uint8Array;
   /** Per span number: 0 for a span without rows, else 1 + its index in `SPAN_STATUSES`. */
   spanStatus: Uint8Array;
-  spanIssues: [number, Issue[]][];
+  /** Per span number: what is said about it as a whole, as `SPAN_*` bits (its issues are made when shown). */
+  spanFindings: Uint8Array;
+  /** Per span number: how many rows it had when its findings were made (to count them out). */
+  findingRows: Int32Array;
+  /** The spans whose merged patch is over the length limit, with that length: span, length, span, length… */
+  tooLarge: Int32Array;
   tallies: PackedTallies;
 }
 
 /** The buffers of a packed engine, to post it without copying them. */
 export function engineTransferables(packed: PackedEngine): ArrayBuffer[] {
-  const flags = [packed.ownFlags, packed.rowFlags, packed.spanStatus].flatMap((array) =>
-    array.buffer instanceof ArrayBuffer ? [array.buffer] : [],
-  );
-  return [...spanIndexTransferables(packed.spans), ...flags];
+  const arrays = [
+    packed.ownFlags,
+    packed.rowFlags,
+    packed.spanStatus,
+    packed.spanFindings,
+    packed.findingRows,
+    packed.tooLarge,
+  ];
+  const buffers = arrays.flatMap((array) => (array.buffer instanceof ArrayBuffer ? [array.buffer] : []));
+  return [...spanIndexTransferables(packed.spans), ...buffers];
 }
 
 const NO_SPAN = -1;
@@ -50,15 +83,11 @@ function grownBytes(array: Uint8Array, length: number): Uint8Array {
   return next;
 }
 
-/** Flags (0-based row → error/warning bits) of the issues located on rows. */
-function issueFlagsByRow(issues: readonly Issue[]): Map<number, number> {
-  const flags = new Map<number, number>();
-  for (const issue of issues) {
-    if (issue.row === null) continue;
-    const flag = issue.severity === 'error' ? ERROR_FLAG : WARNING_FLAG;
-    flags.set(issue.row - 1, (flags.get(issue.row - 1) ?? 0) | flag);
-  }
-  return flags;
+function grownInts(array: Int32Array, length: number): Int32Array {
+  if (array.length >= length) return array;
+  const next = new Int32Array(Math.max(length, array.length * 2, 16));
+  next.set(array);
+  return next;
 }
 
 /**
@@ -76,7 +105,12 @@ export class SheetEngine {
   private rowFlags: Uint8Array;
   /** Per span number: 0 without rows, else 1 + the index of its status in `SPAN_STATUSES`. */
   private spanStatusCodes: Uint8Array;
-  private readonly spanIssues = new Map<number, Issue[]>();
+  /** Per span number: the `SPAN_*` bits of what is said about it as a whole; its issues are made when shown. */
+  private spanFindings: Uint8Array;
+  /** Per span number: its row count when its findings were made, to count its issues out of the tallies. */
+  private findingRows: Int32Array;
+  /** The length of each span's merged patch that is over the limit (a few spans at most). */
+  private readonly tooLarge = new Map<number, number>();
   private context: RowContext = { mapped: [], spanColumn: null };
   private count = 0;
   readonly tallies: SheetTallies;
@@ -88,13 +122,18 @@ export class SheetEngine {
       this.ownFlags = packed.ownFlags;
       this.rowFlags = packed.rowFlags;
       this.spanStatusCodes = packed.spanStatus;
-      for (const [span, issues] of packed.spanIssues) this.spanIssues.set(span, issues);
+      this.spanFindings = packed.spanFindings;
+      this.findingRows = packed.findingRows;
+      for (let at = 0; at + 1 < packed.tooLarge.length; at += 2)
+        this.tooLarge.set(packed.tooLarge[at] ?? 0, packed.tooLarge[at + 1] ?? 0);
       this.tallies = SheetTallies.unpack(packed.tallies);
     } else {
       this.spans = SpanIndex.empty(0);
       this.ownFlags = new Uint8Array(0);
       this.rowFlags = new Uint8Array(0);
       this.spanStatusCodes = new Uint8Array(0);
+      this.spanFindings = new Uint8Array(0);
+      this.findingRows = new Int32Array(0);
       this.tallies = new SheetTallies();
     }
   }
@@ -106,7 +145,9 @@ export class SheetEngine {
       ownFlags: this.ownFlags,
       rowFlags: this.rowFlags,
       spanStatus: this.spanStatusCodes,
-      spanIssues: [...this.spanIssues],
+      spanFindings: this.spanFindings,
+      findingRows: this.findingRows,
+      tooLarge: Int32Array.from([...this.tooLarge].flat()),
       tallies: this.tallies.pack(),
     };
   }
@@ -128,11 +169,22 @@ export class SheetEngine {
     return Boolean((this.ownFlags[row] ?? BLANK_FLAG) & BLANK_FLAG);
   }
 
-  /** The issues of a row's span located on that row (duplicates, size, nothing to change). */
+  /** The issues of a row's span located on that row (duplicates, size, nothing to change), made now. */
   spanIssuesOnRow(row: number): Issue[] {
     const span = row >= 0 && row < this.count ? this.spans.spanOf(row) : NO_SPAN;
-    const issues = this.spanIssues.get(span);
-    return issues ? issues.filter((issue) => issue.row === row + 1) : [];
+    const findings = span === NO_SPAN ? 0 : (this.spanFindings[span] ?? 0);
+    const spanColumn = this.context.spanColumn?.column;
+    if (findings === 0 || !spanColumn) return [];
+    const firstRows = this.spans.rowsOf(span, MAX_NAMED_ROWS + 1);
+    const found = {
+      spanId: this.spans.id(span),
+      findings,
+      length: this.tooLarge.get(span) ?? 0,
+      rowCount: this.spans.rowCount(span),
+      firstRow: this.spans.first(span),
+      firstRows,
+    };
+    return spanIssuesOnRow(found, row + 1, spanColumn);
   }
 
   /** A span's 0-based rows in sheet order; empty when the sheet does not have it. */
@@ -148,6 +200,25 @@ export class SheetEngine {
 
   get spanCount(): number {
     return this.spans.liveCount;
+  }
+
+  /** The spans with rows in the order of their first row, read a place at a time (`SpanOrder`). */
+  spanOrder(): SpanOrder {
+    const order = this.spans.ordered();
+    const spans = this.spans;
+    const codes = this.spanStatusCodes;
+    const at = (index: number) => order[index] ?? NO_SPAN;
+    return {
+      length: order.length,
+      id: (index) => spans.id(at(index)),
+      status: (index) => SPAN_STATUSES[(codes[at(index)] ?? 0) - 1],
+      ids: (start, end) => {
+        const ids: string[] = [];
+        for (let index = Math.max(0, start); index < Math.min(end, order.length); index++)
+          ids.push(spans.id(at(index)));
+        return ids;
+      },
+    };
   }
 
   /** The span IDs, in the order of their first row. */
@@ -193,7 +264,7 @@ export class SheetEngine {
     this.count = rowCount;
     this.tallies.clear();
     for (const issues of columnIssues) this.tallies.issues(issues, 1);
-    this.spanIssues.clear();
+    this.tooLarge.clear();
     this.spans = SpanIndex.empty(this.count);
     this.ownFlags = new Uint8Array(this.count);
     this.rowFlags = new Uint8Array(this.count);
@@ -203,6 +274,8 @@ export class SheetEngine {
       if (spanId !== null) this.spans.addRow(this.spans.intern(spanId), row);
     }
     this.spanStatusCodes = new Uint8Array(Math.max(16, this.spans.numbered));
+    this.spanFindings = new Uint8Array(this.spanStatusCodes.length);
+    this.findingRows = new Int32Array(this.spanStatusCodes.length);
     // Then every row once: alone, or with the other rows of its span when its first row comes up.
     for (let row = 0; row < this.count; row++) {
       const span = this.spans.spanOf(row);
@@ -255,6 +328,8 @@ export class SheetEngine {
       const oldSpan = this.spans.spanOf(row);
       const newSpan = next.spanId === null ? NO_SPAN : this.spans.intern(next.spanId);
       this.spanStatusCodes = grownBytes(this.spanStatusCodes, this.spans.numbered);
+      this.spanFindings = grownBytes(this.spanFindings, this.spans.numbered);
+      this.findingRows = grownInts(this.findingRows, this.spans.numbered);
       if (oldSpan !== newSpan) {
         this.spans.removeRow(row);
         if (newSpan !== NO_SPAN) this.spans.addRow(newSpan, row);
@@ -262,9 +337,9 @@ export class SheetEngine {
       if (oldSpan !== NO_SPAN) dirtySpans.add(oldSpan);
       if (newSpan !== NO_SPAN) dirtySpans.add(newSpan);
     }
+    // NOTE: the rows a span's issues were on before are its rows now and those that left it (edited, so in
+    // `before`): all of them get their flags again.
     for (const span of dirtySpans) {
-      for (const issue of this.spanIssues.get(span) ?? [])
-        if (issue.row !== null) affectedRows.add(issue.row - 1);
       this.recomputeSpan(span, (index) => fresh.get(index));
       for (const row of this.spans.rowsOf(span)) affectedRows.add(row);
     }
@@ -276,43 +351,40 @@ export class SheetEngine {
   private recomputeSpan(span: number, known: (rowIndex: number) => RowResult | undefined): void {
     const oldCode = this.spanStatusCodes[span] ?? 0;
     const oldStatus = SPAN_STATUSES[oldCode - 1];
-    if (oldStatus !== undefined) this.tallies.span(oldStatus, this.spanIssues.get(span) ?? [], -1);
-    this.spanIssues.delete(span);
+    if (oldStatus !== undefined)
+      this.tallies.span(oldStatus, this.spanFindings[span] ?? 0, this.findingRows[span] ?? 0, -1);
     this.spanStatusCodes[span] = 0;
-    const spanColumn = this.context.spanColumn?.column;
-    if (this.spans.rowCount(span) === 0 || !spanColumn) return;
+    this.spanFindings[span] = 0;
+    this.findingRows[span] = 0;
+    this.tooLarge.delete(span);
+    if (this.spans.rowCount(span) === 0 || !this.context.spanColumn) return;
     const result = (index: number) => known(index) ?? computeRow(index, this.context);
-    const quiet =
-      this.spans.rowCount(span) === 1 ? quietSingleRowStatus(result(this.spans.first(span))) : null;
+    const rowCount = this.spans.rowCount(span);
+    const quiet = rowCount === 1 ? quietSingleRowStatus(result(this.spans.first(span))) : null;
     let status: SpanStatus;
-    let issues: Issue[] = [];
+    let findings = 0;
     if (quiet !== null) status = quiet;
     else {
-      const next = computeSpan(this.spans.id(span), this.spans.rowsOf(span), result, spanColumn);
-      status = next.status;
-      issues = next.issues;
+      const check = checkSpan(this.spans.rowsOf(span), result);
+      status = check.status;
+      findings = check.findings;
+      if (findings & SPAN_TOO_LARGE) this.tooLarge.set(span, check.length);
     }
     this.spanStatusCodes[span] = SPAN_STATUSES.indexOf(status) + 1;
-    if (issues.length > 0) this.spanIssues.set(span, issues);
-    this.tallies.span(status, issues, 1);
+    this.spanFindings[span] = findings;
+    this.findingRows[span] = findings === 0 ? 0 : rowCount;
+    this.tallies.span(status, findings, rowCount, 1);
   }
 
   /** Sets each row's error and warning flags from its own issues and its span's issues located on it. */
   private refreshFlags(rows: Iterable<number>): void {
-    const spanFlags = new Map<number, Map<number, number>>();
     for (const row of rows) {
       if (row >= this.count) continue;
       let flag = (this.ownFlags[row] ?? 0) & (ERROR_FLAG | WARNING_FLAG);
       const span = this.spans.spanOf(row);
-      const spanIssues = span === NO_SPAN ? undefined : this.spanIssues.get(span);
-      if (spanIssues !== undefined) {
-        let flags = spanFlags.get(span);
-        if (!flags) {
-          flags = issueFlagsByRow(spanIssues);
-          spanFlags.set(span, flags);
-        }
-        flag |= flags.get(row) ?? 0;
-      }
+      const findings = span === NO_SPAN ? 0 : (this.spanFindings[span] ?? 0);
+      if (findings & (SPAN_DUPLICATE | SPAN_EMPTY)) flag |= WARNING_FLAG;
+      if (findings & SPAN_TOO_LARGE && this.spans.first(span) === row) flag |= ERROR_FLAG;
       this.setRowFlag(row, flag);
     }
   }

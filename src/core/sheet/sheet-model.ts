@@ -43,7 +43,7 @@ import {
   type RowValues,
   type SheetEdit,
 } from './sheet-edits';
-import { type RowStatus, SheetEngine } from './sheet-engine';
+import { type RowStatus, SheetEngine, type SpanOrder } from './sheet-engine';
 import type { SheetSummary } from './sheet-tallies';
 import { submittableSpans } from './submittable-spans';
 
@@ -243,6 +243,14 @@ export class SheetModel {
   /** The span IDs of the sheet, in the order of their first row. */
   spanIds(): string[] {
     return this.engine.spanIds();
+  }
+
+  /**
+   * The spans in the order of their first row, read a place at a time: for a page of a large sheet's spans (a
+   * million IDs made at once would hold the page). Valid until the next edit.
+   */
+  spanOrder(): SpanOrder {
+    return this.engine.spanOrder();
   }
 
   /** The IDs of the spans whose status passes `test`, in the order of their first row. */

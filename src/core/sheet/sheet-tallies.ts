@@ -1,6 +1,12 @@
 import type { SheetIssue } from '@/core/columns';
-import type { Issue, IssueCode } from '@/core/issues';
-import { isSubmittable, type RowResult, SPAN_STATUSES, type SpanStatus } from '@/core/patch';
+import { type Issue, type IssueCode, severityOf } from '@/core/issues';
+import {
+  isSubmittable,
+  type RowResult,
+  SPAN_STATUSES,
+  spanFindingCounts,
+  type SpanStatus,
+} from '@/core/patch';
 import { type ColumnNotice, NoticeTally } from './column-notices';
 
 /** The counts a summary shows, kept up to date edit by edit. */
@@ -132,9 +138,20 @@ export class SheetTallies {
     if (result.notices.length > 0) this.notices.tally(result.notices, sign);
   }
 
-  span(status: SpanStatus, issues: readonly Issue[], sign: 1 | -1): void {
+  /** Counts a span in or out: its status, and the issues its findings (`SPAN_*` bits) make on its rows. */
+  span(status: SpanStatus, findings: number, rowCount: number, sign: 1 | -1): void {
     this.spansByStatus[status] += sign;
-    if (issues.length > 0) this.issues(issues, sign);
+    if (findings === 0) return;
+    for (const { code, count } of spanFindingCounts(findings, rowCount)) this.code(code, count * sign);
+  }
+
+  /** Counts `delta` issues of one code in (or out, when negative). */
+  private code(code: IssueCode, delta: number): void {
+    if (severityOf(code) === 'error') this.errors += delta;
+    else this.warnings += delta;
+    const count = (this.byCode.get(code) ?? 0) + delta;
+    if (count === 0) this.byCode.delete(code);
+    else this.byCode.set(code, count);
   }
 
   /** Counts a row's change of flags: rows with errors, and rows with warnings but no error. */

@@ -1,4 +1,4 @@
-import { ColumnCells, type PackedCells } from './sheet-cells';
+import { ColumnCells, type PackedCells, transferablesOf } from './sheet-cells';
 
 /** A span index in the compact form a worker posts: integer arrays and the IDs packed as text. */
 export interface PackedSpanIndex {
@@ -158,10 +158,15 @@ export class SpanIndex {
     return this.firstRow[span] ?? NONE;
   }
 
-  /** A span's 0-based rows, in sheet order. */
-  rowsOf(span: number): number[] {
+  /** A span's 0-based rows, in sheet order; only the first `limit` when given. */
+  rowsOf(span: number, limit = Infinity): number[] {
     const rows: number[] = [];
-    for (let row = this.firstRow[span] ?? NONE; row !== NONE; row = this.nextRow[row] ?? NONE) rows.push(row);
+    for (
+      let row = this.firstRow[span] ?? NONE;
+      row !== NONE && rows.length < limit;
+      row = this.nextRow[row] ?? NONE
+    )
+      rows.push(row);
     return rows;
   }
 
@@ -240,7 +245,7 @@ export class SpanIndex {
 
 /** The buffers of a packed span index, to transfer without copying. */
 export function spanIndexTransferables(packed: PackedSpanIndex): ArrayBuffer[] {
-  return [
+  const arrays = [
     packed.rowSpan,
     packed.nextRow,
     packed.firstRow,
@@ -248,4 +253,5 @@ export function spanIndexTransferables(packed: PackedSpanIndex): ArrayBuffer[] {
     packed.rowCounts,
     packed.slots,
   ].flatMap((array) => (array.buffer instanceof ArrayBuffer ? [array.buffer] : []));
+  return [...transferablesOf([packed.ids]), ...arrays];
 }

@@ -11,7 +11,7 @@ import type { SubmissionStore } from '@/ui/submission';
 import { normalizeSearch, previewRank, problemsFirst, spanMatchesSearch } from './preview-order';
 import { type PreviewStatus, spanIssues, statusLabels } from './preview-status';
 import { SpanList } from './span-list';
-import { pageOf, SpanPager } from './span-pager';
+import { PREVIEW_PAGE_SPANS, pageOf, SpanPager } from './span-pager';
 import { SubmitBar } from './submit-bar';
 import { type ServerPreview, upToDateOf, useServerView } from './use-server-view';
 
@@ -51,14 +51,26 @@ export function PreviewView({
   const [search, setSearch] = useState('');
   const query = normalizeSearch(useDeferredValue(search));
 
-  const spanIds = useMemo(
-    () => model.spanIds(),
+  // NOTE: the spans in sheet order are read a page at a time: every ID of a million-span sheet made at once would
+  // hold the page when Preview opens. All of them are read only to filter or to put problems first.
+  const order = useMemo(
+    () => model.spanOrder(),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the model mutates in place; `version` says when
     [model, version],
   );
   const predictedFailures = server.state === 'ready' ? server.predictedFailures : 0;
   const blockedSpans = summary.spansByStatus.blocked;
+  /** The spans listed, in their order; null for every span in sheet order (read a page at a time). */
   const visible = useMemo(() => {
+    if (
+      statusFilter === 'all' &&
+      codeFilter === null &&
+      query === '' &&
+      predictedFailures === 0 &&
+      blockedSpans === 0
+    )
+      return null;
+    const spanIds = order.ids(0, order.length);
     const failures = server.state === 'ready' ? server.failures : null;
     const shown =
       statusFilter === 'all' && codeFilter === null && query === ''
@@ -88,13 +100,21 @@ export function PreviewView({
         predictedFailures > 0 && Boolean(failures?.has(spanId)),
       ),
     );
-  }, [spanIds, statusFilter, codeFilter, query, server, upToDate, model, predictedFailures, blockedSpans]);
+  }, [order, statusFilter, codeFilter, query, server, upToDate, model, predictedFailures, blockedSpans]);
+  const visibleCount = visible?.length ?? order.length;
 
   // The page of the list shown: back to the first when the list changes (another filter or search, an edit).
-  const [paging, setPaging] = useState<{ list: readonly string[]; page: number }>({ list: visible, page: 0 });
-  const shownPage = paging.list === visible ? paging.page : 0;
-  const setPage = (page: number) => setPaging({ list: visible, page });
-  const shownSpans = useMemo(() => pageOf(visible, shownPage), [visible, shownPage]);
+  const list = visible ?? order;
+  const [paging, setPaging] = useState<{ list: object; page: number }>({ list, page: 0 });
+  const shownPage = paging.list === list ? paging.page : 0;
+  const setPage = (page: number) => setPaging({ list, page });
+  const shownSpans = useMemo(
+    () =>
+      visible === null
+        ? order.ids(shownPage * PREVIEW_PAGE_SPANS, (shownPage + 1) * PREVIEW_PAGE_SPANS)
+        : pageOf(visible, shownPage),
+    [visible, order, shownPage],
+  );
 
   const codes = [...ERROR_CODES, ...WARNING_CODES].filter((code) => (summary.byCode[code] ?? 0) > 0);
   // Up-to-date spans are counted apart from the Ready and With warnings spans they were.
@@ -195,11 +215,11 @@ export function PreviewView({
           />
         </label>
         <p className="preview-count" aria-live="polite">
-          Showing {visible.length.toLocaleString('en-US')} of {spanIds.length.toLocaleString('en-US')} spans
-          {visible.length > 0 && ', problems first'}
+          Showing {visibleCount.toLocaleString('en-US')} of {order.length.toLocaleString('en-US')} spans
+          {visibleCount > 0 && ', problems first'}
         </p>
       </div>
-      <SpanPager total={visible.length} page={shownPage} onPage={setPage} />
+      <SpanPager total={visibleCount} page={shownPage} onPage={setPage} />
       <SpanList model={model} version={version} spanIds={shownSpans} server={server} origins={origins} />
     </div>
   );

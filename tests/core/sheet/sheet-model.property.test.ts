@@ -394,6 +394,28 @@ describe('the incremental sheet model', () => {
     );
   });
 
+  it('reads its spans a place at a time as it lists them: the same IDs, in order, with their statuses', () => {
+    fc.assert(
+      fc.property(initialRows, fc.array(editArbitrary, { maxLength: 8 }), (rows, edits) => {
+        const model = build(rows);
+        for (const edit of edits) {
+          const real = concrete(model, edit);
+          if (real) model.apply(real);
+          const order = model.spanOrder();
+          const spanIds = model.spanIds();
+          expect(order.length).toBe(spanIds.length);
+          expect(order.ids(0, order.length)).toEqual(spanIds);
+          expect(order.ids(1, 3)).toEqual(spanIds.slice(1, 3));
+          spanIds.forEach((spanId, index) => {
+            expect(order.id(index)).toBe(spanId);
+            expect(order.status(index)).toBe(model.spanStatus(spanId));
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('says beforehand exactly which edits recompute the whole sheet', () => {
     const seen = { full: 0, incremental: 0 };
     fc.assert(

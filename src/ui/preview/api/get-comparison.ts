@@ -169,15 +169,16 @@ async function compareWithServer(
   }
 }
 
-/** The spans a submission would send (`isSubmittable`), in sheet order, from their status alone. */
+/** The spans a submission would send (`isSubmittable`), in sheet order, from their status alone, in slices. */
 async function submittableSpans(model: SheetModel, signal: AbortSignal): Promise<SpanToSend[]> {
   if (model.sheetIssues.length > 0) return [];
-  const spanIds = model.spanIds();
+  const order = model.spanOrder();
   const spans: SpanToSend[] = [];
-  for await (const [start, end] of inSlices(spanIds.length, { signal })) {
-    for (const spanId of spanIds.slice(start, end)) {
-      const status = model.spanStatus(spanId);
-      if (status !== undefined && isSubmittable(status, false)) spans.push({ spanId, status });
+  for await (const [start, end] of inSlices(order.length, { signal })) {
+    for (let index = start; index < end; index++) {
+      const status = order.status(index);
+      if (status !== undefined && isSubmittable(status, false))
+        spans.push({ spanId: order.id(index), status });
     }
   }
   return spans;
