@@ -7,8 +7,11 @@ export function spanIdFor(index: number): string {
   return (index * 2654435761 + 0x1f2e3d4c).toString(16).padStart(16, '0').slice(-16);
 }
 
-/** CSV text of `rows` rows: span ID, 8 metadata columns of mixed types, and a patch_document. */
-export function generateSheetCsv(rows: number, seed = 7): string {
+/**
+ * CSV text of `rows` rows: span ID, 8 metadata columns of mixed types, and a patch_document. With `rowsPerSpan`
+ * over 1, each span ID is on that many rows in a row (every row then warned `duplicate_span_id`).
+ */
+export function generateSheetCsv(rows: number, seed = 7, rowsPerSpan = 1): string {
   const random = createRandom(seed);
   const header = [
     'context.span_id',
@@ -27,7 +30,7 @@ export function generateSheetCsv(rows: number, seed = 7): string {
   for (let index = 0; index < rows; index++) {
     const quality = 1 + Math.floor(random() * 5);
     const fields = [
-      spanIdFor(index),
+      spanIdFor(Math.floor(index / rowsPerSpan)),
       random() < 0.5 ? 'true' : 'false',
       reviewers[index % reviewers.length] ?? 'ana',
       String(quality),
