@@ -10,15 +10,19 @@ export { isUpToDate, predictSubmission, type SpanPrediction, upToDateSpanIds } f
 export {
   BLANK_ROW,
   computeRow,
+  type DistinctCells,
   type MappedColumn,
   type PatchEntry,
   type RowContext,
+  type RowCheck,
+  RowChecker,
   type RowResult,
   spanIdOfRow,
 } from './row-patch';
 export {
   computeSpan,
   isSubmittable,
+  quietCheckedRowStatus,
   quietSingleRowStatus,
   SPAN_STATUSES,
   type SpanResult,

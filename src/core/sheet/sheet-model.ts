@@ -25,7 +25,7 @@ import {
 import { assertUnreachable } from '@/core/text';
 import { type ColumnNotice, columnNoticesOf, findNoticeExample, type NoticeExample } from './column-notices';
 import { isDisplayOnlyChange } from './column-reading';
-import { ColumnStates } from './column-states';
+import { ColumnStates, type CountedCells } from './column-states';
 import { isBulkCellEdit, needsFullRecheck } from './full-recheck';
 import type { PackedSheet } from './packed-sheet';
 import { ColumnCells, type PackedCells } from './sheet-cells';
@@ -517,14 +517,14 @@ export class SheetModel {
 
   // ---- computation ----
 
-  private makeContext(parsedJson?: ReadonlyMap<string, ReadonlyMap<number, unknown>>): RowContext {
+  private makeContext(counted?: ReadonlyMap<string, CountedCells>): RowContext {
     const mapped: MappedColumn[] = this.columnList
       .filter((column) => column.target.kind !== 'ignore')
       .map((column) => ({
         column,
         cells: this.cellsOf(column.id),
         reading: this.columnStates.get(column.id)?.reading ?? null,
-        parsedJson: parsedJson?.get(column.id),
+        ...counted?.get(column.id),
       }));
     return { mapped, spanColumn: mapped.find(({ column }) => column.target.kind === 'span_id') ?? null };
   }
@@ -540,13 +540,14 @@ export class SheetModel {
   /** Recomputes everything from the cells: the from-scratch path, also used after structural edits. */
   private rebuild(): void {
     this.sheetIssueList = checkSheetColumns(this.columnList);
-    const parsed = this.columnStates.rebuild(
+    const counted = this.columnStates.rebuild(
       this.columnList,
       (columnId) => this.cellsOf(columnId),
       this.count,
     );
-    // The JSON cells parsed while they were counted are read from there by the recompute, then let go.
-    this.context = this.makeContext(parsed);
+    // The distinct cells and the JSON cells parsed while they were counted are read from there by the
+    // recompute, then let go: an edit after it reads the cells.
+    this.context = this.makeContext(counted);
     this.recomputeAll();
     this.context = this.makeContext();
     this.engine.useContext(this.context);
