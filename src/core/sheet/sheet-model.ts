@@ -9,7 +9,7 @@ import {
   type ReadType,
   type SheetIssue,
 } from '@/core/columns';
-import type { CellValue } from '@/core/import';
+import type { CellValue, TextColumn } from '@/core/import';
 import type { Issue, NoticeCode } from '@/core/issues';
 import {
   BLANK_ROW,
@@ -123,6 +123,28 @@ export class SheetModel {
     const model = new SheetModel(columns, columnCells, rowCount, undefined, projectTypes);
     for (const column of columnCells) column.compact();
     return model;
+  }
+
+  /**
+   * A model from CSV/TSV read straight into columns (`ImportedTable.columns`), aligned with `columns`: each kept
+   * as it was read, one string and offsets, never a string per cell.
+   */
+  static fromTextColumns(
+    columns: readonly ColumnSettings[],
+    textColumns: readonly TextColumn[],
+    rowCount: number,
+    projectTypes: ProjectTypes = NO_PROJECT_TYPES,
+  ): SheetModel {
+    const cells = columns.map((_, index) => {
+      const column = textColumns[index];
+      return column === undefined
+        ? ColumnCells.of([], rowCount)
+        : ColumnCells.unpack(
+            { kind: 'text', text: column.text, offsets: column.offsets, changed: [] },
+            rowCount,
+          );
+    });
+    return new SheetModel(columns, cells, rowCount, undefined, projectTypes);
   }
 
   /** A sheet a worker computed and packed (`pack`), opened without computing a row. */
