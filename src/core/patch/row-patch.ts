@@ -238,7 +238,10 @@ function readRow(builder: RowBuilder, rowIndex: number, context: RowContext): st
 }
 
 function isBlankRow(rowIndex: number, mapped: readonly MappedColumn[]): boolean {
-  for (const { cells } of mapped) if (!isBlank(cells.get(rowIndex))) return false;
+  for (const { cells } of mapped) {
+    if (cells.isBlankAt === undefined ? !isBlank(cells.get(rowIndex)) : !cells.isBlankAt(rowIndex))
+      return false;
+  }
   return true;
 }
 
