@@ -9,6 +9,7 @@ import {
   describeSize,
   formatLabel,
   type ImportFormat,
+  tableRowCount,
 } from '@/core/import';
 import { ColumnCells, SheetModel } from '@/core/sheet';
 import { type MappingOptions, mapColumns } from './column-mapping';
@@ -103,7 +104,11 @@ export async function readSheetFile(
   }
   const { table } = result;
   const columns = mapColumns(table.headers, table.origin, mapping);
-  const model = modelFromRows(columns, table.rows, projectTypes);
+  // NOTE: CSV/TSV read straight into columns is checked as it was read: no row, and no string per cell, is held.
+  const model =
+    table.columns === undefined
+      ? modelFromRows(columns, table.rows, projectTypes)
+      : SheetModel.fromTextColumns(columns, table.columns, tableRowCount(table), projectTypes);
   return {
     path,
     name,

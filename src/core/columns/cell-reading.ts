@@ -8,6 +8,8 @@ import type { ProjectType } from './project-types';
 export interface CellSource {
   readonly length: number;
   get(row: number): CellValue;
+  /** `isBlank(get(row))`, told without making the cell's text when the source can. */
+  isBlankAt?(row: number): boolean;
 }
 
 /** The type a column reads its cells as, once `auto` is resolved. */

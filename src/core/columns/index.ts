@@ -6,6 +6,7 @@
  * It may import: text, api, issues, import. (eslint.config.js)
  */
 export {
+  type CellRead,
   type CellSource,
   type ColumnReading,
   emptyKindCounts,

@@ -9,6 +9,7 @@ import {
   newPapaParser,
   type ParserOutput,
 } from './delimiter-detection';
+import { ColumnParser } from './column-parser';
 import { checkColumnCount, MAX_IMPORT_ROWS, tooManyRows } from './limits';
 import { type ImportError, type ImportResult, importFailure, plural } from './types';
 
@@ -368,9 +369,22 @@ export function duplicateNames(header: readonly string[]): string[] {
   return duplicates;
 }
 
-/** A CSV/TSV reader to feed in pieces; the rows are the same however the text is cut. */
-export function createDelimitedParser(options: DelimitedOptions = {}): DelimitedParser {
+/** The papaparse reader alone, that `createDelimitedParser` falls back to (for tests that compare the two). */
+export function createPapaDelimitedParser(options: DelimitedOptions = {}): DelimitedParser {
   return new DelimitedTextParser(options);
+}
+
+/**
+ * A CSV/TSV reader to feed in pieces; the rows are the same however the text is cut. It reads the text straight
+ * into columns (`ColumnParser`), and hands it to papaparse's reader on anything it does not read itself.
+ */
+export function createDelimitedParser(options: DelimitedOptions = {}): DelimitedParser {
+  return new ColumnParser(
+    options.delimiter,
+    options.preferred,
+    () => new DelimitedTextParser(options),
+    duplicateNames,
+  );
 }
 
 /** Reads CSV/TSV text into a table of text cells (SPEC §1): detected delimiter, BOM, CRLF, quoted newlines. */

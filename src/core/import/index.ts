@@ -15,6 +15,7 @@ export {
   parseDelimited,
   parsePastedCells,
 } from './delimited';
+export { firstRows, tablePreview, tableRowCount } from './column-parser';
 export {
   type Delimiter,
   delimiterName,
@@ -54,4 +55,5 @@ export {
   type ImportOptions,
   type ImportResult,
   plural,
+  type TextColumn,
 } from './types';

@@ -29,6 +29,17 @@ export interface ImportedTable {
   sheet?: string;
   /** Things worth telling the user that did not stop the import ("Skipped 3 empty lines."). */
   notes: string[];
+  /**
+   * CSV/TSV read straight into columns: each column's cells as one string and the offset where each starts
+   * (`offsets.length` is one more than the rows). Then `rows` is made from them only when it is read.
+   */
+  columns?: TextColumn[];
+}
+
+/** One column of a text table: its cells as one string, cell `i` from `offsets[i]` to `offsets[i + 1]`. */
+export interface TextColumn {
+  text: string;
+  offsets: Uint32Array;
 }
 
 /** Why a file could not be imported. */

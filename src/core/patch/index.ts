@@ -10,10 +10,13 @@ export { isUpToDate, predictSubmission, type SpanPrediction, upToDateSpanIds } f
 export {
   BLANK_ROW,
   computeRow,
+  type DistinctCells,
   type MappedColumn,
   type PatchEntry,
   readPatchDocument,
   type RowContext,
+  type RowCheck,
+  RowChecker,
   type RowResult,
   spanIdOfRow,
 } from './row-patch';
@@ -22,6 +25,7 @@ export {
   computeSpan,
   isSubmittable,
   MAX_NAMED_ROWS,
+  quietCheckedRowStatus,
   quietSingleRowStatus,
   SPAN_DUPLICATE,
   SPAN_EMPTY,

@@ -16,6 +16,8 @@ const otelSpanId = /^[0-9a-f]{16}$/;
  * a warning.
  */
 export function normalizeSpanId(cell: unknown): NormalizedSpanId {
+  // The common case first: an ID as OpenTelemetry writes it, nothing to say.
+  if (typeof cell === 'string' && otelSpanId.test(cell)) return { spanId: cell, issues: [] };
   const raw = spanIdText(cell);
   const issues: IssueDetails[] = [];
   const trimmed = raw.trim();

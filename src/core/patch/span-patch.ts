@@ -1,7 +1,7 @@
 import { exceedsPatchLength } from '@/core/api';
 import type { ColumnSettings } from '@/core/columns';
 import { type Issue, makeIssue } from '@/core/issues';
-import type { PatchEntry, RowResult } from './row-patch';
+import { entryLengthBound, type PatchEntry, type RowCheck, type RowResult } from './row-patch';
 import type { StoredPatch } from './stored-patch';
 
 /** How many other rows a duplicate_span_id warning names. */
@@ -218,16 +218,21 @@ export function quietSingleRowStatus(row: RowResult): SpanStatus | null {
   return row.warningCount > 0 ? 'warnings' : 'ready';
 }
 
+/** `quietSingleRowStatus` of a row checked without its patch (`RowChecker`). */
+export function quietCheckedRowStatus(row: RowCheck): SpanStatus | null {
+  if (row.entryCount === 0 && row.errorCount === 0) return null;
+  if (exceedsPatchLength(row.lengthBound)) return null;
+  if (row.errorCount > 0) return 'blocked';
+  return row.warningCount > 0 ? 'warnings' : 'ready';
+}
+
 /**
  * False when a patch is certainly within the length limit, so the exact JSON length need not be computed: JSON
  * writes a character as at most 6 (`\u0000`), and a number or the punctuation around a key as at most 30.
  */
 function mayExceedLength(patch: readonly PatchEntry[]): boolean {
   let bound = 2;
-  for (const entry of patch) {
-    bound += 6 * entry.key.length + 30;
-    if (typeof entry.stored === 'string') bound += 6 * entry.stored.length;
-  }
+  for (const entry of patch) bound += entryLengthBound(entry.key, entry.stored);
   return exceedsPatchLength(bound);
 }
 

@@ -14,7 +14,9 @@ import {
 } from '@/core/columns';
 import type { CellValue } from '@/core/import';
 import { type Issue, makeIssue } from '@/core/issues';
+import type { DistinctCells } from '@/core/patch';
 import { countsKinds, readingOf, sameCounts, sameInference } from './column-reading';
+import { distinctCellsOf } from './distinct-cells';
 
 /** How a metadata column reads its cells: the counts of its cells by kind, the type inferred, what is said. */
 export interface ColumnState {
@@ -31,6 +33,15 @@ export type PackedInference = { counts: KindCounts; inference: Inference };
 export interface InferenceChange {
   flipped: boolean;
   changed: boolean;
+}
+
+/**
+ * What counting a column's cells found that the recompute after it reads instead of the cells: the column's
+ * distinct cells (`DistinctCells`), or its JSON cells parsed while they were counted (by row).
+ */
+export interface CountedCells {
+  distinct?: DistinctCells;
+  parsedJson?: Map<number, unknown>;
 }
 
 /** A column's state from its counts: how it reads its cells and what is said about it. */
@@ -70,36 +81,53 @@ export class ColumnStates {
   }
 
   /**
-   * Counts every cell of every metadata column again. Returns, per column read as JSON, its cells parsed while
-   * they were counted (by row), for the recompute that follows: so a JSON cell is parsed once.
+   * Counts every cell of every metadata column again. Returns, per metadata or patch_document column, what the
+   * count found for the recompute that follows: its distinct cells (each then read once) or, for a column of
+   * many, its cells parsed as JSON while they were counted (by row), so a JSON cell is parsed once.
    */
   rebuild(
     columns: readonly ColumnSettings[],
     cellsOf: (columnId: string) => CellSource,
     rowCount: number,
-  ): Map<string, Map<number, unknown>> {
+  ): Map<string, CountedCells> {
     this.states.clear();
-    const parsed = new Map<string, Map<number, unknown>>();
+    const counted = new Map<string, CountedCells>();
     for (const column of columns) {
-      if (column.target.kind !== 'metadata') continue;
+      const { kind } = column.target;
+      if (kind !== 'metadata' && kind !== 'patch_document') continue;
+      const cells = cellsOf(column.id);
+      const found = distinctCellsOf(cells, rowCount);
+      if (found !== null) counted.set(column.id, { distinct: found.distinct });
+      if (kind !== 'metadata') continue;
       const counts = emptyKindCounts();
       const idLike = readingOf(column, inferType(counts)).idLike;
       const values = new Map<number, unknown>();
-      if (countsKinds(column)) {
-        const cells = cellsOf(column.id);
+      const parsedByCell: unknown[] = [];
+      if (countsKinds(column) && found !== null) {
+        // Each distinct cell is classified once, counted as many times as rows hold it.
+        const { distinct, rowsPerCell } = found;
+        let id = 0;
+        const keep = (value: unknown) => (parsedByCell[id] = value);
+        for (; id < distinct.values.length; id++) {
+          const cellKind = inferenceKind(distinct.values[id], idLike, column.origin, keep);
+          if (cellKind !== null) counts[cellKind] += rowsPerCell[id] ?? 0;
+        }
+      } else if (countsKinds(column)) {
         let row = 0;
         // NOTE: one function per column, not one per cell: a million cells are counted here.
         const keep = (value: unknown) => values.set(row, value);
         for (; row < rowCount; row++) {
-          const kind = inferenceKind(cells.get(row), idLike, column.origin, keep);
-          if (kind !== null) counts[kind]++;
+          const cellKind = inferenceKind(cells.get(row), idLike, column.origin, keep);
+          if (cellKind !== null) counts[cellKind]++;
         }
       }
       const state = stateOf(column, counts, this.inferOf(column, counts));
       this.states.set(column.id, state);
-      if (values.size > 0 && state.reading.type === 'json') parsed.set(column.id, values);
+      if (state.reading.type !== 'json') continue;
+      if (found !== null && parsedByCell.length > 0) found.distinct.parsedJson = parsedByCell;
+      else if (values.size > 0) counted.set(column.id, { parsedJson: values });
     }
-    return parsed;
+    return counted;
   }
 
   /** The states a worker counted (`pack`), without reading a cell. */

@@ -95,6 +95,28 @@ export class ColumnCells {
     return this.text.slice(this.offsets[row], this.offsets[row + 1]);
   }
 
+  /** True when the cell at a 0-based row is blank (missing, or only spaces), told without slicing packed text. */
+  isBlankAt(row: number): boolean {
+    const { offsets } = this;
+    if (
+      this.values !== null ||
+      this.changed !== null ||
+      offsets === null ||
+      row < 0 ||
+      row >= this.packedRows
+    ) {
+      const cell = this.get(row);
+      return cell === undefined || (typeof cell === 'string' && cell.trim() === '');
+    }
+    const start = offsets[row] ?? 0;
+    const end = offsets[row + 1] ?? 0;
+    if (start === end) return true;
+    // NOTE: a cell that starts with a visible ASCII character is not blank; others are trimmed to be sure.
+    const first = this.text.charCodeAt(start);
+    if (first > 32 && first < 127) return false;
+    return this.text.slice(start, end).trim() === '';
+  }
+
   set(row: number, value: CellValue): void {
     if (this.values !== null) {
       this.values[row] = value;

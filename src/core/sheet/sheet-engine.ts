@@ -3,7 +3,9 @@ import {
   checkSpan,
   computeRow,
   MAX_NAMED_ROWS,
+  quietCheckedRowStatus,
   quietSingleRowStatus,
+  RowChecker,
   type RowContext,
   type RowResult,
   SPAN_DUPLICATE,
@@ -276,18 +278,30 @@ export class SheetEngine {
     this.spanStatusCodes = new Uint8Array(Math.max(16, this.spans.numbered));
     this.spanFindings = new Uint8Array(this.spanStatusCodes.length);
     this.findingRows = new Int32Array(this.spanStatusCodes.length);
-    // Then every row once: alone, or with the other rows of its span when its first row comes up.
+    // Then every row once: alone, or with the other rows of its span when its first row comes up. A row alone
+    // is checked without making its patch, unless its span needs the patch to be told (`checkSpan`).
+    const checker = new RowChecker();
     for (let row = 0; row < this.count; row++) {
       const span = this.spans.spanOf(row);
       if (span === NO_SPAN) {
-        const result = computeRow(row, this.context);
-        this.tallies.row(result, 1);
-        this.ownFlags[row] = flagsOf(result);
-        this.setRowFlag(row, flagsOf(result) & (ERROR_FLAG | WARNING_FLAG));
+        const check = checker.check(row, this.context);
+        this.tallies.row(check, 1);
+        this.ownFlags[row] = flagsOf(check);
+        this.setRowFlag(row, flagsOf(check) & (ERROR_FLAG | WARNING_FLAG));
         continue;
       }
       if (this.spans.first(span) !== row) continue;
       if (this.spans.rowCount(span) === 1) {
+        const check = checker.check(row, this.context);
+        const quiet = this.context.spanColumn ? quietCheckedRowStatus(check) : null;
+        if (quiet !== null) {
+          this.tallies.row(check, 1);
+          this.ownFlags[row] = flagsOf(check);
+          this.spanStatusCodes[span] = SPAN_STATUSES.indexOf(quiet) + 1;
+          this.tallies.span(quiet, 0, 1, 1);
+          this.setRowFlag(row, flagsOf(check) & (ERROR_FLAG | WARNING_FLAG));
+          continue;
+        }
         // NOTE: most spans have one row; they skip the map (100,000 maps are a noticeable share of a rebuild).
         const result = computeRow(row, this.context);
         this.tallies.row(result, 1);

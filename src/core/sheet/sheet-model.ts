@@ -9,7 +9,7 @@ import {
   type ReadType,
   type SheetIssue,
 } from '@/core/columns';
-import type { CellValue } from '@/core/import';
+import type { CellValue, TextColumn } from '@/core/import';
 import type { Issue, NoticeCode } from '@/core/issues';
 import {
   BLANK_ROW,
@@ -31,7 +31,7 @@ import {
   noticeRowsOf,
 } from './column-notices';
 import { isDisplayOnlyChange } from './column-reading';
-import { ColumnStates } from './column-states';
+import { ColumnStates, type CountedCells } from './column-states';
 import { isBulkCellEdit, needsFullRecheck } from './full-recheck';
 import type { PackedSheet } from './packed-sheet';
 import { ColumnCells, type PackedCells } from './sheet-cells';
@@ -129,6 +129,28 @@ export class SheetModel {
     const model = new SheetModel(columns, columnCells, rowCount, undefined, projectTypes);
     for (const column of columnCells) column.compact();
     return model;
+  }
+
+  /**
+   * A model from CSV/TSV read straight into columns (`ImportedTable.columns`), aligned with `columns`: each kept
+   * as it was read, one string and offsets, never a string per cell.
+   */
+  static fromTextColumns(
+    columns: readonly ColumnSettings[],
+    textColumns: readonly TextColumn[],
+    rowCount: number,
+    projectTypes: ProjectTypes = NO_PROJECT_TYPES,
+  ): SheetModel {
+    const cells = columns.map((_, index) => {
+      const column = textColumns[index];
+      return column === undefined
+        ? ColumnCells.of([], rowCount)
+        : ColumnCells.unpack(
+            { kind: 'text', text: column.text, offsets: column.offsets, changed: [] },
+            rowCount,
+          );
+    });
+    return new SheetModel(columns, cells, rowCount, undefined, projectTypes);
   }
 
   /** A sheet a worker computed and packed (`pack`), opened without computing a row. */
@@ -553,14 +575,14 @@ export class SheetModel {
 
   // ---- computation ----
 
-  private makeContext(parsedJson?: ReadonlyMap<string, ReadonlyMap<number, unknown>>): RowContext {
+  private makeContext(counted?: ReadonlyMap<string, CountedCells>): RowContext {
     const mapped: MappedColumn[] = this.columnList
       .filter((column) => column.target.kind !== 'ignore')
       .map((column) => ({
         column,
         cells: this.cellsOf(column.id),
         reading: this.columnStates.get(column.id)?.reading ?? null,
-        parsedJson: parsedJson?.get(column.id),
+        ...counted?.get(column.id),
       }));
     return { mapped, spanColumn: mapped.find(({ column }) => column.target.kind === 'span_id') ?? null };
   }
@@ -576,13 +598,14 @@ export class SheetModel {
   /** Recomputes everything from the cells: the from-scratch path, also used after structural edits. */
   private rebuild(): void {
     this.sheetIssueList = checkSheetColumns(this.columnList);
-    const parsed = this.columnStates.rebuild(
+    const counted = this.columnStates.rebuild(
       this.columnList,
       (columnId) => this.cellsOf(columnId),
       this.count,
     );
-    // The JSON cells parsed while they were counted are read from there by the recompute, then let go.
-    this.context = this.makeContext(parsed);
+    // The distinct cells and the JSON cells parsed while they were counted are read from there by the
+    // recompute, then let go: an edit after it reads the cells.
+    this.context = this.makeContext(counted);
     this.recomputeAll();
     this.context = this.makeContext();
     this.engine.useContext(this.context);

@@ -43,8 +43,11 @@ export const ERROR_FLAG = 1;
 export const WARNING_FLAG = 2;
 export const BLANK_FLAG = 4;
 
+/** What a row's counts are taken from: its result, or its check (`RowChecker`) without its patch. */
+type RowCounts = Pick<RowResult, 'blank' | 'issues' | 'notices' | 'errorCount' | 'warningCount'>;
+
 /** The flag bits of a row's own issues. */
-export function flagsOf(result: RowResult): number {
+export function flagsOf(result: RowCounts): number {
   if (result.blank) return BLANK_FLAG;
   return (result.errorCount > 0 ? ERROR_FLAG : 0) | (result.warningCount > 0 ? WARNING_FLAG : 0);
 }
@@ -132,7 +135,7 @@ export class SheetTallies {
     }
   }
 
-  row(result: RowResult, sign: 1 | -1): void {
+  row(result: RowCounts, sign: 1 | -1): void {
     if (result.blank) this.blankRows += sign;
     if (result.issues.length > 0) this.issues(result.issues, sign);
     if (result.notices.length > 0) this.notices.tally(result.notices, sign);

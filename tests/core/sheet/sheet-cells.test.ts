@@ -49,4 +49,18 @@ describe('ColumnCells: a column of cells, packed when it is text', () => {
     expect(ColumnCells.of([undefined, ' ', '']).isBlank()).toBe(true);
     expect(ColumnCells.of([undefined, 'x']).isBlank()).toBe(false);
   });
+
+  it('tells a blank cell without reading it, as isBlank does, packed, changed or loose', () => {
+    const texts = ['', ' ', '\t', 'x', ' x', '\u00a0', '\u3000', '\u00a0y', '~', '\n\r'];
+    const blank = (cell: unknown) => cell === undefined || (typeof cell === 'string' && cell.trim() === '');
+    const packed = ColumnCells.of([...texts, undefined]);
+    const loose = ColumnCells.loose([...texts, undefined, 1, null]);
+    const changed = ColumnCells.of(texts);
+    changed.set(3, ' ');
+    changed.set(0, 'y');
+    for (const cells of [packed, loose, changed]) {
+      for (let row = 0; row < cells.length + 1; row++)
+        expect(cells.isBlankAt(row)).toBe(blank(cells.get(row)));
+    }
+  });
 });

@@ -5,7 +5,7 @@
 // applies the edits of a large sheet that recheck every row (a column whose type changes, rows added in the
 // middle). Kept apart from the worker's global scope so the component tests run it in-process.
 import { autoMapColumns, type ColumnSettings, type ProjectType } from '@/core/columns';
-import { createFileImporter, type ImportedTable } from '@/core/import';
+import { createFileImporter, type ImportedTable, tablePreview, tableRowCount } from '@/core/import';
 import { type PackedSheet, packedSheetTransferables, type SheetEdit, SheetModel } from '@/core/sheet';
 import { loadSavedSheets } from '@/ui/sheet/autosave/autosave';
 import {
@@ -80,8 +80,8 @@ export function createImportWorkerHandler(
         return;
       }
       table = result.table;
-      const preview = { ...result.table, rows: result.table.rows.slice(0, MAPPING_PREVIEW_ROWS) };
-      post({ type: 'mapping', preview, rowCount: result.table.rows.length, columns });
+      const preview = tablePreview(result.table, MAPPING_PREVIEW_ROWS);
+      post({ type: 'mapping', preview, rowCount: tableRowCount(result.table), columns });
     } catch (error) {
       post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     }
@@ -91,13 +91,18 @@ export function createImportWorkerHandler(
   function check(read: ImportedTable, columns: ColumnSettings[]): void {
     try {
       const started = performance.now();
-      const rowCount = read.rows.length;
+      const rowCount = tableRowCount(read);
       post({ type: 'checking', rows: rowCount });
-      // The rows become columns and go: a million row arrays less to carry while the sheet is checked.
-      const cells = columns.map((_, index) => read.rows.map((row) => row[index]));
-      read.rows.length = 0;
       table = null;
-      const model = SheetModel.fromColumns(columns, cells, rowCount);
+      let model: SheetModel;
+      // CSV/TSV read straight into columns is checked as it is; other rows become columns and go: a million row
+      // arrays less to carry while the sheet is checked.
+      if (read.columns !== undefined) model = SheetModel.fromTextColumns(columns, read.columns, rowCount);
+      else {
+        const cells = columns.map((_, index) => read.rows.map((row) => row[index]));
+        read.rows.length = 0;
+        model = SheetModel.fromColumns(columns, cells, rowCount);
+      }
       const checked = performance.now();
       const packed = model.pack();
       const timings = { readMs, checkMs: checked - started, packMs: performance.now() - checked };
