@@ -7,15 +7,24 @@ import { checkNotReverted, revertBatchRecord } from '@/server/store/submission-r
 import type { Sql } from './postgres-db';
 import type { PostgresSubmissions } from './postgres-submissions';
 
-/** The keys a submission changed, span by span: each key's first and last change, and where the span comes first. */
-const keysOf = `SELECT span_rowid, key, min(id) AS first_row, max(id) AS last_row,
-    min(min(id)) OVER (PARTITION BY span_rowid) AS span_first
-  FROM changes WHERE submission_id = $1 AND span_rowid IS NOT NULL GROUP BY span_rowid, key`;
+/**
+ * The keys a submission changed, span by span: each key's first change (its row, whether the key existed before,
+ * its value before) and last (its row, whether it removed the key, its value after), and the first row of its span.
+ */
+const keysOf = `SELECT submission_id, span_rowid, key, first_row, last_row, span_first, first_existed, first_before, last_removed,
+    last_after
+  FROM (
+    SELECT submission_id, span_rowid, key, id AS first_row, last_value(id) OVER w AS last_row,
+      min(id) OVER (PARTITION BY span_rowid) AS span_first, existed_before AS first_existed,
+      before_value AS first_before, last_value(removed) OVER w AS last_removed,
+      last_value(after_value) OVER w AS last_after, row_number() OVER w AS nth
+    FROM changes WHERE submission_id = $1 AND span_rowid IS NOT NULL
+    WINDOW w AS (PARTITION BY span_rowid, key ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  ) c
+  WHERE nth = 1`;
 
-/** The keys of the spans put back (`$2`), with their first (`f`) and last (`l`) change. */
-const written = `k JOIN unnest($2::bigint[]) AS w (span_rowid) ON w.span_rowid = k.span_rowid
-  JOIN changes f ON f.submission_id = $1 AND f.id = k.first_row
-  JOIN changes l ON l.submission_id = $1 AND l.id = k.last_row`;
+/** The keys of the spans put back (`$2`). */
+const written = 'k JOIN unnest($2::bigint[]) AS w (span_rowid) ON w.span_rowid = k.span_rowid';
 
 /**
  * Reverts a submission (SPEC §9) inside a transaction, or answers what it would do (`dryRun`, reading only),
@@ -41,15 +50,10 @@ export async function revertIn(
   checkNotReverted(original);
   const submissionId = original.id;
   if (!request.dryRun) {
-    // NOTE: the spans are locked in span-ID order, as every batch locks them, so two never wait in a circle.
-    await sql.query(
-      `SELECT 1 FROM spans WHERE id IN (SELECT span_rowid FROM changes WHERE submission_id = $1)
-       ORDER BY span_id FOR UPDATE`,
-      [submissionId],
-    );
+    // NOTE: no span is locked one by one: every write of the project takes the project's turn first, held here.
     await sql.query(`CREATE TEMP TABLE revert_keys ON COMMIT DROP AS ${keysOf}`, [submissionId]);
     await sql.query('ANALYZE revert_keys');
-    withKeys = 'WITH k AS (SELECT * FROM revert_keys)';
+    withKeys = 'WITH k AS (SELECT * FROM revert_keys WHERE submission_id = $1)';
   }
   const rows = await sql.query<{ span_rowid: number | null; span_id: string | null; first: number }>(
     `${withKeys}
@@ -64,9 +68,9 @@ export async function revertIn(
   const conflicts = await sql.query<{ span_rowid: number; key: string; present: boolean; now: StoredValue }>(
     `${withKeys}
      SELECT DISTINCT ON (k.span_rowid) k.span_rowid, k.key, s.metadata ? k.key AS present, s.metadata -> k.key AS now
-     FROM k JOIN changes l ON l.submission_id = $1 AND l.id = k.last_row JOIN spans s ON s.id = k.span_rowid
-     WHERE CASE WHEN l.removed THEN s.metadata ? k.key
-       ELSE NOT (s.metadata ? k.key) OR s.metadata -> k.key IS DISTINCT FROM coalesce(l.after_value, 'null'::jsonb) END
+     FROM k JOIN spans s ON s.id = k.span_rowid
+     WHERE CASE WHEN k.last_removed THEN s.metadata ? k.key
+       ELSE NOT (s.metadata ? k.key) OR s.metadata -> k.key IS DISTINCT FROM coalesce(k.last_after, 'null'::jsonb) END
      ORDER BY k.span_rowid, k.first_row`,
     [submissionId],
   );
@@ -88,7 +92,7 @@ export async function revertIn(
     ? await sql.query<{ span_id: string; key: string }>(
         `${withKeys}
          SELECT s.span_id, k.key FROM ${written} JOIN spans s ON s.id = k.span_rowid
-         WHERE NOT f.existed_before ORDER BY k.span_first, k.first_row`,
+         WHERE NOT k.first_existed ORDER BY k.span_first, k.first_row`,
         [submissionId, writes],
       )
     : [];
@@ -105,8 +109,8 @@ export async function revertIn(
   await sql.query(
     `${withKeys}
      INSERT INTO changes (submission_id, span_rowid, key, existed_before, before_value, after_value, removed)
-     SELECT $3, k.span_rowid, k.key, NOT l.removed, CASE WHEN l.removed THEN NULL ELSE l.after_value END,
-       CASE WHEN f.existed_before THEN f.before_value END, NOT (f.existed_before OR $4)
+     SELECT $3, k.span_rowid, k.key, NOT k.last_removed, CASE WHEN k.last_removed THEN NULL ELSE k.last_after END,
+       CASE WHEN k.first_existed THEN k.first_before END, NOT (k.first_existed OR $4)
      FROM ${written}
      ORDER BY k.span_first, k.first_row`,
     [submissionId, writes, revert.id, keepKeys],
@@ -115,9 +119,9 @@ export async function revertIn(
   await sql.query(
     `${withKeys}, p AS (
        SELECT k.span_rowid,
-         coalesce(array_agg(k.key) FILTER (WHERE NOT (f.existed_before OR $3)), '{}') AS removed,
-         coalesce(jsonb_object_agg(k.key, CASE WHEN f.existed_before THEN coalesce(f.before_value, 'null') ELSE 'null' END)
-           FILTER (WHERE f.existed_before OR $3), '{}') AS patch
+         coalesce(array_agg(k.key) FILTER (WHERE NOT (k.first_existed OR $3)), '{}') AS removed,
+         coalesce(jsonb_object_agg(k.key, CASE WHEN k.first_existed THEN coalesce(k.first_before, 'null') ELSE 'null' END)
+           FILTER (WHERE k.first_existed OR $3), '{}') AS patch
        FROM ${written} GROUP BY k.span_rowid
      )
      UPDATE spans s SET metadata = (s.metadata - p.removed) || p.patch, updated_at = $4
@@ -127,8 +131,8 @@ export async function revertIn(
   // Keys the revert removed hold on fewer spans; keys it put back (removed by the original) on more.
   await sql.query(
     `${withKeys}, d AS (
-       SELECT k.key, count(*) FILTER (WHERE NOT (f.existed_before OR $3)) AS removed,
-         count(*) FILTER (WHERE l.removed) AS restored
+       SELECT k.key, count(*) FILTER (WHERE NOT (k.first_existed OR $3)) AS removed,
+         count(*) FILTER (WHERE k.last_removed) AS restored
        FROM ${written} GROUP BY k.key
      )
      UPDATE fields SET span_count = greatest(0, fields.span_count - d.removed + d.restored)

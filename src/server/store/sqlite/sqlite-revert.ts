@@ -56,21 +56,35 @@ export class SqliteRevert {
         span_rowid INTEGER NOT NULL,
         key TEXT NOT NULL,
         first_row INTEGER NOT NULL,
-        last_row INTEGER NOT NULL,
         span_first INTEGER NOT NULL,
+        first_existed INTEGER NOT NULL,
+        first_before,
+        last_removed INTEGER NOT NULL,
+        last_after,
         PRIMARY KEY (span_rowid, key)
       ) WITHOUT ROWID;
       CREATE TEMP TABLE IF NOT EXISTS revert_writes (span_rowid INTEGER PRIMARY KEY);
     `);
-    const written = `temp.revert_keys k JOIN temp.revert_writes w ON w.span_rowid = k.span_rowid
-      JOIN changes f ON f.id = k.first_row`;
+    const written = 'temp.revert_keys k JOIN temp.revert_writes w ON w.span_rowid = k.span_rowid';
     this.statements = {
       clear: db.prepare('DELETE FROM temp.revert_keys'),
       clearWrites: db.prepare('DELETE FROM temp.revert_writes'),
+      // Each key's first change (its row, whether the key existed before, its value before) and last (whether it
+      // removed the key, its value after), and the first row of its span.
       fillKeys: db.prepare<[number]>(
-        `INSERT INTO temp.revert_keys (span_rowid, key, first_row, last_row, span_first)
-         SELECT span_rowid, key, min(id), max(id), min(min(id)) OVER (PARTITION BY span_rowid)
-         FROM changes WHERE submission_id = ? AND span_rowid IS NOT NULL GROUP BY span_rowid, key`,
+        `INSERT INTO temp.revert_keys
+           (span_rowid, key, first_row, span_first, first_existed, first_before, last_removed, last_after)
+         SELECT span_rowid, key, first_row, span_first, first_existed, first_before, last_removed, last_after
+         FROM (
+           SELECT span_rowid, key, id AS first_row, min(id) OVER (PARTITION BY span_rowid) AS span_first,
+             existed_before AS first_existed, before_value AS first_before,
+             last_value(removed) OVER w AS last_removed, last_value(after_value) OVER w AS last_after,
+             row_number() OVER w AS nth
+           FROM changes WHERE submission_id = ? AND span_rowid IS NOT NULL
+           WINDOW w AS (PARTITION BY span_rowid, key ORDER BY id
+             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+         )
+         WHERE nth = 1`,
       ),
       spans: db.prepare<[number], { span_rowid: number | null; span_id: string | null; first: number }>(
         `SELECT k.span_rowid, s.span_id, k.span_first AS first
@@ -86,16 +100,16 @@ export class SqliteRevert {
       // number. Every other key goes to JavaScript, which compares exactly as JSON.parse reads the metadata (SQLite's
       // own reading of a decimal may differ from it in the last digit).
       keysToCheck: db.prepare<[], KeyToCheck>(
-        `SELECT k.span_rowid, k.key, k.first_row, l.removed, l.after_value, s.metadata
-         FROM temp.revert_keys k JOIN changes l ON l.id = k.last_row JOIN spans s ON s.id = k.span_rowid
+        `SELECT k.span_rowid, k.key, k.first_row, k.last_removed AS removed, k.last_after AS after_value, s.metadata
+         FROM temp.revert_keys k JOIN spans s ON s.id = k.span_rowid
            LEFT JOIN span_values v ON v.span_rowid = k.span_rowid AND v.key = k.key
          WHERE NOT CASE
-           WHEN l.removed THEN v.key IS NULL
+           WHEN k.last_removed THEN v.key IS NULL
            WHEN v.key IS NULL THEN 0
-           WHEN l.after_value IS NULL THEN v.value IS NULL
-           WHEN typeof(l.after_value) = 'text' THEN typeof(v.value) = 'text' AND v.value = l.after_value
-           WHEN typeof(l.after_value) IN ('integer', 'real') THEN typeof(v.value) = 'integer'
-             AND l.after_value = CAST(l.after_value AS INTEGER) AND v.value = l.after_value
+           WHEN k.last_after IS NULL THEN v.value IS NULL
+           WHEN typeof(k.last_after) = 'text' THEN typeof(v.value) = 'text' AND v.value = k.last_after
+           WHEN typeof(k.last_after) IN ('integer', 'real') THEN typeof(v.value) = 'integer'
+             AND k.last_after = CAST(k.last_after AS INTEGER) AND v.value = k.last_after
            ELSE 0 END
          ORDER BY k.span_rowid, k.first_row`,
       ),
@@ -104,20 +118,20 @@ export class SqliteRevert {
       ),
       becomesNull: db.prepare<[], { span_id: string; key: string }>(
         `SELECT s.span_id, k.key FROM ${written} JOIN spans s ON s.id = k.span_rowid
-         WHERE NOT f.existed_before ORDER BY k.span_first, k.first_row`,
+         WHERE NOT k.first_existed ORDER BY k.span_first, k.first_row`,
       ),
       insertChanges: db.prepare<[{ revert: number; keep: number }]>(
         `INSERT INTO changes (submission_id, span_rowid, key, existed_before, before_value, after_value, removed)
-         SELECT @revert, k.span_rowid, k.key, NOT l.removed, CASE WHEN l.removed THEN NULL ELSE l.after_value END,
-           CASE WHEN f.existed_before THEN f.before_value END, NOT (f.existed_before OR @keep)
-         FROM ${written} JOIN changes l ON l.id = k.last_row
+         SELECT @revert, k.span_rowid, k.key, NOT k.last_removed, CASE WHEN k.last_removed THEN NULL ELSE k.last_after END,
+           CASE WHEN k.first_existed THEN k.first_before END, NOT (k.first_existed OR @keep)
+         FROM ${written}
          ORDER BY k.span_first, k.first_row`,
       ),
       updateSpans: db.prepare<[{ marker: string; now: string; keep: number }]>(
         `UPDATE spans SET metadata = replace(json_patch(metadata, p.patch), json_quote(@marker), 'null'), updated_at = @now
          FROM (
            SELECT k.span_rowid, json_group_object(k.key,
-               CASE WHEN f.existed_before THEN coalesce(${asWritten('f.before_value')}, @marker)
+               CASE WHEN k.first_existed THEN coalesce(${asWritten('k.first_before')}, @marker)
                WHEN @keep THEN @marker END
                ORDER BY k.first_row) AS patch
            FROM ${written} GROUP BY k.span_rowid
@@ -126,26 +140,25 @@ export class SqliteRevert {
       ),
       removeValues: db.prepare<[number]>(
         `DELETE FROM span_values WHERE (span_rowid, key) IN (
-           SELECT k.span_rowid, k.key FROM ${written} WHERE NOT (f.existed_before OR ?))`,
+           SELECT k.span_rowid, k.key FROM ${written} WHERE NOT (k.first_existed OR ?))`,
       ),
       // NOTE: a key's row holds what json_each reads from the span's metadata, as the insert trigger's rows do.
       setValues: db.prepare<[{ project: number; keep: number }]>(
         `INSERT INTO span_values (span_rowid, project_id, key, value)
          SELECT k.span_rowid, @project, k.key, j.value
          FROM ${written} JOIN spans s ON s.id = k.span_rowid JOIN json_each(s.metadata) j ON j.key = k.key
-         WHERE f.existed_before OR @keep
+         WHERE k.first_existed OR @keep
          ON CONFLICT (span_rowid, key) DO UPDATE SET value = excluded.value`,
       ),
       // Keys the revert removes hold on fewer spans; keys it puts back (the submission removed them) on more.
       removedKeys: db.prepare<[{ project: number; keep: number }]>(
         `UPDATE fields SET span_count = max(0, span_count - d.spans)
-         FROM (SELECT k.key, count(*) AS spans FROM ${written} WHERE NOT (f.existed_before OR @keep) GROUP BY k.key) d
+         FROM (SELECT k.key, count(*) AS spans FROM ${written} WHERE NOT (k.first_existed OR @keep) GROUP BY k.key) d
          WHERE fields.project_id = @project AND fields.key = d.key`,
       ),
       restoredKeys: db.prepare<[number]>(
         `UPDATE fields SET span_count = span_count + d.spans
-         FROM (SELECT k.key, count(*) AS spans FROM ${written} JOIN changes l ON l.id = k.last_row
-           WHERE l.removed GROUP BY k.key) d
+         FROM (SELECT k.key, count(*) AS spans FROM ${written} WHERE k.last_removed GROUP BY k.key) d
          WHERE fields.project_id = ? AND fields.key = d.key`,
       ),
     };
