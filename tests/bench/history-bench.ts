@@ -82,6 +82,16 @@ function changeRows(spans: number): { spanIds: string[]; keys: string[]; after: 
 const sqliteBytes = (db: Database.Database) =>
   Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
 
+/** The bytes of the history (the changes and their indexes), as pg_total_relation_size counts them on PostgreSQL. */
+const sqliteHistoryBytes = (db: Database.Database) =>
+  db
+    .prepare<[], number>(
+      `SELECT sum(pgsize) FROM dbstat
+       WHERE name = 'changes' OR name IN (SELECT name FROM sqlite_master WHERE tbl_name = 'changes')`,
+    )
+    .pluck()
+    .get() ?? 0;
+
 async function sqliteFigures(spans: number, dir: string): Promise<HistoryFigures> {
   const path = join(dir, 'history.db');
   const store = openSqliteStore(path);
@@ -90,10 +100,10 @@ async function sqliteFigures(spans: number, dir: string): Promise<HistoryFigures
     for (let start = 0; start < spans; start += INGEST_BATCH) {
       await store.ingestSpans(PROJECT, benchSpans(start, Math.min(spans, start + INGEST_BATCH)));
     }
-    const before = sqliteBytes(watcher);
+    const before = sqliteHistoryBytes(watcher);
     const submitted = await submitAll(store, spans);
     const changes = Number(watcher.prepare('SELECT count(*) FROM changes').pluck().get() as number | bigint);
-    const bytesPerChange = (sqliteBytes(watcher) - before) / changes;
+    const bytesPerChange = (sqliteHistoryBytes(watcher) - before) / changes;
     const reverted = await revert(store, submitted.id);
     // The baselines, on a file of their own: the same change rows in a bare table, and the revert's writes.
     const raw = new Database(join(dir, 'raw.db'));

@@ -163,9 +163,10 @@ const migrations: readonly Migration[] = [
   ALTER TABLE spans ADD COLUMN attributes jsonb NOT NULL DEFAULT '{}';
   `,
   // History that stays small (issue 26), as on SQLite: a change names its span by the span's row (spans.id), not by
-  // its text ID repeated in the row and in two indexes. The key is (submission_id, id): a submission's changes in
-  // the order made, in one index; the index by submission and span goes (a revert groups a submission's changes
-  // itself). Columns in an order that packs without padding. No foreign key to submissions: its check ran once per
+  // its text ID repeated in the row and in two indexes. Two indexes only, each holding a submission's (or a span's)
+  // rows once with the list of them (B-tree deduplication): by submission, and by span; the index by ID and the one by
+  // submission and span go (a page of a submission's changes sorts them by ID; a revert groups them itself). IDs
+  // still come from their sequence, in the order the changes were made. Columns in an order that packs without padding. No foreign key to submissions: its check ran once per
   // change row (a trigger each), and the store writes a submission and its changes in one transaction.
   // NOTE: span_id is kept only for a change whose span no longer exists in its project (Spanpatch never removes a
   // span alone, so none should): NULL, and free, for every other.
@@ -179,8 +180,7 @@ const migrations: readonly Migration[] = [
     key text COLLATE "C" NOT NULL,
     before_value jsonb,
     after_value jsonb,
-    span_id text COLLATE "C",
-    PRIMARY KEY (submission_id, id)
+    span_id text COLLATE "C"
   );
   INSERT INTO changes_by_row
       (id, span_rowid, submission_id, existed_before, removed, key, before_value, after_value, span_id)
@@ -193,7 +193,7 @@ const migrations: readonly Migration[] = [
   ALTER SEQUENCE changes_id_seq OWNED BY changes_by_row.id;
   DROP TABLE changes;
   ALTER TABLE changes_by_row RENAME TO changes;
-  ALTER INDEX changes_by_row_pkey RENAME TO changes_pkey;
+  CREATE INDEX changes_by_submission ON changes (submission_id);
   CREATE INDEX changes_by_span ON changes (span_rowid) WHERE span_rowid IS NOT NULL;
   `,
 ];
