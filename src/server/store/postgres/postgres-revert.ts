@@ -57,8 +57,8 @@ export async function revertIn(
   }
   const rows = await sql.query<{ span_rowid: number | null; span_id: string | null; first: number }>(
     `${withKeys}
-     SELECT k.span_rowid, s.span_id, min(k.span_first) AS first FROM k LEFT JOIN spans s ON s.id = k.span_rowid
-     GROUP BY k.span_rowid, s.span_id
+     SELECT k.span_rowid, s.span_id, k.span_first AS first FROM k LEFT JOIN spans s ON s.id = k.span_rowid
+     WHERE k.first_row = k.span_first
      UNION ALL
      SELECT NULL, span_id, min(id) FROM changes WHERE submission_id = $1 AND span_rowid IS NULL GROUP BY span_id
      ORDER BY first`,

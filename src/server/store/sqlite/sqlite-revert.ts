@@ -89,7 +89,7 @@ export class SqliteRevert {
       spans: db.prepare<[number], { span_rowid: number | null; span_id: string | null; first: number }>(
         `SELECT k.span_rowid, s.span_id, k.span_first AS first
          FROM temp.revert_keys k LEFT JOIN spans s ON s.id = k.span_rowid
-         GROUP BY k.span_rowid
+         WHERE k.first_row = k.span_first
          UNION ALL
          SELECT NULL, span_id, min(id) FROM changes
          WHERE submission_id = ? AND span_rowid IS NULL GROUP BY span_id
