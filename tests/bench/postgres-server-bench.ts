@@ -100,11 +100,20 @@ async function rawWrites(url: string, count: number, batchSize: number): Promise
         [projectId, now, spanIds, metadataTexts],
       );
       await client.query(
-        `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
-         SELECT $1, c.span_id, c.key, c.existed_before, c.before_value, c.after_value
+        `INSERT INTO changes (submission_id, span_rowid, key, existed_before, before_value, after_value)
+         SELECT $1, s.id, c.key, c.existed_before, c.before_value, c.after_value
          FROM unnest($2::text[], $3::text[], $4::boolean[], $5::jsonb[], $6::jsonb[])
-           AS c (span_id, key, existed_before, before_value, after_value)`,
-        [submission.rows[0]?.id, change.spanIds, change.keys, change.existed, change.before, change.after],
+           AS c (span_id, key, existed_before, before_value, after_value)
+           JOIN spans s ON s.project_id = $7 AND s.span_id = c.span_id`,
+        [
+          submission.rows[0]?.id,
+          change.spanIds,
+          change.keys,
+          change.existed,
+          change.before,
+          change.after,
+          projectId,
+        ],
       );
       await client.query('COMMIT');
     }

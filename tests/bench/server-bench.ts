@@ -29,6 +29,8 @@ function rawWrites(path: string, count: number, batchSize: number, multiRow: boo
   db.pragma('synchronous = NORMAL');
   const projectId =
     db.prepare<[string], number>('SELECT id FROM projects WHERE name = ?').pluck().get(PROJECT) ?? 0;
+  // A change names its span by the span's row, as the store writes it.
+  const changeValues = `(?, (SELECT id FROM spans WHERE project_id = ${projectId} AND span_id = ?), ?, ?, ?, ?)`;
   const read = db
     .prepare<[number, string], string>('SELECT metadata FROM spans WHERE project_id = ? AND span_id = ?')
     .pluck();
@@ -46,12 +48,12 @@ function rawWrites(path: string, count: number, batchSize: number, multiRow: boo
        spans_processed, spans_updated, spans_failed) VALUES (?, ?, ?, ?, NULL, ?, ?, 0)`,
   );
   const change = db.prepare(
-    `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO changes (submission_id, span_rowid, key, existed_before, before_value, after_value)
+     VALUES ${changeValues}`,
   );
   const changes = db.prepare(
-    `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
-     VALUES ${Array.from({ length: 100 }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    `INSERT INTO changes (submission_id, span_rowid, key, existed_before, before_value, after_value)
+     VALUES ${Array.from({ length: 100 }, () => changeValues).join(', ')}`,
   );
   const started = performance.now();
   for (let start = 0; start < count; start += batchSize) {
@@ -293,6 +295,8 @@ function rawPatchWrites(path: string, count: number, batchSize: number): number 
   db.pragma('synchronous = NORMAL');
   const projectId =
     db.prepare<[string], number>('SELECT id FROM projects WHERE name = ?').pluck().get(PROJECT) ?? 0;
+  // A change names its span by the span's row, as the store writes it.
+  const changeValues = `(?, (SELECT id FROM spans WHERE project_id = ${projectId} AND span_id = ?), ?, ?, ?, ?)`;
   const read = db
     .prepare<[number, string], string>('SELECT metadata FROM spans WHERE project_id = ? AND span_id = ?')
     .pluck();
@@ -310,8 +314,8 @@ function rawPatchWrites(path: string, count: number, batchSize: number): number 
        spans_processed, spans_updated, spans_failed) VALUES (?, ?, ?, ?, NULL, ?, ?, 0)`,
   );
   const change = db.prepare(
-    `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO changes (submission_id, span_rowid, key, existed_before, before_value, after_value)
+     VALUES ${changeValues}`,
   );
   const started = performance.now();
   for (let start = 0; start < count; start += batchSize) {

@@ -60,7 +60,7 @@ function asSchemaBefore(path: string): void {
       INSERT INTO span_names (span_names, rowid, name) VALUES ('delete', old.id, old.name);
     END;
   `);
-  db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION - 3);
+  db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION - 4);
   db.close();
 }
 

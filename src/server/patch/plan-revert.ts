@@ -11,6 +11,7 @@ import {
   segmentNotFoundMessage,
   type SpanWrite,
   type StoredPatch,
+  type StoredValue,
 } from '@/core/patch';
 
 /** One recorded change of the submission being reverted, with its span. */
@@ -142,7 +143,9 @@ export function changesToRevert(changes: readonly SubmissionChange[]): ChangeToR
 }
 
 /** What a dry run of a revert answers: the plan's counts and errors, with no submission. */
-export function revertDryRunResponse(plan: RevertPlan): RevertResponse {
+export function revertDryRunResponse(
+  plan: Pick<RevertPlan, 'becomesNull' | 'spansProcessed' | 'spansUpdated' | 'spansFailed' | 'errors'>,
+): RevertResponse {
   return {
     ...(plan.becomesNull.length > 0 ? { becomes_null: plan.becomesNull } : {}),
     spans_processed: plan.spansProcessed,
@@ -169,11 +172,15 @@ export function restoredKeys(plan: RevertPlan): Map<string, number> {
 }
 
 /** True when a span still holds what a change left: its value, or no key at all when the change removed it. */
-function stillAsSubmitted(current: StoredPatch, change: ChangeToRevert): boolean {
+export function stillAsSubmitted(current: StoredPatch, change: ChangeToRevert): boolean {
   const present = Object.hasOwn(current, change.key);
   if (change.removed) return !present;
   return present && Object.is(current[change.key], change.after);
 }
+
+/** The error of a span a revert would write that was not sent to Arize AX: it changed meanwhile. */
+const ARIZE_CHANGED_MESSAGE =
+  '[revert_conflict] the span changed while the revert was being sent to Arize AX; nothing was sent for it: revert again';
 
 /** What Arize AX answered to a revert sent to it (SPEC §14): the spans sent, in order, and its per-span errors. */
 export interface DecidedRevert {
@@ -202,9 +209,7 @@ export function applyDecidedRevert(plan: RevertPlan, decided: DecidedRevert): Re
     failed.add(write.spanId);
     errors.push({
       span_id: write.spanId,
-      error_message:
-        outcome ??
-        '[revert_conflict] the span changed while the revert was being sent to Arize AX; nothing was sent for it: revert again',
+      error_message: outcome ?? ARIZE_CHANGED_MESSAGE,
     });
   }
   return {
@@ -230,4 +235,83 @@ export function revertPlanOf(
   const plan = planRevert(project, changes, currentMetadata, { keepKeys: request.arize !== undefined });
   const decided = request.arize?.decided ?? null;
   return decided === null ? plan : applyDecidedRevert(plan, decided);
+}
+
+/**
+ * A span of a submission being reverted, as a store reads it set-based (without its keys' values): in the order the
+ * submission first changed it, with the first of its keys (in the order the submission changed them) that no longer
+ * holds what the submission left, and what it holds now (undefined: the key is gone).
+ */
+export interface RevertSpan {
+  spanId: string;
+  /** False when the span no longer exists. */
+  exists: boolean;
+  conflict: { key: string; now: StoredValue | undefined } | null;
+}
+
+/** Which spans a revert writes (by their place in the list it was given), and what it answers. */
+export interface RevertSpansPlan {
+  /** The places of the spans to put back, in order. */
+  writes: number[];
+  errors: SpanError[];
+  spansProcessed: number;
+  spansUpdated: number;
+  spansFailed: number;
+}
+
+/**
+ * Plans a revert span by span from what a store found set-based (SPEC §9), with the rules of `planRevert` and
+ * `applyDecidedRevert`: a span that no longer exists fails with `[segment_not_found]`, one with a key changed since
+ * with `[revert_conflict]`, every other span goes back whole; for a project linked to Arize AX, as Arize decided.
+ * The store then writes the keys of the spans to put back itself, in one statement per table.
+ */
+export function planRevertSpans(
+  project: string,
+  spans: readonly RevertSpan[],
+  decided: DecidedRevert | null,
+): RevertSpansPlan {
+  const plan: RevertSpansPlan = {
+    writes: [],
+    errors: [],
+    spansProcessed: spans.length,
+    spansUpdated: 0,
+    spansFailed: 0,
+  };
+  spans.forEach((span, index) => {
+    if (!span.exists) {
+      plan.errors.push({
+        span_id: span.spanId,
+        error_message: formatErrorMessage('segment_not_found', segmentNotFoundMessage(span.spanId, project)),
+      });
+    } else if (span.conflict !== null) {
+      plan.errors.push({
+        span_id: span.spanId,
+        error_message: formatRevertConflict(span.conflict.key, span.conflict.now),
+      });
+    } else {
+      plan.writes.push(index);
+    }
+  });
+  plan.spansFailed = plan.errors.length;
+  if (decided !== null) {
+    const outcomes = decidedOutcomes(decided.sentSpanIds, decided.errors);
+    const outcomeOf = new Map<string, string | null>();
+    decided.sentSpanIds.forEach((spanId, index) => outcomeOf.set(spanId, outcomes[index] ?? null));
+    const writes: number[] = [];
+    const failed = new Set<string>();
+    for (const index of plan.writes) {
+      const spanId = spans[index]?.spanId ?? '';
+      const outcome = outcomeOf.get(spanId);
+      if (outcome === null) {
+        writes.push(index);
+        continue;
+      }
+      failed.add(spanId);
+      plan.errors.push({ span_id: spanId, error_message: outcome ?? ARIZE_CHANGED_MESSAGE });
+    }
+    plan.writes = writes;
+    plan.spansFailed += failed.size;
+  }
+  plan.spansUpdated = plan.writes.length;
+  return plan;
 }

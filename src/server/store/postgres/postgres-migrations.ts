@@ -162,6 +162,40 @@ const migrations: readonly Migration[] = [
   ALTER TABLE spans ADD COLUMN input_preview text;
   ALTER TABLE spans ADD COLUMN attributes jsonb NOT NULL DEFAULT '{}';
   `,
+  // History that stays small (issue 26), as on SQLite: a change names its span by the span's row (spans.id), not by
+  // its text ID repeated in the row and in two indexes. Two indexes only, each holding a submission's (or a span's)
+  // rows once with the list of them (B-tree deduplication): by submission, and by span; the index by ID and the one by
+  // submission and span go (a page of a submission's changes sorts them by ID; a revert groups them itself). IDs
+  // still come from their sequence, in the order the changes were made. Columns in an order that packs without padding. No foreign key to submissions: its check ran once per
+  // change row (a trigger each), and the store writes a submission and its changes in one transaction.
+  // NOTE: span_id is kept only for a change whose span no longer exists in its project (Spanpatch never removes a
+  // span alone, so none should): NULL, and free, for every other.
+  `
+  CREATE TABLE changes_by_row (
+    id bigint NOT NULL DEFAULT nextval('changes_id_seq'),
+    span_rowid bigint,
+    submission_id bigint NOT NULL,
+    existed_before boolean NOT NULL,
+    removed boolean NOT NULL DEFAULT false,
+    key text COLLATE "C" NOT NULL,
+    before_value jsonb,
+    after_value jsonb,
+    span_id text COLLATE "C"
+  );
+  INSERT INTO changes_by_row
+      (id, span_rowid, submission_id, existed_before, removed, key, before_value, after_value, span_id)
+    SELECT c.id, sp.id, c.submission_id, c.existed_before, c.removed, c.key, c.before_value, c.after_value,
+      CASE WHEN sp.id IS NULL THEN c.span_id END
+    FROM changes c
+      LEFT JOIN submissions su ON su.id = c.submission_id
+      LEFT JOIN spans sp ON sp.project_id = su.project_id AND sp.span_id = c.span_id
+    ORDER BY c.id;
+  ALTER SEQUENCE changes_id_seq OWNED BY changes_by_row.id;
+  DROP TABLE changes;
+  ALTER TABLE changes_by_row RENAME TO changes;
+  CREATE INDEX changes_by_submission ON changes (submission_id);
+  CREATE INDEX changes_by_span ON changes (span_rowid) WHERE span_rowid IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code expects. */
@@ -174,10 +208,11 @@ export const SCHEMA_VERSION = migrations.length;
 export const MIGRATION_LOCK = 0x7370616e7061;
 
 /**
- * Brings a database up to the current schema in one transaction, under an advisory lock, so servers starting at
+ * Brings a database up to the current schema (or to `target`, for tests that make a database of an earlier schema) in
+ * one transaction, under an advisory lock, so servers starting at
  * once never run a migration twice; refuses a database written by a newer version.
  */
-export async function migrate(db: Database): Promise<void> {
+export async function migrate(db: Database, target = SCHEMA_VERSION): Promise<void> {
   await db.transaction(async (sql) => {
     await sql.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await sql.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');
@@ -187,7 +222,7 @@ export async function migrate(db: Database): Promise<void> {
         `The database has schema version ${current}, newer than this server (${SCHEMA_VERSION}); upgrade Spanpatch`,
       );
     }
-    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    for (let version = current + 1; version <= target; version++) {
       const migration = migrations[version - 1];
       if (migration === undefined) break;
       if (typeof migration === 'string') await sql.query(migration);

@@ -166,9 +166,9 @@ export class PostgresSpanQueries {
   }
 
   async detail(sql: Sql, projectId: number, spanId: string): Promise<SpanDetail | null> {
-    const span = await queryOne<SpanRow & DetailColumns>(
+    const span = await queryOne<SpanRow & DetailColumns & { id: number }>(
       sql,
-      `SELECT ${spanColumns}, s.end_time, s.updated_at, s.input_value, s.output_value, s.attributes
+      `SELECT s.id, ${spanColumns}, s.end_time, s.updated_at, s.input_value, s.output_value, s.attributes
        FROM spans s WHERE s.project_id = $1 AND s.span_id = $2`,
       [projectId, spanId],
     );
@@ -182,8 +182,8 @@ export class PostgresSpanQueries {
       `SELECT s.public_id AS submission_id, s.label AS submission_label, s.kind AS submission_kind,
          s.finished_at AS at, c.key, c.existed_before, c.before_value, c.after_value, c.removed
        FROM changes c JOIN submissions s ON s.id = c.submission_id
-       WHERE c.span_id = $1 AND s.project_id = $2 ORDER BY c.id`,
-      [spanId, projectId],
+       WHERE c.span_rowid = $1 ORDER BY c.id`,
+      [span.id],
     );
     return {
       span: {

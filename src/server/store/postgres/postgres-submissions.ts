@@ -19,7 +19,7 @@ import {
   toSubmission,
 } from '@/server/store/submission-rows';
 import { queryOne, type Sql } from './postgres-db';
-import { type ChangeRow, changeColumns } from './postgres-submission-rows';
+import type { ChangeRow } from './postgres-submission-rows';
 import { jsonParam } from './postgres-text';
 
 const byPublicId = `SELECT ${submissionColumns} FROM submissions s JOIN projects p ON p.id = s.project_id
@@ -115,7 +115,7 @@ export class PostgresSubmissions {
         firstError,
       ],
     );
-    await this.insertChanges(sql, submission.id, plan);
+    await this.insertChanges(sql, submission.id, record.projectId, plan);
     if (plan.errors.length > 0) {
       await sql.query(
         `INSERT INTO submission_errors (submission_id, position, span_id, error_message)
@@ -143,6 +143,7 @@ export class PostgresSubmissions {
   private async insertChanges(
     sql: Sql,
     submissionId: number,
+    projectId: number,
     plan: Omit<SubmissionPlan, 'fields'>,
   ): Promise<void> {
     const spanIds: string[] = [];
@@ -163,12 +164,15 @@ export class PostgresSubmissions {
     }
     if (spanIds.length === 0) return;
     await sql.query(
-      `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value, removed)
-       SELECT $1, c.span_id, c.key, c.existed_before, c.before_value, c.after_value, c.removed
+      `INSERT INTO changes
+         (submission_id, span_rowid, key, existed_before, before_value, after_value, removed, span_id)
+       SELECT $1, s.id, c.key, c.existed_before, c.before_value, c.after_value, c.removed,
+         CASE WHEN s.id IS NULL THEN c.span_id END
        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::jsonb[], $6::jsonb[], $7::boolean[])
          WITH ORDINALITY AS c (span_id, key, existed_before, before_value, after_value, removed, ordinality)
+         LEFT JOIN spans s ON s.project_id = $8 AND s.span_id = c.span_id
        ORDER BY c.ordinality`,
-      [submissionId, spanIds, keys, existedBefore, before, after, removed],
+      [submissionId, spanIds, keys, existedBefore, before, after, removed, projectId],
     );
   }
 
@@ -183,15 +187,6 @@ export class PostgresSubmissions {
   /** A submission's row by public ID (with its internal ID and project), or undefined. */
   row(sql: Sql, id: string): Promise<SubmissionRow | undefined> {
     return queryOne<SubmissionRow>(sql, byPublicId, [id]);
-  }
-
-  /** Every change of a submission, in the order it was made. */
-  async changesOf(sql: Sql, submissionId: number): Promise<SubmissionChange[]> {
-    const rows = await sql.query<ChangeRow>(
-      `SELECT ${changeColumns} FROM changes WHERE submission_id = $1 ORDER BY id`,
-      [submissionId],
-    );
-    return rows.map(toChange);
   }
 
   async get(sql: Sql, id: string): Promise<Submission | null> {
@@ -234,7 +229,7 @@ export class PostgresSubmissions {
     id: string,
     query: SubmissionPageQuery,
   ): Promise<SubmissionPage<SubmissionChange> | null> {
-    return this.page<ChangeRow, SubmissionChange>(sql, id, 'changes', 'id', 'key', query, toChange);
+    return this.page<ChangeRow, SubmissionChange>(sql, id, 'changes', query, toChange);
   }
 
   errorsPage(sql: Sql, id: string, query: SubmissionPageQuery): Promise<SubmissionPage<SpanError> | null> {
@@ -242,23 +237,20 @@ export class PostgresSubmissions {
       sql,
       id,
       'submission_errors',
-      'position',
-      'error_message',
       query,
       ({ span_id, error_message }) => ({ span_id, error_message }),
     );
   }
 
   /**
-   * A page of a submission's rows of one table, in `order`, with the search matching the start of the span ID or
-   * any part of `searched` (ignoring case); null when there is no such submission.
+   * A page of a submission's changes or errors, in the order made, with the search matching the start of the span ID
+   * or any part of the key (of a change) or the message (of an error), ignoring case; null when there is no such
+   * submission.
    */
   private async page<Row extends object, T>(
     sql: Sql,
     id: string,
     table: 'changes' | 'submission_errors',
-    order: 'id' | 'position',
-    searched: 'key' | 'error_message',
     query: SubmissionPageQuery,
     convert: (row: Row) => T,
   ): Promise<SubmissionPage<T> | null> {
@@ -268,16 +260,31 @@ export class PostgresSubmissions {
       [id],
     );
     if (!submission) return null;
-    const conditions = ['submission_id = $1'];
+    // NOTE: a change names its span by the span's row (or by its ID, when the span is gone: see the migrations).
+    const { from, spanId, searched, order } =
+      table === 'changes'
+        ? {
+            from: 'changes t LEFT JOIN spans sp ON sp.id = t.span_rowid',
+            spanId: 'coalesce(sp.span_id, t.span_id)',
+            searched: 't.key',
+            order: 't.id',
+          }
+        : {
+            from: 'submission_errors t',
+            spanId: 't.span_id',
+            searched: 't.error_message',
+            order: 't.position',
+          };
+    const conditions = ['t.submission_id = $1'];
     const params: unknown[] = [submission.id];
     if (query.search !== null) {
       const escaped = escapeLike(query.search);
       params.push(`${escaped}%`, `%${escaped}%`);
-      conditions.push(`(span_id ILIKE $2 OR ${searched} ILIKE $3)`);
+      conditions.push(`(${spanId} ILIKE $2 OR ${searched} ILIKE $3)`);
     }
     const where = conditions.join(' AND ');
     const [counted] = await sql.query<{ total: number }>(
-      `SELECT count(*) AS total FROM ${table} WHERE ${where}`,
+      `SELECT count(*) AS total FROM ${from} WHERE ${where}`,
       params,
     );
     const pageParams = [...params];
@@ -287,9 +294,12 @@ export class PostgresSubmissions {
       after = ` AND ${order} > $${pageParams.length}`;
     }
     pageParams.push(query.limit + 1);
-    const columns = table === 'changes' ? changeColumns : 'position, span_id, error_message';
+    const columns =
+      table === 'changes'
+        ? `${spanId} AS span_id, t.key, t.existed_before, t.before_value, t.after_value, t.removed`
+        : 't.span_id, t.error_message';
     const rows = await sql.query<Row & { cursor: number }>(
-      `SELECT ${order} AS cursor, ${columns} FROM ${table} WHERE ${where}${after}
+      `SELECT ${order} AS cursor, ${columns} FROM ${from} WHERE ${where}${after}
        ORDER BY ${order} LIMIT $${pageParams.length}`,
       pageParams,
     );

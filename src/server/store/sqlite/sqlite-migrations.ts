@@ -217,6 +217,36 @@ const migrations: readonly string[] = [
   ALTER TABLE spans ADD COLUMN input_preview TEXT;
   ALTER TABLE spans ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
   `,
+  // History that stays small (issue 26): a change names its span by the span's row (spans.id), not by its text ID
+  // repeated in the row and in two indexes; the index by submission and span goes (a revert groups a submission's
+  // changes itself). The ID of a change is declared, so it stays what it was (a VACUUM may renumber a bare rowid).
+  // NOTE: span_id is kept only for a change whose span no longer exists in its project (Spanpatch never removes a
+  // span alone, so none should): NULL, and free, for every other.
+  `
+  CREATE TABLE changes_by_row (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    span_rowid INTEGER,
+    key TEXT NOT NULL,
+    existed_before INTEGER NOT NULL,
+    before_value,
+    after_value,
+    removed INTEGER NOT NULL DEFAULT 0,
+    span_id TEXT
+  );
+  INSERT INTO changes_by_row
+      (id, submission_id, span_rowid, key, existed_before, before_value, after_value, removed, span_id)
+    SELECT c.rowid, c.submission_id, sp.id, c.key, c.existed_before, c.before_value, c.after_value, c.removed,
+      CASE WHEN sp.id IS NULL THEN c.span_id END
+    FROM changes c
+      LEFT JOIN submissions su ON su.id = c.submission_id
+      LEFT JOIN spans sp ON sp.project_id = su.project_id AND sp.span_id = c.span_id
+    ORDER BY c.rowid;
+  DROP TABLE changes;
+  ALTER TABLE changes_by_row RENAME TO changes;
+  CREATE INDEX changes_by_submission ON changes (submission_id);
+  CREATE INDEX changes_by_span ON changes (span_rowid) WHERE span_rowid IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code expects. */
@@ -232,8 +262,11 @@ export function readSchemaVersion(db: Database.Database): number {
   return db.prepare<[], number>('SELECT version FROM schema_version').pluck().get() ?? 0;
 }
 
-/** Brings a database up to the current schema; refuses a database written by a newer version. */
-export function migrate(db: Database.Database): void {
+/**
+ * Brings a database up to the current schema (or to `version`, for tests that make a file of an earlier schema);
+ * refuses a database written by a newer version.
+ */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   db.function(SEARCH_FORM_FUNCTION, { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? searchForm(text) : text,
   );
@@ -246,7 +279,7 @@ export function migrate(db: Database.Database): void {
       `The database has schema version ${current}, newer than this server (${SCHEMA_VERSION}); upgrade Spanpatch`,
     );
   }
-  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+  for (let version = current + 1; version <= target; version++) {
     const sql = migrations[version - 1];
     if (sql === undefined) break;
     db.transaction(() => {

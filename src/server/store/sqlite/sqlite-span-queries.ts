@@ -167,8 +167,8 @@ export class SqliteSpanQueries {
 
   detail(projectId: number, spanId: string): SpanDetail | null {
     const span = this.db
-      .prepare<[number, string], SpanRow & DetailColumns>(
-        `SELECT ${spanRowColumns}, end_time, updated_at, input_value, output_value, attributes
+      .prepare<[number, string], SpanRow & DetailColumns & { id: number }>(
+        `SELECT id, ${spanRowColumns}, end_time, updated_at, input_value, output_value, attributes
          FROM spans WHERE project_id = ? AND span_id = ?`,
       )
       .get(projectId, spanId);
@@ -177,13 +177,13 @@ export class SqliteSpanQueries {
       .prepare<[number, string, number], SpanDetail['trace'][number]>(TRACE_QUERY)
       .all(projectId, span.trace_id, MAX_TRACE_SPANS + 1);
     const changes = this.db
-      .prepare<[string, number], SpanChangeRow>(
+      .prepare<[number], SpanChangeRow>(
         `SELECT s.public_id AS submission_id, s.label AS submission_label, s.kind AS submission_kind,
            s.finished_at AS at, c.key, c.existed_before, c.before_value, c.after_value, c.removed
          FROM changes c JOIN submissions s ON s.id = c.submission_id
-         WHERE c.span_id = ? AND s.project_id = ? ORDER BY c.rowid`,
+         WHERE c.span_rowid = ? ORDER BY c.id`,
       )
-      .all(spanId, projectId);
+      .all(span.id);
     return {
       span: {
         ...toSpanSummary(span),

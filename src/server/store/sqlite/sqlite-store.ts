@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,12 +15,6 @@ import type { SpanWrite, StoredPatch, StoredType } from '@/core/patch';
 import { searchForm, textPreview } from '@/core/text';
 import { type IncomingSpan, type IngestPlan, planIngest } from '@/server/patch/plan-ingest';
 import { planLoad } from '@/server/patch/plan-load';
-import {
-  changesToRevert,
-  restoredKeys,
-  revertDryRunResponse,
-  revertPlanOf,
-} from '@/server/patch/plan-revert';
 import { type FieldWrite, planSubmission } from '@/server/patch/plan-submission';
 import type {
   IngestOutcome,
@@ -44,7 +37,7 @@ import type {
   StoredProject,
 } from '@/server/store/span-store';
 import type { StoreUnavailableError } from '@/server/store/store-unavailable-error';
-import { type BatchRecord, checkNotReverted, revertBatchRecord } from '@/server/store/submission-rows';
+import type { BatchRecord } from '@/server/store/submission-rows';
 import { UnknownProjectError } from '@/server/store/unknown-project-error';
 import {
   diskFullMessage,
@@ -56,6 +49,7 @@ import {
 import { databaseFileProblem, type FileIdentity, fileIdentityOf } from './sqlite-file';
 import { migrate } from './sqlite-migrations';
 import { parseMetadata } from './sqlite-rows';
+import { SqliteRevert } from './sqlite-revert';
 import { SqliteSpanQueries } from './sqlite-span-queries';
 import { SqliteSubmissions } from './sqlite-submissions';
 
@@ -125,6 +119,7 @@ export class SqliteSpanStore implements SpanStore {
   private readonly statements;
   private readonly submissions: SqliteSubmissions;
   private readonly queries: SqliteSpanQueries;
+  private readonly reverts: SqliteRevert;
   private closed = false;
   /** The last storage failure, until a write succeeds; /healthz reports it for a while. */
   private lastFailure: { error: StoreUnavailableError; at: number } | null = null;
@@ -138,6 +133,7 @@ export class SqliteSpanStore implements SpanStore {
     this.schemaVersion = db.prepare<[], number>('SELECT version FROM schema_version').pluck();
     this.submissions = new SqliteSubmissions(db);
     this.queries = new SqliteSpanQueries(db);
+    this.reverts = new SqliteRevert(db, this.submissions);
     this.statements = {
       projectId: db.prepare<[string], number>('SELECT id FROM projects WHERE name = ?').pluck(),
       insertProject: db.prepare<[string, string]>(
@@ -394,7 +390,7 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async revertSubmission(request: RevertRequest): Promise<RevertResponse | null> {
-    const run = () => this.db.transaction(() => this.revertSubmissionNow(request)).immediate();
+    const run = () => this.db.transaction(() => this.reverts.revert(request)).immediate();
     return request.dryRun ? this.guardRead(run) : this.guardWrite(run);
   }
 
@@ -542,28 +538,6 @@ export class SqliteSpanStore implements SpanStore {
     for (const write of plan.writes) this.writeSpan(projectId, write, now);
     this.writeFields(projectId, plan.fields);
     return { response, replayed: false };
-  }
-
-  private revertSubmissionNow(request: RevertRequest): RevertResponse | null {
-    const original = this.submissions.row(request.submissionId);
-    if (!original) return null;
-    checkNotReverted(original);
-    const changes = changesToRevert(this.submissions.changesOf(original.id));
-    const projectId = original.project_id;
-    const current = this.currentMetadataOf(projectId, new Set(changes.map((change) => change.spanId)));
-    const plan = revertPlanOf(original.project, changes, current, request);
-    if (request.dryRun) return revertDryRunResponse(plan);
-    const now = new Date().toISOString();
-    const revertId = randomUUID();
-    const response = this.submissions.recordBatch(
-      revertBatchRecord(original, request.keyName, revertId, now),
-      { ...plan, spansUnchanged: 0 },
-    );
-    for (const write of plan.writes) this.writeSpan(projectId, write, now);
-    for (const [key, count] of plan.removedKeys) this.statements.addFieldSpans.run(-count, projectId, key);
-    for (const [key, count] of restoredKeys(plan)) this.statements.addFieldSpans.run(count, projectId, key);
-    this.submissions.markReverted(original.id, revertId);
-    return response;
   }
 
   /**

@@ -20,10 +20,9 @@ import {
   toChange,
   toSubmission,
 } from '@/server/store/submission-rows';
-import { ChangeRows, changesInsertSql } from './change-rows';
+import { ChangeRows, changeInsertSql, changesInsertSql } from './change-rows';
 
 interface ChangeRow extends ChangeColumns {
-  rowid: number;
   existed_before: number;
   removed: number;
 }
@@ -74,19 +73,12 @@ export class SqliteSubmissions {
            spans_processed, spans_updated, spans_unchanged, spans_failed, first_error)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertChange: db.prepare<unknown[]>(
-        `INSERT INTO changes (submission_id, span_id, key, existed_before, before_value, after_value, removed)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertChange: db.prepare<unknown[]>(changeInsertSql),
       insertChanges: db.prepare<unknown[]>(changesInsertSql),
       insertError: db.prepare<[number, number, string, string]>(
         'INSERT INTO submission_errors (submission_id, position, span_id, error_message) VALUES (?, ?, ?, ?)',
       ),
       markReverted: db.prepare<[number, number]>('UPDATE submissions SET reverted_by = ? WHERE id = ?'),
-      allChanges: db.prepare<[number], ChangeRow>(
-        `SELECT rowid, span_id, key, existed_before, before_value, after_value, removed FROM changes
-         WHERE submission_id = ? ORDER BY rowid`,
-      ),
     };
   }
 
@@ -150,7 +142,12 @@ export class SqliteSubmissions {
       record.submission?.label ?? null,
       submission.id,
     );
-    const changeRows = new ChangeRows(statements.insertChanges, statements.insertChange, submission.id);
+    const changeRows = new ChangeRows(
+      statements.insertChanges,
+      statements.insertChange,
+      submission.id,
+      record.projectId,
+    );
     for (const write of plan.writes) for (const change of write.changes) changeRows.add(write.spanId, change);
     changeRows.flush();
     plan.errors.forEach((error, index) => {
@@ -175,11 +172,6 @@ export class SqliteSubmissions {
   /** A submission's row by public ID (with its internal ID and project), or undefined. */
   row(id: string): SubmissionRow | undefined {
     return this.statements.byPublicId.get(id);
-  }
-
-  /** Every change of a submission, in the order it was made. */
-  changesOf(submissionId: number): SubmissionChange[] {
-    return this.statements.allChanges.all(submissionId).map(toChange);
   }
 
   get(id: string): Submission | null {
@@ -218,50 +210,65 @@ export class SqliteSubmissions {
   }
 
   changesPage(id: string, query: SubmissionPageQuery): SubmissionPage<SubmissionChange> | null {
-    return this.page<ChangeRow, SubmissionChange>(id, 'changes', 'rowid', 'key', query, toChange);
+    return this.page<ChangeRow, SubmissionChange>(id, 'changes', query, toChange);
   }
 
   errorsPage(id: string, query: SubmissionPageQuery): SubmissionPage<SpanError> | null {
     return this.page<SpanError & { position: number }, SpanError>(
       id,
       'submission_errors',
-      'position',
-      'error_message',
       query,
       ({ span_id, error_message }) => ({ span_id, error_message }),
     );
   }
 
   /**
-   * A page of a submission's rows of one table, in `order`, with the search matching the start of the span ID or
-   * any part of `searched`; null when there is no such submission.
+   * A page of a submission's changes or errors, in the order made, with the search matching the start of the span ID
+   * or any part of the key (of a change) or the message (of an error); null when there is no such submission.
    */
   private page<Row extends object, T>(
     id: string,
     table: 'changes' | 'submission_errors',
-    order: 'rowid' | 'position',
-    searched: 'key' | 'error_message',
     query: SubmissionPageQuery,
     convert: (row: Row) => T,
   ): SubmissionPage<T> | null {
     const submission = this.statements.byPublicId.get(id);
     if (!submission) return null;
-    const conditions = ['submission_id = ?'];
+    // NOTE: a change names its span by the span's row (or by its ID, when the span is gone: see the migrations).
+    const { from, spanId, searched, order } =
+      table === 'changes'
+        ? {
+            from: 'changes t LEFT JOIN spans sp ON sp.id = t.span_rowid',
+            spanId: 'coalesce(sp.span_id, t.span_id)',
+            searched: 't.key',
+            order: 't.id',
+          }
+        : {
+            from: 'submission_errors t',
+            spanId: 't.span_id',
+            searched: 't.error_message',
+            order: 't.position',
+          };
+    const conditions = ['t.submission_id = ?'];
     const params: (string | number)[] = [submission.id];
     if (query.search !== null) {
       const escaped = escapeLike(query.search);
-      conditions.push(`(span_id LIKE ? ESCAPE '\\' OR ${searched} LIKE ? ESCAPE '\\')`);
+      conditions.push(`(${spanId} LIKE ? ESCAPE '\\' OR ${searched} LIKE ? ESCAPE '\\')`);
       params.push(`${escaped}%`, `%${escaped}%`);
     }
     const where = conditions.join(' AND ');
     const total = this.db
-      .prepare<unknown[], number>(`SELECT count(*) FROM ${table} WHERE ${where}`)
+      .prepare<unknown[], number>(`SELECT count(*) FROM ${from} WHERE ${where}`)
       .pluck()
       .get(...params);
     const after = query.after === null ? '' : ` AND ${order} > ?`;
+    const columns =
+      table === 'changes'
+        ? `${spanId} AS span_id, t.key, t.existed_before, t.before_value, t.after_value, t.removed`
+        : 't.span_id, t.error_message';
     const rows = this.db
       .prepare<unknown[], Row & { cursor: number }>(
-        `SELECT ${order} AS cursor, * FROM ${table} WHERE ${where}${after} ORDER BY ${order} LIMIT ?`,
+        `SELECT ${order} AS cursor, ${columns} FROM ${from} WHERE ${where}${after} ORDER BY ${order} LIMIT ?`,
       )
       .all(...params, ...(query.after === null ? [] : [query.after]), query.limit + 1);
     const page = rows.slice(0, query.limit);
