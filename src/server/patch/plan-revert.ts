@@ -179,7 +179,7 @@ export function stillAsSubmitted(current: StoredPatch, change: ChangeToRevert): 
 }
 
 /** The error of a span a revert would write that was not sent to Arize AX: it changed meanwhile. */
-const ARIZE_CHANGED_MESSAGE =
+const CHANGED_IN_ARIZE_MESSAGE =
   '[revert_conflict] the span changed while the revert was being sent to Arize AX; nothing was sent for it: revert again';
 
 /** What Arize AX answered to a revert sent to it (SPEC §14): the spans sent, in order, and its per-span errors. */
@@ -209,7 +209,7 @@ export function applyDecidedRevert(plan: RevertPlan, decided: DecidedRevert): Re
     failed.add(write.spanId);
     errors.push({
       span_id: write.spanId,
-      error_message: outcome ?? ARIZE_CHANGED_MESSAGE,
+      error_message: outcome ?? CHANGED_IN_ARIZE_MESSAGE,
     });
   }
   return {
@@ -307,7 +307,7 @@ export function planRevertSpans(
         continue;
       }
       failed.add(spanId);
-      plan.errors.push({ span_id: spanId, error_message: outcome ?? ARIZE_CHANGED_MESSAGE });
+      plan.errors.push({ span_id: spanId, error_message: outcome ?? CHANGED_IN_ARIZE_MESSAGE });
     }
     plan.writes = writes;
     plan.spansFailed += failed.size;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   discardUnrestoredDraft,
   loadSavedSheets,
@@ -44,6 +44,9 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
   // True when the sheet changed while the saved one was coming back (a file imported meanwhile): nothing saved it
   // then, so it is saved as soon as saving starts, edited or not.
   const [changedWhileRestoring, setChangedWhileRestoring] = useState(false);
+  // The sheet as the restore left it. NOTE: saving subscribes in an effect, after the restore's render; an edit
+  // made in between (a busy machine, a fast user) would otherwise go unsaved until the next one.
+  const restoredAt = useRef<{ generation: number; version: number } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -60,6 +63,7 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
           store.replace(sheet.model, sheet.source, sheet.dirty);
           if (sheet.log) markSaved(store, sheet.log, factory);
         }
+        restoredAt.current = { generation: store.generation, version: store.getState().version };
         setChangedWhileRestoring(changed);
         setDrafts(unrestored);
       })
@@ -90,7 +94,10 @@ export function useAutosave(store: SheetStore, factory?: IDBFactory): Autosave {
       }, SAVE_DELAY_MS);
     };
     const unsubscribe = store.subscribe(saveSoon);
-    if (changedWhileRestoring) saveSoon();
+    const at = restoredAt.current;
+    const editedSinceRestore =
+      at !== null && (at.generation !== store.generation || at.version !== store.getState().version);
+    if (changedWhileRestoring || editedSinceRestore) saveSoon();
     return () => {
       clearTimeout(timer);
       unsubscribe();
