@@ -8,7 +8,7 @@ import { useAutosave } from '@/ui/sheet/use-autosave';
 import { render } from '../../render';
 
 vi.mock('@/ui/sheet/autosave/autosave', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@/ui/sheet/autosave/autosave')>();
+  const actual = await importOriginal<typeof autosave>();
   return { ...actual, loadSavedSheets: vi.fn(actual.loadSavedSheets) };
 });
 
