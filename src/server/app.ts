@@ -101,7 +101,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    if (options.isClosing()) c.header('Connection', 'close');
+    // NOTE: a 413 answers before the body is read (its reader is cancelled, which ends the connection): the client
+    // is told not to send its next request on it, which would fail with the socket closed under it.
+    if (options.isClosing() || c.res.status === 413) c.header('Connection', 'close');
     const ms = performance.now() - started;
     metrics.observeRequest(c.req.method, routeLabel(c), c.res.status, ms / 1000);
     requestLog(c).info(

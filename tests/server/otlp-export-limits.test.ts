@@ -138,6 +138,23 @@ describe('an OTLP export holding too much', () => {
     );
   });
 
+  it('ends the connection of a 413 it answered before reading the body, so a client never reuses a closed one', async () => {
+    const over = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: jsonSpans(MAX_SPANS_PER_EXPORT + 1),
+    });
+    expect(over.status).toBe(413);
+    expect(over.headers.get('connection')).toBe('close');
+    await over.text();
+    // The next requests go on a new connection and are answered.
+    for (let index = 0; index < 5; index++) {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(200);
+      await health.text();
+    }
+  });
+
   it('answers 413, not 500, for 3 MB of empty OTLP/JSON spans, also with escaped keys', async () => {
     const plain = jsonSpans(1_000_000);
     expect(plain.length).toBeGreaterThan(3_000_000);
