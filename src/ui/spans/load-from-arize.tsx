@@ -15,6 +15,13 @@ import { describeRequestError } from '@/ui/shared/request-error';
 
 type Window = '24h' | '7d' | 'since';
 
+/** The windows a load offers, in the order shown. */
+const WINDOWS: readonly [Window, string][] = [
+  ['24h', 'The last 24 hours'],
+  ['7d', 'The last 7 days'],
+  ['since', 'Since a time'],
+];
+
 const DAY_MS = 86_400_000;
 
 type Phase =
@@ -170,33 +177,17 @@ function LoadFromArizeDialog({
         </p>
         <fieldset disabled={loading}>
           <legend>Spans started in</legend>
-          <label className="spans-check">
-            <input
-              type="radio"
-              name="spans-load-window"
-              checked={choice === '24h'}
-              onChange={() => setChoice('24h')}
-            />
-            The last 24 hours
-          </label>
-          <label className="spans-check">
-            <input
-              type="radio"
-              name="spans-load-window"
-              checked={choice === '7d'}
-              onChange={() => setChoice('7d')}
-            />
-            The last 7 days
-          </label>
-          <label className="spans-check">
-            <input
-              type="radio"
-              name="spans-load-window"
-              checked={choice === 'since'}
-              onChange={() => setChoice('since')}
-            />
-            Since a time
-          </label>
+          {WINDOWS.map(([value, label]) => (
+            <label key={value} className="spans-check">
+              <input
+                type="radio"
+                name="spans-load-window"
+                checked={choice === value}
+                onChange={() => setChoice(value)}
+              />
+              {label}
+            </label>
+          ))}
           {choice === 'since' && (
             <label className="spans-load-since">
               Since (your local time, at most {MAX_LOAD_DAYS} days ago)
